@@ -1,0 +1,259 @@
+"""Symbolic identity checks: in general symbols, region by region for Piecewise/Max, and at explicit sizes.
+
+Each check returns a ``CheckResult``. Failing to simplify to zero is never a refutation: a refutation needs a
+point of the declared domain where the two sides differ, confirmed at high precision.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+
+import symengine
+import sympy as sp
+
+from numeric_backend import Domain, SymbolicVAEError, classify_zero, draw_points
+
+from ._verdict import CheckResult, Counterexample, Status
+
+DEFAULT_POINTS = 12
+DEFAULT_SEED = 20221128
+
+
+@dataclass(frozen=True)
+class SizedIdentity:
+    """An identity instantiated at one explicit size: ``lhs == rhs`` on ``domain`` (symbols with assumptions)."""
+
+    size: tuple[int, ...]
+    lhs: sp.Basic
+    rhs: sp.Basic
+    symbols: tuple[sp.Symbol, ...] = ()
+    constraints: tuple[sp.Basic, ...] = ()
+
+
+def is_symbolic_zero(expr: sp.Basic) -> bool:
+    """True only when ``expr`` reduces to exactly 0 (polynomial fast path through symengine, then SymPy)."""
+    if isinstance(expr, sp.MatrixBase):
+        return all(is_symbolic_zero(e) for e in expr)
+    if expr == 0:
+        return True
+    if not expr.has(sp.log, sp.Piecewise, sp.Abs, sp.Max, sp.Min, sp.sqrt, sp.exp):
+        try:
+            return symengine.expand(symengine.sympify(expr)) == 0
+        except (RuntimeError, TypeError, NotImplementedError):
+            pass
+    expanded = sp.expand(sp.expand_log(sp.expand(expr)))
+    if expanded == 0:
+        return True
+    return sp.simplify(expanded) == 0
+
+
+def _free_real_symbols(*exprs: sp.Basic) -> tuple[sp.Symbol, ...]:
+    syms: set[sp.Symbol] = set()
+    for e in exprs:
+        syms |= {s for s in e.free_symbols if isinstance(s, sp.Symbol)}
+    return tuple(sorted(syms, key=lambda s: s.name))
+
+
+def _entries(expr: sp.Basic) -> list[sp.Basic]:
+    return list(expr) if isinstance(expr, sp.MatrixBase) else [expr]
+
+
+def _fmt_point(point: dict) -> dict[str, str]:
+    return {str(k): str(v) for k, v in sorted(point.items(), key=lambda kv: str(kv[0]))}
+
+
+def search_counterexample(
+    lhs: sp.Basic,
+    rhs: sp.Basic,
+    symbols: Sequence[sp.Symbol] = (),
+    constraints: Sequence[sp.Basic] = (),
+    n_points: int = DEFAULT_POINTS,
+    seed: int = DEFAULT_SEED,
+) -> tuple[Counterexample | None, dict]:
+    """Evaluate ``lhs - rhs`` at seeded rational points of the domain with precision escalation.
+
+    Returns the first confirmed counterexample (or None) and a summary of the search: points tried, how many were
+    zero, undecided, and the largest |lhs - rhs| seen.
+    """
+    symbols = tuple(symbols) or _free_real_symbols(lhs, rhs)
+    pairs = list(zip(_entries(lhs), _entries(rhs), strict=True))
+    info = {"points": 0, "zero": 0, "undecided": 0, "worst_residual": 0.0, "seed": seed, "dps": 30}
+    if not symbols:
+        points: list[dict] = [{}]
+    else:
+        try:
+            points = draw_points(Domain.from_assumptions(symbols, constraints=tuple(constraints)), n_points, seed)
+        except SymbolicVAEError as err:
+            info["error"] = str(err)
+            return None, info
+    for point in points:
+        info["points"] += 1
+        worst = None
+        for left, right in pairs:
+            test = classify_zero(left - right, point)
+            if test.is_zero is None:
+                worst = worst or ("undecided", left, right, test)
+            elif not test.is_zero:
+                worst = ("nonzero", left, right, test)
+                break
+        if worst is None:
+            info["zero"] += 1
+            continue
+        kind, left, right, test = worst
+        if kind == "undecided":
+            info["undecided"] += 1
+            continue
+        dps = max(test.dps, 30)
+        lhs_val = sp.N(left.xreplace(point), dps)
+        rhs_val = sp.N(right.xreplace(point), dps)
+        info["worst_residual"] = float(abs(sp.N(lhs_val - rhs_val, 30)))
+        return Counterexample(_fmt_point(point) or {"(no free symbols)": "-"}, str(lhs_val), str(rhs_val), dps), info
+    return None, info
+
+
+def prove_identity(
+    lhs: sp.Basic,
+    rhs: sp.Basic,
+    *,
+    symbols: Sequence[sp.Symbol] = (),
+    constraints: Sequence[sp.Basic] = (),
+    n_points: int = DEFAULT_POINTS,
+    seed: int = DEFAULT_SEED,
+    what: str = "identity",
+) -> CheckResult:
+    """Check ``lhs == rhs`` in general symbols (their SymPy assumptions are the declared domain).
+
+    PROVED when the difference reduces to 0 (region by region for Piecewise, Max, Min, Abs, Heaviside);
+    REFUTED with a high-precision counterexample; CHECKED when only the numeric search passed; INCONCLUSIVE when
+    neither decided.
+    """
+    if _has_branches(lhs) or _has_branches(rhs):
+        return _prove_by_regions(lhs, rhs, symbols, constraints, n_points, seed, what)
+    if is_symbolic_zero(sp.Matrix(lhs) - sp.Matrix(rhs) if isinstance(lhs, sp.MatrixBase) else lhs - rhs):
+        return CheckResult(Status.PROVED, "symbolic", f"{what}: difference simplifies to 0 in general symbols")
+    return _numeric_verdict(lhs, rhs, symbols, constraints, n_points, seed, what, "simplification did not reach 0")
+
+
+def _numeric_verdict(lhs, rhs, symbols, constraints, n_points, seed, what, why) -> CheckResult:
+    cx, info = search_counterexample(lhs, rhs, symbols, constraints, n_points, seed)
+    if cx is not None:
+        return CheckResult(Status.REFUTED, "high-precision counterexample",
+                           f"{what}: sides differ at a domain point (|diff|={info['worst_residual']:.3g})",
+                           info, cx)
+    if info["points"] and info["zero"] == info["points"]:
+        return CheckResult(Status.CHECKED, "mpmath",
+                           f"{what}: {why}; zero at {info['points']} seeded points (dps 30-120)", info)
+    return CheckResult(Status.INCONCLUSIVE, "mpmath", f"{what}: {why}; numeric search undecided", info)
+
+
+def prove_at_sizes(
+    build: Callable[[tuple[int, ...]], SizedIdentity],
+    sizes: Iterable[tuple[int, ...]],
+    *,
+    what: str = "identity",
+    n_points: int = 6,
+    seed: int = DEFAULT_SEED,
+) -> CheckResult:
+    """Check an identity between explicit matrices at every listed size (e.g. every (d0, d1, d2) up to 3)."""
+    proved: list[tuple[int, ...]] = []
+    numeric_only: list[tuple[int, ...]] = []
+    for size in sizes:
+        ident = build(size)
+        diff = _difference(ident.lhs, ident.rhs)
+        if is_symbolic_zero(diff):
+            proved.append(size)
+            continue
+        result = _numeric_verdict(ident.lhs, ident.rhs, ident.symbols, ident.constraints, n_points, seed,
+                                  f"{what} at size {size}", "expansion did not reach 0")
+        if result.status is Status.REFUTED:
+            cx = result.counterexample
+            assert cx is not None
+            cx = Counterexample({"size": str(size), **cx.instance}, cx.lhs, cx.rhs, cx.dps, cx.note)
+            return CheckResult(Status.REFUTED, "explicit-size expansion + counterexample",
+                               f"{what}: fails at size {size}", {"size": list(size), **result.details}, cx)
+        if result.status is Status.CHECKED:
+            numeric_only.append(size)
+        else:
+            return CheckResult(Status.INCONCLUSIVE, "explicit-size expansion", f"{what}: undecided at size {size}",
+                               {"size": list(size)})
+    details = {"sizes": [list(s) for s in proved], "numeric_only_sizes": [list(s) for s in numeric_only]}
+    if numeric_only:
+        return CheckResult(Status.CHECKED, "explicit-size expansion + mpmath",
+                           f"{what}: exact at {len(proved)} sizes, numeric only at {len(numeric_only)}", details)
+    return CheckResult(Status.PROVED_AT_SIZES, "explicit-size expansion",
+                       f"{what}: difference expands to 0 at all {len(proved)} sizes up to {_max_size(proved)}",
+                       details)
+
+
+def _max_size(sizes: list[tuple[int, ...]]) -> str:
+    return "x".join(str(max(s[i] for s in sizes)) for i in range(len(sizes[0]))) if sizes else "-"
+
+
+def _difference(lhs: sp.Basic, rhs: sp.Basic) -> sp.Basic:
+    if isinstance(lhs, sp.MatrixBase) or isinstance(rhs, sp.MatrixBase):
+        left, right = sp.Matrix(lhs), sp.Matrix(rhs)
+        if left.shape != right.shape:
+            raise SymbolicVAEError(f"rhs: shape {right.shape} does not match lhs shape {left.shape}")
+        return left - right
+    return lhs - rhs
+
+
+_BRANCHING = (sp.Piecewise, sp.Max, sp.Min, sp.Heaviside, sp.Abs)
+
+
+def _has_branches(expr: sp.Basic) -> bool:
+    return isinstance(expr, sp.Basic) and any(expr.has(t) for t in _BRANCHING)
+
+
+def _prove_by_regions(lhs, rhs, symbols, constraints, n_points, seed, what) -> CheckResult:
+    """Rewrite every branch as Piecewise, fold, and prove the difference zero on each region separately."""
+    diff = _difference(lhs, rhs)
+    entries = _entries(diff)
+    regions_proved = 0
+    regions_checked = 0
+    regions_empty = 0
+    for entry in entries:
+        folded = sp.piecewise_fold(entry.rewrite(sp.Piecewise))
+        pieces = folded.args if isinstance(folded, sp.Piecewise) else ((folded, sp.true),)
+        excluded: list[sp.Basic] = []
+        for piece_expr, cond in pieces:
+            region = sp.And(cond, *[sp.Not(c) for c in excluded])
+            excluded.append(cond)
+            if region is sp.false:
+                regions_empty += 1
+                continue
+            if is_symbolic_zero(piece_expr) or is_symbolic_zero(_refine(piece_expr, region)):
+                regions_proved += 1
+                continue
+            region_constraints = (*constraints, region) if region is not sp.true else tuple(constraints)
+            cx, info = search_counterexample(piece_expr, sp.Integer(0), symbols or _free_real_symbols(lhs, rhs),
+                                             region_constraints, n_points, seed)
+            if cx is not None:
+                full = search_counterexample(lhs, rhs, symbols, region_constraints, n_points, seed)[0] or cx
+                return CheckResult(Status.REFUTED, "region-by-region + counterexample",
+                                   f"{what}: fails on region {sp.sstr(region)}", info, full)
+            if "error" in info or info["zero"] < info["points"] or info["points"] == 0:
+                return CheckResult(Status.INCONCLUSIVE, "region-by-region",
+                                   f"{what}: region {sp.sstr(region)} neither proved nor sampled", info)
+            regions_checked += 1
+    details = {"regions_proved": regions_proved, "regions_checked_numerically": regions_checked,
+               "regions_empty": regions_empty}
+    if regions_checked:
+        return CheckResult(Status.CHECKED, "region-by-region + mpmath",
+                           f"{what}: {regions_proved} regions proved, {regions_checked} numeric only", details)
+    return CheckResult(Status.PROVED, "symbolic, region by region",
+                       f"{what}: difference is 0 on each of {regions_proved} regions", details)
+
+
+def _refine(expr: sp.Basic, region: sp.Basic) -> sp.Basic:
+    try:
+        return sp.simplify(sp.refine(expr, region))
+    except (TypeError, ValueError, NotImplementedError, AttributeError):
+        return expr
+
+
+def all_sizes(max_size: int, dims: int = 3, min_size: int = 1) -> list[tuple[int, ...]]:
+    """Every tuple of ``dims`` sizes in [min_size, max_size], e.g. all (d0, d1, d2) up to 3."""
+    return list(itertools.product(range(min_size, max_size + 1), repeat=dims))

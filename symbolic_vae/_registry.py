@@ -1,0 +1,95 @@
+"""The registry of every claim, and the runner that turns a claim into a verdict."""
+
+from __future__ import annotations
+
+import importlib
+import time
+from collections.abc import Callable, Iterable
+
+from ._claim import Claim
+from ._errors import SymbolicVAEError
+from ._verdict import CheckResult, Status, Verdict, combine
+
+# One module per derivation; each defines ``claims() -> list[Claim]``. Order is the order of the ledger.
+DERIVATION_MODULES = (
+    "symbolic_vae._elbo",
+    "symbolic_vae._whitening",
+    "symbolic_vae._optimal_biases",
+    "symbolic_vae._data_dependent_variance",
+)
+
+_CACHE: dict[str, Claim] = {}
+
+
+def all_claims() -> list[Claim]:
+    """Every registered claim, in ledger order (built once per process)."""
+    if not _CACHE:
+        for name in DERIVATION_MODULES:
+            try:
+                module = importlib.import_module(name)
+            except ModuleNotFoundError as err:
+                if err.name == name:
+                    continue
+                raise
+            for claim in module.claims():
+                if claim.id in _CACHE:
+                    raise RuntimeError(f"duplicate claim id {claim.id}")
+                _CACHE[claim.id] = claim
+        for claim in _CACHE.values():
+            for link in (claim.corrected, claim.corrects):
+                if link is not None and link not in _CACHE:
+                    raise RuntimeError(f"claim {claim.id} links to unknown claim {link}")
+    return list(_CACHE.values())
+
+
+def get_claim(claim_id: str) -> Claim:
+    """The claim with this id; unknown ids raise SymbolicVAEError listing the known ones."""
+    claims = {c.id: c for c in all_claims()}
+    if claim_id not in claims:
+        raise SymbolicVAEError(f"claim: unknown id {claim_id!r}; known ids: {', '.join(claims)}")
+    return claims[claim_id]
+
+
+def _guarded(check: Callable[[], CheckResult], label: str) -> CheckResult:
+    try:
+        result = check()
+    except Exception as err:  # a crashing check decides nothing
+        return CheckResult(Status.INCONCLUSIVE, "error", f"{label}: check raised {type(err).__name__}: {err}")
+    if not isinstance(result, CheckResult):
+        return CheckResult(Status.INCONCLUSIVE, "error", f"{label}: check returned {type(result).__name__}")
+    return result
+
+
+def run_claim(claim: Claim) -> Verdict:
+    """Check every step of ``claim`` and its negative control, and fold them into one verdict.
+
+    A passing claim whose negative control is not REFUTED becomes INCONCLUSIVE: a check that cannot fail vouches
+    for nothing.
+    """
+    start = time.perf_counter()
+    checks: list[CheckResult] = []
+    for step in claim.steps:
+        result = _guarded(step.check, step.description)
+        checks.append(result)
+        if result.status is Status.REFUTED:
+            break
+    status, method, summary = combine(claim.id, checks, [s.corroborating for s in claim.steps[:len(checks)]])
+    control = _guarded(claim.control.check, f"negative control ({claim.control.perturbation})")
+    if control.status is not Status.REFUTED and status.passed:
+        summary = f"negative control not refuted ({control.status.value}): {control.summary}"
+        status, method = Status.INCONCLUSIVE, "negative control"
+        checks.append(CheckResult(Status.INCONCLUSIVE, "negative control", summary))
+    corrected = claim.corrected if status is Status.REFUTED else None
+    return Verdict(claim.id, status, method, summary, tuple(checks), control, corrected,
+                   time.perf_counter() - start)
+
+
+def verify(claims: Iterable[Claim], progress: Callable[[int, int, Claim], None] | None = None) -> list[Verdict]:
+    """Run every claim in order; ``progress(i, n, claim)`` is called before each one."""
+    claims = list(claims)
+    verdicts = []
+    for i, claim in enumerate(claims):
+        if progress is not None:
+            progress(i, len(claims), claim)
+        verdicts.append(run_claim(claim))
+    return verdicts

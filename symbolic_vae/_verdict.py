@@ -1,0 +1,170 @@
+"""Verdicts: the outcome of checking a claim, with the method that vouched for it and its evidence."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+from typing import Any
+
+
+class Status(enum.Enum):
+    """The verdict vocabulary, strongest first. Only the first three count as a pass."""
+
+    PROVED = "PROVED"
+    PROVED_AT_SIZES = "PROVED_AT_SIZES"
+    CHECKED = "CHECKED"
+    REFUTED = "REFUTED"
+    INCONCLUSIVE = "INCONCLUSIVE"
+
+    @property
+    def passed(self) -> bool:
+        return self in (Status.PROVED, Status.PROVED_AT_SIZES, Status.CHECKED)
+
+
+_STRENGTH = {Status.PROVED: 3, Status.PROVED_AT_SIZES: 2, Status.CHECKED: 1}
+
+
+@dataclass(frozen=True)
+class Counterexample:
+    """A concrete instance on which the two sides differ, re-evaluated at high precision.
+
+    ``instance`` maps names to exact values (strings of rationals or matrices); ``lhs`` and ``rhs`` are the two
+    sides at ``dps`` digits.
+    """
+
+    instance: dict[str, Any]
+    lhs: str
+    rhs: str
+    dps: int
+    note: str = ""
+
+    def __post_init__(self) -> None:
+        assert self.instance, "a counterexample needs an instance"
+        assert self.dps >= 15
+
+    def to_json(self) -> dict[str, Any]:
+        return {"instance": self.instance, "lhs": self.lhs, "rhs": self.rhs, "dps": self.dps, "note": self.note}
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    """The outcome of one check: its status, the method used and a one-line summary with details.
+
+    A REFUTED result always carries a counterexample.
+    """
+
+    status: Status
+    method: str
+    summary: str
+    details: dict[str, Any] = field(default_factory=dict)
+    counterexample: Counterexample | None = None
+
+    def __post_init__(self) -> None:
+        assert isinstance(self.status, Status)
+        if self.status is Status.REFUTED:
+            assert self.counterexample is not None, "a refutation needs a concrete instance"
+
+    def to_json(self) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "status": self.status.value,
+            "method": self.method,
+            "summary": self.summary,
+            "details": _jsonable(self.details),
+        }
+        if self.counterexample is not None:
+            out["counterexample"] = self.counterexample.to_json()
+        return out
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """A claim's verdict: one status, the method that vouched for it, and every check behind it.
+
+    ``control`` is the result of the claim's negative control, which must be REFUTED for the verdict to stand.
+    """
+
+    claim_id: str
+    status: Status
+    method: str
+    summary: str
+    checks: tuple[CheckResult, ...]
+    control: CheckResult | None = None
+    corrected_by: str | None = None
+    seconds: float = 0.0
+
+    def __post_init__(self) -> None:
+        if self.status is Status.REFUTED:
+            assert self.counterexample is not None
+
+    @property
+    def counterexample(self) -> Counterexample | None:
+        for check in self.checks:
+            if check.status is Status.REFUTED:
+                return check.counterexample
+        return None
+
+    @property
+    def control_refuted(self) -> bool:
+        return self.control is not None and self.control.status is Status.REFUTED
+
+    def to_json(self) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "claim": self.claim_id,
+            "status": self.status.value,
+            "method": self.method,
+            "summary": self.summary,
+            "checks": [c.to_json() for c in self.checks],
+            "negative_control": None if self.control is None else self.control.to_json(),
+            "seconds": round(self.seconds, 3),
+        }
+        if self.corrected_by is not None:
+            out["corrected_by"] = self.corrected_by
+        cx = self.counterexample
+        if cx is not None:
+            out["counterexample"] = cx.to_json()
+        return out
+
+    def _repr_html_(self) -> str:
+        colour = "green" if self.status.passed else ("red" if self.status is Status.REFUTED else "gray")
+        return (
+            f"<b>{self.claim_id}</b>: <span style='color:{colour}'>{self.status.value}</span> "
+            f"({self.method}) {self.summary}"
+        )
+
+
+def combine(claim_id: str, checks: list[CheckResult], corroborating: list[bool] | None = None
+            ) -> tuple[Status, str, str]:
+    """Fold the results of a claim's checks into one status, method and summary.
+
+    Any refutation refutes the claim; anything undecided leaves it INCONCLUSIVE; otherwise the verdict is the
+    weakest of the passing proof checks (a chain of steps is only as strong as its weakest link). Corroborating
+    checks can refute or leave undecided, but do not weaken a pass.
+    """
+    if not checks:
+        return Status.INCONCLUSIVE, "none", f"{claim_id}: no check ran"
+    refuted = [c for c in checks if c.status is Status.REFUTED]
+    if refuted:
+        return Status.REFUTED, refuted[0].method, refuted[0].summary
+    undecided = [c for c in checks if c.status is Status.INCONCLUSIVE]
+    if undecided:
+        return Status.INCONCLUSIVE, undecided[0].method, undecided[0].summary
+    flags = corroborating or [False] * len(checks)
+    proofs = [c for c, corr in zip(checks, flags, strict=True) if not corr] or checks
+    weakest = min(proofs, key=lambda c: _STRENGTH[c.status])
+    methods = sorted({c.method for c in checks}, key=[c.method for c in checks].index)
+    return weakest.status, " + ".join(methods), weakest.summary
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, (str, int, bool)) or value is None:
+        return value
+    if isinstance(value, float):
+        return value
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        return str(value)
