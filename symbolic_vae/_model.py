@@ -182,7 +182,7 @@ class LinearLVM:
         z = self.encoder_mean() + sp.Matrix(self.eps)
         neg_log_lik = -gaussian_log_density(list(self.y), list(self.decoder_mean(z)), [eta_dec**2] * self.target_dim)
         if not self.decoder_partition:
-            neg_log_lik += sp.Rational(self.target_dim, 2) * sp.log(2 * sp.pi * eta_dec**2)
+            neg_log_lik -= sp.Rational(self.target_dim, 2) * sp.log(2 * sp.pi * eta_dec**2)
         return sp.expand(expect_over_noise(sp.expand_log(neg_log_lik, force=True), self.eps,
                                            self.encoder_variances()))
 

@@ -129,9 +129,11 @@ def _end_to_end(ds: Dataset, dps: int, *, seed: int = 3):
     w = whiten_mp(ds.X, ds.Y, dps)
     U = mpmath.matrix([[vals[s] for s in model.U.row(i)] for i in range(d2)])
     W = mpmath.matrix([[vals[s] for s in model.W.row(i)] for i in range(D0)])
-    V = (W.T * w.P_A).T
+    PtW = w.P_A.T * W
+    V = mpmath.matrix(PtW.rows, PtW.cols)
     for r in range(V.rows):
-        V[r, :] *= mpmath.sqrt(w.phi[r])
+        for col in range(V.cols):
+            V[r, col] = mpmath.sqrt(w.phi[r]) * PtW[r, col]
     sig2 = [vals[s] ** 2 for s in model.sigma]
     kappa = vals[beta] * vals[eta_dec] ** 2 / vals[eta_enc] ** 2
     R = U * V.T - w.Z
@@ -221,7 +223,7 @@ def _argmin_check(*, drop_phi: bool = False) -> CheckResult:
         value_gap = np.abs(vae.loss - predicted) / scale
         V_from_W = np.stack([np.sqrt(s.phi)[:, None] * (s.P_A.T @ W) for s, W in zip(stats, vae.params["W"],
                                                                                        strict=True)])
-        L = factorization_loss(fac.params["U"], inst.Sigma, run["kappa"])
+        L = factorization_loss(np.stack([s.Z for s in stats]), inst.Sigma, run["kappa"])
         import torch
 
         t = [torch.as_tensor(a, dtype=torch.float64) for a in
