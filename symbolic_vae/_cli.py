@@ -40,21 +40,21 @@ def _parser() -> argparse.ArgumentParser:
 
 def _table(verdicts: list[Verdict], refs: dict[str, str]) -> str:
     width = max(100, shutil.get_terminal_size((160, 20)).columns)
-    rows = [("claim", "paper reference", "verdict", "method", "evidence")]
+    rows = [("claim", "paper reference", "verdict", "method", "control", "evidence")]
     for v in verdicts:
         evidence = v.summary
         if v.counterexample is not None:
             evidence += f" | counterexample: lhs={v.counterexample.lhs[:24]} rhs={v.counterexample.rhs[:24]}"
         if v.corrected_by:
             evidence += f" | corrected by {v.corrected_by}"
-        control = "control REFUTED" if v.control_refuted else "control NOT refuted"
-        rows.append((v.claim_id, refs[v.claim_id], v.status.value, v.method, f"{evidence} [{control}]"))
-    widths = [max(len(r[i]) for r in rows) for i in range(4)]
+        control = "REFUTED" if v.control_refuted else "NOT refuted"
+        rows.append((v.claim_id, refs[v.claim_id], v.status.value, v.method, control, evidence))
+    widths = [max(len(r[i]) for r in rows) for i in range(5)]
     lines = []
     for r in rows:
-        head = "  ".join(r[i].ljust(widths[i]) for i in range(4))
-        room = max(40, width - len(head) - 2)
-        tail = r[4] if len(r[4]) <= room else r[4][: room - 3] + "..."
+        head = "  ".join(r[i].ljust(widths[i]) for i in range(5))
+        room = max(60, width - len(head) - 2)
+        tail = r[5] if len(r[5]) <= room else r[5][: room - 3] + "..."
         lines.append(f"{head}  {tail}")
     lines.insert(1, "-" * min(width, len(lines[0]) + 10))
     return "\n".join(lines)

@@ -26,7 +26,8 @@ def as_data_matrix(name: str, value: object, *, columns: int | None = None) -> n
     if columns is not None and arr.shape[1] != columns:
         raise SymbolicVAEError(f"{name}: expected {columns} columns, got shape {arr.shape}")
     if not np.all(np.isfinite(arr)):
-        raise SymbolicVAEError(f"{name}: contains NaN or inf (first at row {int(np.argwhere(~np.isfinite(arr))[0, 0])})")
+        row = int(np.argwhere(~np.isfinite(arr))[0, 0])
+        raise SymbolicVAEError(f"{name}: contains NaN or inf (first at row {row})")
     return arr
 
 

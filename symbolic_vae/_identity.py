@@ -219,12 +219,16 @@ def _prove_by_regions(lhs, rhs, symbols, constraints, n_points, seed, what) -> C
         pieces = folded.args if isinstance(folded, sp.Piecewise) else ((folded, sp.true),)
         excluded: list[sp.Basic] = []
         for piece_expr, cond in pieces:
-            region = sp.And(cond, *[sp.Not(c) for c in excluded])
+            region = _simplify_region(sp.And(cond, *[sp.Not(c) for c in excluded]))
             excluded.append(cond)
             if region is sp.false:
                 regions_empty += 1
                 continue
             if is_symbolic_zero(piece_expr) or is_symbolic_zero(_refine(piece_expr, region)):
+                regions_proved += 1
+                continue
+            on_boundary = _zero_on_boundary(piece_expr, region)
+            if on_boundary is True:
                 regions_proved += 1
                 continue
             region_constraints = (*constraints, region) if region is not sp.true else tuple(constraints)
@@ -245,6 +249,59 @@ def _prove_by_regions(lhs, rhs, symbols, constraints, n_points, seed, what) -> C
                            f"{what}: {regions_proved} regions proved, {regions_checked} numeric only", details)
     return CheckResult(Status.PROVED, "symbolic, region by region",
                        f"{what}: difference is 0 on each of {regions_proved} regions", details)
+
+
+def _simplify_region(region: sp.Basic) -> sp.Basic:
+    """Canonicalize each inequality, simplify the logic, and detect empty univariate regions exactly."""
+    try:
+        region = region.replace(lambda e: isinstance(e, sp.core.relational.Relational),
+                                lambda r: sp.simplify(r))
+        region = sp.simplify_logic(region)
+        if _contradictory(region):
+            return sp.false
+        free = region.free_symbols
+        if region not in (sp.true, sp.false) and len(free) == 1 and region.as_set().is_empty:
+            return sp.false
+    except (TypeError, ValueError, NotImplementedError, AttributeError):
+        pass
+    return region
+
+
+def _contradictory(region: sp.Basic) -> bool:
+    """A conjunction holding both d > 0 and d <= 0 (or d < 0) for the same difference d."""
+    args = region.args if isinstance(region, sp.And) else (region,)
+    strict, weak = set(), set()
+    for r in args:
+        if isinstance(r, (sp.StrictGreaterThan, sp.StrictLessThan, sp.GreaterThan, sp.LessThan)):
+            d = sp.expand(r.lhs - r.rhs) if isinstance(r, (sp.StrictGreaterThan, sp.GreaterThan)) else sp.expand(
+                r.rhs - r.lhs)
+            (strict if isinstance(r, (sp.StrictGreaterThan, sp.StrictLessThan)) else weak).add(d)
+    return any(sp.expand(-d) in strict or sp.expand(-d) in weak for d in strict)
+
+
+def _zero_on_boundary(expr: sp.Basic, region: sp.Basic) -> bool | None:
+    """For a region that pins a variable (a >= b and a <= b, or a univariate finite set), substitute the pinned
+    value and decide the piece exactly; None when the region is not of that kind."""
+    try:
+        free = region.free_symbols
+        if len(free) == 1:
+            points = region.as_set()
+            if isinstance(points, sp.FiniteSet):
+                (var,) = free
+                return all(is_symbolic_zero(expr.xreplace({var: p})) for p in points)
+            return None
+        args = region.args if isinstance(region, sp.And) else (region,)
+        ge = {sp.expand(r.lhs - r.rhs) for r in args if isinstance(r, sp.GreaterThan)}
+        ge |= {sp.expand(r.rhs - r.lhs) for r in args if isinstance(r, sp.LessThan)}
+        for diff in ge:
+            if sp.expand(-diff) in ge:
+                for var in sorted(diff.free_symbols, key=lambda v: v.name):
+                    sols = sp.solve(sp.Eq(diff, 0), var)
+                    if sols:
+                        return all(is_symbolic_zero(expr.xreplace({var: sol})) for sol in sols) or None
+    except (TypeError, ValueError, NotImplementedError, AttributeError):
+        return None
+    return None
 
 
 def _refine(expr: sp.Basic, region: sp.Basic) -> sp.Basic:

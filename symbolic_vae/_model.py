@@ -16,7 +16,6 @@ from functools import cached_property
 import sympy as sp
 
 from ._errors import SymbolicVAEError
-
 from ._gaussian import expect_over_noise, gaussian_log_density, kl_diagonal_gaussians
 
 beta, eta_enc, eta_dec = sp.symbols("beta eta_enc eta_dec", positive=True)

@@ -1,0 +1,30 @@
+import pytest
+
+from symbolic_vae import Status, get_claim, run_claim
+
+EXPECTED = {
+    "elbo.eq3_to_eq4": Status.PROVED_AT_SIZES,
+    "elbo.eq4_to_eq5": Status.PROVED_AT_SIZES,
+    "elbo.kl_split": Status.PROVED_AT_SIZES,
+    "elbo.monte_carlo": Status.CHECKED,
+    "prop1.whitening_identity": Status.REFUTED,
+    "prop1.whitening_constant": Status.PROVED_AT_SIZES,
+    "prop1.argmin": Status.CHECKED,
+}
+
+
+@pytest.mark.parametrize("claim_id", list(EXPECTED))
+def test_verdict_and_negative_control(claim_id):
+    verdict = run_claim(get_claim(claim_id))
+    assert verdict.status is EXPECTED[claim_id], verdict.summary
+    assert verdict.control is not None and verdict.control.status is Status.REFUTED, verdict.control
+    assert verdict.control.counterexample is not None
+
+
+def test_refuted_whitening_identity_has_valid_counterexample_and_correction():
+    verdict = run_claim(get_claim("prop1.whitening_identity"))
+    cx = verdict.counterexample
+    assert cx is not None and "X" in cx.instance and "Y" in cx.instance
+    assert float(cx.lhs) < float(cx.rhs)  # ||Z||_F^2 < E||y||^2 on data with y not linear in x
+    assert verdict.corrected_by == "prop1.whitening_constant"
+    assert run_claim(get_claim(verdict.corrected_by)).status.passed

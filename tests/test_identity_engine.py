@@ -1,0 +1,57 @@
+import sympy as sp
+
+from symbolic_vae import SizedIdentity, Status, prove_at_sizes, prove_identity
+
+x = sp.Symbol("x", real=True)
+p = sp.Symbol("p", positive=True)
+
+
+def test_general_identity_is_proved():
+    assert prove_identity(sp.log(p**2), 2 * sp.log(p)).status is Status.PROVED
+
+
+def test_false_identity_is_refuted_with_instance():
+    result = prove_identity(sp.sqrt(x**2), x)
+    assert result.status is Status.REFUTED
+    assert result.counterexample is not None
+    value = sp.Rational(result.counterexample.instance["x"])
+    assert value < 0
+
+
+def test_max_identity_is_proved_region_by_region():
+    result = prove_identity(sp.Max(0, x) ** 2, x * sp.Max(0, x))
+    assert result.status is Status.PROVED
+    assert result.details["regions_proved"] >= 1
+
+
+def test_abs_identity_needs_both_regions():
+    result = prove_identity(sp.Abs(x), sp.Max(x, -x))
+    assert result.status is Status.PROVED
+    assert prove_identity(sp.Abs(x), sp.Max(x, 0)).status is Status.REFUTED
+
+
+def test_max_negative_control_is_refuted_on_the_right_region():
+    result = prove_identity(sp.Max(0, x), x)
+    assert result.status is Status.REFUTED
+    assert sp.Rational(result.counterexample.instance["x"]) < 0
+
+
+def test_piecewise_identity_with_assumptions():
+    pw = sp.Piecewise((p - 1, p > 1), (0, True))
+    assert prove_identity(pw, sp.Max(0, p - 1)).status is Status.PROVED
+    assert prove_identity(pw, sp.Max(0, p - 2)).status is Status.REFUTED
+
+
+def test_explicit_size_identity_and_its_control():
+    def build(size, wrong=False):
+        (n,) = size
+        M = sp.Matrix(n, n, lambda i, j: sp.Symbol(f"m{i}{j}", real=True))
+        rhs = (M.T * M).trace() + (1 if wrong else 0)
+        return SizedIdentity(size, (M * M.T).trace(), rhs)
+
+    good = prove_at_sizes(build, [(1,), (2,), (3,)])
+    assert good.status is Status.PROVED_AT_SIZES
+    assert good.details["sizes"] == [[1], [2], [3]]
+    bad = prove_at_sizes(lambda s: build(s, wrong=True), [(1,), (2,)])
+    assert bad.status is Status.REFUTED
+    assert bad.counterexample is not None

@@ -1,0 +1,130 @@
+import numpy as np
+import pytest
+import sympy as sp
+from helpers import assert_close
+from sympy.stats import E, Normal
+
+from symbolic_vae import (
+    LinearLVM,
+    SymbolicVAEError,
+    beta,
+    eta_dec,
+    eta_enc,
+    expect_over_noise,
+    kl_diagonal_gaussians,
+    trace_form,
+    vae_loss,
+    whiten,
+)
+
+
+def test_noise_moments_match_sympy_stats():
+    s = sp.Symbol("s", positive=True)
+    e = sp.Symbol("e", real=True)
+    a = sp.Symbol("a", real=True)
+    N = Normal("N", 0, s)
+    for poly in (e**2, (a + 3 * e) ** 2, e**4 + a * e**3, (a - e) ** 3):
+        ours = expect_over_noise(poly, [e], [s**2])
+        theirs = E(poly.subs(e, N))
+        assert sp.simplify(ours - theirs) == 0
+
+
+def test_noise_moments_reject_mismatched_lengths():
+    e = sp.symbols("e0:2")
+    with pytest.raises(SymbolicVAEError, match="variances"):
+        expect_over_noise(e[0] ** 2, e, [1])
+
+
+def test_kl_matches_closed_form_and_is_zero_at_equality():
+    m = sp.Symbol("m", real=True)
+    s, t = sp.symbols("s t", positive=True)
+    kl = kl_diagonal_gaussians([m], [s**2], [0], [t**2])
+    assert sp.simplify(kl - (s**2 / t**2 + m**2 / t**2 - 1 - sp.log(s**2 / t**2)) / 2) == 0
+    assert sp.simplify(kl.subs({m: 0, s: t})) == 0
+
+
+def test_first_principles_loss_equals_trace_form_at_a_rectangular_size():
+    model = LinearLVM(3, 2, 1)
+    assert sp.expand(model.expected_loss() - trace_form(3, 2, 1).at(model)) == 0
+
+
+def test_trace_form_negative_control_is_detected():
+    model = LinearLVM(2, 1, 2)
+    wrong = trace_form(2, 1, 2).at(model) + (model.U * model.Sigma * model.U.T).trace() / (2 * eta_dec**2)
+    assert sp.expand(model.expected_loss() - wrong) != 0
+
+
+def _random_problem(rng, D0=3, d1=2, d2=2, n=15):
+    X, Y = rng.normal(size=(n, D0)), rng.normal(size=(n, d2))
+    U, W = rng.normal(size=(d2, d1)), rng.normal(size=(D0, d1))
+    sig = rng.uniform(0.5, 1.5, d1)
+    return X, Y, U, W, sig
+
+
+def test_numeric_vae_loss_matches_symbolic_model():
+    rng = np.random.default_rng(0)
+    X, Y, U, W, sig = _random_problem(rng)
+    model = LinearLVM(3, 2, 2)
+    expr = model.dataset_loss(sp.Matrix(X), sp.Matrix(Y))
+    point = {**dict(zip(model.U, U.ravel(), strict=True)), **dict(zip(model.W, W.ravel(), strict=True)),
+             **dict(zip(model.sigma, sig, strict=True)), beta: 0.7, eta_enc: 1.3, eta_dec: 0.6}
+    stats = whiten(X, Y)
+    ours = vae_loss(U, W, sig, A=stats.A, B=stats.B, S_yy=stats.S_yy, beta=0.7, eta_enc=1.3, eta_dec=0.6)
+    assert_close(ours, float(expr.xreplace(point)))
+    wrong = vae_loss(U, W, sig, A=stats.A, B=stats.B, S_yy=stats.S_yy, beta=0.7, eta_enc=1.3, eta_dec=0.6,
+                     partition=False)
+    assert abs(wrong - float(expr.xreplace(point))) > 1e-3
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "argument"),
+    [
+        ({"beta": 0.0}, "beta"),
+        ({"beta": -1.0}, "beta"),
+        ({"eta_enc": float("nan")}, "eta_enc"),
+        ({"eta_dec": 0}, "eta_dec"),
+        ({"A": np.array([[1.0, 2.0], [0.0, 1.0], [0, 0]])}, "A"),
+        ({"A": np.array([[1.0, 0.5, 0], [0.4, 1.0, 0], [0, 0, 1]])}, "A"),
+        ({"A": -np.eye(3)}, "A"),
+        ({"S_yy": np.full((2, 2), np.inf)}, "S_yy"),
+        ({"B": np.zeros((3, 5))}, "B"),
+    ],
+)
+def test_vae_loss_rejects_bad_input_naming_the_argument(kwargs, argument):
+    rng = np.random.default_rng(1)
+    X, Y, U, W, sig = _random_problem(rng)
+    stats = whiten(X, Y)
+    args = {"A": stats.A, "B": stats.B, "S_yy": stats.S_yy, "beta": 1.0, "eta_enc": 1.0, "eta_dec": 1.0}
+    args.update(kwargs)
+    with pytest.raises(SymbolicVAEError, match=argument):
+        vae_loss(U, W, sig, **args)
+
+
+def test_vae_loss_rejects_bad_parameters():
+    rng = np.random.default_rng(2)
+    X, Y, U, W, sig = _random_problem(rng)
+    stats = whiten(X, Y)
+    kw = {"A": stats.A, "B": stats.B, "S_yy": stats.S_yy, "beta": 1.0, "eta_enc": 1.0, "eta_dec": 1.0}
+    with pytest.raises(SymbolicVAEError, match="sigma"):
+        vae_loss(U, W, -sig, **kw)
+    with pytest.raises(SymbolicVAEError, match="W"):
+        vae_loss(U, W[:, :1], sig, **kw)
+
+
+def test_whiten_handles_rank_deficient_data_and_rejects_bad_files():
+    rng = np.random.default_rng(3)
+    X = rng.normal(size=(10, 2)) @ rng.normal(size=(2, 4))
+    stats = whiten(X)
+    assert stats.rank == 2
+    assert_close(stats.whiten(X).T @ stats.whiten(X) / 10, np.eye(2))
+    with pytest.raises(SymbolicVAEError, match="X"):
+        whiten(np.array([[1.0, np.nan]]))
+    with pytest.raises(SymbolicVAEError, match="Y"):
+        whiten(X, X[:3])
+    with pytest.raises(SymbolicVAEError, match="X"):
+        whiten([["a", "b"]])
+
+
+def test_model_rejects_bad_sizes():
+    with pytest.raises(SymbolicVAEError, match="latent_dim"):
+        LinearLVM(2, 0, 2)
