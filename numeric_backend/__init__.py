@@ -1,0 +1,55 @@
+"""Numeric backend: SymPy -> numeric callables, seeded random instances, batched minimization, high precision.
+
+Knows nothing about any paper. torch is imported lazily, so ``import numeric_backend`` works without it.
+"""
+
+from numeric_backend._errors import SymbolicVAEError, fail
+from numeric_backend._highprec import ZeroTest, classify_zero, evaluate_high_precision
+from numeric_backend._minimize import (
+    MinimizeResult,
+    MultistartResult,
+    convergence_criterion,
+    minimize_batched,
+    multistart_minimize,
+)
+from numeric_backend._montecarlo import MonteCarloEstimate, agrees_with, monte_carlo_mean
+from numeric_backend._sampling import (
+    Domain,
+    SecondMoments,
+    SymbolRange,
+    draw_points,
+    random_dataset,
+    second_moments,
+)
+from numeric_backend._torch_translate import (
+    SUPPORTED_NODE_TYPES,
+    TORCH_TRANSLATION,
+    TorchFunction,
+    to_torch,
+)
+
+__all__ = [
+    "SUPPORTED_NODE_TYPES",
+    "TORCH_TRANSLATION",
+    "Domain",
+    "MinimizeResult",
+    "MonteCarloEstimate",
+    "MultistartResult",
+    "SecondMoments",
+    "SymbolRange",
+    "SymbolicVAEError",
+    "TorchFunction",
+    "ZeroTest",
+    "agrees_with",
+    "classify_zero",
+    "convergence_criterion",
+    "draw_points",
+    "evaluate_high_precision",
+    "fail",
+    "minimize_batched",
+    "monte_carlo_mean",
+    "multistart_minimize",
+    "random_dataset",
+    "second_moments",
+    "to_torch",
+]
