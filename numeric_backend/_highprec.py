@@ -47,7 +47,10 @@ def _check_point(expr: sympy.Expr, point: object) -> dict[sympy.Symbol, sympy.Ex
     for symbol, raw in point.items():
         if not isinstance(symbol, sympy.Symbol):
             raise fail("point", f"keys must be SymPy Symbols, received {symbol!r} ({type(symbol).__name__})")
-        value = sympy.Rational(repr(raw)) if isinstance(raw, float) else sympy.sympify(raw)
+        try:
+            value = sympy.Rational(repr(float(raw))) if isinstance(raw, float) else sympy.sympify(raw)
+        except (sympy.SympifyError, TypeError, ValueError):
+            raise fail("point", f"value of {symbol} must be a number, received {raw!r}") from None
         if not isinstance(value, sympy.Expr) or not value.is_number or value.has(sympy.nan, sympy.zoo):
             raise fail("point", f"value of {symbol} must be a finite number, received {raw!r}")
         if value.has(sympy.oo, -sympy.oo):
@@ -122,7 +125,7 @@ def _evaluate(expr: sympy.Expr, values: dict[sympy.Symbol, sympy.Expr], dps: int
             raw = function(*[_to_mpmath(values[s], dps) for s in symbols])
         except ZeroDivisionError:
             raise fail("point", f"the expression is undefined there (division by zero): {expr}") from None
-        except (NameError, TypeError, AttributeError, ValueError):
+        except (NameError, TypeError, AttributeError, ValueError, NotImplementedError):
             raw = _evalf_to_mpmath(expr.xreplace(values), dps)
         return _finalize(raw, expr)
 

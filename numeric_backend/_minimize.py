@@ -1,14 +1,17 @@
 """Ground-truth batched minimization: Adam, then saddle-free Newton / Levenberg-Marquardt polishing.
 
-Every row of ``params [B, P]`` is an independent problem. ``loss_fn`` is always called on the full batch
-(so it may close over per-row data of batch size B) and must be composable with torch.func (no in-place
-updates of its input, no ``.item()``).
+Every row of ``params [B, P]`` is an independent problem. ``minimize_batched`` always calls ``loss_fn`` on
+all B rows (so it may close over per-row data of batch size B; rows that are not being worked on are
+filled in from ``init``). ``multistart_minimize`` passes the instance index, so it evaluates only the rows
+still being polished. Losses must be composable with torch.func (no in-place updates of the input, no
+``.item()``); otherwise Hessians fall back to P double-backward passes.
 """
 
 from __future__ import annotations
 
 import contextlib
 import math
+import warnings
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -116,52 +119,93 @@ def _torch_threads(num_threads: int | None) -> Iterator[None]:
         torch.set_num_threads(previous)
 
 
-def _loss_values(loss_fn: LossFunction, params: torch.Tensor) -> torch.Tensor:
-    """loss_fn(params) checked to be [B] float."""
-    loss = loss_fn(params)
-    import torch
+@dataclass(frozen=True)
+class _RowLoss:
+    """The objective restricted to some rows: ``self(params [b, P], rows [b]) -> loss [b]``.
 
-    if not isinstance(loss, torch.Tensor) or loss.shape != (params.shape[0],):
-        shape = tuple(loss.shape) if isinstance(loss, torch.Tensor) else type(loss).__name__
-        raise fail("loss_fn", f"must return a tensor of shape [B] = ({params.shape[0]},), returned {shape}")
-    return loss
+    ``rows`` are sorted, distinct row numbers of the full problem. Full-batch losses are evaluated on
+    ``anchor`` (the checked init) with the requested rows replaced; instance losses are called directly.
+    """
+
+    evaluate: Callable[[torch.Tensor, torch.Tensor], torch.Tensor]
+    argument: str
+    batch_size: int
+
+    def __post_init__(self) -> None:
+        assert callable(self.evaluate) and self.batch_size >= 1
+
+    def __call__(self, params: torch.Tensor, rows: torch.Tensor) -> torch.Tensor:
+        import torch
+
+        loss = self.evaluate(params, rows)
+        if not isinstance(loss, torch.Tensor) or loss.shape != (rows.shape[0],):
+            shape = tuple(loss.shape) if isinstance(loss, torch.Tensor) else type(loss).__name__
+            raise fail(self.argument, f"must return a tensor of shape ({rows.shape[0]},), returned {shape}")
+        return loss
+
+    @classmethod
+    def full_batch(cls, loss_fn: LossFunction, anchor: torch.Tensor) -> _RowLoss:
+        """From ``loss_fn(params [B, P]) -> [B]``, which may only be called on all B rows."""
+        import torch
+
+        batch = anchor.shape[0]
+
+        def evaluate(params: torch.Tensor, rows: torch.Tensor) -> torch.Tensor:
+            full = params if rows.shape[0] == batch else anchor.index_copy(0, rows, params)
+            loss = loss_fn(full)
+            if not isinstance(loss, torch.Tensor) or loss.shape != (batch,):
+                shape = tuple(loss.shape) if isinstance(loss, torch.Tensor) else type(loss).__name__
+                raise fail("loss_fn", f"must return a tensor of shape [B] = ({batch},), returned {shape}")
+            return loss if rows.shape[0] == batch else loss[rows]
+
+        return cls(evaluate, "loss_fn", batch)
+
+    @classmethod
+    def per_instance(cls, loss_fn: InstanceLossFunction, instance_index: torch.Tensor) -> _RowLoss:
+        """From ``loss_fn(params [b, P], instance_index [b]) -> [b]``, callable on any subset of rows."""
+        return cls(lambda params, rows: loss_fn(params, instance_index[rows]), "loss_fn_for_instances",
+                   instance_index.shape[0])
 
 
-def _loss_and_grad(loss_fn: LossFunction, params: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
-    """Per-row loss [B] and gradient [B, P] (rows are independent, so grad of the sum is per row)."""
+def _loss_and_grad(
+    row_loss: _RowLoss, params: torch.Tensor, rows: torch.Tensor
+) -> tuple[torch.Tensor, torch.Tensor]:
+    """Per-row loss [b] and gradient [b, P] (rows are independent, so grad of the sum is per row)."""
     import torch
 
     with torch.enable_grad():
         x = params.detach().requires_grad_(True)
-        loss = _loss_values(loss_fn, x)
+        loss = row_loss(x, rows)
         (grad,) = torch.autograd.grad(loss.sum(), x, allow_unused=True)
     grad = torch.zeros_like(x) if grad is None else grad
     return loss.detach(), grad.detach()
 
 
-def _hessians_functorch(loss_fn: LossFunction, params: torch.Tensor) -> torch.Tensor:
-    """Per-row Hessians [B, P, P]: forward-over-reverse H @ e_j on the full batch, vmapped over j."""
+def _hessians_functorch(row_loss: _RowLoss, params: torch.Tensor, rows: torch.Tensor) -> torch.Tensor:
+    """Per-row Hessians [b, P, P]: forward-over-reverse H @ e_j on all b rows at once, vmapped over j."""
     import torch
 
     batch, dim = params.shape
-    grad_fn = torch.func.grad(lambda p: loss_fn(p).sum())
+    grad_fn = torch.func.grad(lambda p: row_loss(p, rows).sum())
 
     def hessian_column(tangent: torch.Tensor) -> torch.Tensor:
         return torch.func.jvp(grad_fn, (params,), (tangent,))[1]
 
     tangents = torch.eye(dim, dtype=params.dtype)[:, None, :].expand(dim, batch, dim)
     chunk = max(1, min(dim, _HESSIAN_ELEMENT_BUDGET // max(1, batch * dim)))
-    columns = torch.func.vmap(hessian_column, chunk_size=chunk)(tangents)  # [P(j), B, P(i)] = H[b, i, j]
+    with warnings.catch_warnings():  # torch's own jvp decompositions use the deprecated torch.jit.script
+        warnings.filterwarnings("ignore", message=".*torch.jit.script.*", category=DeprecationWarning)
+        columns = torch.func.vmap(hessian_column, chunk_size=chunk)(tangents)  # [P(j), b, P(i)] = H[b, i, j]
     return columns.permute(1, 2, 0)
 
 
-def _hessians_autograd(loss_fn: LossFunction, params: torch.Tensor) -> torch.Tensor:
-    """Fallback for losses torch.func cannot transform: P double-backward passes over the batch."""
+def _hessians_autograd(row_loss: _RowLoss, params: torch.Tensor, rows: torch.Tensor) -> torch.Tensor:
+    """Fallback for losses torch.func cannot transform: P double-backward passes over the rows."""
     import torch
 
     with torch.enable_grad():
         x = params.detach().requires_grad_(True)
-        (grad,) = torch.autograd.grad(loss_fn(x).sum(), x, create_graph=True)
+        (grad,) = torch.autograd.grad(row_loss(x, rows).sum(), x, create_graph=True)
         columns = []
         for j in range(x.shape[1]):
             (column,) = torch.autograd.grad(grad[:, j].sum(), x, retain_graph=True, allow_unused=True)
@@ -169,35 +213,69 @@ def _hessians_autograd(loss_fn: LossFunction, params: torch.Tensor) -> torch.Ten
     return torch.stack(columns, dim=-1).detach()
 
 
-def _hessians(loss_fn: LossFunction, params: torch.Tensor) -> torch.Tensor:
-    """Symmetrized per-row Hessians [B, P, P]."""
+def _hessians(row_loss: _RowLoss, params: torch.Tensor, rows: torch.Tensor) -> torch.Tensor:
+    """Symmetrized per-row Hessians [b, P, P] of the given rows."""
     try:
-        hessian = _hessians_functorch(loss_fn, params.detach())
+        hessian = _hessians_functorch(row_loss, params.detach(), rows)
     except (RuntimeError, NotImplementedError, TypeError):
-        hessian = _hessians_autograd(loss_fn, params)
+        hessian = _hessians_autograd(row_loss, params, rows)
     return 0.5 * (hessian + hessian.transpose(-1, -2))
 
 
-def _eigh_finite(hessian: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
-    """eigh of [b, P, P]; rows with non-finite entries are replaced by the identity and flagged False."""
+@dataclass(frozen=True)
+class _Diagnosis:
+    """Loss [b], grad [b, P], Hessian spectrum [b, P] (ascending) and the convergence verdict [b] of some rows.
+
+    Rows whose Hessian is not finite get the identity's spectrum for stepping, ``hessian_finite`` False,
+    ``min_eigenvalue`` -inf and ``converged`` False.
+    """
+
+    loss: torch.Tensor
+    grad: torch.Tensor
+    eigenvalues: torch.Tensor
+    eigenvectors: torch.Tensor | None
+    hessian_finite: torch.Tensor
+    converged: torch.Tensor
+
+    @property
+    def min_eigenvalue(self) -> torch.Tensor:
+        import torch
+
+        return torch.where(self.hessian_finite, self.eigenvalues[:, 0], -math.inf)
+
+
+def _diagnose(
+    row_loss: _RowLoss, params: torch.Tensor, rows: torch.Tensor, gtol: float, *, with_vectors: bool
+) -> _Diagnosis:
+    """Evaluate the convergence criterion on ``rows`` (eigenvectors too when ``with_vectors``)."""
     import torch
 
+    loss, grad = _loss_and_grad(row_loss, params, rows)
+    hessian = _hessians(row_loss, params, rows)
     finite = torch.isfinite(hessian).flatten(1).all(dim=1)
     if not bool(finite.all()):
         eye = torch.eye(hessian.shape[-1], dtype=hessian.dtype).expand_as(hessian)
         hessian = torch.where(finite[:, None, None], hessian, eye)
-    eigenvalues, eigenvectors = torch.linalg.eigh(hessian)
-    return eigenvalues, eigenvectors, finite
+    if with_vectors:
+        eigenvalues, eigenvectors = torch.linalg.eigh(hessian)
+    else:
+        eigenvalues, eigenvectors = torch.linalg.eigvalsh(hessian), None
+    largest = eigenvalues.abs().amax(dim=1)
+    stationary = grad.norm(dim=1) <= gtol * (1 + loss.abs())  # False for NaN
+    curved_up = eigenvalues[:, 0] >= -NEGATIVE_CURVATURE_TOLERANCE * (1 + largest)
+    converged = stationary & curved_up & finite & torch.isfinite(loss)
+    return _Diagnosis(loss, grad, eigenvalues, eigenvectors, finite, converged)
 
 
 def _adam(
-    loss_fn: LossFunction, params: torch.Tensor, loss: torch.Tensor, max_steps: int, lr: float
+    row_loss: _RowLoss, params: torch.Tensor, loss: torch.Tensor, max_steps: int, lr: float
 ) -> tuple[torch.Tensor, torch.Tensor, int]:
-    """Per-row Adam on loss_fn(params).sum(); returns the lowest-loss iterate of each row, its loss, steps.
+    """Per-row Adam on the summed loss; returns the lowest-loss iterate of each row, its loss, steps.
 
     A row whose loss or gradient becomes non-finite returns to its best iterate with reset moments and a
-    halved step size. Stops early when every row has gradient norm <= 1e-3 (1 + |loss|), or when no row
-    improved its best loss by more than 1e-4 (1 + |loss|) over the last 100 steps.
+    halved step size. Stops early when every row has gradient norm <= 1e-3 (1 + |loss|) (checked at the
+    first step and every 100 steps), or when no row improved its best loss by more than 1e-4 (1 + |loss|)
+    over the last 100 steps.
     """
     import torch
 
@@ -207,9 +285,10 @@ def _adam(
     row_lr = torch.full_like(loss, lr)
     checkpoint_loss = best_loss.clone()
     beta1, beta2 = _ADAM_BETAS
+    all_rows = torch.arange(x.shape[0])
     step = 0
     for step in range(1, max_steps + 1):
-        current, grad = _loss_and_grad(loss_fn, x)
+        current, grad = _loss_and_grad(row_loss, x, all_rows)
         finite = torch.isfinite(current) & torch.isfinite(grad).all(dim=1)
         improved = finite & (current < best_loss)
         best_params[improved], best_loss[improved] = x[improved], current[improved]
@@ -217,10 +296,10 @@ def _adam(
             bad = ~finite
             x[bad], first[bad], second[bad], grad[bad] = best_params[bad], 0.0, 0.0, 0.0
             row_lr[bad] *= 0.5
-        if step % _ADAM_CHECK_EVERY == 0:
+        if step == 1 or step % _ADAM_CHECK_EVERY == 0:
             small_grad = grad.norm(dim=1) <= 1e-3 * (1 + current.abs())
             plateau = (checkpoint_loss - best_loss) <= _ADAM_PLATEAU * (1 + best_loss.abs())
-            if bool((small_grad & finite).all()) or bool(plateau.all()):
+            if bool((small_grad & finite).all()) or (step > 1 and bool(plateau.all())):
                 break
             checkpoint_loss = best_loss.clone()
         first = beta1 * first + (1 - beta1) * grad
@@ -232,15 +311,18 @@ def _adam(
 
 
 def _newton(
-    loss_fn: LossFunction, params: torch.Tensor, max_steps: int, gtol: float, generator: torch.Generator
-) -> tuple[torch.Tensor, int]:
-    """Saddle-free Newton / Levenberg-Marquardt polishing; returns params and the number of steps taken.
+    row_loss: _RowLoss, params: torch.Tensor, max_steps: int, gtol: float, generator: torch.Generator
+) -> tuple[torch.Tensor, int, dict[str, torch.Tensor]]:
+    """Saddle-free Newton / Levenberg-Marquardt polishing.
+
+    Returns params, the number of steps taken, and the diagnosis (loss, grad_norm, min_eigenvalue [B]) of
+    the rows frozen as converged (``frozen`` [B] marks them; their params did not change afterwards).
 
     Per row, with H = V diag(lam) V^T: step(mu) = -V (|lam| + mu)^-1 V^T g for several damping values mu,
     plus steps along the most negative curvature direction when lam_min < 0. The best candidate is
     accepted only if it lowers the loss by more than round-off, or keeps it within round-off while
     lowering the gradient norm; mu shrinks after success and grows after failure. Rows meeting the
-    convergence criterion are frozen.
+    convergence criterion are frozen and no longer evaluated (for losses that allow row subsets).
     """
     import torch
 
@@ -248,25 +330,29 @@ def _newton(
     batch = x.shape[0]
     mu = torch.full((batch,), _MU_INITIAL, dtype=x.dtype)
     done = torch.zeros(batch, dtype=torch.bool)
+    frozen = {name: torch.zeros(batch, dtype=x.dtype) for name in ("loss", "grad_norm", "min_eigenvalue")}
     steps_taken = 0
     for _ in range(max_steps):
-        loss, grad = _loss_and_grad(loss_fn, x)
-        hessian = _hessians(loss_fn, x)
         rows = (~done).nonzero().flatten()
-        eigenvalues, eigenvectors, finite_hessian = _eigh_finite(hessian[rows])
+        diagnosis = _diagnose(row_loss, x[rows], rows, gtol, with_vectors=True)
+        loss, grad, eigenvalues, eigenvectors = (
+            diagnosis.loss, diagnosis.grad, diagnosis.eigenvalues, diagnosis.eigenvectors
+        )
+        assert eigenvectors is not None
         largest = eigenvalues.abs().amax(dim=1)
-        grad_norm = grad[rows].norm(dim=1)
-        stationary = grad_norm <= gtol * (1 + loss[rows].abs())
-        curved_up = finite_hessian & (eigenvalues[:, 0] >= -NEGATIVE_CURVATURE_TOLERANCE * (1 + largest))
-        done[rows[stationary & curved_up]] = True
-        keep = ~(stationary & curved_up)
+        grad_norm = grad.norm(dim=1)
+        newly_done = diagnosis.converged
+        done[rows[newly_done]] = True
+        frozen["loss"][rows[newly_done]] = loss[newly_done]
+        frozen["grad_norm"][rows[newly_done]] = grad_norm[newly_done]
+        frozen["min_eigenvalue"][rows[newly_done]] = eigenvalues[newly_done, 0]
+        keep = ~newly_done
         if not bool(keep.any()):
             break
         rows, eigenvalues, eigenvectors = rows[keep], eigenvalues[keep], eigenvectors[keep]
-        largest, grad_norm = largest[keep], grad_norm[keep]
+        largest, grad_norm, loss, g = largest[keep], grad_norm[keep], loss[keep], grad[keep]
         steps_taken += 1
 
-        g = grad[rows]
         g_eigen = (eigenvectors.transpose(1, 2) @ g[:, :, None]).squeeze(2)  # [b, P]
         scale = 1 + largest
         candidates = []  # list of [b, P] steps
@@ -285,16 +371,14 @@ def _newton(
 
         candidate_loss, candidate_grad_norm = [], []
         for candidate in candidates:
-            trial = x.clone()
-            trial[rows] = x[rows] + candidate
-            trial_loss, trial_grad = _loss_and_grad(loss_fn, trial)
-            trial_loss, trial_grad_norm = trial_loss[rows], trial_grad[rows].norm(dim=1)
+            trial_loss, trial_grad = _loss_and_grad(row_loss, x[rows] + candidate, rows)
+            trial_grad_norm = trial_grad.norm(dim=1)
             bad = ~(torch.isfinite(trial_loss) & torch.isfinite(trial_grad_norm))
             candidate_loss.append(torch.where(bad, math.inf, trial_loss))
             candidate_grad_norm.append(torch.where(bad, math.inf, trial_grad_norm))
         losses = torch.stack(candidate_loss)  # [C, b]
         grad_norms = torch.stack(candidate_grad_norm)
-        current = loss[rows]
+        current = loss
         band = ROUNDOFF_BAND * (1 + current.abs())
         decreases = losses < current - band
         flat_but_better = (losses <= current + band) & (grad_norms < grad_norm)
@@ -316,7 +400,8 @@ def _newton(
         new_mu[later_choice] = new_mu[later_choice] * multipliers[choice[later_choice]]
         new_mu[~accepted] = new_mu[~accepted] * _MU_MULTIPLIERS[-1] * 10
         mu[rows] = new_mu.clamp(_MU_FLOOR, _MU_CEILING)
-    return x, steps_taken
+    frozen["frozen"] = done
+    return x, steps_taken, frozen
 
 
 def _check_init(init: object) -> torch.Tensor:
@@ -341,7 +426,7 @@ def minimize_batched(
     init: torch.Tensor,
     *,
     max_adam_steps: int = 2000,
-    lr: float = 0.02,
+    lr: float = 0.05,
     newton_steps: int = 60,
     gtol: float = 1e-9,
     seed: int | None = None,
@@ -357,11 +442,27 @@ def minimize_batched(
     ``num_threads``: torch intra-op threads while minimizing (restored afterwards; None leaves the
     setting alone). One thread is fastest for many small problems and immune to oversubscription.
     """
-    import torch
-
     if not callable(loss_fn):
         raise fail("loss_fn", f"expected a callable params [B, P] -> loss [B], received {type(loss_fn).__name__}")
     params = _check_init(init)
+    return _run(_RowLoss.full_batch(loss_fn, params), params, max_adam_steps=max_adam_steps, lr=lr,
+                newton_steps=newton_steps, gtol=gtol, seed=seed, num_threads=num_threads)
+
+
+def _run(
+    row_loss: _RowLoss,
+    params: torch.Tensor,
+    *,
+    max_adam_steps: int = 2000,
+    lr: float = 0.05,
+    newton_steps: int = 60,
+    gtol: float = 1e-9,
+    seed: int | None = None,
+    num_threads: int | None = 1,
+) -> MinimizeResult:
+    """Validate the options (defaults as in ``minimize_batched``) and minimize ``row_loss`` from ``params``."""
+    import torch
+
     max_adam_steps = check_int("max_adam_steps", max_adam_steps, minimum=0)
     newton_steps = check_int("newton_steps", newton_steps, minimum=0)
     lr = check_positive_float("lr", lr)
@@ -370,11 +471,11 @@ def minimize_batched(
     if num_threads is not None:
         num_threads = check_int("num_threads", num_threads, minimum=1)
     with _torch_threads(num_threads):
-        return _minimize(loss_fn, params, max_adam_steps, lr, newton_steps, gtol, generator)
+        return _minimize(row_loss, params, max_adam_steps, lr, newton_steps, gtol, generator)
 
 
 def _minimize(
-    loss_fn: LossFunction,
+    row_loss: _RowLoss,
     params: torch.Tensor,
     max_adam_steps: int,
     lr: float,
@@ -384,36 +485,37 @@ def _minimize(
 ) -> MinimizeResult:
     import torch
 
+    all_rows = torch.arange(params.shape[0])
     with torch.no_grad():
-        loss = _loss_values(loss_fn, params).detach()
+        loss = row_loss(params, all_rows).detach()
     if loss.dtype != torch.float64:
-        raise fail("loss_fn", f"must return float64 (the ground truth runs in float64), returned {loss.dtype}")
+        raise fail(row_loss.argument, f"must return float64 (the ground truth runs in float64), returned {loss.dtype}")
     bad = ~torch.isfinite(loss)
     if bool(bad.any()):
         rows = bad.nonzero().flatten().tolist()
-        raise fail("loss_fn", f"returned NaN/inf at init for rows {rows[:10]} (of {loss.shape[0]})")
+        raise fail(row_loss.argument, f"returned NaN/inf at init for rows {rows[:10]} (of {loss.shape[0]})")
 
     adam_steps = 0
     if max_adam_steps > 0:
-        params, loss, adam_steps = _adam(loss_fn, params, loss, max_adam_steps, lr)
-    params, newton_taken = _newton(loss_fn, params, newton_steps, gtol, generator)
+        params, loss, adam_steps = _adam(row_loss, params, loss, max_adam_steps, lr)
+    params, newton_taken, frozen = _newton(row_loss, params, newton_steps, gtol, generator)
 
-    loss, grad = _loss_and_grad(loss_fn, params)
-    eigenvalues, _, finite_hessian = _eigh_finite(_hessians(loss_fn, params))
-    eigenvalues = torch.where(finite_hessian[:, None], eigenvalues, -math.inf)  # flagged, never NaN
-    grad_norm = grad.norm(dim=1)
-    largest = eigenvalues.abs().amax(dim=1)
-    converged = (grad_norm <= gtol * (1 + loss.abs())) & (
-        eigenvalues[:, 0] >= -NEGATIVE_CURVATURE_TOLERANCE * (1 + largest)
-    )
-    if not bool(torch.isfinite(loss).all() and torch.isfinite(grad).all()):
-        raise fail("loss_fn", "returned NaN/inf (loss or gradient) at the final parameters")
+    # rows frozen by Newton were diagnosed at exactly these params; diagnose the others now
+    loss, grad_norm, min_eigenvalue = frozen["loss"], frozen["grad_norm"], frozen["min_eigenvalue"]
+    converged = frozen["frozen"].clone()
+    rest = (~converged).nonzero().flatten()
+    if rest.numel():
+        diagnosis = _diagnose(row_loss, params[rest], rest, gtol, with_vectors=False)
+        if not bool(torch.isfinite(diagnosis.loss).all() and torch.isfinite(diagnosis.grad).all()):
+            raise fail(row_loss.argument, "returned NaN/inf (loss or gradient) at the final parameters")
+        loss[rest], grad_norm[rest] = diagnosis.loss, diagnosis.grad.norm(dim=1)
+        min_eigenvalue[rest], converged[rest] = diagnosis.min_eigenvalue, diagnosis.converged
     return MinimizeResult(
         params=params,
         loss=loss,
         grad_norm=grad_norm,
-        min_hessian_eigenvalue=eigenvalues[:, 0],
-        converged=converged & finite_hessian,
+        min_hessian_eigenvalue=min_eigenvalue,
+        converged=converged,
         criterion=convergence_criterion(gtol),
         adam_steps=adam_steps,
         newton_steps=newton_taken,
@@ -453,9 +555,8 @@ def multistart_minimize(
     generator = torch.Generator().manual_seed(seed)
     init = init_scale * torch.randn(n_instances * n_starts, param_dim, generator=generator, dtype=torch.float64)
     instance_index = torch.arange(n_instances).repeat_interleave(n_starts)
-    result = minimize_batched(
-        lambda params: loss_fn_for_instances(params, instance_index), init, seed=seed, **minimize_options
-    )
+    # unlike a full-batch loss_fn, an instance loss can be evaluated on any subset of rows
+    result = _run(_RowLoss.per_instance(loss_fn_for_instances, instance_index), init, seed=seed, **minimize_options)
 
     loss = result.loss.reshape(n_instances, n_starts)
     converged = result.converged.reshape(n_instances, n_starts)

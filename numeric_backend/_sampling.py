@@ -37,7 +37,7 @@ def _as_rational(argument: str, value: object) -> sympy.Rational:
     if isinstance(value, float):
         if not math.isfinite(value):
             raise fail(argument, f"expected a finite bound, received {value!r}")
-        return sympy.Rational(repr(value))
+        return sympy.Rational(repr(float(value)))  # float() so numpy floats print as plain decimals
     try:
         result = sympy.Rational(value)  # type: ignore[arg-type]
     except (TypeError, ValueError) as error:
@@ -129,6 +129,8 @@ class Domain:
         """
         if isinstance(symbols, sympy.Basic):
             symbols = [symbols]
+        if isinstance(constraints, sympy.Basic):
+            constraints = [constraints]
         symbol_list = list(symbols)
         for symbol in symbol_list:
             if not isinstance(symbol, sympy.Symbol):

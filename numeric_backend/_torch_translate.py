@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import sympy
-from sympy.logic.boolalg import BooleanFalse, BooleanTrue
+from sympy.logic.boolalg import BooleanTrue
 from sympy.matrices.expressions import (
     Determinant,
     HadamardProduct,
@@ -180,7 +180,6 @@ SUPPORTED_NODE_TYPES: tuple[type, ...] = (
     sympy.Float,
     sympy.NumberSymbol,
     BooleanTrue,
-    BooleanFalse,
     sympy.Add,
     sympy.Mul,
     sympy.Pow,
@@ -220,7 +219,6 @@ TORCH_TRANSLATION: dict[type, Handler] = {
     sympy.Float: lambda node, children, context: _exact_number(node, context),
     sympy.NumberSymbol: lambda node, children, context: _exact_number(node, context),
     BooleanTrue: _boolean(True),
-    BooleanFalse: _boolean(False),
     sympy.Add: lambda node, children, context: _sum(children),
     sympy.Mul: lambda node, children, context: _scalar_product(children),
     sympy.Pow: _pow,
@@ -289,11 +287,15 @@ def _handler_for(node: sympy.Basic, table: dict[type, Handler]) -> Handler:
 
 @dataclass(frozen=True)
 class _PlanStep:
-    """One unique subtree: its handler and the plan indices of its children."""
+    """One unique subtree: an input (``argument_position``) or a handler applied to earlier steps."""
 
     node: sympy.Basic
-    handler: Handler
-    children: tuple[int, ...]
+    handler: Handler | None
+    children: tuple[int, ...] = ()
+    argument_position: int | None = None
+
+    def __post_init__(self) -> None:
+        assert (self.handler is None) == (self.argument_position is not None), self
 
 
 def _children_of(node: sympy.Basic) -> tuple[sympy.Basic, ...]:
@@ -319,7 +321,7 @@ def _build_plan(
         if isinstance(node, _LEAF_TYPES):
             if node not in arg_positions:
                 raise fail("args", f"has no entry for {node!r} which appears in the expression")
-            step = _PlanStep(node, _leaf_error, ())
+            step = _PlanStep(node, None, argument_position=arg_positions[node])
         else:
             handler = _handler_for(node, table)
             if isinstance(node, Identity | ZeroMatrix) and not all(d.is_Integer for d in node.shape):
@@ -347,7 +349,7 @@ class TorchFunction:
         self._steps = steps
         self._root = root
         self._allow_nan = allow_nan
-        self._arg_positions = {arg: i for i, arg in enumerate(args)}
+        self._output_shape = tuple(int(d) for d in expr.shape) if expr.is_Matrix else ()
 
     def __repr__(self) -> str:
         return f"TorchFunction({self.expr}, args={self.args})"
@@ -356,7 +358,9 @@ class TorchFunction:
         import torch
 
         if len(tensors) != len(self.args):
-            raise fail("tensors", f"expected {len(self.args)} tensors (one per arg {self.args}), received {len(tensors)}")
+            raise fail(
+                "tensors", f"expected {len(self.args)} tensors (one per arg {self.args}), received {len(tensors)}"
+            )
         batch_size: int | None = None
         for arg, tensor in zip(self.args, tensors, strict=True):
             if not isinstance(tensor, torch.Tensor):
@@ -383,15 +387,15 @@ class TorchFunction:
         context = self._check_inputs(tensors)
         values: list[Any] = []
         for step in self._steps:
-            if step.handler is _leaf_error:
-                tensor = tensors[self._arg_positions[step.node]]
+            if step.handler is None:
+                tensor = tensors[step.argument_position]
                 values.append(tensor if tensor.is_floating_point() else tensor.to(context.dtype))
             else:
                 values.append(step.handler(step.node, [values[i] for i in step.children], context))
         result = values[self._root]
-        shape = (context.batch_size, *(int(d) for d in self.expr.shape)) if self.expr.is_Matrix else (
-            context.batch_size,)
-        result = result.to(context.dtype).expand(shape) if result.dtype == context.torch.bool else result.expand(shape)
+        if result.dtype == context.torch.bool:
+            result = result.to(context.dtype)
+        result = result.expand(context.batch_size, *self._output_shape)
         if not self._allow_nan:
             _raise_on_nan(result, self.expr, context)
         return result

@@ -182,8 +182,9 @@ class LinearLVM:
         neg_log_lik = -gaussian_log_density(list(self.y), list(self.decoder_mean(z)), [eta_dec**2] * self.target_dim)
         if not self.decoder_partition:
             neg_log_lik -= sp.Rational(self.target_dim, 2) * sp.log(2 * sp.pi * eta_dec**2)
-        return sp.expand(expect_over_noise(sp.expand_log(neg_log_lik, force=True), self.eps,
-                                           self.encoder_variances()))
+        expanded = sp.expand(sp.expand_log(neg_log_lik, force=True))
+        noisy = sp.Add(*[t for t in expanded.args if t.has(*self.eps)]) if expanded.is_Add else expanded
+        return sp.expand(expanded - noisy + expect_over_noise(noisy, self.eps, self.encoder_variances()))
 
     @cached_property
     def kl_term(self) -> sp.Expr:

@@ -127,8 +127,12 @@ def largest_entry(lhs: sp.Matrix, rhs: sp.Matrix, names: Sequence[str]) -> tuple
 
 def nonzero_mean_datasets(shapes: Sequence[tuple[int, int, int]], *, seed: int, per_shape: int = 2,
                           rank: int | None = None) -> list[Dataset]:
-    """Integer datasets whose entries lie in [-1, 4], so E[x] and E[y] are nonzero in general."""
-    return integer_datasets(shapes, per_shape=per_shape, seed=seed, low=-1, high=4, rank=rank)
+    """Integer datasets whose entries lie in [-1, 4], so E[x] and E[y] are nonzero in general. With ``rank``, the
+    draws whose X does not have exactly that rank (e.g. an all-zero mixing row) are left out."""
+    out = integer_datasets(shapes, per_shape=per_shape, seed=seed, low=-1, high=4, rank=rank)
+    if rank is not None:
+        out = [ds for ds in out if np.linalg.matrix_rank(ds.X) == rank]
+    return out
 
 
 # =====================================================================================================
@@ -259,7 +263,7 @@ def _datasets() -> list[Dataset]:
     out = []
     for k, (D0, _, d2) in enumerate(DATA_SIZES):
         out += nonzero_mean_datasets([(4, D0, d2)], seed=300 + k)
-    out += nonzero_mean_datasets([(4, 3, 2)], seed=399, rank=1)  # singular A
+    out += nonzero_mean_datasets([(4, 3, 2)], seed=399, per_shape=3, rank=1)  # singular A
     return out
 
 
@@ -346,7 +350,7 @@ def _ground_truth_check(seed: int = 7) -> CheckResult:
             b_, e1, e2 = rng.uniform(0.3, 3.0, 3)
             fixed = [*U.ravel(), *W.ravel(), *sig]
 
-            def objective(b, X=X, Y=Y, fixed=fixed, scal=(b_, e1, e2)):
+            def objective(b, f=f, X=X, Y=Y, fixed=fixed, scal=(b_, e1, e2)):
                 return float(np.mean(f(*X.T, *Y.T, *fixed, *b, *scal)))
 
             starts = [rng.normal(0, 3, d1 + d2) for _ in range(GT_STARTS)]

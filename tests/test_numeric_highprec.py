@@ -1,6 +1,7 @@
 """Tests for numeric_backend._highprec: high-precision evaluation and the escalating zero test."""
 
 import mpmath
+import numpy as np
 import pytest
 import sympy
 
@@ -28,8 +29,9 @@ def test_rational_point_is_converted_exactly():
     value = evaluate_high_precision(3 * x, {x: sympy.Rational(1, 3)}, dps=50)
     with mpmath.workdps(50):
         assert abs(value - 1) < mpmath.mpf(10) ** -48
-    # a decimal float is read as the decimal it spells, 0.1 -> 1/10
+    # a decimal float (also a numpy float) is read as the decimal it spells, 0.1 -> 1/10
     assert classify_zero(10 * x - 1, {x: 0.1}).is_zero is True
+    assert classify_zero(10 * x - 1, {x: np.float64(0.1)}).exact
 
 
 def test_complex_and_fallback_paths():
@@ -49,6 +51,10 @@ def test_evaluation_errors_name_the_argument():
         evaluate_high_precision(sympy.log(x), {x: 0})
     with pytest.raises(SymbolicVAEError, match="^point:"):
         evaluate_high_precision(x, {x: sympy.nan})
+    with pytest.raises(SymbolicVAEError, match="^point:.*inf"):
+        evaluate_high_precision(x, {x: float("inf")})
+    with pytest.raises(SymbolicVAEError, match="^point:.*received 'abc'"):
+        evaluate_high_precision(x, {x: "abc"})
     with pytest.raises(SymbolicVAEError, match="^expr:"):
         evaluate_high_precision(sympy.Matrix([x]), {x: 1})
     with pytest.raises(SymbolicVAEError, match="^dps:"):

@@ -67,6 +67,7 @@ def test_constraints_enforced_by_rejection():
     domain = Domain.from_assumptions([zeta1, zeta2], constraints=[zeta1 >= zeta2])
     points = draw_points(domain, 200, seed=0)
     assert all(p[zeta1] >= p[zeta2] for p in points)
+    assert Domain.from_assumptions([zeta1, zeta2], zeta1 >= zeta2) == domain  # a single relational is fine
     compound = Domain.from_assumptions([zeta1, zeta2, real], constraints=[sympy.And(zeta1 > 1, real < 0)])
     assert all(p[zeta1] > 1 and p[real] < 0 for p in draw_points(compound, 50, seed=0))
 

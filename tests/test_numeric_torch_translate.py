@@ -30,7 +30,10 @@ SCALAR_CASES = {
         (x**2, x < -1), (2 * x, x <= 0), (y, x > 2), (-y, x >= 1), (p, sympy.Eq(x, y)), (x + 1, True)
     ),
     "logic": sympy.Piecewise(
-        (1, sympy.And(x > 0, y > 0)), (2, sympy.Or(x > 1, sympy.Not(y < 0))), (3, sympy.Ne(x, 7)), (4, True)
+        (1, sympy.And(x > 0, y > 0)),
+        (2, sympy.Or(x > 1, sympy.Not(sympy.And(y < 0, x < -1)))),
+        (3, sympy.Ne(x, 7)),
+        (4, True),
     ),
 }
 
@@ -38,7 +41,7 @@ MATRIX_CASES = {
     "matadd_matmul_scalar": A + 2 * A * B.T + x * B,
     "transpose_hadamard": sympy.HadamardProduct(A, B.T) + sympy.Identity(3),
     "inverse_matpow": sympy.Inverse(A + 3 * sympy.Identity(3)) + sympy.MatPow(A, 3) + sympy.MatPow(B, -1),
-    "rectangular": C.T * A * C + sympy.ZeroMatrix(2, 2),
+    "rectangular": sympy.MatAdd(C.T * A * C, sympy.ZeroMatrix(2, 2), evaluate=False),
     "scalar_from_matrices": sympy.Trace(A * B) + sympy.Determinant(A) * x + sympy.Trace(C.T * C) ** 2,
 }
 
@@ -72,7 +75,8 @@ def _reference_matrix(expr, inputs):
             M: sympy.ImmutableMatrix(inputs[M][b].numpy().tolist()) for M in (A, B, C)
         } | {x: sympy.Float(inputs[x][b].item(), 30)}
         value = expr.xreplace(substitution).doit()
-        rows.append(np.array(sympy.N(value, 20).tolist(), dtype=float) if value.is_Matrix else float(value))
+        rows.append(np.array(sympy.Matrix(value).evalf(20).tolist(), dtype=float) if value.is_Matrix
+                    else float(value))
     return np.array(rows)
 
 

@@ -1,0 +1,131 @@
+"""App. C: data-dependent encoder variance. Each claim runs through the registry's runner; its negative control
+must be REFUTED; a refuted claim carries a counterexample and its corrected claim passes."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import sympy as sp
+
+from symbolic_vae import _data_dependent_variance as dv
+from symbolic_vae._dataset_checks import Dataset
+from symbolic_vae._errors import SymbolicVAEError
+from symbolic_vae._model import LinearLVM
+from symbolic_vae._registry import run_claim
+from symbolic_vae._verdict import Status
+
+CLAIMS = {c.id: c for c in dv.claims()}
+_VERDICTS: dict = {}
+
+
+def verdict(claim_id: str):
+    if claim_id not in _VERDICTS:
+        _VERDICTS[claim_id] = run_claim(CLAIMS[claim_id])
+    return _VERDICTS[claim_id]
+
+
+EXPECTED = {
+    "ddv.eq27": Status.REFUTED,
+    "ddv.eq29": Status.PROVED_AT_SIZES,
+    "ddv.eq30": Status.REFUTED,
+    "ddv.eq30_corrected": Status.PROVED_AT_SIZES,
+    "ddv.expected_variance": Status.PROVED_AT_SIZES,
+    "ddv.expected_variance_any_mean": Status.PROVED_AT_SIZES,
+    "ddv.noise_terms": Status.PROVED_AT_SIZES,
+    "ddv.lemma1": Status.PROVED_AT_SIZES,
+    "ddv.prop5": Status.PROVED_AT_SIZES,
+    "ddv.prop5_any_mean": Status.PROVED_AT_SIZES,
+    "ddv.eq42": Status.REFUTED,
+    "ddv.eq42_corrected": Status.PROVED_AT_SIZES,
+}
+
+
+def test_every_claim_has_an_expectation():
+    assert set(CLAIMS) == set(EXPECTED)
+
+
+def test_correction_links_are_mutual():
+    for claim in CLAIMS.values():
+        if claim.corrected is not None:
+            assert CLAIMS[claim.corrected].corrects == claim.id
+        if claim.corrects is not None:
+            assert CLAIMS[claim.corrects].corrected == claim.id
+
+
+@pytest.mark.parametrize("claim_id", sorted(EXPECTED))
+def test_verdict_and_negative_control(claim_id):
+    v = verdict(claim_id)
+    assert v.status is EXPECTED[claim_id], v.summary
+    assert v.control is not None and v.control.status is Status.REFUTED, v.control.summary
+    cx = v.control.counterexample
+    assert cx is not None and "dataset" in cx.instance and cx.dps >= 30
+
+
+@pytest.mark.parametrize("claim_id", sorted(k for k, s in EXPECTED.items() if s is Status.REFUTED))
+def test_refuted_claims_have_a_dataset_counterexample_and_a_passing_correction(claim_id):
+    v = verdict(claim_id)
+    cx = v.counterexample
+    assert cx is not None and {"dataset", "X", "Y", "beta"} <= set(cx.instance)
+    assert abs(float(cx.lhs) - float(cx.rhs)) > 1e-6
+    assert v.corrected_by == CLAIMS[claim_id].corrected
+    corrected = verdict(v.corrected_by)
+    assert corrected.status.passed, corrected.summary
+
+
+def test_eq42_misses_exactly_the_factor_beta_over_two():
+    cx = verdict("ddv.eq42").counterexample
+    assert cx.instance["sizes (D0,d1,d2)"].split(",")[1].strip() == "1"
+    b = float(sp.Rational(cx.instance["beta"]))
+    assert b != 2
+    assert float(cx.lhs) == pytest.approx(b / 2 * float(cx.rhs), rel=1e-25)
+
+
+def test_prop5_inequality_is_strict_somewhere_and_jensen_is_proved():
+    v = verdict("ddv.prop5")
+    assert any(c.method.startswith("symbolic (sympy.calculus") and c.status is Status.PROVED for c in v.checks)
+    cx = v.control.counterexample  # the reversed inequality fails strictly
+    assert float(cx.lhs) < float(cx.rhs)
+
+
+def test_eq37_fprime_fails_off_its_assumption():
+    """On data with nonzero mean, Eq. 37's f' (no cross term) can make L(0, f') larger than L(C, f)."""
+    cx = verdict("ddv.prop5_any_mean").control.counterexample
+    X = np.array([[float(v) for v in row.split()] for row in cx.instance["X"].strip("[]").split(";")])
+    assert np.any(X.mean(axis=0) != 0)
+    assert float(cx.lhs) < float(cx.rhs)
+
+
+def test_zero_mean_datasets_are_zero_mean():
+    for ds in dv._data("zero"):
+        assert np.all(ds.X.mean(axis=0) == 0)
+
+
+def test_tidy_removes_data_from_denominators_and_logs():
+    expr = dv.per_sample((2, 2, 1))
+    model = dv.ddv_model((2, 2, 1))
+    assert not expr.atoms(sp.Abs)
+    for term in sp.Add.make_args(expr):
+        assert not (sp.fraction(term)[1].free_symbols & set(model.x))
+    assert {dv.log_sigma2(0), dv.log_sigma2(1)} <= expr.free_symbols
+
+
+def test_expect_with_logs_rejects_data_dependent_log_coefficients():
+    model = dv.ddv_model((1, 1, 1))
+    with pytest.raises(SymbolicVAEError, match="log sigma_0"):
+        dv.expect_with_logs(model.x[0] * dv.log_sigma2(0), model, model.moments)
+
+
+def test_size_of_needs_a_labelled_latent_size():
+    ds = Dataset("unlabelled", np.zeros((2, 2)), np.zeros((2, 1)))
+    with pytest.raises(SymbolicVAEError, match="d1"):
+        dv._size_of(ds)
+
+
+def test_ddv_model_errors():
+    model = LinearLVM(2, 1, 1, data_dependent_std=True)
+    with pytest.raises(SymbolicVAEError, match="data_dependent_std"):
+        model.expected_loss()
+    with pytest.raises(SymbolicVAEError, match="X/Y"):
+        model.dataset_loss(sp.ones(3, 2), sp.ones(3, 2))
+    with pytest.raises(SymbolicVAEError, match="no rows"):
+        model.dataset_loss(sp.zeros(0, 2), sp.zeros(0, 1))
