@@ -19,23 +19,24 @@ import numpy as np
 import sympy as sp
 
 from ._claim import Claim, Control, PaperRef, Step
-from ._dataset_checks import Dataset, integer_datasets
-from ._errors import SymbolicVAEError
-from ._gaussian import expect_over_noise
-from ._identity import SizedIdentity, all_sizes, prove_at_sizes, prove_identity
-from ._model import DataMoments, LinearLVM, beta, eta_dec, eta_enc, expect_over_data
-from ._optimal_biases import (
+from ._dataset_checks import (
+    Dataset,
     dataset_moments,
     describe_params,
     draw_rationals,
     draw_scalars,
     exact_matrix,
+    integer_datasets,
     largest_entry,
     moment_values,
     nonzero_mean_datasets,
     on_datasets,
     param_rng,
 )
+from ._errors import SymbolicVAEError
+from ._gaussian import expect_over_noise
+from ._identity import SizedIdentity, all_sizes, prove_at_sizes, prove_identity
+from ._model import DataMoments, LinearLVM, beta, eta_dec, eta_enc, expect_over_data
 from ._verdict import CheckResult, Status
 
 KAPPA = beta * eta_dec**2 / eta_enc**2

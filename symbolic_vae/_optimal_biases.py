@@ -5,24 +5,29 @@ N(U z + b_d, eta_dec^2 I)), averaged over the data in moment form with E[x], E[y
 gradients are obtained by differentiating that loss, never from the printed Eq. 22-25; the printed equations are
 the right-hand sides being checked. Statements about data are refuted only on real (integer) datasets, with the
 parameter values that were drawn recorded in the counterexample.
-
-The last section holds small helpers for exact evaluation on datasets, shared with ``_data_dependent_variance``.
 """
 
 from __future__ import annotations
 
-import dataclasses
-import zlib
-from collections.abc import Callable, Sequence
 from functools import cache, partial
 
-import mpmath
 import numpy as np
 import sympy as sp
 from scipy import optimize
 
 from ._claim import Claim, Control, PaperRef, Step
-from ._dataset_checks import Dataset, check_dataset_identity, integer_datasets
+from ._dataset_checks import (
+    Dataset,
+    describe_params,
+    draw_rationals,
+    draw_scalars,
+    exact_matrix,
+    largest_entry,
+    moment_values,
+    nonzero_mean_datasets,
+    on_datasets,
+    param_rng,
+)
 from ._gaussian import expect_over_noise
 from ._identity import SizedIdentity, all_sizes, prove_at_sizes
 from ._model import DataMoments, LinearLVM, beta, eta_dec, eta_enc, expect_over_data
@@ -30,110 +35,6 @@ from ._verdict import CheckResult, Counterexample, Status
 
 KAPPA = beta * eta_dec**2 / eta_enc**2
 SIZES = all_sizes(3)  # every (D0, d1, d2) up to 3
-
-# =====================================================================================================
-# Exact evaluation on datasets (shared helpers)
-# =====================================================================================================
-Exact = Callable[[Dataset], tuple[sp.Expr, sp.Expr, dict[str, str]]]
-
-
-def exact_matrix(M: np.ndarray) -> sp.Matrix:
-    """A float64 array as an exact SymPy matrix (every float64 is a dyadic rational)."""
-    return sp.Matrix(M.shape[0], M.shape[1], lambda i, j: sp.Rational(float(M[i, j])))
-
-
-def dataset_moments(ds: Dataset) -> tuple[sp.Matrix, sp.Matrix, sp.Matrix, sp.Matrix, sp.Matrix]:
-    """Exact moments of a dataset: A = E[x x^T], B = E[x y^T], S_yy = E[y y^T], E[x], E[y]."""
-    X, Y = exact_matrix(ds.X), exact_matrix(ds.Y)
-    n = X.shape[0]
-    ones = sp.ones(n, 1)
-    return X.T * X / n, X.T * Y / n, Y.T * Y / n, X.T * ones / n, Y.T * ones / n
-
-
-def moment_values(moments: DataMoments, ds: Dataset, *, mean_x_zero: bool = False) -> dict[sp.Symbol, sp.Expr]:
-    """Substitution {moment symbol: exact value of the dataset}."""
-    A, B, S, mx, my = dataset_moments(ds)
-    sub: dict[sp.Symbol, sp.Expr] = {}
-    for sym_mat, val in ((moments.A, A), (moments.B, B), (moments.S_yy, S), (moments.mean_x, mx),
-                         (moments.mean_y, my)):
-        for s, v in zip(sym_mat, val, strict=True):
-            if isinstance(s, sp.Symbol):
-                sub[s] = v
-    if mean_x_zero:
-        assert all(v == 0 for v in mx), "dataset does not have E[x] = 0"
-    return sub
-
-
-def param_rng(label: str, salt: str) -> np.random.Generator:
-    """A generator seeded from the dataset's label and a salt, so a record's parameters can be redrawn."""
-    return np.random.default_rng(zlib.crc32(f"{salt}|{label}".encode()))
-
-
-def draw_rationals(rng: np.random.Generator, symbols: Sequence[sp.Symbol], low: float, high: float,
-                   denominator: int = 2) -> dict[sp.Symbol, sp.Rational]:
-    """Seeded rationals k / denominator in [low, high] for each symbol."""
-    lo, hi = int(np.ceil(low * denominator)), int(np.floor(high * denominator))
-    return {s: sp.Rational(int(rng.integers(lo, hi + 1)), denominator) for s in symbols}
-
-
-def draw_scalars(rng: np.random.Generator) -> dict[sp.Symbol, sp.Rational]:
-    """beta, eta_enc, eta_dec as rationals away from 1 (and beta away from 2)."""
-    b = sp.Rational(int(rng.choice([1, 3, 5, 7, 9])), 4)
-    e1 = sp.Rational(int(rng.choice([2, 3, 5, 7])), 4)
-    e2 = sp.Rational(int(rng.choice([1, 2, 3, 5])), 3)
-    return {beta: b, eta_enc: e1, eta_dec: e2}
-
-
-def describe_params(values: dict[sp.Symbol, sp.Expr]) -> dict[str, str]:
-    return {str(k): str(v) for k, v in sorted(values.items(), key=lambda kv: str(kv[0]))}
-
-
-def _to_mpf(value: sp.Expr, dps: int) -> mpmath.mpf:
-    num = sp.N(value, dps + 10)
-    if not num.is_real:
-        raise ValueError(f"value {num} is not real")
-    return mpmath.mpf(sp.Float(num, dps + 10))
-
-
-def on_datasets(exact: Exact, datasets: Sequence[Dataset], *, what: str, inequality: bool = False) -> CheckResult:
-    """``check_dataset_identity`` on exact sides (SymPy numbers; each side evaluated at 30 and 60 digits).
-
-    ``exact(ds)`` returns (lhs, rhs, parameters drawn); a counterexample records the dataset and the parameters.
-    """
-    cache_: dict[str, tuple[sp.Expr, sp.Expr, dict[str, str]]] = {}
-
-    def sides(ds: Dataset, dps: int) -> tuple[mpmath.mpf, mpmath.mpf]:
-        if ds.label not in cache_:
-            cache_[ds.label] = exact(ds)
-        lhs, rhs, _ = cache_[ds.label]
-        return _to_mpf(lhs, dps), _to_mpf(rhs, dps)
-
-    result = check_dataset_identity(sides, datasets, what=what, inequality=inequality)
-    cx = result.counterexample
-    if cx is None:
-        return result
-    params = cache_[cx.instance["dataset"]][2]
-    full = Counterexample({**cx.instance, **params}, cx.lhs, cx.rhs, cx.dps,
-                          note="dataset rows exact; parameters exact rationals")
-    return dataclasses.replace(result, counterexample=full)
-
-
-def largest_entry(lhs: sp.Matrix, rhs: sp.Matrix, names: Sequence[str]) -> tuple[sp.Expr, sp.Expr, str]:
-    """The entry of two exact numeric vectors that differs most (both sides and its name)."""
-    diffs = [abs(sp.N(a - b, 40)) for a, b in zip(lhs, rhs, strict=True)]
-    k = int(max(range(len(diffs)), key=lambda i: diffs[i]))
-    return lhs[k], rhs[k], names[k]
-
-
-def nonzero_mean_datasets(shapes: Sequence[tuple[int, int, int]], *, seed: int, per_shape: int = 2,
-                          rank: int | None = None) -> list[Dataset]:
-    """Integer datasets whose entries lie in [-1, 4], so E[x] and E[y] are nonzero in general. With ``rank``, the
-    draws whose X does not have exactly that rank (e.g. an all-zero mixing row) are left out."""
-    out = integer_datasets(shapes, per_shape=per_shape, seed=seed, low=-1, high=4, rank=rank)
-    if rank is not None:
-        out = [ds for ds in out if np.linalg.matrix_rank(ds.X) == rank]
-    return out
-
 
 # =====================================================================================================
 # The biased model and its derivatives
