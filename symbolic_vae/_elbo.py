@@ -52,10 +52,10 @@ def _partition(model: LinearLVM) -> sp.Expr:
     return sp.Rational(model.target_dim, 2) * sp.log(2 * sp.pi * eta_dec**2)
 
 
-def _eq3_vs_eq4(size: tuple[int, ...], *, control: bool = False) -> SizedIdentity:
+def _eq3_vs_eq4(size: tuple[int, ...], *, control: bool = False, partition_sign: int = 1) -> SizedIdentity:
     model = LinearLVM(*size)
     rhs = printed_eq4_integrand(model, mean_coefficient=beta * eta_enc**2 / eta_dec**2 if control else None)
-    return SizedIdentity(size, model.per_sample_loss, rhs + _partition(model))
+    return SizedIdentity(size, model.per_sample_loss, rhs + partition_sign * _partition(model))
 
 
 def _eq4_vs_eq5(size: tuple[int, ...], *, control: bool = False) -> SizedIdentity:
@@ -98,6 +98,20 @@ def claims() -> list[Claim]:
     kl_1d, kl_1d_printed = _kl_one_coordinate()
     return [
         Claim(
+            id="elbo.eq3_eq4_as_printed",
+            title="Eq. 3 = Eq. 4 read literally (the decoder's log-partition left out)",
+            ref=wz("Sec. 3", ("3", "4")),
+            statement=sp.Eq(L3, L4),
+            assumptions=("beta, eta_enc, eta_dec, sigma_i > 0",),
+            printed="Eq. 3 = Eq. 4",
+            steps=(Step("per-sample loss from the Gaussian rules vs Eq. 4 with nothing added, every size up to 3",
+                        lambda: prove_at_sizes(partial(_eq3_vs_eq4, partition_sign=0), SIZES, what="Eq.3 = Eq.4")),),
+            control=Control("the log-partition added with the wrong sign",
+                            lambda: prove_at_sizes(partial(_eq3_vs_eq4, partition_sign=-1), SIZES[:4],
+                                                   what="control")),
+            corrected="elbo.eq3_to_eq4",
+        ),
+        Claim(
             id="elbo.eq3_to_eq4",
             title="The expectation over eps and the Gaussian log-density turn Eq. 3 into Eq. 4",
             ref=wz("Sec. 3", ("3", "4")),
@@ -110,6 +124,7 @@ def claims() -> list[Claim]:
                      "at every (D0, d1, d2) up to 3",
                      lambda: prove_at_sizes(_eq3_vs_eq4, SIZES, what="Eq.3 = Eq.4 + (d2/2)log(2 pi eta_dec^2)")),
             ),
+            corrects="elbo.eq3_eq4_as_printed",
             control=Control("KL-mean coefficient beta eta_dec^2/eta_enc^2 inverted to beta eta_enc^2/eta_dec^2",
                             lambda: prove_at_sizes(partial(_eq3_vs_eq4, control=True), SIZES[:4],
                                                    what="control")),

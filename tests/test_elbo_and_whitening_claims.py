@@ -1,8 +1,12 @@
+import math
+
 import pytest
+import sympy as sp
 
 from symbolic_vae import Status, get_claim, run_claim
 
 EXPECTED = {
+    "elbo.eq3_eq4_as_printed": Status.REFUTED,
     "elbo.eq3_to_eq4": Status.PROVED_AT_SIZES,
     "elbo.eq4_to_eq5": Status.PROVED_AT_SIZES,
     "elbo.kl_split": Status.PROVED_AT_SIZES,
@@ -19,6 +23,15 @@ def test_verdict_and_negative_control(claim_id):
     assert verdict.status is EXPECTED[claim_id], verdict.summary
     assert verdict.control is not None and verdict.control.status is Status.REFUTED, verdict.control
     assert verdict.control.counterexample is not None
+
+
+def test_eq4_as_printed_misses_exactly_the_log_partition():
+    verdict = run_claim(get_claim("elbo.eq3_eq4_as_printed"))
+    cx = verdict.counterexample
+    assert cx is not None and verdict.corrected_by == "elbo.eq3_to_eq4"
+    eta = float(sp.Rational(cx.instance["eta_dec"]))
+    d2 = int(cx.instance["size"].strip("()").split(",")[2])
+    assert abs(float(cx.lhs) - float(cx.rhs) - d2 / 2 * math.log(2 * math.pi * eta**2)) < 1e-12
 
 
 def test_refuted_whitening_identity_has_valid_counterexample_and_correction():
