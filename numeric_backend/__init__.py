@@ -13,6 +13,7 @@ from numeric_backend._minimize import (
     multistart_minimize,
 )
 from numeric_backend._montecarlo import MonteCarloEstimate, agrees_with, monte_carlo_mean
+from numeric_backend._numpy_compile import NUMPY_TRANSLATION, SUPPORTED_NUMPY_NODES, NumpyFunction, to_numpy
 from numeric_backend._sampling import (
     Domain,
     SecondMoments,
@@ -29,6 +30,10 @@ from numeric_backend._torch_translate import (
 )
 
 __all__ = [
+    "NUMPY_TRANSLATION",
+    "SUPPORTED_NUMPY_NODES",
+    "NumpyFunction",
+    "to_numpy",
     "SUPPORTED_NODE_TYPES",
     "TORCH_TRANSLATION",
     "Domain",

@@ -16,6 +16,8 @@ DERIVATION_MODULES = (
     "symbolic_vae._whitening",
     "symbolic_vae._optimal_biases",
     "symbolic_vae._data_dependent_variance",
+    "symbolic_vae._global_minimum",
+    "symbolic_vae._encoder_variance",
 )
 
 _CACHE: dict[str, Claim] = {}
