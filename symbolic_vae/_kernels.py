@@ -1,0 +1,171 @@
+"""Numeric kernels built only from verified (or corrected) closed forms, vectorized over batches of spectra.
+
+Every derivation module may offer per-mode closed forms through ``kernel_sources()``; a kernel records the claim it
+came from and that claim's verdict, which is computed (once per process) when the kernel is first asked for. A
+kernel whose claim is REFUTED or INCONCLUSIVE is never built.
+
+Spectra are arrays zeta [..., d] of singular values of Z, non-negative and non-increasing along the last axis;
+beta, eta_enc, eta_dec are positive and broadcast against the batch shape [...].
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import sympy as sp
+
+from numeric_backend import NumpyFunction, to_numpy
+
+from ._errors import SymbolicVAEError
+from ._model import beta, eta_dec, eta_enc
+from ._registry import DERIVATION_MODULES, get_claim, run_claim
+from ._verdict import Status, Verdict
+
+_VERDICTS: dict[str, Verdict] = {}
+
+
+def claim_verdict(claim_id: str) -> Verdict:
+    """The verdict of ``claim_id``, computed once per process."""
+    if claim_id not in _VERDICTS:
+        _VERDICTS[claim_id] = run_claim(get_claim(claim_id))
+    return _VERDICTS[claim_id]
+
+
+@dataclass(frozen=True)
+class KernelSource:
+    """A per-mode closed form offered by a derivation: ``expr`` in ``args`` (zeta first), from ``claim``."""
+
+    name: str
+    claim: str
+    expr: sp.Expr
+    args: tuple[sp.Symbol, ...]
+    description: str
+
+    def __post_init__(self) -> None:
+        assert self.args and self.args[0].name == "zeta", f"kernel {self.name}: first argument must be zeta"
+        assert self.expr.free_symbols <= set(self.args), f"kernel {self.name}: free symbols outside args"
+
+
+def kernel_sources() -> dict[str, KernelSource]:
+    """Every per-mode closed form offered by the derivation modules, by kernel name."""
+    out: dict[str, KernelSource] = {}
+    for name in DERIVATION_MODULES:
+        try:
+            module = importlib.import_module(name)
+        except ModuleNotFoundError as err:
+            if err.name == name:
+                continue
+            raise
+        for raw in getattr(module, "kernel_sources", list)():
+            source = KernelSource(raw["name"], raw["claim"], raw["expr"], tuple(raw["args"]), raw["description"])
+            if source.name in out:
+                raise RuntimeError(f"two derivations offer a kernel named {source.name}")
+            out[source.name] = source
+    return out
+
+
+def _positive(name: str, value: Any, batch: tuple[int, ...]) -> np.ndarray:
+    arr = np.asarray(value, dtype=np.float64)
+    if not np.all(np.isfinite(arr)):
+        raise SymbolicVAEError(f"{name}: contains NaN or inf")
+    if np.any(arr <= 0):
+        raise SymbolicVAEError(f"{name}: must be positive, got minimum {arr.min():.6g}")
+    try:
+        return np.broadcast_to(arr, batch)[..., None]
+    except ValueError:
+        raise SymbolicVAEError(f"{name}: shape {arr.shape} does not broadcast to the batch shape {batch} of zeta "
+                               f"[..., d]") from None
+
+
+def check_spectrum(zeta: Any) -> np.ndarray:
+    """Validate zeta [..., d]: finite, non-negative, non-increasing along the last axis."""
+    try:
+        arr = np.asarray(zeta, dtype=np.float64)
+    except (TypeError, ValueError):
+        raise SymbolicVAEError("zeta: not numeric") from None
+    if arr.ndim == 0 or arr.shape[-1] == 0:
+        raise SymbolicVAEError(f"zeta: expected shape [..., d] with d >= 1, got {arr.shape}")
+    if not np.all(np.isfinite(arr)):
+        raise SymbolicVAEError("zeta: contains NaN or inf")
+    if np.any(arr < 0):
+        raise SymbolicVAEError(f"zeta: singular values must be non-negative, got minimum {arr.min():.6g}")
+    if np.any(np.diff(arr, axis=-1) > 0):
+        raise SymbolicVAEError("zeta: must be sorted in non-increasing order along the last axis")
+    return arr
+
+
+@dataclass(frozen=True)
+class Kernel:
+    """A per-mode kernel: call ``kernel(zeta [..., d], beta, eta_enc, eta_dec, *extra)`` -> [..., d]."""
+
+    name: str
+    claim: str
+    status: Status
+    description: str
+    expr: sp.Expr
+    args: tuple[sp.Symbol, ...]
+    compiled: NumpyFunction
+
+    def __post_init__(self) -> None:
+        assert self.status.passed, f"kernel {self.name} from a claim that did not pass"
+
+    def __call__(self, zeta: Any, beta_value: Any, eta_enc_value: Any, eta_dec_value: Any, **extra: Any
+                 ) -> np.ndarray:
+        z = check_spectrum(zeta)
+        batch = z.shape[:-1]
+        named = {beta: ("beta", beta_value), eta_enc: ("eta_enc", eta_enc_value),
+                 eta_dec: ("eta_dec", eta_dec_value)}
+        values = []
+        for symbol in self.args[1:]:
+            if symbol in named:
+                label, value = named[symbol]
+                values.append(_positive(label, value, batch))
+            elif symbol.name in extra:
+                values.append(_positive(symbol.name, extra.pop(symbol.name), z.shape[:-1] + z.shape[-1:])[..., 0])
+            else:
+                raise SymbolicVAEError(f"{symbol.name}: this kernel needs it as a keyword argument")
+        if extra:
+            raise SymbolicVAEError(f"{', '.join(extra)}: not an argument of kernel {self.name}")
+        return self.compiled(z, *values)
+
+
+def kernel(name: str) -> Kernel:
+    """The kernel ``name``, built from its claim's closed form once that claim's verdict is known to pass."""
+    sources = kernel_sources()
+    if name not in sources:
+        raise SymbolicVAEError(f"kernel: unknown name {name!r}; known: {', '.join(sorted(sources))}")
+    source = sources[name]
+    verdict = claim_verdict(source.claim)
+    if not verdict.status.passed:
+        hint = f"; use the corrected claim {verdict.corrected_by}" if verdict.corrected_by else ""
+        raise SymbolicVAEError(f"kernel {name}: its claim {source.claim} is {verdict.status.value}, so no kernel is "
+                               f"built from it{hint}")
+    return Kernel(name, source.claim, verdict.status, source.description, source.expr, source.args,
+                  to_numpy(source.expr, source.args))
+
+
+def _latent_modes(zeta: np.ndarray, latent_dim: int | None) -> np.ndarray:
+    d = zeta.shape[-1]
+    d1 = d if latent_dim is None else int(latent_dim)
+    if d1 < 1:
+        raise SymbolicVAEError(f"latent_dim: must be a positive integer, got {latent_dim!r}")
+    if d1 <= d:
+        return zeta[..., :d1]
+    return np.concatenate([zeta, np.zeros(zeta.shape[:-1] + (d1 - d,))], axis=-1)
+
+
+def per_latent(name: str) -> Callable[..., np.ndarray]:
+    """Kernel ``name`` applied to the d1 latent modes: zeta [..., d] -> [..., d1] (zeta_i = 0 for i > d)."""
+    k = kernel(name)
+
+    def apply(zeta: Any, beta_value: Any, eta_enc_value: Any, eta_dec_value: Any, *, latent_dim: int | None = None
+              ) -> np.ndarray:
+        z = check_spectrum(zeta)
+        return k(_latent_modes(z, latent_dim), beta_value, eta_enc_value, eta_dec_value)
+
+    apply.__doc__ = f"{k.description} (from {k.claim}, {k.status.value}); zeta [..., d] -> [..., d1]"
+    return apply
