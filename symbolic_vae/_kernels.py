@@ -169,3 +169,30 @@ def per_latent(name: str) -> Callable[..., np.ndarray]:
 
     apply.__doc__ = f"{k.description} (from {k.claim}, {k.status.value}); zeta [..., d] -> [..., d1]"
     return apply
+
+
+def surviving_modes(zeta: Any, beta_value: Any, eta_enc_value: Any, eta_dec_value: Any, *,
+                    latent_dim: int | None = None) -> np.ndarray:
+    """Number of latent modes that do not collapse at the global minimum (learnable Sigma):
+    zeta [..., d] -> int array [...]."""
+    per_mode = per_latent("mode_survives")(zeta, beta_value, eta_enc_value, eta_dec_value, latent_dim=latent_dim)
+    return np.rint(per_mode.sum(axis=-1)).astype(np.int64)
+
+
+def minimal_loss(zeta: Any, beta_value: Any, eta_enc_value: Any, eta_dec_value: Any, *,
+                 latent_dim: int | None = None, residual: Any = 0.0) -> np.ndarray:
+    """min over (U, W, Sigma) of L_VAE without the decoder's log-partition: zeta [..., d] -> [...].
+
+    Modes inside the latent space contribute the verified per-mode minimum, modes beyond it contribute zeta_i^2,
+    and ``residual`` = E||y||^2 - ||Z||_F^2 >= 0 (zero when y = x) is added, all over 2 eta_dec^2.
+    """
+    z = check_spectrum(zeta)
+    d = z.shape[-1]
+    d1 = d if latent_dim is None else int(latent_dim)
+    inside = per_latent("mode_loss")(z, beta_value, eta_enc_value, eta_dec_value, latent_dim=d1).sum(axis=-1)
+    outside = (z[..., d1:] ** 2).sum(axis=-1) if d1 < d else 0.0
+    res = np.asarray(residual, dtype=np.float64)
+    if not np.all(np.isfinite(res)) or np.any(res < 0):
+        raise SymbolicVAEError("residual: must be finite and >= 0 (it is E||y||^2 - ||Z||_F^2)")
+    eta2 = _positive("eta_dec", eta_dec_value, z.shape[:-1])[..., 0] ** 2
+    return (inside + outside + res) / (2 * eta2)
