@@ -254,8 +254,7 @@ def _prove_by_regions(lhs, rhs, symbols, constraints, n_points, seed, what) -> C
 def _simplify_region(region: sp.Basic) -> sp.Basic:
     """Canonicalize each inequality, simplify the logic, and detect empty univariate regions exactly."""
     try:
-        region = region.replace(lambda e: isinstance(e, sp.core.relational.Relational),
-                                lambda r: sp.simplify(r))
+        region = region.replace(lambda e: isinstance(e, sp.core.relational.Relational), _normalize_relational)
         region = sp.simplify_logic(region)
         if _contradictory(region):
             return sp.false
@@ -265,6 +264,29 @@ def _simplify_region(region: sp.Basic) -> sp.Basic:
     except (TypeError, ValueError, NotImplementedError, AttributeError):
         pass
     return region
+
+
+_FLIP = {sp.StrictGreaterThan: sp.StrictLessThan, sp.GreaterThan: sp.LessThan, sp.StrictLessThan: sp.StrictGreaterThan,
+         sp.LessThan: sp.GreaterThan}
+
+
+def _normalize_relational(rel: sp.Basic) -> sp.Basic:
+    """Write ``a op b`` as ``core op 0`` with every factor of known sign (from the symbols' assumptions) divided out,
+    so that one inequality written two ways becomes the same relational."""
+    if type(rel) not in _FLIP:
+        return sp.simplify(rel)
+    numer, denom = sp.fraction(sp.factor(sp.together(rel.lhs - rel.rhs)))
+    op, core = type(rel), sp.Integer(1)
+    for factor in sp.Mul.make_args(numer) + tuple(1 / f for f in sp.Mul.make_args(denom)):
+        if factor.is_positive:
+            continue
+        if factor.is_negative:
+            op = _FLIP[op]
+            continue
+        core *= factor
+    if core.is_number:
+        return sp.sympify(op(core, 0))
+    return op(sp.expand(core), 0)
 
 
 def _contradictory(region: sp.Basic) -> bool:

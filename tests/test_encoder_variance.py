@@ -1,0 +1,131 @@
+"""Learnable encoder variance (Sec. 4.3, App. D, App. E.4). Each claim runs through the registry's runner; its
+negative control must be REFUTED; every refuted claim has a counterexample and a corrected claim that passes."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import sympy as sp
+
+from symbolic_vae import _encoder_variance as ev
+from symbolic_vae._model import beta, eta_dec, eta_enc
+from symbolic_vae._registry import run_claim
+from symbolic_vae._verdict import Status
+
+CLAIMS = {c.id: c for c in ev.claims()}
+_VERDICTS: dict = {}
+
+
+def verdict(claim_id: str):
+    if claim_id not in _VERDICTS:
+        _VERDICTS[claim_id] = run_claim(CLAIMS[claim_id])
+    return _VERDICTS[claim_id]
+
+
+EXPECTED = {
+    "encvar.reduced_objective": Status.REFUTED,
+    "encvar.reduced_objective_sorted": Status.CHECKED,
+    "encvar.prop3": Status.PROVED,
+    "encvar.prop3_derivative": Status.REFUTED,
+    "encvar.prop3_derivative_corrected": Status.PROVED,
+    "encvar.prop3_bracket": Status.PROVED,
+    "encvar.prop3_case1": Status.PROVED,
+    "encvar.prop3_case2": Status.REFUTED,
+    "encvar.prop3_case2_corrected": Status.PROVED,
+    "encvar.thm2_lambda": Status.CHECKED,
+    "encvar.thm2_theta": Status.CHECKED,
+    "encvar.thm2_sigma": Status.CHECKED,
+    "encvar.thm2_sigma_beyond_rank": Status.REFUTED,
+    "encvar.thm2_sigma_beyond_rank_corrected": Status.CHECKED,
+    "encvar.thm2_minimizers": Status.REFUTED,
+    "encvar.thm2_minimizers_corrected": Status.CHECKED,
+    "encvar.cor2": Status.REFUTED,
+    "encvar.cor2_corrected": Status.CHECKED,
+    "encvar.collapse_unchanged": Status.CHECKED,
+    "encvar.norms_bounded": Status.CHECKED,
+    "encvar.soft_threshold": Status.CHECKED,
+}
+REFUTED = sorted(k for k, v in EXPECTED.items() if v is Status.REFUTED)
+
+
+def test_every_claim_has_an_expectation():
+    assert set(CLAIMS) == set(EXPECTED)
+    assert all(c.id.startswith("encvar.") for c in CLAIMS.values())
+
+
+@pytest.mark.parametrize("claim_id", sorted(EXPECTED))
+def test_verdict_and_negative_control(claim_id):
+    v = verdict(claim_id)
+    assert v.status is EXPECTED[claim_id], v.summary
+    assert v.control is not None and v.control.status is Status.REFUTED, v.control.summary
+    assert v.control.counterexample is not None
+
+
+@pytest.mark.parametrize("claim_id", REFUTED)
+def test_refutation_has_counterexample_and_passing_correction(claim_id):
+    v = verdict(claim_id)
+    cx = v.counterexample
+    assert cx is not None and cx.dps >= 15 and cx.lhs != cx.rhs
+    corrected = CLAIMS[claim_id].corrected
+    assert corrected is not None and v.corrected_by == corrected
+    assert CLAIMS[corrected].corrects == claim_id
+    assert verdict(corrected).status.passed, verdict(corrected).summary
+
+
+@pytest.mark.parametrize("claim_id", [k for k, s in EXPECTED.items() if s is Status.CHECKED])
+def test_checked_verdicts_record_their_evidence(claim_id):
+    checked = [c for c in verdict(claim_id).checks if c.status is Status.CHECKED]
+    assert checked
+    details = checked[-1].details
+    assert details["instances"] > 0 and "seed" in details
+    assert {"worst_gap", "tolerance"} <= set(details)
+
+
+def test_minimal_counterexamples_are_exact_and_small():
+    eq12 = verdict("encvar.reduced_objective").counterexample
+    assert eq12.instance["sizes (D0,d1,d2)"] == "(1, 2, 1)"
+    assert eq12.lhs.startswith("log(2) =") and eq12.rhs.startswith("1/8 + log(2) =")  # a point below the "minimum"
+    member = verdict("encvar.thm2_minimizers").counterexample
+    assert member.note.endswith("difference 9/50")
+    assert verdict("encvar.cor2").counterexample.lhs.startswith("1/2 =")
+    eq93 = verdict("encvar.prop3_derivative").counterexample
+    assert float(eq93.lhs.split("=")[1]) == pytest.approx(2 * float(eq93.rhs.split("=")[1]), rel=1e-25)
+    eq100 = verdict("encvar.prop3_case2").counterexample
+    assert eq100.instance["zeta"] == "1" and (eq100.lhs, eq100.rhs) == ("False", "True")
+
+
+def test_ground_truth_covers_the_domain():
+    runs = ev.learned_campaign()
+    regimes = {(r.shape[2] > min(r.shape[1], r.shape[3])) - (r.shape[2] < min(r.shape[1], r.shape[3]))
+               for r in runs}
+    assert regimes == {-1, 0, 1}  # d1 <, =, > d*
+    assert any(r.shape[0] > r.shape[1] for r in runs)  # singular A
+    labels = {sc.label for r in runs for sc in r.scenarios}
+    assert {"y = x", "tied zeta_1 = zeta_2", "zero singular value", "tiny beta = 1e-3"} <= labels
+    assert any(sc.noise > 0 for r in runs for sc in r.scenarios)
+    at_threshold = [sc for r in runs for sc in r.scenarios if sc.label.startswith("at threshold")]
+    assert all(sc.beta * sc.eta_dec**2 == 1.5**2 for sc in at_threshold)  # exactly representable
+    assert all(int(r.gt.n_starts_at_best.min()) >= 2 for r in runs)
+
+
+def test_kernel_sources_are_valid_at_zero_and_point_to_passing_claims():
+    sources = {k["name"]: k for k in ev.kernel_sources()}
+    assert {"lambda_star", "theta_star", "sigma_star", "mode_loss", "mode_survives"} <= set(sources)
+    for k in sources.values():
+        assert k["args"] == (ev.zeta, beta, eta_enc, eta_dec)
+        assert k["expr"].free_symbols <= set(k["args"])
+        assert k["claim"] in CLAIMS and verdict(k["claim"]).status.passed
+        at_zero = k["expr"].xreplace({ev.zeta: 0, beta: sp.Rational(3, 2), eta_enc: 2, eta_dec: sp.Rational(1, 2)})
+        assert at_zero.is_finite, (k["name"], at_zero)
+    at = {beta: sp.Rational(9, 4), eta_enc: sp.Rational(3, 4), eta_dec: 1}
+    assert sources["sigma_star"]["expr"].xreplace({ev.zeta: 0, **at}) == sp.Rational(3, 4)
+    assert sources["mode_survives"]["expr"].xreplace({ev.zeta: sp.Rational(3, 2), **at}) == 0  # at the threshold
+    assert sources["lambda_star"]["expr"].xreplace({ev.zeta: 2, **at}) == sp.sqrt(7) / 2 * sp.Rational(4, 3)
+
+
+def test_reduced_objective_sorted_pairing_is_permutation_invariant():
+    run = ev.fixed_campaign()[1]
+    i = run.sigma_kind.index("random")
+    sig = np.sqrt(np.diag(run.inst.Sigma[i]))
+    values = [ev.reduced_objective(run.spectra[i], run.scenarios[i], s, pairing="sorted") for s in (sig, sig[::-1])]
+    assert values[0] == pytest.approx(values[1], rel=1e-14)
