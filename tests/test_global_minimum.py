@@ -1,0 +1,183 @@
+"""Global minimum for a fixed Sigma (Prop. 2, Thm. 1, Cor. 1; App. E.2-E.3; the collapse conditions of Sec. 4.2).
+
+Each claim runs through the registry's runner; its negative control must be REFUTED; a refuted claim carries a
+counterexample and links to a corrected claim that passes.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import sympy as sp
+from helpers import assert_close
+
+from symbolic_vae import _global_minimum as gm
+from symbolic_vae._registry import run_claim
+from symbolic_vae._verdict import Status
+
+CLAIMS = {c.id: c for c in gm.claims()}
+_VERDICTS: dict = {}
+
+
+def verdict(claim_id: str):
+    if claim_id not in _VERDICTS:
+        _VERDICTS[claim_id] = run_claim(CLAIMS[claim_id])
+    return _VERDICTS[claim_id]
+
+
+EXPECTED = {
+    "globalmin.stationarity_v": Status.PROVED_AT_SIZES,
+    "globalmin.reduced_objective": Status.PROVED_AT_SIZES,
+    "globalmin.svd_step": Status.REFUTED,
+    "globalmin.svd_step_corrected": Status.CHECKED,
+    "globalmin.von_neumann": Status.REFUTED,
+    "globalmin.von_neumann_sorted": Status.CHECKED,
+    "globalmin.von_neumann_equality": Status.REFUTED,
+    "globalmin.von_neumann_equality_corrected": Status.CHECKED,
+    "globalmin.mode_objective": Status.PROVED_AT_SIZES,
+    "globalmin.roots": Status.PROVED,
+    "globalmin.selection": Status.PROVED,
+    "globalmin.v_star": Status.CHECKED,
+    "globalmin.prop2": Status.REFUTED,
+    "globalmin.prop2_corrected": Status.CHECKED,
+    "globalmin.thm1": Status.CHECKED,
+    "globalmin.cor1": Status.REFUTED,
+    "globalmin.cor1_proof": Status.REFUTED,
+    "globalmin.cor1_corrected": Status.CHECKED,
+    "globalmin.collapse_complete": Status.CHECKED,
+    "globalmin.collapse_partial": Status.REFUTED,
+    "globalmin.collapse_partial_corrected": Status.CHECKED,
+    "globalmin.sqrt_beta_eta": Status.CHECKED,
+    "globalmin.eta_enc_independence": Status.CHECKED,
+    "globalmin.small_beta": Status.REFUTED,
+    "globalmin.small_beta_corrected": Status.CHECKED,
+}
+REFUTED = sorted(k for k, s in EXPECTED.items() if s is Status.REFUTED)
+
+
+def test_every_claim_has_an_expectation():
+    assert set(CLAIMS) == set(EXPECTED)
+    assert all(c.id.startswith("globalmin.") for c in CLAIMS.values())
+
+
+@pytest.mark.parametrize("claim_id", sorted(EXPECTED))
+def test_verdict_and_negative_control(claim_id):
+    v = verdict(claim_id)
+    assert v.status is EXPECTED[claim_id], v.summary
+    assert v.control is not None and v.control.status is Status.REFUTED, v.control.summary
+    assert v.control.counterexample is not None
+
+
+@pytest.mark.parametrize("claim_id", REFUTED)
+def test_refuted_claim_has_counterexample_and_passing_correction(claim_id):
+    v = verdict(claim_id)
+    cx = v.counterexample
+    assert cx is not None and cx.dps >= 30 and cx.instance
+    assert v.corrected_by == CLAIMS[claim_id].corrected is not None
+    assert verdict(v.corrected_by).status.passed
+    assert CLAIMS[v.corrected_by].corrects is not None
+
+
+def _exact_sides(claim_id: str) -> tuple[sp.Rational, sp.Rational, dict]:
+    cx = verdict(claim_id).counterexample
+    return sp.Rational(cx.instance["lhs_exact"]), sp.Rational(cx.instance["rhs_exact"]), cx.instance
+
+
+@pytest.mark.parametrize("claim_id", ["globalmin.prop2", "globalmin.cor1", "globalmin.cor1_proof"])
+def test_pairing_counterexample_is_minimal_and_exact(claim_id):
+    # d0 = d2 = 1, d1 = 2, Z = [1], Sigma = diag(1, 1/4), kappa = 1: the stated minimum 1, the witness 3/4
+    lhs, rhs, inst = _exact_sides(claim_id)
+    assert inst["size (d0,d1,d2)"] == "(1, 2, 1)"
+    assert (lhs, rhs) == (1, sp.Rational(3, 4))
+    assert_close(float(inst["ground-truth min L (float64)"]), 0.75, rel=1e-8)
+
+
+def test_printed_p_freedom_fails_even_with_sorted_sigma():
+    other = verdict("globalmin.prop2").checks[-1].details["counterexample_with_P"]
+    assert other["Sigma = diag(sigma_i^2)"] == "[1/4, 1]" and other["size (d0,d1,d2)"] == "(1, 2, 1)"
+    assert (sp.Rational(other["lhs_exact"]), sp.Rational(other["rhs_exact"])) == (sp.Rational(3, 2),
+                                                                                  sp.Rational(3, 4))
+
+
+def test_svd_step_counterexample():
+    lhs, rhs, inst = _exact_sides("globalmin.svd_step")
+    assert inst["P"] == "[0 1; 1 0]" and (lhs, rhs) == (sp.Rational(3, 4), sp.Rational(3, 2))
+
+
+def test_von_neumann_counterexamples():
+    cx = verdict("globalmin.von_neumann").counterexample
+    assert cx.instance["size (d0,d1,d2)"] == "(1, 2, 2)" and float(cx.lhs) > float(cx.rhs)
+    eq = verdict("globalmin.von_neumann_equality")
+    assert eq.counterexample.lhs == eq.counterexample.rhs and eq.counterexample.instance["Q"] == "[-1]"
+    assert eq.checks[-1].details["counterexample_not_a_sign_change"] is not None
+
+
+def test_eq91_loses_the_tail_when_d1_is_below_min_d0_d2():
+    tail = verdict("globalmin.cor1_proof").checks[-1].details["counterexample_d1_below_min(d0,d2)"]
+    assert tail["Eq. 91 value"] == "1" and tail["certificate L - 2 = |u|^2|v|^2 + |u - v|^2 verified"] == "True"
+    assert_close(float(tail["ground-truth min L (float64)"]), 2.0, rel=1e-8)
+
+
+def test_partial_collapse_counterexample():
+    lhs, rhs, inst = _exact_sides("globalmin.collapse_partial")
+    assert inst["size (d0,d1,d2)"] == "(1, 1, 1)" and inst["zeta_1^2 - sqrt(beta) eta_dec"] == "0"
+    assert (lhs, rhs) == (sp.Rational(3, 16), sp.Rational(1, 4))
+
+
+def test_small_beta_counterexample_holds_for_every_beta():
+    inst = verdict("globalmin.small_beta").counterexample.instance
+    assert inst["Z"] == "[0]" and inst["t1 < 0 for every beta"] == "True" and inst["L(u, v) - L(0, 0) >= 0"] == "True"
+
+
+@pytest.mark.parametrize("claim_id", ["globalmin.prop2_corrected", "globalmin.thm1", "globalmin.cor1_corrected",
+                                      "globalmin.collapse_complete", "globalmin.collapse_partial_corrected"])
+def test_checked_verdicts_record_ground_truth_evidence(claim_id):
+    check = verdict(claim_id).checks[-1]
+    assert check.status is Status.CHECKED and "ground truth" in check.method
+    details = check.details
+    assert details["instances"] >= 80 and details["tolerance"] == gm.TOL and details["seeds"]
+    assert details["min starts at best"] >= 3
+    assert "instances" in check.summary
+
+
+def test_campaigns_cover_the_domain():
+    general = gm._general_problems()
+    regimes = {np.sign(p.shape[2] - min(p.shape[1], p.shape[3])) for p in general}
+    assert regimes == {-1, 0, 1}  # d1 <, =, > min(d0, d2)
+    assert any(p.shape[0] > p.shape[1] for p in general)  # singular A
+    assert any(min(p.zeta) == 0 for p in general) and any(len(set(p.zeta)) < len(p.zeta) for p in general)
+    assert any(list(p.sigma2) != sorted(p.sigma2) for p in general)  # unsorted sigma
+    assert any(len(set(p.sigma2)) == 1 and len(p.sigma2) > 1 for p in general)  # Sigma = sigma^2 I
+    collapse = gm._collapse_problems()
+    at_threshold = [p for p in collapse if "thm1" in p.tags and np.any(np.array(p.zeta) == gm._threshold(p))]
+    assert at_threshold and all(p.eta_dec != 1 or p.eta_enc != 1 for p in collapse)
+
+
+def test_kernel_sources_are_verified_closed_forms():
+    sources = gm.kernel_sources()
+    names = {s["name"] for s in sources}
+    assert {"lambda_fixed_sigma", "theta_fixed_sigma", "mode_min_fixed_sigma", "mode_survives_fixed_sigma"} <= names
+    for s in sources:
+        assert s["args"][0] is gm.zeta and s["expr"].free_symbols <= set(s["args"])
+        assert s["claim"] in CLAIMS and verdict(s["claim"]).status.passed
+    point = {gm.zeta: 3, gm.sigma: 1, gm.beta: 1, gm.eta_enc: 1, gm.eta_dec: 1}
+    by_name = {s["name"]: s["expr"] for s in sources}
+    assert by_name["lambda_fixed_sigma"].xreplace(point) == sp.sqrt(2)  # t1 = 1 * (3 - 1)
+    assert by_name["mode_min_fixed_sigma"].xreplace(point) == 5  # 9 - (3 - 1)^2
+    assert by_name["mode_survives_fixed_sigma"].xreplace({**point, gm.zeta: 1}) == 0  # exactly at the threshold
+
+
+def test_kernel_names_do_not_collide_with_other_derivations():
+    from symbolic_vae._kernels import kernel_sources
+
+    assert {"lambda_fixed_sigma", "lambda_thm1"} <= set(kernel_sources())
+
+
+def test_similarly_ordered_and_rational_orthogonal():
+    rng = np.random.default_rng(0)
+    Q = gm.rational_orthogonal(3, rng)
+    assert sp.eye(3) == Q.T * Q
+    A, B = np.diag([2.0, 1.0, 0.0]), np.diag([5.0, 3.0, 0.0])
+    assert gm.similarly_ordered(A, B) and not gm.similarly_ordered(A, B[::-1, ::-1])
+    R = gm._rotation(3, 0, 1, 0.3)
+    assert not gm.similarly_ordered(R @ A @ R.T, B)
