@@ -36,7 +36,7 @@ import sympy as sp
 from numeric_backend import to_numpy
 
 from ._claim import Claim, Control, PaperRef, Step
-from ._ground_truth import Instances, _compiled_vae_loss, minimize_vae_loss
+from ._ground_truth import Instances, compiled_vae_loss, minimize_vae_loss
 from ._identity import SizedIdentity, all_sizes, is_symbolic_zero, prove_at_sizes, prove_identity
 from ._model import DataMoments, LinearLVM, beta, eta_dec, eta_enc
 from ._verdict import CheckResult, Counterexample, Status
@@ -881,7 +881,7 @@ def _loss_at(inst: Instances, rows: Sequence[int], U: np.ndarray, W: np.ndarray,
     import torch
 
     rows = list(rows)
-    f = _compiled_vae_loss(*inst.sizes)
+    f = compiled_vae_loss(*inst.sizes)
     args = [U, W, Sigma, inst.A[rows], inst.B[rows], inst.S_yy[rows], inst.beta[rows], inst.eta_enc[rows],
             inst.eta_dec[rows]]
     return f(*[torch.as_tensor(np.asarray(a), dtype=torch.float64) for a in args]).numpy()

@@ -35,7 +35,7 @@ import sympy as sp
 from numeric_backend import Domain, SymbolicVAEError, draw_points
 
 from ._claim import Claim, Control, PaperRef, Step
-from ._ground_truth import Instances, _compiled_vae_loss, minimize_vae_loss
+from ._ground_truth import Instances, compiled_vae_loss, minimize_vae_loss
 from ._identity import (
     SizedIdentity,
     all_sizes,
@@ -1045,7 +1045,7 @@ def vae_value_in_L(p: Problem, U: np.ndarray, V: np.ndarray, rng: np.random.Gene
     W = d["P_A"] @ (V / np.sqrt(d["phi"])[:, None])
     W = W + (np.eye(W.shape[0]) - d["P_A"] @ d["P_A"].T) @ rng.normal(size=W.shape)
     D0, _, d1, d2 = p.shape
-    f = _compiled_vae_loss(D0, d1, d2)
+    f = compiled_vae_loss(D0, d1, d2)
     args = (U[None], W[None], np.diag(p.sigma2)[None], d["A"][None], d["B"][None], d["S_yy"][None],
             np.array([p.beta]), np.array([p.eta_enc]), np.array([p.eta_dec]))
     value = f(*[torch.as_tensor(a, dtype=torch.float64) for a in args]).numpy()[0]

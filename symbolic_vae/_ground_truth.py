@@ -55,7 +55,7 @@ class GroundTruth:
 
 
 @cache
-def _compiled_vae_loss(input_dim: int, latent_dim: int, target_dim: int):
+def compiled_vae_loss(input_dim: int, latent_dim: int, target_dim: int):
     form = trace_form(input_dim, latent_dim, target_dim, decoder_partition=False)
     return to_torch(form.expr, [form.U, form.W, form.Sigma, form.A, form.B, form.S_yy, beta, eta_enc, eta_dec])
 
@@ -65,7 +65,7 @@ def minimize_vae_loss(inst: Instances, *, learn_sigma: bool, n_starts: int = 8, 
     import torch
 
     D0, d1, d2 = inst.sizes
-    loss = _compiled_vae_loss(D0, d1, d2)
+    loss = compiled_vae_loss(D0, d1, d2)
     t = {k: torch.as_tensor(getattr(inst, k), dtype=torch.float64)
          for k in ("A", "B", "S_yy", "Sigma", "beta", "eta_enc", "eta_dec")}
     nu, nw = d2 * d1, D0 * d1
@@ -94,16 +94,30 @@ def minimize_vae_loss(inst: Instances, *, learn_sigma: bool, n_starts: int = 8, 
 
 def factorization_loss(inst_Z: np.ndarray, Sigma: np.ndarray, kappa: np.ndarray):
     """The printed matrix-factorization objective L(U, V) = ||U V^T - Z||_F^2 + Tr(U Sigma U^T) + kappa ||V||_F^2
-    as a batched torch function of (U [I,d2,d1], V [I,d0,d1]) for instances Z [I,d2,d0], Sigma [I,d1,d1], kappa [I].
-    """
-    d2, d0 = inst_Z.shape[1:]
-    d1 = Sigma.shape[1]
+    as a batched torch function of (U [I,d2,d1], V [I,d0,d1], Z [I,d2,d0], Sigma [I,d1,d1], kappa [I]); only the
+    shapes of the arguments are used."""
+    return _compiled_factorization_loss(*inst_Z.shape[1:], Sigma.shape[1])
+
+
+@cache
+def _compiled_factorization_loss(d2: int, d0: int, d1: int):
     U, V = sp.MatrixSymbol("U", d2, d1), sp.MatrixSymbol("V", d0, d1)
     Z, S = sp.MatrixSymbol("Z", d2, d0), sp.MatrixSymbol("Sigma", d1, d1)
     k = sp.Symbol("kappa", positive=True)
     R = U * V.T - Z
     expr = sp.Trace(R * R.T) + sp.Trace(U * S * U.T) + k * sp.Trace(V * V.T)
     return to_torch(expr, [U, V, Z, S, k])
+
+
+def vae_loss_at(inst: Instances, U: np.ndarray, W: np.ndarray, Sigma: np.ndarray | None = None) -> np.ndarray:
+    """L_VAE (Eq. 5 form, no log-partition) per instance at U [I,d2,d1], W [I,D0,d1] and Sigma [I,d1,d1]
+    (default: the instances' Sigma), through the same compiled loss the minimizer uses: -> [I]."""
+    import torch
+
+    f = compiled_vae_loss(*inst.sizes)
+    values = (U, W, inst.Sigma if Sigma is None else Sigma, inst.A, inst.B, inst.S_yy, inst.beta, inst.eta_enc,
+              inst.eta_dec)
+    return f(*[torch.as_tensor(a, dtype=torch.float64) for a in values]).numpy()
 
 
 def minimize_factorization(Z: np.ndarray, Sigma: np.ndarray, kappa: np.ndarray, *, n_starts: int = 8,

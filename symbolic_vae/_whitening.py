@@ -18,7 +18,7 @@ from numeric_backend import random_dataset
 from ._claim import Claim, Control, PaperRef, Step
 from ._data import whiten, whiten_mp
 from ._dataset_checks import Dataset, check_dataset_identity, integer_datasets
-from ._ground_truth import Instances, factorization_loss, minimize_factorization, minimize_vae_loss
+from ._ground_truth import Instances, factorization_loss, minimize_factorization, minimize_vae_loss, vae_loss_at
 from ._identity import SizedIdentity, all_sizes, prove_at_sizes
 from ._model import DataMoments, LinearLVM, beta, eta_dec, eta_enc, expect_over_data, matrix_of_symbols
 from ._verdict import CheckResult, Counterexample, Status
@@ -180,15 +180,8 @@ def _ground_truth_campaign(seed: int = 5) -> list[dict]:
 
 
 def _vae_value(inst: Instances, U: np.ndarray, W: np.ndarray) -> np.ndarray:
-    """L_VAE (no partition) at given (U, W) per instance, through the same compiled loss as the minimizer."""
-    import torch
-
-    from ._ground_truth import _compiled_vae_loss
-
-    f = _compiled_vae_loss(*inst.sizes)
-    t = [torch.as_tensor(a, dtype=torch.float64) for a in
-         (U, W, inst.Sigma, inst.A, inst.B, inst.S_yy, inst.beta, inst.eta_enc, inst.eta_dec)]
-    return f(*t).numpy()
+    """L_VAE (no partition) at given (U, W) per instance."""
+    return vae_loss_at(inst, U, W)
 
 
 def _l_var(inst: Instances) -> np.ndarray:
