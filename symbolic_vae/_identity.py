@@ -46,6 +46,8 @@ def is_symbolic_zero(expr: sp.Basic) -> bool:
     expanded = sp.expand(sp.expand_log(sp.expand(expr)))
     if expanded == 0:
         return True
+    if sp.cancel(sp.together(expanded)) == 0:
+        return True
     return sp.simplify(expanded) == 0
 
 

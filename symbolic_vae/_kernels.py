@@ -50,9 +50,20 @@ class KernelSource:
         assert self.expr.free_symbols <= set(self.args), f"kernel {self.name}: free symbols outside args"
 
 
-def kernel_sources() -> dict[str, KernelSource]:
-    """Every per-mode closed form offered by the derivation modules, by kernel name."""
-    out: dict[str, KernelSource] = {}
+@dataclass(frozen=True)
+class BuilderSource:
+    """A spectrum-level kernel offered by a derivation: ``builder(zeta [..., d], ...)`` built from the verified
+    expressions of ``claim``."""
+
+    name: str
+    claim: str
+    builder: Callable[..., np.ndarray]
+    description: str
+
+
+def kernel_sources() -> dict[str, KernelSource | BuilderSource]:
+    """Every closed form offered by the derivation modules, by kernel name."""
+    out: dict[str, KernelSource | BuilderSource] = {}
     for name in DERIVATION_MODULES:
         try:
             module = importlib.import_module(name)
@@ -61,7 +72,11 @@ def kernel_sources() -> dict[str, KernelSource]:
                 continue
             raise
         for raw in getattr(module, "kernel_sources", list)():
-            source = KernelSource(raw["name"], raw["claim"], raw["expr"], tuple(raw["args"]), raw["description"])
+            if "builder" in raw:
+                source: KernelSource | BuilderSource = BuilderSource(raw["name"], raw["claim"], raw["builder"],
+                                                                     raw["description"])
+            else:
+                source = KernelSource(raw["name"], raw["claim"], raw["expr"], tuple(raw["args"]), raw["description"])
             if source.name in out:
                 raise RuntimeError(f"two derivations offer a kernel named {source.name}")
             out[source.name] = source
@@ -133,7 +148,24 @@ class Kernel:
         return self.compiled(z, *values)
 
 
-def kernel(name: str) -> Kernel:
+@dataclass(frozen=True)
+class SpectrumKernel:
+    """A spectrum-level kernel: ``kernel(zeta [..., d], *args, **kwargs)``; see ``description`` for the rest."""
+
+    name: str
+    claim: str
+    status: Status
+    description: str
+    builder: Callable[..., np.ndarray]
+
+    def __post_init__(self) -> None:
+        assert self.status.passed, f"kernel {self.name} from a claim that did not pass"
+
+    def __call__(self, zeta: Any, *args: Any, **kwargs: Any) -> np.ndarray:
+        return self.builder(check_spectrum(zeta), *args, **kwargs)
+
+
+def kernel(name: str) -> Kernel | SpectrumKernel:
     """The kernel ``name``, built from its claim's closed form once that claim's verdict is known to pass."""
     sources = kernel_sources()
     if name not in sources:
@@ -144,6 +176,8 @@ def kernel(name: str) -> Kernel:
         hint = f"; use the corrected claim {verdict.corrected_by}" if verdict.corrected_by else ""
         raise SymbolicVAEError(f"kernel {name}: its claim {source.claim} is {verdict.status.value}, so no kernel is "
                                f"built from it{hint}")
+    if isinstance(source, BuilderSource):
+        return SpectrumKernel(name, source.claim, verdict.status, source.description, source.builder)
     return Kernel(name, source.claim, verdict.status, source.description, source.expr, source.args,
                   to_numpy(source.expr, source.args))
 

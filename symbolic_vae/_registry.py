@@ -18,6 +18,7 @@ DERIVATION_MODULES = (
     "symbolic_vae._data_dependent_variance",
     "symbolic_vae._global_minimum",
     "symbolic_vae._encoder_variance",
+    "symbolic_vae._decoder_variance",
 )
 
 _CACHE: dict[str, Claim] = {}

@@ -108,5 +108,7 @@ def test_unknown_kernel_and_refuted_claim_never_yield_a_kernel(monkeypatch):
 def test_every_kernel_source_comes_from_a_registered_claim():
     from symbolic_vae import get_claim
 
-    for source in kernel_sources().values():
+    sources = kernel_sources()
+    assert {"lambda_star", "sigma_star", "decoder_variance_G", "optimal_decoder_variance"} <= set(sources)
+    for source in sources.values():
         assert get_claim(source.claim).id == source.claim

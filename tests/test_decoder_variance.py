@@ -1,0 +1,228 @@
+"""Learnable decoder variance (App. D, Sec. 4.4): every claim's verdict and negative control, the refutations and
+their corrections, and the kernels against the ground truth with warnings turned into errors."""
+
+import math
+import warnings
+from fractions import Fraction
+
+import numpy as np
+import pytest
+from helpers import assert_close
+
+from symbolic_vae import Status, SymbolicVAEError, run_claim
+from symbolic_vae import _decoder_variance as dv
+
+PASS = {Status.PROVED, Status.PROVED_AT_SIZES, Status.CHECKED}
+EXPECTED = {
+    "decvar.mode_minimum": Status.PROVED,
+    "decvar.G_eq44": Status.REFUTED,
+    "decvar.G_eq44_argmin": Status.REFUTED,
+    "decvar.G_model": Status.CHECKED,
+    "decvar.lemma2": Status.PROVED,
+    "decvar.eq49": Status.REFUTED,
+    "decvar.eq49_corrected": Status.PROVED_AT_SIZES,
+    "decvar.eq50": Status.REFUTED,
+    "decvar.eq50_corrected": Status.PROVED,
+    "decvar.lemma3": Status.REFUTED,
+    "decvar.lemma3_corrected": Status.CHECKED,
+    "decvar.cor3": Status.PROVED_AT_SIZES,
+    "decvar.lemma4": Status.PROVED_AT_SIZES,
+    "decvar.prop6": Status.CHECKED,
+    "decvar.eq53": Status.REFUTED,
+    "decvar.eq53_corrected": Status.CHECKED,
+    "decvar.eq54": Status.REFUTED,
+    "decvar.eq55": Status.REFUTED,
+    "decvar.eq55_corrected": Status.CHECKED,
+    "decvar.eq56": Status.REFUTED,
+    "decvar.case1": Status.REFUTED,
+    "decvar.case1_corrected": Status.CHECKED,
+    "decvar.case2": Status.REFUTED,
+    "decvar.case2_corrected": Status.CHECKED,
+    "decvar.prop7": Status.CHECKED,
+    "decvar.prop7_all_targets": Status.CHECKED,
+    "decvar.thm4_eq57": Status.REFUTED,
+    "decvar.thm4_eq57_corrected": Status.CHECKED,
+    "decvar.thm4_eq58": Status.REFUTED,
+    "decvar.thm4_eq58_corrected": Status.CHECKED,
+    "decvar.thm4_eq59": Status.REFUTED,
+    "decvar.thm4_eq59_corrected": Status.CHECKED,
+    "decvar.table1_row1": Status.REFUTED,
+    "decvar.table1_row2": Status.REFUTED,
+    "decvar.table1_row3": Status.REFUTED,
+    "decvar.table1_row4": Status.REFUTED,
+    "decvar.table1_row5": Status.REFUTED,
+    "decvar.table1_row4_case3": Status.REFUTED,
+    "decvar.table1_corrected": Status.CHECKED,
+    "decvar.remark_intervals": Status.REFUTED,
+    "decvar.remark_intervals_corrected": Status.CHECKED,
+    "decvar.remark_no_collapse": Status.REFUTED,
+    "decvar.remark_no_collapse_corrected": Status.CHECKED,
+    "decvar.sec44_sufficient": Status.REFUTED,
+    "decvar.sec44_tight": Status.CHECKED,
+    "decvar.sec44_vae_ratio": Status.REFUTED,
+    "decvar.sec44_vae_ratio_corrected": Status.CHECKED,
+    "decvar.sec44_vanilla": Status.REFUTED,
+    "decvar.sec44_vanilla_corrected": Status.CHECKED,
+}
+
+
+@pytest.fixture(scope="module")
+def claims():
+    return {c.id: c for c in dv.claims()}
+
+
+@pytest.fixture(scope="module")
+def verdicts(claims):
+    return {cid: run_claim(c) for cid, c in claims.items()}
+
+
+def test_every_claim_is_listed(claims):
+    assert set(claims) == set(EXPECTED)
+    for claim in claims.values():
+        for link in (claim.corrected, claim.corrects):
+            assert link is None or link in claims, (claim.id, link)
+
+
+@pytest.mark.parametrize("claim_id", list(EXPECTED))
+def test_verdict_and_negative_control(verdicts, claim_id):
+    verdict = verdicts[claim_id]
+    assert verdict.status is EXPECTED[claim_id], verdict.summary
+    assert verdict.control is not None and verdict.control.status is Status.REFUTED, verdict.control
+    assert verdict.control.counterexample is not None
+
+
+@pytest.mark.parametrize("claim_id", [c for c, s in EXPECTED.items() if s is Status.REFUTED])
+def test_refutation_has_counterexample_and_passing_correction(verdicts, claims, claim_id):
+    verdict = verdicts[claim_id]
+    assert verdict.counterexample is not None and verdict.counterexample.instance
+    assert verdict.corrected_by == claims[claim_id].corrected is not None
+    assert verdicts[verdict.corrected_by].status in PASS
+
+
+@pytest.mark.parametrize("claim_id", [c for c, s in EXPECTED.items() if s is Status.CHECKED])
+def test_checked_verdicts_record_their_evidence(verdicts, claim_id):
+    for check in verdicts[claim_id].checks:
+        if check.status is Status.CHECKED:
+            assert {"instances", "tolerance", "seed"} <= set(check.details), (claim_id, check.summary)
+
+
+def test_eq44_misses_exactly_the_2pi_of_the_partition(verdicts):
+    cx = verdicts["decvar.G_eq44"].counterexample
+    assert abs(float(cx.lhs) - float(cx.rhs) - 0.5 * math.log(2 * math.pi)) < 1e-15
+    cx = verdicts["decvar.G_eq44_argmin"].counterexample
+    assert cx.instance["c"] != "0"  # only a target that is not linear in x moves the minimizer
+
+
+def test_minimal_counterexamples_for_the_misprints(verdicts):
+    eq49 = verdicts["decvar.eq49"].counterexample.instance
+    assert eq49["c"] == "0" and int(eq49["hat d_1"]) < int(eq49["hat d*"])  # upper limit hat d* (not hat d_1)
+    row4 = verdicts["decvar.table1_row4_case3"].counterexample.instance
+    assert (row4["zeta^2"], row4["d1"], row4["d2"], row4["beta"]) == ("(2, 1, 1)", "2", "3", "3/2")
+    b2 = verdicts["decvar.thm4_eq58"].counterexample.instance
+    assert b2["c"] == "0" and b2["beta"] == "1"  # the lower end beta_{p+1}: s* = s_{p+1}, not in the open interval
+    case2 = verdicts["decvar.case2"].counterexample.instance
+    assert (case2["zeta^2"], case2["beta"], case2["c"]) == ("(1)", "1", "0")
+
+
+def test_eq57_d1_versus_hat_d1_is_decided_by_c(verdicts):
+    control = verdicts["decvar.thm4_eq57_corrected"].control
+    inst = control.counterexample.instance
+    assert int(inst["d1"]) > int(inst["hat d_1"]) and inst["c"] != "0"
+    steps = verdicts["decvar.thm4_eq57_corrected"].checks
+    assert sum(1 for c in steps if "Eq. 57 with" in c.summary and c.status is Status.CHECKED) == 2
+
+
+def test_exact_engine_small_cases():
+    one = Fraction(1)
+    case2 = dv.Inst((one,), Fraction(0), 1, 1, one)
+    assert str(dv.argmin(case2)) == "minimizers (0, 1]"
+    nonlinear = dv.Inst((one,), one, 1, 1, one)
+    assert dv.argmin(nonlinear).unique == 2 and nonlinear.alive(Fraction(2)) == 0
+    case1 = dv.Inst((one,), Fraction(0), 1, 1, Fraction(1, 2))
+    assert dv.argmin(case1).kind == "none"
+
+
+def _spectra(rng, n, d):
+    z = np.sort(rng.uniform(0.2, 2.0, (n, d)), axis=1)[:, ::-1]
+    z[rng.random((n, d)) < 0.2] = 0.0
+    return -np.sort(-z, axis=1)
+
+
+def test_kernel_sources_are_built_from_passing_claims(verdicts):
+    sources = dv.kernel_sources()
+    assert {s["name"] for s in sources} >= {"decoder_variance_G", "decoder_variance_G_prime",
+                                            "optimal_decoder_variance", "decoder_variance_collapse_thresholds"}
+    for source in sources:
+        assert verdicts[source["claim"]].status in PASS and callable(source["builder"]) and source["description"]
+
+
+def test_kernels_agree_with_the_exact_engine_without_warnings():
+    insts = dv.instances()[::13]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        for inst in insts:
+            zeta = np.sqrt(np.array([float(z) for z in inst.zeta2]))
+            args = (zeta, float(inst.beta), inst.d1, inst.d2)
+            am = dv.argmin(inst)
+            regime = 0 if am.kind == "none" else 2 if am.unique is not None else 1
+            s_ref = 0.0 if regime == 0 else float(am.unique if regime == 2 else am.minimizers[0].hi)
+            assert int(dv.regime_kernel(*args, residual=float(inst.c))) == regime
+            assert_close(dv.s_star_kernel(*args, residual=float(inst.c)), s_ref)
+            thr = dv.collapse_thresholds_kernel(zeta, inst.d1, inst.d2, residual=float(inst.c))
+            for p in range(1, inst.m + 1):
+                assert_close(thr[p - 1], float(inst.beta_p(p)))
+            for x in dv._all_points(inst)[:3]:
+                assert_close(dv.G_kernel(*args, float(x), residual=float(inst.c)), float(inst.G(x)))
+                assert_close(dv.G_prime_kernel(*args, float(x), residual=float(inst.c)), float(dv.G1(inst, x)))
+
+
+def test_kernels_agree_with_the_ground_truth_without_warnings():
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        for rec in dv.ground_truth(fixed_s=True):
+            inst = rec["case"].inst
+            zeta = np.sqrt(np.array([float(z) for z in inst.zeta2]))
+            g = dv.G_kernel(zeta, float(inst.beta), inst.d1, inst.d2, rec["s"], residual=float(inst.c))
+            assert_close(rec["loss"], g, rel=1e-7)
+        for rec in dv.ground_truth(fixed_s=False):
+            inst = rec["case"].inst
+            zeta = np.sqrt(np.array([float(z) for z in inst.zeta2]))
+            args = (zeta, float(inst.beta), inst.d1, inst.d2)
+            s_star = float(dv.s_star_kernel(*args, residual=float(inst.c)))
+            regime = int(dv.regime_kernel(*args, residual=float(inst.c)))
+            assert regime in (1, 2)
+            assert_close(rec["loss"], dv.G_kernel(*args, s_star, residual=float(inst.c)), rel=1e-7)
+            if regime == 2:
+                assert abs(rec["s"] - s_star) <= 1e-5 * s_star
+                if inst.beta not in dv.derived_thresholds(inst):
+                    alive = int(dv.surviving_modes_kernel(*args, residual=float(inst.c)))
+                    assert int((rec["sv"] > 1e-3).sum()) == alive
+            else:
+                assert rec["s"] <= s_star * (1 + 1e-5)
+
+
+def test_kernels_broadcast_and_validate():
+    rng = np.random.default_rng(0)
+    zeta = _spectra(rng, 12, 3).reshape(3, 4, 3)
+    beta = rng.uniform(0.2, 3.0, (3, 4))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        out = dv.s_star_kernel(zeta, beta, 2, 3, residual=0.3)
+        assert out.shape == (3, 4) and np.all(out > 0)
+        assert dv.collapse_thresholds_kernel(zeta, 5, 3).shape == (3, 4, 5)
+        assert dv.G_kernel(zeta, beta, 2, 4, 0.5).shape == (3, 4)
+        assert np.all(dv.regime_kernel(np.zeros((2, 2)), 1.0, 1, 2) == 0)  # no signal, c = 0: no minimizer
+        grid = np.geomspace(1e-3, 1e3, 7)  # one spectrum, a grid of s
+        assert dv.G_prime_kernel(np.array([2.0, 1.0]), 1.0, 1, 2, grid).shape == (7,)
+    with pytest.raises(SymbolicVAEError, match="zeta"):
+        dv.s_star_kernel(np.array([1.0, 2.0]), 1.0, 1, 2)
+    with pytest.raises(SymbolicVAEError, match="beta"):
+        dv.s_star_kernel(np.array([2.0, 1.0]), -1.0, 1, 2)
+    with pytest.raises(SymbolicVAEError, match="broadcast"):
+        dv.s_star_kernel(np.ones((3, 2)), np.ones(4), 1, 2)
+    with pytest.raises(SymbolicVAEError, match="residual"):
+        dv.s_star_kernel(np.array([2.0, 1.0]), 1.0, 1, 2, residual=-1.0)
+    with pytest.raises(SymbolicVAEError, match="d2"):
+        dv.s_star_kernel(np.array([2.0, 1.0]), 1.0, 1, 1)
+    with pytest.raises(SymbolicVAEError, match="d1"):
+        dv.G_kernel(np.array([2.0]), 1.0, 0, 1, 1.0)
