@@ -38,7 +38,8 @@ def is_symbolic_zero(expr: sp.Basic) -> bool:
         return all(is_symbolic_zero(e) for e in expr)
     if expr == 0:
         return True
-    if not expr.has(sp.log, sp.Piecewise, sp.Abs, sp.Max, sp.Min, sp.sqrt, sp.exp):
+    radicals = any(not p.exp.is_Integer for p in expr.atoms(sp.Pow))
+    if not radicals and not expr.has(sp.log, sp.Piecewise, sp.Abs, sp.Max, sp.Min, sp.exp):
         try:
             return symengine.expand(symengine.sympify(expr)) == 0
         except (RuntimeError, TypeError, NotImplementedError):

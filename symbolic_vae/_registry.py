@@ -19,6 +19,8 @@ DERIVATION_MODULES = (
     "symbolic_vae._global_minimum",
     "symbolic_vae._encoder_variance",
     "symbolic_vae._decoder_variance",
+    "symbolic_vae._origin_hessian",
+    "symbolic_vae._ppca",
 )
 
 _CACHE: dict[str, Claim] = {}

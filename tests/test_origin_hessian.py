@@ -1,0 +1,143 @@
+"""Theorem 3 and the Hessian at the origin (App. E.5). Each claim runs through the registry's runner; its negative
+control must be REFUTED; refuted claims carry a counterexample and a correction that passes."""
+
+from __future__ import annotations
+
+from fractions import Fraction
+
+import numpy as np
+import pytest
+from helpers import assert_close
+
+from symbolic_vae import _origin_hessian as oh
+from symbolic_vae._registry import run_claim
+from symbolic_vae._verdict import Status
+
+CLAIMS = {c.id: c for c in oh.claims()}
+_VERDICTS: dict = {}
+
+
+def verdict(claim_id: str):
+    if claim_id not in _VERDICTS:
+        _VERDICTS[claim_id] = run_claim(CLAIMS[claim_id])
+    return _VERDICTS[claim_id]
+
+
+EXPECTED = {
+    "hessian.gradient": Status.PROVED_AT_SIZES,
+    "hessian.second_derivatives": Status.PROVED_AT_SIZES,
+    "hessian.at_origin": Status.PROVED_AT_SIZES,
+    "hessian.quadratic_form": Status.PROVED_AT_SIZES,
+    "hessian.eq115_as_printed": Status.REFUTED,
+    "hessian.eq115_116": Status.PROVED_AT_SIZES,
+    "hessian.eq117_alignment": Status.CHECKED,
+    "hessian.eq118_minimum": Status.PROVED,
+    "hessian.eq118_sign": Status.PROVED,
+    "hessian.min_eigenvalue": Status.CHECKED,
+    "hessian.theorem3": Status.CHECKED,
+    "hessian.theorem3_distinct_sigma": Status.CHECKED,
+    "hessian.prop2_origin_condition": Status.REFUTED,
+    "hessian.origin_condition": Status.CHECKED,
+}
+
+
+def test_every_claim_has_an_expectation():
+    assert set(CLAIMS) == set(EXPECTED)
+    assert all(c.id.startswith("hessian.") for c in CLAIMS.values())
+
+
+@pytest.mark.parametrize("claim_id", sorted(EXPECTED))
+def test_verdict_and_negative_control(claim_id):
+    v = verdict(claim_id)
+    assert v.status is EXPECTED[claim_id], v.summary
+    assert v.control is not None and v.control.status is Status.REFUTED, v.control.summary
+    assert v.control.counterexample is not None
+
+
+@pytest.mark.parametrize("claim_id", sorted(k for k, s in EXPECTED.items() if s is Status.REFUTED))
+def test_refutations_have_a_counterexample_and_a_passing_correction(claim_id):
+    v = verdict(claim_id)
+    cx = v.counterexample
+    assert cx is not None and cx.instance and cx.dps >= 30 and cx.lhs != cx.rhs
+    assert v.corrected_by in CLAIMS
+    assert CLAIMS[v.corrected_by].corrects == claim_id
+    assert verdict(v.corrected_by).status.passed
+
+
+def test_explicit_size_block_covers_every_size_up_to_4_within_budget():
+    seconds = 0.0
+    for name in ("gradient", "hessian", "origin", "quadratic"):
+        result = oh._at_sizes(name)
+        assert result.status is Status.PROVED_AT_SIZES
+        assert sorted(map(tuple, result.details["sizes"])) == sorted(oh.SIZES) and len(oh.SIZES) == 64
+        seconds += result.details["seconds"]
+    assert seconds < 20.0, seconds
+
+
+def test_index_control_is_invisible_at_d1_equal_1():
+    """The swapped-index perturbation of Eq. 104-105 only shows when d1 >= 2: the check covers that regime."""
+    cx = verdict("hessian.second_derivatives").control.counterexample
+    assert cx.instance["size"] == "(1, 2, 1)"
+
+
+def test_autograd_cross_check_at_larger_sizes():
+    check = oh._autograd_check()
+    assert check.status is Status.CHECKED and check.details["worst_gap"] < 1e-12
+    assert [6, 5, 7] in check.details["sizes"]
+
+
+def test_eq115_literal_counterexample_differs_by_sigma_versus_sigma_squared():
+    cx = verdict("hessian.eq115_as_printed").counterexample
+    assert (cx.lhs, cx.rhs) == ("4", "8")  # 2 sigma vs 2 sigma^2 at sigma = 2
+
+
+def test_theorem3_campaign_covers_both_sides_and_the_exact_boundary():
+    for kind in ("equal", "distinct"):
+        results = oh.campaign(kind)
+        boundary = [r for r in results if r.case.ratio2() == 1]
+        assert boundary and all(r.psd and r.global_min for r in boundary)
+        assert any(r.psd and r.global_min and r.case.ratio2() < 1 for r in results)
+        assert any((not r.psd) and (not r.global_min) for r in results)
+        assert all(r.psd == r.global_min for r in results)
+        assert any(r.case.d0 < r.case.D0 for r in results)  # singular A
+    distinct = oh.campaign("distinct")
+    misled = [r for r in distinct if r.case.prop2_collapse() and not r.global_min]
+    assert misled, "the campaign must contain orderings where Prop. 2's pairing predicts collapse wrongly"
+    assert all(not r.psd for r in misled)
+
+
+def test_prop2_exact_counterexample_drop_is_one_eighth():
+    check = oh._prop2_exact_counterexample()
+    assert check.status is Status.REFUTED
+    cx = check.counterexample
+    assert float(cx.rhs) - float(cx.lhs) == pytest.approx(0.125, rel=1e-25)
+
+
+def test_exact_psd_test():
+    F = Fraction
+    assert oh.is_psd_exact([[F(1), F(1)], [F(1), F(1)]])  # singular PSD
+    assert not oh.is_psd_exact([[F(1), F(2)], [F(2), F(1)]])
+    assert not oh.is_psd_exact([[F(0), F(1)], [F(1), F(0)]])  # zero diagonal, nonzero off-diagonal
+    assert oh.is_psd_exact([[F(0), F(0)], [F(0), F(0)]])
+    assert not oh.is_psd_exact([[F(2), F(0)], [F(0), F(-1, 10**9)]])
+
+
+def test_kernel_matches_the_hessian_and_the_ground_truth():
+    (source,) = oh.kernel_sources()
+    assert set(source) == {"name", "claim", "builder", "description"}
+    assert verdict(source["claim"]).status.passed
+    k = source["builder"]
+    rng = np.random.default_rng(3)
+    Z = rng.normal(size=(5, 3, 4))
+    sig2 = rng.uniform(0.2, 2.0, (5, 2))
+    b, e1, e2 = rng.uniform(0.5, 2.0, (3, 5))
+    out = k(np.linalg.svd(Z, compute_uv=False), sig2, b, e1, e2)
+    ref = [np.linalg.eigvalsh(oh.origin_hessian_numeric(Z[i], sig2[i], b[i] * e2[i] ** 2 / e1[i] ** 2))[0]
+           for i in range(5)]
+    assert_close(out, ref, rel=1e-12)
+    for r in oh.campaign("distinct"):
+        c = r.case
+        value = k(np.array([float(max(c.zeta))]), np.array([float(s) for s in c.sigma2]), float(c.beta),
+                  float(c.eta_enc), float(c.eta_dec))
+        if c.ratio2() != 1:
+            assert (value > 0) == r.global_min

@@ -1,0 +1,139 @@
+"""Lucas et al. 2019 (pPCA, linear VAE, Lemmas 1-2, Theorem 3) and the cross-paper claims. Each claim runs through
+the registry's runner; its negative control must be REFUTED; refuted claims carry a counterexample and a correction
+that passes."""
+
+from __future__ import annotations
+
+from fractions import Fraction
+
+import numpy as np
+import pytest
+from helpers import assert_close
+
+from symbolic_vae import _ppca as pp
+from symbolic_vae._errors import SymbolicVAEError
+from symbolic_vae._registry import run_claim
+from symbolic_vae._verdict import Status
+
+CLAIMS = {c.id: c for c in pp.claims()}
+_VERDICTS: dict = {}
+
+
+def verdict(claim_id: str):
+    if claim_id not in _VERDICTS:
+        _VERDICTS[claim_id] = run_claim(CLAIMS[claim_id])
+    return _VERDICTS[claim_id]
+
+
+EXPECTED = {
+    "lucas.ppca_marginal": Status.CHECKED,
+    "lucas.ppca_sigma2_mle": Status.CHECKED,
+    "lucas.ppca_w_mle": Status.CHECKED,
+    "lucas.ppca_other_stationary": Status.REFUTED,
+    "lucas.ppca_stationary_points": Status.CHECKED,
+    "lucas.ppca_collapse_regimes": Status.CHECKED,
+    "lucas.elbo_closed_form": Status.PROVED_AT_SIZES,
+    "lucas.lemma1": Status.CHECKED,
+    "lucas.lemma2": Status.CHECKED,
+    "lucas.identifiable": Status.REFUTED,
+    "lucas.theorem3": Status.CHECKED,
+    "lucas.cross_elbo_is_wz_loss": Status.PROVED_AT_SIZES,
+    "lucas.cross_mle": Status.CHECKED,
+    "lucas.cross_wz_rotation": Status.REFUTED,
+    "lucas.cross_identifiability": Status.CHECKED,
+}
+
+
+def test_every_claim_has_an_expectation():
+    assert set(CLAIMS) == set(EXPECTED)
+    assert {c.ref.paper for c in CLAIMS.values()} == {"lucas2019", "wz2022"}
+
+
+@pytest.mark.parametrize("claim_id", sorted(EXPECTED))
+def test_verdict_and_negative_control(claim_id):
+    v = verdict(claim_id)
+    assert v.status is EXPECTED[claim_id], v.summary
+    assert v.control is not None and v.control.status is Status.REFUTED, v.control.summary
+    assert v.control.counterexample is not None
+
+
+@pytest.mark.parametrize("claim_id", sorted(k for k, s in EXPECTED.items() if s is Status.REFUTED))
+def test_refutations_have_a_counterexample_and_a_passing_correction(claim_id):
+    v = verdict(claim_id)
+    cx = v.counterexample
+    assert cx is not None and cx.instance and cx.dps >= 17
+    assert v.corrected_by in CLAIMS
+    assert verdict(v.corrected_by).status.passed
+
+
+def test_no_zero_column_counterexample_is_exact():
+    cx = verdict("lucas.ppca_other_stationary").counterexample
+    assert cx.dps == 30 and cx.instance["sigma2"] == "7/4"
+    assert float(cx.lhs.split()[2]) < float(cx.rhs.split()[3])  # "l = v ..." vs "max l = v"
+
+
+def test_sigma2_control_reads_n_as_the_number_of_rows():
+    cx = verdict("lucas.ppca_sigma2_mle").control.counterexample
+    assert cx.instance["denominator"] == "N - k"
+
+
+def test_exact_gradient_matches_autograd():
+    import torch
+
+    spec = pp.EXACT_SPECTRA[3]
+    _, _, S = pp._parts(spec)
+    W = [[Fraction(1, 2), Fraction(-1, 3)], [Fraction(1), Fraction(0)], [Fraction(2, 5), Fraction(1, 4)],
+         [Fraction(0), Fraction(3, 2)]]
+    sig2 = Fraction(7, 5)
+    exact = np.array([float(v) for v in pp.loglik_gradient(S, W, sig2)])
+    theta = torch.tensor([float(v) for row in W for v in row] + [float(sig2)], dtype=torch.float64,
+                         requires_grad=True)
+    St = torch.tensor([[float(v) for v in r] for r in S], dtype=torch.float64)
+    Wt = theta[:8].reshape(4, 2)
+    C = Wt @ Wt.T + theta[8] * torch.eye(4, dtype=torch.float64)
+    ell = -0.5 * (4 * np.log(2 * np.pi) + torch.logdet(C) + torch.trace(torch.linalg.solve(C, St)))
+    ell.backward()
+    assert_close(exact, theta.grad.numpy(), rel=1e-12)
+
+
+def test_cayley_is_exactly_orthogonal():
+    Q = pp.cayley([[0, 1, -2], [-1, 0, 1], [2, -1, 0]])
+    QtQ = pp._mm([list(r) for r in zip(*Q, strict=True)], Q)
+    assert QtQ == [[Fraction(int(i == j)) for j in range(3)] for i in range(3)]
+
+
+def test_stationary_enumeration_has_zero_column_and_full_rank_saddles():
+    rows = pp.stationary_campaign()
+    assert any(r["zero_columns"] > 0 and r["class_elbo"] == "saddle" for r in rows)
+    assert any(r["zero_columns"] == 0 and not r["top"] and r["class_elbo"] == "saddle" for r in rows)
+    assert sum(r["top"] for r in rows) == len({r["dataset"] for r in rows})  # exactly one maximum per dataset
+
+
+def test_identifiability_campaign():
+    rows = pp.rotation_campaign()
+    assert any("tie_block" in r for r in rows) and any("generic" in r for r in rows)
+
+
+def test_kernels():
+    sources = {k["name"]: k for k in pp.kernel_sources()}
+    assert set(sources) == {"ppca_sigma2_mle", "ppca_column_norms", "linear_vae_elbo"}
+    for k in sources.values():
+        assert set(k) == {"name", "claim", "builder", "description"}
+        assert verdict(k["claim"]).status.passed
+    rng = np.random.default_rng(1)
+    lam = np.sort(rng.uniform(0.1, 5.0, (6, 5)), axis=-1)[:, ::-1]
+    s2 = sources["ppca_sigma2_mle"]["builder"](lam, 2)
+    assert_close(s2, lam[:, 2:].mean(axis=-1), rel=1e-14)
+    norms = sources["ppca_column_norms"]["builder"](lam, 2)
+    assert_close(norms, np.sqrt(lam[:, :2] - s2[:, None]), rel=1e-14)
+    # the ELBO kernel (parameters in the eigenbasis of S) agrees with the ground truth's loss at the ELBO's optimum
+    elbo = sources["linear_vae_elbo"]["builder"]
+    for e in pp.elbo_ground_truth()[:4]:
+        ev, Q = np.linalg.eigh(e.data.S)
+        ev, Q = ev[::-1], Q[:, ::-1]
+        value = elbo(ev, Q.T @ e.U, e.Wenc.T @ Q, e.sigma, e.s2)
+        assert_close(value, -e.best, rel=1e-12)
+    with pytest.raises(SymbolicVAEError):
+        sources["ppca_sigma2_mle"]["builder"](lam, 5)
+    with pytest.raises(SymbolicVAEError):
+        sources["ppca_sigma2_mle"]["builder"](lam[:, ::-1], 2)  # not sorted
