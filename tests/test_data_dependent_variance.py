@@ -10,18 +10,11 @@ import sympy as sp
 from symbolic_vae import _data_dependent_variance as dv
 from symbolic_vae._dataset_checks import Dataset
 from symbolic_vae._errors import SymbolicVAEError
+from symbolic_vae._kernels import claim_verdict as verdict
 from symbolic_vae._model import LinearLVM
-from symbolic_vae._registry import run_claim
 from symbolic_vae._verdict import Status
 
 CLAIMS = {c.id: c for c in dv.claims()}
-_VERDICTS: dict = {}
-
-
-def verdict(claim_id: str):
-    if claim_id not in _VERDICTS:
-        _VERDICTS[claim_id] = run_claim(CLAIMS[claim_id])
-    return _VERDICTS[claim_id]
 
 
 EXPECTED = {

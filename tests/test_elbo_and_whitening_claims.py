@@ -3,7 +3,8 @@ import math
 import pytest
 import sympy as sp
 
-from symbolic_vae import Status, get_claim, run_claim
+from symbolic_vae import Status
+from symbolic_vae._kernels import claim_verdict
 
 EXPECTED = {
     "elbo.eq3_eq4_as_printed": Status.REFUTED,
@@ -19,14 +20,14 @@ EXPECTED = {
 
 @pytest.mark.parametrize("claim_id", list(EXPECTED))
 def test_verdict_and_negative_control(claim_id):
-    verdict = run_claim(get_claim(claim_id))
+    verdict = claim_verdict(claim_id)
     assert verdict.status is EXPECTED[claim_id], verdict.summary
     assert verdict.control is not None and verdict.control.status is Status.REFUTED, verdict.control
     assert verdict.control.counterexample is not None
 
 
 def test_eq4_as_printed_misses_exactly_the_log_partition():
-    verdict = run_claim(get_claim("elbo.eq3_eq4_as_printed"))
+    verdict = claim_verdict("elbo.eq3_eq4_as_printed")
     cx = verdict.counterexample
     assert cx is not None and verdict.corrected_by == "elbo.eq3_to_eq4"
     eta = float(sp.Rational(cx.instance["eta_dec"]))
@@ -35,9 +36,9 @@ def test_eq4_as_printed_misses_exactly_the_log_partition():
 
 
 def test_refuted_whitening_identity_has_valid_counterexample_and_correction():
-    verdict = run_claim(get_claim("prop1.whitening_identity"))
+    verdict = claim_verdict("prop1.whitening_identity")
     cx = verdict.counterexample
     assert cx is not None and "X" in cx.instance and "Y" in cx.instance
     assert float(cx.lhs) < float(cx.rhs)  # ||Z||_F^2 < E||y||^2 on data with y not linear in x
     assert verdict.corrected_by == "prop1.whitening_constant"
-    assert run_claim(get_claim(verdict.corrected_by)).status.passed
+    assert claim_verdict(verdict.corrected_by).status.passed

@@ -8,18 +8,11 @@ import pytest
 import sympy as sp
 
 from symbolic_vae import _encoder_variance as ev
+from symbolic_vae._kernels import claim_verdict as verdict
 from symbolic_vae._model import beta, eta_dec, eta_enc
-from symbolic_vae._registry import run_claim
 from symbolic_vae._verdict import Status
 
 CLAIMS = {c.id: c for c in ev.claims()}
-_VERDICTS: dict = {}
-
-
-def verdict(claim_id: str):
-    if claim_id not in _VERDICTS:
-        _VERDICTS[claim_id] = run_claim(CLAIMS[claim_id])
-    return _VERDICTS[claim_id]
 
 
 EXPECTED = {

@@ -8,18 +8,11 @@ import sympy as sp
 
 from symbolic_vae import _optimal_biases as ob
 from symbolic_vae._errors import SymbolicVAEError
+from symbolic_vae._kernels import claim_verdict as verdict
 from symbolic_vae._model import LinearLVM, beta, eta_enc
-from symbolic_vae._registry import run_claim
 from symbolic_vae._verdict import Status
 
 CLAIMS = {c.id: c for c in ob.claims()}
-_VERDICTS: dict = {}
-
-
-def verdict(claim_id: str):
-    if claim_id not in _VERDICTS:
-        _VERDICTS[claim_id] = run_claim(CLAIMS[claim_id])
-    return _VERDICTS[claim_id]
 
 
 EXPECTED = {

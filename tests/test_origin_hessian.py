@@ -10,17 +10,10 @@ import pytest
 from helpers import assert_close
 
 from symbolic_vae import _origin_hessian as oh
-from symbolic_vae._registry import run_claim
+from symbolic_vae._kernels import claim_verdict as verdict
 from symbolic_vae._verdict import Status
 
 CLAIMS = {c.id: c for c in oh.claims()}
-_VERDICTS: dict = {}
-
-
-def verdict(claim_id: str):
-    if claim_id not in _VERDICTS:
-        _VERDICTS[claim_id] = run_claim(CLAIMS[claim_id])
-    return _VERDICTS[claim_id]
 
 
 EXPECTED = {
