@@ -1,6 +1,7 @@
 """Numeric backend: SymPy -> numeric callables, seeded random instances, batched minimization, high precision.
 
 Knows nothing about any paper. torch is imported lazily, so ``import numeric_backend`` works without it.
+``compile_expression(expr, args, backend)`` picks "numpy", "torch" or "torch-compiled" by name.
 """
 
 from numeric_backend._errors import SymbolicVAEError, fail
@@ -22,6 +23,13 @@ from numeric_backend._sampling import (
     random_dataset,
     second_moments,
 )
+from numeric_backend._torch_compile import (
+    BACKENDS,
+    CompiledTorchFunction,
+    compile_expression,
+    compile_torch,
+    torch_cache_dir,
+)
 from numeric_backend._torch_translate import (
     SUPPORTED_NODE_TYPES,
     TORCH_TRANSLATION,
@@ -30,6 +38,11 @@ from numeric_backend._torch_translate import (
 )
 
 __all__ = [
+    "BACKENDS",
+    "CompiledTorchFunction",
+    "compile_expression",
+    "compile_torch",
+    "torch_cache_dir",
     "NUMPY_TRANSLATION",
     "SUPPORTED_NUMPY_NODES",
     "NumpyFunction",

@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 import sympy as sp
 
-from numeric_backend import NumpyFunction, to_numpy
+from numeric_backend import compile_expression
 
 from ._errors import SymbolicVAEError
 from ._model import beta, eta_dec, eta_enc
@@ -123,7 +123,8 @@ class Kernel:
     description: str
     expr: sp.Expr
     args: tuple[sp.Symbol, ...]
-    compiled: NumpyFunction
+    compiled: Callable[..., np.ndarray]
+    backend: str = "numpy"
 
     def __post_init__(self) -> None:
         assert self.status.passed, f"kernel {self.name} from a claim that did not pass"
@@ -165,8 +166,15 @@ class SpectrumKernel:
         return self.builder(check_spectrum(zeta), *args, **kwargs)
 
 
-def kernel(name: str) -> Kernel | SpectrumKernel:
-    """The kernel ``name``, built from its claim's closed form once that claim's verdict is known to pass."""
+_COMPILED: dict[tuple[str, str], Callable[..., np.ndarray]] = {}
+
+
+def kernel(name: str, backend: str = "numpy") -> Kernel | SpectrumKernel:
+    """The kernel ``name``, built from its claim's closed form once that claim's verdict is known to pass.
+
+    ``backend`` ("numpy", "torch" or "torch-compiled") evaluates a per-mode kernel (compiled once per process and
+    name); spectrum-level kernels are numpy builders and ignore it.
+    """
     sources = kernel_sources()
     if name not in sources:
         raise SymbolicVAEError(f"kernel: unknown name {name!r}; known: {', '.join(sorted(sources))}")
@@ -178,8 +186,10 @@ def kernel(name: str) -> Kernel | SpectrumKernel:
                                f"built from it{hint}")
     if isinstance(source, BuilderSource):
         return SpectrumKernel(name, source.claim, verdict.status, source.description, source.builder)
+    if (name, backend) not in _COMPILED:  # inputs are validated in Kernel.__call__, so no second NaN check
+        _COMPILED[name, backend] = compile_expression(source.expr, source.args, backend, check_finite=False)
     return Kernel(name, source.claim, verdict.status, source.description, source.expr, source.args,
-                  to_numpy(source.expr, source.args))
+                  _COMPILED[name, backend], backend)
 
 
 def _latent_modes(zeta: np.ndarray, latent_dim: int | None) -> np.ndarray:
@@ -192,9 +202,9 @@ def _latent_modes(zeta: np.ndarray, latent_dim: int | None) -> np.ndarray:
     return np.concatenate([zeta, np.zeros(zeta.shape[:-1] + (d1 - d,))], axis=-1)
 
 
-def per_latent(name: str) -> Callable[..., np.ndarray]:
+def per_latent(name: str, backend: str = "numpy") -> Callable[..., np.ndarray]:
     """Kernel ``name`` applied to the d1 latent modes: zeta [..., d] -> [..., d1] (zeta_i = 0 for i > d)."""
-    k = kernel(name)
+    k = kernel(name, backend)
 
     def apply(zeta: Any, beta_value: Any, eta_enc_value: Any, eta_dec_value: Any, *, latent_dim: int | None = None
               ) -> np.ndarray:

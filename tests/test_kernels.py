@@ -112,3 +112,11 @@ def test_every_kernel_source_comes_from_a_registered_claim():
     assert {"lambda_star", "sigma_star", "decoder_variance_G", "optimal_decoder_variance"} <= set(sources)
     for source in sources.values():
         assert get_claim(source.claim).id == source.claim
+
+
+def test_torch_backend_matches_numpy(spectra):
+    zeta, b, e1, e2 = spectra
+    for name in ("sigma_star", "mode_loss"):
+        assert_close(kernel(name, "torch")(zeta, b, e1, e2), kernel(name)(zeta, b, e1, e2), rel=1e-12)
+    with pytest.raises(SymbolicVAEError, match="backend"):
+        kernel("sigma_star", "jax")

@@ -1,0 +1,414 @@
+"""Elementwise SymPy expressions as torch callables (eager or ``torch.compile``d) and backend selection by name.
+
+The translation is ``to_torch``'s table (``TORCH_TRANSLATION``) plus ``Heaviside`` and ``false``; here it runs
+elementwise on broadcastable tensors of any shape ([..., d] spectra with [..., 1] parameters) instead of on [B]
+batches. ``compile_torch`` wraps it in ``torch.compile`` with dynamic shapes (a new batch size does not recompile)
+and a persistent Inductor cache directory, so a new process starts warm. ``compile_expression`` picks a backend
+by name and converts numpy arrays at the boundary.
+
+Piecewise is a chain of ``torch.where`` from the last branch: every branch is computed everywhere, and the untaken
+values (possibly inf or NaN) are discarded, so forward values equal numpy's; gradients through an untaken branch
+that is undefined there are not meaningful. An element that satisfies no branch is NaN in torch; the
+``compile_expression`` boundary turns that into the numpy backend's error.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import threading
+import warnings
+from collections.abc import Callable, Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import sympy
+
+from numeric_backend._errors import fail
+from numeric_backend._numpy_compile import to_numpy
+from numeric_backend._torch_translate import TORCH_TRANSLATION, Handler, TranslationContext, _build_plan, _PlanStep
+
+BACKENDS: tuple[str, ...] = ("numpy", "torch", "torch-compiled")
+"""Backend names accepted by ``compile_expression``."""
+
+TORCH_REQUIREMENT = "torch==2.13.0"
+CACHE_ENV = "SYMBOLIC_VAE_TORCH_CACHE"
+"""Environment variable overriding the default persistent Inductor cache directory."""
+
+_INDUCTOR_CACHE_ENV = "TORCHINDUCTOR_CACHE_DIR"
+
+
+def _heaviside(node: sympy.Basic, children: list[Any], context: TranslationContext) -> Any:
+    at_zero = children[1] if len(children) > 1 else context.constant(0.5)
+    return context.torch.heaviside(children[0], at_zero)
+
+
+ELEMENTWISE_TRANSLATION: dict[type, Handler] = {
+    **TORCH_TRANSLATION,
+    sympy.Heaviside: _heaviside,
+    sympy.logic.boolalg.BooleanFalse: lambda node, children, context: context.torch.tensor(
+        False, device=context.device),
+}
+"""``TORCH_TRANSLATION`` plus the indicator nodes the numpy backend also supports (Heaviside, false)."""
+
+
+def torch_cache_dir(cache_dir: str | os.PathLike[str] | None = None) -> Path:
+    """The persistent Inductor cache directory: ``cache_dir``, else $SYMBOLIC_VAE_TORCH_CACHE, else
+    ``$XDG_CACHE_HOME/symbolic-vae/torch-inductor`` (``~/.cache/...`` when XDG_CACHE_HOME is unset)."""
+    if cache_dir is not None:
+        return Path(cache_dir).expanduser().resolve()
+    if os.environ.get(CACHE_ENV):
+        return Path(os.environ[CACHE_ENV]).expanduser().resolve()
+    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    return (Path(base) / "symbolic-vae" / "torch-inductor").resolve()
+
+
+def require_torch(argument: str = "backend") -> Any:
+    """Import torch, or raise SymbolicVAEError naming ``argument`` and the pinned install command."""
+    try:
+        import torch
+    except ImportError:
+        raise fail(argument, f"needs torch, which is not importable; install it with "
+                             f"`pip install {TORCH_REQUIREMENT}` (a CPU build; other versions pull CUDA)") from None
+    return torch
+
+
+def _check_elementwise(expr: Any, args: Sequence[Any]) -> tuple[sympy.Expr, tuple[sympy.Symbol, ...]]:
+    if not isinstance(expr, sympy.Basic):
+        try:
+            expr = sympy.sympify(expr)
+        except (sympy.SympifyError, TypeError):
+            raise fail("expr", f"expected a SymPy expression, received {type(expr).__name__}") from None
+    if getattr(expr, "is_Matrix", False) or isinstance(expr, sympy.MatrixBase):
+        raise fail("expr", f"expected a scalar (elementwise) expression, received a matrix {type(expr).__name__}; "
+                           f"use to_torch for matrix expressions")
+    if isinstance(args, sympy.Basic) or not isinstance(args, Sequence):
+        raise fail("args", f"expected a sequence of Symbols, received {args!r}")
+    arg_tuple = tuple(args)
+    for arg in arg_tuple:
+        if not isinstance(arg, sympy.Symbol):
+            raise fail("args", f"expected Symbols, received {arg!r} ({type(arg).__name__})")
+    if len(set(arg_tuple)) != len(arg_tuple):
+        raise fail("args", f"contains duplicates: {arg_tuple}")
+    missing = expr.free_symbols - set(arg_tuple)
+    if missing:
+        raise fail("args", f"missing free symbols {sorted(map(str, missing))}")
+    return expr, arg_tuple
+
+
+class _Elementwise:
+    """Evaluate a translation plan on broadcastable float64 tensors (traced with torch.fx proxies); float64 result."""
+
+    def __init__(self, steps: list[_PlanStep], root: int) -> None:
+        self.steps, self.root = steps, root
+
+    def __call__(self, *tensors: Any) -> Any:
+        import torch
+
+        context = TranslationContext(torch, 1, torch.float64, torch.device("cpu"))
+        values: list[Any] = []
+        for step in self.steps:
+            if step.handler is None:
+                values.append(tensors[step.argument_position])
+            else:
+                values.append(step.handler(step.node, [values[i] for i in step.children], context))
+        return values[self.root].to(torch.float64)  # relational or logical roots are bool
+
+
+def _graph_module(expr: sympy.Expr, args: tuple[sympy.Symbol, ...], *, with_out: bool = False) -> Any:
+    """The expression as a torch.fx GraphModule of plain torch ops: forward(x0, ..., x{n-1}) -> tensor, or with
+    ``with_out`` forward(x0, ..., x{n-1}, out) writing the (broadcast) result into ``out``.
+
+    SymPy is consulted only here (while tracing), never when the module runs or is compiled.
+    """
+    import torch.fx
+
+    steps, root = _build_plan(expr, {a: i for i, a in enumerate(args)}, ELEMENTWISE_TRANSLATION)
+    params = ", ".join(f"x{i}" for i in range(len(args)))
+    body = f"    out.copy_(_evaluate({params}))\n" if with_out else f"    return _evaluate({params})\n"
+    signature = f"{params}, out" if with_out and params else ("out" if with_out else params)
+    namespace: dict[str, Any] = {"_evaluate": _Elementwise(steps, root)}
+    exec(f"def kernel({signature}):\n{body}", namespace)  # a fixed template over generated argument names
+    module = torch.fx.symbolic_trace(namespace["kernel"])
+    return _inline_scalar_constants(module)
+
+
+def _inline_scalar_constants(module: Any) -> Any:
+    """Replace the 0-d tensor constants (module buffers after tracing) by ``torch.full((), value)`` in the graph.
+
+    Dynamo would otherwise read each buffer as a symbolic float and restart its analysis, compiling twice.
+    """
+    import torch
+
+    graph = module.graph
+    inlined = set()
+    for node in list(graph.nodes):
+        if node.op != "get_attr":
+            continue
+        value = getattr(module, node.target)
+        if not isinstance(value, torch.Tensor) or value.dim() != 0:
+            continue
+        with graph.inserting_before(node):
+            literal = graph.call_function(torch.full, ((), value.item()), {"dtype": value.dtype})
+        node.replace_all_uses_with(literal)
+        graph.erase_node(node)
+        inlined.add(node.target)
+    for target in inlined:
+        delattr(module, target)
+    graph.lint()
+    module.recompile()
+    return module
+
+
+def _expand(result: Any, tensors: Sequence[Any]) -> Any:
+    """``result`` expanded to the broadcast shape of ``tensors`` (a view; usually already that shape)."""
+    import torch
+
+    shape = torch.broadcast_shapes(*(t.shape for t in tensors)) if tensors else torch.Size()
+    return result if result.shape == shape else result.expand(shape)
+
+
+class TorchElementwiseFunction:
+    """Eager torch evaluation of an elementwise expression: ``f(*tensors) -> tensor`` of the broadcast shape."""
+
+    def __init__(self, expr: sympy.Expr, args: tuple[sympy.Symbol, ...]) -> None:
+        require_torch("backend")
+        self.expr, self.args = expr, args
+        self.module = _graph_module(expr, args)
+
+    def __repr__(self) -> str:
+        return f"TorchElementwiseFunction({self.expr}, args={self.args})"
+
+    def __call__(self, *tensors: Any) -> Any:
+        if len(tensors) != len(self.args):
+            raise fail("tensors", f"expected {len(self.args)} tensors (one per arg {self.args}), received "
+                                  f"{len(tensors)}")
+        return _expand(self.module(*tensors), tensors)
+
+
+@contextlib.contextmanager
+def _inductor_cache(directory: Path) -> Iterator[None]:
+    """Point Inductor's on-disk caches (FX graph, AOTAutograd, compiled kernels) at ``directory`` meanwhile."""
+    if os.environ.get(_INDUCTOR_CACHE_ENV) == str(directory):
+        yield
+        return
+    directory.mkdir(parents=True, exist_ok=True)
+    try:
+        from torch._inductor.runtime.cache_dir_utils import temporary_cache_dir
+    except ImportError:  # older layouts: the environment variable alone
+        previous = os.environ.get(_INDUCTOR_CACHE_ENV)
+        os.environ[_INDUCTOR_CACHE_ENV] = str(directory)
+        try:
+            yield
+        finally:
+            if previous is None:
+                os.environ.pop(_INDUCTOR_CACHE_ENV, None)
+            else:
+                os.environ[_INDUCTOR_CACHE_ENV] = previous
+        return
+    with temporary_cache_dir(str(directory)):
+        yield
+
+
+_COMPILE_LOCK = threading.Lock()
+
+
+def _batch_axes(tensor: Any) -> tuple[int, ...]:
+    """Axes compiled as dynamic: all but the last (the mode axis d) of a >= 2-d tensor, the only axis of a 1-d one;
+    size-1 axes stay static (they broadcast)."""
+    axes = range(tensor.dim() - 1) if tensor.dim() >= 2 else range(tensor.dim())
+    return tuple(a for a in axes if tensor.shape[a] != 1)
+
+
+class CompiledTorchFunction:
+    """``torch.compile``d elementwise expression: ``f(*tensors, out=None) -> tensor`` of the broadcast shape.
+
+    One float64 tensor per arg, any broadcastable shapes (e.g. zeta [..., d] with beta [..., 1]); with ``out``
+    (a float64 tensor of the broadcast shape) the result is written there. With ``dynamic``, the batch axes (all but
+    the last axis of >= 2-d inputs, the axis of 1-d inputs) are compiled as symbolic sizes, so a new batch size
+    reuses the kernel; the mode axis d is specialized so that Inductor vectorizes over it (another d, size-1
+    pattern, number of axes or dtype compiles once more). Compilations read and write the persistent Inductor cache
+    in ``cache_dir``, run in-process (``compile_threads=1``: on a small machine a worker pool costs more than it
+    saves) and trust the CPU's vector ISA flags instead of probing the compiler (if the C++ compiler then fails,
+    they compile again with Inductor's probes). ``compilations`` counts the graphs handed to Inductor.
+    """
+
+    def __init__(self, expr: sympy.Expr, args: tuple[sympy.Symbol, ...], *, dynamic: bool, cache_dir: Path) -> None:
+        torch = require_torch("backend")
+        self.expr, self.args, self.dynamic, self.cache_dir = expr, args, dynamic, cache_dir
+        self.compilations = 0
+        self._modules = {False: _graph_module(expr, args), True: _graph_module(expr, args, with_out=True)}
+        self._compiled = {key: torch.compile(module, backend=self._backend, dynamic=None if dynamic else False,
+                                             fullgraph=True) for key, module in self._modules.items()}
+        self._seen: set[tuple[Any, ...]] = set()
+
+    def __repr__(self) -> str:
+        return f"CompiledTorchFunction({self.expr}, args={self.args}, cache_dir={str(self.cache_dir)!r})"
+
+    def _backend(self, graph: Any, example_inputs: list[Any]) -> Callable[..., Any]:
+        """Inductor, reading and writing this function's cache directory (Dynamo calls it once per graph)."""
+        from torch._inductor.compile_fx import compile_fx
+
+        with _inductor_cache(self.cache_dir):
+            self.compilations += 1
+            return compile_fx(graph, example_inputs)
+
+    def _key(self, tensors: tuple[Any, ...], with_out: bool) -> tuple[Any, ...]:
+        """What decides whether a call can reuse a compiled kernel (batch sizes do not)."""
+        try:
+            return (with_out, *((t.dtype, t.device, t.dim(), t.is_contiguous(), t.shape[-1] if t.dim() >= 2 else -1,
+                                 tuple(n == 1 for n in t.shape)) for t in tensors))
+        except AttributeError:
+            names = (*map(str, self.args), "out")
+            name, bad = next((n, t) for n, t in zip(names, tensors, strict=False) if not hasattr(t, "dtype"))
+            raise fail(name, f"expected a torch.Tensor, received {type(bad).__name__}") from None
+
+    def _first_call(self, tensors: tuple[Any, ...], with_out: bool) -> Any:
+        """A call with a new key: mark the batch axes dynamic and run under this module's compile options."""
+        import torch._dynamo
+        import torch._inductor.config as inductor_config
+
+        if self.dynamic:
+            for tensor in tensors:
+                for axis in _batch_axes(tensor):
+                    torch._dynamo.mark_dynamic(tensor, axis)
+        dynamo_options = torch._dynamo.config.patch(automatic_dynamic_shapes=False)
+        with _COMPILE_LOCK, _inductor_cache(self.cache_dir), dynamo_options, warnings.catch_warnings():
+            # torch's own deprecated internals warn while Inductor is imported; not the caller's concern
+            warnings.filterwarnings("ignore", category=DeprecationWarning, module=r"torch\.")
+            try:
+                with inductor_config.patch({"compile_threads": 1, "cpp.vec_isa_ok": True}):
+                    return self._compiled[with_out](*tensors)
+            except Exception as err:  # e.g. a C++ compiler without AVX-512: let Inductor probe what builds
+                if "CppCompileError" not in f"{type(err).__name__}: {err}":
+                    raise
+                from torch._inductor import cpu_vec_isa
+
+                cpu_vec_isa.valid_vec_isa_list.cache_clear()
+                with inductor_config.patch({"compile_threads": 1}):
+                    return self._compiled[with_out](*tensors)
+
+    def __call__(self, *tensors: Any, out: Any = None) -> Any:
+        if len(tensors) != len(self.args):
+            raise fail("tensors", f"expected {len(self.args)} tensors (one per arg {self.args}), received "
+                                  f"{len(tensors)}")
+        with_out = out is not None
+        call = (*tensors, out) if with_out else tensors
+        key = self._key(call, with_out)
+        if key in self._seen:
+            result = self._compiled[with_out](*call)
+        else:
+            result = self._first_call(call, with_out)
+            self._seen.add(key)
+        return out if with_out else _expand(result, tensors)
+
+
+def compile_torch(
+    expr: Any,
+    args: Sequence[sympy.Symbol],
+    *,
+    dynamic: bool = True,
+    cache_dir: str | os.PathLike[str] | None = None,
+) -> CompiledTorchFunction:
+    """``torch.compile``d elementwise callable for ``expr``: f(*tensors) with broadcastable float64 tensors of any
+    shape [...], returning the broadcast shape.
+
+    ``cache_dir`` (default ``torch_cache_dir()``: $SYMBOLIC_VAE_TORCH_CACHE or ~/.cache/symbolic-vae/torch-inductor)
+    holds Inductor's persistent caches, so a later process loads the kernel instead of compiling it. Raises
+    SymbolicVAEError naming ``backend`` when torch is not importable.
+    """
+    expr, arg_tuple = _check_elementwise(expr, args)
+    return CompiledTorchFunction(expr, arg_tuple, dynamic=dynamic, cache_dir=torch_cache_dir(cache_dir))
+
+
+def _open_piecewise(expr: sympy.Basic) -> bool:
+    """Whether some Piecewise in ``expr`` has no branch that is always taken (so NaN can mean 'no branch')."""
+    return any(pw.args[-1].cond != sympy.true for pw in expr.atoms(sympy.Piecewise))
+
+
+class NumpyBoundary:
+    """A torch backend behind numpy: ``f(*arrays) -> float64 ndarray`` of the broadcast shape (a new array).
+
+    Inputs are converted to float64, checked for NaN/inf (as the numpy backend does; ``check_finite=False`` skips
+    that read of every input when the caller has validated them) and passed to torch without a copy; the compiled
+    backend writes into a numpy allocation, the eager one's result comes back without a copy when it can.
+    """
+
+    def __init__(self, function: Callable[..., Any], expr: sympy.Expr, args: tuple[sympy.Symbol, ...],
+                 backend: str, check_finite: bool = True) -> None:
+        self.function, self.expr, self.args, self.backend = function, expr, args, backend
+        self.check_finite = check_finite
+        self._open_piecewise = _open_piecewise(expr)
+
+    def __repr__(self) -> str:
+        return f"NumpyBoundary({self.backend!r}, {self.expr}, args={self.args})"
+
+    def __call__(self, *values: Any) -> np.ndarray:
+        import torch
+
+        from numeric_backend._numpy_compile import _all_finite
+
+        if len(values) != len(self.args):
+            raise fail("values", f"expected {len(self.args)} arrays ({', '.join(map(str, self.args))}), "
+                                 f"received {len(values)}")
+        arrays = [np.asarray(value, dtype=np.float64) for value in values]
+        try:
+            shape = np.broadcast_shapes(*(a.shape for a in arrays))
+        except ValueError:
+            raise fail("values", f"shapes {[a.shape for a in arrays]} do not broadcast together") from None
+        if self.check_finite:
+            for symbol, arr in zip(self.args, arrays, strict=True):
+                if not _all_finite(arr):
+                    raise fail(str(symbol), "contains NaN or inf")
+        if not arrays:
+            return np.full(shape, float(self.expr))
+        if all(a.flags.writeable for a in arrays):
+            tensors = [torch.from_numpy(a) for a in arrays]
+        else:
+            with warnings.catch_warnings():  # read-only inputs (broadcast views) are only read
+                warnings.simplefilter("ignore", UserWarning)
+                tensors = [torch.from_numpy(a) for a in arrays]
+        if isinstance(self.function, CompiledTorchFunction):  # write into numpy's (huge-page backed) allocation
+            out = np.empty(shape)
+            self.function(*tensors, out=torch.from_numpy(out))
+            return self._check_open_piecewise(out)
+        out = self.function(*tensors).numpy()
+        if out.shape != shape or not out.flags.c_contiguous or any(np.may_share_memory(out, a) for a in arrays):
+            out = np.array(np.broadcast_to(out, shape), dtype=np.float64, order="C")
+        return self._check_open_piecewise(out)
+
+    def _check_open_piecewise(self, out: np.ndarray) -> np.ndarray:
+        if self._open_piecewise:
+            missing = np.isnan(out)
+            if missing.any():
+                raise fail("inputs", f"{int(missing.sum())} elements satisfy no branch of {sympy.sstr(self.expr)[:80]}"
+                                     f" (or evaluate to NaN)")
+        return out
+
+
+def compile_expression(
+    expr: Any,
+    args: Sequence[sympy.Symbol],
+    backend: str = "numpy",
+    *,
+    check_finite: bool = True,
+    cache_dir: str | os.PathLike[str] | None = None,
+) -> Callable[..., np.ndarray]:
+    """Elementwise callable ``f(*arrays) -> float64 ndarray`` for ``expr`` on the named backend.
+
+    ``backend``: "numpy" (``to_numpy``: branch-safe, no torch needed), "torch" (eager, the ``to_torch`` table) or
+    "torch-compiled" (``compile_torch``; ``cache_dir`` as there). Arrays broadcast (e.g. zeta [..., d] with
+    beta [..., 1]) and the result has the broadcast shape. Inputs containing NaN/inf raise SymbolicVAEError naming
+    the argument; ``check_finite=False`` skips that check (one read of every input) for callers that validated
+    them already. A point where no Piecewise branch applies raises on every backend.
+    """
+    if not isinstance(backend, str) or backend not in BACKENDS:
+        raise fail("backend", f"expected one of {', '.join(repr(b) for b in BACKENDS)}, received {backend!r}")
+    expr, arg_tuple = _check_elementwise(expr, args)
+    if backend == "numpy":
+        return to_numpy(expr, arg_tuple, check_finite=check_finite)
+    require_torch("backend")
+    function = (TorchElementwiseFunction(expr, arg_tuple) if backend == "torch"
+                else compile_torch(expr, arg_tuple, cache_dir=cache_dir))
+    return NumpyBoundary(function, expr, arg_tuple, backend, check_finite)
