@@ -107,4 +107,4 @@ class Claim:
         return r" \\ ".join(sp.latex(s) if isinstance(s, sp.Basic) else str(s) for s in items)
 
     def _repr_latex_(self) -> str:
-        return f"$\\text{{{self.id}}}: {self.statement_latex()}$"
+        return f"$$\\begin{{gathered}}\\text{{{self.id}}}: \\\\ {self.statement_latex()}\\end{{gathered}}$$"

@@ -1,4 +1,4 @@
-"""Command line: ``symbolic-vae verify [--claim ID] [--json PATH] [--force]`` and ``symbolic-vae list``.
+"""Command line: ``symbolic-vae verify``, ``list``, ``latex -o DIR``, ``plot -o DIR`` and ``thresholds [DATA]``.
 
 Exit codes of ``verify``:
   0  every claim was decided, every negative control was refuted, and every refuted claim has a corrected claim
@@ -6,6 +6,8 @@ Exit codes of ``verify``:
   1  some claim is INCONCLUSIVE (a negative control that was not refuted makes its claim INCONCLUSIVE), or a
      refuted claim's correction did not pass;
   2  usage error or bad input (unknown claim id, unwritable or existing --json path without --force).
+``latex``, ``plot`` and ``thresholds`` exit with 0 when their output is written and 2 on a usage error or bad input
+(e.g. an existing output without --force, a bad data file, a LaTeX error with --pdf).
 """
 
 from __future__ import annotations
@@ -35,7 +37,110 @@ def _parser() -> argparse.ArgumentParser:
     v.add_argument("--force", action="store_true", help="overwrite an existing --json file")
     v.add_argument("--quiet", action="store_true", help="no progress lines on stderr")
     sub.add_parser("list", help="list the claim ids with their paper references")
+    _add_latex(sub)
+    _add_plot(sub)
+    _add_thresholds(sub)
     return parser
+
+
+def _add_latex(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("latex", help="write the LaTeX report (DIR/report.tex) and one snippet per claim")
+    p.add_argument("-o", "--output", required=True, metavar="DIR", help="output directory")
+    p.add_argument("--claim", action="append", metavar="ID", help="only this claim (repeatable)")
+    p.add_argument("--ledger", metavar="PATH", help="read the verdicts from `symbolic-vae verify --json` output "
+                   "instead of running the checks")
+    p.add_argument("--force", action="store_true", help="overwrite an existing report and snippets")
+    p.add_argument("--pdf", action="store_true", help="also compile the report with pdflatex (twice)")
+    p.add_argument("--quiet", action="store_true", help="no progress lines on stderr")
+
+
+def _add_plot(sub: argparse._SubParsersAction) -> None:
+    from ._plots import MNIST_TOP5
+
+    p = sub.add_parser("plot", help="figures from the verified closed forms (PNG)")
+    p.add_argument("-o", "--output", required=True, metavar="DIR", help="output directory")
+    p.add_argument("--zeta", type=float, nargs="+", default=list(MNIST_TOP5), metavar="Z",
+                   help="singular values of Z, non-increasing (default: the paper's MNIST top 5)")
+    p.add_argument("--eta-enc", type=float, default=1.0, help="prior std eta_enc (default 1)")
+    p.add_argument("--eta-dec", type=float, default=1.0, help="decoder std eta_dec of the beta sweep (default 1)")
+    p.add_argument("--latent-dim", type=int, metavar="D1", help="latent dimension d1 (default: len(zeta))")
+    p.add_argument("--target-dim", type=int, metavar="D2", help="target dimension d2 of G(s) (default: len(zeta))")
+    p.add_argument("--residual", type=float, default=0.0, metavar="C",
+                   help="c = E||y||^2 - ||Z||_F^2 of G(s) (default 0: y = x)")
+    p.add_argument("--force", action="store_true", help="overwrite existing figures")
+
+
+def _add_thresholds(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("thresholds", help="at which beta each latent mode of a dataset collapses")
+    p.add_argument("data", nargs="?", metavar="DATA", help=".npy or .csv of inputs x, rows = samples (default: "
+                   "scikit-learn's bundled digits)")
+    p.add_argument("--targets", metavar="Y", help=".npy or .csv of targets y, same rows (default: y = x)")
+    p.add_argument("--beta", type=float, default=1.0, help="beta of the surviving-mode count (default 1)")
+    p.add_argument("--eta-dec", type=float, default=1.0, help="decoder std eta_dec (default 1)")
+    p.add_argument("--eta-enc", type=float, default=1.0, help="prior std eta_enc (default 1)")
+    p.add_argument("--latent-dim", type=int, metavar="D1", help="latent dimension d1 (default: every mode)")
+    p.add_argument("--json", action="store_true", help="print JSON instead of the table")
+
+
+def _progress(quiet: bool):
+    start = time.perf_counter()
+
+    def progress(i: int, n: int, claim) -> None:
+        if not quiet:
+            print(f"[{i + 1}/{n}] {claim.id} ... ({time.perf_counter() - start:.0f} s)", file=sys.stderr, flush=True)
+
+    return progress
+
+
+def _run_latex(args: argparse.Namespace) -> int:
+    from ._latex import compile_report, load_ledger, write_report
+
+    out = Path(args.output)
+    for name in ("report.tex", "snippets"):
+        if (out / name).exists() and not args.force:
+            raise SymbolicVAEError(f"-o: {out / name} exists; pass --force to overwrite")
+    if args.ledger:
+        verdicts = load_ledger(args.ledger)
+        known = {c.id for c in all_claims()}
+        stale = [v.claim_id for v in verdicts if v.claim_id not in known]
+        if stale:
+            raise SymbolicVAEError(f"--ledger: unknown claim ids {', '.join(stale)} (a ledger of another version?)")
+        in_ledger = [v.claim_id for v in verdicts]
+        ids = args.claim or in_ledger
+        absent = [i for i in ids if i not in in_ledger]
+        if absent:
+            raise SymbolicVAEError(f"--claim: {', '.join(absent)} not in the ledger {args.ledger}")
+        claims = [get_claim(i) for i in ids]
+        source = f"read from the ledger {args.ledger}"
+    else:
+        claims = [get_claim(c) for c in args.claim] if args.claim else all_claims()
+        start = time.perf_counter()
+        verdicts = verify(claims, _progress(args.quiet))
+        source = f"computed by this run of symbolic-vae latex ({time.perf_counter() - start:.0f} s)"
+    report = write_report(out, claims, verdicts, source=source, force=args.force)
+    print(f"wrote {report} and {len(claims)} snippets in {out / 'snippets'}")
+    if args.pdf:
+        result = compile_report(report)
+        print(f"wrote {result.pdf}")
+    return EXIT_OK
+
+
+def _run_plot(args: argparse.Namespace) -> int:
+    from ._plots import plot_all
+
+    for result in plot_all(args.output, args.zeta, force=args.force, eta_enc=args.eta_enc, eta_dec=args.eta_dec,
+                           latent_dim=args.latent_dim, target_dim=args.target_dim, residual=args.residual):
+        print(f"{result.name}: {result.path if result.path else '(none)'}: {result.message}")
+    return EXIT_OK
+
+
+def _run_thresholds(args: argparse.Namespace) -> int:
+    from ._thresholds import report_json, thresholds_from_files
+
+    report = thresholds_from_files(args.data, args.targets, beta_value=args.beta, eta_enc_value=args.eta_enc,
+                                   eta_dec_value=args.eta_dec, latent_dim=args.latent_dim)
+    print(report_json(report) if args.json else report.table())
+    return EXIT_OK
 
 
 def _table(verdicts: list[Verdict], refs: dict[str, str]) -> str:
@@ -109,7 +214,8 @@ def main(argv: list[str] | None = None) -> int:
             for claim in all_claims():
                 print(f"{claim.id:36s} {claim.ref.short()}  {claim.title}")
             return EXIT_OK
-        return _run_verify(args)
+        runner = {"latex": _run_latex, "plot": _run_plot, "thresholds": _run_thresholds}.get(args.command)
+        return runner(args) if runner is not None else _run_verify(args)
     except SymbolicVAEError as err:
         print(f"symbolic-vae: error: {err}", file=sys.stderr)
         return EXIT_USAGE

@@ -1,0 +1,155 @@
+"""The LaTeX report: escaping, line breaking, ledger round trip, the CLI, and that the report compiles."""
+
+import json
+import re
+import shutil
+import subprocess
+
+import pytest
+import sympy as sp
+
+from symbolic_vae import (
+    CheckResult,
+    Counterexample,
+    Status,
+    SymbolicVAEError,
+    Verdict,
+    all_claims,
+    get_claim,
+    run_claim,
+)
+from symbolic_vae._cli import main
+from symbolic_vae._latex import (
+    LINE_BUDGET,
+    ClaimView,
+    compile_report,
+    load_ledger,
+    math_lines,
+    md_math,
+    method_family,
+    split_methods,
+    tex_escape,
+    verdict_from_json,
+    visual_width,
+    write_report,
+)
+
+PDFLATEX = shutil.which("pdflatex")
+needs_pdflatex = pytest.mark.skipif(PDFLATEX is None, reason="pdflatex not installed (texlive-latex-base)")
+# A cheap refuted claim and its correction.
+REFUTED, CORRECTION = "globalmin.von_neumann", "globalmin.von_neumann_sorted"
+NASTY = "a_b^c 50% & #1 $x$ ~ <= >= |Z| {y} \\ path_with_a_very_long_unbreakable_token_1234567890,seed=7,#0"
+
+
+def _synthetic(claim, status: Status) -> Verdict:
+    """A verdict with awkward text everywhere, for printing tests (no check runs)."""
+    cx = Counterexample({"x_0": "1/3", "M": "[[1, 2], [3, 4]]", "note_^": NASTY}, "0.3333333333333333333333333333333",
+                        "-1.25e-40", 30, NASTY)
+    checks = tuple(CheckResult(status if status is not Status.REFUTED or i == 0 else Status.PROVED,
+                               "symbolic + ground truth (log grid + Brent)", NASTY,
+                               {"worst_residual": 1.5e-17, "sizes": [[1, 2, 3]] * 9, "seed": 7, "odd key_^": NASTY},
+                               cx if status is Status.REFUTED and i == 0 else None)
+                   for i in range(len(claim.steps)))
+    control = CheckResult(Status.REFUTED, "exact counterexample", NASTY, {}, cx)
+    return Verdict(claim.id, status, "symbolic", NASTY, checks, control,
+                   claim.corrected if status is Status.REFUTED else None, 0.1)
+
+
+def test_escape_leaves_no_special_character():
+    out = tex_escape(NASTY + " \u03c3 \u2264 \u00e9 \u4e2d")
+    bare = re.sub(r"\\['`]|\\[A-Za-z]+|\\[_%&#${}^]|\$[^$]*\$", "", out)
+    assert not set("_^%&#$~{}\\") & set(bare.replace("{}", ""))
+    assert all(ord(ch) < 128 for ch in out)
+    assert r"$\sigma$" in out and r"$\leq$" in out
+
+
+def test_long_sums_are_broken_into_lines_within_budget():
+    x = sp.symbols("x0:40", positive=True)
+    expr = sp.Eq(sp.Symbol("L"), sum(sp.log(1 + xi**2) / (2 + xi) for xi in x))
+    (lines,) = math_lines(expr)
+    assert len(lines) > 5
+    assert lines[1][1].startswith("=")
+    assert all(visual_width(text) <= LINE_BUDGET + 40 for _, text in lines)
+    assert sum(text.count(r"\log") for _, text in lines) == 40  # nothing lost
+    assert math_lines((sp.Symbol("a") < 1, sp.Eq(sp.Symbol("b"), 2))) == [[(0, "a < 1")], [(0, "b = 2")]]
+
+
+def test_method_families_split_outside_parentheses():
+    parts = split_methods("symbolic + ground truth (log grid + Brent)")
+    assert parts == ["symbolic", "ground truth (log grid + Brent)"]
+    assert method_family("direct numeric minimization of G (log grid + Brent)") == "ground truth"
+    assert method_family("explicit-size expansion") == "explicit sizes"
+    assert method_family("dataset counterexample (mpmath)") == "mpmath on data"
+
+
+def test_ledger_round_trip():
+    verdict = run_claim(get_claim(REFUTED))
+    back = verdict_from_json(json.loads(json.dumps(verdict.to_json())))
+    assert back.status is Status.REFUTED and back.corrected_by == CORRECTION
+    assert back.counterexample.lhs == verdict.counterexample.lhs
+    assert [c.status for c in back.checks] == [c.status for c in verdict.checks]
+    assert back.control_refuted
+
+
+def test_refuses_to_overwrite(tmp_path):
+    claim = get_claim(REFUTED)
+    verdicts = [_synthetic(claim, Status.REFUTED)]
+    write_report(tmp_path, [claim], verdicts, source="test")
+    with pytest.raises(SymbolicVAEError, match="--force"):
+        write_report(tmp_path, [claim], verdicts, source="test")
+    write_report(tmp_path, [claim], verdicts, source="test", force=True)
+    assert (tmp_path / "snippets" / f"{REFUTED}.tex").is_file()
+
+
+def test_notebook_view_renders_math_and_evidence():
+    claim = get_claim(REFUTED)
+    text = ClaimView(claim, _synthetic(claim, Status.REFUTED), {})._repr_markdown_()
+    assert "$$" in text and "**Counterexample**" in text and "| step 1 |" in text and "worst\\_residual" in text
+    assert "begin{aligned}" in md_math(sp.Eq(sp.Symbol("L"), sum(sp.symbols("x0:60"))))
+
+
+@needs_pdflatex
+def test_every_claim_prints_to_latex_that_compiles(tmp_path):
+    """Every registered statement and step, with awkward evidence text, compiles twice without undefined refs."""
+    claims = all_claims()
+    verdicts = [_synthetic(c, Status.REFUTED if c.corrected else Status.PROVED) for c in claims]
+    report = write_report(tmp_path, claims, verdicts, source="synthetic verdicts")
+    result = compile_report(report)
+    assert result.pdf.stat().st_size > 50_000
+    assert not result.undefined_references
+    assert "Overfull \\hbox" not in result.log  # long statements are broken or scaled, long words breakable
+
+
+@needs_pdflatex
+def test_cli_report_with_errata_compiles(tmp_path, capsys):
+    ledger = tmp_path / "ledger.json"
+    assert main(["verify", "--quiet", "--claim", REFUTED, "--claim", CORRECTION, "--json", str(ledger)]) == 0
+    out = tmp_path / "report"
+    assert main(["latex", "-o", str(out), "--ledger", str(ledger), "--pdf"]) == 0
+    tex = (out / "report.tex").read_text()
+    assert r"\section{Errata}" in tex and r"\label{erratum:globalmin.von-neumann}" in tex
+    assert (out / "report.pdf").stat().st_size > 10_000
+    errata = (out / "report.tex").read_text().split(r"\section{Errata}")[1]
+    cx = load_ledger(ledger)[0].counterexample
+    assert cx is not None and "Counterexample (both sides at" in errata and "Corrected claim" in errata
+    plain = errata.replace("\\allowbreak{}", "").replace("\\_", "_")
+    assert cx.lhs[:12] in plain and cx.rhs[:12] in plain
+    assert all(str(value)[:10] in plain for value in cx.instance.values())
+    if shutil.which("pdftotext"):
+        text = subprocess.run(["pdftotext", str(out / "report.pdf"), "-"], capture_output=True, text=True).stdout
+        assert "Errata" in text and "REFUTED" in text and CORRECTION.split(".")[1][:8] in text.replace(" ", "_")
+    assert main(["latex", "-o", str(out), "--ledger", str(ledger)]) == 2  # exists, no --force
+    assert "--force" in capsys.readouterr().err
+
+
+def test_cli_rejects_bad_ledgers(tmp_path, capsys):
+    bad = tmp_path / "bad.json"
+    bad.write_text("{not json")
+    assert main(["latex", "-o", str(tmp_path / "r"), "--ledger", str(bad)]) == 2
+    bad.write_text(json.dumps({"claims": [{"claim": "no.such_claim", "status": "PROVED", "method": "m",
+                                           "summary": "s", "checks": []}]}))
+    assert main(["latex", "-o", str(tmp_path / "r"), "--ledger", str(bad)]) == 2
+    assert "unknown claim ids no.such_claim" in capsys.readouterr().err
+    bad.write_text(json.dumps({"claims": [{"claim": REFUTED, "status": "MAYBE"}]}))
+    assert main(["latex", "-o", str(tmp_path / "r"), "--ledger", str(bad)]) == 2
+    assert main(["latex", "-o", str(tmp_path / "r"), "--ledger", str(tmp_path / "missing.json")]) == 2
