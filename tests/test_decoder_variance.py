@@ -7,7 +7,7 @@ from fractions import Fraction
 
 import numpy as np
 import pytest
-from helpers import assert_close
+from helpers import assert_close, assert_verdict_and_control
 
 from symbolic_vae import Status, SymbolicVAEError, run_claim
 from symbolic_vae import _decoder_variance as dv
@@ -85,10 +85,7 @@ def test_every_claim_is_listed(claims):
 
 @pytest.mark.parametrize("claim_id", list(EXPECTED))
 def test_verdict_and_negative_control(verdicts, claim_id):
-    verdict = verdicts[claim_id]
-    assert verdict.status is EXPECTED[claim_id], verdict.summary
-    assert verdict.control is not None and verdict.control.status is Status.REFUTED, verdict.control
-    assert verdict.control.counterexample is not None
+    assert_verdict_and_control(verdicts[claim_id], EXPECTED[claim_id])
 
 
 @pytest.mark.parametrize("claim_id", [c for c, s in EXPECTED.items() if s is Status.REFUTED])

@@ -2,6 +2,7 @@ import math
 
 import pytest
 import sympy as sp
+from helpers import assert_verdict_and_control
 
 from symbolic_vae import Status
 from symbolic_vae._kernels import claim_verdict
@@ -20,10 +21,7 @@ EXPECTED = {
 
 @pytest.mark.parametrize("claim_id", list(EXPECTED))
 def test_verdict_and_negative_control(claim_id):
-    verdict = claim_verdict(claim_id)
-    assert verdict.status is EXPECTED[claim_id], verdict.summary
-    assert verdict.control is not None and verdict.control.status is Status.REFUTED, verdict.control
-    assert verdict.control.counterexample is not None
+    assert_verdict_and_control(claim_verdict(claim_id), EXPECTED[claim_id])
 
 
 def test_eq4_as_printed_misses_exactly_the_log_partition():

@@ -6,6 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 import sympy as sp
+from helpers import assert_verdict_and_control
 
 from symbolic_vae import _encoder_variance as ev
 from symbolic_vae._kernels import claim_verdict as verdict
@@ -48,10 +49,7 @@ def test_every_claim_has_an_expectation():
 
 @pytest.mark.parametrize("claim_id", sorted(EXPECTED))
 def test_verdict_and_negative_control(claim_id):
-    v = verdict(claim_id)
-    assert v.status is EXPECTED[claim_id], v.summary
-    assert v.control is not None and v.control.status is Status.REFUTED, v.control.summary
-    assert v.control.counterexample is not None
+    assert_verdict_and_control(verdict(claim_id), EXPECTED[claim_id])
 
 
 @pytest.mark.parametrize("claim_id", REFUTED)

@@ -8,7 +8,7 @@ from fractions import Fraction
 
 import numpy as np
 import pytest
-from helpers import assert_close
+from helpers import assert_close, assert_verdict_and_control
 
 from symbolic_vae import _ppca as pp
 from symbolic_vae._errors import SymbolicVAEError
@@ -44,10 +44,7 @@ def test_every_claim_has_an_expectation():
 
 @pytest.mark.parametrize("claim_id", sorted(EXPECTED))
 def test_verdict_and_negative_control(claim_id):
-    v = verdict(claim_id)
-    assert v.status is EXPECTED[claim_id], v.summary
-    assert v.control is not None and v.control.status is Status.REFUTED, v.control.summary
-    assert v.control.counterexample is not None
+    assert_verdict_and_control(verdict(claim_id), EXPECTED[claim_id])
 
 
 @pytest.mark.parametrize("claim_id", sorted(k for k, s in EXPECTED.items() if s is Status.REFUTED))
