@@ -23,11 +23,13 @@ from numeric_backend._sampling import (
     random_dataset,
     second_moments,
 )
+from numeric_backend._tolerance import ROUND_TRIP_RTOL, round_trip_gap, within_round_trip_tolerance
 from numeric_backend._torch_compile import (
     BACKENDS,
     CompiledTorchFunction,
     compile_expression,
     compile_torch,
+    require_torch,
     torch_cache_dir,
 )
 from numeric_backend._torch_translate import (
@@ -38,10 +40,14 @@ from numeric_backend._torch_translate import (
 )
 
 __all__ = [
+    "ROUND_TRIP_RTOL",
+    "round_trip_gap",
+    "within_round_trip_tolerance",
     "BACKENDS",
     "CompiledTorchFunction",
     "compile_expression",
     "compile_torch",
+    "require_torch",
     "torch_cache_dir",
     "NUMPY_TRANSLATION",
     "SUPPORTED_NUMPY_NODES",

@@ -234,14 +234,23 @@ class CompiledTorchFunction:
     they compile again with Inductor's probes). ``compilations`` counts the graphs handed to Inductor.
     """
 
-    def __init__(self, expr: sympy.Expr, args: tuple[sympy.Symbol, ...], *, dynamic: bool, cache_dir: Path) -> None:
+    def __init__(self, expr: sympy.Expr, args: tuple[sympy.Symbol, ...], *, dynamic: bool, cache_dir: Path,
+                 ahead_of_time: bool = True) -> None:
         torch = require_torch("backend")
         self.expr, self.args, self.dynamic, self.cache_dir = expr, args, dynamic, cache_dir
         self.compilations = 0
+        self.ahead_of_time = ahead_of_time
         self._modules = {False: _graph_module(expr, args), True: _graph_module(expr, args, with_out=True)}
-        self._compiled = {key: torch.compile(module, backend=self._backend, dynamic=None if dynamic else False,
-                                             fullgraph=True) for key, module in self._modules.items()}
+        self._compiled: dict[bool, Callable[..., Any]] = {}  # torch.compile imports Dynamo: only when needed
+        self._packaged: dict[tuple[Any, ...], Callable[[list[Any]], Any]] = {}
         self._seen: set[tuple[Any, ...]] = set()
+        self._torch = torch
+
+    def _jit(self, with_out: bool) -> Callable[..., Any]:
+        if with_out not in self._compiled:
+            self._compiled[with_out] = self._torch.compile(self._modules[with_out], backend=self._backend,
+                                                           dynamic=None if self.dynamic else False, fullgraph=True)
+        return self._compiled[with_out]
 
     def __repr__(self) -> str:
         return f"CompiledTorchFunction({self.expr}, args={self.args}, cache_dir={str(self.cache_dir)!r})"
@@ -264,8 +273,29 @@ class CompiledTorchFunction:
             name, bad = next((n, t) for n, t in zip(names, tensors, strict=False) if not hasattr(t, "dtype"))
             raise fail(name, f"expected a torch.Tensor, received {type(bad).__name__}") from None
 
-    def _first_call(self, tensors: tuple[Any, ...], with_out: bool) -> Any:
-        """A call with a new key: mark the batch axes dynamic and run under this module's compile options."""
+    def _first_call(self, tensors: tuple[Any, ...], with_out: bool, key: tuple[Any, ...]) -> Any:
+        """A call with a new key: the ahead-of-time package of this key if the cache holds one (no Dynamo import),
+        else torch.compile; then queue the package for later processes (see ``_aot_package``)."""
+        from numeric_backend._aot_package import load_package, package_path, request_package
+
+        packageable = self.ahead_of_time and self.dynamic and all(t.is_contiguous() for t in tensors)
+        path = package_path(self.cache_dir, self.expr, self.args, key) if packageable else None
+        runner = load_package(path) if path is not None else None
+        if runner is not None:
+            try:
+                result = runner(list(tensors))
+            except RuntimeError:  # e.g. a size outside the exported range: compile instead
+                pass
+            else:
+                self._packaged[key] = runner
+                return result
+        result = self._compile_and_call(tensors, with_out)
+        if path is not None:
+            request_package(self.cache_dir, self.expr, self.args, with_out, [tuple(t.shape) for t in tensors], path)
+        return result
+
+    def _compile_and_call(self, tensors: tuple[Any, ...], with_out: bool) -> Any:
+        """torch.compile with the batch axes marked dynamic, under this module's compile options."""
         import torch._dynamo
         import torch._inductor.config as inductor_config
 
@@ -274,12 +304,12 @@ class CompiledTorchFunction:
                 for axis in _batch_axes(tensor):
                     torch._dynamo.mark_dynamic(tensor, axis)
         dynamo_options = torch._dynamo.config.patch(automatic_dynamic_shapes=False)
-        with _COMPILE_LOCK, _inductor_cache(self.cache_dir), dynamo_options, warnings.catch_warnings():
+        with _inductor_cache(self.cache_dir), dynamo_options, warnings.catch_warnings():
             # torch's own deprecated internals warn while Inductor is imported; not the caller's concern
             warnings.filterwarnings("ignore", category=DeprecationWarning, module=r"torch\.")
             try:
                 with inductor_config.patch({"compile_threads": 1, "cpp.vec_isa_ok": True}):
-                    return self._compiled[with_out](*tensors)
+                    return self._jit(with_out)(*tensors)
             except Exception as err:  # e.g. a C++ compiler without AVX-512: let Inductor probe what builds
                 if "CppCompileError" not in f"{type(err).__name__}: {err}":
                     raise
@@ -287,7 +317,7 @@ class CompiledTorchFunction:
 
                 cpu_vec_isa.valid_vec_isa_list.cache_clear()
                 with inductor_config.patch({"compile_threads": 1}):
-                    return self._compiled[with_out](*tensors)
+                    return self._jit(with_out)(*tensors)
 
     def __call__(self, *tensors: Any, out: Any = None) -> Any:
         if len(tensors) != len(self.args):
@@ -296,10 +326,19 @@ class CompiledTorchFunction:
         with_out = out is not None
         call = (*tensors, out) if with_out else tensors
         key = self._key(call, with_out)
-        if key in self._seen:
+        packaged = self._packaged.get(key)
+        if packaged is not None:
+            try:
+                result = packaged(list(call))
+            except RuntimeError:  # a size the package was not exported for: compile this key after all
+                del self._packaged[key]
+                with _COMPILE_LOCK:
+                    result = self._compile_and_call(call, with_out)
+        elif key in self._seen:
             result = self._compiled[with_out](*call)
         else:
-            result = self._first_call(call, with_out)
+            with _COMPILE_LOCK:
+                result = self._first_call(call, with_out, key)
             self._seen.add(key)
         return out if with_out else _expand(result, tensors)
 
@@ -310,16 +349,20 @@ def compile_torch(
     *,
     dynamic: bool = True,
     cache_dir: str | os.PathLike[str] | None = None,
+    ahead_of_time: bool = True,
 ) -> CompiledTorchFunction:
     """``torch.compile``d elementwise callable for ``expr``: f(*tensors) with broadcastable float64 tensors of any
     shape [...], returning the broadcast shape.
 
     ``cache_dir`` (default ``torch_cache_dir()``: $SYMBOLIC_VAE_TORCH_CACHE or ~/.cache/symbolic-vae/torch-inductor)
     holds Inductor's persistent caches, so a later process loads the kernel instead of compiling it. Raises
-    SymbolicVAEError naming ``backend`` when torch is not importable.
+    SymbolicVAEError naming ``backend`` when torch is not importable. With ``ahead_of_time`` (and dynamic shapes), a
+    call pattern first compiled here is also packaged ahead of time by a background process, and a later process
+    loads that package without importing torch's compiler (see ``numeric_backend._aot_package``).
     """
     expr, arg_tuple = _check_elementwise(expr, args)
-    return CompiledTorchFunction(expr, arg_tuple, dynamic=dynamic, cache_dir=torch_cache_dir(cache_dir))
+    return CompiledTorchFunction(expr, arg_tuple, dynamic=dynamic, cache_dir=torch_cache_dir(cache_dir),
+                                 ahead_of_time=ahead_of_time)
 
 
 def _open_piecewise(expr: sympy.Basic) -> bool:

@@ -19,6 +19,8 @@ import sys
 import time
 from pathlib import Path
 
+from numeric_backend import BACKENDS, require_torch
+
 from ._errors import SymbolicVAEError
 from ._registry import all_claims, get_claim, verify
 from ._verdict import Status, Verdict
@@ -36,6 +38,9 @@ def _parser() -> argparse.ArgumentParser:
     v.add_argument("--json", metavar="PATH", help="also write the ledger as JSON to PATH")
     v.add_argument("--force", action="store_true", help="overwrite an existing --json file")
     v.add_argument("--quiet", action="store_true", help="no progress lines on stderr")
+    v.add_argument("--backend", choices=BACKENDS, default="numpy",
+                   help="backend of the compiled kernels in the kernel checks (kernels.*); recorded in the ledger "
+                        "(default numpy)")
     sub.add_parser("list", help="list the claim ids with their paper references")
     _add_latex(sub)
     _add_plot(sub)
@@ -51,6 +56,8 @@ def _add_latex(sub: argparse._SubParsersAction) -> None:
                    "instead of running the checks")
     p.add_argument("--force", action="store_true", help="overwrite an existing report and snippets")
     p.add_argument("--pdf", action="store_true", help="also compile the report with pdflatex (twice)")
+    p.add_argument("--backend", choices=BACKENDS, default="numpy",
+                   help="backend of the compiled kernels in the kernel checks when they are run (default numpy)")
     p.add_argument("--quiet", action="store_true", help="no progress lines on stderr")
 
 
@@ -93,7 +100,7 @@ def _progress(quiet: bool):
 
 
 def _run_latex(args: argparse.Namespace) -> int:
-    from ._latex import compile_report, load_ledger, write_report
+    from ._latex import compile_report, ledger_backend, load_ledger, write_report
 
     out = Path(args.output)
     for name in ("report.tex", "snippets"):
@@ -111,12 +118,15 @@ def _run_latex(args: argparse.Namespace) -> int:
         if absent:
             raise SymbolicVAEError(f"--claim: {', '.join(absent)} not in the ledger {args.ledger}")
         claims = [get_claim(i) for i in ids]
-        source = f"read from the ledger {args.ledger}"
+        source = f"read from the ledger {args.ledger}; kernel checks on the {ledger_backend(args.ledger)} backend"
     else:
         claims = [get_claim(c) for c in args.claim] if args.claim else all_claims()
+        if args.backend != "numpy":
+            require_torch("--backend")
         start = time.perf_counter()
-        verdicts = verify(claims, _progress(args.quiet))
-        source = f"computed by this run of symbolic-vae latex ({time.perf_counter() - start:.0f} s)"
+        verdicts = verify(claims, _progress(args.quiet), backend=args.backend)
+        source = (f"computed by this run of symbolic-vae latex ({time.perf_counter() - start:.0f} s); kernel checks "
+                  f"on the {args.backend} backend")
     report = write_report(out, claims, verdicts, source=source, force=args.force)
     print(f"wrote {report} and {len(claims)} snippets in {out / 'snippets'}")
     if args.pdf:
@@ -192,16 +202,19 @@ def _run_verify(args: argparse.Namespace) -> int:
             print(f"[{i + 1}/{n}] {claim.id} ... ({time.perf_counter() - start:.0f} s)", file=sys.stderr,
                   flush=True)
 
-    verdicts = verify(claims, progress)
+    if args.backend != "numpy":
+        require_torch("--backend")
+    verdicts = verify(claims, progress, backend=args.backend)
     total = time.perf_counter() - start
     refs = {c.id: c.ref.short() for c in claims}
     print(_table(verdicts, refs))
     counts = {s.value: sum(v.status is s for v in verdicts) for s in Status}
-    print("\n" + ", ".join(f"{k}: {n}" for k, n in counts.items() if n) + f"  ({total:.1f} s)")
+    print("\n" + ", ".join(f"{k}: {n}" for k, n in counts.items() if n) + f"  ({total:.1f} s; kernel checks on the "
+          f"{args.backend} backend)")
     if json_path is not None:
         payload = {"claims": [{**v.to_json(), "ref": next(c.ref.to_json() for c in claims if c.id == v.claim_id),
                                "title": next(c.title for c in claims if c.id == v.claim_id)} for v in verdicts],
-                   "seconds": round(total, 2)}
+                   "backend": args.backend, "seconds": round(total, 2)}
         json_path.write_text(json.dumps(payload, indent=2))
         print(f"wrote {json_path}")
     return _exit_code(verdicts)

@@ -22,17 +22,21 @@ from numeric_backend import compile_expression
 
 from ._errors import SymbolicVAEError
 from ._model import beta, eta_dec, eta_enc
-from ._registry import DERIVATION_MODULES, get_claim, run_claim
-from ._verdict import Status, Verdict
+from ._registry import BACKENDS, DERIVATION_MODULES, claim_verdict
+from ._verdict import Status
 
-_VERDICTS: dict[str, Verdict] = {}
+Sample = Callable[[np.random.Generator, int], tuple[tuple[Any, ...], dict[str, Any]]]
+"""``sample(rng, n) -> (args, kwargs)``: a batch of n points (batch axis first) inside a kernel's domain."""
+
+_NAMED_SCALARS = {beta: "beta", eta_enc: "eta_enc", eta_dec: "eta_dec"}
 
 
-def claim_verdict(claim_id: str) -> Verdict:
-    """The verdict of ``claim_id``, computed once per process."""
-    if claim_id not in _VERDICTS:
-        _VERDICTS[claim_id] = run_claim(get_claim(claim_id))
-    return _VERDICTS[claim_id]
+def sample_spectra(rng: np.random.Generator, n: int, d: int = 4, high: float = 3.0) -> np.ndarray:
+    """Spectra zeta [n, d], non-increasing in [0, high], with exact ties (rows 1 mod 4) and zeros (rows 2 mod 4)."""
+    zeta = -np.sort(-rng.uniform(0.0, high, size=(n, d)), axis=-1)
+    zeta[1::4, 1] = zeta[1::4, 0]
+    zeta[2::4, -2:] = 0.0
+    return zeta
 
 
 @dataclass(frozen=True)
@@ -49,16 +53,40 @@ class KernelSource:
         assert self.args and self.args[0].name == "zeta", f"kernel {self.name}: first argument must be zeta"
         assert self.expr.free_symbols <= set(self.args), f"kernel {self.name}: free symbols outside args"
 
+    def sample(self, rng: np.random.Generator, n: int) -> tuple[tuple[Any, ...], dict[str, Any]]:
+        """zeta [n, 4] (ties, zeros), beta, eta_enc, eta_dec [n] and any further per-mode argument [n, 4]."""
+        zeta = sample_spectra(rng, n)
+        scalars = tuple(rng.uniform(0.2, 3.0, n) if s is beta else rng.uniform(0.5, 2.0, n)
+                        for s in (beta, eta_enc, eta_dec))
+        extra = {s.name: rng.uniform(0.3, 2.0, zeta.shape) for s in self.args[1:] if s not in _NAMED_SCALARS}
+        return (zeta, *scalars), extra
+
+    def reference(self, zeta: Any, beta_value: Any, eta_enc_value: Any, eta_dec_value: Any, **extra: Any
+                  ) -> list[float]:
+        """The expression per mode of one row (zeta [d], scalars, extras [d]) by mpmath at the working precision."""
+        import mpmath
+
+        function = sp.lambdify(self.args, self.expr, "mpmath")
+        named = {beta: beta_value, eta_enc: eta_enc_value, eta_dec: eta_dec_value}
+        out = []
+        for i, z in enumerate(zeta):
+            values = [named[s] if s in named else extra[s.name][i] for s in self.args[1:]]
+            out.append(float(function(mpmath.mpf(float(z)), *(mpmath.mpf(float(v)) for v in values))))
+        return out
+
 
 @dataclass(frozen=True)
 class BuilderSource:
-    """A spectrum-level kernel offered by a derivation: ``builder(zeta [..., d], ...)`` built from the verified
-    expressions of ``claim``."""
+    """A spectrum-level kernel offered by a derivation: ``builder(zeta [..., d], ..., backend=...)`` built from the
+    verified expressions of ``claim``; ``sample`` draws points of its domain and ``reference`` evaluates one row of
+    the same expressions with mpmath."""
 
     name: str
     claim: str
     builder: Callable[..., np.ndarray]
     description: str
+    sample: Sample | None = None
+    reference: Callable[..., Any] | None = None
 
 
 def kernel_sources() -> dict[str, KernelSource | BuilderSource]:
@@ -73,8 +101,9 @@ def kernel_sources() -> dict[str, KernelSource | BuilderSource]:
             raise
         for raw in getattr(module, "kernel_sources", list)():
             if "builder" in raw:
-                source: KernelSource | BuilderSource = BuilderSource(raw["name"], raw["claim"], raw["builder"],
-                                                                     raw["description"])
+                source: KernelSource | BuilderSource = BuilderSource(
+                    raw["name"], raw["claim"], raw["builder"], raw["description"], raw.get("sample"),
+                    raw.get("reference"))
             else:
                 source = KernelSource(raw["name"], raw["claim"], raw["expr"], tuple(raw["args"]), raw["description"])
             if source.name in out:
@@ -158,12 +187,23 @@ class SpectrumKernel:
     status: Status
     description: str
     builder: Callable[..., np.ndarray]
+    backend: str = "numpy"
 
     def __post_init__(self) -> None:
         assert self.status.passed, f"kernel {self.name} from a claim that did not pass"
 
     def __call__(self, zeta: Any, *args: Any, **kwargs: Any) -> np.ndarray:
-        return self.builder(check_spectrum(zeta), *args, **kwargs)
+        if "backend" in kwargs:
+            raise SymbolicVAEError(f"backend: kernel {self.name} was built for {self.backend!r}; ask kernel(name, "
+                                   "backend) for another one")
+        return self.builder(check_spectrum(zeta), *args, backend=self.backend, **kwargs)
+
+
+def check_backend(backend: Any) -> str:
+    """``backend`` if it names one of numeric_backend.BACKENDS, else SymbolicVAEError naming the argument."""
+    if not isinstance(backend, str) or backend not in BACKENDS:
+        raise SymbolicVAEError(f"backend: expected one of {', '.join(map(repr, BACKENDS))}, got {backend!r}")
+    return backend
 
 
 _COMPILED: dict[tuple[str, str], Callable[..., np.ndarray]] = {}
@@ -172,9 +212,10 @@ _COMPILED: dict[tuple[str, str], Callable[..., np.ndarray]] = {}
 def kernel(name: str, backend: str = "numpy") -> Kernel | SpectrumKernel:
     """The kernel ``name``, built from its claim's closed form once that claim's verdict is known to pass.
 
-    ``backend`` ("numpy", "torch" or "torch-compiled") evaluates a per-mode kernel (compiled once per process and
-    name); spectrum-level kernels are numpy builders and ignore it.
+    ``backend`` ("numpy", "torch" or "torch-compiled") evaluates the kernel's expressions (compiled once per process,
+    name and backend); inputs and outputs are numpy arrays on every backend.
     """
+    backend = check_backend(backend)
     sources = kernel_sources()
     if name not in sources:
         raise SymbolicVAEError(f"kernel: unknown name {name!r}; known: {', '.join(sorted(sources))}")
@@ -185,7 +226,7 @@ def kernel(name: str, backend: str = "numpy") -> Kernel | SpectrumKernel:
         raise SymbolicVAEError(f"kernel {name}: its claim {source.claim} is {verdict.status.value}, so no kernel is "
                                f"built from it{hint}")
     if isinstance(source, BuilderSource):
-        return SpectrumKernel(name, source.claim, verdict.status, source.description, source.builder)
+        return SpectrumKernel(name, source.claim, verdict.status, source.description, source.builder, backend)
     if (name, backend) not in _COMPILED:  # inputs are validated in Kernel.__call__, so no second NaN check
         _COMPILED[name, backend] = compile_expression(source.expr, source.args, backend, check_finite=False)
     return Kernel(name, source.claim, verdict.status, source.description, source.expr, source.args,
@@ -216,15 +257,16 @@ def per_latent(name: str, backend: str = "numpy") -> Callable[..., np.ndarray]:
 
 
 def surviving_modes(zeta: Any, beta_value: Any, eta_enc_value: Any, eta_dec_value: Any, *,
-                    latent_dim: int | None = None) -> np.ndarray:
+                    latent_dim: int | None = None, backend: str = "numpy") -> np.ndarray:
     """Number of latent modes that do not collapse at the global minimum (learnable Sigma):
     zeta [..., d] -> int array [...]."""
-    per_mode = per_latent("mode_survives")(zeta, beta_value, eta_enc_value, eta_dec_value, latent_dim=latent_dim)
+    per_mode = per_latent("mode_survives", backend)(zeta, beta_value, eta_enc_value, eta_dec_value,
+                                                    latent_dim=latent_dim)
     return np.rint(per_mode.sum(axis=-1)).astype(np.int64)
 
 
 def minimal_loss(zeta: Any, beta_value: Any, eta_enc_value: Any, eta_dec_value: Any, *,
-                 latent_dim: int | None = None, residual: Any = 0.0) -> np.ndarray:
+                 latent_dim: int | None = None, residual: Any = 0.0, backend: str = "numpy") -> np.ndarray:
     """min over (U, W, Sigma) of L_VAE without the decoder's log-partition: zeta [..., d] -> [...].
 
     Modes inside the latent space contribute the verified per-mode minimum, modes beyond it contribute zeta_i^2,
@@ -233,7 +275,7 @@ def minimal_loss(zeta: Any, beta_value: Any, eta_enc_value: Any, eta_dec_value: 
     z = check_spectrum(zeta)
     d = z.shape[-1]
     d1 = d if latent_dim is None else int(latent_dim)
-    inside = per_latent("mode_loss")(z, beta_value, eta_enc_value, eta_dec_value, latent_dim=d1).sum(axis=-1)
+    inside = per_latent("mode_loss", backend)(z, beta_value, eta_enc_value, eta_dec_value, latent_dim=d1).sum(axis=-1)
     outside = (z[..., d1:] ** 2).sum(axis=-1) if d1 < d else 0.0
     res = np.asarray(residual, dtype=np.float64)
     if not np.all(np.isfinite(res)) or np.any(res < 0):

@@ -225,10 +225,11 @@ METHOD_FAMILIES: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("symbolic", ("symbolic", "region by region", "sympy")),
     ("explicit sizes", ("explicit-size",)),
     ("ground truth", ("ground truth", "multistart", "numeric minimization")),
+    ("compiled kernel", ("round trip",)),
     ("mpmath on data", ("mpmath", "dataset")),
     ("exact instance", ("exact", "counterexample")),
     ("Monte Carlo", ("monte carlo",)),
-    ("float64 sampling", ("float64", "random")),
+    ("float64 numerics", ("float64", "random", "autograd", "numeric linear algebra")),
     ("other", ("",)),
 )
 
@@ -554,6 +555,15 @@ def load_ledger(path: str | Path) -> list[Verdict]:
     except (KeyError, TypeError, ValueError, AssertionError) as err:
         raise SymbolicVAEError(f"--ledger: {path} is not a ledger of `symbolic-vae verify --json` "
                                f"({type(err).__name__}: {err})") from None
+
+
+def ledger_backend(path: str | Path) -> str:
+    """The backend the kernel checks of a JSON ledger ran on ("numpy" for ledgers that do not record one)."""
+    payload = json.loads(Path(path).read_text())
+    backend = payload.get("backend", "numpy") if isinstance(payload, dict) else "numpy"
+    if not isinstance(backend, str):
+        raise SymbolicVAEError(f"--ledger: {path} records a backend that is not a name: {backend!r}")
+    return backend
 
 
 # ----------------------------------------------------------------------------------------------------------------

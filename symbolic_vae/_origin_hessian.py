@@ -25,17 +25,20 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 from functools import cache, partial
+from typing import Any
 
 import mpmath
 import numpy as np
 import symengine as se
 import sympy as sp
 
-from numeric_backend import to_numpy
+from numeric_backend import compile_expression
 
 from ._claim import Claim, Control, PaperRef, Step
+from ._errors import SymbolicVAEError
 from ._ground_truth import Instances, minimize_vae_loss, vae_loss_at
 from ._identity import SizedIdentity, all_sizes, prove_at_sizes, prove_identity
+from ._kernels import check_backend, check_spectrum
 from ._model import LinearLVM, beta, eta_dec, eta_enc, matrix_of_symbols
 from ._verdict import CheckResult, Counterexample, Status
 
@@ -1003,25 +1006,89 @@ def _prop2_exact_counterexample() -> CheckResult:
 # Kernel
 # =====================================================================================================
 @cache
-def _compiled_min_eigenvalue():
-    expr = min_eigenvalue_expr(s2_sym, zeta, beta * eta_dec**2 / eta_enc**2)
-    return to_numpy(expr, (zeta, s2_sym, beta, eta_enc, eta_dec))
+def _min_eigenvalue_form() -> tuple[sp.Expr, tuple[sp.Symbol, ...]]:
+    """The smallest eigenvalue of H(0) in (zeta_max, sigma2_min, beta, eta_enc, eta_dec), and those arguments."""
+    return (min_eigenvalue_expr(s2_sym, zeta, beta * eta_dec**2 / eta_enc**2),
+            (zeta, s2_sym, beta, eta_enc, eta_dec))
+
+
+@cache
+def _compiled_min_eigenvalue(backend: str = "numpy"):
+    """``_min_eigenvalue_form`` compiled on ``backend`` (inputs are validated by the builder: no second NaN check)."""
+    return compile_expression(*_min_eigenvalue_form(), backend, check_finite=False)
+
+
+def _positive_array(name: str, value: object) -> np.ndarray:
+    arr = np.asarray(value, dtype=np.float64)
+    if not np.all(np.isfinite(arr)) or np.any(arr <= 0):
+        raise SymbolicVAEError(f"{name}: must be finite and > 0")
+    return arr
 
 
 def origin_min_eigenvalue_kernel(zeta_values: object, sigma2: object, beta_value: object, eta_enc_value: object,
-                                 eta_dec_value: object) -> np.ndarray:
+                                 eta_dec_value: object, *, backend: str = "numpy") -> np.ndarray:
     """zeta [..., d] (singular values of Z), sigma2 [..., d1] (Sigma = diag(sigma2)), beta, eta_enc, eta_dec [...]
     -> smallest eigenvalue of the Hessian of L(U, V) at 0, [...]; >= 0 iff 0 is the global minimum (for L_VAE in
     (U, V) divide by 2 eta_dec^2)."""
-    z = np.asarray(zeta_values, dtype=np.float64)
-    s2 = np.asarray(sigma2, dtype=np.float64)
-    return _compiled_min_eigenvalue()(z.max(axis=-1), s2.min(axis=-1), beta_value, eta_enc_value, eta_dec_value)
+    backend = check_backend(backend)
+    z = check_spectrum(zeta_values)
+    s2 = _positive_array("sigma2", sigma2)
+    if s2.ndim == 0 or s2.shape[-1] == 0:
+        raise SymbolicVAEError(f"sigma2: expected shape [..., d1] with d1 >= 1, got {s2.shape}")
+    scalars = [_positive_array(name, value) for name, value in
+               (("beta", beta_value), ("eta_enc", eta_enc_value), ("eta_dec", eta_dec_value))]
+    try:
+        np.broadcast_shapes(z.shape[:-1], s2.shape[:-1], *(a.shape for a in scalars))
+    except ValueError:
+        raise SymbolicVAEError(f"shapes: zeta {z.shape}, sigma2 {s2.shape} and beta, eta_enc, eta_dec "
+                               f"{[a.shape for a in scalars]} do not broadcast to one batch shape") from None
+    return _compiled_min_eigenvalue(backend)(z.max(axis=-1), s2.min(axis=-1), beta_value, eta_enc_value,
+                                             eta_dec_value)
+
+
+def origin_min_eigenvalue_sample(rng: np.random.Generator, n: int) -> tuple[tuple, dict[str, Any]]:
+    """Arguments for n rows: (zeta [n, 4], sigma2 [n, 3], beta, eta_enc, eta_dec [n]), {}. The ratio
+    zeta_max^2 / (sigma2_min kappa) alternates below 1 (eigenvalue > 0) and above (< 0); spectra have ties and
+    zeros, one row in four is zero (eigenvalue 2 min(sigma2_min, kappa)); sigma2 has ties, and its minimum equals kappa
+    in one row in three."""
+    d, d1 = 4, 3
+    beta_values, eta_enc_values, eta_dec_values = rng.uniform(0.5, 2.0, (3, n))
+    kappa_values = beta_values * eta_dec_values**2 / eta_enc_values**2
+    sigma2 = rng.uniform(0.2, 2.0, (n, d1))
+    sigma2[::3] = kappa_values[::3, None] * rng.uniform(1.0, 2.0, sigma2[::3].shape)
+    sigma2[::3, 0] = kappa_values[::3]  # sigma2_min = kappa
+    sigma2[1::3, 1] = sigma2[1::3, 2]  # tied variances
+    zeta_values = np.sort(rng.uniform(0.0, 1.0, (n, d)), axis=-1)[:, ::-1]
+    zeta_values[1::2, 1] = zeta_values[1::2, 0]  # tied leading singular values
+    zeta_values[::2, 2:] = 0.0
+    ratio = np.where(np.arange(n) % 2 == 0, rng.uniform(0.2, 0.8, n), rng.uniform(1.25, 4.0, n))
+    target = np.sqrt(ratio * sigma2.min(axis=-1) * kappa_values)
+    zeta_values *= (target / zeta_values[:, 0])[:, None]
+    zeta_values[3::4] = 0.0
+    return (zeta_values, sigma2, beta_values, eta_enc_values, eta_dec_values), {}
+
+
+@cache
+def _min_eigenvalue_reference_function() -> Callable[..., Any]:
+    return sp.lambdify(_min_eigenvalue_form()[1], _min_eigenvalue_form()[0], "mpmath")
+
+
+def origin_min_eigenvalue_reference(zeta_values: Sequence[float], sigma2: Sequence[float], beta_value: float,
+                                    eta_enc_value: float, eta_dec_value: float) -> float:
+    """``origin_min_eigenvalue_kernel`` at one row (zeta [d], sigma2 [d1]), the closed form in mpmath at the
+    working precision."""
+    zeta_max = max(mpmath.mpf(float(v)) for v in zeta_values)
+    sigma2_min = min(mpmath.mpf(float(v)) for v in sigma2)
+    scalars = [mpmath.mpf(float(v)) for v in (beta_value, eta_enc_value, eta_dec_value)]
+    return float(_min_eigenvalue_reference_function()(zeta_max, sigma2_min, *scalars))
 
 
 def kernel_sources() -> list[dict]:
-    """The smallest eigenvalue of the Hessian of L(U, V) at the origin (spectrum first, numpy batches)."""
+    """The smallest eigenvalue of the Hessian of L(U, V) at the origin (spectrum first, numpy batches, ``backend=``
+    "numpy", "torch" or "torch-compiled"), with a sampler of n rows and a one-row mpmath reference."""
     return [{"name": "origin_hessian_min_eigenvalue", "claim": "hessian.min_eigenvalue",
-             "builder": origin_min_eigenvalue_kernel,
+             "builder": origin_min_eigenvalue_kernel, "sample": origin_min_eigenvalue_sample,
+             "reference": origin_min_eigenvalue_reference,
              "description": "smallest eigenvalue of the Hessian of L(U, V) (Eq. 6) at U = V = 0, sigma_min^2 + kappa - "
                             "sqrt((sigma_min^2 - kappa)^2 + 4 zeta_max^2), kappa = beta eta_dec^2/eta_enc^2: "
                             "(zeta [..., d], sigma2 [..., d1], beta, eta_enc, eta_dec) -> [...]"}]

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+
+from numeric_backend import BACKENDS
 
 from ._claim import Claim
 from ._errors import SymbolicVAEError
@@ -21,7 +24,14 @@ DERIVATION_MODULES = (
     "symbolic_vae._decoder_variance",
     "symbolic_vae._origin_hessian",
     "symbolic_vae._ppca",
+    "symbolic_vae._kernel_checks",
 )
+
+BACKEND_TAG = "evidence-backend"
+"""Tag of claims whose evidence depends on the backend the kernels run on."""
+
+_EVIDENCE_BACKEND = {"name": "numpy"}
+_VERDICTS: dict[tuple[str, str], Verdict] = {}
 
 _CACHE: dict[str, Claim] = {}
 
@@ -89,12 +99,44 @@ def run_claim(claim: Claim) -> Verdict:
                    time.perf_counter() - start)
 
 
-def verify(claims: Iterable[Claim], progress: Callable[[int, int, Claim], None] | None = None) -> list[Verdict]:
-    """Run every claim in order; ``progress(i, n, claim)`` is called before each one."""
+def evidence_backend() -> str:
+    """The backend on which claims that check compiled kernels evaluate them ("numpy" unless set by
+    ``evidence_on``)."""
+    return _EVIDENCE_BACKEND["name"]
+
+
+@contextlib.contextmanager
+def evidence_on(backend: str) -> Iterator[str]:
+    """Within the block, kernel checks run on ``backend`` (one of BACKENDS)."""
+    if not isinstance(backend, str) or backend not in BACKENDS:
+        raise SymbolicVAEError(f"backend: expected one of {', '.join(map(repr, BACKENDS))}, got {backend!r}")
+    previous = _EVIDENCE_BACKEND["name"]
+    _EVIDENCE_BACKEND["name"] = backend
+    try:
+        yield backend
+    finally:
+        _EVIDENCE_BACKEND["name"] = previous
+
+
+def claim_verdict(claim_id: str) -> Verdict:
+    """The verdict of ``claim_id``, computed once per process (``verify`` fills the same cache); claims tagged
+    BACKEND_TAG once per evidence backend."""
+    claim = get_claim(claim_id)
+    key = (claim_id, evidence_backend() if BACKEND_TAG in claim.tags else "")
+    if key not in _VERDICTS:
+        _VERDICTS[key] = run_claim(claim)
+    return _VERDICTS[key]
+
+
+def verify(claims: Iterable[Claim], progress: Callable[[int, int, Claim], None] | None = None, *,
+           backend: str = "numpy") -> list[Verdict]:
+    """Run every claim in order, kernel checks on ``backend``; ``progress(i, n, claim)`` is called before each
+    one. Verdicts computed earlier in this process (same claim, same backend) are reused."""
     claims = list(claims)
     verdicts = []
-    for i, claim in enumerate(claims):
-        if progress is not None:
-            progress(i, len(claims), claim)
-        verdicts.append(run_claim(claim))
+    with evidence_on(backend):
+        for i, claim in enumerate(claims):
+            if progress is not None:
+                progress(i, len(claims), claim)
+            verdicts.append(claim_verdict(claim.id))
     return verdicts

@@ -4,6 +4,7 @@ torch.compile tests are marked slow and share module-scoped compiled functions: 
 with an out buffer, one cold on tensors, one warm from the on-disk cache), each in a temporary cache directory.
 """
 
+import os
 import sys
 import warnings
 
@@ -248,3 +249,48 @@ def test_compile_torch_on_tensors_of_rank_three_then_warm_from_disk(tmp_path):
     g = compile_torch(expr, ARGS, cache_dir=tmp_path)
     assert_close(g(*(torch.from_numpy(a) for a in arrays)).numpy(), numpy_f(*arrays), rel=1e-13)
     assert counters["inductor"]["fxgraph_cache_hit"] == hits + 1
+
+
+@pytest.mark.slow
+def test_ahead_of_time_package_starts_a_new_process_without_the_compiler(tmp_path, monkeypatch):
+    """The first call compiles and queues a package; the background builder packages it; a new process then loads
+    it without importing Dynamo, at batch sizes other than the first call's, with the values of the numpy backend.
+    A corrupt package is ignored (the kernel compiles instead)."""
+    import json
+    import subprocess
+
+    from numeric_backend._aot_package import AOT_ENV, PACKAGE_DIR, wait_for_packages
+
+    monkeypatch.setenv(AOT_ENV, "1")
+    expr = sp.Piecewise((sp.sqrt(zeta**2 - THRESHOLD) / eta, zeta**2 > THRESHOLD), (0, True)) + sp.Max(0, x)
+    arrays = points(12, seed=3)
+    compile_expression(expr, ARGS, "torch-compiled", cache_dir=tmp_path)(*arrays)
+    waited = wait_for_packages(tmp_path, timeout=300)
+    packages = list((tmp_path / PACKAGE_DIR).glob("*.pt2"))
+    assert len(packages) == 1, (waited, (tmp_path / PACKAGE_DIR / "builder.log").read_text())
+
+    script = (
+        "import json, sys, numpy as np, sympy as sp\n"
+        "from numeric_backend import compile_expression\n"
+        "expr, args, cache, sizes = sp.sympify(sys.argv[1]), sp.sympify(sys.argv[2]), sys.argv[3], (12, 7, 40)\n"
+        "rng = np.random.default_rng(0)\n"
+        "out = []\n"
+        "f = compile_expression(expr, args, 'torch-compiled', cache_dir=cache)\n"
+        "for n in sizes:\n"
+        "    a = (rng.uniform(0, 3, (n, 4)), rng.uniform(0.5, 2, (n, 1)), rng.uniform(0.5, 2, (n, 1)),"
+        " rng.normal(size=(n, 4)))\n"
+        "    gap = np.abs(f(*a) - compile_expression(expr, args, 'numpy')(*a)).max()\n"
+        "    out.append(float(gap))\n"
+        "print(json.dumps({'gaps': out, 'compiler': 'torch._dynamo' in sys.modules}))\n"
+    )
+
+    def fresh_process() -> dict:
+        done = subprocess.run([sys.executable, "-c", script, sp.srepr(expr), sp.srepr(ARGS), str(tmp_path)],
+                              capture_output=True, text=True, timeout=300, check=True, env={**os.environ, AOT_ENV: "0"})
+        return json.loads(done.stdout.strip().splitlines()[-1])
+
+    warm = fresh_process()
+    assert warm["compiler"] is False and max(warm["gaps"]) < 1e-13, warm
+    packages[0].write_bytes(b"not a package")
+    fallback = fresh_process()
+    assert fallback["compiler"] is True and max(fallback["gaps"]) < 1e-13, fallback

@@ -108,7 +108,7 @@ def test_kernels():
     sources = {k["name"]: k for k in pp.kernel_sources()}
     assert set(sources) == {"ppca_sigma2_mle", "ppca_column_norms", "linear_vae_elbo"}
     for k in sources.values():
-        assert set(k) == {"name", "claim", "builder", "description"}
+        assert set(k) == {"name", "claim", "builder", "description", "sample", "reference"}
         assert verdict(k["claim"]).status.passed
     rng = np.random.default_rng(1)
     lam = np.sort(rng.uniform(0.1, 5.0, (6, 5)), axis=-1)[:, ::-1]

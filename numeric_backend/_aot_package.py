@@ -1,0 +1,186 @@
+"""Ahead-of-time packages of compiled elementwise kernels, so that a new process starts warm.
+
+A process that compiles an elementwise expression with ``torch.compile`` (Dynamo + Inductor) leaves a request in
+the cache directory, and one background process per cache directory turns each request into an AOTInductor package
+(``torch.export`` + ``aoti_compile_and_package``: the same Inductor C++ kernel, with dynamic batch axes). A later
+process loads the package with torch's C++ loader, without importing Dynamo or Inductor at all (importing them
+alone takes seconds). A package that is missing, still being built or fails to load falls back to ``torch.compile``.
+
+Run as ``python -m numeric_backend._aot_package QUEUE_DIR`` it is that background builder. Set
+``SYMBOLIC_VAE_TORCH_AOT=0`` to build no packages.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Callable, Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+import sympy
+
+AOT_ENV = "SYMBOLIC_VAE_TORCH_AOT"
+"""Environment variable: "0" disables building packages (loading existing ones stays on)."""
+
+PACKAGE_DIR = "aot"
+_INDUCTOR_CACHE_ENV = "TORCHINDUCTOR_CACHE_DIR"
+
+
+def packaging_enabled() -> bool:
+    return os.environ.get(AOT_ENV, "1").strip() not in ("0", "false", "no", "off")
+
+
+def package_path(cache_dir: Path, expr: sympy.Expr, args: Sequence[sympy.Symbol], key: tuple[Any, ...]) -> Path:
+    """Where the package of ``expr`` for calls with ``key`` (dtype, rank, size-1 pattern, d; see
+    ``CompiledTorchFunction._key``) lives: one file per expression, argument list, key and torch version."""
+    import torch
+
+    text = json.dumps([sympy.srepr(expr), [sympy.srepr(a) for a in args], repr(key), torch.__version__])
+    return cache_dir / PACKAGE_DIR / f"{hashlib.sha256(text.encode()).hexdigest()[:32]}.pt2"
+
+
+def load_package(path: Path) -> Callable[[list[Any]], Any] | None:
+    """The package's runner ``run([tensors]) -> tensor`` (None if it is absent or does not load)."""
+    import torch
+
+    if not path.is_file():
+        return None
+    try:
+        loader = torch._C._aoti.AOTIModelPackageLoader(str(path), "model", False, 1, -1)
+    except Exception:  # a truncated or foreign file: compile instead
+        return None
+
+    def run(tensors: list[Any]) -> Any:
+        return loader.run(tensors)[0]
+
+    return run
+
+
+def _batch_axes(shape: Sequence[int]) -> tuple[int, ...]:
+    """The axes compiled as dynamic (as ``_torch_compile._batch_axes``): all but the last of a >= 2-d shape, the only
+    axis of a 1-d one; size-1 axes stay static."""
+    axes = range(len(shape) - 1) if len(shape) >= 2 else range(len(shape))
+    return tuple(a for a in axes if shape[a] != 1)
+
+
+def build_package(expr: sympy.Expr, args: Sequence[sympy.Symbol], with_out: bool, shapes: Sequence[Sequence[int]],
+                  path: Path) -> Path:
+    """Export the expression's graph for float64 inputs of ``shapes`` (batch axes dynamic) and compile it into an
+    AOTInductor package at ``path`` (written to a temporary name first, then renamed)."""
+    import torch
+
+    from numeric_backend._torch_compile import _graph_module
+
+    module = _graph_module(expr, tuple(args), with_out=with_out)
+    examples = tuple(torch.rand(tuple(shape), dtype=torch.float64) + 0.5 for shape in shapes)
+    dynamic = tuple({axis: torch.export.Dim.AUTO for axis in _batch_axes(shape)} for shape in shapes)
+    program = torch.export.export(module, examples, dynamic_shapes=dynamic)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_name(f"{path.stem}.{os.getpid()}.partial.pt2")
+    options = {"compile_threads": 1, "aot_inductor.compile_wrapper_opt_level": "O0"}
+    torch._inductor.aoti_compile_and_package(program, package_path=str(partial), inductor_configs=options)
+    os.replace(partial, path)
+    return path
+
+
+def request_package(cache_dir: Path, expr: sympy.Expr, args: Sequence[sympy.Symbol], with_out: bool,
+                    shapes: Sequence[Sequence[int]], path: Path) -> bool:
+    """Queue a package build and start the background builder if none is running; False when packaging is off,
+    the package exists, or an earlier build of it failed."""
+    if not packaging_enabled() or path.exists() or path.with_suffix(".failed").exists():
+        return False
+    queue = cache_dir / PACKAGE_DIR / "queue"
+    queue.mkdir(parents=True, exist_ok=True)
+    request = {"expr": sympy.srepr(expr), "args": [sympy.srepr(a) for a in args], "with_out": with_out,
+               "shapes": [list(s) for s in shapes], "path": str(path)}
+    staged = queue / f".{path.stem}.{os.getpid()}.json"
+    staged.write_text(json.dumps(request))
+    os.replace(staged, queue / f"{path.stem}.json")
+    if not _builder_running(queue):
+        environment = dict(os.environ, **{_INDUCTOR_CACHE_ENV: str(cache_dir)})
+        with open(queue.parent / "builder.log", "a") as log:
+            command = [sys.executable, "-m", "numeric_backend._aot_package", str(queue)]
+            subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=log, stderr=log, start_new_session=True,
+                             env=environment)
+    return True
+
+
+def _builder_running(queue: Path) -> bool:
+    """Whether a builder holds the cache directory's lock (an advisory flock, released when its process ends)."""
+    with _builder_lock(queue) as mine:
+        return not mine
+
+
+@contextlib.contextmanager
+def _builder_lock(queue: Path) -> Iterator[bool]:
+    """Try to take the cache directory's builder lock without waiting; yields whether this process holds it."""
+    import fcntl
+
+    with open(queue.parent / "builder.lock", "a") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            yield False
+            return
+        try:
+            yield True
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def wait_for_packages(cache_dir: Path, timeout: float = 600.0) -> float:
+    """Block until the background builder of ``cache_dir`` has emptied its queue (or ``timeout`` seconds passed);
+    returns the seconds waited."""
+    import time
+
+    queue = cache_dir / PACKAGE_DIR / "queue"
+    start = time.perf_counter()
+    while time.perf_counter() - start < timeout:
+        if not (queue.is_dir() and (any(queue.glob("*.json")) or _builder_running(queue))):
+            break
+        time.sleep(0.25)
+    return time.perf_counter() - start
+
+
+def run_queue(queue: Path) -> int:
+    """Build every queued package (oldest first) until the queue stays empty; returns the number built (0 when
+    another builder holds the lock)."""
+    built = 0
+    while True:
+        with _builder_lock(queue) as mine:
+            if not mine:
+                return built
+            while requests := sorted(queue.glob("*.json"), key=lambda p: p.stat().st_mtime):
+                built += sum(_build_request(item) for item in requests)
+        if not any(queue.glob("*.json")):  # a request queued while the lock was still held is not left behind
+            return built
+
+
+def _build_request(item: Path) -> bool:
+    """Build one queued package; a failure is recorded next to the package (never retried) and reported."""
+    try:
+        request = json.loads(item.read_text())
+        target = Path(request["path"])
+        if target.exists():
+            return False
+        build_package(sympy.sympify(request["expr"]), [sympy.sympify(a) for a in request["args"]],
+                      bool(request["with_out"]), request["shapes"], target)
+        return True
+    except Exception as err:  # the kernel keeps working through torch.compile
+        with contextlib.suppress(Exception):
+            Path(json.loads(item.read_text())["path"]).with_suffix(".failed").write_text(
+                f"{type(err).__name__}: {err}")
+        print(f"package {item.name} failed: {type(err).__name__}: {err}", file=sys.stderr)
+        return False
+    finally:
+        with contextlib.suppress(OSError):
+            item.unlink()
+
+
+if __name__ == "__main__":
+    run_queue(Path(sys.argv[1]))
