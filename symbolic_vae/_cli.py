@@ -75,6 +75,7 @@ def _add_plot(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--residual", type=float, default=0.0, metavar="C",
                    help="c = E||y||^2 - ||Z||_F^2 of G(s) (default 0: y = x)")
     p.add_argument("--force", action="store_true", help="overwrite existing figures")
+    _add_ledger_option(p)
 
 
 def _add_thresholds(sub: argparse._SubParsersAction) -> None:
@@ -87,6 +88,12 @@ def _add_thresholds(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--eta-enc", type=float, default=1.0, help="prior std eta_enc (default 1)")
     p.add_argument("--latent-dim", type=int, metavar="D1", help="latent dimension d1 (default: every mode)")
     p.add_argument("--json", action="store_true", help="print JSON instead of the table")
+    _add_ledger_option(p)
+
+
+def _add_ledger_option(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--ledger", metavar="PATH", help="take the verdicts that gate the kernels from `symbolic-vae verify "
+                   "--json` output instead of computing them (saves about a minute)")
 
 
 def _progress(quiet: bool):
@@ -100,25 +107,23 @@ def _progress(quiet: bool):
 
 
 def _run_latex(args: argparse.Namespace) -> int:
-    from ._latex import compile_report, ledger_backend, load_ledger, write_report
+    from ._latex import compile_report, write_report
+    from ._ledger import reuse_ledger
 
     out = Path(args.output)
     for name in ("report.tex", "snippets"):
         if (out / name).exists() and not args.force:
             raise SymbolicVAEError(f"-o: {out / name} exists; pass --force to overwrite")
     if args.ledger:
-        verdicts = load_ledger(args.ledger)
-        known = {c.id for c in all_claims()}
-        stale = [v.claim_id for v in verdicts if v.claim_id not in known]
-        if stale:
-            raise SymbolicVAEError(f"--ledger: unknown claim ids {', '.join(stale)} (a ledger of another version?)")
+        ledger = reuse_ledger(args.ledger)
+        verdicts = list(ledger.verdicts)
         in_ledger = [v.claim_id for v in verdicts]
         ids = args.claim or in_ledger
         absent = [i for i in ids if i not in in_ledger]
         if absent:
             raise SymbolicVAEError(f"--claim: {', '.join(absent)} not in the ledger {args.ledger}")
         claims = [get_claim(i) for i in ids]
-        source = f"read from the ledger {args.ledger}; kernel checks on the {ledger_backend(args.ledger)} backend"
+        source = f"read from the ledger {args.ledger}; kernel checks on the {ledger.backend} backend"
     else:
         claims = [get_claim(c) for c in args.claim] if args.claim else all_claims()
         if args.backend != "numpy":
@@ -136,8 +141,11 @@ def _run_latex(args: argparse.Namespace) -> int:
 
 
 def _run_plot(args: argparse.Namespace) -> int:
+    from ._ledger import reuse_ledger
     from ._plots import plot_all
 
+    if args.ledger:
+        reuse_ledger(args.ledger)
     for result in plot_all(args.output, args.zeta, force=args.force, eta_enc=args.eta_enc, eta_dec=args.eta_dec,
                            latent_dim=args.latent_dim, target_dim=args.target_dim, residual=args.residual):
         print(f"{result.name}: {result.path if result.path else '(none)'}: {result.message}")
@@ -145,8 +153,11 @@ def _run_plot(args: argparse.Namespace) -> int:
 
 
 def _run_thresholds(args: argparse.Namespace) -> int:
+    from ._ledger import reuse_ledger
     from ._thresholds import report_json, thresholds_from_files
 
+    if args.ledger:
+        reuse_ledger(args.ledger)
     report = thresholds_from_files(args.data, args.targets, beta_value=args.beta, eta_enc_value=args.eta_enc,
                                    eta_dec_value=args.eta_dec, latent_dim=args.latent_dim)
     print(report_json(report) if args.json else report.table())

@@ -8,7 +8,6 @@ compiling the report also compiles every snippet.
 from __future__ import annotations
 
 import importlib
-import json
 import re
 import shutil
 import subprocess
@@ -520,50 +519,6 @@ def report_tex(claims: Sequence[Claim], verdicts: dict[str, Verdict], *, source:
     out.append("\\section{Papers}\n\\begin{description}\n" + papers + "\\end{description}\n")
     out.append("\\end{document}\n")
     return "".join(out)
-
-
-# ----------------------------------------------------------------------------------------------------------------
-# Ledger JSON -> verdicts
-# ----------------------------------------------------------------------------------------------------------------
-def _check_from_json(data: dict[str, Any]) -> CheckResult:
-    cx = data.get("counterexample")
-    counterexample = None if cx is None else Counterexample(dict(cx["instance"]), str(cx["lhs"]), str(cx["rhs"]),
-                                                            int(cx["dps"]), str(cx.get("note", "")))
-    return CheckResult(Status(data["status"]), str(data["method"]), str(data["summary"]), dict(data.get("details", {})),
-                       counterexample)
-
-
-def verdict_from_json(data: dict[str, Any]) -> Verdict:
-    """A Verdict from one entry of ``symbolic-vae verify --json`` (the inverse of ``Verdict.to_json``)."""
-    control = data.get("negative_control")
-    return Verdict(str(data["claim"]), Status(data["status"]), str(data["method"]), str(data["summary"]),
-                   tuple(_check_from_json(c) for c in data["checks"]),
-                   None if control is None else _check_from_json(control), data.get("corrected_by"),
-                   float(data.get("seconds", 0.0)))
-
-
-def load_ledger(path: str | Path) -> list[Verdict]:
-    """The verdicts of a JSON ledger written by ``symbolic-vae verify --json``."""
-    path = Path(path)
-    if not path.is_file():
-        raise SymbolicVAEError(f"--ledger: {path} is not a file")
-    try:
-        payload = json.loads(path.read_text())
-        return [verdict_from_json(entry) for entry in payload["claims"]]
-    except (json.JSONDecodeError, UnicodeDecodeError) as err:
-        raise SymbolicVAEError(f"--ledger: {path} is not JSON ({err})") from None
-    except (KeyError, TypeError, ValueError, AssertionError) as err:
-        raise SymbolicVAEError(f"--ledger: {path} is not a ledger of `symbolic-vae verify --json` "
-                               f"({type(err).__name__}: {err})") from None
-
-
-def ledger_backend(path: str | Path) -> str:
-    """The backend the kernel checks of a JSON ledger ran on ("numpy" for ledgers that do not record one)."""
-    payload = json.loads(Path(path).read_text())
-    backend = payload.get("backend", "numpy") if isinstance(payload, dict) else "numpy"
-    if not isinstance(backend, str):
-        raise SymbolicVAEError(f"--ledger: {path} records a backend that is not a name: {backend!r}")
-    return backend
 
 
 # ----------------------------------------------------------------------------------------------------------------

@@ -128,6 +128,12 @@ def claim_verdict(claim_id: str) -> Verdict:
     return _VERDICTS[key]
 
 
+def remember_verdict(verdict: Verdict, backend: str = "") -> None:
+    """Let ``claim_verdict`` return ``verdict`` (e.g. read from a ledger) instead of computing it; ``backend`` is
+    the evidence backend of a BACKEND_TAG claim ("" for the others)."""
+    _VERDICTS[verdict.claim_id, backend] = verdict
+
+
 def verify(claims: Iterable[Claim], progress: Callable[[int, int, Claim], None] | None = None, *,
            backend: str = "numpy") -> list[Verdict]:
     """Run every claim in order, kernel checks on ``backend``; ``progress(i, n, claim)`` is called before each

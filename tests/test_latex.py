@@ -23,16 +23,15 @@ from symbolic_vae._latex import (
     LINE_BUDGET,
     ClaimView,
     compile_report,
-    load_ledger,
     math_lines,
     md_math,
     method_family,
     split_methods,
     tex_escape,
-    verdict_from_json,
     visual_width,
     write_report,
 )
+from symbolic_vae._ledger import load_ledger, verdict_from_json
 
 PDFLATEX = shutil.which("pdflatex")
 needs_pdflatex = pytest.mark.skipif(PDFLATEX is None, reason="pdflatex not installed (texlive-latex-base)")

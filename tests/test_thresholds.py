@@ -125,3 +125,28 @@ def test_cli_bad_input_exit_code(tmp_path, capsys):
     np.save(X, np.ones((5, 3)))
     assert main(["thresholds", str(X)]) == 2
     assert "every column is constant" in capsys.readouterr().err
+
+
+def test_ledger_verdicts_gate_the_kernels_of_thresholds(tmp_path, capsys, monkeypatch):
+    """`thresholds --ledger` takes the gating verdicts from the file: with the survival claim recorded as REFUTED
+    (a tampered ledger), no kernel is built; an unknown claim id or a file that is not a ledger is a usage error."""
+    from symbolic_vae import _registry, kernel_sources
+
+    monkeypatch.setattr(_registry, "_VERDICTS", dict(_registry._VERDICTS))  # the fake verdict stays in this test
+    refuted = {"status": "REFUTED", "method": "exact instance", "summary": "tampered",
+               "counterexample": {"instance": {"zeta": "1"}, "lhs": "0", "rhs": "1", "dps": 30}}
+    tampered = {"claim": kernel_sources()["mode_survives"].claim, "status": "REFUTED", "method": "exact instance",
+                "summary": "tampered", "checks": [refuted], "negative_control": None}
+    survival = tampered
+    path = tmp_path / "ledger.json"
+    path.write_text(json.dumps({"claims": [tampered], "backend": "numpy"}))
+    data = tmp_path / "x.npy"
+    np.save(data, _dataset(SPECTRUM))
+    assert main(["thresholds", str(data), "--ledger", str(path)]) == 2
+    assert "REFUTED" in capsys.readouterr().err
+    path.write_text(json.dumps({"claims": [{**survival, "claim": "no.such.claim"}]}))
+    assert main(["thresholds", str(data), "--ledger", str(path)]) == 2
+    assert "unknown claim ids no.such.claim" in capsys.readouterr().err
+    path.write_text("[1, 2]")
+    assert main(["thresholds", str(data), "--ledger", str(path)]) == 2
+    assert "--ledger" in capsys.readouterr().err
