@@ -15,11 +15,12 @@ from ._latex import ClaimView, LedgerTable, NotebookLedger
 from ._model import DataMoments, LinearLVM, TraceForm, beta, eta_dec, eta_enc, expect_over_data, trace_form
 from ._plots import plot_all
 from ._registry import all_claims, get_claim, run_claim, verify
-from ._thresholds import collapse_threshold, thresholds
+from ._thresholds import DIGITS, collapse_threshold, load_digits_data, thresholds
 from ._verdict import CheckResult, Counterexample, Status, Verdict
 
 __all__ = [
-    "ClaimView", "LedgerTable", "NotebookLedger", "collapse_threshold", "plot_all", "thresholds",
+    "ClaimView", "LedgerTable", "NotebookLedger", "collapse_threshold", "plot_all", "thresholds", "DIGITS",
+    "load_digits_data",
     "Kernel", "check_spectrum", "kernel", "kernel_sources", "minimal_loss", "per_latent", "surviving_modes",
     "CheckResult", "Claim", "Control", "Counterexample", "DataMoments", "LinearLVM", "PaperRef", "SizedIdentity",
     "Status", "Step", "SymbolicVAEError", "TraceForm", "Verdict", "WhitenedData", "all_claims", "all_sizes", "beta",

@@ -22,6 +22,9 @@ def test_notebook_defines_no_logic(path):
             tree = ast.parse(cell.source)
             assert not [n for n in ast.walk(tree) if isinstance(n, (ast.FunctionDef, ast.ClassDef, ast.Lambda))], \
                 cell.source
+            private = [n.module for n in ast.walk(tree) if isinstance(n, ast.ImportFrom)
+                       and any(part.startswith("_") for part in (n.module or "").split("."))]
+            assert not private, f"notebooks use the public API only, not {private}"
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
