@@ -11,7 +11,16 @@ from numeric_backend import (
     minimize_batched,
     multistart_minimize,
 )
-from numeric_backend._minimize import _hessians_functorch, _RowLoss
+from numeric_backend._minimize import (
+    LBFGS_MEMORY,
+    NEGATIVE_CURVATURE_TOLERANCE,
+    _certify_minima,
+    _hessians_functorch,
+    _lbfgs,
+    _RowLoss,
+    _run,
+    certified_shift,
+)
 
 A_REG, B_REG = 0.3, 0.7  # a ||U||^2 + b ||V||^2; threshold sqrt(a b) ~ 0.458
 
@@ -114,10 +123,14 @@ def test_unconverged_rows_are_reported_not_hidden():
     def quartic(params):
         return (params**4).sum(dim=1)  # degenerate minimum at 0: Newton converges only linearly
 
-    result = minimize_batched(quartic, torch.ones(2, 3, dtype=torch.float64), max_adam_steps=0, newton_steps=2)
+    result = minimize_batched(quartic, torch.ones(2, 3, dtype=torch.float64), lbfgs_steps=2, newton_steps=2)
     assert not bool(result.converged.any())
     assert bool((result.grad_norm > 1e-9).all())
-    assert result.newton_steps == 2 and result.adam_steps == 0
+    assert result.newton_steps == 2 and result.adam_steps == 0 and result.quasi_newton_steps == 2
+    # with enough iterations L-BFGS meets the gradient criterion where the Hessian 12 x^2 I is still positive
+    finished = minimize_batched(quartic, torch.ones(2, 3, dtype=torch.float64), newton_steps=0)
+    assert bool(finished.converged.all()) and bool((finished.grad_norm <= 1e-9).all())
+    assert bool((finished.min_hessian_eigenvalue > 0).all())
 
 
 def test_adam_recovers_from_non_finite_losses():
@@ -183,6 +196,7 @@ def _square(params):
         (lambda: minimize_batched(_square, torch.ones(3, 2), lr=-1), "lr"),
         (lambda: minimize_batched(_square, torch.ones(3, 2), newton_steps=-1), "newton_steps"),
         (lambda: minimize_batched(_square, torch.ones(3, 2), max_adam_steps=1.5), "max_adam_steps"),
+        (lambda: minimize_batched(_square, torch.ones(3, 2), lbfgs_steps=-1), "lbfgs_steps"),
         (lambda: multistart_minimize(lambda p, i: _square(p), 0, 2, 2, seed=0), "n_instances"),
         (lambda: multistart_minimize(lambda p, i: _square(p), 2, 0, 2, seed=0), "n_starts"),
         (lambda: multistart_minimize(lambda p, i: _square(p), 2, 2, 0, seed=0), "param_dim"),
@@ -212,3 +226,99 @@ def test_multistart_layout_and_reproducibility():
     assert first.loss.shape == (3, 2) and bool((first.n_starts_at_best == 2).all())
     second = multistart_minimize(loss, 3, 2, 2, seed=4, max_adam_steps=0)
     assert torch.equal(first.best_params, second.best_params)
+
+
+def _double_well(params, instance_index=None):
+    """x^2 - y^2 + y^4 / 4: a strict saddle at 0 (gradient exactly 0), minima -1 at y = +-sqrt(2)."""
+    return params[:, 0] ** 2 - params[:, 1] ** 2 + params[:, 1] ** 4 / 4
+
+
+def test_lbfgs_saddle_is_escaped_on_the_verdict_only_path():
+    # multistart_minimize's path: L-BFGS stops at the saddle (gradient 0), the Cholesky test rejects it, Newton escapes
+    init = torch.tensor([[0.0, 0.0], [0.7, 0.0], [0.3, 0.2]], dtype=torch.float64)
+    row_loss = _RowLoss.per_instance(_double_well, torch.arange(3))
+    stuck = _run(row_loss, init, exact_eigenvalues=False, newton_steps=0)
+    assert torch.allclose(stuck.params[:2], torch.zeros(2, 2, dtype=torch.float64), atol=1e-9)
+    assert not bool(stuck.converged[:2].any()) and bool(stuck.converged[2])
+    assert torch.allclose(stuck.min_hessian_eigenvalue[:2], torch.full((2,), -2.0, dtype=torch.float64), atol=1e-6)
+    result = _run(row_loss, init, exact_eigenvalues=False)
+    assert bool(result.converged.all()) and result.newton_steps > 0
+    assert torch.allclose(result.loss, torch.full((3,), -1.0, dtype=torch.float64), atol=1e-14)
+    assert bool((result.grad_norm <= 1e-9 * (1 + result.loss.abs())).all())
+
+
+@pytest.mark.parametrize("refuses_nan", [False, True])
+def test_lbfgs_backtracks_out_of_non_finite_region(refuses_nan):
+    def loss(params):  # NaN for x < 0; the first L-BFGS trial (unit length from x = 0.5) lands at x = -0.5
+        x = params[:, 0]
+        value = 100 * (x - 0.1) ** 2 - 1e-3 * torch.log(x) + (params[:, 1] - 2) ** 2
+        if refuses_nan and bool(value.isnan().any()):  # like compiled expressions without allow_nan
+            raise SymbolicVAEError("tensors: evaluates to NaN")
+        return value
+
+    init = torch.tensor([[0.5, 0.0], [0.2, 1.0]], dtype=torch.float64)
+    result = minimize_batched(loss, init, newton_steps=0)
+    assert bool(result.converged.all()) and result.newton_steps == 0
+    expected_x = (0.1 + math.sqrt(0.01 + 2e-5)) / 2  # root of 200 x (x - 0.1) = 1e-3
+    assert torch.allclose(result.params[:, 0], torch.full((2,), expected_x, dtype=torch.float64), atol=1e-10)
+    assert bool(torch.isfinite(result.loss).all())
+
+
+def test_lbfgs_rows_do_not_depend_on_the_other_rows():
+    loss, _, param_dim = factorization_problem(30, 4, 4, 4, seed=7)
+    generator = torch.Generator().manual_seed(1)
+    easy = 0.01 * torch.randn(10, param_dim, dtype=torch.float64, generator=generator)
+    hard = 30.0 * torch.randn(20, param_dim, dtype=torch.float64, generator=generator)  # finish much later
+    alone = _lbfgs(_RowLoss.per_instance(loss, torch.arange(10)), easy, 1000, 1e-9, LBFGS_MEMORY)
+    mixed = _lbfgs(_RowLoss.per_instance(loss, torch.arange(30)), torch.cat([easy, hard]), 1000, 1e-9, LBFGS_MEMORY)
+    assert bool(mixed.stationary.all()) and mixed.steps > alone.steps
+    assert torch.equal(mixed.params[:10], alone.params) and torch.equal(mixed.loss[:10], alone.loss)
+
+
+def _symmetric_with_spectrum(eigenvalues, generator):
+    dim = eigenvalues.shape[-1]
+    basis, _ = torch.linalg.qr(torch.randn(eigenvalues.shape[0], dim, dim, dtype=torch.float64, generator=generator))
+    return basis @ torch.diag_embed(eigenvalues) @ basis.transpose(1, 2)
+
+
+@pytest.mark.parametrize("largest", [1.0, 1e3])
+def test_cholesky_curvature_test_agrees_with_eigvalsh(largest):
+    # smallest eigenvalue at factor * 1e-6 (1 + largest): the criterion holds iff factor >= -1
+    generator = torch.Generator().manual_seed(3)
+    factors = torch.tensor([-3.0, -1.01, -1.0001, -0.9999, -0.99, -0.5, 0.0, 1e-9, 1.0], dtype=torch.float64)
+    n_each, dim = 20, 7
+    lowest = (factors * NEGATIVE_CURVATURE_TOLERANCE * (1 + largest)).repeat_interleave(n_each)
+    middle = torch.rand(lowest.shape[0], dim - 2, dtype=torch.float64, generator=generator) * largest
+    spectrum = torch.cat([lowest[:, None], middle, torch.full_like(lowest, largest)[:, None]], dim=1)
+    hessian = _symmetric_with_spectrum(spectrum, generator)
+    hessian = 0.5 * (hessian + hessian.transpose(1, 2))
+    exact = torch.linalg.eigvalsh(hessian)
+    expected = exact[:, 0] >= -NEGATIVE_CURVATURE_TOLERANCE * (1 + exact.abs().amax(dim=1))
+    assert bool(expected.any()) and not bool(expected.all())
+
+    threshold, shift = certified_shift(hessian)
+    shifted = hessian + shift[:, None, None] * torch.eye(dim, dtype=torch.float64)
+    certified = torch.linalg.cholesky_ex(shifted).info == 0
+    assert not bool((certified & ~expected).any())  # sound: never certifies a row the criterion rejects
+    assert bool(certified[lowest >= 0].all())  # and useful: positive semidefinite rows pass the cheap test
+    assert bool((threshold <= NEGATIVE_CURVATURE_TOLERANCE * (1 + exact.abs().amax(dim=1))).all())
+
+    def quadratic(params, instance_index):
+        return 0.5 * torch.einsum("bi,bij,bj->b", params, hessian[instance_index], params)
+
+    rows = torch.arange(hessian.shape[0])
+    zeros = torch.zeros(rows.shape[0], dim, dtype=torch.float64)
+    for exact_eigenvalues in (False, True):
+        curved_up, reported = _certify_minima(_RowLoss.per_instance(quadratic, rows), zeros, rows,
+                                              torch.zeros(rows.shape[0], dtype=torch.float64), exact_eigenvalues)
+        assert torch.equal(curved_up, expected)  # the verdict is the criterion's, whichever test decided it
+        assert bool((reported <= exact[:, 0] + 1e-12 * largest).all())  # exact, or a certified lower bound
+        decided_exactly = torch.ones_like(curved_up) if exact_eigenvalues else ~certified
+        assert torch.allclose(reported[decided_exactly], exact[decided_exactly, 0], rtol=0, atol=1e-12 * largest)
+
+
+def test_multistart_reaches_closed_form_with_adam_warm_up_and_without_quasi_newton():
+    loss, closed_form, param_dim = factorization_problem(10, 3, 3, 3, seed=5)
+    for options in ({"max_adam_steps": 100}, {"lbfgs_steps": 0, "max_adam_steps": 300, "newton_steps": 100}):
+        result = multistart_minimize(loss, 10, 2, param_dim, seed=2, **options)
+        assert torch.allclose(result.best_loss, closed_form, rtol=1e-10) and bool(result.best_converged.all())
