@@ -23,11 +23,14 @@ def test_round_trip_claims_pass_on_the_backend_and_record_it(claim_id, backend):
     with evidence_on(backend):
         verdict = claim_verdict(claim_id)
     assert_verdict_and_control(verdict, Status.CHECKED)
-    assert len(verdict.checks) == sum(1 for s in kernel_sources().values()
-                                      if (type(s).__name__ == "KernelSource") == (claim_id == ROUND_TRIPS[0]))
+    n_kernels = sum(1 for s in kernel_sources().values()
+                    if (type(s).__name__ == "KernelSource") == (claim_id == ROUND_TRIPS[0]))
+    assert len(verdict.checks) == n_kernels + 1  # one per kernel, then the worst gap over all of them
+    assert verdict.summary.startswith(f"{n_kernels} kernels on {backend}: {24 * n_kernels} seeded points")
+    assert len(verdict.checks[-1].details["gap_per_kernel"]) == n_kernels
     for check in (*verdict.checks, verdict.control):
         assert check.details["backend"] == backend
-        assert check.details.get("points", 24) == 24
+        assert check.details["points"] == 24 * (n_kernels if check is verdict.checks[-1] else 1)
     assert evidence_backend() == "numpy"  # restored after the block
 
 
