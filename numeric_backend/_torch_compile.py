@@ -291,7 +291,9 @@ class CompiledTorchFunction:
                 return result
         result = self._compile_and_call(tensors, with_out)
         if path is not None:
-            request_package(self.cache_dir, self.expr, self.args, with_out, [tuple(t.shape) for t in tensors], path)
+            with contextlib.suppress(OSError):  # e.g. a read-only cache: the compiled kernel works without a package
+                request_package(self.cache_dir, self.expr, self.args, with_out, [tuple(t.shape) for t in tensors],
+                                path)
         return result
 
     def _compile_and_call(self, tensors: tuple[Any, ...], with_out: bool) -> Any:
