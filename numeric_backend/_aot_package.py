@@ -28,7 +28,6 @@ AOT_ENV = "SYMBOLIC_VAE_TORCH_AOT"
 """Environment variable: "0" disables building packages (loading existing ones stays on)."""
 
 PACKAGE_DIR = "aot"
-_INDUCTOR_CACHE_ENV = "TORCHINDUCTOR_CACHE_DIR"
 
 
 def packaging_enabled() -> bool:
@@ -61,24 +60,17 @@ def load_package(path: Path) -> Callable[[list[Any]], Any] | None:
     return run
 
 
-def _batch_axes(shape: Sequence[int]) -> tuple[int, ...]:
-    """The axes compiled as dynamic (as ``_torch_compile._batch_axes``): all but the last of a >= 2-d shape, the only
-    axis of a 1-d one; size-1 axes stay static."""
-    axes = range(len(shape) - 1) if len(shape) >= 2 else range(len(shape))
-    return tuple(a for a in axes if shape[a] != 1)
-
-
 def build_package(expr: sympy.Expr, args: Sequence[sympy.Symbol], with_out: bool, shapes: Sequence[Sequence[int]],
                   path: Path) -> Path:
     """Export the expression's graph for float64 inputs of ``shapes`` (batch axes dynamic) and compile it into an
     AOTInductor package at ``path`` (written to a temporary name first, then renamed)."""
     import torch
 
-    from numeric_backend._torch_compile import _graph_module
+    from numeric_backend._torch_compile import _graph_module, batch_axes
 
     module = _graph_module(expr, tuple(args), with_out=with_out)
     examples = tuple(torch.rand(tuple(shape), dtype=torch.float64) + 0.5 for shape in shapes)
-    dynamic = tuple({axis: torch.export.Dim.AUTO for axis in _batch_axes(shape)} for shape in shapes)
+    dynamic = tuple({axis: torch.export.Dim.AUTO for axis in batch_axes(shape)} for shape in shapes)
     program = torch.export.export(module, examples, dynamic_shapes=dynamic)
     path.parent.mkdir(parents=True, exist_ok=True)
     partial = path.with_name(f"{path.stem}.{os.getpid()}.partial.pt2")
@@ -102,7 +94,9 @@ def request_package(cache_dir: Path, expr: sympy.Expr, args: Sequence[sympy.Symb
     staged.write_text(json.dumps(request))
     os.replace(staged, queue / f"{path.stem}.json")
     if not _builder_running(queue):
-        environment = dict(os.environ, **{_INDUCTOR_CACHE_ENV: str(cache_dir)})
+        from numeric_backend._torch_compile import INDUCTOR_CACHE_ENV
+
+        environment = dict(os.environ, **{INDUCTOR_CACHE_ENV: str(cache_dir)})
         with open(queue.parent / "builder.log", "a") as log:
             command = [sys.executable, "-m", "numeric_backend._aot_package", str(queue)]
             subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=log, stderr=log, start_new_session=True,

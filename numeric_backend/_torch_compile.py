@@ -36,7 +36,7 @@ TORCH_REQUIREMENT = "torch==2.13.0"
 CACHE_ENV = "SYMBOLIC_VAE_TORCH_CACHE"
 """Environment variable overriding the default persistent Inductor cache directory."""
 
-_INDUCTOR_CACHE_ENV = "TORCHINDUCTOR_CACHE_DIR"
+INDUCTOR_CACHE_ENV = "TORCHINDUCTOR_CACHE_DIR"
 
 
 def _heaviside(node: sympy.Basic, children: list[Any], context: TranslationContext) -> Any:
@@ -190,22 +190,22 @@ class TorchElementwiseFunction:
 @contextlib.contextmanager
 def _inductor_cache(directory: Path) -> Iterator[None]:
     """Point Inductor's on-disk caches (FX graph, AOTAutograd, compiled kernels) at ``directory`` meanwhile."""
-    if os.environ.get(_INDUCTOR_CACHE_ENV) == str(directory):
+    if os.environ.get(INDUCTOR_CACHE_ENV) == str(directory):
         yield
         return
     directory.mkdir(parents=True, exist_ok=True)
     try:
         from torch._inductor.runtime.cache_dir_utils import temporary_cache_dir
     except ImportError:  # older layouts: the environment variable alone
-        previous = os.environ.get(_INDUCTOR_CACHE_ENV)
-        os.environ[_INDUCTOR_CACHE_ENV] = str(directory)
+        previous = os.environ.get(INDUCTOR_CACHE_ENV)
+        os.environ[INDUCTOR_CACHE_ENV] = str(directory)
         try:
             yield
         finally:
             if previous is None:
-                os.environ.pop(_INDUCTOR_CACHE_ENV, None)
+                os.environ.pop(INDUCTOR_CACHE_ENV, None)
             else:
-                os.environ[_INDUCTOR_CACHE_ENV] = previous
+                os.environ[INDUCTOR_CACHE_ENV] = previous
         return
     with temporary_cache_dir(str(directory)):
         yield
@@ -214,11 +214,11 @@ def _inductor_cache(directory: Path) -> Iterator[None]:
 _COMPILE_LOCK = threading.Lock()
 
 
-def _batch_axes(tensor: Any) -> tuple[int, ...]:
-    """Axes compiled as dynamic: all but the last (the mode axis d) of a >= 2-d tensor, the only axis of a 1-d one;
+def batch_axes(shape: Sequence[int]) -> tuple[int, ...]:
+    """Axes compiled as dynamic: all but the last (the mode axis d) of a >= 2-d shape, the only axis of a 1-d one;
     size-1 axes stay static (they broadcast)."""
-    axes = range(tensor.dim() - 1) if tensor.dim() >= 2 else range(tensor.dim())
-    return tuple(a for a in axes if tensor.shape[a] != 1)
+    axes = range(len(shape) - 1) if len(shape) >= 2 else range(len(shape))
+    return tuple(a for a in axes if shape[a] != 1)
 
 
 class CompiledTorchFunction:
@@ -303,7 +303,7 @@ class CompiledTorchFunction:
 
         if self.dynamic:
             for tensor in tensors:
-                for axis in _batch_axes(tensor):
+                for axis in batch_axes(tuple(tensor.shape)):
                     torch._dynamo.mark_dynamic(tensor, axis)
         dynamo_options = torch._dynamo.config.patch(automatic_dynamic_shapes=False)
         with _inductor_cache(self.cache_dir), dynamo_options, warnings.catch_warnings():

@@ -2499,10 +2499,14 @@ def _kernel_forms(kind: str, d: int, d1: int, d2: int) -> tuple[tuple[sp.Expr, .
     return (expr,), (*zs, beta, c_sym)
 
 
-@cache
 def _compiled(kind: str, d: int, d1: int, d2: int, backend: str = "numpy"):
     """The closed form ``kind`` at size (d, d1, d2) compiled on ``backend`` (a list of them for "thresholds"); inputs
     are validated by the builders, so no second NaN check. On numpy only the taken branches are evaluated."""
+    return _compiled_once(kind, d, d1, d2, check_backend(backend))
+
+
+@cache
+def _compiled_once(kind: str, d: int, d1: int, d2: int, backend: str):
     exprs, args = _kernel_forms(kind, d, d1, d2)
     compiled = [compile_expression(expr, args, backend, check_finite=False) for expr in exprs]
     return compiled if kind == "thresholds" else compiled[0]
@@ -2548,7 +2552,6 @@ def _prepare(zeta: Any, d1: Any, d2: Any, residual: Any, **positive: Any) -> tup
 def G_kernel(zeta: Any, beta_value: Any, d1: int, d2: int, s_value: Any, *, residual: Any = 0.0,
              backend: str = "numpy") -> np.ndarray:
     """G(s) = min over (U, W, Sigma) of L^LDV: zeta [..., d], beta, s, residual c broadcast to [...] -> [...]."""
-    backend = check_backend(backend)
     z, cols, d1, d2, nv = _prepare(zeta, d1, d2, residual, beta=beta_value, s=s_value)
     return _compiled("G", z.shape[-1], d1, d2, backend)(*cols, nv["beta"], nv["s"], nv["residual"])
 
@@ -2556,7 +2559,6 @@ def G_kernel(zeta: Any, beta_value: Any, d1: int, d2: int, s_value: Any, *, resi
 def G_prime_kernel(zeta: Any, beta_value: Any, d1: int, d2: int, s_value: Any, *, residual: Any = 0.0,
                    backend: str = "numpy") -> np.ndarray:
     """G'(s) (corrected Eq. 49): zeta [..., d], beta, s, residual c -> [...]."""
-    backend = check_backend(backend)
     z, cols, d1, d2, nv = _prepare(zeta, d1, d2, residual, beta=beta_value, s=s_value)
     return _compiled("G_prime", z.shape[-1], d1, d2, backend)(*cols, nv["beta"], nv["s"], nv["residual"])
 
@@ -2565,7 +2567,6 @@ def s_star_kernel(zeta: Any, beta_value: Any, d1: int, d2: int, *, residual: Any
                   ) -> np.ndarray:
     """eta_dec*^2 = argmin_s G (corrected Theorem 4): zeta [..., d] -> [...]; 0 where G has no minimizer (regime 0),
     the largest minimizer s_(hat d_1) where the minimizers form (0, s_(hat d_1)] (regime 1)."""
-    backend = check_backend(backend)
     z, cols, d1, d2, nv = _prepare(zeta, d1, d2, residual, beta=beta_value)
     return _compiled("s_star", z.shape[-1], d1, d2, backend)(*cols, nv["beta"], nv["residual"])
 
@@ -2573,7 +2574,6 @@ def s_star_kernel(zeta: Any, beta_value: Any, d1: int, d2: int, *, residual: Any
 def surviving_modes_kernel(zeta: Any, beta_value: Any, d1: int, d2: int, *, residual: Any = 0.0,
                            backend: str = "numpy") -> np.ndarray:
     """Number of latent modes alive at eta_dec*^2 (all hat d_1 when G has no minimizer): zeta [..., d] -> int [...]."""
-    backend = check_backend(backend)
     z, cols, d1, d2, nv = _prepare(zeta, d1, d2, residual, beta=beta_value)
     alive = _compiled("survivors", z.shape[-1], d1, d2, backend)(*cols, nv["beta"], nv["residual"])
     return np.rint(alive).astype(np.int64)
@@ -2582,7 +2582,6 @@ def surviving_modes_kernel(zeta: Any, beta_value: Any, d1: int, d2: int, *, resi
 def regime_kernel(zeta: Any, beta_value: Any, d1: int, d2: int, *, residual: Any = 0.0, backend: str = "numpy"
                   ) -> np.ndarray:
     """0: no minimizer (G -> -oo as s -> 0); 1: minimizers (0, s_(hat d_1)]; 2: a unique minimizer. -> int [...]."""
-    backend = check_backend(backend)
     z, cols, d1, d2, nv = _prepare(zeta, d1, d2, residual, beta=beta_value)
     return np.rint(_compiled("regime", z.shape[-1], d1, d2, backend)(*cols, nv["beta"], nv["residual"])
                    ).astype(np.int64)
@@ -2592,7 +2591,6 @@ def collapse_thresholds_kernel(zeta: Any, d1: int, d2: int, *, residual: Any = 0
                                ) -> np.ndarray:
     """beta_p = d2 zeta_p^2 / (p zeta_p^2 + R_p) for p = 1..d1: mode p collapses at the optimum iff beta >= beta_p
     (0 for a zero mode or p > d): zeta [..., d] -> [..., d1]."""
-    backend = check_backend(backend)
     z, cols, d1, d2, nv = _prepare(zeta, d1, d2, residual)
     out = np.zeros((*z.shape[:-1], d1))
     for p, f in enumerate(_compiled("thresholds", z.shape[-1], d1, d2, backend)):

@@ -22,7 +22,7 @@ from numeric_backend import compile_expression
 
 from ._errors import SymbolicVAEError
 from ._model import beta, eta_dec, eta_enc
-from ._registry import BACKENDS, DERIVATION_MODULES, claim_verdict
+from ._registry import DERIVATION_MODULES, check_backend, claim_verdict
 from ._verdict import Status
 
 Sample = Callable[[np.random.Generator, int], tuple[tuple[Any, ...], dict[str, Any]]]
@@ -197,13 +197,6 @@ class SpectrumKernel:
             raise SymbolicVAEError(f"backend: kernel {self.name} was built for {self.backend!r}; ask kernel(name, "
                                    "backend) for another one")
         return self.builder(check_spectrum(zeta), *args, backend=self.backend, **kwargs)
-
-
-def check_backend(backend: Any) -> str:
-    """``backend`` if it names one of numeric_backend.BACKENDS, else SymbolicVAEError naming the argument."""
-    if not isinstance(backend, str) or backend not in BACKENDS:
-        raise SymbolicVAEError(f"backend: expected one of {', '.join(map(repr, BACKENDS))}, got {backend!r}")
-    return backend
 
 
 _COMPILED: dict[tuple[str, str], Callable[..., np.ndarray]] = {}

@@ -6,6 +6,7 @@ import contextlib
 import importlib
 import time
 from collections.abc import Callable, Iterable, Iterator
+from typing import Any
 
 from numeric_backend import BACKENDS
 
@@ -99,6 +100,13 @@ def run_claim(claim: Claim) -> Verdict:
                    time.perf_counter() - start)
 
 
+def check_backend(backend: Any) -> str:
+    """``backend`` if it names one of numeric_backend.BACKENDS, else SymbolicVAEError naming the argument."""
+    if not isinstance(backend, str) or backend not in BACKENDS:
+        raise SymbolicVAEError(f"backend: expected one of {', '.join(map(repr, BACKENDS))}, got {backend!r}")
+    return backend
+
+
 def evidence_backend() -> str:
     """The backend on which claims that check compiled kernels evaluate them ("numpy" unless set by
     ``evidence_on``)."""
@@ -108,8 +116,7 @@ def evidence_backend() -> str:
 @contextlib.contextmanager
 def evidence_on(backend: str) -> Iterator[str]:
     """Within the block, kernel checks run on ``backend`` (one of BACKENDS)."""
-    if not isinstance(backend, str) or backend not in BACKENDS:
-        raise SymbolicVAEError(f"backend: expected one of {', '.join(map(repr, BACKENDS))}, got {backend!r}")
+    check_backend(backend)
     previous = _EVIDENCE_BACKEND["name"]
     _EVIDENCE_BACKEND["name"] = backend
     try:
