@@ -61,6 +61,13 @@ _POLISH = 1e-3  # L-BFGS goes on to ||grad|| <= _POLISH gtol (1 + |loss|) (Newto
 _POLISH_REJECTIONS = 3  # accuracy in the parameters), unless this many trials in a row fail once gtol is met
 
 
+START_FAILURES = {
+    "start": "the loss or its gradient is not finite (or raised) at the random start",
+    "end": "the loss or its gradient is not finite at the final parameters",
+}
+"""Why a start of ``multistart_minimize`` failed (the keys of ``MultistartResult.failures``)."""
+
+
 def convergence_criterion(gtol: float) -> str:
     """The convergence rule, in words."""
     return (
@@ -89,6 +96,7 @@ class MinimizeResult:
     adam_steps: int
     newton_steps: int
     quasi_newton_steps: int = 0
+    failed: torch.Tensor | None = None
 
     def __post_init__(self) -> None:
         import torch
@@ -98,7 +106,9 @@ class MinimizeResult:
         for name in ("loss", "grad_norm", "min_hessian_eigenvalue", "converged"):
             assert getattr(self, name).shape == (batch,), (name, getattr(self, name).shape)
         assert self.converged.dtype == torch.bool
-        assert bool(torch.isfinite(self.params).all()) and bool(torch.isfinite(self.loss).all())
+        ok = torch.ones(batch, dtype=torch.bool) if self.failed is None else ~self.failed
+        assert bool(torch.isfinite(self.params).all()) and bool(torch.isfinite(self.loss[ok]).all())
+        assert not bool((self.converged & ~ok).any())
         assert self.adam_steps >= 0 and self.newton_steps >= 0 and self.quasi_newton_steps >= 0
         assert not bool(self.min_hessian_eigenvalue.isnan().any())
 
@@ -107,7 +117,9 @@ class MinimizeResult:
 class MultistartResult:
     """Per instance: best_params [I, P], best_loss [I], n_starts_converged [I], n_starts_at_best [I],
     spread [I] (max - min loss over converged starts; 0 with one, +inf with none), best_converged [I];
-    per start: loss [I, S], converged [I, S]."""
+    per start: loss [I, S] (+inf for a failed start), converged [I, S], failed [I, S]; ``failures`` counts the
+    failed starts by reason (see ``START_FAILURES``). Failed starts take no part in the best, the counts or the
+    spread."""
 
     best_params: torch.Tensor
     best_loss: torch.Tensor
@@ -119,12 +131,17 @@ class MultistartResult:
     converged: torch.Tensor
     seed: int
     criterion: str
+    failed: torch.Tensor
+    failures: dict[str, int]
 
     def __post_init__(self) -> None:
         n_instances = self.best_params.shape[0]
         for name in ("best_loss", "best_converged", "n_starts_converged", "n_starts_at_best", "spread"):
             assert getattr(self, name).shape == (n_instances,), (name, getattr(self, name).shape)
-        assert self.loss.shape == self.converged.shape and self.loss.shape[0] == n_instances
+        assert self.loss.shape == self.converged.shape == self.failed.shape and self.loss.shape[0] == n_instances
+        assert int(self.failed.sum()) == sum(self.failures.values())
+        assert not bool((self.converged & self.failed).any())
+        assert bool(self.best_loss.isfinite().all()) and bool(self.best_params.isfinite().all())
         assert bool((self.n_starts_at_best >= 1).all())
         assert bool((self.n_starts_converged <= self.loss.shape[1]).all())
         assert not bool(self.spread.isnan().any())
@@ -212,12 +229,13 @@ def _trial_loss_and_grad(
     row_loss: _RowLoss, params: torch.Tensor, rows: torch.Tensor
 ) -> tuple[torch.Tensor, torch.Tensor]:
     """``_loss_and_grad`` at trial points: rows on which the loss refuses to evaluate (raises SymbolicVAEError,
-    as compiled expressions do on NaN) get NaN loss and gradient, found by bisecting the rows."""
+    as compiled expressions do on NaN, or torch's LinAlgError, as a solve with a singular matrix does) get NaN
+    loss and gradient, found by bisecting the rows: a rejected step, never an exception."""
     import torch
 
     try:
         return _loss_and_grad(row_loss, params, rows)
-    except SymbolicVAEError:
+    except (SymbolicVAEError, torch.linalg.LinAlgError):
         if rows.shape[0] == 1:
             return torch.full((1,), math.nan, dtype=params.dtype), torch.full_like(params, math.nan)
         half = rows.shape[0] // 2
@@ -421,7 +439,7 @@ def _lbfgs(row_loss: _RowLoss, params: torch.Tensor, max_steps: int, gtol: float
 
     batch, dim = params.shape
     rows = torch.arange(batch)
-    loss, grad = _loss_and_grad(row_loss, params, rows)
+    loss, grad = _trial_loss_and_grad(row_loss, params, rows)
     out_params, out_loss, out_grad = params.clone(), loss.clone(), grad.clone()
     stationary = torch.zeros(batch, dtype=torch.bool)
     grad_norm = grad.norm(dim=1)
@@ -757,8 +775,11 @@ def _run(
     gtol: float = 1e-9,
     seed: int | None = None,
     num_threads: int | None = 1,
+    allow_failed: bool = False,
 ) -> MinimizeResult:
-    """Validate the options (defaults as in ``minimize_batched``) and minimize ``row_loss`` from ``params``."""
+    """Validate the options (defaults as in ``minimize_batched``) and minimize ``row_loss`` from ``params``.
+    ``allow_failed``: a row whose loss or gradient is not finite at its final parameters is marked failed (loss
+    +inf) instead of raising."""
     import torch
 
     options = _Options(
@@ -768,6 +789,7 @@ def _run(
         newton_steps=check_int("newton_steps", newton_steps, minimum=0),
         gtol=check_positive_float("gtol", gtol),
         exact_eigenvalues=exact_eigenvalues,
+        allow_failed=allow_failed,
     )
     generator = torch.Generator().manual_seed(0 if seed is None else check_seed(seed))
     if num_threads is not None:
@@ -786,6 +808,7 @@ class _Options:
     newton_steps: int
     gtol: float
     exact_eigenvalues: bool
+    allow_failed: bool = False
 
 
 def _minimize(
@@ -832,13 +855,18 @@ def _minimize(
     newton_done = frozen["frozen"]
     final_loss[newton_done], grad_norm[newton_done] = frozen["loss"][newton_done], frozen["grad_norm"][newton_done]
     min_eigenvalue[newton_done] = frozen["min_eigenvalue"][newton_done]
+    failed = torch.zeros(batch, dtype=torch.bool)
     rest = (~converged).nonzero().flatten()
     if rest.numel():
         diagnosis = _diagnose(row_loss, params[rest], rest, options.gtol, with_vectors=False)
-        if not bool(torch.isfinite(diagnosis.loss).all() and torch.isfinite(diagnosis.grad).all()):
+        not_finite = ~(torch.isfinite(diagnosis.loss) & torch.isfinite(diagnosis.grad).all(dim=1))
+        if bool(not_finite.any()) and not options.allow_failed:
             raise fail(row_loss.argument, "returned NaN/inf (loss or gradient) at the final parameters")
         final_loss[rest], grad_norm[rest] = diagnosis.loss, diagnosis.grad.norm(dim=1)
         min_eigenvalue[rest], converged[rest] = diagnosis.min_eigenvalue, diagnosis.converged
+        failed[rest] = not_finite
+        final_loss[failed], converged[failed] = math.inf, False
+        min_eigenvalue[failed] = -math.inf
     return MinimizeResult(
         params=params,
         loss=final_loss,
@@ -849,6 +877,7 @@ def _minimize(
         adam_steps=adam_steps,
         newton_steps=newton_taken,
         quasi_newton_steps=lbfgs_steps,
+        failed=failed,
     )
 
 
@@ -871,6 +900,11 @@ def multistart_minimize(
     minimum is certified by the Cholesky test (``certified_shift``), with eigvalsh only where it fails. The
     best start is the lowest loss; ``n_starts_at_best`` counts starts within 1e-8 (1 + |best|) of it
     (evidence that the minimum is global).
+
+    A start at which the loss (or its gradient) is not finite or raises, or that ends at such a point, has
+    failed: it is left out and counted in ``MultistartResult.failures``; if every start of an instance fails,
+    SymbolicVAEError names the instances. Trial points where the loss is not finite or raises are rejected
+    steps.
     """
     import torch
 
@@ -884,26 +918,49 @@ def multistart_minimize(
     unknown = set(minimize_options) - {"max_adam_steps", "lr", "lbfgs_steps", "newton_steps", "gtol", "num_threads"}
     if unknown:
         raise fail("minimize_options", f"unknown options {sorted(unknown)}")
+    if minimize_options.get("num_threads") is not None:
+        minimize_options["num_threads"] = check_int("num_threads", minimize_options["num_threads"], minimum=1)
 
     generator = torch.Generator().manual_seed(seed)
     init = init_scale * torch.randn(n_instances * n_starts, param_dim, generator=generator, dtype=torch.float64)
     instance_index = torch.arange(n_instances).repeat_interleave(n_starts)
     # unlike a full-batch loss_fn, an instance loss can be evaluated on any subset of rows
-    result = _run(_RowLoss.per_instance(loss_fn_for_instances, instance_index), init, exact_eigenvalues=False,
-                  seed=seed, **minimize_options)
+    row_loss = _RowLoss.per_instance(loss_fn_for_instances, instance_index)
+    with _torch_threads(minimize_options.get("num_threads", 1)):
+        start_loss, start_grad = _trial_loss_and_grad(row_loss, init, torch.arange(init.shape[0]))
+    failed_at_start = ~(torch.isfinite(start_loss) & torch.isfinite(start_grad).all(dim=1))
+    good = (~failed_at_start).nonzero().flatten()
+    rows = init.shape[0]
+    params, row_min = init.clone(), torch.full((rows,), math.inf, dtype=torch.float64)
+    row_converged, failed_at_end = torch.zeros(rows, dtype=torch.bool), torch.zeros(rows, dtype=torch.bool)
+    criterion = convergence_criterion(minimize_options.get("gtol", 1e-9))
+    if good.numel():
+        result = _run(_RowLoss.per_instance(loss_fn_for_instances, instance_index[good]), init[good],
+                      exact_eigenvalues=False, seed=seed, allow_failed=True, **minimize_options)
+        params[good], row_min[good], row_converged[good] = result.params, result.loss, result.converged
+        failed_at_end[good] = result.failed
+        criterion = result.criterion
+    failed = (failed_at_start | failed_at_end).reshape(n_instances, n_starts)
+    every_start = failed.all(dim=1)
+    if bool(every_start.any()):
+        instances = every_start.nonzero().flatten().tolist()
+        raise fail("loss_fn_for_instances", f"every one of the {n_starts} starts failed on instances "
+                   f"{instances[:10]}: {int(failed_at_start.sum())} at the start ({START_FAILURES['start']}), "
+                   f"{int(failed_at_end.sum())} at the end ({START_FAILURES['end']})")
 
-    loss = result.loss.reshape(n_instances, n_starts)
-    converged = result.converged.reshape(n_instances, n_starts)
+    loss = row_min.reshape(n_instances, n_starts)
+    converged = row_converged.reshape(n_instances, n_starts)
     best_loss, best_start = loss.min(dim=1)
     instances = torch.arange(n_instances)
     best_rows = instances * n_starts + best_start
-    at_best = loss <= (best_loss + AT_BEST_TOLERANCE * (1 + best_loss.abs()))[:, None]
+    at_best = ~failed & (loss <= (best_loss + AT_BEST_TOLERANCE * (1 + best_loss.abs()))[:, None])
     converged_high = torch.where(converged, loss, -math.inf).amax(dim=1)
     converged_low = torch.where(converged, loss, math.inf).amin(dim=1)
     n_converged = converged.sum(dim=1)
     spread = torch.where(n_converged > 0, converged_high - converged_low, math.inf)
+    failures = {"start": int(failed_at_start.sum()), "end": int(failed_at_end.sum())}
     return MultistartResult(
-        best_params=result.params[best_rows],
+        best_params=params[best_rows],
         best_loss=best_loss,
         best_converged=converged[instances, best_start],
         n_starts_converged=n_converged,
@@ -912,5 +969,7 @@ def multistart_minimize(
         loss=loss,
         converged=converged,
         seed=seed,
-        criterion=result.criterion,
+        criterion=criterion,
+        failed=failed,
+        failures={reason: count for reason, count in failures.items() if count},
     )

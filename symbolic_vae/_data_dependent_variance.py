@@ -13,11 +13,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
-from functools import cache, partial
+from functools import partial
 
 import numpy as np
 import sympy as sp
 
+from ._campaigns import cached
 from ._claim import Claim, Control, PaperRef, Step
 from ._dataset_checks import (
     Dataset,
@@ -62,7 +63,7 @@ def fprime_square(i: int) -> sp.Symbol:
 # =====================================================================================================
 # The model's loss, tidied
 # =====================================================================================================
-@cache
+@cached
 def ddv_model(size: tuple[int, int, int]) -> LinearLVM:
     return LinearLVM(*size, data_dependent_std=True)
 
@@ -99,7 +100,7 @@ def tidy(expr: sp.Expr, std_args: Sequence[sp.Expr] | None = None) -> sp.Expr:
     return sp.expand(out)
 
 
-@cache
+@cached
 def per_sample(size: tuple[int, int, int]) -> sp.Expr:
     """The model's per-sample loss, with log|C_i x + f_i| written as logsigma2_i / 2."""
     model = ddv_model(size)
@@ -122,14 +123,14 @@ def zero_mean(moments: DataMoments) -> dict[sp.Symbol, sp.Expr]:
     return dict.fromkeys(moments.mean_x, sp.Integer(0))
 
 
-@cache
+@cached
 def expected_loss(size: tuple[int, int, int]) -> sp.Expr:
     """E_x of the model's loss (general E[x]) in moments and Elogsigma2_i."""
     model = ddv_model(size)
     return expect_with_logs(per_sample(size), model, model.moments)
 
 
-@cache
+@cached
 def expected_variances(size: tuple[int, ...]) -> tuple[sp.Expr, ...]:
     """E_x sigma_i(x)^2 derived by the moment rule from the model's encoder variances (general E[x])."""
     model = ddv_model((*size[:2], 1) if len(size) == 2 else size)
@@ -203,7 +204,7 @@ def printed_eq30(model: LinearLVM, *, kl_mean_inside: bool = False, noise_power:
     return sp.expand(rec + outside + _kl_printed(model) + _partition(model))
 
 
-@cache
+@cached
 def _fit_term(size: tuple[int, int, int]) -> sp.Expr:
     """E_x ||U W^T x - y||^2 by the moment rule (general E[x])."""
     model = ddv_model(size)
@@ -286,7 +287,7 @@ def _lemma1_identity(size: tuple[int, int]) -> SizedIdentity:
     return SizedIdentity(size, sp.Matrix(with_c), sp.Matrix(without_c))
 
 
-@cache
+@cached
 def _fprime_expected_loss(size: tuple[int, int, int]) -> sp.Expr:
     """E_x L(U, W, C = 0, f'): the model's expected loss at C = 0, f'_i = sqrt(Mfp_i) ((f'_i)^2 kept symbolic);
     with C = 0, sigma_i(x) = f'_i for every x, so E_x log sigma_i^2 = log Mfp_i."""
@@ -369,7 +370,7 @@ _AT_SIZES = {
 }
 
 
-@cache
+@cached
 def _at_sizes(name: str) -> CheckResult:
     build, sizes, what = _AT_SIZES[name]
     return prove_at_sizes(build, sizes, what=what)
@@ -558,7 +559,7 @@ def _lemma1_on(ds: Dataset, *, rule: str) -> tuple[sp.Expr, sp.Expr, dict[str, s
     return a, b, {**describe_params(vals), "entry": name, "sizes (D0,d1,d2)": str(size)}
 
 
-@cache
+@cached
 def _data(kind: str) -> list[Dataset]:
     raw = _raw_datasets()
     if kind == "any":

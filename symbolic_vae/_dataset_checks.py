@@ -16,6 +16,7 @@ import numpy as np
 import sympy as sp
 
 from ._model import DataMoments, beta, eta_dec, eta_enc
+from ._seeds import derive_seed
 from ._verdict import CheckResult, Counterexample, Status
 
 DPS_SCHEDULE = (30, 60)
@@ -40,7 +41,7 @@ def _rows(M: np.ndarray) -> str:
 def integer_datasets(shapes: Sequence[tuple[int, int, int]], *, per_shape: int, seed: int, low: int = -3,
                      high: int = 3, rank: int | None = None) -> list[Dataset]:
     """Seeded datasets of small integers, shapes (n, D0, d2); ``rank`` < D0 makes X rank deficient."""
-    rng = np.random.default_rng(seed)
+    rng = np.random.default_rng(derive_seed(seed))
     out = []
     for n, D0, d2 in shapes:
         for k in range(per_shape):
@@ -131,7 +132,7 @@ def moment_values(moments: DataMoments, ds: Dataset, *, mean_x_zero: bool = Fals
 
 def param_rng(label: str, salt: str) -> np.random.Generator:
     """A generator seeded from the dataset's label and a salt, so a record's parameters can be redrawn."""
-    return np.random.default_rng(zlib.crc32(f"{salt}|{label}".encode()))
+    return np.random.default_rng(derive_seed(zlib.crc32(f"{salt}|{label}".encode())))
 
 
 def draw_rationals(rng: np.random.Generator, symbols: Sequence[sp.Symbol], low: float, high: float,

@@ -34,20 +34,22 @@ import warnings
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
-from functools import cache, cached_property, partial
+from functools import cached_property, partial
 from typing import Any
 
 import mpmath
 import numpy as np
 import sympy as sp
 
-from numeric_backend import compile_expression, multistart_minimize, random_dataset, to_torch
+from numeric_backend import compile_expression, random_dataset, to_torch
 
+from ._campaigns import cached, multistart
 from ._claim import Claim, Control, PaperRef, Step
 from ._data import whiten
 from ._identity import is_symbolic_zero, prove_identity
 from ._kernels import check_backend
 from ._model import LinearLVM, beta, eta_dec, eta_enc, trace_form
+from ._seeds import derive_seed
 from ._verdict import CheckResult, Counterexample, Status
 
 Q = Fraction
@@ -115,7 +117,7 @@ def _proved(what: str, exprs: Sequence[tuple[str, sp.Expr]]) -> CheckResult:
                        {"identities": [n for n, _ in exprs]})
 
 
-@cache
+@cached
 def _mode_derivation() -> CheckResult:
     """min over (U, W, sigma) of the model's size-1 L^LDV at fixed s, by profile minimization.
 
@@ -184,7 +186,7 @@ def _mode_derivation() -> CheckResult:
                        "u*^2 = max(0, zeta^2 - beta s): 11 steps proved in general symbols", details)
 
 
-@cache
+@cached
 def _mode_value_vs_eq46() -> CheckResult:
     """m(zeta^2, s) = zeta^2/(2s) - F(s)/2 with F of Eq. 46, region by region."""
     return prove_identity(mode_value(z2_sym), z2_sym / (2 * s) - printed_F(z2_sym) / 2,
@@ -351,7 +353,7 @@ def pieces(inst: Inst) -> list[tuple[Q, Q | None, int]]:
             for j, lo in enumerate(ends)]
 
 
-@cache
+@cached
 def stationary_set(inst: Inst) -> tuple[Component, ...]:
     """Every s > 0 with G'(s) = 0 (h linear on each piece: a point, the whole piece, or nothing)."""
     comps: list[Component] = []
@@ -372,7 +374,7 @@ def stationary_set(inst: Inst) -> tuple[Component, ...]:
     return tuple(merged)
 
 
-@cache
+@cached
 def argmin(inst: Inst) -> Argmin:
     """Global minimizers of G over (0, oo), without using any claim about G: G -> +oo as s -> oo; near 0,
     G = R_m/(2s) + ((d2 - beta hat d_1)/2) log s + const; the minimum of the continuous G is attained on its
@@ -410,7 +412,7 @@ C_VALUES = (Q(0), Q(1))
 
 def random_spectra(n: int = 8, seed: int = SEED) -> list[tuple[Q, ...]]:
     """``n`` seeded spectra of length 2..4 with values k/4 (k = 0..16), a repeated value in every other one."""
-    rng = np.random.default_rng(seed)
+    rng = np.random.default_rng(derive_seed(seed))
     out = []
     for j in range(n):
         vals = [Q(int(k), 4) for k in rng.integers(0, 17, int(rng.integers(2, 5)))]
@@ -460,7 +462,7 @@ def _minimality_key(inst: Inst) -> tuple:
             inst.zeta2, inst.beta.numerator + inst.beta.denominator, inst.beta)
 
 
-@cache
+@cached
 def instances() -> tuple[Inst, ...]:
     """The exact instance set, ordered smallest first (so the first failure is a minimal counterexample, and one
     with c = 0, i.e. y linear in x, whenever the statement fails there):
@@ -552,7 +554,7 @@ def _scales(inst: Inst) -> list[float]:
     return [x for x in out if x > 0] or [1.0]
 
 
-@cache
+@cached
 def numeric_G_campaign(stride: int = 9) -> dict[str, Any]:
     """Minimize G over s directly on every ``stride``-th instance: 4000-point log grid over 14 decades around
     the problem's scales, then scipy's bounded Brent on log s around the best grid point. Compared with the
@@ -706,12 +708,12 @@ def _dataset_case(label: str, X: np.ndarray, Y: np.ndarray | None, d1: int, beta
     return out
 
 
-@cache
+@cached
 def gt_cases(*, fixed_s: bool) -> tuple[GTCase, ...]:
     """The ground-truth problems: the specs at every regime of beta, and datasets (y = x full rank and rank
     deficient, y not linear in x, the isotropic vanilla VAE). With ``fixed_s``, each at several s: inside each
     interval [s_{p+1}, s_p), exactly at a breakpoint, and beyond s_1."""
-    rng = np.random.default_rng(SEED)
+    rng = np.random.default_rng(derive_seed(SEED))
     out: list[GTCase] = []
     for label, D0, d0, d1, d2, zeta2, c in GT_SPECS:
         zeta2, c = tuple(Q(z) for z in zeta2), Q(c)
@@ -727,11 +729,11 @@ def gt_cases(*, fixed_s: bool) -> tuple[GTCase, ...]:
                 out.append(GTCase(f"{label}, beta={b}" + (f", s={s_}" if s_ else ""), inst, A, B, S_yy, F, Gv,
                                   P, phi, eta, s_))
     if not fixed_s:
-        X, Y = random_dataset(12, 3, 3, seed=SEED)
+        X, Y = random_dataset(12, 3, 3, seed=derive_seed(SEED))
         out += _dataset_case("y=x", X, None, 2, [Q(1, 4), Q(1), Q(2)])
-        X, _ = random_dataset(12, 3, 3, rank=2, seed=SEED + 1)
+        X, _ = random_dataset(12, 3, 3, rank=2, seed=derive_seed(SEED + 1))
         out += _dataset_case("y=x, rank(A)=2", X, None, 3, [Q(3, 2), Q(2)])
-        X, Y = random_dataset(20, 2, 2, target="nonlinear", seed=SEED + 2)
+        X, Y = random_dataset(20, 2, 2, target="nonlinear", seed=derive_seed(SEED + 2))
         out += _dataset_case("y nonlinear", X, Y, 1, [Q(1, 4), Q(1), Q(4)])
         iso = np.array([[1.0, 0.0], [0.0, 1.0], [-1.0, 0.0], [0.0, -1.0]])
         out += _dataset_case("vanilla VAE, isotropic x", iso, None, 1, [Q(1)])
@@ -746,7 +748,7 @@ def _fixed_s_values(inst: Inst) -> list[float]:
     return sorted(set(pts))[:4]
 
 
-@cache
+@cached
 def _compiled_ldv_loss(D0: int, d1: int, d2: int):
     """The model's trace form WITH the decoder's partition, compiled to torch."""
     form = trace_form(D0, d1, d2, decoder_partition=True)
@@ -782,7 +784,7 @@ def _loss_at(case: GTCase, U: np.ndarray, W: np.ndarray, Sigma: np.ndarray, s_: 
     return float(f(*t, *scal)[0])
 
 
-@cache
+@cached
 def ground_truth(*, fixed_s: bool, n_starts: int = GT_STARTS) -> tuple[dict[str, Any], ...]:
     """Multistart minimization of L^LDV over (U, W, log sigma^2) at fixed s, or jointly with log s; batched by
     shape. Returns one record per case: best loss, learned s, singular values of eta_enc U, convergence."""
@@ -810,7 +812,8 @@ def ground_truth(*, fixed_s: bool, n_starts: int = GT_STARTS) -> tuple[dict[str,
                      scal["eta"][idx], torch.sqrt(s_))
 
         dim = nu + nw + d1 + (0 if fixed_s else 1)
-        res = multistart_minimize(fn, len(cases), n_starts, dim, init_scale=1.0, seed=SEED + k, **GT_OPTIONS)
+        res = multistart(fn, len(cases), n_starts, dim, init_scale=1.0, seed=SEED + k,
+                                  **GT_OPTIONS)
         theta = res.best_params
         for j, case in enumerate(cases):
             U = theta[j, :nu].reshape(d2, d1).numpy()
@@ -939,7 +942,7 @@ def by_activation_patterns(build: Callable[[int, int], tuple[sp.Expr, sp.Expr, C
 SIZES_G = tuple((d, d1) for d in range(1, 5) for d1 in range(1, d + 2))
 
 
-@cache
+@cached
 def _G_vs_printed() -> CheckResult:
     """G_model - Eq. 44 = (d2/2) log(2 pi) + c/(2 s), at every explicit size."""
     def build(d, d1):
@@ -955,7 +958,7 @@ def eq49_stated(active: set, zs: Sequence[sp.Symbol], shift: int = 0) -> sp.Expr
     return ((D2 - beta * (len(active) + shift)) * s - c_sym - rest) / (2 * s**2)
 
 
-@cache
+@cached
 def _eq49_at_sizes(shift: int = 0) -> CheckResult:
     def build(d, d1):
         zs = zeta_symbols(d)
@@ -963,7 +966,7 @@ def _eq49_at_sizes(shift: int = 0) -> CheckResult:
     return by_activation_patterns(build, SIZES_G, "dG/ds = ((d2 - beta p) s - R_p)/(2 s^2)")
 
 
-@cache
+@cached
 def _mode_derivative() -> CheckResult:
     """d/ds m(zeta^2, s) per mode, region by region."""
     return prove_identity(sp.diff(mode_value(z2_sym), s),
@@ -998,7 +1001,7 @@ def _second_derivative_jump() -> str:
     return sp.sstr(sp.simplify(sp.diff(active, s, 2).subs(s, z2_sym / beta)))
 
 
-@cache
+@cached
 def _eq50_symbolic() -> CheckResult:
     """G'(s_p) from the formula of interval p and of interval p - 1 (R_{p-1} = R_p + zeta_p^2), both equal to
     the corrected Eq. 50 in its two printed forms (general symbols)."""
@@ -1016,7 +1019,7 @@ def _eq50_symbolic() -> CheckResult:
                                                  ("form 1 = form 2", form1 - form2)])
 
 
-@cache
+@cached
 def _eq53_symbolic() -> CheckResult:
     """For s >= s_1 no mode survives: 2 s^2 G' = d2 s - R_0; at s_+ = s_1 + R_0 it is d2 s_1 + (d2 - 1) R_0 > 0."""
     s1, R0 = sp.Symbol("s_1", positive=True), sp.Symbol("R_0", nonnegative=True)
@@ -1029,7 +1032,7 @@ def _eq53_symbolic() -> CheckResult:
     return CheckResult(Status.INCONCLUSIVE, "symbolic", "eq53 not decided")
 
 
-@cache
+@cached
 def _cor3_symbolic() -> CheckResult:
     """h = a s - b on [lo, hi) with its root r = b/a in [lo, hi): h(lo) h(hi) = -a^2 (r - lo)(hi - r) <= 0;
     at lo = 0 the limit -b = -a r has the sign of h(lo); at hi = oo, sign(h) -> sign(a)."""
@@ -1045,7 +1048,7 @@ def _cor3_symbolic() -> CheckResult:
                        "(= -a^2 (r - lo)(hi - r)); the ends s = 0 and s = oo by their limits")
 
 
-@cache
+@cached
 def _lemma4_at_sizes() -> CheckResult:
     """h(t) - h(s_p) = (d2 - beta p)(t - s_p) + beta sum_{i=q+1}^{p} (t - s_i) for t in interval q < p
     (zeta_i^2 = beta s_i, R_q = R_p + sum_{q<i<=p} zeta_i^2), every p <= 5."""
@@ -1066,7 +1069,7 @@ def _lemma4_at_sizes() -> CheckResult:
                        {"pairs": n})
 
 
-@cache
+@cached
 def _case1_at_sizes() -> CheckResult:
     """With c = 0 and no non-zero mode beyond hat d_1, on (0, s_m) all m modes survive and
     d/ds [G - ((d2 - beta m)/2) log s] = 0, so G -> -oo as s -> 0 iff d2 > beta m (constant if =)."""
@@ -1081,7 +1084,7 @@ def _case1_at_sizes() -> CheckResult:
                        f"on (0, s_m) with R_m = 0: G = const + ((d2 - beta m)/2) log s, every m <= {n}")
 
 
-@cache
+@cached
 def _threshold_sign_symbolic() -> CheckResult:
     """h(s_p) = (p zeta_p^2 + R_p)(beta_p - beta)/beta, so G'(s_p) > 0 iff beta < beta_p; and beta_p >= beta_{p+1}:
     beta_p - beta_{p+1} = d2 (zeta_p^2 - zeta_{p+1}^2)(zeta_{p+1}^2 + R_{p+1}) / (denominators)."""
@@ -1097,7 +1100,7 @@ def _threshold_sign_symbolic() -> CheckResult:
                                          ("beta_p - beta_{p+1} factorization", mono)])
 
 
-@cache
+@cached
 def _vanilla_d1_symbolic() -> CheckResult:
     """D0 = d1 = d2 = 1, y = x, beta = 1, any E[x^2] = phi > 0: G is constant on (0, phi] and increasing after,
     so s = phi/2 (mode alive) is a global minimizer."""
@@ -1589,7 +1592,7 @@ def tightness(inst: Inst, *, over_hat: bool, every: bool = False) -> Verdict3:
         "stated: some data collapse completely"
 
 
-@cache
+@cached
 def vae_instances() -> tuple[Inst, ...]:
     """The VAE (y = x, c = 0, d2 = D0, zeta^2 = the positive eigenvalues of A, d* = rank A) at beta = 1:
     D0 <= 4, every rank, eigenvalues from {4, 2, 1} (isotropic or not), d1 <= D0 + 1."""
@@ -1683,7 +1686,7 @@ def exact_eval(expr: sp.Basic, point: dict[sp.Symbol, sp.Expr]) -> sp.Basic:
     return expr.func(*[exact_eval(a, point) for a in expr.args])
 
 
-@cache
+@cached
 def _kernel_exprs(d: int, d1: int, d2: int) -> dict[str, sp.Expr]:
     return {"s_star": s_star_expr(d, d1, d2), "survivors": survivors_expr(d, d1, d2),
             "regime": regime_expr(d, d1, d2)}
@@ -1815,7 +1818,7 @@ def _on(pred: Predicate, what: str, insts: Sequence[Inst] | None = None) -> Call
     return lambda: exact_check(pred, what, insts=insts)
 
 
-@cache
+@cached
 def _c0() -> tuple[Inst, ...]:
     return tuple(i for i in instances() if i.c == 0)
 
@@ -2485,7 +2488,7 @@ def _remark_and_sec44_claims() -> list[Claim]:
 # =====================================================================================================
 # 11. Kernel sources: builders compiled (numpy, torch or torch-compiled) from the verified / corrected closed forms
 # =====================================================================================================
-@cache
+@cached
 def _kernel_forms(kind: str, d: int, d1: int, d2: int) -> tuple[tuple[sp.Expr, ...], tuple[sp.Symbol, ...]]:
     """The closed forms of kernel ``kind`` at size (d, d1, d2), one per output column ("thresholds": p = 1..min(d1, d);
     otherwise one), and their arguments (zeta_0..zeta_{d-1}, then beta, s, c as the kernel takes them)."""
@@ -2505,7 +2508,7 @@ def _compiled(kind: str, d: int, d1: int, d2: int, backend: str = "numpy"):
     return _compiled_once(kind, d, d1, d2, check_backend(backend))
 
 
-@cache
+@cached
 def _compiled_once(kind: str, d: int, d1: int, d2: int, backend: str):
     exprs, args = _kernel_forms(kind, d, d1, d2)
     compiled = [compile_expression(expr, args, backend, check_finite=False) for expr in exprs]
@@ -2709,7 +2712,7 @@ def collapse_thresholds_sample(rng: np.random.Generator, n: int) -> tuple[tuple,
     return (zeta, d1, d2), {"residual": c}
 
 
-@cache
+@cached
 def _reference_functions(kind: str, d: int, d1: int, d2: int) -> tuple[Callable[..., Any], ...]:
     """The closed forms of kernel ``kind`` lambdified for mpmath (a Piecewise evaluates its taken branch only)."""
     exprs, args = _kernel_forms(kind, d, d1, d2)

@@ -27,13 +27,14 @@ from __future__ import annotations
 import itertools
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from functools import cache, partial
+from functools import partial
 
 import numpy as np
 import sympy as sp
 
 from numeric_backend import Domain, SymbolicVAEError, draw_points
 
+from ._campaigns import cached
 from ._claim import Claim, Control, PaperRef, Step
 from ._ground_truth import Instances, compiled_vae_loss, minimize_vae_loss
 from ._identity import (
@@ -45,6 +46,7 @@ from ._identity import (
     search_counterexample,
 )
 from ._model import beta, eta_dec, eta_enc, matrix_of_symbols
+from ._seeds import derive_seed
 from ._verdict import CheckResult, Counterexample, Status
 
 # =====================================================================================================
@@ -95,7 +97,7 @@ def _lambdify(expr: sp.Expr, args: Sequence[sp.Symbol] = (zeta, sigma, beta, eta
 # =====================================================================================================
 # One mode, derived from the model at d0 = d1 = d2 = 1 (nothing printed is used here)
 # =====================================================================================================
-@cache
+@cached
 def derived_mode() -> dict[str, sp.Expr]:
     """From L(u, v) = (u v - zeta)^2 + sigma^2 u^2 + kappa v^2: v(u), the reduced objective J(t) = L(u, v(u)) -
     zeta^2 with t = u^2, dJ/dt, its two stationary points, the minimizer t* over t >= 0, theta* and the minimum."""
@@ -247,7 +249,7 @@ def _search_negative(expr: sp.Expr, symbols: Sequence[sp.Symbol], condition: sp.
     """A point where ``expr`` < 0, at 30 and 60 digits (t is also tried near the stationary point)."""
     try:
         points = draw_points(Domain.from_assumptions(symbols, () if condition is None else (condition,)),
-                             n_points, seed)
+                             n_points, derive_seed(seed))
     except SymbolicVAEError:  # an empty or undecidable region yields no counterexample
         return None
     root = derived_mode()["root_large"]
@@ -276,20 +278,20 @@ def objective(U: sp.Matrix, V: sp.Matrix, Z: sp.Matrix, sigmas: Sequence[sp.Expr
     return sp.Add(*[e**2 for e in R]) + (U * Sigma * U.T).trace() + kappa * sp.Add(*[e**2 for e in V])
 
 
-@cache
+@cached
 def _sized(size: tuple[int, int, int]) -> tuple[sp.Matrix, sp.Matrix, sp.Matrix, tuple[sp.Symbol, ...]]:
     d0, d1, d2 = size
     return (matrix_of_symbols("U", d2, d1, real=True), matrix_of_symbols("V", d0, d1, real=True),
             matrix_of_symbols("Z", d2, d0, real=True), sp.symbols(f"sigma0:{d1}", positive=True))
 
 
-@cache
+@cached
 def _sized_loss(size: tuple[int, int, int]) -> sp.Expr:
     U, V, Z, sig = _sized(size)
     return sp.expand(objective(U, V, Z, sig))
 
 
-@cache
+@cached
 def _half_gradient(size: tuple[int, int, int]) -> sp.Matrix:
     """(1/2) dL/dV, differentiated entry by entry: [d0, d1]."""
     _, V, _, _ = _sized(size)
@@ -387,7 +389,7 @@ def _mode_separation(size: tuple[int, int, int], *, mode: sp.Expr = J_PRINTED) -
     return SizedIdentity(size, sp.expand(lhs), sp.expand(rhs))
 
 
-@cache
+@cached
 def _at_sizes(name: str) -> CheckResult:
     builders: dict[str, tuple[Callable[[tuple[int, ...]], SizedIdentity], str]] = {
         "eq73": (_eq73, "(1/2) dL/dV (differentiated) = V U^T U - Z^T U + kappa V"),
@@ -500,7 +502,7 @@ def _simple_svd_settings(size: tuple[int, int, int]) -> Iterable[SvdSetting]:
 
 def _random_svd_settings(size: tuple[int, int, int], n: int, seed: int) -> list[SvdSetting]:
     d0, d1, d2 = size
-    rng = np.random.default_rng([seed, *size])
+    rng = np.random.default_rng(derive_seed([seed, *size]))
     out = []
     for _ in range(n):
         lam = [sp.Rational(int(rng.integers(0, 7)), 2) for _ in range(min(d1, d2))]
@@ -596,12 +598,12 @@ def _tied_pairs(values: np.ndarray, tol: float = 1e-12) -> list[tuple[int, int]]
     return [(i, j) for i in range(len(values)) for j in range(i + 1, len(values)) if abs(values[i] - values[j]) < tol]
 
 
-@cache
+@cached
 def trace_cases(seed: int = 80) -> tuple[TraceCase, ...]:
     """Instances of Eq. 80: d1 <, =, > d2 and d0 <, = d2; distinct, tied and zero lambda and zeta; Q Haar, Q = F,
     F with flipped column signs, F permuted so that the diagonals are sorted alike (the equality case), rotated
     inside a block of tied zeta or tied delta, and sorted in opposite orders."""
-    rng = np.random.default_rng(seed)
+    rng = np.random.default_rng(derive_seed(seed))
     kappa = 0.8
     lam_patterns = {"distinct": (0.4, 1.9, 1.1), "tied": (1.2, 1.2, 0.5), "zero": (0.0, 1.5, 0.7)}
     zeta_patterns = {"distinct": (2.5, 1.4, 0.6), "tied": (1.8, 1.8, 0.9), "zero": (2.0, 0.0, 0.0)}
@@ -930,10 +932,10 @@ class Problem:
                 "eta_enc": repr(self.eta_enc), "eta_dec": repr(self.eta_dec), "data_seed": str(self.data_seed)}
 
 
-@cache
+@cached
 def _problem_data(shape: tuple[int, int, int, int], zeta_values: tuple[float, ...], seed: int) -> dict[str, np.ndarray]:
     D0, d0, _, d2 = shape
-    rng = np.random.default_rng(seed)
+    rng = np.random.default_rng(derive_seed(seed))
     F, G = _haar(d2, rng), _haar(d0, rng)
     P_A = _haar(D0, rng)[:, :d0]
     phi = rng.uniform(0.5, 2.0, d0)
@@ -1060,7 +1062,7 @@ COLLAPSE_SHAPES = ((1, 1, 1, 1), (2, 2, 2, 2), (2, 2, 3, 2), (3, 3, 2, 3), (3, 2
 def _general_problems(seed: int = 2022) -> list[Problem]:
     """Fixed Sigma of every kind (distinct unsorted, sorted, equal, tied), zeta distinct, tied and zero, a mode
     exactly at its threshold; d1 <, =, > min(d0, d2); A singular when D0 > d0; beta, eta away from 1."""
-    rng = np.random.default_rng(seed)
+    rng = np.random.default_rng(derive_seed(seed))
     out = []
     for k, shape in enumerate(GENERAL_SHAPES):
         D0, d0, d1, d2 = shape
@@ -1124,12 +1126,12 @@ def _collapse_problems(seed: int = 2023) -> list[Problem]:
     return out
 
 
-@cache
+@cached
 def general_campaign() -> tuple[Solved, ...]:
     return tuple(solve(_general_problems(SEEDS["general problems"]), seed=SEEDS["minimizer (general)"]))
 
 
-@cache
+@cached
 def collapse_campaign() -> tuple[Solved, ...]:
     return tuple(solve(_collapse_problems(SEEDS["collapse problems"]), seed=SEEDS["minimizer (collapse)"]))
 
@@ -1207,7 +1209,7 @@ def _members_check(rows: Sequence[Solved], make: Callable[[Problem, np.random.Ge
                    seed: int = 7) -> tuple[CheckResult | None, list[tuple[Solved, str, float]], dict]:
     """L at members of a stated set vs the ground-truth minimum. Returns (an INCONCLUSIVE result if the ground
     truth was beaten, the failures, stats)."""
-    rng = np.random.default_rng(seed)
+    rng = np.random.default_rng(derive_seed(seed))
     worst, n_members, failures = 0.0, 0, []
     for s in rows:
         for name, (U, V) in make(s.problem, rng):
@@ -1352,7 +1354,7 @@ def _exact_cx(size: tuple[int, int, int], zet: Sequence, sig: Sequence, lhs: sp.
                           note=f"{note}; exact arithmetic; as data: D0 = d0, A = I, B = Z^T, S_yy = Z Z^T (c = 0)")
 
 
-@cache
+@cached
 def _exact_instance_minimum(size: tuple[int, int, int], zet: tuple, sigma2: tuple, beta_value: float = 1.0) -> float:
     """Ground-truth min of L for the exact instance (data A = I, B = Z^T, S_yy = Z Z^T; eta_enc = eta_dec = 1)."""
     d0, d1, d2 = size

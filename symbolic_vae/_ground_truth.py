@@ -4,13 +4,13 @@ sizes) compiled to torch and minimized directly over its free parameters from ma
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cache
 
 import numpy as np
 import sympy as sp
 
-from numeric_backend import multistart_minimize, to_torch
+from numeric_backend import to_torch
 
+from ._campaigns import cached, multistart
 from ._model import beta, eta_dec, eta_enc, trace_form
 
 # Short Adam warm-up, then saddle-free Newton: on these small problems this reaches the same minima as a long
@@ -54,7 +54,7 @@ class GroundTruth:
     seed: int
 
 
-@cache
+@cached
 def compiled_vae_loss(input_dim: int, latent_dim: int, target_dim: int):
     form = trace_form(input_dim, latent_dim, target_dim, decoder_partition=False)
     return to_torch(form.expr, [form.U, form.W, form.Sigma, form.A, form.B, form.S_yy, beta, eta_enc, eta_dec])
@@ -82,7 +82,7 @@ def minimize_vae_loss(inst: Instances, *, learn_sigma: bool, n_starts: int = 8, 
                     t["eta_dec"][idx])
 
     dim = nu + nw + (d1 if learn_sigma else 0)
-    res = multistart_minimize(fn, inst.A.shape[0], n_starts, dim, init_scale=1.0, seed=seed,
+    res = multistart(fn, inst.A.shape[0], n_starts, dim, init_scale=1.0, seed=seed,
                               **MINIMIZER_OPTIONS)
     theta = res.best_params
     params = {"U": theta[:, :nu].reshape(-1, d2, d1).numpy(), "W": theta[:, nu:nu + nw].reshape(-1, D0, d1).numpy()}
@@ -99,7 +99,7 @@ def factorization_loss(inst_Z: np.ndarray, Sigma: np.ndarray, kappa: np.ndarray)
     return _compiled_factorization_loss(*inst_Z.shape[1:], Sigma.shape[1])
 
 
-@cache
+@cached
 def _compiled_factorization_loss(d2: int, d0: int, d1: int):
     U, V = sp.MatrixSymbol("U", d2, d1), sp.MatrixSymbol("V", d0, d1)
     Z, S = sp.MatrixSymbol("Z", d2, d0), sp.MatrixSymbol("Sigma", d1, d1)
@@ -134,7 +134,7 @@ def minimize_factorization(Z: np.ndarray, Sigma: np.ndarray, kappa: np.ndarray, 
     def fn(theta, idx):
         return loss(theta[:, :nu].reshape(-1, d2, d1), theta[:, nu:].reshape(-1, d0, d1), tZ[idx], tS[idx], tk[idx])
 
-    res = multistart_minimize(fn, Z.shape[0], n_starts, nu + d0 * d1, init_scale=1.0, seed=seed,
+    res = multistart(fn, Z.shape[0], n_starts, nu + d0 * d1, init_scale=1.0, seed=seed,
                               **MINIMIZER_OPTIONS)
     theta = res.best_params
     params = {"U": theta[:, :nu].reshape(-1, d2, d1).numpy(), "V": theta[:, nu:].reshape(-1, d0, d1).numpy()}

@@ -15,6 +15,7 @@ import sympy as sp
 
 from numeric_backend import Domain, SymbolicVAEError, classify_zero, draw_points
 
+from ._seeds import derive_seed
 from ._verdict import CheckResult, Counterexample, Status
 
 DEFAULT_POINTS = 12
@@ -87,7 +88,8 @@ def search_counterexample(
         points: list[dict] = [{}]
     else:
         try:
-            points = draw_points(Domain.from_assumptions(symbols, constraints=tuple(constraints)), n_points, seed)
+            points = draw_points(Domain.from_assumptions(symbols, constraints=tuple(constraints)), n_points,
+                                 derive_seed(seed))
         except SymbolicVAEError as err:
             info["error"] = str(err)
             return None, info

@@ -9,12 +9,13 @@ parameter values that were drawn recorded in the counterexample.
 
 from __future__ import annotations
 
-from functools import cache, partial
+from functools import partial
 
 import numpy as np
 import sympy as sp
 from scipy import optimize
 
+from ._campaigns import cached
 from ._claim import Claim, Control, PaperRef, Step
 from ._dataset_checks import (
     Dataset,
@@ -31,6 +32,7 @@ from ._dataset_checks import (
 from ._gaussian import expect_over_noise
 from ._identity import SizedIdentity, all_sizes, prove_at_sizes
 from ._model import DataMoments, LinearLVM, beta, eta_dec, eta_enc, expect_over_data
+from ._seeds import derive_seed
 from ._verdict import CheckResult, Counterexample, Status
 
 KAPPA = beta * eta_dec**2 / eta_enc**2
@@ -39,12 +41,12 @@ SIZES = all_sizes(3)  # every (D0, d1, d2) up to 3
 # =====================================================================================================
 # The biased model and its derivatives
 # =====================================================================================================
-@cache
+@cached
 def biased_model(size: tuple[int, int, int]) -> LinearLVM:
     return LinearLVM(*size, biases=True)
 
 
-@cache
+@cached
 def _loss(size: tuple[int, int, int]) -> sp.Expr:
     """The model's loss averaged over the data, in moments with general E[x], E[y]."""
     return biased_model(size).expected_loss()
@@ -54,7 +56,7 @@ def _bias_symbols(model: LinearLVM) -> list[sp.Symbol]:
     return [*model.b_e, *model.b_d]
 
 
-@cache
+@cached
 def _gradient(size: tuple[int, int, int]) -> sp.Matrix:
     """(dL/db_e ; dL/db_d), differentiated from the model's expected loss: [d1 + d2, 1]."""
     loss = _loss(size)
@@ -103,7 +105,7 @@ def _stationary_at_optimum(size: tuple[int, int, int]) -> SizedIdentity:
     return SizedIdentity(size, sp.expand(g), sp.zeros(*g.shape))
 
 
-@cache
+@cached
 def _hessian(size: tuple[int, int, int]) -> sp.Matrix:
     model = biased_model(size)
     bs = _bias_symbols(model)
@@ -141,7 +143,7 @@ def _hessian_check() -> CheckResult:
                        result.details)
 
 
-@cache
+@cached
 def _at_sizes(name: str) -> CheckResult:
     if name == "gradients":
         return prove_at_sizes(_gradient_identity, SIZES,
@@ -181,7 +183,7 @@ def _draw_biased_params(model: LinearLVM, label: str, salt: str) -> dict[sp.Symb
     return vals
 
 
-@cache
+@cached
 def _dataset_loss(size: tuple[int, int, int], label: str, X: tuple, Y: tuple) -> sp.Expr:
     return biased_model(size).dataset_loss(sp.Matrix(X), sp.Matrix(Y))
 
@@ -227,7 +229,7 @@ GT_STARTS = 4
 GT_TOL = 1e-6
 
 
-@cache
+@cached
 def _numeric_loss(size: tuple[int, int, int]):
     """The model's per-sample loss as a numpy function of (x, y, parameters), vectorised over rows."""
     model = biased_model(size)
@@ -238,7 +240,7 @@ def _numeric_loss(size: tuple[int, int, int]):
 def _ground_truth_check(seed: int = 7) -> CheckResult:
     """min over (b_e, b_d) of the model's loss, averaged over float datasets with nonzero mean, from several
     random starts (BFGS), for fixed random (U, W, Sigma); compare argmin and minimum with Proposition 4."""
-    rng = np.random.default_rng(seed)
+    rng = np.random.default_rng(derive_seed(seed))
     worst_arg, worst_val, n = 0.0, 0.0, 0
     for size in GT_SIZES:
         D0, d1, d2 = size
@@ -298,7 +300,7 @@ def _centering_identity(size: tuple[int, int, int]) -> SizedIdentity:
     return SizedIdentity(size, at_opt, sp.expand(no_bias.xreplace(_centred(model.moments))))
 
 
-@cache
+@cached
 def _unbiased_model(size: tuple[int, int, int]) -> LinearLVM:
     return LinearLVM(*size)
 

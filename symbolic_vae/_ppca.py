@@ -24,7 +24,7 @@ import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
-from functools import cache, partial
+from functools import partial
 from typing import Any
 
 import mpmath
@@ -32,8 +32,9 @@ import numpy as np
 import sympy as sp
 from scipy import stats
 
-from numeric_backend import agrees_with, compile_expression, monte_carlo_mean, multistart_minimize, to_torch
+from numeric_backend import agrees_with, compile_expression, monte_carlo_mean, to_torch
 
+from ._campaigns import cached, multistart
 from ._claim import Claim, Control, PaperRef, Step
 from ._errors import SymbolicVAEError
 from ._gaussian import expect_over_noise, gaussian_log_density, kl_diagonal_gaussians
@@ -41,6 +42,7 @@ from ._identity import SizedIdentity, prove_at_sizes, prove_identity
 from ._kernels import check_backend
 from ._model import DataMoments, LinearLVM, beta, eta_dec, eta_enc, expect_over_data, matrix_of_symbols, trace_form
 from ._model import symmetric_matrix_of_symbols as sym_matrix
+from ._seeds import derive_seed
 from ._verdict import CheckResult, Counterexample, Status
 
 s2 = sp.Symbol("sigma2", positive=True)  # sigma^2 of pPCA = eta_dec^2 of W&Z
@@ -71,7 +73,7 @@ class PPCASymbols:
         return self.W * self.W.T + s2 * sp.eye(self.n)
 
 
-@cache
+@cached
 def ppca(n: int, k: int) -> PPCASymbols:
     return PPCASymbols(n, k, matrix_of_symbols("W", n, k, real=True), matrix_of_symbols("mu", n, 1, real=True),
                        matrix_of_symbols("x", n, 1, real=True), matrix_of_symbols("z", k, 1, real=True),
@@ -153,7 +155,7 @@ def gaussian_logpdf(x: np.ndarray, mean: np.ndarray, cov: np.ndarray) -> float:
 def _quadrature_check(*, noise_power: float = 2.0, seed: int = SEED, tol: float = 1e-9) -> CheckResult:
     """p(x) = integral p(x | z) p(z) dz by tensor Gauss-Hermite quadrature (k = 1, 2; 80 nodes per axis, exact
     weights for N(0, 1)) against N(x; mu, W W^T + sigma^power I), at random points."""
-    rng = np.random.default_rng(seed)
+    rng = np.random.default_rng(derive_seed(seed))
     nodes, weights = np.polynomial.hermite_e.hermegauss(80)
     weights = weights / weights.sum()
     worst, n_pts = 0.0, 0
@@ -313,7 +315,7 @@ class ExactSpectrum:
 
 
 def _parts(spec: ExactSpectrum) -> tuple[list[list[Fraction]], list[list[Fraction]], list[list[Fraction]]]:
-    rng = np.random.default_rng(spec.seed)
+    rng = np.random.default_rng(derive_seed(spec.seed))
     Q = cayley(_skew(spec.n, rng))
     R = cayley(_skew(spec.k, rng)) if spec.k > 1 else [[F(1)]]
     S = _mm([[Q[i][j] * spec.lam[j] for j in range(spec.n)] for i in range(spec.n)],
@@ -421,10 +423,10 @@ class Data:
     seed: int
 
 
-@cache
+@cached
 def dataset(i: int) -> Data:
     spec = GT_SPECS[i]
-    rng = np.random.default_rng(SEED + i)
+    rng = np.random.default_rng(derive_seed(SEED + i))
     n = spec.n
     G = rng.normal(size=(N_ROWS, n))
     G -= G.mean(axis=0)
@@ -436,15 +438,23 @@ def dataset(i: int) -> Data:
 
 
 def ppca_negloglik(X, W, logs2, mu):
-    """-(1/N) sum_rows log N(x; mu, W W^T + s I) (torch, batched): X [B, N, n], W [B, n, k], logs2 [B], mu [B, n]."""
+    """-(1/N) sum_rows log N(x; mu, W W^T + s I) (torch, batched): X [B, N, n], W [B, n, k], logs2 [B], mu [B, n]
+    -> [B]. Total: a row whose covariance is not positive definite in float64 (s = exp(logs2) underflows with
+    W W^T singular) or whose value is not finite gets +inf, never an exception (the minimizer rejects the step)."""
     import torch
 
     n = X.shape[-1]
-    C = W @ W.transpose(1, 2) + torch.exp(logs2)[:, None, None] * torch.eye(n, dtype=X.dtype)
+    eye = torch.eye(n, dtype=X.dtype)
+    C = W @ W.transpose(1, 2) + torch.exp(logs2)[:, None, None] * eye
+    factor, info = torch.linalg.cholesky_ex(C)
+    positive_definite = info == 0
+    factor = torch.where(positive_definite[:, None, None], factor, eye)  # a finite stand-in, masked below
     R = X - mu[:, None, :]
-    sol = torch.linalg.solve(C, R.transpose(1, 2))
-    quad = (R.transpose(1, 2) * sol).sum(dim=1).mean(dim=-1)
-    return 0.5 * (n * math.log(2 * math.pi) + torch.logdet(C) + quad)
+    whitened = torch.linalg.solve_triangular(factor, R.transpose(1, 2), upper=False)
+    quad = (whitened * whitened).sum(dim=1).mean(dim=-1)
+    logdet = 2 * torch.log(torch.diagonal(factor, dim1=1, dim2=2)).sum(dim=-1)
+    value = 0.5 * (n * math.log(2 * math.pi) + logdet + quad)
+    return torch.where(positive_definite & torch.isfinite(value), value, math.inf)
 
 
 @dataclass(frozen=True)
@@ -457,7 +467,7 @@ class PPCAResult:
     starts_at_best: int
 
 
-@cache
+@cached
 def ppca_ground_truth() -> tuple[PPCAResult, ...]:
     """max of the pPCA likelihood over (W, sigma^2, mu), multistart, per dataset (grouped by size)."""
     import torch
@@ -473,7 +483,7 @@ def ppca_ground_truth() -> tuple[PPCAResult, ...]:
         def fn(theta, idx, X=X, n=n, k=k, nk=nk):
             return ppca_negloglik(X[idx], theta[:, :nk].reshape(-1, n, k), theta[:, nk], theta[:, nk + 1:])
 
-        res = multistart_minimize(fn, len(idxs), GT_STARTS, nk + 1 + n, seed=SEED + g, **GT_OPTIONS)
+        res = multistart(fn, len(idxs), GT_STARTS, nk + 1 + n, seed=SEED + g, **GT_OPTIONS)
         theta = res.best_params.numpy()
         for j, i in enumerate(idxs):
             out[i] = PPCAResult(dataset(i), float(res.best_loss[j]), theta[j, :nk].reshape(n, k),
@@ -489,7 +499,7 @@ def ppca_negloglik_at(data: Data, W: np.ndarray, sig2: float, mu: np.ndarray | N
     return float(ppca_negloglik(t(data.X), t(W), torch.tensor([math.log(sig2)], dtype=torch.float64), t(mu))[0])
 
 
-@cache
+@cached
 def wz_loss(n: int, k: int):
     """The model's loss with the decoder partition (trace form), compiled: args U, W, Sigma, A, B, S_yy, beta,
     eta_enc, eta_dec. With y = x, A = B = S_yy = S, beta = 1, eta_enc = 1 it is -ELBO (lucas.cross_elbo_is_wz_loss)."""
@@ -531,7 +541,7 @@ class ElboResult:
     converged: np.ndarray  # per start
 
 
-@cache
+@cached
 def elbo_ground_truth(beta_value: float = 1.0, specs: tuple[int, ...] = tuple(range(len(GT_SPECS))),
                       n_starts: int = GT_STARTS) -> tuple[ElboResult, ...]:
     """min of -ELBO over (U, W_enc, Sigma, sigma^2), multistart, per dataset (grouped by size)."""
@@ -543,7 +553,7 @@ def elbo_ground_truth(beta_value: float = 1.0, specs: tuple[int, ...] = tuple(ra
     out: dict[int, ElboResult] = {}
     for g, ((n, k), idxs) in enumerate(sorted(groups.items())):
         S = torch.as_tensor(np.stack([dataset(i).S for i in idxs]))
-        res = multistart_minimize(_elbo_fn(n, k, S, beta_value), len(idxs), n_starts, 2 * n * k + k + 1,
+        res = multistart(_elbo_fn(n, k, S, beta_value), len(idxs), n_starts, 2 * n * k + k + 1,
                                   seed=SEED + 100 + g, **GT_OPTIONS)
         theta = res.best_params.numpy()
         nk = n * k
@@ -612,7 +622,7 @@ def _mle_ground_truth(*, denominator: str = "n - k") -> CheckResult:
 
 def _mle_set_members(seed: int = SEED) -> CheckResult:
     """Members W_MLE R with random rotations R attain the same likelihood (it depends on W W^T only)."""
-    rng = np.random.default_rng(seed)
+    rng = np.random.default_rng(derive_seed(seed))
     worst = 0.0
     for res in ppca_ground_truth():
         d = res.data
@@ -699,7 +709,7 @@ def classify(eigs: np.ndarray) -> str:
     return "saddle" if neg and pos else ("not a max" if neg else "max")
 
 
-@cache
+@cached
 def stationary_campaign() -> tuple[dict, ...]:
     """Every Tipping-Bishop point of the distinct-spectrum datasets (plus the flat tail), in pPCA and in the ELBO:
     gradient norms and classifications."""
@@ -874,14 +884,14 @@ class LinearVAESymbols:
     S: sp.Matrix
 
 
-@cache
+@cached
 def linear_vae(n: int, k: int) -> LinearVAESymbols:
     return LinearVAESymbols(n, k, matrix_of_symbols("W", n, k, real=True), matrix_of_symbols("V", k, n, real=True),
                             sp.symbols(f"d0:{k}", positive=True), matrix_of_symbols("mu", n, 1, real=True),
                             matrix_of_symbols("xc", n, 1, real=True), sym_matrix("S", n))
 
 
-@cache
+@cached
 def elbo_from_rules(n: int, k: int) -> sp.Expr:
     """E_x[E_q log p(x|z) - KL(q(z|x) || N(0, I))] from the Gaussian rules, z = V xc + e, e ~ N(0, D), averaged over
     centred data with E[xc xc^T] = S."""
@@ -930,7 +940,7 @@ MC_SAMPLES = 200_000
 def _monte_carlo(*, drop_decoder_noise: bool = False, seed: int = SEED) -> CheckResult:
     """Closed form vs the sampled definition log p(x|z) + log p(z) - log q(z|x) (scipy log-densities), rows drawn
     uniformly from a dataset, z ~ q(z|x)."""
-    rng = np.random.default_rng(seed)
+    rng = np.random.default_rng(derive_seed(seed))
     f = sp.lambdify(ELBO_INVARIANTS, ELBO_CLOSED.xreplace({T_WDW: 0}) if drop_decoder_noise else ELBO_CLOSED, "numpy")
     worst = 0.0
     for j, (n, k) in enumerate([(3, 1), (4, 2), (2, 3), (5, 2)]):
@@ -950,7 +960,7 @@ def _monte_carlo(*, drop_decoder_noise: bool = False, seed: int = SEED) -> Check
             return (stats.norm.logpdf(x, loc=z @ W.T + mu, scale=math.sqrt(sig2)).sum(axis=1)
                     + stats.norm.logpdf(z).sum(axis=1) - stats.norm.logpdf(z, loc=mean, scale=np.sqrt(D)).sum(axis=1))
 
-        est = monte_carlo_mean(sample, MC_SAMPLES, seed=seed + j)
+        est = monte_carlo_mean(sample, MC_SAMPLES, seed=derive_seed(seed + j))
         zscore = abs(est.mean - exact) / est.standard_error
         if not agrees_with(est, exact, z=5.0):
             cx = Counterexample({"n, k": f"{n}, {k}", "seed": str(seed), "instance": str(j)}, f"{exact:.17g}",
@@ -1069,7 +1079,7 @@ def _refit_with_decoder(e: ElboResult, U: np.ndarray, n_starts: int = 6, seed: i
     d = e.data
     n, k = d.spec.n, d.spec.k
     fn = _elbo_fn(n, k, torch.as_tensor(d.S)[None], 1.0, U_fixed=torch.as_tensor(U)[None])
-    res = multistart_minimize(fn, 1, n_starts, n * k + k + 1, seed=seed, **GT_OPTIONS)
+    res = multistart(fn, 1, n_starts, n * k + k + 1, seed=seed, **GT_OPTIONS)
     return float(res.best_loss[0])
 
 
@@ -1084,11 +1094,11 @@ def _signed_permutation_distance(A: np.ndarray, B: np.ndarray) -> float:
     return best
 
 
-@cache
+@cached
 def rotation_campaign(seed: int = SEED) -> tuple[dict, ...]:
     """For datasets with k >= 2: the ELBO optimum's decoder rotated (a) by a signed permutation, (b) by a generic
     rotation, (c) within a tied eigenvalue block; the best -ELBO reachable with that decoder fixed."""
-    rng = np.random.default_rng(seed)
+    rng = np.random.default_rng(derive_seed(seed))
     out = []
     for e in elbo_ground_truth():
         d = e.data
@@ -1177,7 +1187,7 @@ def _isotropic_invariance(seed: int = SEED) -> CheckResult:
     orthogonal P: evaluated at random points through the compiled trace form."""
     import torch
 
-    rng = np.random.default_rng(seed)
+    rng = np.random.default_rng(derive_seed(seed))
     worst = 0.0
     for n, k in [(4, 2), (4, 3), (3, 3)]:
         f = wz_loss(n, k)
@@ -1271,18 +1281,18 @@ def column_norm_exprs(n: int, k: int) -> list[sp.Expr]:
     return [sp.sqrt(sp.Max(lam[j] - sigma2_mle_expr(n, k), 0)) for j in range(k)]
 
 
-@cache
+@cached
 def _compiled_sigma2(n: int, k: int, backend: str = "numpy"):
     """Inputs are validated by the builders, so the compiled functions skip the second NaN check."""
     return compile_expression(sigma2_mle_expr(n, k), _lam_symbols(n), backend, check_finite=False)
 
 
-@cache
+@cached
 def _compiled_norms(n: int, k: int, backend: str = "numpy") -> tuple:
     return tuple(compile_expression(e, _lam_symbols(n), backend, check_finite=False) for e in column_norm_exprs(n, k))
 
 
-@cache
+@cached
 def _compiled_elbo(backend: str = "numpy"):
     return compile_expression(ELBO_CLOSED, ELBO_INVARIANTS, backend, check_finite=False)
 
@@ -1396,7 +1406,7 @@ def linear_vae_elbo_sample(rng: np.random.Generator, n: int) -> tuple[tuple, dic
     return (lam, W, V, rng.uniform(0.2, 2.0, (n, k)), rng.uniform(0.2, 2.0, n)), {}
 
 
-@cache
+@cached
 def _reference_functions(n: int, k: int) -> tuple[Callable, tuple[Callable, ...]]:
     """sigma^2_MLE and the column norms at size (n, k), lambdified for mpmath."""
     lam = _lam_symbols(n)
@@ -1404,7 +1414,7 @@ def _reference_functions(n: int, k: int) -> tuple[Callable, tuple[Callable, ...]
             tuple(sp.lambdify(lam, e, "mpmath") for e in column_norm_exprs(n, k)))
 
 
-@cache
+@cached
 def _elbo_reference_function() -> Callable:
     return sp.lambdify(ELBO_INVARIANTS, ELBO_CLOSED, "mpmath")
 

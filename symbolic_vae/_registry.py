@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import importlib
 import time
 from collections.abc import Callable, Iterable, Iterator
@@ -10,6 +11,7 @@ from typing import Any
 
 from numeric_backend import BACKENDS
 
+from ._campaigns import collect_campaigns, summarize_campaigns
 from ._claim import Claim
 from ._errors import SymbolicVAEError
 from ._verdict import CheckResult, Status, Verdict, combine
@@ -67,12 +69,17 @@ def get_claim(claim_id: str) -> Claim:
 
 
 def _guarded(check: Callable[[], CheckResult], label: str) -> CheckResult:
-    try:
-        result = check()
-    except Exception as err:  # a crashing check decides nothing
-        return CheckResult(Status.INCONCLUSIVE, "error", f"{label}: check raised {type(err).__name__}: {err}")
+    """Run one check; a crash is INCONCLUSIVE, and the multistart campaigns behind it (run or reused) are summed in
+    its details under "starts" (how many starts ran, how many failed and why)."""
+    with collect_campaigns() as campaigns:
+        try:
+            result = check()
+        except Exception as err:  # a crashing check decides nothing
+            result = CheckResult(Status.INCONCLUSIVE, "error", f"{label}: check raised {type(err).__name__}: {err}")
     if not isinstance(result, CheckResult):
         return CheckResult(Status.INCONCLUSIVE, "error", f"{label}: check returned {type(result).__name__}")
+    if campaigns:
+        result = dataclasses.replace(result, details={**result.details, "starts": summarize_campaigns(campaigns)})
     return result
 
 
