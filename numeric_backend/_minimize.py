@@ -488,7 +488,7 @@ def _lbfgs(row_loss: _RowLoss, params: torch.Tensor, max_steps: int, gtol: float
         accepted = finite & (armijo | flat_but_better)
 
         s = trial - x
-        y = trial_grad - grad
+        y = torch.where(accepted[:, None], trial_grad - grad, 0.0)  # a rejected NaN trial must not reach the memory
         s_dot_y, y_dot_y, s_dot_s = _row_dot(s, y), _row_dot(y, y), _row_dot(s, s)
         good_pair = accepted & (s_dot_y > _PAIR_COSINE * (s_dot_s * y_dot_y).sqrt())
         newest, filled = (newest + 1) % memory, min(filled + 1, memory)

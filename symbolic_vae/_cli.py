@@ -5,7 +5,10 @@ Exit codes of ``verify``:
      that passed (when it was run);
   1  some claim is INCONCLUSIVE (a negative control that was not refuted makes its claim INCONCLUSIVE), or a
      refuted claim's correction did not pass;
-  2  usage error or bad input (unknown claim id, unwritable or existing --json path without --force).
+  2  usage error or bad input (unknown claim id, unwritable or existing --json path without --force);
+  130 / 143  interrupted by SIGINT (Ctrl-C) / SIGTERM: one line on stderr says where, and the verdicts completed
+     so far are kept (in the --json file, which is rewritten atomically after every verdict, or else in a
+     partial-run file in the cache directory, named in that line).
 ``latex``, ``plot`` and ``thresholds`` exit with 0 when their output is written and 2 on a usage error or bad input
 (e.g. an existing output without --force, a bad data file, a LaTeX error with --pdf).
 """
@@ -13,19 +16,22 @@ Exit codes of ``verify``:
 from __future__ import annotations
 
 import argparse
-import json
 import shutil
+import signal
 import sys
+import threading
 import time
 from pathlib import Path
 
 from numeric_backend import BACKENDS, require_torch
 
 from ._errors import SymbolicVAEError
-from ._registry import all_claims, get_claim, verify
+from ._registry import all_claims, get_claim, iter_verify, verify
+from ._seeds import DEFAULT_RUN_SEED, set_run_seed
 from ._verdict import Status, Verdict
 
 EXIT_OK, EXIT_UNDECIDED, EXIT_USAGE = 0, 1, 2
+EXIT_INTERRUPTED, EXIT_TERMINATED = 130, 143  # 128 + SIGINT, 128 + SIGTERM
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -41,11 +47,34 @@ def _parser() -> argparse.ArgumentParser:
     v.add_argument("--backend", choices=BACKENDS, default="numpy",
                    help="backend of the compiled kernels in the kernel checks (kernels.*); recorded in the ledger "
                         "(default numpy)")
+    v.add_argument("--seed", type=_non_negative_int, default=DEFAULT_RUN_SEED, metavar="N",
+                   help=f"run seed: every random instance, start and sample is derived from it; recorded in the "
+                        f"ledger (default {DEFAULT_RUN_SEED}: each check's own seed)")
+    v.add_argument("--threads", type=_positive_int, default=1, metavar="N",
+                   help="torch intra-op threads of the ground-truth minimizations and torch kernels (default 1); "
+                        "verdicts do not depend on it")
     sub.add_parser("list", help="list the claim ids with their paper references")
     _add_latex(sub)
     _add_plot(sub)
     _add_thresholds(sub)
     return parser
+
+
+def _non_negative_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a non-negative integer, got {text!r}") from None
+    if not 0 <= value < 2**63:
+        raise argparse.ArgumentTypeError(f"expected an integer in [0, 2**63), got {text!r}")
+    return value
+
+
+def _positive_int(text: str) -> int:
+    value = _non_negative_int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected a positive integer, got {text!r}")
+    return value
 
 
 def _add_latex(sub: argparse._SubParsersAction) -> None:
@@ -198,41 +227,82 @@ def _exit_code(verdicts: list[Verdict]) -> int:
     return EXIT_OK
 
 
+class _TerminatedError(BaseException):
+    """SIGTERM, raised in the main thread so that a run stops as on Ctrl-C (a BaseException, like
+    KeyboardInterrupt, so that no check mistakes it for a failure of its own)."""
+
+
+def _on_sigterm(signum: int, frame: object) -> None:
+    raise _TerminatedError
+
+
 def _run_verify(args: argparse.Namespace) -> int:
-    json_path = Path(args.json) if args.json else None
-    if json_path is not None:
-        if json_path.exists() and not args.force:
-            raise SymbolicVAEError(f"--json: {json_path} exists; pass --force to overwrite it")
-        if not json_path.parent.exists():
-            raise SymbolicVAEError(f"--json: directory {json_path.parent} does not exist")
+    """Check the claims; the ledger (--json, or else a partial-run file in the cache) is rewritten atomically after
+    every verdict, so that Ctrl-C or a kill loses no verdict already computed."""
+    from ._ledger import check_output_path, ledger_payload, partial_run_path, write_json_atomically
+
+    json_path = check_output_path(args.json, force=args.force, argument="--json")
+    set_run_seed(args.seed)
+    if args.backend != "numpy":
+        require_torch("--backend")
+    threads = _set_torch_threads(args.threads)
     claims = [get_claim(c) for c in args.claim] if args.claim else all_claims()
+    keep = json_path if json_path is not None else partial_run_path()
     start = time.perf_counter()
+    verdicts: list[Verdict] = []
+    current = {"claim": None}
 
     def progress(i: int, n: int, claim) -> None:
+        current["claim"] = claim.id
         if not args.quiet:
             print(f"[{i + 1}/{n}] {claim.id} ... ({time.perf_counter() - start:.0f} s)", file=sys.stderr,
                   flush=True)
 
-    if args.backend != "numpy":
-        require_torch("--backend")
-    verdicts = verify(claims, progress, backend=args.backend)
+    def save(complete: bool, interrupted: str | None = None) -> None:
+        payload = ledger_payload(claims, verdicts, backend=args.backend, seed=args.seed, threads=threads,
+                                 seconds=time.perf_counter() - start, complete=complete, interrupted=interrupted)
+        write_json_atomically(keep, payload)
+
+    try:
+        for verdict in iter_verify(claims, progress, backend=args.backend):
+            verdicts.append(verdict)
+            save(complete=False)
+    except (KeyboardInterrupt, _TerminatedError) as stop:
+        what = "SIGINT" if isinstance(stop, KeyboardInterrupt) else "SIGTERM"
+        if verdicts:
+            save(complete=False, interrupted=f"{what} during {current['claim']}")
+        kept = f"the {len(verdicts)} verdicts computed are in {keep}" if verdicts else "no verdict was complete"
+        print(f"symbolic-vae: interrupted ({what}) while checking {current['claim']} ({len(verdicts)} of "
+              f"{len(claims)} claims done); {kept}", file=sys.stderr)
+        return EXIT_INTERRUPTED if what == "SIGINT" else EXIT_TERMINATED
     total = time.perf_counter() - start
     refs = {c.id: c.ref.short() for c in claims}
     print(_table(verdicts, refs))
     counts = {s.value: sum(v.status is s for v in verdicts) for s in Status}
     print("\n" + ", ".join(f"{k}: {n}" for k, n in counts.items() if n) + f"  ({total:.1f} s; kernel checks on the "
-          f"{args.backend} backend)")
+          f"{args.backend} backend; seed {args.seed})")
     if json_path is not None:
-        payload = {"claims": [{**v.to_json(), "ref": next(c.ref.to_json() for c in claims if c.id == v.claim_id),
-                               "title": next(c.title for c in claims if c.id == v.claim_id)} for v in verdicts],
-                   "backend": args.backend, "seconds": round(total, 2)}
-        json_path.write_text(json.dumps(payload, indent=2))
+        save(complete=True)
         print(f"wrote {json_path}")
+    else:
+        keep.unlink(missing_ok=True)  # the run is complete and printed: the partial-run file has done its job
     return _exit_code(verdicts)
+
+
+def _set_torch_threads(threads: int) -> int | None:
+    """Set torch's intra-op thread count when torch is installed; the count set (None without torch)."""
+    try:
+        import torch
+    except ImportError:
+        return None
+    torch.set_num_threads(threads)
+    return torch.get_num_threads()
 
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGTERM, _on_sigterm)
     try:
         if args.command == "list":
             for claim in all_claims():

@@ -20,7 +20,6 @@ does not, unless the sigma_i are non-decreasing.
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
@@ -238,17 +237,9 @@ def _quadratic_identity(size: tuple[int, int, int], *, cross: sp.Expr = 2) -> Si
     return SizedIdentity(size, sp.Matrix([lq, lq]), sp.Matrix([printed_eq113(size), printed_eq114(size, cross=cross)]))
 
 
-def _timed(check: Callable[[], CheckResult]) -> CheckResult:
-    start = time.perf_counter()
-    result = check()
-    seconds = time.perf_counter() - start
-    return CheckResult(result.status, result.method, f"{result.summary} [{seconds:.2f} s]",
-                       {**result.details, "seconds": round(seconds, 3)}, result.counterexample)
-
-
 @cached
 def _at_sizes(name: str) -> CheckResult:
-    """The explicit-size proofs of Eq. 101-114 at every (d0, d1, d2) up to 4 (timed)."""
+    """The explicit-size proofs of Eq. 101-114 at every (d0, d1, d2) up to 4."""
     builders = {
         "gradient": (_gradient_identity, "derived dL/dU, dL/dV = Eq. 101-102"),
         "hessian": (_hessian_identity, "derived second derivatives = Eq. 103-106"),
@@ -256,7 +247,7 @@ def _at_sizes(name: str) -> CheckResult:
         "quadratic": (_quadratic_identity, "Delta^T H(0) Delta = Eq. 113 = Eq. 114"),
     }
     build, what = builders[name]
-    return _timed(lambda: prove_at_sizes(build, SIZES, what=what))
+    return prove_at_sizes(build, SIZES, what=what)
 
 
 CONTROL_SIZES = ((1, 1, 1), (2, 1, 3), (1, 2, 1), (2, 2, 2))

@@ -14,6 +14,7 @@ from numeric_backend import BACKENDS
 from ._campaigns import collect_campaigns, summarize_campaigns
 from ._claim import Claim
 from ._errors import SymbolicVAEError
+from ._seeds import run_seed, set_run_seed
 from ._verdict import CheckResult, Status, Verdict, combine
 
 # One module per derivation; each defines ``claims() -> list[Claim]``. Order is the order of the ledger.
@@ -34,7 +35,7 @@ BACKEND_TAG = "evidence-backend"
 """Tag of claims whose evidence depends on the backend the kernels run on."""
 
 _EVIDENCE_BACKEND = {"name": "numpy"}
-_VERDICTS: dict[tuple[str, str], Verdict] = {}
+_VERDICTS: dict[tuple[str, str, int], Verdict] = {}
 
 _CACHE: dict[str, Claim] = {}
 
@@ -136,7 +137,7 @@ def claim_verdict(claim_id: str) -> Verdict:
     """The verdict of ``claim_id``, computed once per process (``verify`` fills the same cache); claims tagged
     BACKEND_TAG once per evidence backend."""
     claim = get_claim(claim_id)
-    key = (claim_id, evidence_backend() if BACKEND_TAG in claim.tags else "")
+    key = (claim_id, evidence_backend() if BACKEND_TAG in claim.tags else "", run_seed())
     if key not in _VERDICTS:
         _VERDICTS[key] = run_claim(claim)
     return _VERDICTS[key]
@@ -145,18 +146,25 @@ def claim_verdict(claim_id: str) -> Verdict:
 def remember_verdict(verdict: Verdict, backend: str = "") -> None:
     """Let ``claim_verdict`` return ``verdict`` (e.g. read from a ledger) instead of computing it; ``backend`` is
     the evidence backend of a BACKEND_TAG claim ("" for the others)."""
-    _VERDICTS[verdict.claim_id, backend] = verdict
+    _VERDICTS[verdict.claim_id, backend, run_seed()] = verdict
 
 
-def verify(claims: Iterable[Claim], progress: Callable[[int, int, Claim], None] | None = None, *,
-           backend: str = "numpy") -> list[Verdict]:
-    """Run every claim in order, kernel checks on ``backend``; ``progress(i, n, claim)`` is called before each
-    one. Verdicts computed earlier in this process (same claim, same backend) are reused."""
+def iter_verify(claims: Iterable[Claim], progress: Callable[[int, int, Claim], None] | None = None, *,
+                backend: str = "numpy") -> Iterator[Verdict]:
+    """``verify`` one claim at a time: yields each verdict as soon as it is computed (or reused)."""
     claims = list(claims)
-    verdicts = []
     with evidence_on(backend):
         for i, claim in enumerate(claims):
             if progress is not None:
                 progress(i, len(claims), claim)
-            verdicts.append(claim_verdict(claim.id))
-    return verdicts
+            yield claim_verdict(claim.id)
+
+
+def verify(claims: Iterable[Claim], progress: Callable[[int, int, Claim], None] | None = None, *,
+           backend: str = "numpy", seed: int | None = None) -> list[Verdict]:
+    """Run every claim in order, kernel checks on ``backend``; ``progress(i, n, claim)`` is called before each
+    one. Verdicts computed earlier in this process (same claim, same backend) are reused. ``seed``: the run seed
+    (``set_run_seed``; None keeps the process's, by default DEFAULT_RUN_SEED)."""
+    if seed is not None:
+        set_run_seed(seed)
+    return list(iter_verify(claims, progress, backend=backend))

@@ -1,7 +1,9 @@
 """Tests for numeric_backend._minimize against objectives with known global minima, saddles and symmetries."""
 
+import dataclasses
 import math
 
+import numpy as np
 import pytest
 import torch
 
@@ -14,11 +16,14 @@ from numeric_backend import (
 from numeric_backend._minimize import (
     LBFGS_MEMORY,
     NEGATIVE_CURVATURE_TOLERANCE,
+    START_FAILURES,
     _certify_minima,
     _hessians_functorch,
     _lbfgs,
+    _loss_and_grad,
     _RowLoss,
     _run,
+    _trial_loss_and_grad,
     certified_shift,
 )
 
@@ -322,3 +327,186 @@ def test_multistart_reaches_closed_form_with_adam_warm_up_and_without_quasi_newt
     for options in ({"max_adam_steps": 100}, {"lbfgs_steps": 0, "max_adam_steps": 300, "newton_steps": 100}):
         result = multistart_minimize(loss, 10, 2, param_dim, seed=2, **options)
         assert torch.allclose(result.best_loss, closed_form, rtol=1e-10) and bool(result.best_converged.all())
+
+
+# --- totality: trial points that raise, starts that are not finite, instances on which every start fails ---
+
+
+def _barrier_solution(curvature):
+    """The minimizer and minimum of curvature (x - 0.1)^2 + 1e-3 / x over x > 0 (root of 2c x^2 (x - 0.1) = 1e-3)."""
+    roots = np.roots([2 * curvature, -0.2 * curvature, 0.0, -1e-3])
+    x = next(r.real for r in roots if abs(r.imag) < 1e-9 and r.real > 0)
+    return x, curvature * (x - 0.1) ** 2 + 1e-3 / x
+
+
+def _singular_solve_loss(curvature, targets, raised):
+    """curvature (x - 0.1)^2 + 1e-3 / x + (y - target)^2 with x = p0 + 0.4, 1 / x from torch.linalg.solve of the
+    1 x 1 system clamp(x, 0) z = 1: exactly singular (LinAlgError) for x <= 0, where long steps land."""
+
+    def loss(params, instance_index):
+        x = params[:, 0] + 0.4
+        system = torch.clamp(x, min=0.0)[:, None, None]
+        try:
+            inverse = torch.linalg.solve(system, torch.ones_like(system))[:, 0, 0]
+        except torch.linalg.LinAlgError:
+            raised.append(params.shape[0])
+            raise
+        return curvature * (x - 0.1) ** 2 + 1e-3 * inverse + (params[:, 1] - targets[instance_index]) ** 2
+
+    return loss
+
+
+def test_trial_points_that_raise_get_nan_on_exactly_their_rows():
+    raised = []
+    loss = _singular_solve_loss(10.0, torch.zeros(1, dtype=torch.float64), raised)
+    params = torch.tensor([[0.1, 0.0], [-0.5, 1.0], [0.3, 2.0], [-1.0, 0.0], [0.0, -1.0]], dtype=torch.float64)
+    rows = torch.arange(5)
+    row_loss = _RowLoss.per_instance(loss, torch.zeros(5, dtype=torch.long))
+    with pytest.raises(torch.linalg.LinAlgError):
+        _loss_and_grad(row_loss, params, rows)
+    value, grad = _trial_loss_and_grad(row_loss, params, rows)
+    bad = torch.tensor([False, True, False, True, False])
+    assert torch.equal(value.isnan(), bad) and torch.equal(grad.isnan().all(dim=1), bad)
+    good = (~bad).nonzero().flatten()
+    expected_value, expected_grad = _loss_and_grad(row_loss, params[good], rows[good])
+    assert torch.equal(value[good], expected_value) and torch.equal(grad[good], expected_grad)
+
+
+def test_multistart_converges_through_trial_points_that_raise_linalg_errors():
+    raised = []
+    targets = torch.tensor([2.0, -1.0, 0.5], dtype=torch.float64)
+    result = multistart_minimize(_singular_solve_loss(10.0, targets, raised), 3, 4, 2, seed=3, init_scale=0.1)
+    assert raised, "the line search never stepped into the singular region: the test exercises nothing"
+    x, minimum = _barrier_solution(10.0)
+    assert torch.allclose(result.best_loss, torch.full((3,), minimum, dtype=torch.float64), rtol=1e-12, atol=0)
+    expected = torch.stack([torch.full((3,), x - 0.4, dtype=torch.float64), targets], dim=1)
+    assert torch.allclose(result.best_params, expected, atol=1e-7)
+    assert not bool(result.failed.any()) and result.failures == {}
+    assert bool(result.converged.all()) and bool((result.n_starts_at_best == 4).all())
+
+
+def test_minimize_batched_backtracks_out_of_a_region_where_the_loss_raises():
+    raised = []
+    loss = _singular_solve_loss(100.0, torch.full((1,), 2.0, dtype=torch.float64), raised)
+    init = torch.tensor([[0.1, 0.0], [-0.2, 1.0]], dtype=torch.float64)  # x = 0.5 and 0.2, as in the NaN test
+    result = minimize_batched(lambda params: loss(params, torch.zeros(2, dtype=torch.long)), init)
+    assert raised and bool(result.converged.all())
+    x, minimum = _barrier_solution(100.0)
+    assert torch.allclose(result.params[:, 0], torch.full((2,), x - 0.4, dtype=torch.float64), atol=1e-10)
+    assert torch.allclose(result.loss, torch.full((2,), minimum, dtype=torch.float64), rtol=1e-12, atol=0)
+
+
+def test_lbfgs_memory_survives_trial_points_that_raise():
+    # on this ill-conditioned barrier (curvature 200 vs 2), raising trial points must cost a few rejected trials,
+    # not the quasi-Newton memory: compare with the same loss returning +inf (finite gradient) there
+    init = torch.tensor([[0.1, 0.0], [0.3, 1.0], [-0.1, 0.0], [0.0, 0.0]], dtype=torch.float64)
+    same_instance = torch.zeros(4, dtype=torch.long)
+    raising = _RowLoss.per_instance(_singular_solve_loss(100.0, torch.full((1,), 2.0, dtype=torch.float64), []),
+                                    same_instance)
+
+    def infinite(params, instance_index):
+        x = params[:, 0] + 0.4
+        inverse = torch.where(x > 0, 1 / x, math.inf)
+        return 100.0 * (x - 0.1) ** 2 + 1e-3 * inverse + (params[:, 1] - 2.0) ** 2
+
+    reference = _lbfgs(_RowLoss.per_instance(infinite, same_instance), init, 60, 1e-9, LBFGS_MEMORY)
+    assert bool(reference.stationary.all())
+    outcome = _lbfgs(raising, init, 60, 1e-9, LBFGS_MEMORY)
+    assert bool(outcome.stationary.all()) and outcome.steps <= 2 * reference.steps
+
+
+def _multistart_init(n_instances, n_starts, param_dim, seed, init_scale=1.0):
+    """The random starts multistart_minimize draws (same generator and layout)."""
+    generator = torch.Generator().manual_seed(seed)
+    return init_scale * torch.randn(n_instances * n_starts, param_dim, generator=generator, dtype=torch.float64)
+
+
+class _NanGradientBelow(torch.autograd.Function):
+    """0 in the forward pass; its gradient is NaN where the input is below -1.5 (finite loss, NaN gradient)."""
+
+    @staticmethod
+    def forward(ctx, value):
+        ctx.save_for_backward(value)
+        return torch.zeros_like(value)
+
+    @staticmethod
+    def backward(ctx, grad_output):
+        (value,) = ctx.saved_tensors
+        return torch.where(value < -1.5, math.nan, 0.0) * grad_output
+
+
+def _partly_non_finite_quadratic(offsets):
+    """||p - (-0.5, 0.3, 0)||^2 + offset per instance; +inf where p0 > 1, NaN where p1 > 1.5, finite but with a NaN
+    gradient where p2 < -1.5."""
+    target = torch.tensor([-0.5, 0.3, 0.0], dtype=torch.float64)
+
+    def loss(params, instance_index):
+        value = ((params - target) ** 2).sum(dim=1) + offsets[instance_index] + _NanGradientBelow.apply(params[:, 2])
+        value = torch.where(params[:, 0] > 1.0, math.inf, value)
+        return torch.where(params[:, 1] > 1.5, math.nan, value)
+
+    return loss, target
+
+
+def test_starts_that_are_not_finite_fail_and_take_no_part_in_the_best():
+    n_instances, n_starts, seed = 3, 8, 21
+    offsets = torch.tensor([1.0, 2.0, -3.0], dtype=torch.float64)
+    loss, target = _partly_non_finite_quadratic(offsets)
+    init = _multistart_init(n_instances, n_starts, 3, seed)
+    expected_failed = ((init[:, 0] > 1.0) | (init[:, 1] > 1.5) | (init[:, 2] < -1.5)).reshape(n_instances, n_starts)
+    # every kind of non-finite start occurs, and no instance loses all its starts
+    assert bool((init[:, 0] > 1.0).any()) and bool((init[:, 1] > 1.5).any()) and bool((init[:, 2] < -1.5).any())
+    assert bool(expected_failed.any()) and not bool(expected_failed.all(dim=1).any())
+
+    result = multistart_minimize(loss, n_instances, n_starts, 3, seed=seed)
+    assert torch.equal(result.failed, expected_failed)
+    assert result.failures == {"start": int(expected_failed.sum())}
+    assert sum(result.failures.values()) == int(result.failed.sum())
+    assert set(result.failures) <= set(START_FAILURES)
+    assert bool(torch.isinf(result.loss[result.failed]).all()) and bool((result.loss[result.failed] > 0).all())
+    assert not bool(result.converged[result.failed].any())
+    survivors = (~expected_failed).sum(dim=1)
+    assert torch.equal(result.n_starts_at_best, survivors) and torch.equal(result.n_starts_converged, survivors)
+    assert torch.allclose(result.best_loss, offsets, rtol=0, atol=1e-12) and bool(result.best_converged.all())
+    assert torch.allclose(result.best_params, target.expand(n_instances, 3), atol=1e-6)
+    assert bool(torch.isfinite(result.loss[~result.failed]).all())
+    assert bool((result.spread <= 1e-10).all())
+
+
+def test_an_instance_on_which_every_start_fails_is_named():
+    def infinite_on_instance_1(params, instance_index):
+        value = ((params - 1.0) ** 2).sum(dim=1)
+        return torch.where(instance_index == 1, math.inf, value)
+
+    with pytest.raises(SymbolicVAEError, match=r"^loss_fn_for_instances:.*every one of the 3 starts failed on "
+                       r"instances \[1\]"):
+        multistart_minimize(infinite_on_instance_1, 3, 3, 2, seed=0)
+
+    def raising_on_instances_0_and_3(params, instance_index):
+        if bool(((instance_index == 0) | (instance_index == 3)).any()):
+            raise torch.linalg.LinAlgError("singular")
+        return ((params - 1.0) ** 2).sum(dim=1)
+
+    with pytest.raises(SymbolicVAEError, match=r"instances \[0, 3\]: 4 at the start"):
+        multistart_minimize(raising_on_instances_0_and_3, 4, 2, 2, seed=0)
+
+    def refusing_nan(params, instance_index):  # like compiled expressions without allow_nan
+        raise SymbolicVAEError("tensors: evaluates to NaN")
+
+    with pytest.raises(SymbolicVAEError, match=r"instances \[0, 1\]"):
+        multistart_minimize(refusing_nan, 2, 2, 2, seed=0)
+
+
+def test_multistart_result_invariants_reject_converged_failed_starts():
+    loss, _ = _partly_non_finite_quadratic(torch.zeros(3, dtype=torch.float64))
+    result = multistart_minimize(loss, 3, 8, 3, seed=21)
+    assert bool(result.failed.any()) and bool(result.converged.any())
+    assert not bool((result.converged & result.failed).any())
+    assert result.failed.shape == result.converged.shape == result.loss.shape == (3, 8)
+    assert result.failed.dtype == torch.bool and all(isinstance(v, int) and v > 0 for v in result.failures.values())
+    with pytest.raises(AssertionError):
+        dataclasses.replace(result, converged=result.converged | result.failed)
+    with pytest.raises(AssertionError):
+        dataclasses.replace(result, failures={"start": int(result.failed.sum()) + 1})
+    with pytest.raises(AssertionError):
+        dataclasses.replace(result, failed=torch.zeros(3, 7, dtype=torch.bool))
