@@ -10,21 +10,25 @@ Exit codes of ``verify``:
      so far are kept (in the --json file, which is rewritten atomically after every verdict, or else in a
      partial-run file in the cache directory, named in that line).
 ``latex``, ``plot`` and ``thresholds`` exit with 0 when their output is written and 2 on a usage error or bad input
-(e.g. an existing output without --force, a bad data file, a LaTeX error with --pdf).
+(e.g. an existing output without --force, an unwritable -o, a bad data file, a LaTeX error with --pdf), with one
+line on stderr; every option and the output directory are checked before any computation, and a run that fails
+writes nothing (130 / 143 on SIGINT / SIGTERM, also writing nothing).
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import shutil
 import signal
 import sys
 import threading
 import time
-from pathlib import Path
+from collections.abc import Callable
 
 from numeric_backend import BACKENDS, require_torch
 
+from . import _validation
 from ._errors import SymbolicVAEError
 from ._registry import all_claims, get_claim, iter_verify, verify
 from ._seeds import DEFAULT_RUN_SEED, set_run_seed
@@ -34,10 +38,23 @@ EXIT_OK, EXIT_UNDECIDED, EXIT_USAGE = 0, 1, 2
 EXIT_INTERRUPTED, EXIT_TERMINATED = 130, 143  # 128 + SIGINT, 128 + SIGTERM
 
 
+class _UsageError(Exception):
+    """A command-line error found by argparse (printed as one line by ``main``)."""
+
+
+class _ArgumentParser(argparse.ArgumentParser):
+    """argparse, with its errors raised as _UsageError instead of printing the usage and exiting, so that every verb
+    prints exactly one error line (and ``main`` returns 2 instead of raising SystemExit)."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        message = message.removeprefix("argument ")
+        raise _UsageError(f"{message} (see {self.prog} --help)")
+
+
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="symbolic-vae", description=__doc__.split("\n")[0],
-                                     formatter_class=argparse.RawDescriptionHelpFormatter,
-                                     epilog=__doc__.split("\n", 2)[2])
+    parser = _ArgumentParser(prog="symbolic-vae", description=__doc__.split("\n")[0],
+                             formatter_class=argparse.RawDescriptionHelpFormatter,
+                             epilog=__doc__.split("\n", 2)[2])
     sub = parser.add_subparsers(dest="command", required=True)
     v = sub.add_parser("verify", help="check claims and print the ledger")
     v.add_argument("--claim", action="append", metavar="ID", help="check only this claim (repeatable)")
@@ -77,13 +94,29 @@ def _positive_int(text: str) -> int:
     return value
 
 
+def _real(text: str) -> float:
+    """A real number as argparse reads it; its range is checked by the library, which names the argument."""
+    try:
+        return float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a real number, got {text!r}") from None
+
+
+def _integer(text: str) -> int:
+    try:
+        return int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected an integer, got {text!r}") from None
+
+
 def _add_latex(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("latex", help="write the LaTeX report (DIR/report.tex) and one snippet per claim")
     p.add_argument("-o", "--output", required=True, metavar="DIR", help="output directory")
     p.add_argument("--claim", action="append", metavar="ID", help="only this claim (repeatable)")
     p.add_argument("--ledger", metavar="PATH", help="read the verdicts from `symbolic-vae verify --json` output "
                    "instead of running the checks")
-    p.add_argument("--force", action="store_true", help="overwrite an existing report and snippets")
+    p.add_argument("--force", action="store_true", help="replace report.tex and the snippets of the claims written "
+                   "(and report.pdf with --pdf) if they exist; other files stay")
     p.add_argument("--pdf", action="store_true", help="also compile the report with pdflatex (twice)")
     p.add_argument("--backend", choices=BACKENDS, default="numpy",
                    help="backend of the compiled kernels in the kernel checks when they are run (default numpy)")
@@ -95,15 +128,23 @@ def _add_plot(sub: argparse._SubParsersAction) -> None:
 
     p = sub.add_parser("plot", help="figures from the verified closed forms (PNG)")
     p.add_argument("-o", "--output", required=True, metavar="DIR", help="output directory")
-    p.add_argument("--zeta", type=float, nargs="+", default=list(MNIST_TOP5), metavar="Z",
-                   help="singular values of Z, non-increasing (default: the paper's MNIST top 5)")
-    p.add_argument("--eta-enc", type=float, default=1.0, help="prior std eta_enc (default 1)")
-    p.add_argument("--eta-dec", type=float, default=1.0, help="decoder std eta_dec of the beta sweep (default 1)")
-    p.add_argument("--latent-dim", type=int, metavar="D1", help="latent dimension d1 (default: len(zeta))")
-    p.add_argument("--target-dim", type=int, metavar="D2", help="target dimension d2 of G(s) (default: len(zeta))")
-    p.add_argument("--residual", type=float, default=0.0, metavar="C",
-                   help="c = E||y||^2 - ||Z||_F^2 of G(s) (default 0: y = x)")
-    p.add_argument("--force", action="store_true", help="overwrite existing figures")
+    from ._plots import PLOT_MAX_MODES, PLOT_MAX_RESIDUAL, PLOT_RANGE
+
+    low, high = PLOT_RANGE
+    p.add_argument("--zeta", type=_real, nargs="+", default=list(MNIST_TOP5), metavar="Z",
+                   help=f"singular values of Z, non-increasing, at most {PLOT_MAX_MODES}, the non-zero ones in "
+                        f"[{low:g}, {high:g}] (default: the paper's MNIST top 5)")
+    p.add_argument("--eta-enc", type=_real, default=1.0, metavar="E",
+                   help=f"prior std eta_enc in [{low:g}, {high:g}] (default 1)")
+    p.add_argument("--eta-dec", type=_real, default=1.0, metavar="E",
+                   help=f"decoder std eta_dec of the beta sweep in [{low:g}, {high:g}] (default 1)")
+    p.add_argument("--latent-dim", type=_integer, metavar="D1",
+                   help=f"latent dimension d1, at most {PLOT_MAX_MODES} (default: len(zeta))")
+    p.add_argument("--target-dim", type=_integer, metavar="D2", help="target dimension d2 of G(s), at least "
+                   "len(zeta) (default: len(zeta))")
+    p.add_argument("--residual", type=_real, default=0.0, metavar="C",
+                   help=f"c = E||y||^2 - ||Z||_F^2 of G(s), in [0, {PLOT_MAX_RESIDUAL:g}] (default 0: y = x)")
+    p.add_argument("--force", action="store_true", help="replace the three figures if they exist (other files stay)")
     _add_ledger_option(p)
 
 
@@ -112,11 +153,13 @@ def _add_thresholds(sub: argparse._SubParsersAction) -> None:
     p.add_argument("data", nargs="?", metavar="DATA", help=".npy or .csv of inputs x, rows = samples (default: "
                    "scikit-learn's bundled digits)")
     p.add_argument("--targets", metavar="Y", help=".npy or .csv of targets y, same rows (default: y = x)")
-    p.add_argument("--beta", type=float, default=1.0, help="beta of the surviving-mode count (default 1)")
-    p.add_argument("--eta-dec", type=float, default=1.0, help="decoder std eta_dec (default 1)")
-    p.add_argument("--eta-enc", type=float, default=1.0, help="prior std eta_enc (default 1)")
-    p.add_argument("--latent-dim", type=int, metavar="D1", help="latent dimension d1 (default: every mode)")
-    p.add_argument("--json", action="store_true", help="print JSON instead of the table")
+    p.add_argument("--beta", type=_real, default=1.0, metavar="B",
+                   help="beta of the surviving-mode count (default 1)")
+    p.add_argument("--eta-dec", type=_real, default=1.0, metavar="E", help="decoder std eta_dec (default 1)")
+    p.add_argument("--eta-enc", type=_real, default=1.0, metavar="E", help="prior std eta_enc (default 1)")
+    p.add_argument("--latent-dim", type=_integer, metavar="D1", help="latent dimension d1 (default: every mode)")
+    p.add_argument("--json", action="store_true", help="print JSON instead of the table (a value JSON cannot hold, "
+                   "inf or NaN, is the string \"Infinity\", \"-Infinity\" or \"NaN\", and listed in \"non_finite\")")
     _add_ledger_option(p)
 
 
@@ -135,61 +178,119 @@ def _progress(quiet: bool):
     return progress
 
 
+PLOT_FLAGS = {"out_dir": "-o", "zeta": "--zeta", "eta_enc": "--eta-enc", "eta_dec": "--eta-dec",
+              "latent_dim": "--latent-dim", "target_dim": "--target-dim", "residual": "--residual", "force": "--force"}
+"""Library argument names of ``plot_all`` -> the flags of ``plot``."""
+
+THRESHOLDS_FLAGS = {"data": "DATA", "X": "DATA", "targets": "--targets", "Y": "--targets", "beta": "--beta",
+                    "beta_value": "--beta", "eta_enc": "--eta-enc", "eta_enc_value": "--eta-enc",
+                    "eta_dec": "--eta-dec", "eta_dec_value": "--eta-dec", "latent_dim": "--latent-dim",
+                    "d1": "--latent-dim"}
+"""Library argument names of ``thresholds`` / ``thresholds_from_files`` -> the flags of ``thresholds`` (names that
+already are flags, like DATA or --targets, pass unchanged)."""
+
+LATEX_FLAGS = {"out_dir": "-o", "claim": "--claim", "claims": "--claim", "force": "--force", "pdf": "--pdf"}
+
+
+def _flagged(flags: dict[str, str], call: Callable[[], object]) -> object:
+    """``call()``, with the argument name that starts a SymbolicVAEError's message replaced by its flag."""
+    try:
+        return call()
+    except SymbolicVAEError as err:
+        raise _validation.for_flags(err, flags) from None
+
+
+def _claim_ids(ids: list[str] | None) -> list[str] | None:
+    """The --claim ids in order, each once."""
+    return None if ids is None else list(dict.fromkeys(ids))
+
+
 def _run_latex(args: argparse.Namespace) -> int:
-    from ._latex import compile_report, write_report
+    """Everything is checked before any claim is run: -o (a directory, existing or creatable, writable), the
+    ledger, the claim ids, existing files without --force, pdflatex with --pdf."""
+    from ._latex import PDFLATEX_PACKAGES, write_report
     from ._ledger import reuse_ledger
 
-    out = Path(args.output)
-    for name in ("report.tex", "snippets"):
-        if (out / name).exists() and not args.force:
-            raise SymbolicVAEError(f"-o: {out / name} exists; pass --force to overwrite")
+    _validation.output_directory("-o", args.output)
+    ids = _claim_ids(args.claim)
     if args.ledger:
         ledger = reuse_ledger(args.ledger)
-        verdicts = list(ledger.verdicts)
-        in_ledger = [v.claim_id for v in verdicts]
-        ids = args.claim or in_ledger
+        in_ledger = [v.claim_id for v in ledger.verdicts]
+        ids = ids or in_ledger
         absent = [i for i in ids if i not in in_ledger]
         if absent:
             raise SymbolicVAEError(f"--claim: {', '.join(absent)} not in the ledger {args.ledger}")
         claims = [get_claim(i) for i in ids]
         source = f"read from the ledger {args.ledger}; kernel checks on the {ledger.backend} backend"
     else:
-        claims = [get_claim(c) for c in args.claim] if args.claim else all_claims()
+        claims = [_flagged(LATEX_FLAGS, lambda i=i: get_claim(i)) for i in ids] if ids else all_claims()
         if args.backend != "numpy":
             require_torch("--backend")
+    names = ["report.tex", *(f"snippets/{c.id}.tex" for c in claims), *(["report.pdf"] if args.pdf else [])]
+    out = _validation.output_directory("-o", args.output, files=names, force=args.force, force_name="--force")
+    if args.pdf and shutil.which("pdflatex") is None:
+        raise SymbolicVAEError(f"--pdf: pdflatex not found ({PDFLATEX_PACKAGES})")
+    if args.ledger:
+        verdicts = list(ledger.verdicts)
+    else:
         start = time.perf_counter()
         verdicts = verify(claims, _progress(args.quiet), backend=args.backend)
         source = (f"computed by this run of symbolic-vae latex ({time.perf_counter() - start:.0f} s); kernel checks "
                   f"on the {args.backend} backend")
-    report = write_report(out, claims, verdicts, source=source, force=args.force)
+    report = _flagged(LATEX_FLAGS, lambda: write_report(out, claims, verdicts, source=source, force=args.force,
+                                                        pdf=args.pdf))
     print(f"wrote {report} and {len(claims)} snippets in {out / 'snippets'}")
     if args.pdf:
-        result = compile_report(report)
-        print(f"wrote {result.pdf}")
+        print(f"wrote {report.with_suffix('.pdf')}")
     return EXIT_OK
 
 
 def _run_plot(args: argparse.Namespace) -> int:
+    """Every option and -o are checked (by plot_all, before it draws anything) before the ledger is read."""
     from ._ledger import reuse_ledger
-    from ._plots import plot_all
+    from ._plots import FILES, plot_all, plot_options
 
+    _validation.output_directory("-o", args.output, files=FILES.values(), force=args.force, force_name="--force")
+    _flagged(PLOT_FLAGS, lambda: plot_options(args.zeta, eta_enc=args.eta_enc, eta_dec=args.eta_dec,
+                                              latent_dim=args.latent_dim, target_dim=args.target_dim,
+                                              residual=args.residual))
     if args.ledger:
         reuse_ledger(args.ledger)
-    for result in plot_all(args.output, args.zeta, force=args.force, eta_enc=args.eta_enc, eta_dec=args.eta_dec,
-                           latent_dim=args.latent_dim, target_dim=args.target_dim, residual=args.residual):
+    results = _flagged(PLOT_FLAGS, lambda: plot_all(args.output, args.zeta, force=args.force, eta_enc=args.eta_enc,
+                                                    eta_dec=args.eta_dec, latent_dim=args.latent_dim,
+                                                    target_dim=args.target_dim, residual=args.residual))
+    for result in results:
         print(f"{result.name}: {result.path if result.path else '(none)'}: {result.message}")
     return EXIT_OK
 
 
-def _run_thresholds(args: argparse.Namespace) -> int:
-    from ._ledger import reuse_ledger
-    from ._thresholds import report_json, thresholds_from_files
+def thresholds_json(payload: dict) -> str:
+    """The JSON text of ``ThresholdReport.to_json()``: strict JSON (``allow_nan=False``), with inf, -inf and NaN
+    written as the strings "Infinity", "-Infinity", "NaN" and their JSON Pointers listed under "non_finite"."""
+    data, paths = _validation.json_compatible(payload)
+    if paths:
+        data["non_finite"] = {"values": paths, "why": "JSON has no number for inf or NaN: these values are the "
+                              "strings \"Infinity\", \"-Infinity\" or \"NaN\" (float() reads them back); an "
+                              "infinite threshold is one beyond the float64 range"}
+    return json.dumps(data, indent=2, allow_nan=False)
 
+
+def _run_thresholds(args: argparse.Namespace) -> int:
+    """The scalar options are checked before the ledger and the data are read."""
+    from ._ledger import reuse_ledger
+    from ._thresholds import thresholds_from_files
+
+    for flag, value in (("--beta", args.beta), ("--eta-dec", args.eta_dec), ("--eta-enc", args.eta_enc)):
+        _validation.real_scalar(flag, value, positive=True)
+    _validation.optional_dimension("--latent-dim", args.latent_dim)
+    if args.targets is not None and args.data is None:
+        raise SymbolicVAEError("--targets: needs DATA (the digits have no targets)")
     if args.ledger:
         reuse_ledger(args.ledger)
-    report = thresholds_from_files(args.data, args.targets, beta_value=args.beta, eta_enc_value=args.eta_enc,
-                                   eta_dec_value=args.eta_dec, latent_dim=args.latent_dim)
-    print(report_json(report) if args.json else report.table())
+    report = _flagged(THRESHOLDS_FLAGS, lambda: thresholds_from_files(
+        args.data, args.targets, beta_value=args.beta, eta_enc_value=args.eta_enc, eta_dec_value=args.eta_dec,
+        latent_dim=args.latent_dim))
+    print(thresholds_json(report.to_json()) if args.json else report.table())
     return EXIT_OK
 
 
@@ -267,25 +368,27 @@ def _run_verify(args: argparse.Namespace) -> int:
         for verdict in iter_verify(claims, progress, backend=args.backend):
             verdicts.append(verdict)
             save(complete=False)
+        total = time.perf_counter() - start
+        refs = {c.id: c.ref.short() for c in claims}
+        print(_table(verdicts, refs))
+        counts = {s.value: sum(v.status is s for v in verdicts) for s in Status}
+        print("\n" + ", ".join(f"{k}: {n}" for k, n in counts.items() if n) + f"  ({total:.1f} s; kernel checks on "
+              f"the {args.backend} backend; seed {args.seed})")
+        if json_path is not None:
+            save(complete=True)
+            print(f"wrote {json_path}")
+        else:
+            keep.unlink(missing_ok=True)  # the run is complete and printed: the partial-run file has done its job
     except (KeyboardInterrupt, _TerminatedError) as stop:
         what = "SIGINT" if isinstance(stop, KeyboardInterrupt) else "SIGTERM"
+        complete = len(verdicts) == len(claims)
         if verdicts:
-            save(complete=False, interrupted=f"{what} during {current['claim']}")
+            save(complete=complete, interrupted=None if complete else f"{what} during {current['claim']}")
         kept = f"the {len(verdicts)} verdicts computed are in {keep}" if verdicts else "no verdict was complete"
-        print(f"symbolic-vae: interrupted ({what}) while checking {current['claim']} ({len(verdicts)} of "
-              f"{len(claims)} claims done); {kept}", file=sys.stderr)
+        where = "after the last claim" if complete else f"while checking {current['claim']}"
+        print(f"symbolic-vae: interrupted ({what}) {where} ({len(verdicts)} of {len(claims)} claims done); {kept}",
+              file=sys.stderr)
         return EXIT_INTERRUPTED if what == "SIGINT" else EXIT_TERMINATED
-    total = time.perf_counter() - start
-    refs = {c.id: c.ref.short() for c in claims}
-    print(_table(verdicts, refs))
-    counts = {s.value: sum(v.status is s for v in verdicts) for s in Status}
-    print("\n" + ", ".join(f"{k}: {n}" for k, n in counts.items() if n) + f"  ({total:.1f} s; kernel checks on the "
-          f"{args.backend} backend; seed {args.seed})")
-    if json_path is not None:
-        save(complete=True)
-        print(f"wrote {json_path}")
-    else:
-        keep.unlink(missing_ok=True)  # the run is complete and printed: the partial-run file has done its job
     return _exit_code(verdicts)
 
 
@@ -300,7 +403,11 @@ def _set_torch_threads(threads: int) -> int | None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
+    try:
+        args = _parser().parse_args(argv)
+    except _UsageError as err:
+        print(f"symbolic-vae: error: {err}", file=sys.stderr)
+        return EXIT_USAGE
     if threading.current_thread() is threading.main_thread():
         signal.signal(signal.SIGTERM, _on_sigterm)
     try:
@@ -309,9 +416,40 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"{claim.id:36s} {claim.ref.short()}  {claim.title}")
             return EXIT_OK
         runner = {"latex": _run_latex, "plot": _run_plot, "thresholds": _run_thresholds}.get(args.command)
-        return runner(args) if runner is not None else _run_verify(args)
+        if runner is None:
+            return _run_verify(args)
+        return _run_output_verb(runner, args)
     except SymbolicVAEError as err:
         print(f"symbolic-vae: error: {err}", file=sys.stderr)
+        return EXIT_USAGE
+    except (KeyboardInterrupt, _TerminatedError) as stop:  # outside a verb's own handler (e.g. importing torch)
+        what = "SIGINT" if isinstance(stop, KeyboardInterrupt) else "SIGTERM"
+        print(f"symbolic-vae: interrupted ({what}) before {args.command} computed anything", file=sys.stderr)
+        return EXIT_INTERRUPTED if what == "SIGINT" else EXIT_TERMINATED
+
+
+def _run_output_verb(runner: Callable[[argparse.Namespace], int], args: argparse.Namespace) -> int:
+    """``latex``, ``plot``, ``thresholds``: exit 0 or 2 with one line on stderr, never a traceback (130 / 143 on
+    SIGINT / SIGTERM); what they write is moved into place only at the end, so an error writes nothing."""
+    try:
+        return runner(args)
+    except SymbolicVAEError:
+        raise
+    except (KeyboardInterrupt, _TerminatedError) as stop:
+        what = "SIGINT" if isinstance(stop, KeyboardInterrupt) else "SIGTERM"
+        print(f"symbolic-vae: interrupted ({what}) during {args.command}; nothing was written", file=sys.stderr)
+        return EXIT_INTERRUPTED if what == "SIGINT" else EXIT_TERMINATED
+    except OSError as err:
+        where = f"{err.filename}: " if err.filename else ""
+        print(f"symbolic-vae: error: {where}{err.strerror or err}", file=sys.stderr)
+        return EXIT_USAGE
+    except MemoryError:
+        print(f"symbolic-vae: error: {args.command}: out of memory", file=sys.stderr)
+        return EXIT_USAGE
+    except Exception as err:  # a defect: still one line and exit 2, never a traceback
+        text = " ".join(str(err).split())
+        print(f"symbolic-vae: error: {args.command}: internal error, please report it: {type(err).__name__}: "
+              f"{text[:500]}", file=sys.stderr)
         return EXIT_USAGE
 
 

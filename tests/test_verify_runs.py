@@ -263,9 +263,6 @@ sys.exit(main(["verify", "--claim", "{claim}"]))
 """
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: in _run_verify (symbolic_vae/_cli.py) only the claim loop catches "
-                   "KeyboardInterrupt/_TerminatedError; a signal while torch is imported (_set_torch_threads) "
-                   "escapes main() with a traceback (SIGTERM: exit 1, not 143; SIGINT: death by SIGINT)")
 @pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM], ids=["SIGINT", "SIGTERM"])
 def test_signal_before_the_first_claim_is_one_line(sig, tmp_path):
     script = _SIGNAL_ON_TORCH_IMPORT.format(sig=sig.name, claim=FAST[0])
