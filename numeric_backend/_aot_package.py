@@ -2,9 +2,10 @@
 
 A process that compiles an elementwise expression with ``torch.compile`` (Dynamo + Inductor) leaves a request in
 the cache directory, and one background process per cache directory turns each request into an AOTInductor package
-(``torch.export`` + ``aoti_compile_and_package``: the same Inductor C++ kernel, with dynamic batch axes). A later
-process loads the package with torch's C++ loader, without importing Dynamo or Inductor at all (importing them
-alone takes seconds). A package that is missing, still being built or fails to load falls back to ``torch.compile``.
+(``torch.export`` + ``aoti_compile_and_package``: the same Inductor C++ kernel on the same [rows, width] layout,
+with a dynamic row axis). A later process loads the package with torch's C++ loader, without importing Dynamo or
+Inductor at all (importing them alone takes seconds). A package that is missing, still being built or fails to load
+falls back to ``torch.compile``.
 
 Run as ``python -m numeric_backend._aot_package QUEUE_DIR`` it is that background builder. Set
 ``SYMBOLIC_VAE_TORCH_AOT=0`` to build no packages.
@@ -35,8 +36,9 @@ def packaging_enabled() -> bool:
 
 
 def package_path(cache_dir: Path, expr: sympy.Expr, args: Sequence[sympy.Symbol], key: tuple[Any, ...]) -> Path:
-    """Where the package of ``expr`` for calls with ``key`` (dtype, rank, size-1 pattern, d; see
-    ``CompiledTorchFunction._key``) lives: one file per expression, argument list, key and torch version."""
+    """Where the package of ``expr`` for calls with ``key`` (per argument in the [rows, width] layout: dtype, device,
+    one row or many, width, strides, aliasing; see ``CompiledTorchFunction._key``) lives: one file per expression,
+    argument list, key and torch version."""
     import torch
 
     text = json.dumps([sympy.srepr(expr), [sympy.srepr(a) for a in args], repr(key), torch.__version__])
@@ -62,8 +64,14 @@ def load_package(path: Path) -> Callable[[list[Any]], Any] | None:
 
 def build_package(expr: sympy.Expr, args: Sequence[sympy.Symbol], with_out: bool, shapes: Sequence[Sequence[int]],
                   path: Path) -> Path:
-    """Export the expression's graph for float64 inputs of ``shapes`` (batch axes dynamic) and compile it into an
-    AOTInductor package at ``path`` (written to a temporary name first, then renamed)."""
+    """Export the expression's graph for float64 inputs of ``shapes`` and compile it into an AOTInductor package at
+    ``path`` (written to a temporary name first, then renamed).
+
+    ``shapes`` are those the compiled function saw: the two-axis layout [rows, width] of ``CompiledTorchFunction``
+    (see ``_torch_compile.as_rows``), whose row axis is exported as dynamic unless it has size 1, as it is compiled;
+    so a package serves exactly the calls of its key, at any batch size and rank."""
+    if any(len(shape) != 2 for shape in shapes):
+        raise ValueError(f"expected shapes in the [rows, width] layout, received {list(shapes)}")
     import torch
 
     from numeric_backend._torch_compile import _graph_module, batch_axes

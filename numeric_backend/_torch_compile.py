@@ -2,9 +2,10 @@
 
 The translation is ``to_torch``'s table (``TORCH_TRANSLATION``) plus ``Heaviside`` and ``false``; here it runs
 elementwise on broadcastable tensors of any shape ([..., d] spectra with [..., 1] parameters) instead of on [B]
-batches. ``compile_torch`` wraps it in ``torch.compile`` with dynamic shapes (a new batch size does not recompile)
-and a persistent Inductor cache directory, so a new process starts warm. ``compile_expression`` picks a backend
-by name and converts numpy arrays at the boundary.
+batches. ``compile_torch`` wraps it in ``torch.compile`` on one two-axis layout [rows, d] (the batch axes
+flattened into one dynamic row axis, so a new batch size or rank does not recompile) with a persistent Inductor
+cache directory, so a new process starts warm. ``compile_expression`` picks a backend by name and converts numpy
+arrays at the boundary.
 
 Piecewise is a chain of ``torch.where`` from the last branch: every branch is computed everywhere, and the untaken
 values (possibly inf or NaN) are discarded, so forward values equal numpy's; gradients through an untaken branch
@@ -15,6 +16,9 @@ that is undefined there are not meaningful. An element that satisfies no branch 
 from __future__ import annotations
 
 import contextlib
+import copy
+import functools
+import math
 import os
 import threading
 import warnings
@@ -216,22 +220,105 @@ _COMPILE_LOCK = threading.Lock()
 
 def batch_axes(shape: Sequence[int]) -> tuple[int, ...]:
     """Axes compiled as dynamic: all but the last (the mode axis d) of a >= 2-d shape, the only axis of a 1-d one;
-    size-1 axes stay static (they broadcast)."""
+    size-1 axes stay static (they broadcast). On the [rows, width] layout that compiled functions see (see
+    ``rows_layout``) this is the row axis unless it has size 1."""
     axes = range(len(shape) - 1) if len(shape) >= 2 else range(len(shape))
     return tuple(a for a in axes if shape[a] != 1)
+
+
+def rows_layout(shape: Sequence[int]) -> tuple[int, int]:
+    """(rows, width) of the two-axis layout of a broadcast shape: width is the last axis (the mode axis d) of a
+    >= 2-d shape and 1 otherwise, rows the product of the other axes (1 for a 0-d shape)."""
+    if len(shape) >= 2:
+        return math.prod(shape[:-1]), int(shape[-1])
+    return (int(shape[0]) if shape else 1), 1
+
+
+def _broadcast_shape(shapes: Sequence[Sequence[int]]) -> tuple[int, ...] | None:
+    """numpy's broadcast of ``shapes`` (None if they do not broadcast), without the cost of torch.broadcast_shapes."""
+    rank = max(map(len, shapes), default=0)
+    out = [1] * rank
+    for shape in shapes:
+        for axis, n in enumerate(shape, rank - len(shape)):
+            if n != 1:
+                if out[axis] != 1 and out[axis] != n:
+                    return None
+                out[axis] = n
+    return tuple(out)
+
+
+def as_rows(tensors: Sequence[Any], shape: Sequence[int]) -> tuple[tuple[Any, ...], int, int]:
+    """``tensors`` (broadcastable to ``shape``) as 2-d tensors that broadcast like them, and the (rows, width) of
+    the call: each [rows or 1, width or 1], views where they can be.
+
+    (rows, width) is ``rows_layout(shape)``, or (its product, 1) when every tensor is either whole or a single
+    element (nothing broadcasts along one axis only, so the width need not be compiled in). Axes broadcast by stride
+    0 are cut back to size 1 (so they broadcast inside the kernel instead of being read); batch axes broadcast only
+    in part are materialized; a row-major tensor keeps its row stride (a column of a wider array stays a view), any
+    other layout with width > 1 is copied. Strides of size-1 axes are made canonical, so that one layout always
+    reaches the compiler the same way.
+    """
+    rank = len(shape)
+    unbroadcast = []
+    for tensor in tensors:
+        t = tensor[(None,) * (rank - tensor.dim())] if tensor.dim() < rank else tensor
+        for axis in range(rank):
+            if t.shape[axis] > 1 and t.stride(axis) == 0:
+                t = t.narrow(axis, 0, 1)
+        unbroadcast.append(t)
+    rows, width = rows_layout(shape)
+    if width > 1 and all(t.numel() == 1 or tuple(t.shape) == tuple(shape) for t in unbroadcast):
+        rows, width = rows * width, 1
+    lead = rank - 1 if rank >= 2 and width > 1 else rank
+    out = []
+    for t in unbroadcast:
+        n = 1 if all(size == 1 for size in t.shape[:lead]) else rows
+        if n != 1 and tuple(t.shape[:lead]) != tuple(shape[:lead]):
+            t = t.expand(*shape[:lead], *t.shape[lead:])
+        t_width = int(t.shape[-1]) if lead < rank else 1
+        t = t.reshape(n, t_width)
+        row_stride, column_stride = t.stride()
+        if t_width > 1 and column_stride != 1:
+            out.append(t.contiguous())
+            continue
+        column_stride = 1
+        if n == 1:
+            row_stride = t_width
+        if (row_stride, column_stride) != t.stride():
+            t = t.as_strided((n, t_width), (row_stride, column_stride), t.storage_offset())
+        out.append(t)
+    return tuple(out), rows, width
+
+
+def _writes_out(graph: Any) -> bool:
+    """Whether a traced graph still contains the write into its ``out`` argument (a ``copy_``)."""
+    return any(node.op in ("call_method", "call_function")
+               and getattr(node.target, "__name__", node.target) in ("copy_", "copy_.default")
+               for node in graph.graph.nodes)
 
 
 class CompiledTorchFunction:
     """``torch.compile``d elementwise expression: ``f(*tensors, out=None) -> tensor`` of the broadcast shape.
 
     One float64 tensor per arg, any broadcastable shapes (e.g. zeta [..., d] with beta [..., 1]); with ``out``
-    (a float64 tensor of the broadcast shape) the result is written there. With ``dynamic``, the batch axes (all but
-    the last axis of >= 2-d inputs, the axis of 1-d inputs) are compiled as symbolic sizes, so a new batch size
-    reuses the kernel; the mode axis d is specialized so that Inductor vectorizes over it (another d, size-1
-    pattern, number of axes or dtype compiles once more). Compilations read and write the persistent Inductor cache
-    in ``cache_dir``, run in-process (``compile_threads=1``: on a small machine a worker pool costs more than it
-    saves) and trust the CPU's vector ISA flags instead of probing the compiler (if the C++ compiler then fails,
-    they compile again with Inductor's probes). ``compilations`` counts the graphs handed to Inductor.
+    (a float64 tensor of the broadcast shape) the result is written there.
+
+    The compiled kernels never see the callers' shapes: every call is brought to one two-axis layout (``as_rows``):
+    the batch axes of the broadcast shape [..., d] flattened into one row axis, the mode axis d kept (a shape of
+    rank 0 or 1 has width 1), each argument [rows or 1, d or 1]; when every argument is either whole or a single
+    element, the two axes are one, [rows * d, 1]. So a kernel compiled for one batch rank serves every rank, and no
+    0-d tensor reaches Dynamo (it would trace a 0-d float64 CPU input as a symbolic float, then restart its
+    analysis and, on the restart, delete the write into a 0-d ``out``: a silent no-op). With ``dynamic`` the row axis
+    is compiled as a symbolic size, so a new batch size or rank reuses the kernel; the width (the mode axis d) is
+    specialized so that Inductor vectorizes over it.
+
+    Each layout key (see ``_key``: dtype, device, which arguments have one row, their widths, non-contiguous
+    strides, storage aliasing) gets its own ``torch.compile`` of its own copy of the traced module, so Dynamo keeps
+    one entry per compiled code object and its recompile limit is never reached however many keys a process meets.
+    Compilations read and write the persistent Inductor cache in ``cache_dir``, run in-process
+    (``compile_threads=1``: on a small machine a worker pool costs more than it saves) and trust the CPU's vector ISA
+    flags instead of probing the compiler (if the C++ compiler then fails, they compile again with Inductor's
+    probes). ``compilations`` counts the graphs handed to Inductor.
     """
 
     def __init__(self, expr: sympy.Expr, args: tuple[sympy.Symbol, ...], *, dynamic: bool, cache_dir: Path,
@@ -241,37 +328,48 @@ class CompiledTorchFunction:
         self.compilations = 0
         self.ahead_of_time = ahead_of_time
         self._modules = {False: _graph_module(expr, args), True: _graph_module(expr, args, with_out=True)}
-        self._compiled: dict[bool, Callable[..., Any]] = {}  # torch.compile imports Dynamo: only when needed
+        self._compiled: dict[tuple[Any, ...], Callable[..., Any]] = {}  # torch.compile imports Dynamo: when needed
         self._packaged: dict[tuple[Any, ...], Callable[[list[Any]], Any]] = {}
-        self._seen: set[tuple[Any, ...]] = set()
         self._torch = torch
 
-    def _jit(self, with_out: bool) -> Callable[..., Any]:
-        if with_out not in self._compiled:
-            self._compiled[with_out] = self._torch.compile(self._modules[with_out], backend=self._backend,
-                                                           dynamic=None if self.dynamic else False, fullgraph=True)
-        return self._compiled[with_out]
+    def _jit(self, key: tuple[Any, ...]) -> Callable[..., Any]:
+        """The compiled function of ``key``: ``torch.compile`` of a fresh copy of the traced module (a code object
+        of its own, so that Dynamo's cache entries and recompile limit are per key)."""
+        if key not in self._compiled:
+            with_out = key[0]
+            module = copy.deepcopy(self._modules[with_out])
+            self._compiled[key] = self._torch.compile(
+                module, backend=functools.partial(self._backend, with_out=with_out),
+                dynamic=None if self.dynamic else False, fullgraph=True)
+        return self._compiled[key]
 
     def __repr__(self) -> str:
         return f"CompiledTorchFunction({self.expr}, args={self.args}, cache_dir={str(self.cache_dir)!r})"
 
-    def _backend(self, graph: Any, example_inputs: list[Any]) -> Callable[..., Any]:
-        """Inductor, reading and writing this function's cache directory (Dynamo calls it once per graph)."""
+    def _backend(self, graph: Any, example_inputs: list[Any], *, with_out: bool = False) -> Callable[..., Any]:
+        """Inductor, reading and writing this function's cache directory (Dynamo calls it once per graph). A graph
+        that lost its write into ``out`` is refused (a compiled kernel would silently leave ``out`` as it was)."""
         from torch._inductor.compile_fx import compile_fx
 
+        if with_out and not _writes_out(graph):
+            raise RuntimeError(f"the graph Dynamo traced for {sympy.sstr(self.expr)[:80]} lost its write into out")
         with _inductor_cache(self.cache_dir):
             self.compilations += 1
             return compile_fx(graph, example_inputs)
 
     def _key(self, tensors: tuple[Any, ...], with_out: bool) -> tuple[Any, ...]:
-        """What decides whether a call can reuse a compiled kernel (batch sizes do not)."""
-        try:
-            return (with_out, *((t.dtype, t.device, t.dim(), t.is_contiguous(), t.shape[-1] if t.dim() >= 2 else -1,
-                                 tuple(n == 1 for n in t.shape)) for t in tensors))
-        except AttributeError:
-            names = (*map(str, self.args), "out")
-            name, bad = next((n, t) for n, t in zip(names, tensors, strict=False) if not hasattr(t, "dtype"))
-            raise fail(name, f"expected a torch.Tensor, received {type(bad).__name__}") from None
+        """What decides whether a call (in the [rows, width] layout) can reuse a compiled kernel: the layout Dynamo
+        guards on (dtype, device, one row or many, width, strides unless contiguous, which arguments share storage),
+        not the number of rows (with ``dynamic``)."""
+        storages: dict[int, int] = {}
+        layout = []
+        for i, t in enumerate(tensors):
+            rows, width = t.shape
+            contiguous = t.is_contiguous()
+            alias = storages.setdefault(t.untyped_storage().data_ptr(), i) if len(tensors) > 1 else i
+            layout.append((t.dtype, t.device, t.requires_grad, rows == 1 if self.dynamic else rows, width,
+                           None if contiguous else t.stride(), alias))
+        return (with_out, *layout)
 
     def _first_call(self, tensors: tuple[Any, ...], with_out: bool, key: tuple[Any, ...]) -> Any:
         """A call with a new key: the ahead-of-time package of this key if the cache holds one (no Dynamo import),
@@ -289,15 +387,16 @@ class CompiledTorchFunction:
             else:
                 self._packaged[key] = runner
                 return result
-        result = self._compile_and_call(tensors, with_out)
+        result = self._compile_and_call(tensors, key)
         if path is not None:
             with contextlib.suppress(OSError):  # e.g. a read-only cache: the compiled kernel works without a package
                 request_package(self.cache_dir, self.expr, self.args, with_out, [tuple(t.shape) for t in tensors],
                                 path)
         return result
 
-    def _compile_and_call(self, tensors: tuple[Any, ...], with_out: bool) -> Any:
-        """torch.compile with the batch axes marked dynamic, under this module's compile options."""
+    def _compile_and_call(self, tensors: tuple[Any, ...], key: tuple[Any, ...]) -> Any:
+        """torch.compile with the row axis marked dynamic (unless it has size 1), under this module's compile
+        options."""
         import torch._dynamo
         import torch._inductor.config as inductor_config
 
@@ -311,7 +410,7 @@ class CompiledTorchFunction:
             warnings.filterwarnings("ignore", category=DeprecationWarning, module=r"torch\.")
             try:
                 with inductor_config.patch({"compile_threads": 1, "cpp.vec_isa_ok": True}):
-                    return self._jit(with_out)(*tensors)
+                    return self._jit(key)(*tensors)
             except Exception as err:  # e.g. a C++ compiler without AVX-512: let Inductor probe what builds
                 if "CppCompileError" not in f"{type(err).__name__}: {err}":
                     raise
@@ -319,30 +418,53 @@ class CompiledTorchFunction:
 
                 cpu_vec_isa.valid_vec_isa_list.cache_clear()
                 with inductor_config.patch({"compile_threads": 1}):
-                    return self._jit(with_out)(*tensors)
+                    return self._jit(key)(*tensors)
+
+    def _run(self, call: tuple[Any, ...], with_out: bool) -> Any:
+        """Evaluate on tensors in the [rows, width] layout (``out``, if any, last)."""
+        key = self._key(call, with_out)
+        packaged = self._packaged.get(key)
+        if packaged is not None:
+            try:
+                return packaged(list(call))
+            except RuntimeError:  # a size the package was not exported for: compile this key after all
+                del self._packaged[key]
+                with _COMPILE_LOCK:
+                    return self._compile_and_call(call, key)
+        compiled = self._compiled.get(key)
+        if compiled is not None:
+            return compiled(*call)
+        with _COMPILE_LOCK:
+            return self._first_call(call, with_out, key)
 
     def __call__(self, *tensors: Any, out: Any = None) -> Any:
         if len(tensors) != len(self.args):
             raise fail("tensors", f"expected {len(self.args)} tensors (one per arg {self.args}), received "
                                   f"{len(tensors)}")
-        with_out = out is not None
-        call = (*tensors, out) if with_out else tensors
-        key = self._key(call, with_out)
-        packaged = self._packaged.get(key)
-        if packaged is not None:
-            try:
-                result = packaged(list(call))
-            except RuntimeError:  # a size the package was not exported for: compile this key after all
-                del self._packaged[key]
-                with _COMPILE_LOCK:
-                    result = self._compile_and_call(call, with_out)
-        elif key in self._seen:
-            result = self._compiled[with_out](*call)
-        else:
-            with _COMPILE_LOCK:
-                result = self._first_call(call, with_out, key)
-            self._seen.add(key)
-        return out if with_out else _expand(result, tensors)
+        torch = self._torch
+        for i, t in enumerate((*tensors, out)):
+            if not isinstance(t, torch.Tensor) and (t is not None or i < len(tensors)):
+                name = str(self.args[i]) if i < len(tensors) else "out"
+                raise fail(name, f"expected a torch.Tensor, received {type(t).__name__}")
+        shape = _broadcast_shape([t.shape for t in tensors] + ([] if out is None else [out.shape]))
+        if shape is None:
+            raise fail("tensors", f"shapes {[tuple(t.shape) for t in tensors]} do not broadcast together")
+        if out is not None and shape != tuple(out.shape):
+            raise fail("out", f"expected the broadcast shape {tuple(shape)}, received {tuple(out.shape)}")
+        if out is not None and not out.is_contiguous():  # its [rows, width] layout would be a copy: write after
+            return out.copy_(self(*tensors))
+        if math.prod(shape) == 0:
+            return out if out is not None else torch.empty(shape, dtype=torch.float64, device=self._device(tensors))
+        call, rows, width = as_rows(tensors, shape)
+        if out is not None:
+            self._run((*call, out.view(rows, width)), True)
+            return out
+        result = self._run(call, False)
+        return result.expand(rows, width).reshape(shape)
+
+    @staticmethod
+    def _device(tensors: Sequence[Any]) -> Any:
+        return tensors[0].device if tensors else "cpu"
 
 
 def compile_torch(

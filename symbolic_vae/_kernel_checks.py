@@ -189,6 +189,7 @@ def _ground_truth_check(*, drop_residual: bool = False) -> CheckResult:
     """minimal_loss, surviving_modes and decoder_variance_G on the evidence backend vs multistart minimization."""
     backend = evidence_backend()
     worst, rows, survivors_ok = 0.0, 0, True
+    undecided: list[str] = []  # instances on which no start reached a certified minimum
     for j, shape in enumerate(GROUND_TRUTH_SHAPES):
         D0, d1, d2 = shape
         inst, zeta, residual = _campaign(shape, SEED + 100 * j)
@@ -204,8 +205,14 @@ def _ground_truth_check(*, drop_residual: bool = False) -> CheckResult:
                             for u, e in zip(truth.params["U"], inst.eta_enc, strict=True)])
         for i in range(len(truth.loss)):
             rows += 1
+            decided = int(truth.converged[i]) > 0
             for label, value in (("minimal_loss", predicted[i]), ("decoder_variance_G", from_g[i])):
                 gap = abs(value - truth.loss[i]) / (1 + abs(truth.loss[i]))
+                if gap > GROUND_TRUTH_RTOL and value < truth.loss[i] and not decided:
+                    # the kernel is below every start, none of which reached a certified minimum: the minimizer
+                    # did not finish, which refutes nothing (a loss below the kernel's value would)
+                    undecided.append(f"{shape} #{i} ({label} {gap:.2g} below the unconverged best)")
+                    continue
                 worst = max(worst, gap)
                 if gap > GROUND_TRUTH_RTOL:
                     instance = {"shape": repr(shape), "zeta": repr(zeta[i].tolist()), "beta": repr(inst.beta[i]),
@@ -216,15 +223,20 @@ def _ground_truth_check(*, drop_residual: bool = False) -> CheckResult:
                     return CheckResult(Status.REFUTED, "ground truth (multistart minimization)",
                                        f"{label} on {backend} misses the minimum of L_VAE by {gap:.3g} (relative)",
                                        {"backend": backend}, cx)
-            survivors_ok &= int(count[i]) == int(learned[i])
+            if decided:
+                survivors_ok &= int(count[i]) == int(learned[i])
     details = {"backend": backend, "instances": rows, "worst_gap": worst, "shapes": list(GROUND_TRUTH_SHAPES),
-               "starts": GROUND_TRUTH_STARTS}
+               "starts_per_instance": GROUND_TRUTH_STARTS, "undecided": undecided}
+    if len(undecided) > rows // 4:
+        return CheckResult(Status.INCONCLUSIVE, "ground truth (multistart minimization)",
+                           f"{len(undecided)} of {rows} instances without a certified minimum", details)
     if not survivors_ok:
         return CheckResult(Status.INCONCLUSIVE, "ground truth (multistart minimization)",
                            "surviving_modes disagrees with the rank of the learned decoder", details)
     return CheckResult(Status.CHECKED, "ground truth (multistart minimization)",
-                       f"{rows} noisy datasets (c > 0, singular A included), kernels on {backend}: minimal_loss and G "
-                       f"within {worst:.1e} of the minimized loss, surviving_modes = rank of the learned decoder",
+                       f"{rows - len(undecided)} of {rows} noisy datasets (c > 0, singular A included; the others "
+                       f"without a certified minimum), kernels on {backend}: minimal_loss and G within {worst:.1e} "
+                       f"of the minimized loss, surviving_modes = rank of the learned decoder",
                        details)
 
 

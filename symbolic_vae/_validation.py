@@ -241,9 +241,9 @@ def spectrum(name: str, value: Any, *, quadratic: bool = False) -> np.ndarray:
     smallest = MIN_NONZERO_SPECTRUM_QUADRATIC if quadratic else MIN_NONZERO_SPECTRUM
     tiny = (arr > 0) & (arr < smallest)
     if bool(tiny.any()):
+        why = "smaller ones are subnormal float64" if quadratic else "a smaller one's square underflows float64"
         raise SymbolicVAEError(f"{name}: got {arr[tiny].min():.6g} (shape {arr.shape}); the supported range of "
-                               f"spectra is 0 or [{smallest:g}, {high:g}] (a smaller square underflows float64): set "
-                               "such entries to 0 or rescale")
+                               f"spectra is 0 or [{smallest:g}, {high:g}] ({why}): set such entries to 0 or rescale")
     rises = np.diff(arr, axis=-1) > 0
     if bool(rises.any()):
         before = tuple(int(i) for i in np.argwhere(rises)[0])
