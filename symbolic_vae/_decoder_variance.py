@@ -2498,8 +2498,36 @@ def _kernel_forms(kind: str, d: int, d1: int, d2: int) -> tuple[tuple[sp.Expr, .
         return (G if kind == "G" else sp.diff(G, s),), (*zs, beta, s, c_sym)
     if kind == "thresholds":
         return tuple(threshold_exprs(d, d1, d2)), (*zs, c_sym)
-    expr = {"s_star": s_star_expr, "survivors": survivors_expr, "regime": regime_expr}[kind](d, d1, d2)
+    expr = {"s_star": _s_star_form, "survivors": _survivors_form, "regime": regime_expr}[kind](d, d1, d2)
     return (expr,), (*zs, beta, c_sym)
+
+
+def _alive(zs: Sequence[sp.Symbol], p: int, d2: int) -> sp.Boolean:
+    """Mode p is alive at s* (beta < beta_p) written as (d2 - beta p) zeta_p^2 > beta R_p: the same inequality as
+    ``_below_threshold`` (checked: the two differences expand to the same polynomial), evaluated so that float64
+    rounding cannot contradict the branch it selects. The factor d2 - beta p is computed exactly as the denominator
+    of the branch R_p / (d2 - beta p) of s*, so a branch is taken only where that denominator is positive (never a
+    division by zero, never a negative s*), and at a tie beta p = d2 the mode is collapsed, as in exact arithmetic.
+    (The form sympy gives ``_below_threshold`` inside a Piecewise divides by d2, whose rounding can flip a tie.)"""
+    R = _R_expr(zs, p)
+    gap = (d2 - beta * p) * zs[p - 1] ** 2 - beta * R
+    stated = _below_threshold(zs, p, d2)
+    assert sp.expand(gap - (stated.gts - stated.lts)) == 0, f"alive condition of mode {p} differs from {stated}"
+    return sp.StrictGreaterThan((d2 - beta * p) * zs[p - 1] ** 2, beta * R)
+
+
+def _s_star_form(d: int, d1: int, d2: int) -> sp.Expr:
+    """``s_star_expr`` with its conditions as in ``_alive`` (equal in exact arithmetic, branch by branch)."""
+    zs = zeta_symbols(d)
+    K = min(d1, d)
+    branches = [(_R_expr(zs, k) / (d2 - beta * k), sp.Not(_alive(zs, k + 1, d2))) for k in range(K)]
+    return sp.Piecewise(*branches, (_R_expr(zs, K) / (d2 - beta * K), True))
+
+
+def _survivors_form(d: int, d1: int, d2: int) -> sp.Expr:
+    """``survivors_expr`` with its conditions as in ``_alive`` (so the count agrees with the branch of s*)."""
+    zs = zeta_symbols(d)
+    return sum((sp.Piecewise((1, _alive(zs, p, d2)), (0, True)) for p in range(1, min(d1, d) + 1)), sp.Integer(0))
 
 
 def _compiled(kind: str, d: int, d1: int, d2: int, backend: str = "numpy"):
@@ -2515,38 +2543,28 @@ def _compiled_once(kind: str, d: int, d1: int, d2: int, backend: str):
     return compiled if kind == "thresholds" else compiled[0]
 
 
-def _size(name: str, value: Any) -> int:
-    from ._errors import SymbolicVAEError
-
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
-        raise SymbolicVAEError(f"{name}: expected a positive integer, got {value!r}")
-    return int(value)
+_QUADRATIC_ARGUMENTS = ("s",)
+"""Arguments of the builders in the units of zeta^2 (their supported range is the quadratic one)."""
 
 
 def _prepare(zeta: Any, d1: Any, d2: Any, residual: Any, **positive: Any) -> tuple[np.ndarray, list[np.ndarray], int,
                                                                                    int, dict[str, np.ndarray]]:
-    """Validate (zeta [..., d] sorted non-negative, d2 >= d, residual >= 0, positive scalars) and broadcast the
-    batch shape [...] of zeta with the shapes of the other arguments (e.g. one spectrum and a grid of s);
+    """Validate, in one place and before any work, zeta [..., d] (sorted, non-negative, in the supported range),
+    the sizes d1, d2 (integers, d <= d2), residual >= 0 and the positive scalars (beta; s, a variance), and broadcast
+    the batch shape [...] of zeta with the shapes of the other arguments (e.g. one spectrum and a grid of s);
     returns (zeta, its columns, d1, d2, named arrays), all of the common batch shape."""
+    from . import _validation as v
     from ._errors import SymbolicVAEError
-    from ._kernels import check_spectrum
 
-    z = check_spectrum(zeta)
-    d1, d2 = _size("d1", d1), _size("d2", d2)
+    z = v.spectrum("zeta", zeta)
+    d1, d2 = v.dimension("d1", d1), v.dimension("d2", d2)
     if z.shape[-1] > d2:
         raise SymbolicVAEError(f"zeta: {z.shape[-1]} singular values but d2 = {d2} (d* = min(d0, d2) <= d2)")
-    arrays = {}
-    for name, value in {"residual": residual, **positive}.items():
-        arr = np.asarray(value, dtype=np.float64)
-        if not np.all(np.isfinite(arr)) or (np.any(arr <= 0) if name != "residual" else np.any(arr < 0)):
-            raise SymbolicVAEError(f"{name}: must be finite and {'>= 0' if name == 'residual' else '> 0'}")
-        arrays[name] = arr
-    try:
-        batch = np.broadcast_shapes(z.shape[:-1], *(a.shape for a in arrays.values()))
-    except ValueError:
-        shapes = {k: a.shape for k, a in arrays.items()}
-        raise SymbolicVAEError(f"shapes {shapes} do not broadcast with the batch shape {z.shape[:-1]} of zeta "
-                               "[..., d]") from None
+    arrays = {"residual": v.non_negative_values("residual", residual, quadratic=True)}
+    for name, value in positive.items():
+        arrays[name] = v.positive_values(name, value, quadratic=name in _QUADRATIC_ARGUMENTS)
+    batch = v.batch_shape({"zeta": z.shape[:-1], **{k: a.shape for k, a in arrays.items()}})
+    v.output_size("zeta", (*batch, z.shape[-1]))
     z = np.broadcast_to(z, (*batch, z.shape[-1]))
     return z, [z[..., i] for i in range(z.shape[-1])], d1, d2, {k: np.broadcast_to(a, batch)
                                                                for k, a in arrays.items()}
@@ -2554,7 +2572,9 @@ def _prepare(zeta: Any, d1: Any, d2: Any, residual: Any, **positive: Any) -> tup
 
 def G_kernel(zeta: Any, beta_value: Any, d1: int, d2: int, s_value: Any, *, residual: Any = 0.0,
              backend: str = "numpy") -> np.ndarray:
-    """G(s) = min over (U, W, Sigma) of L^LDV: zeta [..., d], beta, s, residual c broadcast to [...] -> [...]."""
+    """G(s) = min over (U, W, Sigma) of L^LDV: zeta [..., d], beta, s, residual c broadcast to [...] -> [...]
+    (finite for every s in the supported range; G -> -inf only in the limit s -> 0, which is outside it)."""
+    backend = check_backend(backend)
     z, cols, d1, d2, nv = _prepare(zeta, d1, d2, residual, beta=beta_value, s=s_value)
     return _compiled("G", z.shape[-1], d1, d2, backend)(*cols, nv["beta"], nv["s"], nv["residual"])
 
@@ -2562,21 +2582,35 @@ def G_kernel(zeta: Any, beta_value: Any, d1: int, d2: int, s_value: Any, *, resi
 def G_prime_kernel(zeta: Any, beta_value: Any, d1: int, d2: int, s_value: Any, *, residual: Any = 0.0,
                    backend: str = "numpy") -> np.ndarray:
     """G'(s) (corrected Eq. 49): zeta [..., d], beta, s, residual c -> [...]."""
+    backend = check_backend(backend)
     z, cols, d1, d2, nv = _prepare(zeta, d1, d2, residual, beta=beta_value, s=s_value)
     return _compiled("G_prime", z.shape[-1], d1, d2, backend)(*cols, nv["beta"], nv["s"], nv["residual"])
 
 
+def _regime_values(z: np.ndarray, cols: list[np.ndarray], d1: int, d2: int, nv: dict[str, np.ndarray],
+                   backend: str) -> np.ndarray:
+    return np.rint(_compiled("regime", z.shape[-1], d1, d2, backend)(*cols, nv["beta"], nv["residual"])
+                   ).astype(np.int64)
+
+
 def s_star_kernel(zeta: Any, beta_value: Any, d1: int, d2: int, *, residual: Any = 0.0, backend: str = "numpy"
                   ) -> np.ndarray:
-    """eta_dec*^2 = argmin_s G (corrected Theorem 4): zeta [..., d] -> [...]; 0 where G has no minimizer (regime 0),
-    the largest minimizer s_(hat d_1) where the minimizers form (0, s_(hat d_1)] (regime 1)."""
+    """eta_dec*^2 = argmin_s G (corrected Theorem 4): zeta [..., d] -> [...]; NaN where G has no minimizer (regime
+    DecoderVarianceRegime.NO_MINIMIZER: G -> -inf as s -> 0), the largest minimizer s_(hat d_1) where the
+    minimizers form (0, s_(hat d_1)] (INTERVAL), the minimizer otherwise (UNIQUE)."""
+    from ._kernels import DecoderVarianceRegime
+
+    backend = check_backend(backend)
     z, cols, d1, d2, nv = _prepare(zeta, d1, d2, residual, beta=beta_value)
-    return _compiled("s_star", z.shape[-1], d1, d2, backend)(*cols, nv["beta"], nv["residual"])
+    s_star = _compiled("s_star", z.shape[-1], d1, d2, backend)(*cols, nv["beta"], nv["residual"])
+    none = _regime_values(z, cols, d1, d2, nv, backend) == DecoderVarianceRegime.NO_MINIMIZER
+    return np.where(none, np.nan, s_star)
 
 
 def surviving_modes_kernel(zeta: Any, beta_value: Any, d1: int, d2: int, *, residual: Any = 0.0,
                            backend: str = "numpy") -> np.ndarray:
     """Number of latent modes alive at eta_dec*^2 (all hat d_1 when G has no minimizer): zeta [..., d] -> int [...]."""
+    backend = check_backend(backend)
     z, cols, d1, d2, nv = _prepare(zeta, d1, d2, residual, beta=beta_value)
     alive = _compiled("survivors", z.shape[-1], d1, d2, backend)(*cols, nv["beta"], nv["residual"])
     return np.rint(alive).astype(np.int64)
@@ -2584,21 +2618,43 @@ def surviving_modes_kernel(zeta: Any, beta_value: Any, d1: int, d2: int, *, resi
 
 def regime_kernel(zeta: Any, beta_value: Any, d1: int, d2: int, *, residual: Any = 0.0, backend: str = "numpy"
                   ) -> np.ndarray:
-    """0: no minimizer (G -> -oo as s -> 0); 1: minimizers (0, s_(hat d_1)]; 2: a unique minimizer. -> int [...]."""
+    """The values of ``symbolic_vae._kernels.DecoderVarianceRegime``: 0 NO_MINIMIZER (G -> -oo as s -> 0);
+    1 INTERVAL (minimizers (0, s_(hat d_1)]); 2 UNIQUE (a unique minimizer). -> int [...]."""
+    backend = check_backend(backend)
     z, cols, d1, d2, nv = _prepare(zeta, d1, d2, residual, beta=beta_value)
-    return np.rint(_compiled("regime", z.shape[-1], d1, d2, backend)(*cols, nv["beta"], nv["residual"])
-                   ).astype(np.int64)
+    return _regime_values(z, cols, d1, d2, nv, backend)
 
 
 def collapse_thresholds_kernel(zeta: Any, d1: int, d2: int, *, residual: Any = 0.0, backend: str = "numpy"
                                ) -> np.ndarray:
     """beta_p = d2 zeta_p^2 / (p zeta_p^2 + R_p) for p = 1..d1: mode p collapses at the optimum iff beta >= beta_p
-    (0 for a zero mode or p > d): zeta [..., d] -> [..., d1]."""
+    (0 for a zero mode or p > d: it is collapsed at every beta > 0): zeta [..., d] -> [..., d1]."""
+    from . import _validation as v
+
+    backend = check_backend(backend)
     z, cols, d1, d2, nv = _prepare(zeta, d1, d2, residual)
-    out = np.zeros((*z.shape[:-1], d1))
+    out = np.zeros(v.output_size("d1", (*z.shape[:-1], d1)))
     for p, f in enumerate(_compiled("thresholds", z.shape[-1], d1, d2, backend)):
         out[..., p] = f(*cols, nv["residual"])
     return out
+
+
+def _s_star_sample(rng: np.random.Generator, n: int) -> tuple[tuple, dict[str, Any]]:
+    """``s_star_sample`` rows where G has a minimizer (regimes INTERVAL and UNIQUE; at least one of each in 8 rows):
+    the round trip compares values, and on NO_MINIMIZER rows the kernel is NaN by definition (tested apart)."""
+    while True:
+        (zeta, beta_values, d1, d2), kwargs = s_star_sample(rng, 4 * n + 8)
+        keep = np.flatnonzero(regime_kernel(zeta, beta_values, d1, d2, **kwargs) != 0)[:n]
+        if keep.size == n:
+            return (zeta[keep], beta_values[keep], d1, d2), {"residual": kwargs["residual"][keep]}
+
+
+def _s_star_reference(zeta: Sequence[float], beta_value: float, d1: int, d2: int, *, residual: float = 0.0
+                      ) -> float:
+    """``s_star_kernel`` at one row in mpmath: NaN where the regime is NO_MINIMIZER, as the kernel."""
+    if regime_reference(zeta, beta_value, d1, d2, residual=residual) == 0:
+        return float("nan")
+    return s_star_reference(zeta, beta_value, d1, d2, residual=residual)
 
 
 # --- samples inside the kernels' domain, and one-row references in mpmath -----------------------------
@@ -2775,16 +2831,18 @@ def kernel_sources() -> list[dict[str, Any]]:
          "sample": G_sample, "reference": G_prime_reference,
          "description": "G'(s) = ((d2 - beta p) s - R_p)/(2 s^2): (zeta, beta, d1, d2, s, residual=c) -> [...]"},
         {"name": "optimal_decoder_variance", "claim": "decvar.table1_corrected", "builder": s_star_kernel,
-         "sample": s_star_sample, "reference": s_star_reference,
-         "description": "eta_dec*^2 = R_k/(d2 - beta k): (zeta, beta, d1, d2, residual=c) -> [...] (0 if no "
-                        "minimizer, s_(hat d_1) if an interval of minimizers)"},
+         "sample": _s_star_sample, "reference": _s_star_reference,
+         "description": "eta_dec*^2 = R_k/(d2 - beta k): (zeta, beta, d1, d2, residual=c) -> [...] (NaN where G "
+                        "has no minimizer, regime NO_MINIMIZER: G -> -inf as s -> 0; s_(hat d_1), the right end, "
+                        "where the minimizers form an interval)"},
         {"name": "decoder_variance_surviving_modes", "claim": "decvar.table1_corrected",
          "builder": surviving_modes_kernel, "sample": s_star_sample, "reference": surviving_modes_reference,
          "description": "modes alive at eta_dec*^2: (zeta, beta, d1, d2, residual=c) -> int [...]"},
         {"name": "decoder_variance_regime", "claim": "decvar.table1_corrected", "builder": regime_kernel,
          "sample": s_star_sample, "reference": regime_reference,
-         "description": "0 no minimizer, 1 interval of minimizers, 2 unique: (zeta, beta, d1, d2, residual=c) -> "
-                        "int [...]"},
+         "description": "the regime of G, a DecoderVarianceRegime (symbolic_vae._kernels): 0 NO_MINIMIZER (G -> "
+                        "-inf as s -> 0), 1 INTERVAL of minimizers (0, s*], 2 UNIQUE minimizer: (zeta, beta, d1, d2, "
+                        "residual=c) -> int [...]"},
         {"name": "decoder_variance_collapse_thresholds", "claim": "decvar.thm4_eq58_corrected",
          "builder": collapse_thresholds_kernel, "sample": collapse_thresholds_sample,
          "reference": collapse_thresholds_reference,

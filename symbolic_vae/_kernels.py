@@ -5,11 +5,25 @@ came from and that claim's verdict, which is computed (once per process) when th
 kernel whose claim is REFUTED or INCONCLUSIVE is never built.
 
 Spectra are arrays zeta [..., d] of singular values of Z, non-negative and non-increasing along the last axis;
-beta, eta_enc, eta_dec are positive and broadcast against the batch shape [...].
+beta, eta_enc, eta_dec are positive and broadcast against the batch shape [...]. Every argument is validated before
+any work by the shared validators of ``symbolic_vae._validation`` (one error type, ``SymbolicVAEError``, naming the
+argument): real numbers or arrays only (numpy, nested lists, torch tensors, detached; no bool, complex, string,
+object or datetime values), finite, the shapes above, at most ``MAX_ELEMENTS`` entries.
+
+Supported range (constants of ``symbolic_vae._validation``): singular values zeta in [0, 1e30] (MAX_MAGNITUDE), each
+either 0 or at least 1e-150 (MIN_NONZERO_SPECTRUM, so that zeta^2 is a normal float64); beta, eta_enc, eta_dec and
+sigma in [1e-30, 1e30] (MIN_POSITIVE, MAX_MAGNITUDE); real parameters (W, V) within +-1e30; quadratic quantities
+(the residual c, the decoder variance s, variances sigma2 and D) in [0, 1e60], positive ones in [1e-60, 1e60]
+(MIN_POSITIVE_QUADRATIC, MAX_QUADRATIC), eigenvalues 0 or in [1e-300, 1e60]. Inside it every kernel returns finite
+values (closed forms whose float64 evaluation would cancel or overflow are compiled in an equal, stable form); the
+only non-finite outputs are documented: ``optimal_decoder_variance`` is NaN where G has no minimizer (regime
+``DecoderVarianceRegime.NO_MINIMIZER``: G -> -inf as s -> 0). Outside the range the kernels raise SymbolicVAEError
+naming the argument and the range, instead of overflowing.
 """
 
 from __future__ import annotations
 
+import enum
 import importlib
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -20,6 +34,7 @@ import sympy as sp
 
 from numeric_backend import compile_expression
 
+from . import _validation as v
 from ._errors import SymbolicVAEError
 from ._model import beta, eta_dec, eta_enc
 from ._registry import DERIVATION_MODULES, check_backend, claim_verdict
@@ -29,6 +44,25 @@ Sample = Callable[[np.random.Generator, int], tuple[tuple[Any, ...], dict[str, A
 """``sample(rng, n) -> (args, kwargs)``: a batch of n points (batch axis first) inside a kernel's domain."""
 
 _NAMED_SCALARS = {beta: "beta", eta_enc: "eta_enc", eta_dec: "eta_dec"}
+
+
+class DecoderVarianceRegime(enum.IntEnum):
+    """The shape of G(s) = min over (U, W, Sigma) of the loss at decoder variance s = eta_dec^2: the integers of the
+    kernel ``decoder_variance_regime`` (R_m = c + sum_{i > d1} zeta_i^2, hat d_1 = the non-zero modes among the first
+    d1)."""
+
+    NO_MINIMIZER = 0
+    """R_m = 0 and beta hat d_1 < d2: G -> -inf as s -> 0 (the model fits the data exactly); no minimizer, so
+    ``optimal_decoder_variance`` is NaN."""
+    INTERVAL = 1
+    """R_m = 0 and beta hat d_1 = d2: every s in (0, s*] minimizes G; ``optimal_decoder_variance`` is s*."""
+    UNIQUE = 2
+    """Otherwise: one minimizer s* > 0."""
+
+    @property
+    def description(self) -> str:
+        return {0: "no minimizer: G(s) -> -oo as s -> 0 (the model can fit the data exactly)",
+                1: "an interval (0, s*] of minimizers; s* is its right end", 2: "a unique minimizer"}[int(self)]
 
 
 def sample_spectra(rng: np.random.Generator, n: int, d: int = 4, high: float = 3.0) -> np.ndarray:
@@ -112,34 +146,69 @@ def kernel_sources() -> dict[str, KernelSource | BuilderSource]:
     return out
 
 
-def _positive(name: str, value: Any, batch: tuple[int, ...]) -> np.ndarray:
-    arr = np.asarray(value, dtype=np.float64)
-    if not np.all(np.isfinite(arr)):
-        raise SymbolicVAEError(f"{name}: contains NaN or inf")
-    if np.any(arr <= 0):
-        raise SymbolicVAEError(f"{name}: must be positive, got minimum {arr.min():.6g}")
-    try:
-        return np.broadcast_to(arr, batch)[..., None]
-    except ValueError:
-        raise SymbolicVAEError(f"{name}: shape {arr.shape} does not broadcast to the batch shape {batch} of zeta "
-                               f"[..., d]") from None
+def check_spectrum(zeta: Any, name: str = "zeta") -> np.ndarray:
+    """Validate zeta [..., d] (d >= 1): real, finite, non-negative, non-increasing along the last axis, in the
+    supported range (0 or [MIN_NONZERO_SPECTRUM, MAX_MAGNITUDE]); returns it as float64. ``name`` is the argument's
+    name in the error messages."""
+    return v.spectrum(name, zeta)
 
 
-def check_spectrum(zeta: Any) -> np.ndarray:
-    """Validate zeta [..., d]: finite, non-negative, non-increasing along the last axis."""
-    try:
-        arr = np.asarray(zeta, dtype=np.float64)
-    except (TypeError, ValueError):
-        raise SymbolicVAEError("zeta: not numeric") from None
-    if arr.ndim == 0 or arr.shape[-1] == 0:
-        raise SymbolicVAEError(f"zeta: expected shape [..., d] with d >= 1, got {arr.shape}")
-    if not np.all(np.isfinite(arr)):
-        raise SymbolicVAEError("zeta: contains NaN or inf")
-    if np.any(arr < 0):
-        raise SymbolicVAEError(f"zeta: singular values must be non-negative, got minimum {arr.min():.6g}")
-    if np.any(np.diff(arr, axis=-1) > 0):
-        raise SymbolicVAEError("zeta: must be sorted in non-increasing order along the last axis")
-    return arr
+def _stable_form(expr: sp.Expr) -> sp.Expr:
+    """``expr`` in a form that evaluates without cancelling large terms, equal to it in exact arithmetic.
+
+    Arithmetic around a Piecewise (e.g. zeta^2 - Piecewise((zeta^2 (x / zeta^2 + 1), cond), (0, True))) is folded
+    into the branches and each branch is cancelled as a rational function of its atoms (logs and roots kept whole),
+    so the example becomes Piecewise((-x, cond), (zeta^2, True)): in float64 the unfolded form loses every digit of
+    x once zeta^2 / x exceeds 1e16. Expressions that already are a Piecewise, or contain none, are left as they are.
+    """
+    if isinstance(expr, sp.Piecewise) or not expr.has(sp.Piecewise):
+        return expr
+    folded = sp.piecewise_fold(expr)
+    if not isinstance(folded, sp.Piecewise):
+        return expr
+    return sp.Piecewise(*[(sp.cancel(branch), cond) for branch, cond in folded.args])
+
+
+def _named_scalars(beta_value: Any, eta_enc_value: Any, eta_dec_value: Any, batch: tuple[int, ...]
+                   ) -> dict[sp.Symbol, np.ndarray]:
+    """beta, eta_enc, eta_dec validated (all three, also those a kernel does not use) and broadcast to the batch
+    shape of zeta."""
+    out = {}
+    for symbol, value in ((beta, beta_value), (eta_enc, eta_enc_value), (eta_dec, eta_dec_value)):
+        name = _NAMED_SCALARS[symbol]
+        out[symbol] = v.broadcast(name, v.positive_values(name, value), batch, against="zeta [..., d] (its batch axes)")
+    return out
+
+
+def _per_mode_inputs(name: str, args: tuple[sp.Symbol, ...], zeta: Any, beta_value: Any, eta_enc_value: Any,
+                     eta_dec_value: Any, extra: dict[str, Any], latent_dim: Any = None
+                     ) -> tuple[np.ndarray, list[np.ndarray]]:
+    """Every argument of a per-mode kernel validated, in one place, before any work: zeta [..., d] (padded with
+    zeros or cut to ``latent_dim`` modes when given), the scalars [..., 1] and further per-mode arguments [..., d1]."""
+    z = check_spectrum(zeta)
+    batch = z.shape[:-1]
+    d1 = z.shape[-1] if latent_dim is None else v.dimension("latent_dim", latent_dim)
+    v.output_size("latent_dim" if latent_dim is not None else "zeta", (*batch, d1))
+    scalars = _named_scalars(beta_value, eta_enc_value, eta_dec_value, batch)
+    extra = dict(extra)
+    values = []
+    for symbol in args[1:]:
+        if symbol in scalars:
+            values.append(scalars[symbol][..., None])
+        elif symbol.name in extra:
+            arr = v.positive_values(symbol.name, extra.pop(symbol.name))
+            values.append(v.broadcast(symbol.name, arr, (*batch, d1), against="zeta [..., d]" if latent_dim is None
+                                      else f"zeta [..., d] with latent_dim = {d1} modes"))
+        else:
+            raise SymbolicVAEError(f"{symbol.name}: kernel {name} needs it as a keyword argument")
+    if extra:
+        raise SymbolicVAEError(f"{', '.join(extra)}: not an argument of kernel {name} (it takes "
+                               f"{', '.join(a.name for a in args)})")
+    if d1 < z.shape[-1]:
+        z = z[..., :d1]
+    elif d1 > z.shape[-1]:
+        z = np.concatenate([z, np.zeros((*batch, d1 - z.shape[-1]))], axis=-1)
+    return z, values
 
 
 @dataclass(frozen=True)
@@ -160,21 +229,7 @@ class Kernel:
 
     def __call__(self, zeta: Any, beta_value: Any, eta_enc_value: Any, eta_dec_value: Any, **extra: Any
                  ) -> np.ndarray:
-        z = check_spectrum(zeta)
-        batch = z.shape[:-1]
-        named = {beta: ("beta", beta_value), eta_enc: ("eta_enc", eta_enc_value),
-                 eta_dec: ("eta_dec", eta_dec_value)}
-        values = []
-        for symbol in self.args[1:]:
-            if symbol in named:
-                label, value = named[symbol]
-                values.append(_positive(label, value, batch))
-            elif symbol.name in extra:
-                values.append(_positive(symbol.name, extra.pop(symbol.name), z.shape[:-1] + z.shape[-1:])[..., 0])
-            else:
-                raise SymbolicVAEError(f"{symbol.name}: this kernel needs it as a keyword argument")
-        if extra:
-            raise SymbolicVAEError(f"{', '.join(extra)}: not an argument of kernel {self.name}")
+        z, values = _per_mode_inputs(self.name, self.args, zeta, beta_value, eta_enc_value, eta_dec_value, extra)
         return self.compiled(z, *values)
 
 
@@ -193,10 +248,11 @@ class SpectrumKernel:
         assert self.status.passed, f"kernel {self.name} from a claim that did not pass"
 
     def __call__(self, zeta: Any, *args: Any, **kwargs: Any) -> np.ndarray:
+        """The builder validates every argument (its first one is the spectrum) before any work."""
         if "backend" in kwargs:
             raise SymbolicVAEError(f"backend: kernel {self.name} was built for {self.backend!r}; ask kernel(name, "
                                    "backend) for another one")
-        return self.builder(check_spectrum(zeta), *args, backend=self.backend, **kwargs)
+        return self.builder(zeta, *args, backend=self.backend, **kwargs)
 
 
 _COMPILED: dict[tuple[str, str], Callable[..., np.ndarray]] = {}
@@ -210,51 +266,68 @@ def kernel(name: str, backend: str = "numpy") -> Kernel | SpectrumKernel:
     """
     backend = check_backend(backend)
     sources = kernel_sources()
-    if name not in sources:
-        raise SymbolicVAEError(f"kernel: unknown name {name!r}; known: {', '.join(sorted(sources))}")
+    if not isinstance(name, str) or name not in sources:
+        raise SymbolicVAEError(f"name: unknown name {v._describe(name)}; known kernels: {', '.join(sorted(sources))}")
     source = sources[name]
     verdict = claim_verdict(source.claim)
     if not verdict.status.passed:
         hint = f"; use the corrected claim {verdict.corrected_by}" if verdict.corrected_by else ""
-        raise SymbolicVAEError(f"kernel {name}: its claim {source.claim} is {verdict.status.value}, so no kernel is "
-                               f"built from it{hint}")
+        raise SymbolicVAEError(f"name: kernel {name}: its claim {source.claim} is {verdict.status.value}, so no "
+                               f"kernel is built from it{hint}")
     if isinstance(source, BuilderSource):
         return SpectrumKernel(name, source.claim, verdict.status, source.description, source.builder, backend)
     if (name, backend) not in _COMPILED:  # inputs are validated in Kernel.__call__, so no second NaN check
-        _COMPILED[name, backend] = compile_expression(source.expr, source.args, backend, check_finite=False)
+        _COMPILED[name, backend] = compile_expression(_stable_form(source.expr), source.args, backend,
+                                                      check_finite=False)
     return Kernel(name, source.claim, verdict.status, source.description, source.expr, source.args,
                   _COMPILED[name, backend], backend)
 
 
-def _latent_modes(zeta: np.ndarray, latent_dim: int | None) -> np.ndarray:
-    d = zeta.shape[-1]
-    d1 = d if latent_dim is None else int(latent_dim)
-    if d1 < 1:
-        raise SymbolicVAEError(f"latent_dim: must be a positive integer, got {latent_dim!r}")
-    if d1 <= d:
-        return zeta[..., :d1]
-    return np.concatenate([zeta, np.zeros(zeta.shape[:-1] + (d1 - d,))], axis=-1)
-
-
 def per_latent(name: str, backend: str = "numpy") -> Callable[..., np.ndarray]:
-    """Kernel ``name`` applied to the d1 latent modes: zeta [..., d] -> [..., d1] (zeta_i = 0 for i > d)."""
+    """Kernel ``name`` applied to the d1 latent modes: zeta [..., d] -> [..., d1] (zeta_i = 0 for i > d; further
+    per-mode arguments such as sigma are [..., d1])."""
     k = kernel(name, backend)
+    if not isinstance(k, Kernel):
+        raise SymbolicVAEError(f"name: {name} is a spectrum-level kernel, not a per-mode one")
 
-    def apply(zeta: Any, beta_value: Any, eta_enc_value: Any, eta_dec_value: Any, *, latent_dim: int | None = None
-              ) -> np.ndarray:
-        z = check_spectrum(zeta)
-        return k(_latent_modes(z, latent_dim), beta_value, eta_enc_value, eta_dec_value)
+    def apply(zeta: Any, beta_value: Any, eta_enc_value: Any, eta_dec_value: Any, *, latent_dim: int | None = None,
+              **extra: Any) -> np.ndarray:
+        z, values = _per_mode_inputs(k.name, k.args, zeta, beta_value, eta_enc_value, eta_dec_value, extra,
+                                     latent_dim=latent_dim)
+        return k.compiled(z, *values)
 
     apply.__doc__ = f"{k.description} (from {k.claim}, {k.status.value}); zeta [..., d] -> [..., d1]"
     return apply
+
+
+def _model_inputs(zeta: Any, beta_value: Any, eta_enc_value: Any, eta_dec_value: Any, latent_dim: Any,
+                  backend: Any) -> tuple[np.ndarray, dict[sp.Symbol, np.ndarray], int, str]:
+    """zeta, the scalars (batch shape), d1 and the backend of surviving_modes / minimal_loss, validated."""
+    z = check_spectrum(zeta)
+    d1 = z.shape[-1] if latent_dim is None else v.dimension("latent_dim", latent_dim)
+    v.output_size("latent_dim", (*z.shape[:-1], d1))
+    return z, _named_scalars(beta_value, eta_enc_value, eta_dec_value, z.shape[:-1]), d1, check_backend(backend)
+
+
+def _latent(z: np.ndarray, d1: int) -> np.ndarray:
+    if d1 <= z.shape[-1]:
+        return z[..., :d1]
+    return np.concatenate([z, np.zeros((*z.shape[:-1], d1 - z.shape[-1]))], axis=-1)
+
+
+def _evaluate(name: str, backend: str, z: np.ndarray, scalars: dict[sp.Symbol, np.ndarray]) -> np.ndarray:
+    """Per-mode kernel ``name`` (arguments zeta and the named scalars only) on validated inputs."""
+    k = kernel(name, backend)
+    assert isinstance(k, Kernel) and set(k.args[1:]) <= set(scalars), f"{name}: takes {k.args}"
+    return k.compiled(z, *(scalars[a][..., None] for a in k.args[1:]))
 
 
 def surviving_modes(zeta: Any, beta_value: Any, eta_enc_value: Any, eta_dec_value: Any, *,
                     latent_dim: int | None = None, backend: str = "numpy") -> np.ndarray:
     """Number of latent modes that do not collapse at the global minimum (learnable Sigma):
     zeta [..., d] -> int array [...]."""
-    per_mode = per_latent("mode_survives", backend)(zeta, beta_value, eta_enc_value, eta_dec_value,
-                                                    latent_dim=latent_dim)
+    z, scalars, d1, backend = _model_inputs(zeta, beta_value, eta_enc_value, eta_dec_value, latent_dim, backend)
+    per_mode = _evaluate("mode_survives", backend, _latent(z, d1), scalars)
     return np.rint(per_mode.sum(axis=-1)).astype(np.int64)
 
 
@@ -263,15 +336,12 @@ def minimal_loss(zeta: Any, beta_value: Any, eta_enc_value: Any, eta_dec_value: 
     """min over (U, W, Sigma) of L_VAE without the decoder's log-partition: zeta [..., d] -> [...].
 
     Modes inside the latent space contribute the verified per-mode minimum, modes beyond it contribute zeta_i^2,
-    and ``residual`` = E||y||^2 - ||Z||_F^2 >= 0 (zero when y = x) is added, all over 2 eta_dec^2.
+    and ``residual`` = E||y||^2 - ||Z||_F^2 >= 0 (zero when y = x; broadcast to [...]) is added, all over
+    2 eta_dec^2.
     """
-    z = check_spectrum(zeta)
-    d = z.shape[-1]
-    d1 = d if latent_dim is None else int(latent_dim)
-    inside = per_latent("mode_loss", backend)(z, beta_value, eta_enc_value, eta_dec_value, latent_dim=d1).sum(axis=-1)
-    outside = (z[..., d1:] ** 2).sum(axis=-1) if d1 < d else 0.0
-    res = np.asarray(residual, dtype=np.float64)
-    if not np.all(np.isfinite(res)) or np.any(res < 0):
-        raise SymbolicVAEError("residual: must be finite and >= 0 (it is E||y||^2 - ||Z||_F^2)")
-    eta2 = _positive("eta_dec", eta_dec_value, z.shape[:-1])[..., 0] ** 2
-    return (inside + outside + res) / (2 * eta2)
+    z, scalars, d1, backend = _model_inputs(zeta, beta_value, eta_enc_value, eta_dec_value, latent_dim, backend)
+    res = v.broadcast("residual", v.non_negative_values("residual", residual, quadratic=True), z.shape[:-1],
+                      against="zeta [..., d] (its batch axes)")
+    inside = _evaluate("mode_loss", backend, _latent(z, d1), scalars).sum(axis=-1)
+    outside = (z[..., d1:] ** 2).sum(axis=-1)
+    return (inside + outside + res) / (2 * scalars[eta_dec] ** 2)

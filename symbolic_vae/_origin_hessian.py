@@ -35,7 +35,6 @@ from numeric_backend import compile_expression
 
 from ._campaigns import cached
 from ._claim import Claim, Control, PaperRef, Step
-from ._errors import SymbolicVAEError
 from ._ground_truth import Instances, minimize_vae_loss, vae_loss_at
 from ._identity import SizedIdentity, all_sizes, prove_at_sizes, prove_identity
 from ._kernels import check_backend, check_spectrum
@@ -1006,37 +1005,42 @@ def _min_eigenvalue_form() -> tuple[sp.Expr, tuple[sp.Symbol, ...]]:
 
 
 @cached
+def _stable_min_eigenvalue_form() -> sp.Expr:
+    """``_min_eigenvalue_form`` as (4 a kappa - 4 zeta_max^2) / (a + kappa + sqrt((a - kappa)^2 + 4 zeta_max^2)),
+    a = sigma_min^2: the same number (checked: numerator minus (a + kappa - r)(a + kappa + r) expands to 0), without
+    the cancellation a + kappa - r, which in float64 returns 0 for 2 min(a, kappa) once a / kappa or kappa / a exceeds
+    ~1e16; its sign is that of a kappa - zeta_max^2 however far apart a and kappa are."""
+    expr, args = _min_eigenvalue_form()
+    zmax, a, kap = args[0], args[1], beta * eta_dec**2 / eta_enc**2
+    root = sp.sqrt((a - kap) ** 2 + 4 * zmax**2)
+    numerator = 4 * a * kap - 4 * zmax**2
+    assert sp.expand(expr - (a + kap - root)) == 0, f"unexpected form {expr}"
+    assert sp.expand(numerator - (a + kap - root) * (a + kap + root)) == 0
+    return numerator / (a + kap + root)
+
+
+@cached
 def _compiled_min_eigenvalue(backend: str = "numpy"):
-    """``_min_eigenvalue_form`` compiled on ``backend`` (inputs are validated by the builder: no second NaN check)."""
-    return compile_expression(*_min_eigenvalue_form(), backend, check_finite=False)
-
-
-def _positive_array(name: str, value: object) -> np.ndarray:
-    arr = np.asarray(value, dtype=np.float64)
-    if not np.all(np.isfinite(arr)) or np.any(arr <= 0):
-        raise SymbolicVAEError(f"{name}: must be finite and > 0")
-    return arr
+    """``_min_eigenvalue_form`` compiled on ``backend`` in its stable form (inputs are validated by the builder: no
+    second NaN check)."""
+    return compile_expression(_stable_min_eigenvalue_form(), _min_eigenvalue_form()[1], backend, check_finite=False)
 
 
 def origin_min_eigenvalue_kernel(zeta_values: object, sigma2: object, beta_value: object, eta_enc_value: object,
                                  eta_dec_value: object, *, backend: str = "numpy") -> np.ndarray:
     """zeta [..., d] (singular values of Z), sigma2 [..., d1] (Sigma = diag(sigma2)), beta, eta_enc, eta_dec [...]
     -> smallest eigenvalue of the Hessian of L(U, V) at 0, [...]; >= 0 iff 0 is the global minimum (for L_VAE in
-    (U, V) divide by 2 eta_dec^2)."""
+    (U, V) divide by 2 eta_dec^2). Every argument is validated first (sigma2 in the supported range of variances,
+    the scalars in that of positive scalars), and the batch shapes [...] of all five must broadcast."""
+    from . import _validation as v
+
     backend = check_backend(backend)
     z = check_spectrum(zeta_values)
-    s2 = _positive_array("sigma2", sigma2)
-    if s2.ndim == 0 or s2.shape[-1] == 0:
-        raise SymbolicVAEError(f"sigma2: expected shape [..., d1] with d1 >= 1, got {s2.shape}")
-    scalars = [_positive_array(name, value) for name, value in
-               (("beta", beta_value), ("eta_enc", eta_enc_value), ("eta_dec", eta_dec_value))]
-    try:
-        np.broadcast_shapes(z.shape[:-1], s2.shape[:-1], *(a.shape for a in scalars))
-    except ValueError:
-        raise SymbolicVAEError(f"shapes: zeta {z.shape}, sigma2 {s2.shape} and beta, eta_enc, eta_dec "
-                               f"{[a.shape for a in scalars]} do not broadcast to one batch shape") from None
-    return _compiled_min_eigenvalue(backend)(z.max(axis=-1), s2.min(axis=-1), beta_value, eta_enc_value,
-                                             eta_dec_value)
+    s2 = v.positive_values("sigma2", sigma2, quadratic=True, min_ndim=1)
+    scalars = {name: v.positive_values(name, value) for name, value in
+               (("beta", beta_value), ("eta_enc", eta_enc_value), ("eta_dec", eta_dec_value))}
+    v.batch_shape({"zeta": z.shape[:-1], "sigma2": s2.shape[:-1], **{k: a.shape for k, a in scalars.items()}})
+    return _compiled_min_eigenvalue(backend)(z.max(axis=-1), s2.min(axis=-1), *scalars.values())
 
 
 def origin_min_eigenvalue_sample(rng: np.random.Generator, n: int) -> tuple[tuple, dict[str, Any]]:

@@ -1297,61 +1297,75 @@ def _compiled_elbo(backend: str = "numpy"):
     return compile_expression(ELBO_CLOSED, ELBO_INVARIANTS, backend, check_finite=False)
 
 
-def _finite(name: str, value: object, *, positive: bool = False) -> np.ndarray:
-    arr = np.asarray(value, dtype=np.float64)
-    if not np.all(np.isfinite(arr)) or (positive and np.any(arr <= 0)):
-        raise SymbolicVAEError(f"{name}: must be finite{' and > 0' if positive else ''}")
-    return arr
+def _eigenvalues(eigenvalues: object) -> np.ndarray:
+    """eigenvalues [..., n] of a covariance: a spectrum in the supported range of variances."""
+    from . import _validation as v
+
+    return v.spectrum("eigenvalues", eigenvalues, quadratic=True)
 
 
-def _spectrum(eigenvalues: object, k: int) -> np.ndarray:
-    lam = _finite("eigenvalues", eigenvalues)
-    if lam.ndim == 0 or not 1 <= int(k) < lam.shape[-1]:
-        raise SymbolicVAEError(f"k: need 1 <= k < n for eigenvalues of shape {lam.shape}, got {k!r}")
-    if np.any(lam < 0) or np.any(np.diff(lam, axis=-1) > 0):
-        raise SymbolicVAEError("eigenvalues: must be non-negative and non-increasing along the last axis")
-    return lam
+def _latent_size(k: object, lam: np.ndarray) -> int:
+    """k as an integer with 1 <= k < n = lam.shape[-1]."""
+    from . import _validation as v
+
+    k = v.dimension("k", k)
+    if not k < lam.shape[-1]:
+        raise SymbolicVAEError(f"k: need 1 <= k < n = {lam.shape[-1]} (the last axis of eigenvalues, shape "
+                               f"{lam.shape}), got {k}")
+    return k
 
 
 def ppca_sigma2_mle_kernel(eigenvalues: object, k: int, *, backend: str = "numpy") -> np.ndarray:
     """sigma^2_MLE: eigenvalues [..., n] of the (1/N) sample covariance (non-increasing), latent size k < n ->
     [...]. With Wang & Ziyin's convention for y = x, pass zeta**2."""
     backend = check_backend(backend)
-    lam = _spectrum(eigenvalues, k)
-    return _compiled_sigma2(lam.shape[-1], int(k), backend)(*np.moveaxis(lam, -1, 0))
+    lam = _eigenvalues(eigenvalues)
+    k = _latent_size(k, lam)
+    return _compiled_sigma2(lam.shape[-1], k, backend)(*np.moveaxis(lam, -1, 0))
 
 
 def ppca_column_norms_kernel(eigenvalues: object, k: int, *, backend: str = "numpy") -> np.ndarray:
     """Column norms sqrt(lam_j - sigma^2_MLE) of W_MLE, j <= k: eigenvalues [..., n] (non-increasing) -> [..., k];
     a zero norm is a collapsed latent dimension."""
     backend = check_backend(backend)
-    lam = _spectrum(eigenvalues, k)
+    lam = _eigenvalues(eigenvalues)
+    k = _latent_size(k, lam)
     cols = np.moveaxis(lam, -1, 0)
-    return np.stack([f(*cols) for f in _compiled_norms(lam.shape[-1], int(k), backend)], axis=-1)
+    return np.stack([f(*cols) for f in _compiled_norms(lam.shape[-1], k, backend)], axis=-1)
 
 
 def linear_vae_elbo_kernel(eigenvalues: object, W: object, V: object, D: object, sigma2: object, *,
                            backend: str = "numpy") -> np.ndarray:
     """ELBO per data point: eigenvalues [..., n] of the (1/N) covariance S (non-increasing), and the parameters in
     the eigenbasis of S (W' = Q^T W [..., n, k], V' = V Q [..., k, n] for S = Q diag(eigenvalues) Q^T), D [..., k] > 0
-    (diagonal of the encoder covariance), sigma2 [...] > 0 -> [...] (decoder offset at the data mean)."""
+    (diagonal of the encoder covariance), sigma2 [...] > 0 -> [...] (decoder offset at the data mean). W and V lie in
+    the supported range of real parameters, D and sigma2 in that of variances; the batch shapes must broadcast."""
+    from . import _validation as v
+
     backend = check_backend(backend)
-    lam = _finite("eigenvalues", eigenvalues)
-    W, V = _finite("W", W), _finite("V", V)
-    D = _finite("D", D, positive=True)
-    _finite("sigma2", sigma2, positive=True)
-    if lam.ndim == 0 or W.ndim < 2 or V.ndim < 2 or D.ndim == 0:
-        raise SymbolicVAEError(f"W/V/D: shapes {W.shape}, {V.shape}, {D.shape} do not fit eigenvalues {lam.shape}")
+    lam = _eigenvalues(eigenvalues)
+    W = v.bounded_values("W", W, min_ndim=2)
+    V = v.bounded_values("V", V, min_ndim=2)
+    D = v.positive_values("D", D, quadratic=True, min_ndim=1)
+    s2 = v.positive_values("sigma2", sigma2, quadratic=True)
     n, k = W.shape[-2], W.shape[-1]
-    if lam.shape[-1] != n or V.shape[-2:] != (k, n) or D.shape[-1] != k:
-        raise SymbolicVAEError(f"W/V/D: shapes {W.shape}, {V.shape}, {D.shape} do not fit eigenvalues {lam.shape}")
+    if lam.shape[-1] != n:
+        raise SymbolicVAEError(f"W: shape {W.shape} is [..., n, k] with n = {n}, but eigenvalues has shape {lam.shape} "
+                               f"(n = {lam.shape[-1]})")
+    if V.shape[-2:] != (k, n):
+        raise SymbolicVAEError(f"V: expected shape [..., k, n] = [..., {k}, {n}] to fit W {W.shape}, got {V.shape}")
+    if D.shape[-1] != k:
+        raise SymbolicVAEError(f"D: expected shape [..., k] = [..., {k}] to fit W {W.shape}, got {D.shape}")
+    batch = v.batch_shape({"eigenvalues": lam.shape[:-1], "W": W.shape[:-2], "V": V.shape[:-2], "D": D.shape[:-1],
+                           "sigma2": s2.shape})
+    v.output_size("W", (*batch, n, n))
     WV = W @ V
     t_wvs = np.einsum("...ii,...i->...", WV, lam)
     t_wvsvw = np.einsum("...ij,...j,...ij->...", WV, lam, WV)
     t_wdw = np.einsum("...ik,...k,...ik->...", W, D, W)
     t_vsv = np.einsum("...ki,...i,...ki->...", V, lam, V)
     return _compiled_elbo(backend)(lam.sum(-1), t_wvs, t_wvsvw, t_wdw, D.sum(-1), t_vsv, np.log(D).sum(-1), n, k,
-                                   sigma2)
+                                   s2)
 
 
 # --- samples inside the kernels' domain, and one-row references in mpmath -----------------------------

@@ -16,9 +16,10 @@ import sympy as sp
 
 from numeric_backend import to_numpy
 
+from . import _validation as v
 from ._data import as_data_matrix, whiten
 from ._errors import SymbolicVAEError
-from ._kernels import Kernel, kernel, kernel_sources, surviving_modes
+from ._kernels import DecoderVarianceRegime, Kernel, check_spectrum, kernel, kernel_sources, surviving_modes
 from ._model import beta
 
 DIGITS = "sklearn.datasets.load_digits (1797 images of 8x8 pixels, bundled with scikit-learn: no download)"
@@ -27,8 +28,8 @@ CENTRING = ("x and y are centred: learnable biases are equivalent to centring x 
 # Spectrum-level kernels of the learnable decoder variance (claims of the _decoder_variance derivation).
 LEARNABLE_KERNELS = {"s_star": "optimal_decoder_variance", "surviving": "decoder_variance_surviving_modes",
                      "regime": "decoder_variance_regime", "thresholds": "decoder_variance_collapse_thresholds"}
-REGIMES = {0: "no minimizer: G(s) -> -oo as s -> 0 (the model can fit the data exactly)",
-           1: "an interval (0, s*] of minimizers; s* is its right end", 2: "a unique minimizer"}
+REGIMES = {r.name: r.description for r in DecoderVarianceRegime}
+"""What each DecoderVarianceRegime (by name, as in the JSON report) means."""
 
 
 # ----------------------------------------------------------------------------------------------------------------
@@ -72,9 +73,16 @@ def _is_float(text: str) -> bool:
     return True
 
 
-def load_matrix(path: str | Path, name: str = "DATA") -> np.ndarray:
+def _path(name: str, value: Any) -> Path:
+    if not isinstance(value, (str, Path)) or not str(value):
+        raise SymbolicVAEError(f"{name}: expected a path to a .npy or .csv file, got {type(value).__name__} "
+                               f"{v._describe(value)}")
+    return Path(value)
+
+
+def load_matrix(path: str | Path, name: str = "data") -> np.ndarray:
     """A finite float64 matrix [samples, features] from a .npy or .csv file (a header row is skipped)."""
-    path = Path(path)
+    path = _path(name, path)
     if not path.exists():
         raise SymbolicVAEError(f"{name}: {path} does not exist")
     if not path.is_file():
@@ -102,7 +110,7 @@ def load_digits_data() -> np.ndarray:
     try:
         from sklearn.datasets import load_digits
     except ImportError:
-        raise SymbolicVAEError("DATA: no file given, and scikit-learn (for its bundled digits) is not installed"
+        raise SymbolicVAEError("data: no file given, and scikit-learn (for its bundled digits) is not installed"
                                ) from None
     return np.asarray(load_digits().data, dtype=np.float64)
 
@@ -118,15 +126,23 @@ class CollapseThreshold:
     kernel: Kernel
     strict: bool  # True: the mode survives iff beta < threshold (collapses at equality)
 
-    def __call__(self, zeta: np.ndarray, eta_enc_value: float, eta_dec_value: float) -> np.ndarray:
-        """The threshold of each mode: zeta [..., d] -> [..., d]."""
+    def __call__(self, zeta: Any, eta_enc_value: Any, eta_dec_value: Any) -> np.ndarray:
+        """The threshold of each mode: zeta [..., d] (a spectrum in the supported range), eta_enc, eta_dec
+        (positive, broadcast to the batch shape [...]) -> [..., d]."""
+        z = check_spectrum(zeta)
+        against = "zeta [..., d] (its batch axes)"
+        values = {"zeta": z, **{name: v.broadcast(name, v.positive_values(name, value), z.shape[:-1],
+                                                  against=against)[..., None]
+                                for name, value in (("eta_enc", eta_enc_value), ("eta_dec", eta_dec_value))}}
         args = [a for a in self.kernel.args if a != beta]
-        values = {"zeta": np.asarray(zeta, dtype=float), "eta_enc": eta_enc_value, "eta_dec": eta_dec_value}
-        out = to_numpy(self.expr, args)(*(values[a.name] for a in args))
-        return np.broadcast_to(out, np.shape(zeta)).astype(float)
+        out = to_numpy(self.expr, args, check_finite=False)(*(values[a.name] for a in args))
+        return np.array(np.broadcast_to(out, z.shape), dtype=float)
 
-    def survives(self, beta_value: float, threshold: np.ndarray) -> np.ndarray:
-        return beta_value < threshold if self.strict else beta_value <= threshold
+    def survives(self, beta_value: Any, threshold: Any) -> np.ndarray:
+        """Whether a mode with collapse threshold ``threshold`` (>= 0) survives at ``beta_value`` (positive)."""
+        b = v.positive_values("beta_value", beta_value)
+        t = v.real_array("threshold", threshold, minimum=0.0)
+        return b < t if self.strict else b <= t
 
 
 def collapse_threshold() -> CollapseThreshold:
@@ -249,9 +265,10 @@ class ThresholdReport:
                   f"surviving modes at beta = {g(self.beta)}: {self.surviving} of {self.latent_dim} "
                   "(symbolic_vae.surviving_modes)"]
         if learn.get("available"):
+            star = learn["eta_dec2_star"]
             lines.append(f"learnable eta_dec (claims {', '.join(sorted(set(learn['claims'].values())))}): optimal "
-                         f"eta_dec^2 = {g(learn['eta_dec2_star'])} at beta = {g(self.beta)} "
-                         f"({REGIMES.get(learn['regime'], 'regime ' + str(learn['regime']))}); "
+                         f"eta_dec^2 = {'none' if star is None else g(star)} at beta = {g(self.beta)} "
+                         f"({learn['regime']}: {REGIMES.get(learn['regime'], 'unknown regime')}); "
                          f"{learn['surviving']} modes survive there")
         else:
             lines.append(f"learnable eta_dec: {learn.get('reason', 'not available yet')}")
@@ -274,49 +291,58 @@ def _learnable(zeta: np.ndarray, beta_value: float, d1: int, d2: int, residual: 
         return {"available": False, "reason": f"not available ({err})"}
     z = zeta[:d2]
     s_star = float(kernels["s_star"](z, beta_value, d1, d2, residual=residual))
+    regime = DecoderVarianceRegime(int(kernels["regime"](z, beta_value, d1, d2, residual=residual)))
     return {
-        "available": True, "eta_dec2_star": s_star,
+        "available": True, "eta_dec2_star": None if regime is DecoderVarianceRegime.NO_MINIMIZER else s_star,
         "surviving": int(kernels["surviving"](z, beta_value, d1, d2, residual=residual)),
-        "regime": int(kernels["regime"](z, beta_value, d1, d2, residual=residual)),
+        "regime": regime.name,
         "collapse_beta": [float(b) for b in kernels["thresholds"](z, d1, d2, residual=residual)],
         "claims": {key: k.claim for key, k in kernels.items()},
         "status": {key: k.status.value for key, k in kernels.items()},
     }
 
 
-def _positive(name: str, value: float) -> float:
-    value = float(value)
-    if not np.isfinite(value) or value <= 0:
-        raise SymbolicVAEError(f"{name}: must be a positive number, got {value}")
-    return value
-
-
-def thresholds(X: np.ndarray, Y: np.ndarray | None = None, *, beta_value: float = 1.0, eta_enc_value: float = 1.0,
-               eta_dec_value: float = 1.0, latent_dim: int | None = None, source: str = "array",
+def thresholds(X: Any, Y: Any | None = None, *, beta_value: Any = 1.0, eta_enc_value: Any = 1.0,
+               eta_dec_value: Any = 1.0, latent_dim: int | None = None, source: str = "array",
                learnable: bool = True) -> ThresholdReport:
     """Centre and whiten (X [n, D0], Y [n, d2] or None for Y = X), then the collapse threshold of every latent mode,
-    the surviving modes at ``beta_value`` and (``learnable``) the optimal eta_dec^2."""
-    beta_value, eta_enc_value, eta_dec_value = (_positive("beta", beta_value), _positive("eta_enc", eta_enc_value),
-                                                _positive("eta_dec", eta_dec_value))
-    X = as_data_matrix("DATA", X)
+    the surviving modes at ``beta_value`` and (``learnable``) the optimal eta_dec^2.
+
+    Every argument is validated first (the scalars in the supported range of ``symbolic_vae._validation``); the
+    data must leave zeta within [0, MAX_MAGNITUDE] (zeta scales with y), else SymbolicVAEError naming the data."""
+    beta_value, eta_enc_value, eta_dec_value = (v.real_scalar(name, v.positive_values(name, value)) for name, value
+                                                in (("beta_value", beta_value), ("eta_enc_value", eta_enc_value),
+                                                    ("eta_dec_value", eta_dec_value)))
+    latent_dim = v.optional_dimension("latent_dim", latent_dim)
+    source, learnable = v.text("source", source), v.flag("learnable", learnable)
+    X = as_data_matrix("X", X)
     if Y is not None:
-        Y = as_data_matrix("--targets", Y)
+        Y = as_data_matrix("Y", Y)
         if Y.shape[0] != X.shape[0]:
-            raise SymbolicVAEError(f"--targets: {Y.shape[0]} rows but DATA has {X.shape[0]} (rows are samples)")
+            raise SymbolicVAEError(f"Y: {Y.shape[0]} rows but X has {X.shape[0]} (rows are samples)")
     stats = whiten(X, Y, center=True)
     if stats.rank == 0:
-        raise SymbolicVAEError(f"DATA: after centring every column is constant (A = 0, {X.shape[0]} rows): no mode "
+        raise SymbolicVAEError(f"X: after centring every column is constant (A = 0, {X.shape[0]} rows): no mode "
                                "to analyse")
     zeta = np.clip(stats.zeta, 0.0, None)
+    target = "X" if Y is None else "Y"
+    rescale = "(zeta scales with y: rescale y, and eta_dec with it)"
+    v.in_range(target, zeta, low=0.0, high=v.MAX_MAGNITUDE, what="the supported range of the singular values zeta of "
+               f"Z = E[y x_tilde^T] {rescale}")
+    tiny = zeta[(zeta > 0) & (zeta < v.MIN_NONZERO_SPECTRUM)]
+    if tiny.size:
+        raise SymbolicVAEError(f"{target}: a singular value of Z = E[y x_tilde^T] is {tiny.min():.3g}, below the "
+                               f"supported {v.MIN_NONZERO_SPECTRUM:g} for a non-zero one {rescale}")
     d2 = stats.S_yy.shape[0]
-    d1 = zeta.size if latent_dim is None else int(latent_dim)
-    if d1 < 1:
-        raise SymbolicVAEError(f"--latent-dim: must be a positive integer, got {latent_dim}")
+    d1 = zeta.size if latent_dim is None else latent_dim
     total = float(np.trace(stats.S_yy))
     residual = total - float(np.sum(zeta**2))
-    if residual < -1e-9 * max(1.0, total):
+    if residual < -1e-9 * total:  # relative rules: the statistics are invariant to the scale of the data
         raise RuntimeError(f"E||y||^2 - ||Z||_F^2 = {residual} < 0")
-    residual = 0.0 if residual <= 1e-12 * max(1.0, total) else residual
+    residual = 0.0 if residual <= 1e-12 * total else residual
+    if residual > v.MAX_QUADRATIC:
+        raise SymbolicVAEError(f"{target}: the residual E||y||^2 - ||Z||_F^2 = {residual:.3g} (the part of y not "
+                               f"linear in x) is above the supported {v.MAX_QUADRATIC:g} {rescale}")
     notes = []
     if X.shape[0] - 1 < X.shape[1]:
         notes.append(f"{X.shape[0]} samples: after centring the rank is at most {X.shape[0] - 1}")
@@ -338,17 +364,25 @@ def thresholds(X: np.ndarray, Y: np.ndarray | None = None, *, beta_value: float 
 
 def thresholds_from_files(data: str | Path | None, targets: str | Path | None = None, **kwargs: Any
                           ) -> ThresholdReport:
-    """``thresholds`` on a .npy/.csv file (or the bundled digits when ``data`` is None)."""
+    """``thresholds`` on a .npy/.csv file (or the bundled digits when ``data`` is None); errors about the data name
+    ``data`` and ``targets`` (the arguments here) instead of X and Y."""
     if data is None:
         if targets is not None:
-            raise SymbolicVAEError("--targets: needs DATA (the digits have no targets)")
-        return thresholds(load_digits_data(), source=DIGITS, **kwargs)
-    X = load_matrix(data, "DATA")
-    Y = None if targets is None else load_matrix(targets, "--targets")
+            raise SymbolicVAEError("targets: needs data (the digits have no targets)")
+        return _renamed(lambda: thresholds(load_digits_data(), source=DIGITS, **kwargs))
+    X = load_matrix(data, "data")
+    Y = None if targets is None else load_matrix(targets, "targets")
     if Y is not None and Y.shape[0] != X.shape[0]:
-        raise SymbolicVAEError(f"--targets: {targets} has {Y.shape[0]} rows but DATA {data} has {X.shape[0]} "
+        raise SymbolicVAEError(f"targets: {targets} has {Y.shape[0]} rows but data {data} has {X.shape[0]} "
                                "(rows are samples)")
-    return thresholds(X, Y, source=str(data), **kwargs)
+    return _renamed(lambda: thresholds(X, Y, source=str(data), **kwargs))
+
+
+def _renamed(run: Any) -> ThresholdReport:
+    try:
+        return run()
+    except SymbolicVAEError as err:
+        raise v.for_flags(err, {"X": "data", "Y": "targets"}) from None
 
 
 def report_json(report: ThresholdReport) -> str:

@@ -1,0 +1,501 @@
+"""Every public library entry point validates its arguments in one place, before any work, with the shared
+validators of ``symbolic_vae._validation``: bad input raises ``SymbolicVAEError`` naming the argument as the user
+wrote it; valid input inside the supported range gives finite, correct answers (the only non-finite values are the
+documented ones: ``optimal_decoder_variance`` is NaN where G has no minimizer)."""
+
+from __future__ import annotations
+
+import functools
+import itertools
+import math
+import re
+import warnings
+from collections.abc import Callable
+from typing import Any
+
+import mpmath
+import numpy as np
+import pytest
+
+import symbolic_vae as sv
+from symbolic_vae import SymbolicVAEError
+from symbolic_vae import _validation as val
+from symbolic_vae._kernels import BuilderSource, DecoderVarianceRegime, KernelSource, kernel, kernel_sources
+from symbolic_vae._thresholds import collapse_threshold, thresholds
+
+SOURCES = kernel_sources()
+PER_MODE = sorted(n for n, s in SOURCES.items() if isinstance(s, KernelSource))
+SPECTRUM_LEVEL = sorted(n for n, s in SOURCES.items() if isinstance(s, BuilderSource))
+
+ZETA = np.array([[2.0, 1.0, 0.5], [1.5, 1.5, 0.0]])  # batch (2,), d = 3: a tie and a zero
+SIGMA = np.array([[0.5, 1.0, 1.5], [0.7, 0.7, 2.0]])
+
+
+@pytest.fixture(scope="module")
+def kernels() -> dict[str, Any]:
+    """Every kernel, built once (the first build in a process computes its claim's verdict)."""
+    return {name: _kernel(name) for name in SOURCES}
+
+
+@functools.cache
+def _kernel(name: str) -> Any:
+    return kernel(name)
+
+
+@functools.cache
+def _per_latent(name: str) -> Any:
+    return sv.per_latent(name)
+
+
+def _array(values: list[float]) -> np.ndarray:
+    return np.array(values, dtype=np.float64)
+
+
+# ----------------------------------------------------------------------------------------------------------------
+# The reproducers
+# ----------------------------------------------------------------------------------------------------------------
+def test_nan_in_a_scalar_the_kernel_does_not_use_is_rejected(kernels):
+    """mode_survives_thm1 takes (zeta, beta, eta_dec) only; a NaN eta_enc used to pass unnoticed."""
+    with pytest.raises(SymbolicVAEError, match="eta_enc"):
+        kernels["mode_survives_thm1"](ZETA, 1, float("nan"), 1)
+    with pytest.raises(SymbolicVAEError, match="eta_dec"):
+        kernels["mode_survives_thm1"](ZETA, 1, 1, float("nan"))
+
+
+def test_a_string_scalar_is_the_package_error_naming_it(kernels):
+    with pytest.raises(SymbolicVAEError, match="^beta: .*string 'abc'") as info:
+        kernels["sigma_star"](ZETA, "abc", 1, 1)
+    assert isinstance(info.value, ValueError)
+
+
+@pytest.mark.parametrize("name", ["sigma_star", "mode_loss", "lambda_fixed_sigma", "decoder_variance_G",
+                                  "origin_hessian_min_eigenvalue", "linear_vae_elbo"])
+def test_torch_tensors_requiring_grad_are_detached(kernels, name):
+    torch = pytest.importorskip("torch")
+    args, kwargs = SOURCES[name].sample(np.random.default_rng(3), 6)
+
+    def grad(x: Any) -> Any:
+        return (torch.tensor(np.ascontiguousarray(x), dtype=torch.float64, requires_grad=True)
+                if isinstance(x, np.ndarray) else x)
+
+    want = kernels[name](*args, **kwargs)
+    got = kernels[name](*map(grad, args), **{k: grad(x) for k, x in kwargs.items()})
+    assert isinstance(got, np.ndarray)
+    np.testing.assert_array_equal(got, want)
+    zeta = torch.tensor(ZETA, requires_grad=True)
+    one = torch.tensor(1.0, requires_grad=True)
+    np.testing.assert_array_equal(sv.surviving_modes(zeta, one, one, one), sv.surviving_modes(ZETA, 1.0, 1.0, 1.0))
+    np.testing.assert_array_equal(sv.minimal_loss(zeta, one, 1.0, one, residual=one),
+                                  sv.minimal_loss(ZETA, 1.0, 1.0, 1.0, residual=1.0))
+
+
+@pytest.mark.parametrize("bad", [2.7, float("inf"), 3.0, True, "2", None, 0, -1, 10**18])
+def test_latent_dim_is_an_integer_in_range_never_truncated(bad):
+    if bad is None:  # None means "d1 = d" for these entry points: valid
+        assert sv.surviving_modes(ZETA, 1.0, 1.0, 1.0, latent_dim=bad).shape == (2,)
+        return
+    for entry in (lambda: sv.surviving_modes(ZETA, 1.0, 1.0, 1.0, latent_dim=bad),
+                  lambda: sv.minimal_loss(ZETA, 1.0, 1.0, 1.0, latent_dim=bad),
+                  lambda: sv.per_latent("sigma_star")(ZETA, 1.0, 1.0, 1.0, latent_dim=bad)):
+        with pytest.raises(SymbolicVAEError, match="latent_dim"):
+            entry()
+
+
+def test_huge_sizes_are_rejected_before_any_allocation(kernels):
+    with pytest.raises(SymbolicVAEError, match=f"^d1: .*\\[1, {val.MAX_DIMENSION}\\]"):
+        kernels["decoder_variance_collapse_thresholds"](ZETA, 10**18, 3)
+    with pytest.raises(SymbolicVAEError, match="^d2: "):
+        kernels["optimal_decoder_variance"](ZETA, 1.0, 2, float("inf"))
+    with pytest.raises(SymbolicVAEError, match="^d1: .*output"):  # within MAX_DIMENSION, but [1000, 100000] is big
+        kernels["decoder_variance_collapse_thresholds"](np.ones((1000, 3)), val.MAX_DIMENSION, 3)
+    with pytest.raises(SymbolicVAEError, match="^latent_dim: .*output"):
+        sv.surviving_modes(np.ones((1000, 3)), 1.0, 1.0, 1.0, latent_dim=val.MAX_DIMENSION)
+
+
+def test_whiten_huge_data_is_computed_in_scaled_form():
+    X = np.random.default_rng(0).normal(size=(20, 3))
+    small, big = sv.whiten(X), sv.whiten(X * 1e154)
+    np.testing.assert_allclose(big.zeta / 1e154, small.zeta, rtol=1e-13)
+    np.testing.assert_allclose(np.abs(big.P_A), np.abs(small.P_A), rtol=1e-12, atol=1e-14)
+    np.testing.assert_allclose(big.phi / 1e308, small.phi, rtol=1e-13)
+    assert all(np.isfinite(a).all() for a in (big.A, big.B, big.S_yy, big.Z))
+    tiny = sv.whiten(X * 1e-150, X[:, :2] * 1e30, center=True)
+    np.testing.assert_allclose(tiny.zeta / 1e30, sv.whiten(X, X[:, :2], center=True).zeta, rtol=1e-13)
+    with pytest.raises(SymbolicVAEError, match=r"^X: .*overflow.*1e\+154"):
+        sv.whiten(X * 1e200)
+    with pytest.raises(SymbolicVAEError, match=r"^Y: .*overflow.*1e\+154"):
+        sv.whiten(X, X * 1e200)
+    with pytest.raises(SymbolicVAEError, match="^X: .*smallest normal"):
+        sv.whiten(X * 1e-300)
+
+
+def _dataset(n: int = 40, seed: int = 0) -> np.ndarray:
+    rng = np.random.default_rng(seed)
+    return rng.normal(size=(n, 4)) * np.array([3.0, 2.0, 1.5, 0.5]) + 7.0
+
+
+def test_thresholds_on_huge_data_are_correct_or_name_the_supported_range():
+    X = _dataset()
+    base = thresholds(X, learnable=False)
+    scaled = thresholds(X * 1e10, learnable=False)  # zeta scales with the data, collapse beta with zeta^2
+    np.testing.assert_allclose(scaled.zeta, base.zeta * 1e10, rtol=1e-12)
+    np.testing.assert_allclose(scaled.collapse_beta, base.collapse_beta * 1e20, rtol=1e-12)
+    assert np.isfinite(scaled.sigma_star).all()
+    tiny = thresholds(X * 1e-100, learnable=False, eta_dec_value=1e-20)  # relative rank and residual rules
+    np.testing.assert_allclose(tiny.zeta, base.zeta * 1e-100, rtol=1e-12)
+    np.testing.assert_allclose(tiny.collapse_beta, base.collapse_beta * 1e-160, rtol=1e-12)
+    assert tiny.rank == base.rank and tiny.residual == 0.0
+    noisy = thresholds(X, X[:, :2] + np.random.default_rng(5).normal(size=(40, 2)), learnable=False)
+    noisy_tiny = thresholds(X, (X[:, :2] + np.random.default_rng(5).normal(size=(40, 2))) * 1e-100, learnable=False)
+    np.testing.assert_allclose(noisy_tiny.residual, noisy.residual * 1e-200, rtol=1e-10)
+    with pytest.raises(SymbolicVAEError, match=r"^X: .*1e\+154"):
+        thresholds(X * 1e200)
+    with pytest.raises(SymbolicVAEError, match=r"^X: .*above the supported range .*1e\+30"):
+        thresholds(X * 1e100)
+    with pytest.raises(SymbolicVAEError, match=r"^Y: .*above the supported range .*1e\+30"):
+        thresholds(X, X[:, :2] * 1e100)
+    with pytest.raises(SymbolicVAEError, match=r"^Y: .*below the supported 1e-150"):
+        thresholds(X, X[:, :2] * 1e-160)
+    with pytest.raises(SymbolicVAEError, match=r"^Y: the residual .*above the supported 1e\+60"):
+        X2 = _dataset(n=400)  # y's second column: noise of scale 2e30, barely correlated with x
+        thresholds(X2, np.column_stack([X2[:, 0], np.random.default_rng(2).normal(size=400) * 2e30]))
+
+
+def test_mode_loss_no_overflow_or_cancellation(kernels):
+    with pytest.raises(SymbolicVAEError, match=r"^zeta: got 1e\+160 .*supported range of spectra \[0, 1e\+30\]"):
+        kernels["mode_loss"](np.array([[1e160, 1, 0.5]]), 1, 1, 1)
+    # l(zeta) = beta eta_dec^2 (1 - log(beta eta_dec^2 / zeta^2)) for a surviving mode; its old form zeta^2 -
+    # zeta^2 (x / zeta^2 + 1) lost every digit of x once zeta^2 / x > 1e16
+    got = kernels["mode_loss"](np.array([[1e30, 1e15, 1e8, 1.0]]), 1.0, 1.0, 1.0)
+    want = [1 + 60 * math.log(10), 1 + 30 * math.log(10), 1 + 16 * math.log(10), 1.0]
+    np.testing.assert_allclose(got[0], want, rtol=1e-14)
+
+
+def test_no_minimizer_is_nan_and_the_regime_is_named(kernels):
+    zeta = np.array([[5.12, 3.74, 3.25, 2.84, 2.57]])
+    betas = np.array([0.5, 1.0, 3.0])
+    s_star = kernels["optimal_decoder_variance"](zeta, betas, 5, 5)
+    regime = kernels["decoder_variance_regime"](zeta, betas, 5, 5)
+    assert [DecoderVarianceRegime(r).name for r in regime] == ["NO_MINIMIZER", "INTERVAL", "UNIQUE"]
+    assert np.isnan(s_star[0]) and np.isfinite(s_star[1:]).all()
+    np.testing.assert_allclose(s_star[1:], [2.57**2, np.sum(zeta**2) / 5], rtol=1e-14)
+    assert "NaN" in SOURCES["optimal_decoder_variance"].description
+    assert "NO_MINIMIZER" in SOURCES["decoder_variance_regime"].description
+    report = thresholds(np.random.default_rng(1).normal(size=(30, 3)), beta_value=0.5).to_json()
+    assert report["learnable_eta_dec"]["regime"] == "NO_MINIMIZER"  # y = x, d1 = d2: fits exactly at beta < 1
+    assert report["learnable_eta_dec"]["eta_dec2_star"] is None
+
+
+def test_a_tie_at_the_interval_regime_never_divides_by_zero(kernels):
+    """beta hat d_1 = d2 with c = 0 (here beta = 1, d1 = d2 = 3, y = x): the condition of the last branch of s* used
+    to round the wrong way for non-dyadic zeta, leaving R / (d2 - beta d1) = 0 / 0."""
+    zeta = np.array([[1.0, 1.0, 0.1], [5.12, 3.74, 3.25], [0.3, 0.2, 0.1]])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        s_star = kernels["optimal_decoder_variance"](zeta, 1.0, 3, 3)
+        alive = kernels["decoder_variance_surviving_modes"](zeta, 1.0, 3, 3)
+        regime = kernels["decoder_variance_regime"](zeta, 1.0, 3, 3)
+    np.testing.assert_allclose(s_star, zeta[:, -1] ** 2, rtol=1e-15)  # the right end s_(hat d_1) = zeta_3^2 / beta
+    assert alive.tolist() == [2, 2, 2] and (regime == DecoderVarianceRegime.INTERVAL).all()
+
+
+# ----------------------------------------------------------------------------------------------------------------
+# Bad input, entry point by entry point
+# ----------------------------------------------------------------------------------------------------------------
+NOT_REAL = {"nan": float("nan"), "inf": float("inf"), "-inf": -float("inf"), "abc": "abc", "True": True,
+            "complex": 1j, "string array": np.array(["a"]), "datetime": np.datetime64("2020-01-01"),
+            "object array": np.array([None], dtype=object), "ragged": [[1.0], [1.0, 2.0]], "dict": {"a": 1}}
+BAD = {
+    "positive": {**NOT_REAL, "-1": -1.0, "0": 0.0, "above range": 1e40, "below range": 1e-40, "empty": np.zeros(0),
+                 "mismatched": np.ones(3)},
+    "variance": {**NOT_REAL, "-1": -1.0, "0": 0.0, "above range": 1e70, "below range": 1e-70, "empty": np.zeros(0),
+                 "mismatched": np.ones(3)},
+    "non-negative": {**NOT_REAL, "-1": -1.0, "above range": 1e70, "empty": np.zeros(0), "mismatched": np.ones(3)},
+    "spectrum": {**NOT_REAL, "negative": _array([2.0, -1.0, 0.0]), "unsorted": _array([1.0, 2.0, 0.5]),
+                 "above range": _array([1e40, 1.0, 0.0]), "tiny": _array([1.0, 1e-200, 0.0]), "rank 0": 1.0,
+                 "empty": np.zeros((2, 0)), "nan entry": _array([2.0, np.nan, 0.0])},
+    "eigenvalues": {**NOT_REAL, "negative": _array([2.0, -1.0, 0.0]), "unsorted": _array([1.0, 2.0, 0.5]),
+                    "above range": _array([1e70, 1.0, 0.0]), "tiny": _array([1.0, 1e-320, 0.0]), "rank 0": 1.0,
+                    "empty": np.zeros((2, 0)), "nan entry": _array([2.0, np.nan, 0.0])},
+    "size": {"2.7": 2.7, "inf": float("inf"), "1e18": 10**18, "0": 0, "-1": -1, "True": True, "abc": "abc",
+             "None": None, "3.0": 3.0, "array": np.array([2])},
+    "real": {**NOT_REAL, "above range": 1e40},
+    "flag": {"1": 1, "yes": "yes", "None": None, "array": np.array([True])},
+    "text": {"1": 1, "None": None, "bytes": b"abc"},
+}
+"""Bad values by the kind of argument (each must raise naming the argument)."""
+
+Arg = tuple[str, Any, str, bool]  # (name as the user writes it, a valid value, kind, passed by keyword)
+
+
+def _per_mode(name: str) -> tuple[Callable[..., Any], list[Arg]]:
+    args: list[Arg] = [("zeta", ZETA, "spectrum", False), ("beta", 1.0, "positive", False),
+                       ("eta_enc", 1.3, "positive", False), ("eta_dec", 0.8, "positive", False)]
+    args += [(s.name, SIGMA, "positive", True) for s in SOURCES[name].args[1:] if s.name == "sigma"]
+    return (lambda *a, **k: _kernel(name)(*a, **k)), args
+
+
+def _spectrum_level(name: str) -> tuple[Callable[..., Any], list[Arg]]:
+    z, beta, res = ("zeta", ZETA, "spectrum", False), ("beta", 1.0, "positive", False), \
+        ("residual", np.array([0.1, 0.2]), "non-negative", True)
+    sizes = [("d1", 2, "size", False), ("d2", 4, "size", False)]
+    table: dict[str, list[Arg]] = {
+        "decoder_variance_G": [z, beta, *sizes, ("s", 0.7, "variance", False), res],
+        "decoder_variance_G_prime": [z, beta, *sizes, ("s", 0.7, "variance", False), res],
+        "optimal_decoder_variance": [z, beta, *sizes, res],
+        "decoder_variance_surviving_modes": [z, beta, *sizes, res],
+        "decoder_variance_regime": [z, beta, *sizes, res],
+        "decoder_variance_collapse_thresholds": [z, *sizes, res],
+        "origin_hessian_min_eigenvalue": [z, ("sigma2", np.array([[0.5, 1.0], [2.0, 0.1]]), "variance", False), beta,
+                                          ("eta_enc", 1.3, "positive", False), ("eta_dec", 0.8, "positive", False)],
+        "ppca_sigma2_mle": [("eigenvalues", np.array([[3.0, 2.0, 1.0, 0.5], [1.0, 1.0, 1.0, 0.0]]), "eigenvalues",
+                             False),
+                            ("k", 2, "size", False)],
+        "ppca_column_norms": [("eigenvalues", np.array([[3.0, 2.0, 1.0, 0.5]]), "eigenvalues", False),
+                              ("k", 2, "size", False)],
+        "linear_vae_elbo": [("eigenvalues", np.array([[3.0, 2.0, 1.0], [1.0, 0.5, 0.0]]), "eigenvalues", False),
+                            ("W", np.ones((2, 3, 2)), "real", False), ("V", np.ones((2, 2, 3)), "real", False),
+                            ("D", np.array([0.5, 1.0]), "variance", False), ("sigma2", 1.0, "variance", False)],
+    }
+    return (lambda *a, **k: _kernel(name)(*a, **k)), table[name]
+
+
+SCALARS: list[Arg] = [("beta", 1.0, "positive", False), ("eta_enc", 1.0, "positive", False),
+                      ("eta_dec", 1.0, "positive", False)]
+X_DATA = _dataset()
+ENTRIES: dict[str, tuple[Callable[..., Any], list[Arg]]] = {
+    **{f"kernel({n})": _per_mode(n) for n in PER_MODE},
+    **{f"kernel({n})": _spectrum_level(n) for n in SPECTRUM_LEVEL},
+    "per_latent": (lambda *a, **k: _per_latent("sigma_star")(*a, **k),
+                   [("zeta", ZETA, "spectrum", False), *SCALARS, ("latent_dim", 4, "size", True)]),
+    "surviving_modes": (sv.surviving_modes, [("zeta", ZETA, "spectrum", False), *SCALARS,
+                                             ("latent_dim", 2, "size", True)]),
+    "minimal_loss": (sv.minimal_loss, [("zeta", ZETA, "spectrum", False), *SCALARS, ("latent_dim", 2, "size", True),
+                                       ("residual", 0.5, "non-negative", True)]),
+    "check_spectrum": (sv.check_spectrum, [("zeta", ZETA, "spectrum", False)]),
+    "collapse_threshold": (lambda *a, **k: collapse_threshold()(*a, **k),
+                           [("zeta", ZETA, "spectrum", False), ("eta_enc", 1.0, "positive", False),
+                            ("eta_dec", 1.0, "positive", False)]),
+    "whiten": (sv.whiten, [("X", X_DATA, "data", False), ("Y", X_DATA[:, :2], "data", False),
+                           ("center", True, "flag", True)]),
+    "thresholds": (sv.thresholds, [("X", X_DATA, "data", False), ("Y", X_DATA[:, :2], "data", False),
+                                   ("beta_value", 1.0, "positive", True), ("eta_enc_value", 1.0, "positive", True),
+                                   ("eta_dec_value", 1.0, "positive", True), ("latent_dim", 2, "size", True),
+                                   ("source", "array", "text", True), ("learnable", False, "flag", True)]),
+    "vae_loss": (sv.vae_loss, [("U", np.ones((2, 1)), "real", False), ("W", np.ones((3, 1)), "real", False),
+                               ("sigma", np.array([0.5]), "positive", False), ("A", np.eye(3), "moment", True),
+                               ("B", np.ones((3, 2)), "cross moment", True), ("S_yy", np.eye(2) * 3, "moment", True),
+                               ("beta", 1.0, "positive", True), ("eta_enc", 1.0, "positive", True),
+                               ("eta_dec", 1.0, "positive", True), ("partition", True, "flag", True)]),
+}
+BAD["data"] = {**NOT_REAL, "rank 3": np.ones((4, 3, 2)), "empty": np.zeros((0, 3)), "nan entry": _array([1.0, np.nan]),
+               "mismatched rows": np.ones((7, 2)), "rank 0": 1.0}
+BAD["moment"] = {**NOT_REAL, "not square": np.ones((3, 2)), "not symmetric": np.triu(np.ones((3, 3))),
+                 "not psd": -np.eye(3), "above range": np.eye(3) * 1e70, "wrong size": np.eye(4)}
+BAD["cross moment"] = {**NOT_REAL, "above range": 1e70, "wrong size": np.ones((3, 3))}
+BROADCAST_KINDS = {"positive", "variance", "non-negative", "real", "moment", "cross moment"}
+"""Kinds whose bad numbers fill an array of the valid argument's shape (so e.g. W = 1e40 tests the range of W,
+not its rank)."""
+MESSAGE = {"above range": "range", "below range": "range", "tiny": "range", "mismatched": "shape",
+           "unsorted": "non-increasing", "negative": ">= 0", "-1": "positive|>= 0", "0": "positive|integer",
+           "nan entry": "NaN", "empty": "entry|empty"}
+"""What the message must say besides the argument's name, by bad value."""
+
+
+def _case_valid(entry: str, name: str, kind: str, label: str) -> bool:
+    """Whether a table value is in fact valid for this argument (so it is left out of the bad-input table)."""
+    if kind == "size" and label == "None" and name == "latent_dim":
+        return True  # latent_dim=None means d1 = d
+    if label == "mismatched" and (name == "sigma" and entry != "vae_loss"
+                                  or entry == "kernel(origin_hessian_min_eigenvalue)" and name == "sigma2"):
+        return True  # [3] broadcasts to [..., 3] / is [..., d1] with d1 = 3: shapes in test_mismatched_shapes
+    return label == "mismatched rows" and name == "X"  # the message names Y (and X): see test_mismatched_shapes
+
+
+CASES = [(entry, i, label) for entry, (_, args) in ENTRIES.items() for i, (name, _, kind, _) in enumerate(args)
+         for label in BAD[kind] if not _case_valid(entry, name, kind, label)]
+
+
+def _call(entry: str, replace: dict[int, Any] | None = None) -> Any:
+    fn, args = ENTRIES[entry]
+    values = [replace[i] if replace and i in replace else value for i, (_, value, _, _) in enumerate(args)]
+    positional = [v for v, (_, _, _, kw) in zip(values, args, strict=True) if not kw]
+    keywords = {name: v for v, (name, _, _, kw) in zip(values, args, strict=True) if kw}
+    return fn(*positional, **keywords)
+
+
+@pytest.mark.parametrize("entry", sorted(ENTRIES))
+def test_valid_input_of_every_entry_gives_a_finite_answer(kernels, entry):
+    out = _call(entry)
+    if entry == "thresholds":
+        out = out.collapse_beta
+    elif entry == "whiten":
+        out = out.zeta
+    assert np.isfinite(np.asarray(out, dtype=np.float64)).all(), (entry, out)
+
+
+def _bad(valid: Any, kind: str, label: str) -> Any:
+    bad = BAD[kind][label]
+    if (kind in BROADCAST_KINDS and isinstance(valid, np.ndarray) and valid.ndim
+            and isinstance(bad, (int, float)) and not isinstance(bad, bool)):
+        return np.full(valid.shape, bad)
+    return bad
+
+
+@pytest.mark.parametrize(("entry", "position", "label"), CASES,
+                         ids=[f"{e}-{ENTRIES[e][1][i][0]}-{lab}" for e, i, lab in CASES])
+def test_bad_input_names_the_argument(kernels, entry, position, label):
+    name, valid, kind, _ = ENTRIES[entry][1][position]
+    with pytest.raises(SymbolicVAEError, match=f"^{name}: ") as info:
+        _call(entry, {position: _bad(valid, kind, label)})
+    if label in MESSAGE and kind != "size":
+        assert re.search(MESSAGE[label], str(info.value)), str(info.value)
+
+
+@pytest.mark.parametrize(("entry", "name", "other", "value"), [
+    ("kernel(sigma_star)", "beta", "zeta", np.ones(3)),
+    ("kernel(lambda_fixed_sigma)", "sigma", "zeta", np.ones((2, 2))),
+    ("kernel(decoder_variance_G)", "s", "zeta", np.ones(3)),
+    ("kernel(origin_hessian_min_eigenvalue)", "sigma2", "zeta", np.ones((3, 2))),
+    ("kernel(linear_vae_elbo)", "W", "eigenvalues", np.ones((3, 3, 2))),
+    ("minimal_loss", "residual", "zeta", np.ones(3)),
+    ("thresholds", "Y", "X", np.ones((7, 2))),
+    ("vae_loss", "W", "U", np.ones((3, 2))),
+])
+def test_mismatched_shapes_name_both_arguments(kernels, entry, name, other, value):
+    position = next(i for i, arg in enumerate(ENTRIES[entry][1]) if arg[0] == name)
+    with pytest.raises(SymbolicVAEError, match=f"^{name}: .*{other}"):
+        _call(entry, {position: value})
+
+
+def test_kernel_and_backend_names():
+    for bad in ("no_such_kernel", 3, None, ["sigma_star"]):
+        with pytest.raises(SymbolicVAEError, match="^name: unknown name"):
+            kernel(bad)
+    for bad in ("jax", None, 1, ["numpy"]):
+        with pytest.raises(SymbolicVAEError, match="^backend: "):
+            kernel("sigma_star", bad)
+        with pytest.raises(SymbolicVAEError, match="^backend: "):
+            sv.minimal_loss(ZETA, 1.0, 1.0, 1.0, backend=bad)
+    with pytest.raises(SymbolicVAEError, match="^backend: .*built for"):
+        kernel("decoder_variance_G")(ZETA, 1.0, 2, 4, 1.0, backend="torch")
+    with pytest.raises(SymbolicVAEError, match="^name: .*spectrum-level"):
+        sv.per_latent("decoder_variance_G")
+    with pytest.raises(SymbolicVAEError, match="^sigma: .*keyword"):
+        kernel("lambda_fixed_sigma")(ZETA, 1.0, 1.0, 1.0)
+    with pytest.raises(SymbolicVAEError, match="^tau: not an argument"):
+        kernel("sigma_star")(ZETA, 1.0, 1.0, 1.0, tau=1.0)
+
+
+def test_library_messages_never_name_cli_flags():
+    X = _dataset()
+    messages = []
+    for call in (lambda: thresholds(X, np.ones((3, 2))), lambda: thresholds(X, beta_value=-1.0),
+                 lambda: thresholds(X, latent_dim=2.5), lambda: thresholds(np.ones((5, 3))),
+                 lambda: sv._thresholds.thresholds_from_files(None, "y.npy")):
+        with pytest.raises(SymbolicVAEError) as info:
+            call()
+        messages.append(str(info.value))
+    assert not [m for m in messages if "--" in m or "DATA" in m], messages
+    assert [m.split(":")[0] for m in messages] == ["Y", "beta_value", "latent_dim", "X", "targets"]
+
+
+# ----------------------------------------------------------------------------------------------------------------
+# Valid input: finite and correct
+# ----------------------------------------------------------------------------------------------------------------
+@pytest.mark.parametrize("backend", ["numpy", "torch"])
+def test_every_kernel_is_finite_on_its_samples(backend):
+    if backend == "torch":
+        pytest.importorskip("torch")
+    for name, source in SOURCES.items():
+        k = kernel(name, backend)
+        for seed in range(3):
+            args, kwargs = source.sample(np.random.default_rng(seed), 16)
+            with warnings.catch_warnings():
+                warnings.simplefilter("error")
+                out = k(*args, **kwargs)
+            assert np.isfinite(out).all(), (name, backend, seed, out)
+
+
+LINEAR = (1e-30, 1.0, 1e30)
+SPECTRUM_VALUES = (0.0, 1e-150, 1e-30, 1.0, 1e30)
+CORNER_SPECTRA = np.array(sorted({tuple(sorted(c, reverse=True)) for c in itertools.product(SPECTRUM_VALUES,
+                                                                                               repeat=3)}))
+
+
+def test_per_mode_kernels_are_finite_at_the_ends_of_the_range(kernels):
+    n = len(CORNER_SPECTRA)
+    for name in PER_MODE:
+        k = kernels[name]
+        for b, e1, e2, sig in itertools.product(LINEAR, repeat=4):
+            extra = {"sigma": np.full((n, 3), sig)} if "sigma" in {a.name for a in k.args} else {}
+            with warnings.catch_warnings():
+                warnings.simplefilter("error")
+                out = k(CORNER_SPECTRA, b, e1, e2, **extra)
+            assert np.isfinite(out).all(), (name, b, e1, e2, sig)
+
+
+def test_spectrum_kernels_are_finite_at_the_ends_of_the_range(kernels):
+    n = len(CORNER_SPECTRA)
+    for b, c, s in itertools.product(LINEAR, (0.0, 1e-60, 1.0, 1e60), (1e-60, 1.0, 1e60)):
+        for d1, d2 in ((2, 4), (3, 3), (4, 4)):
+            with warnings.catch_warnings():
+                warnings.simplefilter("error")
+                outs = {name: kernels[name](CORNER_SPECTRA, b, d1, d2, s, residual=c)
+                        for name in ("decoder_variance_G", "decoder_variance_G_prime")}
+                outs |= {name: kernels[name](CORNER_SPECTRA, b, d1, d2, residual=c)
+                         for name in ("decoder_variance_surviving_modes", "decoder_variance_regime")}
+                outs["thresholds"] = kernels["decoder_variance_collapse_thresholds"](CORNER_SPECTRA, d1, d2, residual=c)
+                s_star = kernels["optimal_decoder_variance"](CORNER_SPECTRA, b, d1, d2, residual=c)
+            for name, out in outs.items():
+                assert np.isfinite(out).all(), (name, b, c, s, d1, d2)
+            none = outs["decoder_variance_regime"] == DecoderVarianceRegime.NO_MINIMIZER
+            assert np.array_equal(np.isnan(s_star), none) and (s_star[~none] >= 0).all(), (b, c, d1, d2)
+    hessian = kernels["origin_hessian_min_eigenvalue"]
+    for s2, b, e1, e2 in itertools.product((1e-60, 1.0, 1e60), LINEAR, LINEAR, LINEAR):
+        out = hessian(CORNER_SPECTRA, np.full((n, 2), s2), b, e1, e2)
+        assert np.isfinite(out).all(), (s2, b, e1, e2)
+    eigen = np.array(sorted({tuple(sorted(c, reverse=True)) for c in itertools.product((0.0, 1e-300, 1.0, 1e60),
+                                                                                          repeat=4)}))
+    for k in (1, 2, 3):
+        assert np.isfinite(kernels["ppca_sigma2_mle"](eigen, k)).all()
+        assert np.isfinite(kernels["ppca_column_norms"](eigen, k)).all()
+    m = len(eigen)
+    for scale, var in itertools.product((1e-30, 1.0, 1e30), (1e-60, 1.0, 1e60)):
+        W, V = np.full((m, 4, 2), scale * 0.5), np.full((m, 2, 4), -scale * 0.5)
+        assert np.isfinite(kernels["linear_vae_elbo"](eigen, W, V, np.full((m, 2), var), var)).all()
+
+
+def test_the_origin_hessian_has_no_cancellation(kernels):
+    """zeta = 0: the smallest eigenvalue is 2 min(sigma_min^2, kappa); the closed form as written returns 0 once the
+    two differ by 1e16 (kappa = beta eta_dec^2 / eta_enc^2)."""
+    got = kernels["origin_hessian_min_eigenvalue"](np.zeros((3, 2)), np.array([[1.0], [1e-40], [3.0]]),
+                                                   np.array([1e20, 1e20, 1e-20]), 1.0, 1.0)
+    np.testing.assert_allclose(got, [2.0, 2e-40, 2e-20], rtol=1e-14)
+    zeta_max, a, kap = 1e10, 1e-5, 1e20  # a kappa - zeta_max^2 = 1e15 - 1e20 < 0
+    got = kernels["origin_hessian_min_eigenvalue"](np.array([zeta_max]), np.array([a]), kap, 1.0, 1.0)
+    with mpmath.workdps(60):
+        a_, k_, z_ = map(mpmath.mpf, (a, kap, zeta_max))
+        want = float(a_ + k_ - mpmath.sqrt((a_ - k_) ** 2 + 4 * z_**2))
+    np.testing.assert_allclose(got, want, rtol=1e-12)
+
+
+def test_valid_values_match_hand_computations(kernels):
+    z = np.array([[2.0, 1.0]])
+    loss = sv.minimal_loss(z, 1.0, 1.0, 1.0, latent_dim=1, residual=0.5)
+    np.testing.assert_allclose(loss, [(1 + math.log(4) + 1 + 0.5) / 2], rtol=1e-14)
+    np.testing.assert_allclose(sv.per_latent("sigma_star")(z, 1.0, 1.5, 1.0, latent_dim=3), [[0.75, 1.5, 1.5]])
+    np.testing.assert_allclose(sv.per_latent("lambda_fixed_sigma")(z, 1.0, 1.0, 1.0, latent_dim=3,
+                                                                     sigma=np.array([0.5, 0.5, 2.0])),
+                               [[math.sqrt(2 * (2 - 0.5)), math.sqrt(2 * (1 - 0.5)), 0.0]], rtol=1e-14)
+    assert sv.surviving_modes(z, 1.0, 1.0, 0.9, latent_dim=5).tolist() == [2]
+    np.testing.assert_allclose(kernels["decoder_variance_collapse_thresholds"](z, 3, 2, residual=0.5),
+                               [[2 * 4 / (4 + 1 + 0.5), 2 * 1 / (2 + 0.5), 0.0]], rtol=1e-14)
+    np.testing.assert_allclose(kernels["ppca_sigma2_mle"](np.array([4.0, 3.0, 1.0, 0.5]), 2), 0.75)
+    U, W, A, S = np.zeros((2, 1)), np.zeros((3, 1)), np.eye(3), np.diag([3.0, 1.0])
+    got = sv.vae_loss(U, W, [1.2], A=A, B=np.zeros((3, 2)), S_yy=S, beta=1.0, eta_enc=1.2, eta_dec=0.5)
+    np.testing.assert_allclose(got, 4.0 / (2 * 0.25) + math.log(2 * math.pi * 0.25), rtol=1e-14)
+    np.testing.assert_allclose(sv.check_spectrum([[3, 2, 2, 0]]), [[3.0, 2.0, 2.0, 0.0]])
+    t = collapse_threshold()
+    np.testing.assert_allclose(t(z, 1.0, 0.5), z**2 / 0.25)
+    assert t.survives(1.0, np.array([2.0, 1.0])).tolist() == [True, False]
