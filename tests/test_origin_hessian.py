@@ -54,14 +54,13 @@ def test_refutations_have_a_counterexample_and_a_passing_correction(claim_id):
     assert verdict(v.corrected_by).status.passed
 
 
-def test_explicit_size_block_covers_every_size_up_to_4_within_budget():
-    seconds = 0.0
+def test_explicit_size_block_covers_every_size_up_to_4():
+    # (its time is a verdict's "seconds", a timing field of the ledger, not something a test asserts)
     for name in ("gradient", "hessian", "origin", "quadratic"):
         result = oh._at_sizes(name)
         assert result.status is Status.PROVED_AT_SIZES
         assert sorted(map(tuple, result.details["sizes"])) == sorted(oh.SIZES) and len(oh.SIZES) == 64
-        seconds += result.details["seconds"]
-    assert seconds < 20.0, seconds
+        assert "seconds" not in result.details and "[" not in result.summary  # timing only in timing fields
 
 
 def test_index_control_is_invisible_at_d1_equal_1():
