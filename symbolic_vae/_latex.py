@@ -12,7 +12,6 @@ import importlib
 import os
 import re
 import shutil
-import stat
 import subprocess
 import tempfile
 import unicodedata
@@ -26,6 +25,7 @@ from sympy.logic.boolalg import And, BooleanFunction, Equivalent, Implies, Or
 
 from ._claim import PAPERS, Claim
 from ._errors import SymbolicVAEError
+from ._ledger import new_file_mode as _new_file_mode
 from ._registry import DERIVATION_MODULES
 from ._verdict import CheckResult, Counterexample, Status, Verdict
 
@@ -668,16 +668,6 @@ def _backup(target: Path) -> Path:
     except OSError:
         shutil.copy2(target, backup, follow_symlinks=False)
     return backup
-
-
-def _new_file_mode(path: Path) -> int:
-    """The mode of the existing ``path``, else 0o666 less the umask."""
-    try:
-        return stat.S_IMODE(path.stat().st_mode)
-    except OSError:
-        umask = os.umask(0)
-        os.umask(umask)
-        return 0o666 & ~umask
 
 
 def report_files(claims: Sequence[Claim], by_id: dict[str, Verdict], *, source: str) -> dict[str, str]:

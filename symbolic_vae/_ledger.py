@@ -137,7 +137,7 @@ def write_json_atomically(path: Path, payload: dict[str, Any]) -> None:
     text = json.dumps(payload, indent=2, allow_nan=False) + "\n"
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
-        os.chmod(tmp, _new_file_mode(path))  # mkstemp makes 0600; give the file the mode a plain open() would
+        os.chmod(tmp, new_file_mode(path))  # mkstemp makes 0600; give the file the mode a plain open() would
         with os.fdopen(fd, "w") as handle:
             handle.write(text)
             handle.flush()
@@ -149,14 +149,14 @@ def write_json_atomically(path: Path, payload: dict[str, Any]) -> None:
         raise
 
 
-def _new_file_mode(path: Path) -> int:
+def new_file_mode(path: Path) -> int:
     """The mode of the existing ``path``, else 0o666 less the umask."""
     import os
     import stat
 
     try:
         return stat.S_IMODE(path.stat().st_mode)
-    except FileNotFoundError:
+    except OSError:
         umask = os.umask(0)
         os.umask(umask)
         return 0o666 & ~umask
