@@ -18,7 +18,6 @@ writes nothing (130 / 143 on SIGINT / SIGTERM, also writing nothing).
 from __future__ import annotations
 
 import argparse
-import json
 import shutil
 import signal
 import sys
@@ -264,21 +263,10 @@ def _run_plot(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def thresholds_json(payload: dict) -> str:
-    """The JSON text of ``ThresholdReport.to_json()``: strict JSON (``allow_nan=False``), with inf, -inf and NaN
-    written as the strings "Infinity", "-Infinity", "NaN" and their JSON Pointers listed under "non_finite"."""
-    data, paths = _validation.json_compatible(payload)
-    if paths:
-        data["non_finite"] = {"values": paths, "why": "JSON has no number for inf or NaN: these values are the "
-                              "strings \"Infinity\", \"-Infinity\" or \"NaN\" (float() reads them back); an "
-                              "infinite threshold is one beyond the float64 range"}
-    return json.dumps(data, indent=2, allow_nan=False)
-
-
 def _run_thresholds(args: argparse.Namespace) -> int:
     """The scalar options are checked before the ledger and the data are read."""
     from ._ledger import reuse_ledger
-    from ._thresholds import thresholds_from_files
+    from ._thresholds import report_json, thresholds_from_files
 
     for flag, value in (("--beta", args.beta), ("--eta-dec", args.eta_dec), ("--eta-enc", args.eta_enc)):
         _validation.real_scalar(flag, value, positive=True)
@@ -290,7 +278,7 @@ def _run_thresholds(args: argparse.Namespace) -> int:
     report = _flagged(THRESHOLDS_FLAGS, lambda: thresholds_from_files(
         args.data, args.targets, beta_value=args.beta, eta_enc_value=args.eta_enc, eta_dec_value=args.eta_dec,
         latent_dim=args.latent_dim))
-    print(thresholds_json(report.to_json()) if args.json else report.table())
+    print(report_json(report) if args.json else report.table())
     return EXIT_OK
 
 

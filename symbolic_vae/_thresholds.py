@@ -386,4 +386,12 @@ def _renamed(run: Any) -> ThresholdReport:
 
 
 def report_json(report: ThresholdReport) -> str:
-    return json.dumps(report.to_json(), indent=2)
+    """``report.to_json()`` as strict JSON (``allow_nan=False``): inf, -inf and NaN are written as the strings
+    "Infinity", "-Infinity" and "NaN" (``float()`` reads them back), and their JSON Pointers are listed under
+    "non_finite"."""
+    data, paths = v.json_compatible(report.to_json())
+    if paths:
+        data["non_finite"] = {"values": paths, "why": "JSON has no number for inf or NaN: these values are the "
+                              "strings \"Infinity\", \"-Infinity\" or \"NaN\" (float() reads them back); an "
+                              "infinite threshold is one beyond the float64 range"}
+    return json.dumps(data, indent=2, allow_nan=False)
