@@ -17,14 +17,20 @@ from __future__ import annotations
 
 import os
 import types
+from collections import Counter
 from typing import Any
 
+import mpmath
 import numpy as np
 import pytest
 from helpers import assert_close
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 import symbolic_vae as sv
+from numeric_backend import ROUND_TRIP_RTOL, round_trip_gap
 from symbolic_vae import _kernels
+from symbolic_vae._kernel_checks import REFERENCE_DPS
 from symbolic_vae._verdict import Status
 
 torch = pytest.importorskip("torch")
@@ -60,9 +66,12 @@ def _on_every_backend(name: str, *args: Any, backends: tuple[str, ...] = BACKEND
 def _assert_agree(values: dict[str, np.ndarray], what: str) -> None:
     want = values["numpy"]
     for backend in set(values) - {"numpy"}:
-        assert values[backend].shape == want.shape, (what, backend, values[backend].shape, want.shape)
+        got = values[backend]
+        assert got.shape == want.shape, (what, backend, got.shape, want.shape)
+        # NaN is a documented value (no minimizer): it must sit at the same entries on every backend
+        assert np.array_equal(np.isnan(got), np.isnan(want)), (what, backend, got, want)
         try:
-            assert_close(values[backend], want, rel=RTOL)
+            assert_close(np.where(np.isnan(want), 0.0, got), np.where(np.isnan(want), 0.0, want), rel=RTOL)
         except AssertionError as err:
             raise AssertionError(f"{what} on {backend}: {err}") from None
 
@@ -143,3 +152,108 @@ def test_every_kernel_agrees_across_backends(name: str):
     rank_two = sv.kernel(name, "torch-compiled")(*map(_as_rank_two, args),
                                                  **{k: _as_rank_two(v) for k, v in kwargs.items()})
     assert_close(rank_two, _as_rank_two(batched["numpy"]), rel=RTOL)
+
+
+# --- the property: random valid inputs, every batch rank 0-3 and shape, broadcast scalars -------------------------
+
+TALLY: Counter[str] = Counter()
+"""Calls, kernels, compiled kernels, disagreements and gaps to the mpmath reference (for scripts/fuzz_figures.py)."""
+PROPERTY_EXAMPLES = int(os.environ.get("SYMBOLIC_VAE_BACKEND_EXAMPLES", "12"))
+REFERENCE_ROWS = 2
+
+
+@st.composite
+def batched_inputs(draw: st.DrawFn, name: str) -> tuple[tuple[Any, ...], dict[str, Any], list[tuple[Any, ...]],
+                                                         list[dict[str, Any]]]:
+    """A kernel's own sample at a drawn batch shape (rank 0-3, sides 1-3), with some per-row scalars given as one
+    Python float (broadcast); returns the call's args and kwargs and, for the first REFERENCE_ROWS rows, the
+    row-wise args and kwargs of the mpmath reference."""
+    batch = tuple(draw(st.lists(st.integers(1, 3), min_size=0, max_size=3), label="batch shape"))
+    n = int(np.prod(batch)) if batch else 1
+    args, kwargs = SOURCES[name].sample(np.random.default_rng(draw(st.integers(0, 2**32 - 1), label="seed")), n)
+    values = dict(enumerate(args)) | kwargs
+    scalar = {key: draw(st.booleans(), label=f"{key} as one float") for key, value in values.items()
+              if isinstance(value, np.ndarray) and value.shape == (n,)}
+    shaped: dict[Any, Any] = {}
+    for key, value in values.items():
+        if not isinstance(value, np.ndarray):
+            shaped[key] = value
+        elif scalar.get(key):
+            shaped[key] = values[key] = float(value[0])
+        else:
+            shaped[key] = value.reshape(batch + value.shape[1:])
+    rows = []
+    for i in range(min(n, REFERENCE_ROWS)):
+        row = {k: (v[i].tolist() if v[i].ndim else float(v[i])) if isinstance(v, np.ndarray) else v
+               for k, v in values.items()}
+        rows.append(row)
+    call_args = tuple(shaped[i] for i in range(len(args)))
+    call_kwargs = {k: shaped[k] for k in kwargs}
+    return (call_args, call_kwargs, [tuple(r[i] for i in range(len(args))) for r in rows],
+            [{k: r[k] for k in kwargs} for r in rows])
+
+
+def check_backends_at(name: str, drawn: tuple[Any, ...], compiled: bool) -> None:
+    """Every backend at one drawn input agrees with numpy (shape and 1e-12), and numpy with the mpmath reference on
+    the first rows (the round-trip tolerance); counts the call in TALLY."""
+    args, kwargs, row_args, row_kwargs = drawn
+    backends = BACKENDS if compiled else BACKENDS[:2]
+    TALLY["calls"] += 1
+    values = {b: np.asarray(sv.kernel(name, b)(*args, **kwargs), dtype=np.float64) for b in reversed(backends)}
+    try:
+        _assert_agree(values, f"{name} at batch {np.shape(args[0])[:-1]}")
+    except AssertionError:
+        TALLY["disagreement"] += 1
+        raise
+    flat = values["numpy"].reshape(-1, *values["numpy"].shape[values["numpy"].ndim - _core_ndim(name, values):])
+    with mpmath.workdps(REFERENCE_DPS):
+        for i, (a, k) in enumerate(zip(row_args, row_kwargs, strict=True)):
+            ref = np.asarray(SOURCES[name].reference(*a, **k), dtype=np.float64)
+            if not np.array_equal(np.isnan(flat[i]), np.isnan(ref)):
+                TALLY["reference gap"] += 1
+                raise AssertionError(f"{name} row {i}: {flat[i]} vs mpmath {ref} (NaN at other entries)")
+            gap = round_trip_gap(np.nan_to_num(flat[i], nan=0.0), np.nan_to_num(ref, nan=0.0))
+            if gap > ROUND_TRIP_RTOL:
+                TALLY["reference gap"] += 1
+                raise AssertionError(f"{name} row {i}: gap {gap:.3g} to mpmath > {ROUND_TRIP_RTOL:g}")
+
+
+def _core_ndim(name: str, values: dict[str, np.ndarray]) -> int:
+    """The number of trailing output axes of one row (0 for a scalar per row, 1 for a value per mode)."""
+    one = SOURCES[name].sample(np.random.default_rng(0), 1)
+    out = np.asarray(sv.kernel(name, "numpy")(*one[0], **one[1]))
+    return out.ndim - 1
+
+
+@pytest.mark.parametrize("name", sorted(SOURCES))
+@settings(max_examples=PROPERTY_EXAMPLES, deadline=None, derandomize=True, database=None,
+          suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data())
+def test_backends_agree_on_random_valid_inputs(name: str, data: st.DataObject):
+    """numpy, torch and torch-compiled (the COMPILED_SWEEP kernels, or every kernel with
+    SYMBOLIC_VAE_FULL_BACKEND_SWEEP=1) on random valid inputs at every batch rank 0-3."""
+    check_backends_at(name, data.draw(batched_inputs(name)), FULL_SWEEP or name in COMPILED_SWEEP)
+
+
+def run_property_sweep(examples: int, seed: int, failures: Counter[str], first: dict[str, str]) -> None:
+    """The property above over every kernel on every backend (torch-compiled included), counting failures instead
+    of stopping (scripts/fuzz_figures.py)."""
+    from hypothesis import seed as hypothesis_seed
+
+    def sweep(name: str) -> Any:
+        @settings(max_examples=examples, deadline=None, database=None, suppress_health_check=list(HealthCheck))
+        @hypothesis_seed(seed)
+        @given(data=st.data())
+        def run(data: st.DataObject) -> None:
+            try:
+                check_backends_at(name, data.draw(batched_inputs(name)), compiled=True)
+            except AssertionError as err:
+                failures["backends"] += 1
+                first.setdefault(f"backends {name}", str(err).splitlines()[0][:300])
+
+        return run
+
+    for name in sorted(SOURCES):
+        TALLY["kernels"] += 1
+        TALLY["compiled kernels"] += 1
+        sweep(name)()
