@@ -1,7 +1,8 @@
-"""The figures of the fuzz suite: runs the properties of tests/test_fuzz.py (every public library entry, one
-corrupted argument per call), of tests/test_backend_agreement.py (numpy, torch and torch-compiled on random valid
-inputs of batch rank 0-3) and of tests/test_fuzz_cli.py (command lines through subprocess) with random seeds and
-more examples than the suite, counts every outcome instead of stopping at the first failure, and prints:
+"""The figures of the fuzz suite: runs the properties of tests/test_fuzz.py (every public library entry and the
+testing API's check_identity, one corrupted argument per call), of tests/test_backend_agreement.py (numpy, torch
+and torch-compiled on random valid inputs of batch rank 0-3) and of tests/test_fuzz_cli.py (command lines through
+subprocess) with random seeds and more examples than the suite, counts every outcome instead of stopping at the
+first failure, and prints:
 
 - invalid inputs tried, and the share that got ``SymbolicVAEError`` naming the argument (target 100%);
 - raw exceptions, invalid inputs accepted, errors naming no argument (target 0 each);
@@ -66,11 +67,16 @@ def main() -> int:
         library.built_kernel(name)
     for entry in sorted(ENTRIES):
         property_of(entry, args.examples)()
+    try:
+        library.test_fuzz_the_testing_api()  # check_identity, one corrupted argument (its own example count)
+    except AssertionError as err:
+        failures["library"] += 1
+        examples.setdefault("library check_identity", str(err).splitlines()[0][:300])
     t = library.TALLY
     invalid, named = t["invalid"], t["invalid named"]
-    print(f"library: {sum(t[k] for k in ('invalid', 'lossless', 'maybe'))} calls over {len(ENTRIES)} entry points "
-          f"({t['invalid']} certainly invalid, {t['lossless']} lossless forms of valid values, {t['maybe']} edge "
-          "values)")
+    print(f"library: {sum(t[k] for k in ('invalid', 'lossless', 'maybe', 'valid'))} calls over {len(ENTRIES) + 1} "
+          f"entry points ({t['invalid']} certainly invalid, {t['lossless']} lossless forms of valid values, "
+          f"{t['maybe'] + t['valid']} edge or valid values)")
     print(f"  invalid inputs tried: {invalid}; SymbolicVAEError naming the argument: {named} "
           f"({100 * named / max(invalid, 1):.1f}%)")
     print(f"  raw exceptions: {t['raw exception']}; invalid accepted: {t['invalid accepted']}; errors naming no "

@@ -27,6 +27,7 @@ from typing import Any
 
 import numpy as np
 import pytest
+import sympy as sp
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from public_entries import ENTRIES, SOURCES, built_kernel
@@ -35,12 +36,15 @@ import symbolic_vae as sv
 from symbolic_vae import SymbolicVAEError
 from symbolic_vae import _validation as val
 from symbolic_vae._data import MAX_DATA_ENTRY
+from symbolic_vae._verdict import Status
+from symbolic_vae.testing import check_identity
 
 torch = pytest.importorskip("torch")
 
 EXAMPLES = int(os.environ.get("SYMBOLIC_VAE_FUZZ_EXAMPLES", "30"))
 TALLY: Counter[str] = Counter()
-"""Outcomes by kind: "invalid", "invalid named", "lossless", "maybe", "accepted", "non-finite", "disagreement"."""
+"""Outcomes by kind: "invalid", "invalid named", "lossless", "maybe", "valid", "accepted", "non-finite",
+"disagreement", "raw exception", "invalid accepted", "invalid unnamed"."""
 RTOL = 1e-12
 DERANDOMIZE = os.environ.get("SYMBOLIC_VAE_FUZZ_RANDOM", "0") in ("", "0")
 
@@ -314,3 +318,58 @@ def test_the_judge_fails_a_wrong_outcome() -> None:
             judge("raw", 0, Corruption(ENTRIES[entry][1][0][1], "valid", "maybe"))
     finally:
         del ENTRIES["raw"]
+
+
+# --- the testing API ------------------------------------------------------------------------------------------------
+x_, s_ = sp.symbols("x s")
+TRUE_IDENTITY = (sp.log(s_**2), 2 * sp.log(s_), {s_: "positive"})
+"""log(s^2) = 2 log(s) for s > 0: true, so no valid setting of the other arguments may refute it."""
+TESTING_BAD = {
+    "lhs": [sp.zoo, sp.oo, sp.nan, float("nan"), float("inf"), object(), "log(s**2)", b"x", [1, 2], sp.Eq(x_, 1),
+            x_ > 1, True, sp.Matrix([[s_, 1]]), lambda q: q],
+    "assumptions": [{s_: "postive"}, {s_: 1}, "positive", [s_], {s_: ["positive", "negative"]}, {"s": "positive"},
+                    {x_ + 1: "positive"}],
+    "constraints": ["s > 0", ["s > 0"], [True], [sp.false], [s_ + 1], s_ + 1, [x_ > 0]],
+    "n_points": [0, -3, True, 2.0, 10**9, "12", None],
+    "seed": ["a", -1, 2**63, True, 1.5, None],
+}
+TESTING_VALID = {"n_points": [1, 3, 12], "seed": [0, 1, 2**31], "constraints": [[s_ > 1], (s_ < 5,)],
+                 "assumptions": [{s_: "positive"}, {s_: ["positive", "real"]}]}
+
+
+@settings(max_examples=max(EXAMPLES // 2, 1), deadline=None, derandomize=DERANDOMIZE, database=None,
+          suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data())
+def test_fuzz_the_testing_api(data: st.DataObject) -> None:
+    """``check_identity`` with one corrupted argument: SymbolicVAEError naming it, or (a valid value) a verdict that
+    never refutes the true identity."""
+    lhs, rhs, assumptions = TRUE_IDENTITY
+    kwargs: dict[str, Any] = {"assumptions": assumptions}
+    name = data.draw(st.sampled_from(sorted(TESTING_BAD)), label="argument")
+    valid = name in TESTING_VALID and data.draw(st.booleans(), label="valid")
+    value = data.draw(st.sampled_from(TESTING_VALID[name] if valid else TESTING_BAD[name]), label=name)
+    if name == "lhs":
+        side = data.draw(st.sampled_from(["lhs", "rhs"]), label="side")
+        lhs, rhs, name = (value, rhs, side) if side == "lhs" else (lhs, value, side)
+    else:
+        kwargs[name] = value
+    TALLY["valid" if valid else "invalid"] += 1
+    try:
+        result = check_identity(lhs, rhs, **kwargs)
+    except SymbolicVAEError as err:
+        message = str(err)
+        named = (message.split(":", 1)[0] in {"lhs", "rhs", *TESTING_BAD}
+                 and re.search(rf"(?<!\w){name}(?!\w)", message) is not None)
+        if not valid:
+            TALLY["invalid named" if named else "invalid unnamed"] += 1
+        assert not valid, f"check_identity, {name} = {value!r} (valid) raised: {err}"
+        assert named, f"check_identity, {name} = {value!r}: {err}"
+        return
+    except Exception as err:  # noqa: BLE001 - the defect this property looks for
+        TALLY["raw exception"] += 1
+        raise AssertionError(f"check_identity, {name} = {value!r}: {type(err).__name__}: {err}") from err
+    if not valid:
+        TALLY["invalid accepted"] += 1
+        raise AssertionError(f"check_identity, {name} = {value!r} was accepted: {result.status}")
+    TALLY["accepted"] += 1
+    assert result.status is not Status.REFUTED, f"a true identity refuted with {name} = {value!r}: {result.summary}"
