@@ -37,8 +37,10 @@ FAST_CLAIM = "elbo.kl_split"
 USER_NOTE = "notes.txt"
 NOTE_TEXT = "the user's own notes\n"
 
-NUMBERS = ("1", "0.5", "2.5", "0", "-0", "-1", "nan", "inf", "-inf", "1e400", "1e-320", "1e300", "abc", "", "0x10")
-SIZES = ("1", "2", "3", "0", "-1", "2.7", "1e3", "1000000", "99999999999999999999", "abc", "")
+GOOD_NUMBERS = ("1", "0.5", "2.5", "1e-3", "3")
+BAD_NUMBERS = ("0", "-0", "-1", "nan", "inf", "-inf", "1e400", "1e-320", "1e300", "abc", "", "0x10")
+GOOD_SIZES = ("1", "2", "3")
+BAD_SIZES = ("0", "-1", "2.7", "1e3", "1000000", "99999999999999999999", "abc", "")
 
 
 class Workspace:
@@ -69,53 +71,52 @@ class Workspace:
         return {str(p.relative_to(self.root)): p.read_bytes() for p in sorted(self.root.rglob("*")) if p.is_file()}
 
 
-def _option(flag: str, values: tuple[str, ...]) -> st.SearchStrategy[list[str]]:
-    return st.one_of(st.just([]), st.sampled_from(values).map(lambda v: [flag, v]))
+Option = tuple[str, tuple[str, ...], tuple[str, ...], bool]
+"""(flag, good values, bad values, required): a flag with () good and bad values is a switch."""
 
-
-def _flag(flag: str) -> st.SearchStrategy[list[str]]:
-    return st.sampled_from([[], [flag]])
-
-
-OUT_DIRS = ("fresh_dir", "existing_dir", "existing.json", "", "proc", "missing parent")
-LEDGERS = ("ledger", "ledger", "ledger", "missing.json", "not_a_ledger.json", "text.npy", "")
-BACKENDS = ("numpy", "torch", "jax", "")
+OUT_DIR: Option = ("-o", ("fresh_dir", "existing_dir"), ("existing.json", "", "proc", "missing parent"), True)
+LEDGER: Option = ("--ledger", ("ledger",), ("missing.json", "not_a_ledger.json", "text.npy", ""), True)
+BACKEND: Option = ("--backend", ("numpy", "torch"), ("jax", ""), False)
+VERBS: dict[str, list[Option]] = {
+    "verify": [("--claim", (FAST_CLAIM,), ("no.such_claim", ""), True),
+               ("--json", ("fresh.json",), ("existing.json", "existing_dir", "", "proc", "missing parent"), False),
+               ("--force", (), (), False), BACKEND,
+               ("--seed", ("1", "0", "7"), ("-1", "1.5", "abc", "9" * 30, ""), False),
+               ("--threads", ("1", "2"), ("0", "-1", "100000", "abc"), False), ("--quiet", (), (), False)],
+    "latex": [OUT_DIR, LEDGER, ("--claim", GATING_CLAIMS[:2], ("no.such_claim",), True), ("--force", (), (), False),
+              BACKEND, ("--quiet", (), (), False)],
+    "plot": [OUT_DIR, LEDGER, ("--zeta", ("3 2 1", "5.12 3.74 3.25", "1"), ("3 -1", "nan 1", "1e400", "abc", "1 2"),
+                                False),
+             ("--eta-enc", GOOD_NUMBERS, BAD_NUMBERS, False), ("--eta-dec", GOOD_NUMBERS, BAD_NUMBERS, False),
+             ("--latent-dim", GOOD_SIZES, BAD_SIZES, False), ("--target-dim", GOOD_SIZES, BAD_SIZES, False),
+             ("--residual", ("0", *GOOD_NUMBERS), ("-1", "nan", "1e300", "abc"), False), ("--force", (), (), False)],
+    "thresholds": [("DATA", ("data.npy",), ("huge.npy", "tiny.npy", "complex.npy", "text.npy", "missing.npy"), False),
+                   LEDGER, ("--targets", ("targets.npy",), ("targets_wrong_rows.npy", "missing.npy", "text.npy"),
+                            False),
+                   ("--beta", GOOD_NUMBERS, BAD_NUMBERS, False), ("--eta-dec", GOOD_NUMBERS, BAD_NUMBERS, False),
+                   ("--eta-enc", GOOD_NUMBERS, BAD_NUMBERS, False), ("--latent-dim", GOOD_SIZES, BAD_SIZES, False),
+                   ("--json", (), (), False)],
+    "list": [], "bogus": [], "--help": [],
+}
+"""Each verb's options. A command line corrupts none, one or two of the options it uses."""
 
 
 @st.composite
 def command_lines(draw: st.DrawFn) -> list[str]:
-    verb = draw(st.sampled_from(["verify", "list", "latex", "plot", "thresholds", "bogus", "--help"]))
+    verb = draw(st.sampled_from(sorted(VERBS)))
+    options = [o for o in VERBS[verb] if o[3] or draw(st.booleans())]
+    values = [o for o in options if o[1]]
+    corrupt = draw(st.sets(st.sampled_from(range(len(values))), max_size=2)) if values else set()
     parts: list[list[str]] = []
-    if verb == "verify":
-        parts.append(["--claim", draw(st.sampled_from([FAST_CLAIM, FAST_CLAIM, "no.such_claim", ""]))])
-        parts.append(draw(_option("--json", ("fresh.json", "existing.json", "existing_dir", "", "proc",
-                                             "missing parent"))))
-        parts += [draw(_flag("--force")), draw(_option("--backend", BACKENDS)),
-                  draw(_option("--seed", ("1", "0", "-1", "1.5", "abc", "9" * 30, ""))),
-                  draw(_option("--threads", ("1", "2", "0", "-1", "100000", "abc"))), draw(_flag("--quiet"))]
-    elif verb == "latex":
-        parts.append(["-o", draw(st.sampled_from(OUT_DIRS))])
-        parts.append(["--ledger", draw(st.sampled_from(LEDGERS))])
-        parts.append(["--claim", draw(st.sampled_from([*GATING_CLAIMS[:2], "no.such_claim"]))])
-        parts += [draw(_flag("--force")), draw(_option("--backend", BACKENDS)), draw(_flag("--quiet"))]
-    elif verb == "plot":
-        parts.append(["-o", draw(st.sampled_from(OUT_DIRS))])
-        parts.append(["--ledger", draw(st.sampled_from(LEDGERS))])
-        zeta = draw(st.lists(st.sampled_from(("3", "2", "1", "0.5", "0", "-1", "nan", "1e400", "abc")),
-                             min_size=0, max_size=4))
-        parts.append(["--zeta", *zeta] if zeta else [])
-        parts += [draw(_option("--eta-enc", NUMBERS)), draw(_option("--eta-dec", NUMBERS)),
-                  draw(_option("--latent-dim", SIZES)), draw(_option("--target-dim", SIZES)),
-                  draw(_option("--residual", NUMBERS)), draw(_flag("--force"))]
-    elif verb == "thresholds":
-        data = draw(st.sampled_from(["data.npy", "data.npy", "huge.npy", "tiny.npy", "complex.npy", "text.npy",
-                                     "missing.npy", ""]))
-        parts.append([data] if data else [])
-        parts.append(["--ledger", draw(st.sampled_from(LEDGERS))])
-        parts.append(draw(_option("--targets", ("targets.npy", "targets_wrong_rows.npy", "missing.npy",
-                                                "text.npy"))))
-        parts += [draw(_option("--beta", NUMBERS)), draw(_option("--eta-dec", NUMBERS)),
-                  draw(_option("--eta-enc", NUMBERS)), draw(_option("--latent-dim", SIZES)), draw(_flag("--json"))]
+    for option in options:
+        flag, good, bad, _ = option
+        if not good:
+            parts.append([flag])
+            continue
+        pool = bad if values.index(option) in corrupt else good
+        value = draw(st.sampled_from(pool))
+        tokens = value.split(" ") if flag == "--zeta" and value else [value]
+        parts.append(tokens if flag == "DATA" else [flag, *tokens])
     order = draw(st.permutations(range(len(parts))))
     return [verb, *(token for i in order for token in parts[i])]
 
@@ -124,12 +125,9 @@ PATH_FLAGS = {"--json", "-o", "--ledger", "--targets"}
 
 
 def _resolve(argv: list[str], workspace: Workspace) -> list[str]:
-    """Path tokens of the strategy made into paths of the workspace."""
-    out = list(argv)
-    for i in range(1, len(out)):
-        if out[i - 1] in PATH_FLAGS or (out[0] == "thresholds" and i == 1 and out[i].endswith(".npy")):
-            out[i] = workspace.path(out[i])
-    return out
+    """The special path tokens of the strategies made into paths (the others are relative to the workspace, the
+    subprocess's working directory)."""
+    return [workspace.path(token) if i and argv[i - 1] in PATH_FLAGS else token for i, token in enumerate(argv)]
 
 
 def run_cli(argv: list[str], workspace: Workspace, command: tuple[str, ...] = (sys.executable, "-m", "symbolic_vae")
