@@ -1,10 +1,14 @@
 """Numeric backend: SymPy -> numeric callables, seeded random instances, batched minimization, high precision.
 
-Knows nothing about any paper. torch is imported lazily, so ``import numeric_backend`` works without it.
-``compile_expression(expr, args, backend)`` picks "numpy", "torch" or "torch-compiled" by name.
+Knows nothing about any paper and imports nothing of the packages that use it. torch is imported lazily, so
+``import numeric_backend`` works without it. ``compile_expression(expr, args, backend)`` picks "numpy", "torch" or
+"torch-compiled" by name. Bad input raises ``NumericBackendError`` (a ValueError). The environment variables it
+reads are ``NUMERIC_BACKEND_TORCH_CACHE`` and ``NUMERIC_BACKEND_TORCH_AOT``, or another prefix set with
+``use_environment``.
 """
 
-from numeric_backend._errors import SymbolicVAEError, fail
+from numeric_backend._environment import use_environment
+from numeric_backend._errors import NumericBackendError, fail
 from numeric_backend._highprec import ZeroTest, classify_zero, evaluate_high_precision
 from numeric_backend._minimize import (
     MinimizeResult,
@@ -61,7 +65,7 @@ __all__ = [
     "MultistartResult",
     "SecondMoments",
     "SymbolRange",
-    "SymbolicVAEError",
+    "NumericBackendError",
     "TorchFunction",
     "ZeroTest",
     "agrees_with",
@@ -70,6 +74,7 @@ __all__ = [
     "draw_points",
     "evaluate_high_precision",
     "fail",
+    "use_environment",
     "minimize_batched",
     "monte_carlo_mean",
     "multistart_minimize",

@@ -8,7 +8,7 @@ Inductor at all (importing them alone takes seconds). A package that is missing,
 falls back to ``torch.compile``.
 
 Run as ``python -m numeric_backend._aot_package QUEUE_DIR`` it is that background builder. Set
-``SYMBOLIC_VAE_TORCH_AOT=0`` to build no packages.
+``<PREFIX>_TORCH_AOT=0`` (see ``use_environment``) to build no packages.
 """
 
 from __future__ import annotations
@@ -25,14 +25,14 @@ from typing import Any
 
 import sympy
 
-AOT_ENV = "SYMBOLIC_VAE_TORCH_AOT"
-"""Environment variable: "0" disables building packages (loading existing ones stays on)."""
+from numeric_backend._environment import variable
 
 PACKAGE_DIR = "aot"
 
 
 def packaging_enabled() -> bool:
-    return os.environ.get(AOT_ENV, "1").strip() not in ("0", "false", "no", "off")
+    """Whether $<PREFIX>_TORCH_AOT allows building packages ("0" disables it; loading existing ones stays on)."""
+    return os.environ.get(variable("TORCH_AOT"), "1").strip() not in ("0", "false", "no", "off")
 
 
 def package_path(cache_dir: Path, expr: sympy.Expr, args: Sequence[sympy.Symbol], key: tuple[Any, ...]) -> Path:

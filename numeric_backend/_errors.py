@@ -1,10 +1,10 @@
-"""The one exception type raised on bad input anywhere in the distribution."""
+"""numeric_backend's one exception type for bad input."""
 
 
-class SymbolicVAEError(ValueError):
-    """Bad input: the message names the argument and what was wrong with it."""
+class NumericBackendError(ValueError):
+    """Bad input to numeric_backend: the message names the argument and what was wrong with it."""
 
 
-def fail(argument: str, problem: str) -> SymbolicVAEError:
+def fail(argument: str, problem: str) -> NumericBackendError:
     """Build the error for ``argument``; ``problem`` says what was wrong (and what was received)."""
-    return SymbolicVAEError(f"{argument}: {problem}")
+    return NumericBackendError(f"{argument}: {problem}")

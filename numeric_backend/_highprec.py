@@ -109,7 +109,7 @@ def evaluate_high_precision(expr: sympy.Expr, point: Mapping[sympy.Symbol, objec
     Lambdifies ``expr`` once (cached) with modules="mpmath" and calls it under ``mpmath.workdps(dps)``
     with the point converted exactly at that precision; falls back to ``expr.xreplace(point).evalf(dps)``
     for functions mpmath does not know. Returns mpf (mpc if the value is complex). Raises
-    SymbolicVAEError naming "point" if the expression is undefined or non-finite there.
+    NumericBackendError naming "point" if the expression is undefined or non-finite there.
     """
     expr = _check_expr(expr)
     dps = check_int("dps", dps, minimum=5)

@@ -23,7 +23,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from numeric_backend._errors import SymbolicVAEError, fail
+from numeric_backend._errors import NumericBackendError, fail
 from numeric_backend._validate import check_int, check_positive_float, check_seed
 
 if TYPE_CHECKING:
@@ -228,14 +228,14 @@ def _loss_and_grad(
 def _trial_loss_and_grad(
     row_loss: _RowLoss, params: torch.Tensor, rows: torch.Tensor
 ) -> tuple[torch.Tensor, torch.Tensor]:
-    """``_loss_and_grad`` at trial points: rows on which the loss refuses to evaluate (raises SymbolicVAEError,
+    """``_loss_and_grad`` at trial points: rows on which the loss refuses to evaluate (raises NumericBackendError,
     as compiled expressions do on NaN, or torch's LinAlgError, as a solve with a singular matrix does) get NaN
     loss and gradient, found by bisecting the rows: a rejected step, never an exception."""
     import torch
 
     try:
         return _loss_and_grad(row_loss, params, rows)
-    except (SymbolicVAEError, torch.linalg.LinAlgError):
+    except (NumericBackendError, torch.linalg.LinAlgError):
         if rows.shape[0] == 1:
             return torch.full((1,), math.nan, dtype=params.dtype), torch.full_like(params, math.nan)
         half = rows.shape[0] // 2
@@ -903,7 +903,7 @@ def multistart_minimize(
 
     A start at which the loss (or its gradient) is not finite or raises, or that ends at such a point, has
     failed: it is left out and counted in ``MultistartResult.failures``; if every start of an instance fails,
-    SymbolicVAEError names the instances. Trial points where the loss is not finite or raises are rejected
+    NumericBackendError names the instances. Trial points where the loss is not finite or raises are rejected
     steps.
     """
     import torch

@@ -38,7 +38,7 @@ def monte_carlo_mean(
 
     One ``numpy.random.default_rng(seed)`` is passed to successive calls with k <= ``batch``; batch
     statistics are merged exactly (Chan et al.), so memory is O(batch). The result depends on (seed, batch).
-    Non-finite draws raise SymbolicVAEError naming "sample_fn".
+    Non-finite draws raise NumericBackendError naming "sample_fn".
     """
     if not callable(sample_fn):
         raise fail("sample_fn", f"expected a callable (rng, n) -> ndarray[n], received {type(sample_fn).__name__}")

@@ -31,7 +31,7 @@ from typing import Any
 import numpy as np
 import sympy as sp
 
-from ._errors import SymbolicVAEError, fail
+from ._errors import NumericBackendError, fail
 
 # --- signs at the positions where a branch is not taken (decides where guards go) ---------------------------------
 
@@ -831,7 +831,7 @@ def _blocks(shape: tuple[int, ...], arrays: list[np.ndarray]
 @dataclass(frozen=True)
 class NumpyFunction:
     """A compiled expression: call with one array per argument (broadcastable); returns float64 of the
-    broadcast shape. NaN/inf inputs raise SymbolicVAEError naming the argument (unless ``check_finite`` is False)."""
+    broadcast shape. NaN/inf inputs raise NumericBackendError naming the argument (unless ``check_finite`` is False)."""
 
     expr: sp.Basic
     args: tuple[sp.Symbol, ...]
@@ -886,7 +886,7 @@ class NumpyFunction:
             block_shape = shape[:axis] + (stop - start,) + shape[axis + 1:]
             try:
                 program.evaluate(block_inputs, block_shape, out[lead + (slice(start, stop),)])
-            except SymbolicVAEError:
+            except NumericBackendError:
                 program.evaluate(arrays, shape)  # raises again, counting the elements of the whole array
                 raise
         return out
@@ -895,7 +895,7 @@ class NumpyFunction:
 def to_numpy(expr: sp.Basic, args: Sequence[sp.Symbol], *, check_finite: bool = True) -> NumpyFunction:
     """Compile a scalar SymPy expression in ``args`` into a vectorized numpy function.
 
-    The function raises SymbolicVAEError naming the argument for NaN/inf inputs unless ``check_finite`` is False.
+    The function raises NumericBackendError naming the argument for NaN/inf inputs unless ``check_finite`` is False.
     """
     expr = sp.sympify(expr)
     args = tuple(args)

@@ -29,6 +29,7 @@ from typing import Any
 import numpy as np
 import sympy
 
+from numeric_backend._environment import cache_name, variable
 from numeric_backend._errors import fail
 from numeric_backend._numpy_compile import to_numpy
 from numeric_backend._torch_translate import TORCH_TRANSLATION, Handler, TranslationContext, _build_plan, _PlanStep
@@ -37,9 +38,6 @@ BACKENDS: tuple[str, ...] = ("numpy", "torch", "torch-compiled")
 """Backend names accepted by ``compile_expression``."""
 
 TORCH_REQUIREMENT = "torch==2.13.0"
-CACHE_ENV = "SYMBOLIC_VAE_TORCH_CACHE"
-"""Environment variable overriding the default persistent Inductor cache directory."""
-
 INDUCTOR_CACHE_ENV = "TORCHINDUCTOR_CACHE_DIR"
 
 
@@ -58,18 +56,19 @@ ELEMENTWISE_TRANSLATION: dict[type, Handler] = {
 
 
 def torch_cache_dir(cache_dir: str | os.PathLike[str] | None = None) -> Path:
-    """The persistent Inductor cache directory: ``cache_dir``, else $SYMBOLIC_VAE_TORCH_CACHE, else
-    ``$XDG_CACHE_HOME/symbolic-vae/torch-inductor`` (``~/.cache/...`` when XDG_CACHE_HOME is unset)."""
+    """The persistent Inductor cache directory: ``cache_dir``, else $<PREFIX>_TORCH_CACHE, else
+    ``$XDG_CACHE_HOME/<cache name>/torch-inductor`` (``~/.cache/...`` when XDG_CACHE_HOME is unset); the prefix and
+    the cache name are those of ``use_environment``."""
     if cache_dir is not None:
         return Path(cache_dir).expanduser().resolve()
-    if os.environ.get(CACHE_ENV):
-        return Path(os.environ[CACHE_ENV]).expanduser().resolve()
+    if os.environ.get(variable("TORCH_CACHE")):
+        return Path(os.environ[variable("TORCH_CACHE")]).expanduser().resolve()
     base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
-    return (Path(base) / "symbolic-vae" / "torch-inductor").resolve()
+    return (Path(base) / cache_name() / "torch-inductor").resolve()
 
 
 def require_torch(argument: str = "backend") -> Any:
-    """Import torch, or raise SymbolicVAEError naming ``argument`` and the pinned install command."""
+    """Import torch, or raise NumericBackendError naming ``argument`` and the pinned install command."""
     try:
         import torch
     except ImportError:
@@ -478,9 +477,9 @@ def compile_torch(
     """``torch.compile``d elementwise callable for ``expr``: f(*tensors) with broadcastable float64 tensors of any
     shape [...], returning the broadcast shape.
 
-    ``cache_dir`` (default ``torch_cache_dir()``: $SYMBOLIC_VAE_TORCH_CACHE or ~/.cache/symbolic-vae/torch-inductor)
+    ``cache_dir`` (default ``torch_cache_dir()``: $<PREFIX>_TORCH_CACHE or ~/.cache/<cache name>/torch-inductor)
     holds Inductor's persistent caches, so a later process loads the kernel instead of compiling it. Raises
-    SymbolicVAEError naming ``backend`` when torch is not importable. With ``ahead_of_time`` (and dynamic shapes), a
+    NumericBackendError naming ``backend`` when torch is not importable. With ``ahead_of_time`` (and dynamic shapes), a
     call pattern first compiled here is also packaged ahead of time by a background process, and a later process
     loads that package without importing torch's compiler (see ``numeric_backend._aot_package``).
     """
@@ -566,7 +565,7 @@ def compile_expression(
 
     ``backend``: "numpy" (``to_numpy``: branch-safe, no torch needed), "torch" (eager, the ``to_torch`` table) or
     "torch-compiled" (``compile_torch``; ``cache_dir`` as there). Arrays broadcast (e.g. zeta [..., d] with
-    beta [..., 1]) and the result has the broadcast shape. Inputs containing NaN/inf raise SymbolicVAEError naming
+    beta [..., 1]) and the result has the broadcast shape. Inputs containing NaN/inf raise NumericBackendError naming
     the argument; ``check_finite=False`` skips that check (one read of every input) for callers that validated
     them already. A point where no Piecewise branch applies raises on every backend.
     """

@@ -3,7 +3,7 @@
 The translation table ``TORCH_TRANSLATION`` is data: SymPy node type -> handler(node, children, context).
 A node is dispatched on the first class of its MRO found in the table (so ``One`` uses ``Integer`` and
 ``Pi`` uses ``NumberSymbol``). The whole tree is checked at translation time: an unsupported node raises
-SymbolicVAEError naming its type, and nothing is returned. Identical subtrees are computed once per call.
+NumericBackendError naming its type, and nothing is returned. Identical subtrees are computed once per call.
 """
 
 from __future__ import annotations
@@ -422,7 +422,7 @@ def to_torch(
 ) -> TorchFunction:
     """Batched torch callable for ``expr``: f(*tensors) with [B] per Symbol and [B, n, m] per MatrixSymbol.
 
-    Returns [B] (scalar expr) or [B, n, m] (matrix expr). Raises SymbolicVAEError naming the node type for
+    Returns [B] (scalar expr) or [B, n, m] (matrix expr). Raises NumericBackendError naming the node type for
     anything outside ``SUPPORTED_NODE_TYPES``. By default a NaN in the output raises (outside torch.func
     transforms); ``allow_nan=True`` returns it. ``table`` replaces ``TORCH_TRANSLATION`` (for testing).
     """

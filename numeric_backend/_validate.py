@@ -1,4 +1,4 @@
-"""Small argument checks shared by the modules; each raises ``SymbolicVAEError`` naming the argument."""
+"""Small argument checks shared by the modules; each raises ``NumericBackendError`` naming the argument."""
 
 from __future__ import annotations
 

@@ -4,6 +4,7 @@ The flat public API: the model and its Gaussian rules, the ledger (claims, verdi
 and the data statistics. ``symbolic_vae.testing`` holds assertions for users' own regression tests.
 """
 
+from . import _environment  # noqa: F401 - numeric_backend reads SYMBOLIC_VAE_TORCH_CACHE / _TORCH_AOT
 from ._api import vae_loss
 from ._claim import Claim, Control, PaperRef, Step
 from ._data import WhitenedData, check_second_moment, whiten

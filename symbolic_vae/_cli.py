@@ -25,7 +25,7 @@ import threading
 import time
 from collections.abc import Callable
 
-from numeric_backend import BACKENDS, require_torch
+from numeric_backend import BACKENDS, NumericBackendError, require_torch
 
 from . import _validation
 from ._errors import SymbolicVAEError
@@ -204,6 +204,14 @@ def _claim_ids(ids: list[str] | None) -> list[str] | None:
     return None if ids is None else list(dict.fromkeys(ids))
 
 
+def _require_torch() -> None:
+    """torch for ``--backend``, or the package's error naming the flag."""
+    try:
+        require_torch("--backend")
+    except NumericBackendError as err:
+        raise SymbolicVAEError(str(err)) from None
+
+
 def _run_latex(args: argparse.Namespace) -> int:
     """Everything is checked before any claim is run: -o (a directory, existing or creatable, writable), the
     ledger, the claim ids, existing files without --force, pdflatex with --pdf."""
@@ -224,7 +232,7 @@ def _run_latex(args: argparse.Namespace) -> int:
     else:
         claims = [_flagged(LATEX_FLAGS, lambda i=i: get_claim(i)) for i in ids] if ids else all_claims()
         if args.backend != "numpy":
-            require_torch("--backend")
+            _require_torch()
     names = ["report.tex", *(f"snippets/{c.id}.tex" for c in claims), *(["report.pdf"] if args.pdf else [])]
     out = _validation.output_directory("-o", args.output, files=names, force=args.force, force_name="--force")
     if args.pdf and shutil.which("pdflatex") is None:
@@ -333,7 +341,7 @@ def _run_verify(args: argparse.Namespace) -> int:
     json_path = check_output_path(args.json, force=args.force, argument="--json")
     set_run_seed(args.seed)
     if args.backend != "numpy":
-        require_torch("--backend")
+        _require_torch()
     threads = _set_torch_threads(args.threads)
     claims = [get_claim(c) for c in args.claim] if args.claim else all_claims()
     keep = json_path if json_path is not None else partial_run_path()

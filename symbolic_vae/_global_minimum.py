@@ -32,7 +32,7 @@ from functools import partial
 import numpy as np
 import sympy as sp
 
-from numeric_backend import Domain, SymbolicVAEError, draw_points
+from numeric_backend import Domain, NumericBackendError, draw_points
 
 from ._campaigns import cached
 from ._claim import Claim, Control, PaperRef, Step
@@ -250,7 +250,7 @@ def _search_negative(expr: sp.Expr, symbols: Sequence[sp.Symbol], condition: sp.
     try:
         points = draw_points(Domain.from_assumptions(symbols, () if condition is None else (condition,)),
                              n_points, derive_seed(seed))
-    except SymbolicVAEError:  # an empty or undecidable region yields no counterexample
+    except NumericBackendError:  # an empty or undecidable region yields no counterexample
         return None
     root = derived_mode()["root_large"]
     for point in points:

@@ -21,8 +21,9 @@ import symengine
 import sympy as sp
 from sympy.core.evalf import PrecisionExhausted
 
-from numeric_backend import Domain, SymbolicVAEError, classify_zero, draw_points, evaluate_high_precision
+from numeric_backend import Domain, NumericBackendError, classify_zero, draw_points, evaluate_high_precision
 
+from ._errors import SymbolicVAEError
 from ._seeds import derive_seed
 from ._verdict import CheckResult, Counterexample, Status
 
@@ -120,7 +121,7 @@ def search_counterexample(
             points = draw_points(Domain.from_assumptions(symbols, constraints=(*constraints,
                                                                                *_nonzero_constraints(symbols))),
                                  n_points, derive_seed(seed))
-        except SymbolicVAEError as err:
+        except NumericBackendError as err:
             info["error"] = str(err)
             return None, info
     for point in points:
@@ -175,7 +176,7 @@ def _classify_point(pairs: list[tuple[sp.Basic, sp.Basic]], point: dict) -> tupl
             test = classify_zero(diff, point)
             if test.is_zero is None:
                 test = _classify_relative(diff, left, right, point) or test
-        except SymbolicVAEError as err:  # a side is undefined or not finite here: a pole, not a counterexample
+        except NumericBackendError as err:  # a side is undefined or not finite here: a pole, not a counterexample
             return "undefined", left, right, err
         if test.is_zero is None:
             undecided = undecided or ("undecided", left, right, test)
@@ -226,7 +227,7 @@ def _confirm(left: sp.Basic, right: sp.Basic, point: dict, dps: int, info: dict)
 def _magnitude(value: sp.Basic) -> mpmath.mpf:
     try:
         return abs(evaluate_high_precision(value, {}, 30))
-    except SymbolicVAEError:
+    except NumericBackendError:
         return mpmath.mpf(0)
 
 
@@ -242,7 +243,7 @@ def _confirmed_gap(left, right, diff, point, low) -> mpmath.mpf | None:
             with mpmath.workdps(high):
                 gaps.append((lhs_val - rhs_val, max(mpmath.mpf(1), abs(lhs_val), abs(rhs_val))))
         evaluated = diff.evalf(low, strict=True, maxn=CONFIRM_MAX_DPS)
-    except (SymbolicVAEError, PrecisionExhausted, ValueError, TypeError, ZeroDivisionError, NotImplementedError):
+    except (NumericBackendError, PrecisionExhausted, ValueError, TypeError, ZeroDivisionError, NotImplementedError):
         return None
     real, imag = evaluated.as_real_imag()
     if not (real.is_Number and imag.is_Number):

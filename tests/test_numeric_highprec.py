@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 import sympy
 
-from numeric_backend import SymbolicVAEError, ZeroTest, classify_zero, evaluate_high_precision
+from numeric_backend import NumericBackendError, ZeroTest, classify_zero, evaluate_high_precision
 
 x, y = sympy.symbols("x y")
 
@@ -43,21 +43,21 @@ def test_complex_and_fallback_paths():
 
 
 def test_evaluation_errors_name_the_argument():
-    with pytest.raises(SymbolicVAEError, match="^point:.*division by zero"):
+    with pytest.raises(NumericBackendError, match="^point:.*division by zero"):
         evaluate_high_precision(1 / x, {x: 0})
-    with pytest.raises(SymbolicVAEError, match=r"^point:.*\['y'\]"):
+    with pytest.raises(NumericBackendError, match=r"^point:.*\['y'\]"):
         evaluate_high_precision(x + y, {x: 1})
-    with pytest.raises(SymbolicVAEError, match="^point:.*not finite"):
+    with pytest.raises(NumericBackendError, match="^point:.*not finite"):
         evaluate_high_precision(sympy.log(x), {x: 0})
-    with pytest.raises(SymbolicVAEError, match="^point:"):
+    with pytest.raises(NumericBackendError, match="^point:"):
         evaluate_high_precision(x, {x: sympy.nan})
-    with pytest.raises(SymbolicVAEError, match="^point:.*inf"):
+    with pytest.raises(NumericBackendError, match="^point:.*inf"):
         evaluate_high_precision(x, {x: float("inf")})
-    with pytest.raises(SymbolicVAEError, match="^point:.*received 'abc'"):
+    with pytest.raises(NumericBackendError, match="^point:.*received 'abc'"):
         evaluate_high_precision(x, {x: "abc"})
-    with pytest.raises(SymbolicVAEError, match="^expr:"):
+    with pytest.raises(NumericBackendError, match="^expr:"):
         evaluate_high_precision(sympy.Matrix([x]), {x: 1})
-    with pytest.raises(SymbolicVAEError, match="^dps:"):
+    with pytest.raises(NumericBackendError, match="^dps:"):
         evaluate_high_precision(x, {x: 1}, dps=0)
 
 
@@ -97,15 +97,15 @@ def test_rel_scale_absorbs_cancellation_in_large_terms():
 
 
 def test_classify_zero_bad_arguments():
-    with pytest.raises(SymbolicVAEError, match="^dps_schedule:"):
+    with pytest.raises(NumericBackendError, match="^dps_schedule:"):
         classify_zero(x, {x: 1}, dps_schedule=(60, 30))
-    with pytest.raises(SymbolicVAEError, match="^dps_schedule:"):
+    with pytest.raises(NumericBackendError, match="^dps_schedule:"):
         classify_zero(x, {x: 1}, dps_schedule=(10, 30))
-    with pytest.raises(SymbolicVAEError, match="^dps_schedule:"):
+    with pytest.raises(NumericBackendError, match="^dps_schedule:"):
         classify_zero(x, {x: 1}, dps_schedule=())
-    with pytest.raises(SymbolicVAEError, match="^rel_scale:"):
+    with pytest.raises(NumericBackendError, match="^rel_scale:"):
         classify_zero(x, {x: 1}, rel_scale=-1)
-    with pytest.raises(SymbolicVAEError, match="^rel_scale:"):
+    with pytest.raises(NumericBackendError, match="^rel_scale:"):
         classify_zero(x, {x: 1}, rel_scale=float("nan"))
-    with pytest.raises(SymbolicVAEError, match="^point:"):
+    with pytest.raises(NumericBackendError, match="^point:"):
         classify_zero(x, [1])

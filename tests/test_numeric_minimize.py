@@ -9,7 +9,7 @@ import torch
 
 from numeric_backend import (
     MinimizeResult,
-    SymbolicVAEError,
+    NumericBackendError,
     minimize_batched,
     multistart_minimize,
 )
@@ -143,7 +143,7 @@ def test_adam_recovers_from_non_finite_losses():
         return (params - torch.log(params)).sum(dim=1)
 
     init = torch.tensor([[1.2], [3.0]], dtype=torch.float64)
-    with pytest.raises(SymbolicVAEError, match="^loss_fn:"):  # Adam's first step is -lr: 1.2 - 2 < 0
+    with pytest.raises(NumericBackendError, match="^loss_fn:"):  # Adam's first step is -lr: 1.2 - 2 < 0
         minimize_batched(loss, init - 2.0)
     result = minimize_batched(loss, init, lr=2.0, max_adam_steps=300)
     assert torch.allclose(result.params, torch.ones(2, 1, dtype=torch.float64), atol=1e-8)
@@ -213,7 +213,7 @@ def _square(params):
     ],
 )
 def test_bad_input_raises(call, argument):
-    with pytest.raises(SymbolicVAEError, match=f"^{argument}:"):
+    with pytest.raises(NumericBackendError, match=f"^{argument}:"):
         call()
 
 
@@ -258,7 +258,7 @@ def test_lbfgs_backtracks_out_of_non_finite_region(refuses_nan):
         x = params[:, 0]
         value = 100 * (x - 0.1) ** 2 - 1e-3 * torch.log(x) + (params[:, 1] - 2) ** 2
         if refuses_nan and bool(value.isnan().any()):  # like compiled expressions without allow_nan
-            raise SymbolicVAEError("tensors: evaluates to NaN")
+            raise NumericBackendError("tensors: evaluates to NaN")
         return value
 
     init = torch.tensor([[0.5, 0.0], [0.2, 1.0]], dtype=torch.float64)
@@ -478,7 +478,7 @@ def test_an_instance_on_which_every_start_fails_is_named():
         value = ((params - 1.0) ** 2).sum(dim=1)
         return torch.where(instance_index == 1, math.inf, value)
 
-    with pytest.raises(SymbolicVAEError, match=r"^loss_fn_for_instances:.*every one of the 3 starts failed on "
+    with pytest.raises(NumericBackendError, match=r"^loss_fn_for_instances:.*every one of the 3 starts failed on "
                        r"instances \[1\]"):
         multistart_minimize(infinite_on_instance_1, 3, 3, 2, seed=0)
 
@@ -487,13 +487,13 @@ def test_an_instance_on_which_every_start_fails_is_named():
             raise torch.linalg.LinAlgError("singular")
         return ((params - 1.0) ** 2).sum(dim=1)
 
-    with pytest.raises(SymbolicVAEError, match=r"instances \[0, 3\]: 4 at the start"):
+    with pytest.raises(NumericBackendError, match=r"instances \[0, 3\]: 4 at the start"):
         multistart_minimize(raising_on_instances_0_and_3, 4, 2, 2, seed=0)
 
     def refusing_nan(params, instance_index):  # like compiled expressions without allow_nan
-        raise SymbolicVAEError("tensors: evaluates to NaN")
+        raise NumericBackendError("tensors: evaluates to NaN")
 
-    with pytest.raises(SymbolicVAEError, match=r"instances \[0, 1\]"):
+    with pytest.raises(NumericBackendError, match=r"instances \[0, 1\]"):
         multistart_minimize(refusing_nan, 2, 2, 2, seed=0)
 
 

@@ -5,7 +5,7 @@ import math
 import numpy as np
 import pytest
 
-from numeric_backend import MonteCarloEstimate, SymbolicVAEError, agrees_with, monte_carlo_mean
+from numeric_backend import MonteCarloEstimate, NumericBackendError, agrees_with, monte_carlo_mean
 
 
 def _normal(mean, std):
@@ -58,15 +58,15 @@ def test_constant_samples_have_zero_error_and_exact_agreement():
 )
 def test_bad_input_raises(sample_fn, kwargs, argument):
     options = {"n_samples": 10, "seed": 0} | kwargs
-    with pytest.raises(SymbolicVAEError, match=f"^{argument}:"):
+    with pytest.raises(NumericBackendError, match=f"^{argument}:"):
         monte_carlo_mean(sample_fn, **options)
 
 
 def test_agrees_with_bad_input():
     estimate = MonteCarloEstimate(mean=1.0, standard_error=0.1, n_samples=10, seed=0)
-    with pytest.raises(SymbolicVAEError, match="^value:"):
+    with pytest.raises(NumericBackendError, match="^value:"):
         agrees_with(estimate, float("nan"))
-    with pytest.raises(SymbolicVAEError, match="^z:"):
+    with pytest.raises(NumericBackendError, match="^z:"):
         agrees_with(estimate, 1.0, z=0)
-    with pytest.raises(SymbolicVAEError, match="^estimate:"):
+    with pytest.raises(NumericBackendError, match="^estimate:"):
         agrees_with(1.0, 1.0)

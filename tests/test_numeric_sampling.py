@@ -6,7 +6,7 @@ import sympy
 
 from numeric_backend import (
     Domain,
-    SymbolicVAEError,
+    NumericBackendError,
     draw_points,
     random_dataset,
     second_moments,
@@ -74,7 +74,7 @@ def test_constraints_enforced_by_rejection():
 
 def test_unsatisfiable_constraints_raise_naming_constraints():
     domain = Domain.from_assumptions([real], constraints=[real > 10])
-    with pytest.raises(SymbolicVAEError, match="constraints"):
+    with pytest.raises(NumericBackendError, match="constraints"):
         draw_points(domain, 3, seed=0)
 
 
@@ -112,7 +112,7 @@ def test_integer_symbols_draw_integers():
     ],
 )
 def test_bad_domain_input_raises(call, argument):
-    with pytest.raises(SymbolicVAEError, match=f"^{argument}:"):
+    with pytest.raises(NumericBackendError, match=f"^{argument}:"):
         call()
 
 
@@ -157,7 +157,7 @@ def test_random_dataset_means_and_reproducibility():
     ],
 )
 def test_random_dataset_bad_input(kwargs, argument):
-    with pytest.raises(SymbolicVAEError, match=f"^{argument}:"):
+    with pytest.raises(NumericBackendError, match=f"^{argument}:"):
         random_dataset(**kwargs, seed=0)
 
 
@@ -174,11 +174,11 @@ def test_second_moments_match_definitions():
 
 def test_second_moments_bad_input():
     X, Y = random_dataset(10, 3, 2, seed=1)
-    with pytest.raises(SymbolicVAEError, match="^Y:.*9 rows"):
+    with pytest.raises(NumericBackendError, match="^Y:.*9 rows"):
         second_moments(X, Y[:9])
     bad = X.copy()
     bad[2, 1] = np.nan
-    with pytest.raises(SymbolicVAEError, match="^X:.*non-finite"):
+    with pytest.raises(NumericBackendError, match="^X:.*non-finite"):
         second_moments(bad, Y)
-    with pytest.raises(SymbolicVAEError, match=r"^X:.*shape \(10,\)"):
+    with pytest.raises(NumericBackendError, match=r"^X:.*shape \(10,\)"):
         second_moments(X[:, 0], Y)

@@ -1,6 +1,6 @@
 """Throughput of ``multistart_minimize`` on regularized matrix factorization, against a scipy loop.
 
-Run ``python -m numeric_backend.bench_minimize`` (``--instances 3:20000,8:2000``, ``--scipy-instances 40``,
+Run ``python benchmarks/minimize.py`` (``--instances 3:20000,8:2000``, ``--scipy-instances 40``,
 ``--starts 4``). The loss is ||U V^T - Z||_F^2 + a ||U||^2 + b ||V||^2 with Z [d, d] and U, V [d, d]
 (d0 = d1 = d2 = d, P = 2 d^2 parameters). For d = 3 and d = 8 it prints instances per second of
 
@@ -168,7 +168,7 @@ def _load() -> str:
 
 
 def main(argv: Sequence[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(prog="python -m numeric_backend.bench_minimize",
+    parser = argparse.ArgumentParser(prog="python benchmarks/minimize.py",
                                      description=__doc__.split("\n")[0])
     parser.add_argument("--instances", default="3:20000,8:2000",
                         help="d:instances for the torch minimizer (default 3:20000,8:2000)")
@@ -186,7 +186,7 @@ def main(argv: Sequence[str] | None = None) -> None:
                      "newton_steps": options.newton_steps, "num_threads": options.threads}
 
     load_start = _load()
-    print(f"bench_minimize: ||U V^T - Z||^2 + {REGULARIZATION[0]} ||U||^2 + {REGULARIZATION[1]} ||V||^2, "
+    print(f"benchmarks/minimize.py: ||U V^T - Z||^2 + {REGULARIZATION[0]} ||U||^2 + {REGULARIZATION[1]} ||V||^2, "
           f"{options.starts} starts per instance, gtol {GTOL:g}; torch options {torch_options}; load average "
           f"{load_start} ({os.cpu_count()} cores)")
     run_torch(3, 4, 2, options.seed, **torch_options)  # warm up torch.func

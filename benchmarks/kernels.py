@@ -1,6 +1,6 @@
 """Benchmark of the expression backends (numpy, torch, torch-compiled) against hand-written numpy.
 
-Run ``python -m numeric_backend.bench`` (``--sizes 1e3,1e5,1e6``, ``--repeats``, ``--threads``, ``--skip-startup``).
+Run ``python benchmarks/kernels.py`` (``--sizes 1e3,1e5,1e6``, ``--repeats``, ``--threads``, ``--skip-startup``).
 For each formula and N rows of a spectrum zeta [N, d = 8] (sorted descending, >= 0, with zeros and ties) it prints the
 time of each backend through ``compile_expression`` (numpy arrays in, a new float64 array out), its speed relative to
 a hand-written numpy version of the same formula, a memory-bandwidth floor measured here (read every input byte and
@@ -13,7 +13,7 @@ the inputs).
 
 The per-mode formulas come from ``symbolic_vae._kernels.kernel_sources()`` when a kernel of the same name exists
 (``lambda_star``, ``sigma_star``, ``mode_loss``); otherwise from the built-in formulas below (the table says which).
-This script is the only place in ``numeric_backend`` that may look at ``symbolic_vae``, and only optionally.
+Benchmarks may import both packages (``numeric_backend`` itself imports nothing of ``symbolic_vae``).
 """
 
 from __future__ import annotations
@@ -229,7 +229,7 @@ def startup(formula: Formula, cache_dir: str, threads: int | None) -> dict[str, 
     """Run ``_probe`` in a fresh interpreter (cache in ``cache_dir``)."""
     payload = {"name": formula.name, "expr": sp.srepr(formula.expr), "args": [sp.srepr(a) for a in formula.args],
                "layout": formula.layout, "cache_dir": cache_dir, "threads": threads}
-    done = subprocess.run([sys.executable, "-m", "numeric_backend.bench", "--probe"], input=json.dumps(payload),
+    done = subprocess.run([sys.executable, str(Path(__file__).resolve()), "--probe"], input=json.dumps(payload),
                           capture_output=True, text=True, timeout=600, check=False)
     if done.returncode != 0:
         raise RuntimeError(f"startup probe for {formula.name} failed:\n{done.stderr[-2000:]}")
@@ -257,7 +257,7 @@ def run(sizes: Sequence[int], repeats: int, skip_startup: bool, use_registry: bo
     if threads:
         torch.set_num_threads(threads)
     load_start = _load()
-    print(f"numeric_backend.bench: numpy {np.__version__}, torch {torch.__version__} ({torch.get_num_threads()} "
+    print(f"benchmarks/kernels.py: numpy {np.__version__}, torch {torch.__version__} ({torch.get_num_threads()} "
           f"threads), {os.cpu_count()} cores; load average at start {load_start}")
     chosen = formulas(use_registry)
     for formula in chosen:
@@ -359,7 +359,7 @@ def run(sizes: Sequence[int], repeats: int, skip_startup: bool, use_registry: bo
 
 
 def main(argv: Sequence[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(prog="python -m numeric_backend.bench", description=__doc__.split("\n")[0])
+    parser = argparse.ArgumentParser(prog="python benchmarks/kernels.py", description=__doc__.split("\n")[0])
     parser.add_argument("--sizes", default="1e3,1e5,1e6", help="comma-separated row counts N (default 1e3,1e5,1e6)")
     parser.add_argument("--repeats", type=int, default=5, help="timed runs per measurement (more at small N)")
     parser.add_argument("--skip-startup", action="store_true", help="skip the fresh-process compile timings")
