@@ -25,7 +25,7 @@ from typing import Any
 
 import sympy
 
-from numeric_backend._environment import variable
+from numeric_backend._environment import INDUCTOR_CACHE_ENV, variable
 
 PACKAGE_DIR = "aot"
 
@@ -74,7 +74,7 @@ def build_package(expr: sympy.Expr, args: Sequence[sympy.Symbol], with_out: bool
         raise ValueError(f"expected shapes in the [rows, width] layout, received {list(shapes)}")
     import torch
 
-    from numeric_backend._torch_compile import _graph_module, batch_axes
+    from numeric_backend._torch_graph import _graph_module, batch_axes
 
     module = _graph_module(expr, tuple(args), with_out=with_out)
     examples = tuple(torch.rand(tuple(shape), dtype=torch.float64) + 0.5 for shape in shapes)
@@ -102,8 +102,6 @@ def request_package(cache_dir: Path, expr: sympy.Expr, args: Sequence[sympy.Symb
     staged.write_text(json.dumps(request))
     os.replace(staged, queue / f"{path.stem}.json")
     if not _builder_running(queue):
-        from numeric_backend._torch_compile import INDUCTOR_CACHE_ENV
-
         environment = dict(os.environ, **{INDUCTOR_CACHE_ENV: str(cache_dir)})
         with open(queue.parent / "builder.log", "a") as log:
             command = [sys.executable, "-m", "numeric_backend._aot_package", str(queue)]

@@ -9,6 +9,9 @@ import re
 
 from numeric_backend._errors import fail
 
+INDUCTOR_CACHE_ENV = "TORCHINDUCTOR_CACHE_DIR"
+"""torch Inductor's own cache directory variable (set for the processes numeric_backend starts)."""
+
 _SETTINGS = {"prefix": "NUMERIC_BACKEND", "cache_name": "numeric-backend"}
 
 

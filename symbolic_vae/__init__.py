@@ -11,7 +11,16 @@ from ._data import WhitenedData, check_second_moment, whiten
 from ._errors import SymbolicVAEError
 from ._gaussian import expect_over_noise, gaussian_log_density, kl_diagonal_gaussians
 from ._identity import SizedIdentity, all_sizes, prove_at_sizes, prove_identity
-from ._kernels import Kernel, check_spectrum, kernel, kernel_sources, minimal_loss, per_latent, surviving_modes
+from ._kernels import (
+    DecoderVarianceRegime,
+    Kernel,
+    check_spectrum,
+    kernel,
+    kernel_sources,
+    minimal_loss,
+    per_latent,
+    surviving_modes,
+)
 from ._latex import ClaimView, LedgerTable, NotebookLedger
 from ._model import DataMoments, LinearLVM, TraceForm, beta, eta_dec, eta_enc, expect_over_data, trace_form
 from ._plots import plot_all
@@ -21,7 +30,7 @@ from ._verdict import CheckResult, Counterexample, Status, Verdict
 
 __all__ = [
     "ClaimView", "LedgerTable", "NotebookLedger", "collapse_threshold", "plot_all", "thresholds", "DIGITS",
-    "load_digits_data",
+    "load_digits_data", "DecoderVarianceRegime",
     "Kernel", "check_spectrum", "kernel", "kernel_sources", "minimal_loss", "per_latent", "surviving_modes",
     "CheckResult", "Claim", "Control", "Counterexample", "DataMoments", "LinearLVM", "PaperRef", "SizedIdentity",
     "Status", "Step", "SymbolicVAEError", "TraceForm", "Verdict", "WhitenedData", "all_claims", "all_sizes", "beta",

@@ -28,6 +28,7 @@ zeta_i^2 > beta s (derived); "no collapse" means that all hat d_1 modes survive,
 from __future__ import annotations
 
 import dataclasses
+import enum
 import itertools
 import math
 import warnings
@@ -47,8 +48,8 @@ from ._campaigns import cached, multistart
 from ._claim import Claim, Control, PaperRef, Step
 from ._data import whiten
 from ._identity import is_symbolic_zero, prove_identity
-from ._kernels import check_backend
 from ._model import LinearLVM, beta, eta_dec, eta_enc, trace_form
+from ._runner import check_backend
 from ._seeds import derive_seed
 from ._verdict import CheckResult, Counterexample, Status
 
@@ -2593,13 +2594,30 @@ def _regime_values(z: np.ndarray, cols: list[np.ndarray], d1: int, d2: int, nv: 
                    ).astype(np.int64)
 
 
+class DecoderVarianceRegime(enum.IntEnum):
+    """The shape of G(s) = min over (U, W, Sigma) of the loss at decoder variance s = eta_dec^2: the integers of the
+    kernel ``decoder_variance_regime`` (R_m = c + sum_{i > d1} zeta_i^2, hat d_1 = the non-zero modes among the first
+    d1)."""
+
+    NO_MINIMIZER = 0
+    """R_m = 0 and beta hat d_1 < d2: G -> -inf as s -> 0 (the model fits the data exactly); no minimizer, so
+    ``optimal_decoder_variance`` is NaN."""
+    INTERVAL = 1
+    """R_m = 0 and beta hat d_1 = d2: every s in (0, s*] minimizes G; ``optimal_decoder_variance`` is s*."""
+    UNIQUE = 2
+    """Otherwise: one minimizer s* > 0."""
+
+    @property
+    def description(self) -> str:
+        return {0: "no minimizer: G(s) -> -oo as s -> 0 (the model can fit the data exactly)",
+                1: "an interval (0, s*] of minimizers; s* is its right end", 2: "a unique minimizer"}[int(self)]
+
+
 def s_star_kernel(zeta: Any, beta_value: Any, d1: int, d2: int, *, residual: Any = 0.0, backend: str = "numpy"
                   ) -> np.ndarray:
     """eta_dec*^2 = argmin_s G (corrected Theorem 4): zeta [..., d] -> [...]; NaN where G has no minimizer (regime
     DecoderVarianceRegime.NO_MINIMIZER: G -> -inf as s -> 0), the largest minimizer s_(hat d_1) where the
     minimizers form (0, s_(hat d_1)] (INTERVAL), the minimizer otherwise (UNIQUE)."""
-    from ._kernels import DecoderVarianceRegime
-
     backend = check_backend(backend)
     z, cols, d1, d2, nv = _prepare(zeta, d1, d2, residual, beta=beta_value)
     s_star = _compiled("s_star", z.shape[-1], d1, d2, backend)(*cols, nv["beta"], nv["residual"])
@@ -2618,7 +2636,7 @@ def surviving_modes_kernel(zeta: Any, beta_value: Any, d1: int, d2: int, *, resi
 
 def regime_kernel(zeta: Any, beta_value: Any, d1: int, d2: int, *, residual: Any = 0.0, backend: str = "numpy"
                   ) -> np.ndarray:
-    """The values of ``symbolic_vae._kernels.DecoderVarianceRegime``: 0 NO_MINIMIZER (G -> -oo as s -> 0);
+    """The values of ``DecoderVarianceRegime``: 0 NO_MINIMIZER (G -> -oo as s -> 0);
     1 INTERVAL (minimizers (0, s_(hat d_1)]); 2 UNIQUE (a unique minimizer). -> int [...]."""
     backend = check_backend(backend)
     z, cols, d1, d2, nv = _prepare(zeta, d1, d2, residual, beta=beta_value)

@@ -26,7 +26,7 @@ from ._errors import SymbolicVAEError
 from ._ground_truth import Instances, minimize_vae_loss
 from ._kernels import BuilderSource, KernelSource, kernel, minimal_loss, surviving_modes
 from ._model import beta
-from ._registry import BACKEND_TAG, evidence_backend
+from ._runner import BACKEND_TAG, evidence_backend
 from ._seeds import derive_seed
 from ._verdict import CheckResult, Counterexample, Status
 

@@ -23,8 +23,6 @@ naming the argument and the range, instead of overflowing.
 
 from __future__ import annotations
 
-import enum
-import importlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -35,34 +33,17 @@ import sympy as sp
 from numeric_backend import compile_expression
 
 from . import _validation as v
+from ._decoder_variance import DecoderVarianceRegime  # noqa: F401 - the values of decoder_variance_regime
 from ._errors import SymbolicVAEError
 from ._model import beta, eta_dec, eta_enc
-from ._registry import DERIVATION_MODULES, check_backend, claim_verdict
+from ._runner import check_backend, verdict_of
+from ._sections import offered_kernels, paper_claim
 from ._verdict import Status
 
 Sample = Callable[[np.random.Generator, int], tuple[tuple[Any, ...], dict[str, Any]]]
 """``sample(rng, n) -> (args, kwargs)``: a batch of n points (batch axis first) inside a kernel's domain."""
 
 _NAMED_SCALARS = {beta: "beta", eta_enc: "eta_enc", eta_dec: "eta_dec"}
-
-
-class DecoderVarianceRegime(enum.IntEnum):
-    """The shape of G(s) = min over (U, W, Sigma) of the loss at decoder variance s = eta_dec^2: the integers of the
-    kernel ``decoder_variance_regime`` (R_m = c + sum_{i > d1} zeta_i^2, hat d_1 = the non-zero modes among the first
-    d1)."""
-
-    NO_MINIMIZER = 0
-    """R_m = 0 and beta hat d_1 < d2: G -> -inf as s -> 0 (the model fits the data exactly); no minimizer, so
-    ``optimal_decoder_variance`` is NaN."""
-    INTERVAL = 1
-    """R_m = 0 and beta hat d_1 = d2: every s in (0, s*] minimizes G; ``optimal_decoder_variance`` is s*."""
-    UNIQUE = 2
-    """Otherwise: one minimizer s* > 0."""
-
-    @property
-    def description(self) -> str:
-        return {0: "no minimizer: G(s) -> -oo as s -> 0 (the model can fit the data exactly)",
-                1: "an interval (0, s*] of minimizers; s* is its right end", 2: "a unique minimizer"}[int(self)]
 
 
 def sample_spectra(rng: np.random.Generator, n: int, d: int = 4, high: float = 3.0) -> np.ndarray:
@@ -126,24 +107,21 @@ class BuilderSource:
 def kernel_sources() -> dict[str, KernelSource | BuilderSource]:
     """Every closed form offered by the derivation modules, by kernel name."""
     out: dict[str, KernelSource | BuilderSource] = {}
-    for name in DERIVATION_MODULES:
-        try:
-            module = importlib.import_module(name)
-        except ModuleNotFoundError as err:
-            if err.name == name:
-                continue
-            raise
-        for raw in getattr(module, "kernel_sources", list)():
-            if "builder" in raw:
-                source: KernelSource | BuilderSource = BuilderSource(
-                    raw["name"], raw["claim"], raw["builder"], raw["description"], raw.get("sample"),
-                    raw.get("reference"))
-            else:
-                source = KernelSource(raw["name"], raw["claim"], raw["expr"], tuple(raw["args"]), raw["description"])
-            if source.name in out:
-                raise RuntimeError(f"two derivations offer a kernel named {source.name}")
-            out[source.name] = source
+    for raw in offered_kernels():
+        if "builder" in raw:
+            source: KernelSource | BuilderSource = BuilderSource(
+                raw["name"], raw["claim"], raw["builder"], raw["description"], raw.get("sample"), raw.get("reference"))
+        else:
+            source = KernelSource(raw["name"], raw["claim"], raw["expr"], tuple(raw["args"]), raw["description"])
+        if source.name in out:
+            raise RuntimeError(f"two derivations offer a kernel named {source.name}")
+        out[source.name] = source
     return out
+
+
+def claim_verdict(claim_id: str) -> Any:
+    """The verdict of the section claim ``claim_id`` that gates a kernel (computed once per process)."""
+    return verdict_of(paper_claim(claim_id))
 
 
 def check_spectrum(zeta: Any, name: str = "zeta") -> np.ndarray:

@@ -8,7 +8,6 @@ compiling the report also compiles every snippet.
 from __future__ import annotations
 
 import contextlib
-import importlib
 import os
 import re
 import shutil
@@ -26,7 +25,7 @@ from sympy.logic.boolalg import And, BooleanFunction, Equivalent, Implies, Or
 from ._claim import PAPERS, Claim
 from ._errors import SymbolicVAEError
 from ._ledger import new_file_mode as _new_file_mode
-from ._registry import DERIVATION_MODULES
+from ._sections import SECTIONS, section_claims, section_title
 from ._verdict import CheckResult, Counterexample, Status, Verdict
 
 # ----------------------------------------------------------------------------------------------------------------
@@ -401,18 +400,8 @@ PREAMBLE = r"""\documentclass[10pt,a4paper]{article}
 
 
 def _section_titles() -> dict[str, str]:
-    """Each derivation module's id -> the first paragraph of its docstring (without 'Derivation: ')."""
-    out = {}
-    for name in DERIVATION_MODULES:
-        try:
-            module = importlib.import_module(name)
-        except ModuleNotFoundError:
-            continue
-        head = (module.__doc__ or name).strip().split("\n\n")[0].replace("\n", " ")
-        head = re.sub(r"^Derivation:\s*", "", head)
-        for claim in module.claims():
-            out[claim.id] = head[:1].upper() + head[1:]
-    return out
+    """Each section claim's id -> its section's title (the first paragraph of the module docstring)."""
+    return {claim.id: section_title(section) for section in SECTIONS for claim in section_claims(section)}
 
 
 def evidence_matrix(claims: Sequence[Claim], verdicts: dict[str, Verdict]) -> str:
@@ -871,35 +860,34 @@ class ClaimView:
         return "\n\n".join(out)
 
 
-def module_claims(module: str) -> list[Claim]:
-    """The claims of one derivation module (e.g. ``symbolic_vae._elbo``), in ledger order."""
-    from ._registry import all_claims
-
-    ids = {c.id for c in importlib.import_module(module).claims()}
-    return [c for c in all_claims() if c.id in ids]
+def module_claims(section: str) -> list[Claim]:
+    """The claims of one section (a name of ``SECTIONS``, e.g. ``"elbo"``), in ledger order."""
+    return list(section_claims(section))
 
 
 class NotebookLedger:
     """Runs the claims a notebook shows and renders them; ``summary()`` lists what the notebook covers.
 
-    ``modules`` are the derivation modules of the notebook: their claims that were not run are listed too."""
+    ``sections`` are the derivation sections of the notebook (names of ``SECTIONS``, e.g. ``"elbo"``): their claims
+    that were not run are listed too."""
 
-    def __init__(self, *modules: str) -> None:
-        self.modules = modules
+    def __init__(self, *sections: str) -> None:
+        for section in sections:
+            section_claims(section)  # an unknown name is an error here, not when the summary is shown
+        self.sections = sections
         self.verdicts: dict[str, Verdict] = {}
 
     def __call__(self, claim_id: str) -> ClaimView:
         """Check ``claim_id`` (statement, every step, negative control) and return its view. The verdict is the
         process-wide one of the kernels, so kernels built from it afterwards cost nothing more."""
-        from ._kernels import claim_verdict
-        from ._registry import get_claim
+        from ._registry import claim_verdict, get_claim
 
         claim = get_claim(claim_id)
         self.verdicts[claim_id] = claim_verdict(claim_id)
         return ClaimView(claim, self.verdicts[claim_id], self.verdicts)
 
     def summary(self) -> LedgerTable:
-        others = [c for m in self.modules for c in module_claims(m) if c.id not in self.verdicts]
+        others = [c for m in self.sections for c in module_claims(m) if c.id not in self.verdicts]
         return LedgerTable(dict(self.verdicts), tuple(others))
 
 

@@ -37,9 +37,10 @@ from ._campaigns import cached
 from ._claim import Claim, Control, PaperRef, Step
 from ._ground_truth import Instances, minimize_vae_loss, vae_loss_at
 from ._identity import SizedIdentity, all_sizes, prove_at_sizes, prove_identity
-from ._kernels import check_backend, check_spectrum
 from ._model import LinearLVM, beta, eta_dec, eta_enc, matrix_of_symbols
+from ._runner import check_backend
 from ._seeds import derive_seed
+from ._validation import spectrum
 from ._verdict import CheckResult, Counterexample, Status
 
 kappa = sp.Symbol("kappa", positive=True)
@@ -1035,7 +1036,7 @@ def origin_min_eigenvalue_kernel(zeta_values: object, sigma2: object, beta_value
     from . import _validation as v
 
     backend = check_backend(backend)
-    z = check_spectrum(zeta_values)
+    z = spectrum("zeta", zeta_values)
     s2 = v.positive_values("sigma2", sigma2, quadratic=True, min_ndim=1)
     scalars = {name: v.positive_values(name, value) for name, value in
                (("beta", beta_value), ("eta_enc", eta_enc_value), ("eta_dec", eta_dec_value))}

@@ -39,9 +39,9 @@ from ._claim import Claim, Control, PaperRef, Step
 from ._errors import SymbolicVAEError
 from ._gaussian import expect_over_noise, gaussian_log_density, kl_diagonal_gaussians
 from ._identity import SizedIdentity, prove_at_sizes, prove_identity
-from ._kernels import check_backend
 from ._model import DataMoments, LinearLVM, beta, eta_dec, eta_enc, expect_over_data, matrix_of_symbols, trace_form
 from ._model import symmetric_matrix_of_symbols as sym_matrix
+from ._runner import check_backend
 from ._seeds import derive_seed
 from ._verdict import CheckResult, Counterexample, Status
 

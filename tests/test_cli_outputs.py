@@ -12,7 +12,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from symbolic_vae import Status, SymbolicVAEError, Verdict, _cli, _latex, _plots, _registry, _thresholds
+from symbolic_vae import Status, SymbolicVAEError, Verdict, _cli, _latex, _plots, _runner, _thresholds
 from symbolic_vae._cli import main
 from symbolic_vae._validation import json_compatible, output_directory
 
@@ -22,7 +22,7 @@ CLAIMS = ("elbo.kl_split", "globalmin.von_neumann_sorted")
 @pytest.fixture(autouse=True)
 def _own_verdicts(monkeypatch):
     """Verdicts read from the fake ledgers of these tests stay in the test."""
-    monkeypatch.setattr(_registry, "_VERDICTS", dict(_registry._VERDICTS))
+    monkeypatch.setattr(_runner, "_VERDICTS", dict(_runner._VERDICTS))
 
 
 @pytest.fixture

@@ -130,9 +130,9 @@ def test_cli_bad_input_exit_code(tmp_path, capsys):
 def test_ledger_verdicts_gate_the_kernels_of_thresholds(tmp_path, capsys, monkeypatch):
     """`thresholds --ledger` takes the gating verdicts from the file: with the survival claim recorded as REFUTED
     (a tampered ledger), no kernel is built; an unknown claim id or a file that is not a ledger is a usage error."""
-    from symbolic_vae import _registry, kernel_sources
+    from symbolic_vae import _runner, kernel_sources
 
-    monkeypatch.setattr(_registry, "_VERDICTS", dict(_registry._VERDICTS))  # the fake verdict stays in this test
+    monkeypatch.setattr(_runner, "_VERDICTS", dict(_runner._VERDICTS))  # the fake verdict stays in this test
     refuted = {"status": "REFUTED", "method": "exact instance", "summary": "tampered",
                "counterexample": {"instance": {"zeta": "1"}, "lhs": "0", "rhs": "1", "dps": 30}}
     tampered = {"claim": kernel_sources()["mode_survives"].claim, "status": "REFUTED", "method": "exact instance",
