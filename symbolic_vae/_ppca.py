@@ -1316,8 +1316,10 @@ def _latent_size(k: object, lam: np.ndarray) -> int:
 
 
 def ppca_sigma2_mle_kernel(eigenvalues: object, k: int, *, backend: str = "numpy") -> np.ndarray:
-    """sigma^2_MLE: eigenvalues [..., n] of the (1/N) sample covariance (non-increasing), latent size k < n ->
-    [...]. With Wang & Ziyin's convention for y = x, pass zeta**2."""
+    """sigma^2_MLE: all n eigenvalues [..., n] of the (1/N) sample covariance of data in n dimensions
+    (non-increasing, the zero ones of a rank-deficient covariance included: n is the data dimension, not its rank),
+    latent size k < n -> [...]. From Wang & Ziyin's zeta (y = x, centred data), pass zeta**2 padded with zeros to
+    the data dimension; zeta alone holds only the rank-many non-zero modes and gives a larger sigma^2."""
     backend = check_backend(backend)
     lam = _eigenvalues(eigenvalues)
     k = _latent_size(k, lam)
@@ -1477,7 +1479,8 @@ def kernel_sources() -> list[dict]:
         {"name": "ppca_sigma2_mle", "claim": "lucas.ppca_sigma2_mle", "builder": ppca_sigma2_mle_kernel,
          "sample": ppca_sample, "reference": ppca_sigma2_mle_reference,
          "description": "pPCA maximum-likelihood noise variance, the mean of the n - k smallest eigenvalues (n the "
-                        "data dimension): (eigenvalues [..., n], k) -> [...]"},
+                        "data dimension: pass all n eigenvalues, the zero ones of a rank-deficient covariance "
+                        "included): (eigenvalues [..., n], k) -> [...]"},
         {"name": "ppca_column_norms", "claim": "lucas.ppca_w_mle", "builder": ppca_column_norms_kernel,
          "sample": ppca_sample, "reference": ppca_column_norms_reference,
          "description": "column norms sqrt(lam_j - sigma^2_MLE), j <= k, of W_MLE (the scaled principal components; "

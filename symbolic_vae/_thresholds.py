@@ -6,6 +6,7 @@ spectrum-level kernels of the learnable decoder variance when their claims pass.
 
 from __future__ import annotations
 
+import functools
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -134,8 +135,8 @@ class CollapseThreshold:
         values = {"zeta": z, **{name: v.broadcast(name, v.positive_values(name, value), z.shape[:-1],
                                                   against=against)[..., None]
                                 for name, value in (("eta_enc", eta_enc_value), ("eta_dec", eta_dec_value))}}
-        args = [a for a in self.kernel.args if a != beta]
-        out = to_numpy(self.expr, args, check_finite=False)(*(values[a.name] for a in args))
+        args = tuple(a for a in self.kernel.args if a != beta)
+        out = _compiled_threshold(self.expr, args)(*(values[a.name] for a in args))
         return np.array(np.broadcast_to(out, z.shape), dtype=float)
 
     def survives(self, beta_value: Any, threshold: Any) -> np.ndarray:
@@ -143,6 +144,12 @@ class CollapseThreshold:
         b = v.positive_values("beta_value", beta_value)
         t = v.real_array("threshold", threshold, minimum=0.0)
         return b < t if self.strict else b <= t
+
+
+@functools.cache
+def _compiled_threshold(expr: sp.Expr, args: tuple[sp.Symbol, ...]) -> Any:
+    """The threshold expression compiled once per process (not at every call)."""
+    return to_numpy(expr, args, check_finite=False)
 
 
 def collapse_threshold() -> CollapseThreshold:

@@ -1,0 +1,198 @@
+"""Every claim of the registry: the verdict the computation reaches, its negative control, and for each refuted
+claim a counterexample and a correction that passes. The one table of expected verdicts (``EXPECTED``); the
+section files (test_<section>.py) select their claims from it and test the details."""
+
+from __future__ import annotations
+
+import pytest
+from helpers import assert_verdict_and_control
+
+from symbolic_vae import all_claims
+from symbolic_vae._registry import claim_verdict, get_claim
+from symbolic_vae._verdict import Status
+
+EXPECTED: dict[str, Status] = {
+    # elbo.*: details in tests/test_elbo_and_whitening_claims.py
+    "elbo.eq3_eq4_as_printed": Status.REFUTED,
+    "elbo.eq3_to_eq4": Status.PROVED_AT_SIZES,
+    "elbo.eq4_to_eq5": Status.PROVED_AT_SIZES,
+    "elbo.kl_split": Status.PROVED_AT_SIZES,
+    "elbo.monte_carlo": Status.CHECKED,
+    # prop1.*: details in tests/test_elbo_and_whitening_claims.py
+    "prop1.whitening_identity": Status.REFUTED,
+    "prop1.whitening_constant": Status.PROVED_AT_SIZES,
+    "prop1.argmin": Status.CHECKED,
+    # bias.*: details in tests/test_optimal_biases.py
+    "bias.gradients": Status.PROVED_AT_SIZES,
+    "bias.optimal": Status.PROVED_AT_SIZES,
+    "bias.centering": Status.PROVED_AT_SIZES,
+    # ddv.*: details in tests/test_data_dependent_variance.py
+    "ddv.eq27": Status.REFUTED,
+    "ddv.eq29": Status.PROVED_AT_SIZES,
+    "ddv.eq30": Status.REFUTED,
+    "ddv.eq30_corrected": Status.PROVED_AT_SIZES,
+    "ddv.expected_variance": Status.PROVED_AT_SIZES,
+    "ddv.expected_variance_any_mean": Status.PROVED_AT_SIZES,
+    "ddv.noise_terms": Status.PROVED_AT_SIZES,
+    "ddv.lemma1": Status.PROVED_AT_SIZES,
+    "ddv.prop5": Status.PROVED_AT_SIZES,
+    "ddv.prop5_any_mean": Status.PROVED_AT_SIZES,
+    "ddv.eq42": Status.REFUTED,
+    "ddv.eq42_corrected": Status.PROVED_AT_SIZES,
+    # globalmin.*: details in tests/test_global_minimum.py
+    "globalmin.stationarity_v": Status.PROVED_AT_SIZES,
+    "globalmin.reduced_objective": Status.PROVED_AT_SIZES,
+    "globalmin.svd_step": Status.REFUTED,
+    "globalmin.svd_step_corrected": Status.CHECKED,
+    "globalmin.von_neumann": Status.REFUTED,
+    "globalmin.von_neumann_sorted": Status.CHECKED,
+    "globalmin.von_neumann_equality": Status.REFUTED,
+    "globalmin.von_neumann_equality_corrected": Status.CHECKED,
+    "globalmin.mode_objective": Status.PROVED_AT_SIZES,
+    "globalmin.roots": Status.PROVED,
+    "globalmin.selection": Status.PROVED,
+    "globalmin.v_star": Status.CHECKED,
+    "globalmin.prop2": Status.REFUTED,
+    "globalmin.prop2_corrected": Status.CHECKED,
+    "globalmin.thm1": Status.CHECKED,
+    "globalmin.cor1": Status.REFUTED,
+    "globalmin.cor1_proof": Status.REFUTED,
+    "globalmin.cor1_corrected": Status.CHECKED,
+    "globalmin.collapse_complete": Status.CHECKED,
+    "globalmin.collapse_partial": Status.REFUTED,
+    "globalmin.collapse_partial_corrected": Status.CHECKED,
+    "globalmin.sqrt_beta_eta": Status.CHECKED,
+    "globalmin.eta_enc_independence": Status.CHECKED,
+    "globalmin.small_beta": Status.REFUTED,
+    "globalmin.small_beta_corrected": Status.CHECKED,
+    # encvar.*: details in tests/test_encoder_variance.py
+    "encvar.reduced_objective": Status.REFUTED,
+    "encvar.reduced_objective_sorted": Status.CHECKED,
+    "encvar.prop3": Status.PROVED,
+    "encvar.prop3_derivative": Status.REFUTED,
+    "encvar.prop3_derivative_corrected": Status.PROVED,
+    "encvar.prop3_bracket": Status.PROVED,
+    "encvar.prop3_case1": Status.PROVED,
+    "encvar.prop3_case2": Status.REFUTED,
+    "encvar.prop3_case2_corrected": Status.PROVED,
+    "encvar.thm2_lambda": Status.CHECKED,
+    "encvar.thm2_theta": Status.CHECKED,
+    "encvar.thm2_sigma": Status.CHECKED,
+    "encvar.thm2_sigma_beyond_rank": Status.REFUTED,
+    "encvar.thm2_sigma_beyond_rank_corrected": Status.CHECKED,
+    "encvar.thm2_minimizers": Status.REFUTED,
+    "encvar.thm2_minimizers_corrected": Status.CHECKED,
+    "encvar.cor2": Status.REFUTED,
+    "encvar.cor2_corrected": Status.CHECKED,
+    "encvar.collapse_unchanged": Status.CHECKED,
+    "encvar.norms_bounded": Status.CHECKED,
+    "encvar.soft_threshold": Status.CHECKED,
+    # decvar.*: details in tests/test_decoder_variance.py
+    "decvar.mode_minimum": Status.PROVED,
+    "decvar.G_eq44": Status.REFUTED,
+    "decvar.G_eq44_argmin": Status.REFUTED,
+    "decvar.G_model": Status.CHECKED,
+    "decvar.lemma2": Status.PROVED,
+    "decvar.eq49": Status.REFUTED,
+    "decvar.eq49_corrected": Status.PROVED_AT_SIZES,
+    "decvar.eq50": Status.REFUTED,
+    "decvar.eq50_corrected": Status.PROVED,
+    "decvar.lemma3": Status.REFUTED,
+    "decvar.lemma3_corrected": Status.CHECKED,
+    "decvar.cor3": Status.PROVED_AT_SIZES,
+    "decvar.lemma4": Status.PROVED_AT_SIZES,
+    "decvar.prop6": Status.CHECKED,
+    "decvar.eq53": Status.REFUTED,
+    "decvar.eq53_corrected": Status.CHECKED,
+    "decvar.eq54": Status.REFUTED,
+    "decvar.eq55": Status.REFUTED,
+    "decvar.eq55_corrected": Status.CHECKED,
+    "decvar.eq56": Status.REFUTED,
+    "decvar.case1": Status.REFUTED,
+    "decvar.case1_corrected": Status.CHECKED,
+    "decvar.case2": Status.REFUTED,
+    "decvar.case2_corrected": Status.CHECKED,
+    "decvar.prop7": Status.CHECKED,
+    "decvar.prop7_all_targets": Status.CHECKED,
+    "decvar.thm4_eq57": Status.REFUTED,
+    "decvar.thm4_eq57_corrected": Status.CHECKED,
+    "decvar.thm4_eq58": Status.REFUTED,
+    "decvar.thm4_eq58_corrected": Status.CHECKED,
+    "decvar.thm4_eq59": Status.REFUTED,
+    "decvar.thm4_eq59_corrected": Status.CHECKED,
+    "decvar.table1_row1": Status.REFUTED,
+    "decvar.table1_row2": Status.REFUTED,
+    "decvar.table1_row3": Status.REFUTED,
+    "decvar.table1_row4": Status.REFUTED,
+    "decvar.table1_row5": Status.REFUTED,
+    "decvar.table1_row4_case3": Status.REFUTED,
+    "decvar.table1_corrected": Status.CHECKED,
+    "decvar.remark_intervals": Status.REFUTED,
+    "decvar.remark_intervals_corrected": Status.CHECKED,
+    "decvar.remark_no_collapse": Status.REFUTED,
+    "decvar.remark_no_collapse_corrected": Status.CHECKED,
+    "decvar.sec44_sufficient": Status.REFUTED,
+    "decvar.sec44_tight": Status.CHECKED,
+    "decvar.sec44_vae_ratio": Status.REFUTED,
+    "decvar.sec44_vae_ratio_corrected": Status.CHECKED,
+    "decvar.sec44_vanilla": Status.REFUTED,
+    "decvar.sec44_vanilla_corrected": Status.CHECKED,
+    # hessian.*: details in tests/test_origin_hessian.py
+    "hessian.gradient": Status.PROVED_AT_SIZES,
+    "hessian.second_derivatives": Status.PROVED_AT_SIZES,
+    "hessian.at_origin": Status.PROVED_AT_SIZES,
+    "hessian.quadratic_form": Status.PROVED_AT_SIZES,
+    "hessian.eq115_as_printed": Status.REFUTED,
+    "hessian.eq115_116": Status.PROVED_AT_SIZES,
+    "hessian.eq117_alignment": Status.CHECKED,
+    "hessian.eq118_minimum": Status.PROVED,
+    "hessian.eq118_sign": Status.PROVED,
+    "hessian.min_eigenvalue": Status.CHECKED,
+    "hessian.theorem3": Status.CHECKED,
+    "hessian.theorem3_distinct_sigma": Status.CHECKED,
+    "hessian.prop2_origin_condition": Status.REFUTED,
+    "hessian.origin_condition": Status.CHECKED,
+    # lucas.*: details in tests/test_ppca.py
+    "lucas.ppca_marginal": Status.CHECKED,
+    "lucas.ppca_sigma2_mle": Status.CHECKED,
+    "lucas.ppca_w_mle": Status.CHECKED,
+    "lucas.ppca_other_stationary": Status.REFUTED,
+    "lucas.ppca_stationary_points": Status.CHECKED,
+    "lucas.ppca_collapse_regimes": Status.CHECKED,
+    "lucas.elbo_closed_form": Status.PROVED_AT_SIZES,
+    "lucas.lemma1": Status.CHECKED,
+    "lucas.lemma2": Status.CHECKED,
+    "lucas.identifiable": Status.REFUTED,
+    "lucas.theorem3": Status.CHECKED,
+    "lucas.cross_elbo_is_wz_loss": Status.PROVED_AT_SIZES,
+    "lucas.cross_mle": Status.CHECKED,
+    "lucas.cross_wz_rotation": Status.REFUTED,
+    "lucas.cross_identifiability": Status.CHECKED,
+    # kernels.*: details in tests/test_kernel_checks.py
+    "kernels.per_mode_round_trip": Status.CHECKED,
+    "kernels.spectrum_round_trip": Status.CHECKED,
+    "kernels.ground_truth": Status.CHECKED,
+}
+REFUTED = [k for k, s in EXPECTED.items() if s is Status.REFUTED]
+
+
+def test_every_claim_has_an_expectation():
+    assert set(EXPECTED) == {c.id for c in all_claims()}
+
+
+@pytest.mark.parametrize("claim_id", list(EXPECTED))
+def test_verdict_and_negative_control(claim_id):
+    assert_verdict_and_control(claim_verdict(claim_id), EXPECTED[claim_id])
+
+
+@pytest.mark.parametrize("claim_id", REFUTED)
+def test_refutation_has_counterexample_and_passing_correction(claim_id):
+    verdict = claim_verdict(claim_id)
+    cx = verdict.counterexample
+    assert cx is not None and cx.instance and cx.dps >= 17, cx
+    assert verdict.corrected_by == get_claim(claim_id).corrected is not None
+    assert verdict.corrected_by.split(".")[0] == claim_id.split(".")[0]  # corrected within its own section
+    correction = get_claim(verdict.corrected_by)
+    assert correction.corrects is not None and get_claim(correction.corrects).corrected == correction.id
+    corrected = claim_verdict(verdict.corrected_by)
+    assert corrected.status.passed, corrected.summary
