@@ -42,7 +42,8 @@ PAPERS = {
                   "NeurIPS 2019"),
 }
 
-Check = Callable[[], CheckResult]
+Check = Callable[..., CheckResult]
+"""A check: ``check()``, or ``check(context)`` for one that depends on the run's Context (see ``_runner``)."""
 
 
 @dataclass(frozen=True)

@@ -26,7 +26,7 @@ from ._errors import SymbolicVAEError
 from ._ground_truth import Instances, minimize_vae_loss
 from ._kernels import BuilderSource, KernelSource, kernel, minimal_loss, surviving_modes
 from ._model import beta
-from ._runner import BACKEND_TAG, evidence_backend
+from ._runner import BACKEND_TAG, Context
 from ._seeds import derive_seed
 from ._verdict import CheckResult, Counterexample, Status
 
@@ -86,9 +86,8 @@ def compare_with_reference(name: str, evaluate: Callable[..., np.ndarray], refer
 _ROUND_TRIPS: dict[tuple[str, str, int], CheckResult] = {}
 
 
-def _round_trip(source: KernelSource | BuilderSource, seed: int) -> CheckResult:
-    """One kernel on the evidence backend against its reference (computed once per process, backend and seed)."""
-    backend = evidence_backend()
+def _round_trip(source: KernelSource | BuilderSource, seed: int, backend: str) -> CheckResult:
+    """One kernel on ``backend`` against its reference (computed once per process, backend and seed)."""
     key = (source.name, backend, seed)
     if key not in _ROUND_TRIPS:
         if source.sample is None or source.reference is None:
@@ -99,10 +98,10 @@ def _round_trip(source: KernelSource | BuilderSource, seed: int) -> CheckResult:
     return _ROUND_TRIPS[key]
 
 
-def _every_round_trip(sources: list[tuple[KernelSource | BuilderSource, int]]) -> CheckResult:
-    """The round trips of all ``(source, seed)`` folded into one line: the worst gap and its kernel."""
-    backend = evidence_backend()
-    results = [(source.name, _round_trip(source, seed)) for source, seed in sources]
+def _every_round_trip(sources: list[tuple[KernelSource | BuilderSource, int]], backend: str) -> CheckResult:
+    """The round trips of all ``(source, seed)`` on ``backend`` folded into one line: the worst gap and its
+    kernel."""
+    results = [(source.name, _round_trip(source, seed, backend)) for source, seed in sources]
     failed = [(name, r) for name, r in results if r.status is not Status.CHECKED]
     if failed:
         return failed[0][1]
@@ -117,9 +116,8 @@ def _every_round_trip(sources: list[tuple[KernelSource | BuilderSource, int]]) -
                         "gap_per_kernel": gaps, "tolerance": ROUND_TRIP_RTOL})
 
 
-def _wrong_lambda_star(seed: int) -> CheckResult:
-    """Negative control: lambda* compiled on the evidence backend with beta doubled, against lambda*'s reference."""
-    backend = evidence_backend()
+def _wrong_lambda_star(seed: int, backend: str) -> CheckResult:
+    """Negative control: lambda* compiled on ``backend`` with beta doubled, against lambda*'s reference."""
     source = _kernels.kernel_sources()["lambda_star"]
     assert isinstance(source, KernelSource)
     wrong = compile_expression(source.expr.subs(beta, 2 * beta), source.args, backend)
@@ -131,9 +129,8 @@ def _wrong_lambda_star(seed: int) -> CheckResult:
                                   seed=seed, backend=backend)
 
 
-def _residual_dropped(seed: int) -> CheckResult:
-    """Negative control: decoder_variance_G evaluated with the residual c set to 0, against G's reference."""
-    backend = evidence_backend()
+def _residual_dropped(seed: int, backend: str) -> CheckResult:
+    """Negative control: decoder_variance_G on ``backend`` with the residual c set to 0, against G's reference."""
     source = _kernels.kernel_sources()["decoder_variance_G"]
     assert isinstance(source, BuilderSource)
     if source.sample is None or source.reference is None:
@@ -185,9 +182,9 @@ def _beta_with_survivors(thresholds: np.ndarray, k: int) -> float:
     return float(np.sqrt(above * below)) if below is not None else float(above) / 2
 
 
-def _ground_truth_check(*, drop_residual: bool = False) -> CheckResult:
-    """minimal_loss, surviving_modes and decoder_variance_G on the evidence backend vs multistart minimization."""
-    backend = evidence_backend()
+def _ground_truth_check(context: Context, *, drop_residual: bool = False) -> CheckResult:
+    """minimal_loss, surviving_modes and decoder_variance_G on the context's backend vs multistart minimization."""
+    backend = context.backend
     worst, rows, survivors_ok = 0.0, 0, True
     undecided: list[str] = []  # instances on which no start reached a certified minimum
     for j, shape in enumerate(GROUND_TRUTH_SHAPES):
@@ -253,15 +250,18 @@ def claims() -> list[Claim]:
     builder_seeds = [(source, SEED + 50 + i) for i, source in enumerate(builders)]
     per_mode_steps = (
         *(Step(f"{s.name} (from {s.claim}) = its SymPy expression by mpmath at {REFERENCE_DPS} digits, "
-               f"{ROUND_TRIP_POINTS} seeded points", lambda s=s, seed=seed: _round_trip(s, seed), corroborating=True)
+               f"{ROUND_TRIP_POINTS} seeded points", lambda ctx, s=s, seed=seed: _round_trip(s, seed, ctx.backend),
+               corroborating=True)
           for s, seed in per_mode_seeds),
-        Step("every per-mode kernel: the worst gap", lambda: _every_round_trip(per_mode_seeds)),
+        Step("every per-mode kernel: the worst gap", lambda ctx: _every_round_trip(per_mode_seeds, ctx.backend)),
     )
     builder_steps = (
         *(Step(f"{s.name} (from {s.claim}) = its SymPy expressions by mpmath at {REFERENCE_DPS} digits, "
-               f"{ROUND_TRIP_POINTS} seeded points", lambda s=s, seed=seed: _round_trip(s, seed), corroborating=True)
+               f"{ROUND_TRIP_POINTS} seeded points", lambda ctx, s=s, seed=seed: _round_trip(s, seed, ctx.backend),
+               corroborating=True)
           for s, seed in builder_seeds),
-        Step("every spectrum-level kernel: the worst gap", lambda: _every_round_trip(builder_seeds)),
+        Step("every spectrum-level kernel: the worst gap",
+             lambda ctx: _every_round_trip(builder_seeds, ctx.backend)),
     )
     backend_note = "evaluated on the backend chosen by `symbolic-vae verify --backend` (recorded in each check)"
     return [
@@ -273,7 +273,7 @@ def claims() -> list[Claim]:
                                 r"\mathrm{expr}(\zeta, \beta, \eta_{enc}, \eta_{dec})"),
             assumptions=(backend_note, "zeta sorted, with ties and zeros; beta, eta > 0"),
             steps=per_mode_steps,
-            control=Control("lambda* compiled with beta doubled", lambda: _wrong_lambda_star(SEED)),
+            control=Control("lambda* compiled with beta doubled", lambda ctx: _wrong_lambda_star(SEED, ctx.backend)),
             tags=(BACKEND_TAG,),
         ),
         Claim(
@@ -284,7 +284,7 @@ def claims() -> list[Claim]:
             assumptions=(backend_note, "points drawn by each derivation's sampler, every regime covered"),
             steps=builder_steps,
             control=Control("G evaluated with the residual c = E||y||^2 - ||Z||_F^2 dropped (as Eq. 44 prints it)",
-                            lambda: _residual_dropped(SEED)),
+                            lambda ctx: _residual_dropped(SEED, ctx.backend)),
             tags=(BACKEND_TAG,),
         ),
         Claim(
@@ -297,7 +297,7 @@ def claims() -> list[Claim]:
             steps=(Step("minimal_loss, decoder_variance_G at s = eta_dec^2 and surviving_modes vs multistart "
                         "minimization of the model's loss over (U, W, Sigma)", _ground_truth_check),),
             control=Control("minimal_loss and G with the residual c dropped",
-                            lambda: _ground_truth_check(drop_residual=True)),
+                            lambda ctx: _ground_truth_check(ctx, drop_residual=True)),
             tags=(BACKEND_TAG,),
         ),
     ]

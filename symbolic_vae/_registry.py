@@ -8,21 +8,13 @@ from collections.abc import Callable, Iterable, Iterator
 from . import _kernel_checks
 from ._claim import Claim
 from ._errors import SymbolicVAEError
-from ._runner import (
-    BACKEND_TAG,
-    check_backend,
-    evidence_backend,
-    evidence_on,
-    remember_verdict,
-    run_claim,
-    verdict_of,
-)
+from ._runner import BACKEND_TAG, Context, check_backend, remember_verdict, run_claim, verdict_of
 from ._sections import paper_claims
 from ._seeds import set_run_seed
 from ._verdict import Verdict
 
-__all__ = ["BACKEND_TAG", "all_claims", "check_backend", "claim_verdict", "evidence_backend", "evidence_on",
-           "get_claim", "iter_verify", "remember_verdict", "run_claim", "verify"]
+__all__ = ["BACKEND_TAG", "Context", "all_claims", "check_backend", "claim_verdict", "get_claim", "iter_verify",
+           "remember_verdict", "run_claim", "verify"]
 
 _CACHE: dict[str, Claim] = {}
 
@@ -49,20 +41,20 @@ def get_claim(claim_id: str) -> Claim:
     return claims[claim_id]
 
 
-def claim_verdict(claim_id: str) -> Verdict:
-    """The verdict of ``claim_id``, computed once per process (see ``verdict_of``)."""
-    return verdict_of(get_claim(claim_id))
+def claim_verdict(claim_id: str, context: Context | None = None) -> Verdict:
+    """The verdict of ``claim_id`` under ``context``, computed once per process (see ``verdict_of``)."""
+    return verdict_of(get_claim(claim_id), context)
 
 
 def iter_verify(claims: Iterable[Claim], progress: Callable[[int, int, Claim], None] | None = None, *,
                 backend: str = "numpy") -> Iterator[Verdict]:
     """``verify`` one claim at a time: yields each verdict as soon as it is computed (or reused)."""
     claims = list(claims)
-    with evidence_on(backend):
-        for i, claim in enumerate(claims):
-            if progress is not None:
-                progress(i, len(claims), claim)
-            yield claim_verdict(claim.id)
+    context = Context(backend=backend)
+    for i, claim in enumerate(claims):
+        if progress is not None:
+            progress(i, len(claims), claim)
+        yield verdict_of(claim, context)
 
 
 def verify(claims: Iterable[Claim], progress: Callable[[int, int, Claim], None] | None = None, *,

@@ -10,7 +10,7 @@ from symbolic_vae import SymbolicVAEError
 from symbolic_vae._cli import main
 from symbolic_vae._kernel_checks import compare_with_reference
 from symbolic_vae._kernels import kernel, kernel_sources
-from symbolic_vae._registry import claim_verdict, evidence_backend, evidence_on
+from symbolic_vae._registry import Context, claim_verdict
 from symbolic_vae._verdict import Status
 
 ROUND_TRIPS = ("kernels.per_mode_round_trip", "kernels.spectrum_round_trip")
@@ -20,8 +20,7 @@ ROUND_TRIPS = ("kernels.per_mode_round_trip", "kernels.spectrum_round_trip")
 @pytest.mark.parametrize("claim_id", ROUND_TRIPS)
 def test_round_trip_claims_pass_on_the_backend_and_record_it(claim_id, backend):
     pytest.importorskip("torch")
-    with evidence_on(backend):
-        verdict = claim_verdict(claim_id)
+    verdict = claim_verdict(claim_id, Context(backend))
     assert_verdict_and_control(verdict, Status.CHECKED)
     n_kernels = sum(1 for s in kernel_sources().values()
                     if (type(s).__name__ == "KernelSource") == (claim_id == ROUND_TRIPS[0]))
@@ -31,7 +30,7 @@ def test_round_trip_claims_pass_on_the_backend_and_record_it(claim_id, backend):
     for check in (*verdict.checks, verdict.control):
         assert check.details["backend"] == backend
         assert check.details["points"] == 24 * (n_kernels if check is verdict.checks[-1] else 1)
-    assert evidence_backend() == "numpy"  # restored after the block
+    assert claim_verdict(claim_id) is claim_verdict(claim_id, Context("numpy"))  # the default context
 
 
 def test_every_spectrum_kernel_offers_a_sampler_and_a_reference():
@@ -86,7 +85,7 @@ def test_bad_backend_names_the_argument(capsys):
     assert "--backend" in capsys.readouterr().err
     with pytest.raises(SymbolicVAEError, match="backend"):
         kernel("sigma_star", "jax")
-    with pytest.raises(SymbolicVAEError, match="backend"), evidence_on("jax"):
-        pass
+    with pytest.raises(SymbolicVAEError, match="backend"):
+        Context("jax")
     with pytest.raises(SymbolicVAEError, match="backend"):
         kernel("decoder_variance_G")(np.array([[1.0]]), 1.0, 1, 1, 1.0, backend="torch")
