@@ -1,5 +1,5 @@
-"""The figures of the fuzz suite: runs the properties of tests/test_fuzz.py (every public library entry and the
-testing API's check_identity, one corrupted argument per call), of tests/test_backend_agreement.py (numpy, torch
+"""The figures of the fuzz suite: runs the properties of tests/test_fuzz.py (every public library entry, plot_all and
+the testing API's check_identity, one corrupted argument per call), of tests/test_backend_agreement.py (numpy, torch
 and torch-compiled on random valid inputs of batch rank 0-3) and of tests/test_fuzz_cli.py (command lines through
 subprocess) with random seeds and more examples than the suite, counts every outcome instead of stopping at the
 first failure, and prints:
@@ -67,14 +67,20 @@ def main() -> int:
         library.built_kernel(name)
     for entry in sorted(ENTRIES):
         property_of(entry, args.examples)()
-    try:
-        library.test_fuzz_the_testing_api()  # check_identity, one corrupted argument (its own example count)
-    except AssertionError as err:
-        failures["library"] += 1
-        examples.setdefault("library check_identity", str(err).splitlines()[0][:300])
+    class Folders:  # what test_fuzz_plot_all needs of pytest's tmp_path_factory
+        def mktemp(self, name: str) -> Path:
+            return Path(tempfile.mkdtemp(prefix=name))
+
+    for label, run_property in (("check_identity", library.test_fuzz_the_testing_api),
+                                ("plot_all", lambda: library.test_fuzz_plot_all(tmp_path_factory=Folders()))):
+        try:  # their own example counts
+            run_property()
+        except AssertionError as err:
+            failures["library"] += 1
+            examples.setdefault(f"library {label}", str(err).splitlines()[0][:300])
     t = library.TALLY
     invalid, named = t["invalid"], t["invalid named"]
-    print(f"library: {sum(t[k] for k in ('invalid', 'lossless', 'maybe', 'valid'))} calls over {len(ENTRIES) + 1} "
+    print(f"library: {sum(t[k] for k in ('invalid', 'lossless', 'maybe', 'valid'))} calls over {len(ENTRIES) + 2} "
           f"entry points ({t['invalid']} certainly invalid, {t['lossless']} lossless forms of valid values, "
           f"{t['maybe'] + t['valid']} edge or valid values)")
     print(f"  invalid inputs tried: {invalid}; SymbolicVAEError naming the argument: {named} "

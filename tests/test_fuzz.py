@@ -1,8 +1,8 @@
 """The fuzz suite of the public library API: hypothesis corrupts one argument of one entry point at a time (every
 entry of ``public_entries.ENTRIES``: each kernel, ``per_latent``, ``surviving_modes``, ``minimal_loss``,
-``check_spectrum``, ``collapse_threshold``, ``whiten``, ``thresholds``, ``vae_loss``) with NaN, inf, signed zeros,
-subnormals, +-1e300, wrong dtypes, wrong ranks, empty and mismatched shapes, unsorted spectra, lists, tensors and
-bad sizes. The only outcomes allowed:
+``check_spectrum``, ``collapse_threshold``, ``whiten``, ``thresholds``, ``vae_loss``; then ``plot_all`` and the
+testing API's ``check_identity``) with NaN, inf, signed zeros, subnormals, +-1e300, wrong dtypes, wrong ranks,
+empty and mismatched shapes, unsorted spectra, lists, tensors and bad sizes. The only outcomes allowed:
 
 - ``SymbolicVAEError`` whose message starts with one of the entry's argument names and names the corrupted one;
 - a finite answer (NaN only where documented: ``optimal_decoder_variance`` without a minimizer) that equals the
@@ -373,3 +373,46 @@ def test_fuzz_the_testing_api(data: st.DataObject) -> None:
         raise AssertionError(f"check_identity, {name} = {value!r} was accepted: {result.status}")
     TALLY["accepted"] += 1
     assert result.status is not Status.REFUTED, f"a true identity refuted with {name} = {value!r}: {result.summary}"
+
+
+# --- plot_all: the same rules, and a failing call writes nothing ---------------------------------------------------
+PLOT_ARGS: list[tuple[str, Any, str, bool]] = [
+    ("zeta", np.array([3.0, 2.0, 1.0]), "spectrum", False), ("eta_enc", 1.0, "positive", True),
+    ("eta_dec", 1.0, "positive", True), ("latent_dim", 2, "size", True), ("target_dim", 3, "size", True),
+    ("residual", 0.0, "non-negative", True), ("force", False, "flag", True),
+]
+PLOT_EXAMPLES = max(EXAMPLES // 3, 1)
+
+
+@settings(max_examples=PLOT_EXAMPLES, deadline=None, derandomize=DERANDOMIZE, database=None,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@given(data=st.data())
+def test_fuzz_plot_all(data: st.DataObject, tmp_path_factory: pytest.TempPathFactory) -> None:
+    """``plot_all`` with one corrupted argument: SymbolicVAEError naming it and nothing written, or the three
+    figures (the figures gate on their claims' verdicts, computed once per process)."""
+    position = data.draw(st.integers(0, len(PLOT_ARGS) - 1), label="argument")
+    name, valid, kind, _ = PLOT_ARGS[position]
+    corruption = data.draw(corruptions(name, valid, kind), label=name)
+    if name in ("latent_dim", "target_dim") and corruption.label == "None":
+        corruption = Corruption(None, "None", "maybe")  # None: d1 = d, d2 = d
+    out = tmp_path_factory.mktemp("plots") / "figures"
+    kwargs = {a[0]: (corruption.value if i == position else a[1]) for i, a in enumerate(PLOT_ARGS)}
+    TALLY[corruption.expect] += 1
+    try:
+        results = sv.plot_all(out, kwargs.pop("zeta"), **kwargs)
+    except SymbolicVAEError as err:
+        named = re.search(rf"(?<![\w-]){name}(?![\w-])", str(err)) is not None
+        if corruption.expect == "invalid":
+            TALLY["invalid named" if named else "invalid unnamed"] += 1
+        assert named and corruption.expect != "lossless", f"plot_all, {name} = {corruption.label}: {err}"
+        assert not out.exists() or not any(out.iterdir()), f"plot_all failed but wrote {list(out.iterdir())}"
+        return
+    except Exception as err:  # noqa: BLE001 - the defect this property looks for
+        TALLY["raw exception"] += 1
+        raise AssertionError(f"plot_all, {name} = {corruption.label}: {type(err).__name__}: {err}") from err
+    if corruption.expect == "invalid":
+        TALLY["invalid accepted"] += 1
+        raise AssertionError(f"plot_all, {name} = {corruption.label} was accepted")
+    TALLY["accepted"] += 1
+    written = sorted(p.name for p in out.iterdir())
+    assert written == sorted(r.path.name for r in results if r.path is not None) and written, written
