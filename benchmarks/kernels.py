@@ -11,7 +11,7 @@ Inputs are validated once up front, as the kernel registry does (``check_spectru
 ``check_finite=False``, like the hand-written code; the column ``check`` is what that validation costs (one read of
 the inputs).
 
-The per-mode formulas come from ``symbolic_vae._kernels.kernel_sources()`` when a kernel of the same name exists
+The per-mode formulas come from ``symbolic_vae._kernels.build.kernel_sources()`` when a kernel of the same name exists
 (``lambda_star``, ``sigma_star``, ``mode_loss``); otherwise from the built-in formulas below (the table says which).
 Benchmarks may import both packages (``numeric_backend`` itself imports nothing of ``symbolic_vae``).
 """
@@ -115,7 +115,7 @@ HAND = {"lambda_star": hand_lambda_star, "sigma_star": hand_sigma_star, "mode_lo
 
 def _registry() -> tuple[dict[str, Any], str]:
     try:
-        from symbolic_vae._kernels import kernel_sources
+        from symbolic_vae._kernels.build import kernel_sources
 
         return kernel_sources(), ""
     except Exception as err:  # the registry is optional here; say why it was not used

@@ -4,14 +4,12 @@ The flat public API: the model and its Gaussian rules, the ledger (claims, verdi
 and the data statistics. ``symbolic_vae.testing`` holds assertions for users' own regression tests.
 """
 
-from . import _environment  # noqa: F401 - numeric_backend reads SYMBOLIC_VAE_TORCH_CACHE / _TORCH_AOT
-from ._api import vae_loss
-from ._claim import Claim, Control, PaperRef, Step
-from ._data import WhitenedData, check_second_moment, whiten
-from ._errors import SymbolicVAEError
-from ._gaussian import expect_over_noise, gaussian_log_density, kl_diagonal_gaussians
-from ._identity import SizedIdentity, all_sizes, prove_at_sizes, prove_identity
-from ._kernels import (
+from symbolic_vae._core import environment as _environment  # noqa: F401 - numeric_backend reads SYMBOLIC_VAE_TORCH_CACHE / _TORCH_AOT
+from symbolic_vae._core.claim import Claim, Control, PaperRef, Step
+from symbolic_vae._core.errors import SymbolicVAEError
+from symbolic_vae._core.verdict import CheckResult, Counterexample, Status, Verdict
+from symbolic_vae._engine.identity import SizedIdentity, all_sizes, prove_at_sizes, prove_identity
+from symbolic_vae._kernels.build import (
     DecoderVarianceRegime,
     Kernel,
     check_spectrum,
@@ -21,12 +19,23 @@ from ._kernels import (
     per_latent,
     surviving_modes,
 )
-from ._latex import ClaimView, LedgerTable, NotebookLedger
-from ._model import DataMoments, LinearLVM, TraceForm, beta, eta_dec, eta_enc, expect_over_data, trace_form
-from ._plots import plot_all
-from ._registry import all_claims, get_claim, run_claim, verify
-from ._thresholds import DIGITS, collapse_threshold, load_digits_data, thresholds
-from ._verdict import CheckResult, Counterexample, Status, Verdict
+from symbolic_vae._model.data import WhitenedData, check_second_moment, whiten
+from symbolic_vae._model.gaussian import expect_over_noise, gaussian_log_density, kl_diagonal_gaussians
+from symbolic_vae._model.loss import vae_loss
+from symbolic_vae._model.lvm import (
+    DataMoments,
+    LinearLVM,
+    TraceForm,
+    beta,
+    eta_dec,
+    eta_enc,
+    expect_over_data,
+    trace_form,
+)
+from symbolic_vae._report.latex import ClaimView, LedgerTable, NotebookLedger
+from symbolic_vae._report.plots import plot_all
+from symbolic_vae._report.registry import all_claims, get_claim, run_claim, verify
+from symbolic_vae._report.thresholds import DIGITS, collapse_threshold, load_digits_data, thresholds
 
 __all__ = [
     "ClaimView", "LedgerTable", "NotebookLedger", "collapse_threshold", "plot_all", "thresholds", "DIGITS",

@@ -1,5 +1,5 @@
 import sys
 
-from ._cli import main
+from symbolic_vae._cli import main
 
 sys.exit(main())

@@ -26,12 +26,11 @@ import time
 from collections.abc import Callable
 
 from numeric_backend import BACKENDS, NumericBackendError, require_torch
-
-from . import _validation
-from ._errors import SymbolicVAEError
-from ._registry import all_claims, get_claim, iter_verify, verify
-from ._seeds import DEFAULT_RUN_SEED, set_run_seed
-from ._verdict import Status, Verdict
+from symbolic_vae._core import validation as _validation
+from symbolic_vae._core.errors import SymbolicVAEError
+from symbolic_vae._core.seeds import DEFAULT_RUN_SEED, set_run_seed
+from symbolic_vae._core.verdict import Status, Verdict
+from symbolic_vae._report.registry import all_claims, get_claim, iter_verify, verify
 
 EXIT_OK, EXIT_UNDECIDED, EXIT_USAGE = 0, 1, 2
 EXIT_INTERRUPTED, EXIT_TERMINATED = 130, 143  # 128 + SIGINT, 128 + SIGTERM
@@ -123,11 +122,11 @@ def _add_latex(sub: argparse._SubParsersAction) -> None:
 
 
 def _add_plot(sub: argparse._SubParsersAction) -> None:
-    from ._plots import MNIST_TOP5
+    from symbolic_vae._report.plots import MNIST_TOP5
 
     p = sub.add_parser("plot", help="figures from the verified closed forms (PNG)")
     p.add_argument("-o", "--output", required=True, metavar="DIR", help="output directory")
-    from ._plots import PLOT_MAX_MODES, PLOT_MAX_RESIDUAL, PLOT_RANGE
+    from symbolic_vae._report.plots import PLOT_MAX_MODES, PLOT_MAX_RESIDUAL, PLOT_RANGE
 
     low, high = PLOT_RANGE
     p.add_argument("--zeta", type=_real, nargs="+", default=list(MNIST_TOP5), metavar="Z",
@@ -215,8 +214,8 @@ def _require_torch() -> None:
 def _run_latex(args: argparse.Namespace) -> int:
     """Everything is checked before any claim is run: -o (a directory, existing or creatable, writable), the
     ledger, the claim ids, existing files without --force, pdflatex with --pdf."""
-    from ._latex import PDFLATEX_PACKAGES, write_report
-    from ._ledger import reuse_ledger
+    from symbolic_vae._report.latex import PDFLATEX_PACKAGES, write_report
+    from symbolic_vae._report.ledger import reuse_ledger
 
     _validation.output_directory("-o", args.output)
     ids = _claim_ids(args.claim)
@@ -254,8 +253,8 @@ def _run_latex(args: argparse.Namespace) -> int:
 
 def _run_plot(args: argparse.Namespace) -> int:
     """Every option and -o are checked (by plot_all, before it draws anything) before the ledger is read."""
-    from ._ledger import reuse_ledger
-    from ._plots import FILES, plot_all, plot_options
+    from symbolic_vae._report.ledger import reuse_ledger
+    from symbolic_vae._report.plots import FILES, plot_all, plot_options
 
     _validation.output_directory("-o", args.output, files=FILES.values(), force=args.force, force_name="--force")
     _flagged(PLOT_FLAGS, lambda: plot_options(args.zeta, eta_enc=args.eta_enc, eta_dec=args.eta_dec,
@@ -273,8 +272,8 @@ def _run_plot(args: argparse.Namespace) -> int:
 
 def _run_thresholds(args: argparse.Namespace) -> int:
     """The scalar options are checked before the ledger and the data are read."""
-    from ._ledger import reuse_ledger
-    from ._thresholds import report_json, thresholds_from_files
+    from symbolic_vae._report.ledger import reuse_ledger
+    from symbolic_vae._report.thresholds import report_json, thresholds_from_files
 
     for flag, value in (("--beta", args.beta), ("--eta-dec", args.eta_dec), ("--eta-enc", args.eta_enc)):
         _validation.real_scalar(flag, value, positive=True)
@@ -336,7 +335,7 @@ def _on_sigterm(signum: int, frame: object) -> None:
 def _run_verify(args: argparse.Namespace) -> int:
     """Check the claims; the ledger (--json, or else a partial-run file in the cache) is rewritten atomically after
     every verdict, so that Ctrl-C or a kill loses no verdict already computed."""
-    from ._ledger import check_output_path, ledger_payload, partial_run_path, write_json_atomically
+    from symbolic_vae._report.ledger import check_output_path, ledger_payload, partial_run_path, write_json_atomically
 
     json_path = check_output_path(args.json, force=args.force, argument="--json")
     set_run_seed(args.seed)

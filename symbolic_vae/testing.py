@@ -38,10 +38,10 @@ import sympy as sp
 from sympy.core.relational import Relational
 from sympy.logic.boolalg import Boolean, BooleanAtom
 
-from ._errors import SymbolicVAEError
-from ._identity import SizedIdentity, prove_at_sizes, prove_identity
-from ._validation import dimension, flag, seed_integer
-from ._verdict import CheckResult, Status
+from symbolic_vae._core.errors import SymbolicVAEError
+from symbolic_vae._core.validation import dimension, flag, seed_integer
+from symbolic_vae._core.verdict import CheckResult, Status
+from symbolic_vae._engine.identity import SizedIdentity, prove_at_sizes, prove_identity
 
 __all__ = ["ASSUMPTION_WORDS", "MAX_POINTS", "assert_identity", "assert_refuted", "assert_identity_at_sizes",
            "check_identity"]

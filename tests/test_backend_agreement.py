@@ -29,9 +29,9 @@ from hypothesis import strategies as st
 
 import symbolic_vae as sv
 from numeric_backend import ROUND_TRIP_RTOL, round_trip_gap
-from symbolic_vae import _kernels
-from symbolic_vae._kernel_checks import REFERENCE_DPS
-from symbolic_vae._verdict import Status
+from symbolic_vae._core.verdict import Status
+from symbolic_vae._kernels import build as _kernels
+from symbolic_vae._kernels.checks import REFERENCE_DPS
 
 torch = pytest.importorskip("torch")
 
@@ -101,7 +101,7 @@ def test_batched_decoder_variance_kernels_agree(name: str):
 # --- batch ranks 0..9 on one compiled kernel -----------------------------------------------------------------------
 
 def test_origin_hessian_kernel_at_batch_ranks_zero_to_nine():
-    from symbolic_vae._origin_hessian import _compiled_min_eigenvalue
+    from symbolic_vae._papers.wz2022.origin_hessian import _compiled_min_eigenvalue
 
     rng = np.random.default_rng(0)
     compiled = sv.kernel("origin_hessian_min_eigenvalue", "torch-compiled")

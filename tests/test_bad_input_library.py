@@ -1,5 +1,5 @@
 """Every public library entry point validates its arguments in one place, before any work, with the shared
-validators of ``symbolic_vae._validation``: bad input raises ``SymbolicVAEError`` naming the argument as the user
+validators of ``symbolic_vae._core.validation``: bad input raises ``SymbolicVAEError`` naming the argument as the user
 wrote it; valid input inside the supported range gives finite, correct answers (the only non-finite values are the
 documented ones: ``optimal_decoder_variance`` is NaN where G has no minimizer)."""
 
@@ -30,9 +30,9 @@ from public_entries import (
 
 import symbolic_vae as sv
 from symbolic_vae import SymbolicVAEError
-from symbolic_vae import _validation as val
-from symbolic_vae._kernels import DecoderVarianceRegime, kernel
-from symbolic_vae._thresholds import collapse_threshold, thresholds
+from symbolic_vae._core import validation as val
+from symbolic_vae._kernels.build import DecoderVarianceRegime, kernel
+from symbolic_vae._report.thresholds import collapse_threshold, thresholds
 
 
 @pytest.fixture(scope="module")

@@ -12,9 +12,13 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from symbolic_vae import Status, SymbolicVAEError, Verdict, _cli, _latex, _plots, _runner, _thresholds
+from symbolic_vae import Status, SymbolicVAEError, Verdict, _cli
 from symbolic_vae._cli import main
-from symbolic_vae._validation import json_compatible, output_directory
+from symbolic_vae._core.validation import json_compatible, output_directory
+from symbolic_vae._engine import runner as _runner
+from symbolic_vae._report import latex as _latex
+from symbolic_vae._report import plots as _plots
+from symbolic_vae._report import thresholds as _thresholds
 
 CLAIMS = ("elbo.kl_split", "globalmin.von_neumann_sorted")
 
@@ -299,8 +303,8 @@ def test_plot_many_modes_draws_with_little_memory(tmp_path, monkeypatch):
         return real(zeta, *args, **kwargs)
 
     monkeypatch.setattr(_plots, "surviving_modes", counting)
-    from symbolic_vae._kernels import kernel_sources
-    from symbolic_vae._ledger import reuse_ledger
+    from symbolic_vae._kernels.build import kernel_sources
+    from symbolic_vae._report.ledger import reuse_ledger
 
     reuse_ledger(_ledger(tmp_path / "ledger.json", sorted({kernel_sources()["mode_survives"].claim})))
     grid = _plots.phase_grid([3.0, 2.0, 1.0], latent_dim=_plots.PLOT_MAX_MODES, points=241)

@@ -8,12 +8,12 @@ import pytest
 import sympy as sp
 from test_claims import EXPECTED
 
-from symbolic_vae import _data_dependent_variance as dv
-from symbolic_vae._dataset_checks import Dataset
-from symbolic_vae._errors import SymbolicVAEError
-from symbolic_vae._kernels import claim_verdict as verdict
-from symbolic_vae._model import LinearLVM
-from symbolic_vae._verdict import Status
+from symbolic_vae._core.errors import SymbolicVAEError
+from symbolic_vae._core.verdict import Status
+from symbolic_vae._engine.dataset_checks import Dataset
+from symbolic_vae._kernels.build import claim_verdict as verdict
+from symbolic_vae._model.lvm import LinearLVM
+from symbolic_vae._papers.wz2022 import data_dependent_variance as dv
 
 CLAIMS = {c.id: c for c in dv.claims()}
 IDS = sorted(CLAIMS)

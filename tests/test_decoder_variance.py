@@ -12,8 +12,8 @@ from helpers import assert_close
 from test_claims import EXPECTED
 
 from symbolic_vae import Status, SymbolicVAEError
-from symbolic_vae import _decoder_variance as dv
-from symbolic_vae._registry import claim_verdict
+from symbolic_vae._papers.wz2022 import decoder_variance as dv
+from symbolic_vae._report.registry import claim_verdict
 
 PASS = {Status.PROVED, Status.PROVED_AT_SIZES, Status.CHECKED}
 IDS = [k for k in EXPECTED if k.startswith("decvar.")]

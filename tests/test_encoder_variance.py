@@ -8,10 +8,10 @@ import pytest
 import sympy as sp
 from test_claims import EXPECTED
 
-from symbolic_vae import _encoder_variance as ev
-from symbolic_vae._kernels import claim_verdict as verdict
-from symbolic_vae._model import beta, eta_dec, eta_enc
-from symbolic_vae._verdict import Status
+from symbolic_vae._core.verdict import Status
+from symbolic_vae._kernels.build import claim_verdict as verdict
+from symbolic_vae._model.lvm import beta, eta_dec, eta_enc
+from symbolic_vae._papers.wz2022 import encoder_variance as ev
 
 CLAIMS = {c.id: c for c in ev.claims()}
 REFUTED = sorted(k for k in CLAIMS if EXPECTED[k] is Status.REFUTED)

@@ -12,9 +12,9 @@ import sympy as sp
 from helpers import assert_close
 from test_claims import EXPECTED
 
-from symbolic_vae import _global_minimum as gm
-from symbolic_vae._kernels import claim_verdict as verdict
-from symbolic_vae._verdict import Status
+from symbolic_vae._core.verdict import Status
+from symbolic_vae._kernels.build import claim_verdict as verdict
+from symbolic_vae._papers.wz2022 import global_minimum as gm
 
 CLAIMS = {c.id: c for c in gm.claims()}
 REFUTED = sorted(k for k in CLAIMS if EXPECTED[k] is Status.REFUTED)
@@ -121,7 +121,7 @@ def test_kernel_sources_are_verified_closed_forms():
 
 
 def test_kernel_names_do_not_collide_with_other_derivations():
-    from symbolic_vae._kernels import kernel_sources
+    from symbolic_vae._kernels.build import kernel_sources
 
     assert {"lambda_fixed_sigma", "lambda_thm1"} <= set(kernel_sources())
 

@@ -13,9 +13,9 @@ from scipy.stats import multivariate_normal
 
 from numeric_backend import MultistartResult
 from symbolic_vae import SymbolicVAEError
-from symbolic_vae._campaigns import cached, collect_campaigns, multistart, summarize_campaigns
-from symbolic_vae._ppca import ppca_negloglik
-from symbolic_vae._seeds import DEFAULT_RUN_SEED, derive_seed, run_seed, set_run_seed
+from symbolic_vae._core.seeds import DEFAULT_RUN_SEED, derive_seed, run_seed, set_run_seed
+from symbolic_vae._engine.campaigns import cached, collect_campaigns, multistart, summarize_campaigns
+from symbolic_vae._papers.lucas2019.ppca import ppca_negloglik
 
 
 def _float64(*arrays):
@@ -94,7 +94,7 @@ def test_derive_seed_is_the_identity_under_the_default_run_seed():
 
 _SEED_SCRIPT = """
 import json
-from symbolic_vae._seeds import derive_seed, run_seed, set_run_seed
+from symbolic_vae._core.seeds import derive_seed, run_seed, set_run_seed
 from symbolic_vae import SymbolicVAEError
 out = {"default": [derive_seed(123), derive_seed([1, 2])]}
 try:
@@ -106,7 +106,7 @@ out["seed_after_refusal"] = run_seed()
 
 _OTHER_SEED_SCRIPT = """
 import json
-from symbolic_vae._seeds import derive_seed, run_seed, set_run_seed
+from symbolic_vae._core.seeds import derive_seed, run_seed, set_run_seed
 set_run_seed(7)
 out = {"run_seed": run_seed(), "derived": [derive_seed(123), derive_seed(124), derive_seed([1, 2]), derive_seed(123)]}
 """

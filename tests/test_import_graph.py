@@ -1,6 +1,7 @@
 """The import graph of the two packages, read from their source with ast (imports inside functions included): no
-cycle, numeric_backend imports nothing of symbolic_vae, and no module finds another by a name held in a string
-(importlib.import_module / __import__)."""
+cycle, imports go one way through the layers of symbolic_vae (top -> _report -> _kernels -> _papers -> _engine ->
+_model -> _core), numeric_backend imports nothing of symbolic_vae, and no module finds another by a name held in a
+string (importlib.import_module / __import__)."""
 
 from __future__ import annotations
 
@@ -84,6 +85,33 @@ def without_package_inits(graph: dict[str, set[str]]) -> dict[str, set[str]]:
     return {m: (set() if m in PACKAGES else deps) for m, deps in graph.items()}
 
 
+LAYERS = ("_core", "_model", "_engine", "_papers", "_kernels", "_report")
+"""The layers of symbolic_vae, bottom first: a module may import its own layer and the layers below it. Modules at
+the top (the package itself, _cli, testing) may import every layer."""
+
+
+def layer(module: str) -> int:
+    """The rank of ``module`` among LAYERS (len(LAYERS) for the top of symbolic_vae)."""
+    parts = module.split(".")
+    return LAYERS.index(parts[1]) if len(parts) > 1 and parts[1] in LAYERS else len(LAYERS)
+
+
+def upward_imports(graph: dict[str, set[str]]) -> list[str]:
+    """Every edge of symbolic_vae's graph from a layer into a higher one, as "importer -> imported"."""
+    return sorted(f"{m} -> {d}" for m, deps in graph.items() if m.split(".")[0] == "symbolic_vae"
+                  for d in deps if d.split(".")[0] == "symbolic_vae" and layer(d) > layer(m))
+
+
+def test_imports_go_down_the_layers():
+    assert upward_imports(import_graph()) == []
+
+
+def test_every_module_of_symbolic_vae_is_in_a_layer_or_at_the_top():
+    top = {"symbolic_vae", "symbolic_vae._cli", "symbolic_vae.__main__", "symbolic_vae.testing"}
+    graph = import_graph()
+    assert sorted(m for m in graph if m.startswith("symbolic_vae") and layer(m) == len(LAYERS) and m not in top) == []
+
+
 def test_there_is_no_import_cycle():
     assert cycles(without_package_inits(import_graph())) == []
 
@@ -112,6 +140,9 @@ def test_the_checks_of_this_module_can_fail():
     """A cycle, an upward import and a module inside a package are all seen."""
     assert cycles({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}) == [["a", "b", "c"]]
     assert cycles({"a": {"b"}, "b": set()}) == []
+    assert upward_imports({"symbolic_vae._core.claim": {"symbolic_vae._engine.runner"},
+                           "symbolic_vae._engine.runner": {"symbolic_vae._core.claim"}}) == [
+        "symbolic_vae._core.claim -> symbolic_vae._engine.runner"]
     graph = import_graph()
-    assert "symbolic_vae._errors" in graph["symbolic_vae._validation"]  # relative imports resolve
-    assert "numeric_backend" in graph["symbolic_vae._errors"]
+    assert "symbolic_vae._core.errors" in graph["symbolic_vae._core.validation"]  # relative imports resolve
+    assert "numeric_backend" in graph["symbolic_vae._core.errors"]

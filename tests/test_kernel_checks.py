@@ -8,10 +8,10 @@ from helpers import assert_verdict_and_control
 
 from symbolic_vae import SymbolicVAEError
 from symbolic_vae._cli import main
-from symbolic_vae._kernel_checks import compare_with_reference
-from symbolic_vae._kernels import kernel, kernel_sources
-from symbolic_vae._registry import Context, claim_verdict
-from symbolic_vae._verdict import Status
+from symbolic_vae._core.verdict import Status
+from symbolic_vae._kernels.build import kernel, kernel_sources
+from symbolic_vae._kernels.checks import compare_with_reference
+from symbolic_vae._report.registry import Context, claim_verdict
 
 ROUND_TRIPS = ("kernels.per_mode_round_trip", "kernels.spectrum_round_trip")
 

@@ -19,7 +19,7 @@ from symbolic_vae import (
     run_claim,
 )
 from symbolic_vae._cli import main
-from symbolic_vae._latex import (
+from symbolic_vae._report.latex import (
     LINE_BUDGET,
     ClaimView,
     compile_report,
@@ -31,7 +31,7 @@ from symbolic_vae._latex import (
     visual_width,
     write_report,
 )
-from symbolic_vae._ledger import load_ledger, verdict_from_json
+from symbolic_vae._report.ledger import load_ledger, verdict_from_json
 
 PDFLATEX = shutil.which("pdflatex")
 needs_pdflatex = pytest.mark.skipif(PDFLATEX is None, reason="pdflatex not installed (texlive-latex-base)")

@@ -8,11 +8,11 @@ import pytest
 import sympy as sp
 from test_claims import EXPECTED
 
-from symbolic_vae import _optimal_biases as ob
-from symbolic_vae._errors import SymbolicVAEError
-from symbolic_vae._kernels import claim_verdict as verdict
-from symbolic_vae._model import LinearLVM, beta, eta_enc
-from symbolic_vae._verdict import Status
+from symbolic_vae._core.errors import SymbolicVAEError
+from symbolic_vae._core.verdict import Status
+from symbolic_vae._kernels.build import claim_verdict as verdict
+from symbolic_vae._model.lvm import LinearLVM, beta, eta_enc
+from symbolic_vae._papers.wz2022 import optimal_biases as ob
 
 CLAIMS = {c.id: c for c in ob.claims()}
 IDS = sorted(CLAIMS)

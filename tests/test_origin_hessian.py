@@ -10,9 +10,9 @@ import pytest
 from helpers import assert_close
 from test_claims import EXPECTED
 
-from symbolic_vae import _origin_hessian as oh
-from symbolic_vae._kernels import claim_verdict as verdict
-from symbolic_vae._verdict import Status
+from symbolic_vae._core.verdict import Status
+from symbolic_vae._kernels.build import claim_verdict as verdict
+from symbolic_vae._papers.wz2022 import origin_hessian as oh
 
 CLAIMS = {c.id: c for c in oh.claims()}
 REFUTED = sorted(k for k in CLAIMS if EXPECTED[k] is Status.REFUTED)

@@ -3,8 +3,9 @@
 import numpy as np
 import pytest
 
-from symbolic_vae import SymbolicVAEError, _plots
+from symbolic_vae import SymbolicVAEError
 from symbolic_vae._cli import main
+from symbolic_vae._report import plots as _plots
 
 ZETA = np.array(_plots.MNIST_TOP5)
 

@@ -11,9 +11,9 @@ import pytest
 from helpers import assert_close
 from test_claims import EXPECTED
 
-from symbolic_vae import _ppca as pp
-from symbolic_vae._errors import SymbolicVAEError
-from symbolic_vae._kernels import claim_verdict as verdict
+from symbolic_vae._core.errors import SymbolicVAEError
+from symbolic_vae._kernels.build import claim_verdict as verdict
+from symbolic_vae._papers.lucas2019 import ppca as pp
 
 CLAIMS = {c.id: c for c in pp.claims()}
 

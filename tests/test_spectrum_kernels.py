@@ -15,10 +15,10 @@ import pytest
 import sympy as sp
 
 from numeric_backend import ROUND_TRIP_RTOL, round_trip_gap, within_round_trip_tolerance
-from symbolic_vae import _decoder_variance as dv
-from symbolic_vae import _origin_hessian as oh
-from symbolic_vae import _ppca as pp
-from symbolic_vae._errors import SymbolicVAEError
+from symbolic_vae._core.errors import SymbolicVAEError
+from symbolic_vae._papers.lucas2019 import ppca as pp
+from symbolic_vae._papers.wz2022 import decoder_variance as dv
+from symbolic_vae._papers.wz2022 import origin_hessian as oh
 
 SOURCES = {source["name"]: source for module in (dv, oh, pp) for source in module.kernel_sources()
            if "builder" in source}

@@ -5,7 +5,8 @@ import pytest
 import sympy as sp
 
 import symbolic_vae
-from symbolic_vae import Status, SymbolicVAEError, _identity, testing
+from symbolic_vae import Status, SymbolicVAEError, testing
+from symbolic_vae._engine import identity as _identity
 from symbolic_vae.testing import assert_identity, assert_identity_at_sizes, assert_refuted, check_identity
 
 x, y, s, a, b = sp.symbols("x y s a b")

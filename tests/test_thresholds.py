@@ -8,7 +8,7 @@ from helpers import assert_close
 
 from symbolic_vae import SymbolicVAEError, kernel
 from symbolic_vae._cli import main
-from symbolic_vae._thresholds import collapse_threshold, load_matrix, thresholds, thresholds_from_files
+from symbolic_vae._report.thresholds import collapse_threshold, load_matrix, thresholds, thresholds_from_files
 
 SPECTRUM = np.array([3.0, 2.0, 1.5, 0.5])
 
@@ -130,7 +130,8 @@ def test_cli_bad_input_exit_code(tmp_path, capsys):
 def test_ledger_verdicts_gate_the_kernels_of_thresholds(tmp_path, capsys, monkeypatch):
     """`thresholds --ledger` takes the gating verdicts from the file: with the survival claim recorded as REFUTED
     (a tampered ledger), no kernel is built; an unknown claim id or a file that is not a ledger is a usage error."""
-    from symbolic_vae import _runner, kernel_sources
+    from symbolic_vae import kernel_sources
+    from symbolic_vae._engine import runner as _runner
 
     monkeypatch.setattr(_runner, "_VERDICTS", dict(_runner._VERDICTS))  # the fake verdict stays in this test
     refuted = {"status": "REFUTED", "method": "exact instance", "summary": "tampered",

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from symbolic_vae._ledger import TIMING_FIELDS, without_timing
+from symbolic_vae._report.ledger import TIMING_FIELDS, without_timing
 
 # Fast claims (well under a second each once the package is imported); lucas.ppca_sigma2_mle (a few seconds) runs a
 # multistart ground truth, so that its "starts" details are part of what must be reproducible.

@@ -1,0 +1,111 @@
+"""Claims: a statement of a paper, its reference, its derivation steps, its negative control and its correction."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import sympy as sp
+
+from symbolic_vae._core.verdict import CheckResult
+
+
+@dataclass(frozen=True)
+class PaperRef:
+    """Where a claim stands in its paper: ``paper`` key, section, equations and numbered result."""
+
+    paper: str
+    section: str
+    equations: tuple[str, ...] = ()
+    result: str = ""
+
+    def __post_init__(self) -> None:
+        assert self.paper in PAPERS, f"unknown paper {self.paper!r}"
+
+    def short(self) -> str:
+        parts = [PAPERS[self.paper][0], self.section]
+        if self.result:
+            parts.append(self.result)
+        if self.equations:
+            parts.append("Eq. " + ",".join(self.equations))
+        return " ".join(parts)
+
+    def to_json(self) -> dict[str, Any]:
+        return {"paper": self.paper, "section": self.section, "equations": list(self.equations),
+                "result": self.result}
+
+
+PAPERS = {
+    "wz2022": ("WZ22", "Z. Wang and L. Ziyin, Posterior Collapse of a Linear Latent Variable Model, NeurIPS 2022"),
+    "lucas2019": ("L19", "J. Lucas et al., Don't Blame the ELBO! A Linear VAE Perspective on Posterior Collapse, "
+                  "NeurIPS 2019"),
+}
+
+Check = Callable[..., CheckResult]
+"""A check: ``check()``, or ``check(context)`` for one that depends on the run's Context (see ``_runner``)."""
+
+
+@dataclass(frozen=True)
+class Step:
+    """One derivation step: ``lhs == rhs`` (SymPy objects), with the check that vouches for it.
+
+    A ``corroborating`` step (e.g. a numeric cross-check of a symbolic proof) can refute the claim or leave it
+    undecided, but does not lower the strength of a passing verdict.
+    """
+
+    description: str
+    check: Check
+    lhs: sp.Basic | None = None
+    rhs: sp.Basic | None = None
+    corroborating: bool = False
+
+    def __post_init__(self) -> None:
+        assert self.description
+        assert callable(self.check)
+
+
+@dataclass(frozen=True)
+class Control:
+    """A negative control: a perturbed statement (what was perturbed, in words) that the checker must refute."""
+
+    perturbation: str
+    check: Check
+
+    def __post_init__(self) -> None:
+        assert self.perturbation and callable(self.check)
+
+
+@dataclass(frozen=True)
+class Claim:
+    """A statement of a paper to check.
+
+    ``statement`` holds SymPy objects (an Eq, a relational, or a tuple of them) in symbols that carry their
+    assumptions; ``assumptions`` lists the hypotheses in words. ``steps`` are checked in order and folded into
+    one verdict. ``corrected`` is the id of the corrected claim when this one is expected to be refutable as
+    printed (it is only followed when the computation refutes it).
+    """
+
+    id: str
+    title: str
+    ref: PaperRef
+    statement: Any
+    steps: tuple[Step, ...]
+    control: Control
+    assumptions: tuple[str, ...] = ()
+    printed: str = ""
+    corrected: str | None = None
+    corrects: str | None = None
+    tags: tuple[str, ...] = field(default_factory=tuple)
+
+    def __post_init__(self) -> None:
+        assert self.id and " " not in self.id, f"bad claim id {self.id!r}"
+        assert self.steps, f"claim {self.id} has no steps"
+        assert isinstance(self.control, Control), f"claim {self.id} has no negative control"
+
+    def statement_latex(self) -> str:
+        items = self.statement if isinstance(self.statement, tuple) else (self.statement,)
+        return r" \\ ".join(sp.latex(s) if isinstance(s, sp.Basic) else str(s) for s in items)
+
+    def _repr_latex_(self) -> str:
+        return f"$$\\begin{{gathered}}\\text{{{self.id}}}: \\\\ {self.statement_latex()}\\end{{gathered}}$$"

@@ -1,0 +1,515 @@
+"""Symbolic identity checks: in general symbols, region by region for Piecewise/Max, and at explicit sizes.
+
+Each check returns a ``CheckResult``. Failing to simplify to zero is never a refutation: a refutation needs a
+point of the declared domain (the symbols' assumptions and the constraints, checked again at the point) where the
+two sides differ, confirmed independently of the search: exactly (rational substitution), or by re-evaluating both
+sides with mpmath at two precisions of at least ``CONFIRM_MIN_DPS`` digits (the gap must agree between them and
+exceed the rounding noise of the sides) and by SymPy's adaptive ``evalf`` of the difference, which refuses to
+answer when cancellation exhausts its precision. A point where a side is undefined (a pole) is skipped, not a
+counterexample; a difference the search calls nonzero but that is not confirmed counts as undecided.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+
+import mpmath
+import symengine
+import sympy as sp
+from sympy.core.evalf import PrecisionExhausted
+
+from numeric_backend import Domain, NumericBackendError, classify_zero, draw_points, evaluate_high_precision
+from symbolic_vae._core.errors import SymbolicVAEError
+from symbolic_vae._core.seeds import derive_seed
+from symbolic_vae._core.verdict import CheckResult, Counterexample, Status
+
+DEFAULT_POINTS = 12
+DEFAULT_SEED = 20221128
+
+CONFIRM_MIN_DPS = 50
+"""A counterexample is confirmed at max(CONFIRM_MIN_DPS, 2 x the search's precision) digits and twice that."""
+
+CONFIRM_AGREEMENT_DIGITS = 10
+"""The gap |lhs - rhs| must agree to this many digits between the two confirmation precisions and with evalf."""
+
+CONFIRM_NOISE_DIGITS = 10
+"""The gap must exceed 10**-(dps - CONFIRM_NOISE_DIGITS) x max(1, |lhs|, |rhs|) at the lower confirmation dps."""
+
+CONFIRM_MAX_DPS = 2000
+"""Most digits SymPy's evalf may use to see through cancellation while confirming."""
+
+
+@dataclass(frozen=True)
+class SizedIdentity:
+    """An identity instantiated at one explicit size: ``lhs == rhs`` on ``domain`` (symbols with assumptions)."""
+
+    size: tuple[int, ...]
+    lhs: sp.Basic
+    rhs: sp.Basic
+    symbols: tuple[sp.Symbol, ...] = ()
+    constraints: tuple[sp.Basic, ...] = ()
+
+
+def is_symbolic_zero(expr: sp.Basic) -> bool:
+    """True only when ``expr`` reduces to exactly 0 (polynomial fast path through symengine, then SymPy)."""
+    if isinstance(expr, sp.MatrixBase):
+        return all(is_symbolic_zero(e) for e in expr)
+    if expr == 0:
+        return True
+    radicals = any(not p.exp.is_Integer for p in expr.atoms(sp.Pow))
+    if not radicals and not expr.has(sp.log, sp.Piecewise, sp.Abs, sp.Max, sp.Min, sp.exp):
+        try:
+            return symengine.expand(symengine.sympify(expr)) == 0
+        except (RuntimeError, TypeError, NotImplementedError, symengine.SympifyError):  # e.g. a Sum: SymPy decides
+            pass
+    expanded = sp.expand(sp.expand_log(sp.expand(expr)))
+    if expanded == 0:
+        return True
+    if sp.cancel(sp.together(expanded)) == 0:
+        return True
+    return sp.simplify(expanded) == 0
+
+
+def _free_real_symbols(*exprs: sp.Basic) -> tuple[sp.Symbol, ...]:
+    syms: set[sp.Symbol] = set()
+    for e in exprs:
+        syms |= {s for s in e.free_symbols if isinstance(s, sp.Symbol)}
+    return tuple(sorted(syms, key=lambda s: s.name))
+
+
+def _entries(expr: sp.Basic) -> list[sp.Basic]:
+    return list(expr) if isinstance(expr, sp.MatrixBase) else [expr]
+
+
+def _fmt_point(point: dict) -> dict[str, str]:
+    return {str(k): str(v) for k, v in sorted(point.items(), key=lambda kv: str(kv[0]))}
+
+
+def search_counterexample(
+    lhs: sp.Basic,
+    rhs: sp.Basic,
+    symbols: Sequence[sp.Symbol] = (),
+    constraints: Sequence[sp.Basic] = (),
+    n_points: int = DEFAULT_POINTS,
+    seed: int = DEFAULT_SEED,
+) -> tuple[Counterexample | None, dict]:
+    """Evaluate ``lhs - rhs`` at seeded rational points of the domain with precision escalation.
+
+    Returns the first confirmed counterexample (or None) and a summary of the search: points tried, how many were
+    zero, undecided (including nonzero-looking values that failed confirmation: ``unconfirmed``), undefined (a side
+    not finite there: a pole) and the largest |lhs - rhs| seen. Drawn points that violate an assumption of a symbol
+    the sampler does not model (e.g. ``nonzero``, ``even``) are left out (``outside_domain``).
+    """
+    symbols = tuple(symbols) or _free_real_symbols(lhs, rhs)
+    pairs = [(sp.sympify(left), sp.sympify(right))
+             for left, right in zip(_entries(lhs), _entries(rhs), strict=True)]
+    missing = set().union(*(left.free_symbols | right.free_symbols for left, right in pairs)) - set(symbols)
+    if missing:
+        raise SymbolicVAEError(f"symbols: {sorted(map(str, missing))} occur in the identity but not in "
+                               f"{sorted(map(str, symbols))}")
+    constraints = tuple(constraints)
+    info = {"points": 0, "zero": 0, "undecided": 0, "undefined": 0, "unconfirmed": 0, "outside_domain": 0,
+            "worst_residual": 0.0, "seed": seed, "dps": 30}
+    if not symbols:
+        points: list[dict] = [{}]
+    else:
+        try:
+            points = draw_points(Domain.from_assumptions(symbols, constraints=(*constraints,
+                                                                               *_nonzero_constraints(symbols))),
+                                 n_points, derive_seed(seed))
+        except NumericBackendError as err:
+            info["error"] = str(err)
+            return None, info
+    for point in points:
+        if not _in_domain(point, symbols, constraints):
+            info["outside_domain"] += 1
+            continue
+        info["points"] += 1
+        kind, left, right, test = _classify_point(pairs, point)
+        if kind == "nonzero":
+            cx = _confirm(left, right, point, test.dps, info)
+            if cx is not None:
+                return cx, info
+            info["unconfirmed"] += 1
+            kind = "undecided"
+        info[kind] += 1
+        if kind == "undefined" and "undefined_example" not in info:
+            info["undefined_example"] = {"point": _fmt_point(point), "reason": str(test)}
+    return None, info
+
+
+def _nonzero_constraints(symbols: Sequence[sp.Symbol]) -> tuple[sp.Basic, ...]:
+    """``s != 0`` for every symbol declared nonzero whose sampling range (real or integer) would include 0."""
+    return tuple(sp.Ne(s, 0, evaluate=False) for s in symbols if s.is_zero is False and s.is_positive is not True
+                 and s.is_negative is not True)
+
+
+def _in_domain(point: dict, symbols: Sequence[sp.Symbol], constraints: Sequence[sp.Basic]) -> bool:
+    """Every assumption of every symbol holds at its value (as far as SymPy decides it), and every constraint."""
+    for symbol in symbols:
+        value = point.get(symbol)
+        if value is None:
+            continue
+        for key, wanted in symbol.assumptions0.items():
+            actual = getattr(value, f"is_{key}", None)
+            if actual is not None and actual != wanted:
+                return False
+    for constraint in constraints:
+        try:
+            if sp.sympify(constraint).xreplace(point) is not sp.true:
+                return False
+        except (TypeError, ValueError, AttributeError):
+            return False
+    return True
+
+
+def _classify_point(pairs: list[tuple[sp.Basic, sp.Basic]], point: dict) -> tuple:
+    """("zero" | "undecided" | "undefined" | "nonzero", left, right, ZeroTest or the error) for one point."""
+    undecided = None
+    for left, right in pairs:
+        diff = left - right
+        try:
+            test = classify_zero(diff, point)
+            if test.is_zero is None:
+                test = _classify_relative(diff, left, right, point) or test
+        except NumericBackendError as err:  # a side is undefined or not finite here: a pole, not a counterexample
+            return "undefined", left, right, err
+        if test.is_zero is None:
+            undecided = undecided or ("undecided", left, right, test)
+        elif not test.is_zero:
+            return "nonzero", left, right, test
+    return undecided or ("zero", None, None, None)
+
+
+def _classify_relative(diff: sp.Basic, left: sp.Basic, right: sp.Basic, point: dict):
+    """``classify_zero`` relative to the size of the sides (for sides far above 1, whose rounding noise at 30
+    digits exceeds the absolute thresholds); None when the sides are not larger than 1."""
+    with mpmath.workdps(30):
+        scale = max(abs(evaluate_high_precision(left, point, 30)), abs(evaluate_high_precision(right, point, 30)))
+        if scale <= 1:
+            return None
+        return classify_zero(diff, point, rel_scale=scale)
+
+
+def _confirm(left: sp.Basic, right: sp.Basic, point: dict, dps: int, info: dict) -> Counterexample | None:
+    """A counterexample at ``point`` when ``left != right`` there is confirmed independently of the search (see the
+    module docstring); None otherwise."""
+    diff = (left - right).xreplace(point)
+    low = max(CONFIRM_MIN_DPS, 2 * dps)
+    if diff.is_Rational:
+        if diff == 0:
+            return None
+        gap = mpmath.mpf(abs(diff.p)) / abs(diff.q)
+        how = "confirmed exactly (rational substitution)"
+    else:
+        gap = _confirmed_gap(left, right, diff, point, low)
+        if gap is None:
+            return None
+        how = (f"confirmed by mpmath at {low} and {2 * low} digits and by SymPy's adaptive evalf "
+               f"(gap above tolerance)")
+    if left.has(sp.Float) or right.has(sp.Float):
+        how += "; the sides contain Floats, taken as their exact binary values (write sp.Rational(1, 10), not 0.1)"
+    lhs_exact, rhs_exact = left.xreplace(point), right.xreplace(point)
+    with mpmath.workdps(30):
+        scale = max(abs(_magnitude(lhs_exact)), abs(_magnitude(rhs_exact)), mpmath.mpf(1))
+        shown = int(min(low, max(30, math.ceil(float(mpmath.log10(scale / gap))) + 15 if gap > 0 else 30)))
+    lhs_val, rhs_val = sp.N(lhs_exact, shown), sp.N(rhs_exact, shown)
+    info["worst_residual"] = float(gap)
+    info["dps"] = max(info["dps"], low)
+    return Counterexample(_fmt_point(point) or {"(no free symbols)": "-"}, str(lhs_val), str(rhs_val), shown,
+                          f"{how}; |lhs - rhs| = {mpmath.nstr(gap, 6)}")
+
+
+def _magnitude(value: sp.Basic) -> mpmath.mpf:
+    try:
+        return abs(evaluate_high_precision(value, {}, 30))
+    except NumericBackendError:
+        return mpmath.mpf(0)
+
+
+def _confirmed_gap(left, right, diff, point, low) -> mpmath.mpf | None:
+    """|lhs - rhs| when mpmath at ``low`` and ``2 low`` digits and SymPy's evalf agree on it and it is above the
+    rounding noise of the sides; None otherwise."""
+    high = 2 * low
+    try:
+        gaps = []
+        for dps in (low, high):
+            lhs_val = evaluate_high_precision(left, point, dps)
+            rhs_val = evaluate_high_precision(right, point, dps)
+            with mpmath.workdps(high):
+                gaps.append((lhs_val - rhs_val, max(mpmath.mpf(1), abs(lhs_val), abs(rhs_val))))
+        evaluated = diff.evalf(low, strict=True, maxn=CONFIRM_MAX_DPS)
+    except (NumericBackendError, PrecisionExhausted, ValueError, TypeError, ZeroDivisionError, NotImplementedError):
+        return None
+    real, imag = evaluated.as_real_imag()
+    if not (real.is_Number and imag.is_Number):
+        return None
+    with mpmath.workdps(high):
+        by_evalf = mpmath.mpc(mpmath.mpf(sp.Float(real, low)._mpf_), mpmath.mpf(sp.Float(imag, low)._mpf_))
+        (d_low, _), (d_high, scale) = gaps
+        gap = abs(d_high)
+        agree = mpmath.mpf(10) ** -CONFIRM_AGREEMENT_DIGITS * gap
+        if gap <= mpmath.mpf(10) ** -(low - CONFIRM_NOISE_DIGITS) * scale:
+            return None
+        if abs(d_low - d_high) > agree or abs(by_evalf - d_high) > agree:
+            return None
+        return gap
+
+
+def prove_identity(
+    lhs: sp.Basic,
+    rhs: sp.Basic,
+    *,
+    symbols: Sequence[sp.Symbol] = (),
+    constraints: Sequence[sp.Basic] = (),
+    n_points: int = DEFAULT_POINTS,
+    seed: int = DEFAULT_SEED,
+    what: str = "identity",
+) -> CheckResult:
+    """Check ``lhs == rhs`` in general symbols (their SymPy assumptions are the declared domain).
+
+    PROVED when the difference reduces to 0 (region by region for Piecewise, Max, Min, Abs, Heaviside);
+    REFUTED with a high-precision counterexample; CHECKED when only the numeric search passed; INCONCLUSIVE when
+    neither decided.
+    """
+    lhs, rhs = (side if isinstance(side, sp.MatrixBase) else sp.sympify(side) for side in (lhs, rhs))
+    diff = _difference(lhs, rhs)
+    if _has_branches(lhs) or _has_branches(rhs):
+        return _prove_by_regions(lhs, rhs, symbols, constraints, n_points, seed, what)
+    if is_symbolic_zero(diff):
+        return CheckResult(Status.PROVED, "symbolic", f"{what}: difference simplifies to 0 in general symbols")
+    return _numeric_verdict(lhs, rhs, symbols, constraints, n_points, seed, what, "simplification did not reach 0")
+
+
+def _all_zero(info: dict) -> bool:
+    """The search found the difference zero at every point where both sides are defined, and those points are at
+    least half of the points tried (a pole is skipped, but a side undefined almost everywhere checks nothing)."""
+    defined = info["points"] - info["undefined"]
+    return "error" not in info and info["zero"] >= 1 and info["zero"] == defined and 2 * defined >= info["points"]
+
+
+def _search_note(info: dict) -> str:
+    notes = [f"{info[k]} {k.replace('_', ' ')}" for k in ("undefined", "undecided", "unconfirmed", "outside_domain")
+             if info.get(k)]
+    if "error" in info:
+        notes.append(info["error"])
+    return f" ({'; '.join(notes)})" if notes else ""
+
+
+def _numeric_verdict(lhs, rhs, symbols, constraints, n_points, seed, what, why) -> CheckResult:
+    cx, info = search_counterexample(lhs, rhs, symbols, constraints, n_points, seed)
+    if cx is not None:
+        return CheckResult(Status.REFUTED, "high-precision counterexample",
+                           f"{what}: sides differ at a domain point (|diff|={info['worst_residual']:.3g})",
+                           info, cx)
+    if _all_zero(info):
+        return CheckResult(Status.CHECKED, "mpmath",
+                           f"{what}: {why}; zero at {info['zero']} seeded points (dps 30-120){_search_note(info)}",
+                           info)
+    return CheckResult(Status.INCONCLUSIVE, "mpmath",
+                       f"{what}: {why}; numeric search undecided{_search_note(info)}", info)
+
+
+def prove_at_sizes(
+    build: Callable[[tuple[int, ...]], SizedIdentity],
+    sizes: Iterable[tuple[int, ...]],
+    *,
+    what: str = "identity",
+    n_points: int = 6,
+    seed: int = DEFAULT_SEED,
+) -> CheckResult:
+    """Check an identity between explicit matrices at every listed size (e.g. every (d0, d1, d2) up to 3)."""
+    proved: list[tuple[int, ...]] = []
+    numeric_only: list[tuple[int, ...]] = []
+    sizes = list(sizes)
+    if not sizes:
+        raise SymbolicVAEError("sizes: expected at least one size, got none (an identity at no size proves nothing)")
+    for size in sizes:
+        ident = build(size)
+        diff = _difference(ident.lhs, ident.rhs)
+        if is_symbolic_zero(diff):
+            proved.append(size)
+            continue
+        result = _numeric_verdict(ident.lhs, ident.rhs, ident.symbols, ident.constraints, n_points, seed,
+                                  f"{what} at size {size}", "expansion did not reach 0")
+        if result.status is Status.REFUTED:
+            cx = result.counterexample
+            assert cx is not None
+            cx = Counterexample({"size": str(size), **cx.instance}, cx.lhs, cx.rhs, cx.dps, cx.note)
+            return CheckResult(Status.REFUTED, "explicit-size expansion + counterexample",
+                               f"{what}: fails at size {size}", {"size": list(size), **result.details}, cx)
+        if result.status is Status.CHECKED:
+            numeric_only.append(size)
+        else:
+            return CheckResult(Status.INCONCLUSIVE, "explicit-size expansion", f"{what}: undecided at size {size}",
+                               {"size": list(size)})
+    details = {"sizes": [list(s) for s in proved], "numeric_only_sizes": [list(s) for s in numeric_only]}
+    if numeric_only:
+        return CheckResult(Status.CHECKED, "explicit-size expansion + mpmath",
+                           f"{what}: exact at {len(proved)} sizes, numeric only at {len(numeric_only)}", details)
+    return CheckResult(Status.PROVED_AT_SIZES, "explicit-size expansion",
+                       f"{what}: difference expands to 0 at all {len(proved)} sizes up to {_max_size(proved)}",
+                       details)
+
+
+def _max_size(sizes: list[tuple[int, ...]]) -> str:
+    return "x".join(str(max(s[i] for s in sizes)) for i in range(len(sizes[0]))) if sizes else "-"
+
+
+def _difference(lhs: sp.Basic, rhs: sp.Basic) -> sp.Basic:
+    if isinstance(lhs, sp.MatrixBase) and isinstance(rhs, sp.MatrixBase):
+        left, right = sp.Matrix(lhs), sp.Matrix(rhs)
+        if left.shape != right.shape:
+            raise SymbolicVAEError(f"rhs: shape {right.shape} does not match lhs shape {left.shape}")
+        return left - right
+    if isinstance(lhs, sp.MatrixBase) or isinstance(rhs, sp.MatrixBase):
+        shapes = [f"a {x.shape} matrix" if isinstance(x, sp.MatrixBase) else "a scalar" for x in (lhs, rhs)]
+        raise SymbolicVAEError(f"rhs: {shapes[1]} cannot equal lhs, {shapes[0]}")
+    return lhs - rhs
+
+
+_BRANCHING = (sp.Piecewise, sp.Max, sp.Min, sp.Heaviside, sp.Abs)
+
+
+def _has_branches(expr: sp.Basic) -> bool:
+    return isinstance(expr, sp.Basic) and any(expr.has(t) for t in _BRANCHING)
+
+
+def _prove_by_regions(lhs, rhs, symbols, constraints, n_points, seed, what) -> CheckResult:
+    """Rewrite every branch as Piecewise, fold, and prove the difference zero on each region separately."""
+    diff = _difference(lhs, rhs)
+    entries = _entries(diff)
+    regions_proved = 0
+    regions_checked = 0
+    regions_empty = 0
+    for entry in entries:
+        folded = sp.piecewise_fold(entry.rewrite(sp.Piecewise))
+        pieces = folded.args if isinstance(folded, sp.Piecewise) else ((folded, sp.true),)
+        excluded: list[sp.Basic] = []
+        for piece_expr, cond in pieces:
+            # the constraints are part of every region: a region they exclude is empty, not a counterexample
+            region = _simplify_region(sp.And(cond, *[sp.Not(c) for c in excluded], *constraints))
+            excluded.append(cond)
+            if region is sp.false:
+                regions_empty += 1
+                continue
+            if is_symbolic_zero(piece_expr) or is_symbolic_zero(_refine(piece_expr, region)):
+                regions_proved += 1
+                continue
+            on_boundary = _zero_on_boundary(piece_expr, region)
+            if on_boundary is True:
+                regions_proved += 1
+                continue
+            region_constraints = (*constraints, region) if region is not sp.true else tuple(constraints)
+            cx, info = search_counterexample(piece_expr, sp.Integer(0), symbols or _free_real_symbols(lhs, rhs),
+                                             region_constraints, n_points, seed)
+            if cx is not None:  # a refutation is an instance of the original sides, confirmed on them
+                full, full_info = search_counterexample(lhs, rhs, symbols, region_constraints, n_points, seed)
+                if full is not None:
+                    return CheckResult(Status.REFUTED, "region-by-region + counterexample",
+                                       f"{what}: fails on region {sp.sstr(region)}", full_info, full)
+                return CheckResult(Status.INCONCLUSIVE, "region-by-region",
+                                   f"{what}: on region {sp.sstr(region)} the folded difference is nonzero at "
+                                   f"{cx.instance}, but the sides themselves were not confirmed to differ", info)
+            if not _all_zero(info):
+                return CheckResult(Status.INCONCLUSIVE, "region-by-region",
+                                   f"{what}: region {sp.sstr(region)} neither proved nor sampled"
+                                   f"{_search_note(info)}", info)
+            regions_checked += 1
+    details = {"regions_proved": regions_proved, "regions_checked_numerically": regions_checked,
+               "regions_empty": regions_empty}
+    if regions_checked:
+        return CheckResult(Status.CHECKED, "region-by-region + mpmath",
+                           f"{what}: {regions_proved} regions proved, {regions_checked} numeric only", details)
+    return CheckResult(Status.PROVED, "symbolic, region by region",
+                       f"{what}: difference is 0 on each of {regions_proved} regions", details)
+
+
+def _simplify_region(region: sp.Basic) -> sp.Basic:
+    """Canonicalize each inequality, simplify the logic, and detect empty univariate regions exactly."""
+    try:
+        region = region.replace(lambda e: isinstance(e, sp.core.relational.Relational), _normalize_relational)
+        region = sp.simplify_logic(region)
+        if _contradictory(region):
+            return sp.false
+        free = region.free_symbols
+        if region not in (sp.true, sp.false) and len(free) == 1 and region.as_set().is_empty:
+            return sp.false
+    except (TypeError, ValueError, NotImplementedError, AttributeError):
+        pass
+    return region
+
+
+_FLIP = {sp.StrictGreaterThan: sp.StrictLessThan, sp.GreaterThan: sp.LessThan, sp.StrictLessThan: sp.StrictGreaterThan,
+         sp.LessThan: sp.GreaterThan}
+
+
+def _normalize_relational(rel: sp.Basic) -> sp.Basic:
+    """Write ``a op b`` as ``core op 0`` with every factor of known sign (from the symbols' assumptions) divided out,
+    so that one inequality written two ways becomes the same relational."""
+    if type(rel) not in _FLIP:
+        return sp.simplify(rel)
+    numer, denom = sp.fraction(sp.factor(sp.together(rel.lhs - rel.rhs)))
+    op, core = type(rel), sp.Integer(1)
+    for factor in sp.Mul.make_args(numer) + tuple(1 / f for f in sp.Mul.make_args(denom)):
+        if factor.is_positive:
+            continue
+        if factor.is_negative:
+            op = _FLIP[op]
+            continue
+        core *= factor
+    if core.is_number:
+        return sp.sympify(op(core, 0))
+    return op(sp.expand(core), 0)
+
+
+def _contradictory(region: sp.Basic) -> bool:
+    """A conjunction holding both d > 0 and d <= 0 (or d < 0) for the same difference d."""
+    args = region.args if isinstance(region, sp.And) else (region,)
+    strict, weak = set(), set()
+    for r in args:
+        if isinstance(r, (sp.StrictGreaterThan, sp.StrictLessThan, sp.GreaterThan, sp.LessThan)):
+            d = sp.expand(r.lhs - r.rhs) if isinstance(r, (sp.StrictGreaterThan, sp.GreaterThan)) else sp.expand(
+                r.rhs - r.lhs)
+            (strict if isinstance(r, (sp.StrictGreaterThan, sp.StrictLessThan)) else weak).add(d)
+    return any(sp.expand(-d) in strict or sp.expand(-d) in weak for d in strict)
+
+
+def _zero_on_boundary(expr: sp.Basic, region: sp.Basic) -> bool | None:
+    """For a region that pins a variable (a >= b and a <= b, or a univariate finite set), substitute the pinned
+    value and decide the piece exactly; None when the region is not of that kind."""
+    try:
+        free = region.free_symbols
+        if len(free) == 1:
+            points = region.as_set()
+            if isinstance(points, sp.FiniteSet):
+                (var,) = free
+                return all(is_symbolic_zero(expr.xreplace({var: p})) for p in points)
+            return None
+        args = region.args if isinstance(region, sp.And) else (region,)
+        ge = {sp.expand(r.lhs - r.rhs) for r in args if isinstance(r, sp.GreaterThan)}
+        ge |= {sp.expand(r.rhs - r.lhs) for r in args if isinstance(r, sp.LessThan)}
+        for diff in ge:
+            if sp.expand(-diff) in ge:
+                for var in sorted(diff.free_symbols, key=lambda v: v.name):
+                    sols = sp.solve(sp.Eq(diff, 0), var)
+                    if sols:
+                        return all(is_symbolic_zero(expr.xreplace({var: sol})) for sol in sols) or None
+    except (TypeError, ValueError, NotImplementedError, AttributeError):
+        return None
+    return None
+
+
+def _refine(expr: sp.Basic, region: sp.Basic) -> sp.Basic:
+    try:
+        return sp.simplify(sp.refine(expr, region))
+    except (TypeError, ValueError, NotImplementedError, AttributeError):
+        return expr
+
+
+def all_sizes(max_size: int, dims: int = 3, min_size: int = 1) -> list[tuple[int, ...]]:
+    """Every tuple of ``dims`` sizes in [min_size, max_size], e.g. all (d0, d1, d2) up to 3."""
+    return list(itertools.product(range(min_size, max_size + 1), repeat=dims))

@@ -1,0 +1,324 @@
+"""Numeric kernels built only from verified (or corrected) closed forms, vectorized over batches of spectra.
+
+Every derivation module may offer per-mode closed forms through ``kernel_sources()``; a kernel records the claim it
+came from and that claim's verdict, which is computed (once per process) when the kernel is first asked for. A
+kernel whose claim is REFUTED or INCONCLUSIVE is never built.
+
+Spectra are arrays zeta [..., d] of singular values of Z, non-negative and non-increasing along the last axis;
+beta, eta_enc, eta_dec are positive and broadcast against the batch shape [...]. Every argument is validated before
+any work by the shared validators of ``symbolic_vae._core.validation`` (one error type, ``SymbolicVAEError``, naming the
+argument): real numbers or arrays only (numpy, nested lists, torch tensors, detached; no bool, complex, string,
+object or datetime values), finite, the shapes above, at most ``MAX_ELEMENTS`` entries.
+
+Supported range (constants of ``symbolic_vae._core.validation``): singular values zeta in [0, 1e30] (MAX_MAGNITUDE),
+each either 0 or at least 1e-150 (MIN_NONZERO_SPECTRUM, so that zeta^2 is a normal float64); beta, eta_enc, eta_dec
+and sigma in [1e-30, 1e30] (MIN_POSITIVE, MAX_MAGNITUDE); real parameters (W, V) within +-1e30; quadratic quantities
+(the residual c, the decoder variance s, variances sigma2 and D) in [0, 1e60], positive ones in [1e-60, 1e60]
+(MIN_POSITIVE_QUADRATIC, MAX_QUADRATIC), eigenvalues 0 or in [1e-300, 1e60]. Inside it every kernel returns finite
+values (closed forms whose float64 evaluation would cancel or overflow are compiled in an equal, stable form); the
+only non-finite outputs are documented: ``optimal_decoder_variance`` is NaN where G has no minimizer (regime
+``DecoderVarianceRegime.NO_MINIMIZER``: G -> -inf as s -> 0). Outside the range the kernels raise SymbolicVAEError
+naming the argument and the range, instead of overflowing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import sympy as sp
+
+from numeric_backend import compile_expression
+from symbolic_vae._core import validation as v
+from symbolic_vae._core.errors import SymbolicVAEError
+from symbolic_vae._core.verdict import Status
+from symbolic_vae._engine.runner import check_backend, verdict_of
+from symbolic_vae._model.lvm import beta, eta_dec, eta_enc
+from symbolic_vae._papers.sections import offered_kernels, paper_claim
+from symbolic_vae._papers.wz2022.decoder_variance import DecoderVarianceRegime  # noqa: F401 - the values of decoder_variance_regime
+
+Sample = Callable[[np.random.Generator, int], tuple[tuple[Any, ...], dict[str, Any]]]
+"""``sample(rng, n) -> (args, kwargs)``: a batch of n points (batch axis first) inside a kernel's domain."""
+
+_NAMED_SCALARS = {beta: "beta", eta_enc: "eta_enc", eta_dec: "eta_dec"}
+
+
+def sample_spectra(rng: np.random.Generator, n: int, d: int = 4, high: float = 3.0) -> np.ndarray:
+    """Spectra zeta [n, d], non-increasing in [0, high], with exact ties (rows 1 mod 4) and zeros (rows 2 mod 4)."""
+    zeta = -np.sort(-rng.uniform(0.0, high, size=(n, d)), axis=-1)
+    zeta[1::4, 1] = zeta[1::4, 0]
+    zeta[2::4, -2:] = 0.0
+    return zeta
+
+
+@dataclass(frozen=True)
+class KernelSource:
+    """A per-mode closed form offered by a derivation: ``expr`` in ``args`` (zeta first), from ``claim``."""
+
+    name: str
+    claim: str
+    expr: sp.Expr
+    args: tuple[sp.Symbol, ...]
+    description: str
+
+    def __post_init__(self) -> None:
+        assert self.args and self.args[0].name == "zeta", f"kernel {self.name}: first argument must be zeta"
+        assert self.expr.free_symbols <= set(self.args), f"kernel {self.name}: free symbols outside args"
+
+    def sample(self, rng: np.random.Generator, n: int) -> tuple[tuple[Any, ...], dict[str, Any]]:
+        """zeta [n, 4] (ties, zeros), beta, eta_enc, eta_dec [n] and any further per-mode argument [n, 4]."""
+        zeta = sample_spectra(rng, n)
+        scalars = tuple(rng.uniform(0.2, 3.0, n) if s is beta else rng.uniform(0.5, 2.0, n)
+                        for s in (beta, eta_enc, eta_dec))
+        extra = {s.name: rng.uniform(0.3, 2.0, zeta.shape) for s in self.args[1:] if s not in _NAMED_SCALARS}
+        return (zeta, *scalars), extra
+
+    def reference(self, zeta: Any, beta_value: Any, eta_enc_value: Any, eta_dec_value: Any, **extra: Any
+                  ) -> list[float]:
+        """The expression per mode of one row (zeta [d], scalars, extras [d]) by mpmath at the working precision."""
+        import mpmath
+
+        function = sp.lambdify(self.args, self.expr, "mpmath")
+        named = {beta: beta_value, eta_enc: eta_enc_value, eta_dec: eta_dec_value}
+        out = []
+        for i, z in enumerate(zeta):
+            values = [named[s] if s in named else extra[s.name][i] for s in self.args[1:]]
+            out.append(float(function(mpmath.mpf(float(z)), *(mpmath.mpf(float(v)) for v in values))))
+        return out
+
+
+@dataclass(frozen=True)
+class BuilderSource:
+    """A spectrum-level kernel offered by a derivation: ``builder(zeta [..., d], ..., backend=...)`` built from the
+    verified expressions of ``claim``; ``sample`` draws points of its domain and ``reference`` evaluates one row of
+    the same expressions with mpmath."""
+
+    name: str
+    claim: str
+    builder: Callable[..., np.ndarray]
+    description: str
+    sample: Sample | None = None
+    reference: Callable[..., Any] | None = None
+
+
+def kernel_sources() -> dict[str, KernelSource | BuilderSource]:
+    """Every closed form offered by the derivation modules, by kernel name."""
+    out: dict[str, KernelSource | BuilderSource] = {}
+    for raw in offered_kernels():
+        if "builder" in raw:
+            source: KernelSource | BuilderSource = BuilderSource(
+                raw["name"], raw["claim"], raw["builder"], raw["description"], raw.get("sample"), raw.get("reference"))
+        else:
+            source = KernelSource(raw["name"], raw["claim"], raw["expr"], tuple(raw["args"]), raw["description"])
+        if source.name in out:
+            raise RuntimeError(f"two derivations offer a kernel named {source.name}")
+        out[source.name] = source
+    return out
+
+
+def claim_verdict(claim_id: str) -> Any:
+    """The verdict of the section claim ``claim_id`` that gates a kernel (computed once per process)."""
+    return verdict_of(paper_claim(claim_id))
+
+
+def check_spectrum(zeta: Any, name: str = "zeta") -> np.ndarray:
+    """Validate zeta [..., d] (d >= 1): real, finite, non-negative, non-increasing along the last axis, in the
+    supported range (0 or [MIN_NONZERO_SPECTRUM, MAX_MAGNITUDE]); returns it as float64. ``name`` is the argument's
+    name in the error messages."""
+    return v.spectrum(name, zeta)
+
+
+def _stable_form(expr: sp.Expr) -> sp.Expr:
+    """``expr`` in a form that evaluates without cancelling large terms, equal to it in exact arithmetic.
+
+    Arithmetic around a Piecewise (e.g. zeta^2 - Piecewise((zeta^2 (x / zeta^2 + 1), cond), (0, True))) is folded
+    into the branches and each branch is cancelled as a rational function of its atoms (logs and roots kept whole),
+    so the example becomes Piecewise((-x, cond), (zeta^2, True)): in float64 the unfolded form loses every digit of
+    x once zeta^2 / x exceeds 1e16. Expressions that already are a Piecewise, or contain none, are left as they are.
+    """
+    if isinstance(expr, sp.Piecewise) or not expr.has(sp.Piecewise):
+        return expr
+    folded = sp.piecewise_fold(expr)
+    if not isinstance(folded, sp.Piecewise):
+        return expr
+    return sp.Piecewise(*[(sp.cancel(branch), cond) for branch, cond in folded.args])
+
+
+def _named_scalars(beta_value: Any, eta_enc_value: Any, eta_dec_value: Any, batch: tuple[int, ...]
+                   ) -> dict[sp.Symbol, np.ndarray]:
+    """beta, eta_enc, eta_dec validated (all three, also those a kernel does not use) and broadcast to the batch
+    shape of zeta."""
+    out = {}
+    for symbol, value in ((beta, beta_value), (eta_enc, eta_enc_value), (eta_dec, eta_dec_value)):
+        name = _NAMED_SCALARS[symbol]
+        out[symbol] = v.broadcast(name, v.positive_values(name, value), batch, against="zeta [..., d] (its batch axes)")
+    return out
+
+
+def _per_mode_inputs(name: str, args: tuple[sp.Symbol, ...], zeta: Any, beta_value: Any, eta_enc_value: Any,
+                     eta_dec_value: Any, extra: dict[str, Any], latent_dim: Any = None
+                     ) -> tuple[np.ndarray, list[np.ndarray]]:
+    """Every argument of a per-mode kernel validated, in one place, before any work: zeta [..., d] (padded with
+    zeros or cut to ``latent_dim`` modes when given), the scalars [..., 1] and further per-mode arguments [..., d1]."""
+    z = check_spectrum(zeta)
+    batch = z.shape[:-1]
+    d1 = z.shape[-1] if latent_dim is None else v.dimension("latent_dim", latent_dim)
+    v.output_size("latent_dim" if latent_dim is not None else "zeta", (*batch, d1))
+    scalars = _named_scalars(beta_value, eta_enc_value, eta_dec_value, batch)
+    extra = dict(extra)
+    values = []
+    for symbol in args[1:]:
+        if symbol in scalars:
+            values.append(scalars[symbol][..., None])
+        elif symbol.name in extra:
+            arr = v.positive_values(symbol.name, extra.pop(symbol.name))
+            values.append(v.broadcast(symbol.name, arr, (*batch, d1), against="zeta [..., d]" if latent_dim is None
+                                      else f"zeta [..., d] with latent_dim = {d1} modes"))
+        else:
+            raise SymbolicVAEError(f"{symbol.name}: kernel {name} needs it as a keyword argument")
+    if extra:
+        raise SymbolicVAEError(f"{', '.join(extra)}: not an argument of kernel {name} (it takes "
+                               f"{', '.join(a.name for a in args)})")
+    if d1 < z.shape[-1]:
+        z = z[..., :d1]
+    elif d1 > z.shape[-1]:
+        z = np.concatenate([z, np.zeros((*batch, d1 - z.shape[-1]))], axis=-1)
+    return z, values
+
+
+@dataclass(frozen=True)
+class Kernel:
+    """A per-mode kernel: call ``kernel(zeta [..., d], beta, eta_enc, eta_dec, *extra)`` -> [..., d]."""
+
+    name: str
+    claim: str
+    status: Status
+    description: str
+    expr: sp.Expr
+    args: tuple[sp.Symbol, ...]
+    compiled: Callable[..., np.ndarray]
+    backend: str = "numpy"
+
+    def __post_init__(self) -> None:
+        assert self.status.passed, f"kernel {self.name} from a claim that did not pass"
+
+    def __call__(self, zeta: Any, beta_value: Any, eta_enc_value: Any, eta_dec_value: Any, **extra: Any
+                 ) -> np.ndarray:
+        z, values = _per_mode_inputs(self.name, self.args, zeta, beta_value, eta_enc_value, eta_dec_value, extra)
+        return self.compiled(z, *values)
+
+
+@dataclass(frozen=True)
+class SpectrumKernel:
+    """A spectrum-level kernel: ``kernel(zeta [..., d], *args, **kwargs)``; see ``description`` for the rest."""
+
+    name: str
+    claim: str
+    status: Status
+    description: str
+    builder: Callable[..., np.ndarray]
+    backend: str = "numpy"
+
+    def __post_init__(self) -> None:
+        assert self.status.passed, f"kernel {self.name} from a claim that did not pass"
+
+    def __call__(self, zeta: Any, *args: Any, **kwargs: Any) -> np.ndarray:
+        """The builder validates every argument (its first one is the spectrum) before any work."""
+        if "backend" in kwargs:
+            raise SymbolicVAEError(f"backend: kernel {self.name} was built for {self.backend!r}; ask kernel(name, "
+                                   "backend) for another one")
+        return self.builder(zeta, *args, backend=self.backend, **kwargs)
+
+
+_COMPILED: dict[tuple[str, str], Callable[..., np.ndarray]] = {}
+
+
+def kernel(name: str, backend: str = "numpy") -> Kernel | SpectrumKernel:
+    """The kernel ``name``, built from its claim's closed form once that claim's verdict is known to pass.
+
+    ``backend`` ("numpy", "torch" or "torch-compiled") evaluates the kernel's expressions (compiled once per process,
+    name and backend); inputs and outputs are numpy arrays on every backend.
+    """
+    backend = check_backend(backend)
+    sources = kernel_sources()
+    if not isinstance(name, str) or name not in sources:
+        raise SymbolicVAEError(f"name: unknown name {v._describe(name)}; known kernels: {', '.join(sorted(sources))}")
+    source = sources[name]
+    verdict = claim_verdict(source.claim)
+    if not verdict.status.passed:
+        hint = f"; use the corrected claim {verdict.corrected_by}" if verdict.corrected_by else ""
+        raise SymbolicVAEError(f"name: kernel {name}: its claim {source.claim} is {verdict.status.value}, so no "
+                               f"kernel is built from it{hint}")
+    if isinstance(source, BuilderSource):
+        return SpectrumKernel(name, source.claim, verdict.status, source.description, source.builder, backend)
+    if (name, backend) not in _COMPILED:  # inputs are validated in Kernel.__call__, so no second NaN check
+        _COMPILED[name, backend] = compile_expression(_stable_form(source.expr), source.args, backend,
+                                                      check_finite=False)
+    return Kernel(name, source.claim, verdict.status, source.description, source.expr, source.args,
+                  _COMPILED[name, backend], backend)
+
+
+def per_latent(name: str, backend: str = "numpy") -> Callable[..., np.ndarray]:
+    """Kernel ``name`` applied to the d1 latent modes: zeta [..., d] -> [..., d1] (zeta_i = 0 for i > d; further
+    per-mode arguments such as sigma are [..., d1])."""
+    k = kernel(name, backend)
+    if not isinstance(k, Kernel):
+        raise SymbolicVAEError(f"name: {name} is a spectrum-level kernel, not a per-mode one")
+
+    def apply(zeta: Any, beta_value: Any, eta_enc_value: Any, eta_dec_value: Any, *, latent_dim: int | None = None,
+              **extra: Any) -> np.ndarray:
+        z, values = _per_mode_inputs(k.name, k.args, zeta, beta_value, eta_enc_value, eta_dec_value, extra,
+                                     latent_dim=latent_dim)
+        return k.compiled(z, *values)
+
+    apply.__doc__ = f"{k.description} (from {k.claim}, {k.status.value}); zeta [..., d] -> [..., d1]"
+    return apply
+
+
+def _model_inputs(zeta: Any, beta_value: Any, eta_enc_value: Any, eta_dec_value: Any, latent_dim: Any,
+                  backend: Any) -> tuple[np.ndarray, dict[sp.Symbol, np.ndarray], int, str]:
+    """zeta, the scalars (batch shape), d1 and the backend of surviving_modes / minimal_loss, validated."""
+    z = check_spectrum(zeta)
+    d1 = z.shape[-1] if latent_dim is None else v.dimension("latent_dim", latent_dim)
+    v.output_size("latent_dim", (*z.shape[:-1], d1))
+    return z, _named_scalars(beta_value, eta_enc_value, eta_dec_value, z.shape[:-1]), d1, check_backend(backend)
+
+
+def _latent(z: np.ndarray, d1: int) -> np.ndarray:
+    if d1 <= z.shape[-1]:
+        return z[..., :d1]
+    return np.concatenate([z, np.zeros((*z.shape[:-1], d1 - z.shape[-1]))], axis=-1)
+
+
+def _evaluate(name: str, backend: str, z: np.ndarray, scalars: dict[sp.Symbol, np.ndarray]) -> np.ndarray:
+    """Per-mode kernel ``name`` (arguments zeta and the named scalars only) on validated inputs."""
+    k = kernel(name, backend)
+    assert isinstance(k, Kernel) and set(k.args[1:]) <= set(scalars), f"{name}: takes {k.args}"
+    return k.compiled(z, *(scalars[a][..., None] for a in k.args[1:]))
+
+
+def surviving_modes(zeta: Any, beta_value: Any, eta_enc_value: Any, eta_dec_value: Any, *,
+                    latent_dim: int | None = None, backend: str = "numpy") -> np.ndarray:
+    """Number of latent modes that do not collapse at the global minimum (learnable Sigma):
+    zeta [..., d] -> int array [...]."""
+    z, scalars, d1, backend = _model_inputs(zeta, beta_value, eta_enc_value, eta_dec_value, latent_dim, backend)
+    per_mode = _evaluate("mode_survives", backend, _latent(z, d1), scalars)
+    return np.rint(per_mode.sum(axis=-1)).astype(np.int64)
+
+
+def minimal_loss(zeta: Any, beta_value: Any, eta_enc_value: Any, eta_dec_value: Any, *,
+                 latent_dim: int | None = None, residual: Any = 0.0, backend: str = "numpy") -> np.ndarray:
+    """min over (U, W, Sigma) of L_VAE without the decoder's log-partition: zeta [..., d] -> [...].
+
+    Modes inside the latent space contribute the verified per-mode minimum, modes beyond it contribute zeta_i^2,
+    and ``residual`` = E||y||^2 - ||Z||_F^2 >= 0 (zero when y = x; broadcast to [...]) is added, all over
+    2 eta_dec^2.
+    """
+    z, scalars, d1, backend = _model_inputs(zeta, beta_value, eta_enc_value, eta_dec_value, latent_dim, backend)
+    res = v.broadcast("residual", v.non_negative_values("residual", residual, quadratic=True), z.shape[:-1],
+                      against="zeta [..., d] (its batch axes)")
+    inside = _evaluate("mode_loss", backend, _latent(z, d1), scalars).sum(axis=-1)
+    outside = (z[..., d1:] ** 2).sum(axis=-1)
+    return (inside + outside + res) / (2 * scalars[eta_dec] ** 2)

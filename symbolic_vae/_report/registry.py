@@ -1,0 +1,67 @@
+"""The registry of every claim (the sections' claims, then the checks of the kernels), and ``verify``, which runs
+claims through the runner in ledger order."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+
+from symbolic_vae._core.claim import Claim
+from symbolic_vae._core.errors import SymbolicVAEError
+from symbolic_vae._core.seeds import set_run_seed
+from symbolic_vae._core.verdict import Verdict
+from symbolic_vae._engine.runner import BACKEND_TAG, Context, check_backend, remember_verdict, run_claim, verdict_of
+from symbolic_vae._kernels import checks as _kernel_checks
+from symbolic_vae._papers.sections import paper_claims
+
+__all__ = ["BACKEND_TAG", "Context", "all_claims", "check_backend", "claim_verdict", "get_claim", "iter_verify",
+           "remember_verdict", "run_claim", "verify"]
+
+_CACHE: dict[str, Claim] = {}
+
+
+def all_claims() -> list[Claim]:
+    """Every registered claim, in ledger order (built once per process)."""
+    if not _CACHE:
+        for claim in [*paper_claims(), *_kernel_checks.claims()]:
+            if claim.id in _CACHE:
+                raise RuntimeError(f"duplicate claim id {claim.id}")
+            _CACHE[claim.id] = claim
+        for claim in _CACHE.values():
+            for link in (claim.corrected, claim.corrects):
+                if link is not None and link not in _CACHE:
+                    raise RuntimeError(f"claim {claim.id} links to unknown claim {link}")
+    return list(_CACHE.values())
+
+
+def get_claim(claim_id: str) -> Claim:
+    """The claim with this id; unknown ids raise SymbolicVAEError listing the known ones."""
+    claims = {c.id: c for c in all_claims()}
+    if claim_id not in claims:
+        raise SymbolicVAEError(f"claim: unknown id {claim_id!r}; known ids: {', '.join(claims)}")
+    return claims[claim_id]
+
+
+def claim_verdict(claim_id: str, context: Context | None = None) -> Verdict:
+    """The verdict of ``claim_id`` under ``context``, computed once per process (see ``verdict_of``)."""
+    return verdict_of(get_claim(claim_id), context)
+
+
+def iter_verify(claims: Iterable[Claim], progress: Callable[[int, int, Claim], None] | None = None, *,
+                backend: str = "numpy") -> Iterator[Verdict]:
+    """``verify`` one claim at a time: yields each verdict as soon as it is computed (or reused)."""
+    claims = list(claims)
+    context = Context(backend=backend)
+    for i, claim in enumerate(claims):
+        if progress is not None:
+            progress(i, len(claims), claim)
+        yield verdict_of(claim, context)
+
+
+def verify(claims: Iterable[Claim], progress: Callable[[int, int, Claim], None] | None = None, *,
+           backend: str = "numpy", seed: int | None = None) -> list[Verdict]:
+    """Run every claim in order, kernel checks on ``backend``; ``progress(i, n, claim)`` is called before each
+    one. Verdicts computed earlier in this process (same claim, same backend) are reused. ``seed``: the run seed
+    (``set_run_seed``; None keeps the process's, by default DEFAULT_RUN_SEED)."""
+    if seed is not None:
+        set_run_seed(seed)
+    return list(iter_verify(claims, progress, backend=backend))
