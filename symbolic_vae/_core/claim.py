@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass, field
+import dataclasses
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import sympy as sp
@@ -11,7 +11,7 @@ import sympy as sp
 from symbolic_vae._core.verdict import CheckResult
 
 
-@dataclass(frozen=True)
+@dataclasses.dataclass(frozen=True)
 class PaperRef:
     """Where a claim stands in its paper: ``paper`` key, section, equations and numbered result."""
 
@@ -46,7 +46,7 @@ Check = Callable[..., CheckResult]
 """A check: ``check()``, or ``check(context)`` for one that depends on the run's Context (see ``_runner``)."""
 
 
-@dataclass(frozen=True)
+@dataclasses.dataclass(frozen=True)
 class Step:
     """One derivation step: ``lhs == rhs`` (SymPy objects), with the check that vouches for it.
 
@@ -65,7 +65,7 @@ class Step:
         assert callable(self.check)
 
 
-@dataclass(frozen=True)
+@dataclasses.dataclass(frozen=True)
 class Control:
     """A negative control: a perturbed statement (what was perturbed, in words) that the checker must refute."""
 
@@ -76,7 +76,7 @@ class Control:
         assert self.perturbation and callable(self.check)
 
 
-@dataclass(frozen=True)
+@dataclasses.dataclass(frozen=True)
 class Claim:
     """A statement of a paper to check.
 
@@ -96,7 +96,7 @@ class Claim:
     printed: str = ""
     corrected: str | None = None
     corrects: str | None = None
-    tags: tuple[str, ...] = field(default_factory=tuple)
+    tags: tuple[str, ...] = dataclasses.field(default_factory=tuple)
 
     def __post_init__(self) -> None:
         assert self.id and " " not in self.id, f"bad claim id {self.id!r}"
@@ -109,3 +109,13 @@ class Claim:
 
     def _repr_latex_(self) -> str:
         return f"$$\\begin{{gathered}}\\text{{{self.id}}}: \\\\ {self.statement_latex()}\\end{{gathered}}$$"
+
+
+def erratum(printed: Claim | Sequence[Claim], corrected: Claim) -> tuple[Claim, ...]:
+    """A statement as printed and its correction, declared once: each printed claim (the computation is expected to
+    refute it) links to ``corrected``, which links back to the first of them. Returns the printed claims followed by
+    the corrected one, in that order."""
+    printed = (printed,) if isinstance(printed, Claim) else tuple(printed)
+    assert printed, "erratum: no printed claim"
+    linked = tuple(dataclasses.replace(claim, corrected=corrected.id) for claim in printed)
+    return (*linked, dataclasses.replace(corrected, corrects=printed[0].id))
