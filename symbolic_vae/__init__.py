@@ -32,7 +32,7 @@ from symbolic_vae._model.lvm import (
     expect_over_data,
     trace_form,
 )
-from symbolic_vae._report.latex import ClaimView, LedgerTable, NotebookLedger
+from symbolic_vae._report.notebook import ClaimView, LedgerTable, NotebookLedger
 from symbolic_vae._report.plots import plot_all
 from symbolic_vae._report.registry import all_claims, get_claim, run_claim, verify
 from symbolic_vae._report.thresholds import DIGITS, collapse_threshold, load_digits_data, thresholds

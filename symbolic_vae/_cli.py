@@ -214,8 +214,8 @@ def _require_torch() -> None:
 def _run_latex(args: argparse.Namespace) -> int:
     """Everything is checked before any claim is run: -o (a directory, existing or creatable, writable), the
     ledger, the claim ids, existing files without --force, pdflatex with --pdf."""
-    from symbolic_vae._report.latex import PDFLATEX_PACKAGES, write_report
     from symbolic_vae._report.ledger import reuse_ledger
+    from symbolic_vae._report.output import PDFLATEX_PACKAGES, write_report
 
     _validation.output_directory("-o", args.output)
     ids = _claim_ids(args.claim)

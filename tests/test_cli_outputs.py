@@ -16,7 +16,7 @@ from symbolic_vae import Status, SymbolicVAEError, Verdict, _cli
 from symbolic_vae._cli import main
 from symbolic_vae._core.validation import json_compatible, output_directory
 from symbolic_vae._engine import runner as _runner
-from symbolic_vae._report import latex as _latex
+from symbolic_vae._report import output as report_output
 from symbolic_vae._report import plots as _plots
 from symbolic_vae._report import thresholds as _thresholds
 
@@ -123,14 +123,14 @@ def test_latex_failure_while_moving_files_restores_the_old_ones(tmp_path, capsys
             raise OSError(28, "No space left on device", str(dst))
         return real_replace(src, dst)
 
-    monkeypatch.setattr(_latex.os, "replace", replace)
+    monkeypatch.setattr(report_output.os, "replace", replace)
     assert main(["latex", "-o", str(out), "--ledger", str(ledger), "--force"]) == 2
-    monkeypatch.setattr(_latex.os, "replace", real_replace)
+    monkeypatch.setattr(report_output.os, "replace", real_replace)
     assert "No space left on device" in _one_error_line(capsys.readouterr().err, "-o: cannot write")
     assert _files(out) == before  # the file already replaced is back, nothing new, no temporary file
     fresh = tmp_path / "fresh" / "deeper"
     calls.clear()
-    monkeypatch.setattr(_latex.os, "replace", replace)
+    monkeypatch.setattr(report_output.os, "replace", replace)
     assert main(["latex", "-o", str(fresh), "--ledger", str(ledger)]) == 2
     assert not (tmp_path / "fresh").exists()  # the directories this run created are gone too
 
@@ -179,15 +179,15 @@ def test_write_report_names_python_arguments(tmp_path):
 
     claim = get_claim(CLAIMS[0])
     with pytest.raises(SymbolicVAEError, match="^verdicts: no verdict for"):
-        _latex.write_report(tmp_path, [claim], [], source="test")
+        report_output.write_report(tmp_path, [claim], [], source="test")
     with pytest.raises(SymbolicVAEError, match="^claims: .* more than once"):
-        _latex.write_report(tmp_path, [claim, claim], [], source="test")
+        report_output.write_report(tmp_path, [claim, claim], [], source="test")
     with pytest.raises(SymbolicVAEError, match="^force: expected True or False"):
-        _latex.write_report(tmp_path, [claim], [], source="test", force="yes")
+        report_output.write_report(tmp_path, [claim], [], source="test", force="yes")
     (tmp_path / "f").write_text("x")
     verdict = Verdict(claim.id, Status.PROVED, "symbolic", "fake", (), None, None, 0.0)
     with pytest.raises(SymbolicVAEError, match="^out_dir: .* not a directory"):
-        _latex.write_report(tmp_path / "f", [claim], [verdict], source="test")
+        report_output.write_report(tmp_path / "f", [claim], [verdict], source="test")
     assert _files(tmp_path) == {"f": b"x"}
 
 

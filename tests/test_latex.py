@@ -19,19 +19,10 @@ from symbolic_vae import (
     run_claim,
 )
 from symbolic_vae._cli import main
-from symbolic_vae._report.latex import (
-    LINE_BUDGET,
-    ClaimView,
-    compile_report,
-    math_lines,
-    md_math,
-    method_family,
-    split_methods,
-    tex_escape,
-    visual_width,
-    write_report,
-)
+from symbolic_vae._report.latex import LINE_BUDGET, math_lines, method_family, split_methods, tex_escape, visual_width
 from symbolic_vae._report.ledger import load_ledger, verdict_from_json
+from symbolic_vae._report.notebook import ClaimView, md_math
+from symbolic_vae._report.output import compile_report, write_report
 
 PDFLATEX = shutil.which("pdflatex")
 needs_pdflatex = pytest.mark.skipif(PDFLATEX is None, reason="pdflatex not installed (texlive-latex-base)")

@@ -7,26 +7,17 @@ compiling the report also compiles every snippet.
 
 from __future__ import annotations
 
-import contextlib
-import os
 import re
-import shutil
-import subprocess
-import tempfile
 import unicodedata
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
-from pathlib import Path, PurePosixPath
+from collections.abc import Sequence
 from typing import Any
 
 import sympy as sp
 from sympy.logic.boolalg import And, BooleanFunction, Equivalent, Implies, Or
 
 from symbolic_vae._core.claim import PAPERS, Claim
-from symbolic_vae._core.errors import SymbolicVAEError
 from symbolic_vae._core.verdict import CheckResult, Counterexample, Status, Verdict
 from symbolic_vae._papers.sections import SECTIONS, section_claims, section_title
-from symbolic_vae._report.ledger import new_file_mode as _new_file_mode
 
 # ----------------------------------------------------------------------------------------------------------------
 # Text
@@ -265,13 +256,13 @@ def status_tex(status: Status) -> str:
     return f"\\svstatus{{{_STATUS_COLOUR[status]}}}{{{tex_escape(status.value)}}}"
 
 
-def _format_value(value: Any, limit: int = 70) -> str:
+def format_value(value: Any, limit: int = 70) -> str:
     if isinstance(value, float):
         text = f"{value:.4g}"
     elif isinstance(value, (list, tuple)):
-        text = "[" + ", ".join(_format_value(v, limit) for v in value) + "]"
+        text = "[" + ", ".join(format_value(v, limit) for v in value) + "]"
     elif isinstance(value, dict):
-        text = "{" + ", ".join(f"{k}: {_format_value(v, limit)}" for k, v in value.items()) + "}"
+        text = "{" + ", ".join(f"{k}: {format_value(v, limit)}" for k, v in value.items()) + "}"
     else:
         text = str(value)
     return text if len(text) <= limit else text[: limit - 3] + "..."
@@ -282,7 +273,7 @@ def key_details(details: dict[str, Any], limit: int = 8) -> list[tuple[str, str]
     def rank(item: tuple[str, Any]) -> int:
         return 0 if isinstance(item[1], (int, float, str, bool)) else 1
 
-    return [(str(k), _format_value(v)) for k, v in sorted(details.items(), key=rank)[:limit]]
+    return [(str(k), format_value(v)) for k, v in sorted(details.items(), key=rank)[:limit]]
 
 
 def _details_tex(details: dict[str, Any]) -> str:
@@ -305,7 +296,7 @@ def _number(text: str, digits: int = 30) -> str:
 
 def counterexample_tex(cx: Counterexample) -> str:
     """A table of the counterexample's instance and both sides."""
-    rows = [f"{_breakable(k)} & \\texttt{{{_breakable(_format_value(v, 400))}}} \\\\" for k, v in cx.instance.items()]
+    rows = [f"{_breakable(k)} & \\texttt{{{_breakable(format_value(v, 400))}}} \\\\" for k, v in cx.instance.items()]
     rows.append(r"\midrule")
     rows.append(f"left side & {_number(cx.lhs)} \\\\")
     rows.append(f"right side & {_number(cx.rhs)} \\\\")
@@ -512,411 +503,3 @@ def report_tex(claims: Sequence[Claim], verdicts: dict[str, Verdict], *, source:
     out.append("\\section{Papers}\n\\begin{description}\n" + papers + "\\end{description}\n")
     out.append("\\end{document}\n")
     return "".join(out)
-
-
-# ----------------------------------------------------------------------------------------------------------------
-# Writing and compiling
-# ----------------------------------------------------------------------------------------------------------------
-class StagedOutput:
-    """Output files written next to their final place under temporary names and moved into place together.
-
-    ``path(rel)`` / ``write_text(rel, text)`` / ``add_file(rel, source)`` write a temporary file in the directory of
-    ``out_dir / rel`` (created when missing); ``commit()`` replaces each target by its temporary file with
-    ``os.replace`` (atomic per file). Files of other names are never touched. Until the commit has finished nothing
-    is in place: leaving the ``with`` block without a commit (an error, Ctrl-C, SIGTERM) removes the temporary
-    files and the directories this run created; a commit that fails midway puts back the files it had replaced.
-    OSError becomes SymbolicVAEError naming ``name`` (the output argument).
-    """
-
-    def __init__(self, out_dir: str | Path, name: str = "out_dir") -> None:
-        self.out_dir = Path(out_dir)
-        self.name = name
-        self._created: list[Path] = []
-        self._staged: dict[str, Path] = {}
-        self._committed = False
-
-    def __enter__(self) -> StagedOutput:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        for tmp in self._staged.values():
-            with contextlib.suppress(OSError):
-                tmp.unlink(missing_ok=True)
-        if not self._committed:
-            for directory in reversed(self._created):  # only if empty: never remove what someone else put there
-                with contextlib.suppress(OSError):
-                    directory.rmdir()
-
-    def _error(self, what: str, err: OSError) -> SymbolicVAEError:
-        return SymbolicVAEError(f"{self.name}: cannot write {what} ({err.strerror or err})")
-
-    def target(self, rel: str) -> Path:
-        """The final path of ``rel``."""
-        parts = PurePosixPath(rel).parts
-        if not parts or PurePosixPath(rel).is_absolute() or any(p in ("", ".", "..") for p in parts):
-            raise SymbolicVAEError(f"{self.name}: {rel!r} is not a plain relative file path")
-        return self.out_dir.joinpath(*parts)
-
-    def path(self, rel: str) -> Path:
-        """A new temporary file in the directory of ``rel``'s target (same suffix, so that writers that go by the
-        suffix, like matplotlib's savefig, work); it replaces the target at the commit."""
-        if self._committed:
-            raise RuntimeError("StagedOutput: already committed")
-        target = self.target(rel)
-        try:
-            self._make_dirs(target.parent)
-            fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=f".tmp{target.suffix}", dir=target.parent)
-            os.close(fd)
-        except OSError as err:
-            raise self._error(str(target), err) from None
-        old = self._staged.pop(rel, None)
-        if old is not None:
-            old.unlink(missing_ok=True)
-        self._staged[rel] = Path(tmp)
-        return Path(tmp)
-
-    def discard(self, rel: str) -> None:
-        """Forget ``rel``: its temporary file is removed and its target left as it is."""
-        tmp = self._staged.pop(rel, None)
-        if tmp is not None:
-            tmp.unlink(missing_ok=True)
-
-    def write_text(self, rel: str, text: str) -> Path:
-        tmp = self.path(rel)
-        try:
-            with open(tmp, "w", encoding="utf-8") as handle:
-                handle.write(text)
-                handle.flush()
-                os.fsync(handle.fileno())
-        except OSError as err:
-            raise self._error(str(self.target(rel)), err) from None
-        return tmp
-
-    def add_file(self, rel: str, source: str | Path) -> Path:
-        """Stage a copy of the file ``source``."""
-        tmp = self.path(rel)
-        try:
-            shutil.copyfile(source, tmp)
-        except OSError as err:
-            raise self._error(str(self.target(rel)), err) from None
-        return tmp
-
-    def _make_dirs(self, directory: Path) -> None:
-        missing = []
-        while not directory.exists() and not directory.is_symlink():
-            missing.append(directory)
-            if directory.parent == directory:
-                break
-            directory = directory.parent
-        for d in reversed(missing):
-            d.mkdir()
-            self._created.append(d)
-
-    def commit(self) -> list[Path]:
-        """Move every staged file into place; the final paths, in staging order."""
-        done: list[tuple[Path, Path | None, Path]] = []  # (target, backup of the file it replaces, temporary file)
-        try:
-            for rel, tmp in self._staged.items():
-                target = self.target(rel)
-                with contextlib.suppress(OSError), open(tmp, "rb") as handle:  # writers like savefig do not fsync
-                    os.fsync(handle.fileno())
-                os.chmod(tmp, _new_file_mode(target))  # mkstemp makes 0600; keep the mode an open() would give
-                backup = _backup(target) if target.exists() or target.is_symlink() else None
-                done.append((target, backup, tmp))
-                os.replace(tmp, target)
-        except BaseException as err:
-            for target, backup, tmp in reversed(done):
-                with contextlib.suppress(OSError):
-                    if tmp.exists():  # not replaced yet
-                        if backup is not None:
-                            backup.unlink()
-                    elif backup is not None:
-                        os.replace(backup, target)
-                    else:
-                        target.unlink()
-            if isinstance(err, OSError):
-                raise self._error(str(err.filename or self.out_dir), err) from None
-            raise
-        self._committed = True
-        for _, backup, _ in done:
-            if backup is not None:
-                with contextlib.suppress(OSError):
-                    backup.unlink()
-        self._staged.clear()
-        return [target for target, _, _ in done]
-
-
-def _backup(target: Path) -> Path:
-    """A second name (hard link, else a copy) for the file ``target`` is about to replace, in its directory."""
-    fd, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".old", dir=target.parent)
-    os.close(fd)
-    backup = Path(name)
-    try:
-        backup.unlink()
-        os.link(target, backup, follow_symlinks=False)
-    except OSError:
-        shutil.copy2(target, backup, follow_symlinks=False)
-    return backup
-
-
-def report_files(claims: Sequence[Claim], by_id: dict[str, Verdict], *, source: str) -> dict[str, str]:
-    """The text of every file of the report: ``report.tex`` and ``snippets/<claim id>.tex``."""
-    files = {f"snippets/{claim.id}.tex": claim_snippet(claim, by_id[claim.id], by_id) for claim in claims}
-    return {"report.tex": report_tex(claims, by_id, source=source), **files}
-
-
-def write_report(out_dir: str | Path, claims: Iterable[Claim], verdicts: Iterable[Verdict], *, source: str,
-                 force: bool = False, pdf: bool = False) -> Path:
-    """Write ``out_dir/report.tex`` and ``out_dir/snippets/<claim id>.tex`` (and, with ``pdf``, ``report.pdf``
-    compiled by ``compile_report`` in a temporary copy); returns the path of report.tex.
-
-    Everything is checked and rendered before anything is written: the output directory (an existing or creatable
-    directory), the verdicts (one per claim) and, without ``force``, that none of these files exists. With ``force``
-    only these files are replaced; other files in ``out_dir`` and ``out_dir/snippets`` stay. The files are written
-    under temporary names and moved into place at the end (``StagedOutput``): a failure, including a LaTeX error
-    with ``pdf``, leaves ``out_dir`` as it was.
-    """
-    from symbolic_vae._core.validation import output_directory
-
-    for flag_name, value in (("force", force), ("pdf", pdf)):
-        if not isinstance(value, bool):
-            raise SymbolicVAEError(f"{flag_name}: expected True or False, got {type(value).__name__} {value!r}")
-    claims = list(claims)
-    not_claims = [type(c).__name__ for c in claims if not isinstance(c, Claim)]
-    if not_claims:
-        raise SymbolicVAEError(f"claims: expected Claim objects (symbolic_vae.get_claim), got {not_claims[0]}")
-    if not claims:
-        raise SymbolicVAEError("claims: expected at least one claim")
-    ids = [c.id for c in claims]
-    repeated = sorted({i for i in ids if ids.count(i) > 1})
-    if repeated:
-        raise SymbolicVAEError(f"claims: {', '.join(repeated)} given more than once")
-    by_id = {}
-    for v in verdicts:
-        if not isinstance(v, Verdict):
-            raise SymbolicVAEError(f"verdicts: expected Verdict objects, got {type(v).__name__}")
-        by_id[v.claim_id] = v
-    missing = [i for i in ids if i not in by_id]
-    if missing:
-        raise SymbolicVAEError(f"verdicts: no verdict for {', '.join(missing)}")
-    names = ["report.tex", *(f"snippets/{i}.tex" for i in ids), *(["report.pdf"] if pdf else [])]
-    out = output_directory("out_dir", out_dir, files=names, force=force, force_name=FORCE_HINT)
-    if pdf and shutil.which("pdflatex") is None:
-        raise SymbolicVAEError(f"pdf: pdflatex not found ({PDFLATEX_PACKAGES})")
-    files = report_files(claims, by_id, source=source)
-    with StagedOutput(out) as staged:
-        for rel, text in files.items():
-            staged.write_text(rel, text)
-        if pdf:
-            with tempfile.TemporaryDirectory(prefix="symbolic-vae-latex-") as tree:
-                for rel, text in files.items():
-                    (Path(tree) / rel).parent.mkdir(parents=True, exist_ok=True)
-                    (Path(tree) / rel).write_text(text, encoding="utf-8")
-                try:
-                    result = compile_report(Path(tree) / "report.tex")
-                except SymbolicVAEError as err:
-                    raise SymbolicVAEError(str(err).replace(str(Path(tree) / "report.tex"), str(out / "report.tex"))
-                                           .replace(tree, str(out))) from None
-                staged.add_file("report.pdf", result.pdf)
-        staged.commit()
-    return out / "report.tex"
-
-
-PDFLATEX_PACKAGES = "apt-get install texlive-latex-base texlive-latex-recommended"
-FORCE_HINT = "force=True (--force on the command line)"
-
-
-@dataclass(frozen=True)
-class CompileResult:
-    """The outcome of compiling a report: the PDF, and the problems found in the last log."""
-
-    pdf: Path
-    log: str
-    undefined_references: tuple[str, ...]
-
-
-def compile_report(tex: str | Path, *, runs: int = 2, timeout: float = 300) -> CompileResult:
-    """Run ``pdflatex -interaction=nonstopmode -halt-on-error`` ``runs`` times in the report's directory; raise
-    SymbolicVAEError with the log's first error if a run fails or a reference stays undefined."""
-    tex = Path(tex)
-    exe = shutil.which("pdflatex")
-    if exe is None:
-        raise SymbolicVAEError(f"pdflatex: not found ({PDFLATEX_PACKAGES})")
-    log = ""
-    for _ in range(runs):
-        try:
-            proc = subprocess.run([exe, "-interaction=nonstopmode", "-halt-on-error", tex.name], cwd=tex.parent,
-                                  capture_output=True, text=True, errors="replace", timeout=timeout, check=False)
-        except subprocess.TimeoutExpired:
-            raise SymbolicVAEError(f"pdflatex: no result on {tex} after {timeout:g} s") from None
-        except OSError as err:
-            raise SymbolicVAEError(f"pdflatex: cannot run {exe} ({err.strerror or err})") from None
-        log_path = tex.with_suffix(".log")
-        log = log_path.read_text(errors="replace") if log_path.exists() else proc.stdout
-        if proc.returncode != 0:
-            errors = [ln for ln in log.splitlines() if ln.startswith("!")]
-            at = log.find(errors[0]) if errors else max(0, len(log) - 1500)
-            raise SymbolicVAEError(f"pdflatex failed on {tex}: {log[at:at + 1500]}")
-    undefined = tuple(sorted(set(re.findall(r"Reference `([^']+)' on page \d+ undefined", log))))
-    if undefined or "There were undefined references" in log:
-        raise SymbolicVAEError(f"pdflatex: undefined references in {tex}: {', '.join(undefined) or '(see log)'}")
-    return CompileResult(tex.with_suffix(".pdf"), log, undefined)
-
-
-# ----------------------------------------------------------------------------------------------------------------
-# Notebook views: Markdown with MathJax math, for the derivation notebooks
-# ----------------------------------------------------------------------------------------------------------------
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>|#$~])")
-_HTML_COLOUR = {Status.PROVED: "#1B7837", Status.PROVED_AT_SIZES: "#1B7837", Status.CHECKED: "#2166AC",
-                Status.REFUTED: "#B2182B", Status.INCONCLUSIVE: "#6F6F6F"}
-EVIDENCE_KEYS = ("instances", "points", "cases", "datasets", "sizes", "size", "regions_proved", "starts", "samples",
-                 "worst_residual", "worst_gap", "worst_value_gap", "worst_excess", "tolerance", "dps", "seed")
-
-
-def md_escape(text: Any) -> str:
-    """Plain text -> Markdown that renders literally (no emphasis, no math)."""
-    return _MD_SPECIAL.sub(r"\\\1", str(text)).replace("\n", " ")
-
-
-def md_math(obj: Any) -> str:
-    """``obj`` as display math for MathJax: one ``$$`` block per item, long items broken into aligned lines."""
-    blocks = []
-    for lines in math_lines(obj):
-        if len(lines) == 1:
-            blocks.append(f"$$\n{lines[0][1]}\n$$")
-        else:
-            body = " \\\\\n".join("&" + "\\quad " * indent + text for indent, text in lines)
-            blocks.append(f"$$\n\\begin{{aligned}}\n{body}\n\\end{{aligned}}\n$$")
-    return "\n\n".join(blocks)
-
-
-def md_status(status: Status) -> str:
-    return f"<b style='color:{_HTML_COLOUR[status]}'>{status.value}</b>"
-
-
-def evidence_rows(checks: Sequence[CheckResult], labels: Sequence[str]) -> str:
-    """A Markdown table of the numeric evidence of ``checks``: one row per check, the informative detail columns."""
-    keys = [k for k in EVIDENCE_KEYS if any(k in c.details for c in checks)][:6]
-    head = "| | verdict | method | " + " | ".join(md_escape(k) for k in keys) + " |"
-    rule = "|---|---|---|" + "---|" * len(keys)
-    rows = [f"| {md_escape(lab)} | {md_status(c.status)} | {md_escape(c.method)} | "
-            + " | ".join(md_escape(_format_value(c.details[k], 40)) if k in c.details else "" for k in keys) + " |"
-            for lab, c in zip(labels, checks, strict=True)]
-    return "\n".join([head, rule, *rows])
-
-
-@dataclass(frozen=True, repr=False)
-class ClaimView:
-    """A claim with its verdict, rendered in a notebook: statement, every step with its check, the verdict, the
-    negative control, the numeric evidence, the counterexample and the link to the correction."""
-
-    claim: Claim
-    verdict: Verdict
-    known: dict[str, Verdict]
-
-    def __repr__(self) -> str:
-        return f"<claim {self.claim.id}: {self.verdict.status.value}>"
-
-    def _repr_markdown_(self) -> str:
-        c, v = self.claim, self.verdict
-        out = [f"#### `{c.id}` ({md_escape(c.ref.short())})", f"*{md_escape(c.title)}*", md_math(c.statement)]
-        if c.assumptions:
-            out.append("**Assumptions:** " + "; ".join(md_escape(a) for a in c.assumptions))
-        if c.printed:
-            out.append(f"**As printed:** {md_escape(c.printed)}")
-        steps = ["**Derivation steps**", ""]
-        for i, step in enumerate(c.steps):
-            if i < len(v.checks):
-                check = v.checks[i]
-                result = f"{md_status(check.status)} ({md_escape(check.method)}): {md_escape(check.summary)}"
-            else:
-                result = "*not run: an earlier step refuted the claim*"
-            steps.append(f"{i + 1}. {md_escape(step.description)}: {result}")
-            if step.lhs is not None and step.rhs is not None:
-                eq = (sp.Eq(step.lhs, step.rhs, evaluate=False)
-                      if isinstance(step.lhs, sp.Expr) and isinstance(step.rhs, sp.Expr) else (step.lhs, step.rhs))
-                steps.append("\n" + md_math(eq).replace("\n", "\n   ") + "\n")
-        out.append("\n".join(steps))
-        out.append(f"**Verdict:** {md_status(v.status)} by {md_escape(v.method)}: {md_escape(v.summary)}")
-        if v.control is not None:
-            state = "refuted, as it must be" if v.control_refuted else "<b>NOT refuted</b>"
-            out.append(f"**Negative control** ({md_escape(c.control.perturbation)}): {state}; "
-                       f"{md_escape(v.control.summary)}")
-        labels = [f"step {i + 1}" for i in range(min(len(c.steps), len(v.checks)))]
-        labels += ["extra"] * (len(v.checks) - len(labels))
-        checks = [*v.checks, *([v.control] if v.control is not None else [])]
-        out.append("**Numeric evidence**\n\n" + evidence_rows(checks, [*labels, "control"][:len(checks)]))
-        cx = v.counterexample
-        if cx is not None:
-            rows = [f"| {md_escape(k)} | `{_format_value(val, 120)}` |" for k, val in cx.instance.items()]
-            rows += [f"| **left side** | `{cx.lhs}` |", f"| **right side** | `{cx.rhs}` |"]
-            out.append(f"**Counterexample** (both sides at {cx.dps} digits)" + (f": {md_escape(cx.note)}" if cx.note
-                       else "") + "\n\n| | value |\n|---|---|\n" + "\n".join(rows))
-        if c.corrected and v.status is Status.REFUTED:
-            fix = self.known.get(c.corrected)
-            out.append(f"**Corrected by** `{c.corrected}`" + (f" ({md_status(fix.status)})" if fix else ""))
-        if c.corrects:
-            out.append(f"**Corrects** `{c.corrects}`")
-        return "\n\n".join(out)
-
-
-def module_claims(section: str) -> list[Claim]:
-    """The claims of one section (a name of ``SECTIONS``, e.g. ``"elbo"``), in ledger order."""
-    return list(section_claims(section))
-
-
-class NotebookLedger:
-    """Runs the claims a notebook shows and renders them; ``summary()`` lists what the notebook covers.
-
-    ``sections`` are the derivation sections of the notebook (names of ``SECTIONS``, e.g. ``"elbo"``): their claims
-    that were not run are listed too."""
-
-    def __init__(self, *sections: str) -> None:
-        for section in sections:
-            section_claims(section)  # an unknown name is an error here, not when the summary is shown
-        self.sections = sections
-        self.verdicts: dict[str, Verdict] = {}
-
-    def __call__(self, claim_id: str) -> ClaimView:
-        """Check ``claim_id`` (statement, every step, negative control) and return its view. The verdict is the
-        process-wide one of the kernels, so kernels built from it afterwards cost nothing more."""
-        from symbolic_vae._report.registry import claim_verdict, get_claim
-
-        claim = get_claim(claim_id)
-        self.verdicts[claim_id] = claim_verdict(claim_id)
-        return ClaimView(claim, self.verdicts[claim_id], self.verdicts)
-
-    def summary(self) -> LedgerTable:
-        others = [c for m in self.sections for c in module_claims(m) if c.id not in self.verdicts]
-        return LedgerTable(dict(self.verdicts), tuple(others))
-
-
-@dataclass(frozen=True, repr=False)
-class LedgerTable:
-    """The claims a notebook covers: a verdict row for each claim it ran, then the module's other claims."""
-
-    verdicts: dict[str, Verdict]
-    not_run: tuple[Claim, ...] = ()
-
-    def __repr__(self) -> str:
-        return "\n".join(f"{cid}: {v.status.value}" for cid, v in self.verdicts.items())
-
-    def _repr_markdown_(self) -> str:
-        from symbolic_vae._report.registry import get_claim
-
-        rows = ["| claim | reference | verdict | method | negative control | corrected by |",
-                "|---|---|---|---|---|---|"]
-        for cid, v in self.verdicts.items():
-            fix = ""
-            if v.corrected_by:
-                fv = self.verdicts.get(v.corrected_by)
-                fix = f"`{v.corrected_by}`" + (f" ({md_status(fv.status)})" if fv else "")
-            rows.append(f"| `{cid}` | {md_escape(get_claim(cid).ref.short())} | {md_status(v.status)} | "
-                        f"{md_escape(v.method)} | {'refuted' if v.control_refuted else '<b>NOT refuted</b>'} | {fix} |")
-        counts = ", ".join(f"{s.value}: {n}" for s in Status
-                           if (n := sum(v.status is s for v in self.verdicts.values())))
-        out = [f"**Claims covered here** ({len(self.verdicts)}; {counts})", "\n".join(rows)]
-        if self.not_run:
-            out.append("**Also in this derivation, not run here** (to keep the notebook fast; run them with "
-                       "`symbolic-vae verify --claim ID`): " + ", ".join(f"`{c.id}`" for c in self.not_run))
-        return "\n\n".join(out)

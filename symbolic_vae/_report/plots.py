@@ -336,7 +336,7 @@ def plot_all(out_dir: str | Path, zeta: Sequence[float] = MNIST_TOP5, *, force: 
     into place at the end, so a failure leaves ``out_dir`` as it was. A skipped figure (no verified kernel) writes
     no file and leaves an existing one as it is.
     """
-    from symbolic_vae._report.latex import StagedOutput
+    from symbolic_vae._report.output import StagedOutput
 
     options = plot_options(zeta, eta_enc=eta_enc, eta_dec=eta_dec, latent_dim=latent_dim, target_dim=target_dim,
                            residual=residual)
