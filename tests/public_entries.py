@@ -10,8 +10,8 @@ from typing import Any
 import numpy as np
 
 import symbolic_vae as sv
-from symbolic_vae._kernels.build import BuilderSource, KernelSource, kernel, kernel_sources
-from symbolic_vae._report.thresholds import collapse_threshold
+from symbolic_vae import collapse_threshold, kernel, kernel_sources
+from symbolic_vae._kernels.build import BuilderSource, KernelSource
 
 SOURCES = kernel_sources()
 PER_MODE = sorted(n for n, s in SOURCES.items() if isinstance(s, KernelSource))

@@ -29,10 +29,8 @@ from public_entries import (
 )
 
 import symbolic_vae as sv
-from symbolic_vae import SymbolicVAEError
+from symbolic_vae import DecoderVarianceRegime, SymbolicVAEError, collapse_threshold, kernel, thresholds
 from symbolic_vae._core import validation as val
-from symbolic_vae._kernels.build import DecoderVarianceRegime, kernel
-from symbolic_vae._report.thresholds import collapse_threshold, thresholds
 
 
 @pytest.fixture(scope="module")

@@ -7,9 +7,8 @@ from __future__ import annotations
 import pytest
 from helpers import assert_verdict_and_control
 
-from symbolic_vae import all_claims
-from symbolic_vae._core.verdict import Status
-from symbolic_vae._report.registry import claim_verdict, get_claim
+from symbolic_vae import Status, all_claims, get_claim
+from symbolic_vae._report.registry import claim_verdict
 
 EXPECTED: dict[str, Status] = {
     # elbo.*: details in tests/test_elbo_and_whitening_claims.py

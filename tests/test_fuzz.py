@@ -33,9 +33,8 @@ from hypothesis import strategies as st
 from public_entries import ENTRIES, SOURCES, built_kernel
 
 import symbolic_vae as sv
-from symbolic_vae import SymbolicVAEError
+from symbolic_vae import Status, SymbolicVAEError
 from symbolic_vae._core import validation as val
-from symbolic_vae._core.verdict import Status
 from symbolic_vae._model.data import MAX_DATA_ENTRY
 from symbolic_vae.testing import check_identity
 

@@ -6,10 +6,8 @@ import numpy as np
 import pytest
 from helpers import assert_verdict_and_control
 
-from symbolic_vae import SymbolicVAEError
+from symbolic_vae import Status, SymbolicVAEError, kernel, kernel_sources
 from symbolic_vae._cli import main
-from symbolic_vae._core.verdict import Status
-from symbolic_vae._kernels.build import kernel, kernel_sources
 from symbolic_vae._kernels.checks import compare_with_reference
 from symbolic_vae._report.registry import Context, claim_verdict
 

@@ -6,12 +6,21 @@ import pytest
 import sympy as sp
 from helpers import assert_close
 
-from symbolic_vae import SymbolicVAEError
-from symbolic_vae._core.verdict import Status
+from symbolic_vae import (
+    Status,
+    SymbolicVAEError,
+    beta,
+    eta_dec,
+    eta_enc,
+    kernel,
+    kernel_sources,
+    minimal_loss,
+    per_latent,
+    surviving_modes,
+)
 from symbolic_vae._engine.ground_truth import Instances, minimize_vae_loss
 from symbolic_vae._kernels import build as _kernels
-from symbolic_vae._kernels.build import KernelSource, kernel, kernel_sources, minimal_loss, per_latent, surviving_modes
-from symbolic_vae._model.lvm import beta, eta_dec, eta_enc
+from symbolic_vae._kernels.build import KernelSource
 
 PER_MODE = ["lambda_star", "theta_star", "sigma_star", "mode_loss", "mode_survives"]
 

@@ -6,9 +6,9 @@ import numpy as np
 import pytest
 from helpers import assert_close
 
-from symbolic_vae import SymbolicVAEError, kernel
+from symbolic_vae import SymbolicVAEError, collapse_threshold, kernel, thresholds
 from symbolic_vae._cli import main
-from symbolic_vae._report.thresholds import collapse_threshold, load_matrix, thresholds, thresholds_from_files
+from symbolic_vae._report.thresholds import load_matrix, thresholds_from_files
 
 SPECTRUM = np.array([3.0, 2.0, 1.5, 0.5])
 
