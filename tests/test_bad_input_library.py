@@ -31,6 +31,7 @@ from public_entries import (
 import symbolic_vae as sv
 from symbolic_vae import DecoderVarianceRegime, SymbolicVAEError, collapse_threshold, kernel, thresholds
 from symbolic_vae._core import validation as val
+from symbolic_vae._report.thresholds import thresholds_from_files
 
 
 @pytest.fixture(scope="module")
@@ -254,7 +255,7 @@ def test_library_messages_never_name_cli_flags():
     messages = []
     for call in (lambda: thresholds(X, np.ones((3, 2))), lambda: thresholds(X, beta_value=-1.0),
                  lambda: thresholds(X, latent_dim=2.5), lambda: thresholds(np.ones((5, 3))),
-                 lambda: sv._thresholds.thresholds_from_files(None, "y.npy")):
+                 lambda: thresholds_from_files(None, "y.npy")):
         with pytest.raises(SymbolicVAEError) as info:
             call()
         messages.append(str(info.value))

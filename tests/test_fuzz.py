@@ -22,6 +22,7 @@ import math
 import os
 import re
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -197,7 +198,7 @@ def _documented_nan(entry: str, values: list[Any], args: list[Any]) -> np.ndarra
     if entry != "kernel(optimal_decoder_variance)":
         return None
     regime = _call_with(sv.kernel("decoder_variance_regime"), args, values)
-    return np.asarray(regime) == sv._kernels.DecoderVarianceRegime.NO_MINIMIZER
+    return np.asarray(regime) == sv.DecoderVarianceRegime.NO_MINIMIZER
 
 
 def _call_with(fn: Any, args: list[Any], values: list[Any], **extra: Any) -> Any:
@@ -215,6 +216,30 @@ def _torch_twin(entry: str) -> Any | None:
     return None
 
 
+def outcome(label: str, call: Callable[[], Any], *, expect: str,
+            names_it: Callable[[str], bool]) -> tuple[bool, Any]:
+    """Run ``call()`` under the rules of this module and count the outcome in TALLY: a SymbolicVAEError must name
+    the argument (``names_it(message)``) and may only come from an input that ``expect``s it ("invalid", or "maybe");
+    any other exception fails; an "invalid" input must not be accepted. Returns (raised, the error or the result)."""
+    try:
+        result = call()
+    except SymbolicVAEError as err:
+        named = names_it(str(err))
+        if expect == "invalid":
+            TALLY["invalid named" if named else "invalid unnamed"] += 1
+        assert named, f"{label}: the message does not name the argument: {err}"
+        assert expect in ("invalid", "maybe"), f"{label} ({expect}) raised: {err}"
+        return True, err
+    except Exception as err:  # noqa: BLE001 - any other exception is the defect this suite looks for
+        TALLY["raw exception"] += 1
+        raise AssertionError(f"{label}: {type(err).__name__}: {err}") from err
+    if expect == "invalid":
+        TALLY["invalid accepted"] += 1
+        raise AssertionError(f"{label} was accepted (returned {result!r})")
+    TALLY["accepted"] += 1
+    return False, result
+
+
 def judge(entry: str, position: int, corruption: Corruption) -> str:
     """Call ``entry`` with argument ``position`` replaced by the corruption and assert the rules of this module;
     returns the outcome ("named error" or "answer") and counts it in TALLY."""
@@ -222,25 +247,16 @@ def judge(entry: str, position: int, corruption: Corruption) -> str:
     name = args[position][0]
     values = [corruption.value if i == position else a[1] for i, a in enumerate(args)]
     TALLY[corruption.expect] += 1
-    try:
-        out = _call_with(fn, args, values)
-    except SymbolicVAEError as err:
-        message = str(err)
+    label = f"{entry}, {name} = {corruption.label}"
+
+    def names_it(message: str) -> bool:
         first = message.split(":", 1)[0]
-        named = first in {a[0] for a in args} and re.search(rf"(?<![\w-]){re.escape(name)}(?![\w-])", message)
-        if corruption.expect == "invalid":
-            TALLY["invalid named" if named else "invalid unnamed"] += 1
-        assert named, f"{entry}, {name} = {corruption.label}: the message does not name {name}: {message}"
-        assert corruption.expect != "lossless", f"{entry}, {name} = {corruption.label} (lossless) raised: {message}"
-        assert "--" not in first, message
+        return (first in {a[0] for a in args} and "--" not in first
+                and re.search(rf"(?<![\w-]){re.escape(name)}(?![\w-])", message) is not None)
+
+    raised, out = outcome(label, lambda: _call_with(fn, args, values), expect=corruption.expect, names_it=names_it)
+    if raised:
         return "named error"
-    except Exception as err:  # noqa: BLE001 - any other exception is the defect this suite looks for
-        TALLY["raw exception"] += 1
-        raise AssertionError(f"{entry}, {name} = {corruption.label}: {type(err).__name__}: {err}") from err
-    if corruption.expect == "invalid":
-        TALLY["invalid accepted"] += 1
-        raise AssertionError(f"{entry}, {name} = {corruption.label} was accepted (returned {out!r})")
-    TALLY["accepted"] += 1
     got = _result_arrays(entry, out)
     nan_ok = _documented_nan(entry, values, args)
     for field, arr in got.items():
@@ -305,7 +321,7 @@ def test_the_judge_fails_a_wrong_outcome() -> None:
     entry = "kernel(sigma_star)"
     with pytest.raises(AssertionError, match="was accepted"):
         judge(entry, 1, Corruption(2.0, "a valid beta called invalid", "invalid"))
-    with pytest.raises(AssertionError, match="does not name eta_enc"):
+    with pytest.raises(AssertionError, match="eta_enc = a valid eta_enc: the message does not name the argument"):
         ENTRIES["wrong name"] = (lambda *a: sv.kernel("sigma_star")(a[0], -1.0, *a[2:]), ENTRIES[entry][1])
         try:
             judge("wrong name", 2, Corruption(1.0, "a valid eta_enc", "maybe"))
@@ -353,24 +369,14 @@ def test_fuzz_the_testing_api(data: st.DataObject) -> None:
     else:
         kwargs[name] = value
     TALLY["valid" if valid else "invalid"] += 1
-    try:
-        result = check_identity(lhs, rhs, **kwargs)
-    except SymbolicVAEError as err:
-        message = str(err)
-        named = (message.split(":", 1)[0] in {"lhs", "rhs", *TESTING_BAD}
-                 and re.search(rf"(?<!\w){name}(?!\w)", message) is not None)
-        if not valid:
-            TALLY["invalid named" if named else "invalid unnamed"] += 1
-        assert not valid, f"check_identity, {name} = {value!r} (valid) raised: {err}"
-        assert named, f"check_identity, {name} = {value!r}: {err}"
+    def names_it(message: str) -> bool:
+        return (message.split(":", 1)[0] in {"lhs", "rhs", *TESTING_BAD}
+                and re.search(rf"(?<!\w){name}(?!\w)", message) is not None)
+
+    raised, result = outcome(f"check_identity, {name} = {value!r}", lambda: check_identity(lhs, rhs, **kwargs),
+                             expect="valid" if valid else "invalid", names_it=names_it)
+    if raised:
         return
-    except Exception as err:  # noqa: BLE001 - the defect this property looks for
-        TALLY["raw exception"] += 1
-        raise AssertionError(f"check_identity, {name} = {value!r}: {type(err).__name__}: {err}") from err
-    if not valid:
-        TALLY["invalid accepted"] += 1
-        raise AssertionError(f"check_identity, {name} = {value!r} was accepted: {result.status}")
-    TALLY["accepted"] += 1
     assert result.status is not Status.REFUTED, f"a true identity refuted with {name} = {value!r}: {result.summary}"
 
 
@@ -397,21 +403,12 @@ def test_fuzz_plot_all(data: st.DataObject, tmp_path_factory: pytest.TempPathFac
     out = tmp_path_factory.mktemp("plots") / "figures"
     kwargs = {a[0]: (corruption.value if i == position else a[1]) for i, a in enumerate(PLOT_ARGS)}
     TALLY[corruption.expect] += 1
-    try:
-        results = sv.plot_all(out, kwargs.pop("zeta"), **kwargs)
-    except SymbolicVAEError as err:
-        named = re.search(rf"(?<![\w-]){name}(?![\w-])", str(err)) is not None
-        if corruption.expect == "invalid":
-            TALLY["invalid named" if named else "invalid unnamed"] += 1
-        assert named and corruption.expect != "lossless", f"plot_all, {name} = {corruption.label}: {err}"
+    zeta = kwargs.pop("zeta")
+    raised, results = outcome(f"plot_all, {name} = {corruption.label}", lambda: sv.plot_all(out, zeta, **kwargs),
+                              expect=corruption.expect,
+                              names_it=lambda message: re.search(rf"(?<![\w-]){name}(?![\w-])", message) is not None)
+    if raised:
         assert not out.exists() or not any(out.iterdir()), f"plot_all failed but wrote {list(out.iterdir())}"
         return
-    except Exception as err:  # noqa: BLE001 - the defect this property looks for
-        TALLY["raw exception"] += 1
-        raise AssertionError(f"plot_all, {name} = {corruption.label}: {type(err).__name__}: {err}") from err
-    if corruption.expect == "invalid":
-        TALLY["invalid accepted"] += 1
-        raise AssertionError(f"plot_all, {name} = {corruption.label} was accepted")
-    TALLY["accepted"] += 1
     written = sorted(p.name for p in out.iterdir())
     assert written == sorted(r.path.name for r in results if r.path is not None) and written, written
