@@ -13,6 +13,10 @@ from test_claims import EXPECTED
 
 from symbolic_vae import Status, SymbolicVAEError
 from symbolic_vae._papers.wz2022 import decoder_variance as dv
+from symbolic_vae._papers.wz2022.decoder_variance import checks_exact as exact
+from symbolic_vae._papers.wz2022.decoder_variance import checks_ground_truth as ground_truth
+from symbolic_vae._papers.wz2022.decoder_variance import checks_statements as statements
+from symbolic_vae._papers.wz2022.decoder_variance import kernels as dv_kernels
 from symbolic_vae._report.registry import claim_verdict
 
 PASS = {Status.PROVED, Status.PROVED_AT_SIZES, Status.CHECKED}
@@ -71,12 +75,12 @@ def test_eq57_d1_versus_hat_d1_is_decided_by_c(verdicts):
 
 def test_exact_engine_small_cases():
     one = Fraction(1)
-    case2 = dv.Inst((one,), Fraction(0), 1, 1, one)
-    assert str(dv.argmin(case2)) == "minimizers (0, 1]"
-    nonlinear = dv.Inst((one,), one, 1, 1, one)
-    assert dv.argmin(nonlinear).unique == 2 and nonlinear.alive(Fraction(2)) == 0
-    case1 = dv.Inst((one,), Fraction(0), 1, 1, Fraction(1, 2))
-    assert dv.argmin(case1).kind == "none"
+    case2 = exact.Inst((one,), Fraction(0), 1, 1, one)
+    assert str(exact.argmin(case2)) == "minimizers (0, 1]"
+    nonlinear = exact.Inst((one,), one, 1, 1, one)
+    assert exact.argmin(nonlinear).unique == 2 and nonlinear.alive(Fraction(2)) == 0
+    case1 = exact.Inst((one,), Fraction(0), 1, 1, Fraction(1, 2))
+    assert exact.argmin(case1).kind == "none"
 
 
 def _spectra(rng, n, d):
@@ -94,48 +98,49 @@ def test_kernel_sources_are_built_from_passing_claims(verdicts):
 
 
 def test_kernels_agree_with_the_exact_engine_without_warnings():
-    insts = dv.instances()[::13]
+    insts = exact.instances()[::13]
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         for inst in insts:
             zeta = np.sqrt(np.array([float(z) for z in inst.zeta2]))
             args = (zeta, float(inst.beta), inst.d1, inst.d2)
-            am = dv.argmin(inst)
+            am = exact.argmin(inst)
             regime = 0 if am.kind == "none" else 2 if am.unique is not None else 1
-            assert int(dv.regime_kernel(*args, residual=float(inst.c))) == regime
-            s_star = dv.s_star_kernel(*args, residual=float(inst.c))
+            assert int(dv_kernels.regime_kernel(*args, residual=float(inst.c))) == regime
+            s_star = dv_kernels.s_star_kernel(*args, residual=float(inst.c))
             if regime == 0:  # no minimizer: NaN, documented (never 0)
                 assert np.isnan(s_star)
             else:
                 assert_close(s_star, float(am.unique if regime == 2 else am.minimizers[0].hi))
-            thr = dv.collapse_thresholds_kernel(zeta, inst.d1, inst.d2, residual=float(inst.c))
+            thr = dv_kernels.collapse_thresholds_kernel(zeta, inst.d1, inst.d2, residual=float(inst.c))
             for p in range(1, inst.m + 1):
                 assert_close(thr[p - 1], float(inst.beta_p(p)))
-            for x in dv._all_points(inst)[:3]:
-                assert_close(dv.G_kernel(*args, float(x), residual=float(inst.c)), float(inst.G(x)))
-                assert_close(dv.G_prime_kernel(*args, float(x), residual=float(inst.c)), float(dv.G1(inst, x)))
+            for x in statements._all_points(inst)[:3]:
+                assert_close(dv_kernels.G_kernel(*args, float(x), residual=float(inst.c)), float(inst.G(x)))
+                assert_close(dv_kernels.G_prime_kernel(*args, float(x), residual=float(inst.c)),
+                             float(statements.G1(inst, x)))
 
 
 def test_kernels_agree_with_the_ground_truth_without_warnings():
     with warnings.catch_warnings():
         warnings.simplefilter("error")
-        for rec in dv.ground_truth(fixed_s=True):
+        for rec in ground_truth.ground_truth(fixed_s=True):
             inst = rec["case"].inst
             zeta = np.sqrt(np.array([float(z) for z in inst.zeta2]))
-            g = dv.G_kernel(zeta, float(inst.beta), inst.d1, inst.d2, rec["s"], residual=float(inst.c))
+            g = dv_kernels.G_kernel(zeta, float(inst.beta), inst.d1, inst.d2, rec["s"], residual=float(inst.c))
             assert_close(rec["loss"], g, rel=1e-7)
-        for rec in dv.ground_truth(fixed_s=False):
+        for rec in ground_truth.ground_truth(fixed_s=False):
             inst = rec["case"].inst
             zeta = np.sqrt(np.array([float(z) for z in inst.zeta2]))
             args = (zeta, float(inst.beta), inst.d1, inst.d2)
-            s_star = float(dv.s_star_kernel(*args, residual=float(inst.c)))
-            regime = int(dv.regime_kernel(*args, residual=float(inst.c)))
+            s_star = float(dv_kernels.s_star_kernel(*args, residual=float(inst.c)))
+            regime = int(dv_kernels.regime_kernel(*args, residual=float(inst.c)))
             assert regime in (1, 2)
-            assert_close(rec["loss"], dv.G_kernel(*args, s_star, residual=float(inst.c)), rel=1e-7)
+            assert_close(rec["loss"], dv_kernels.G_kernel(*args, s_star, residual=float(inst.c)), rel=1e-7)
             if regime == 2:
                 assert abs(rec["s"] - s_star) <= 1e-5 * s_star
-                if inst.beta not in dv.derived_thresholds(inst):
-                    alive = int(dv.surviving_modes_kernel(*args, residual=float(inst.c)))
+                if inst.beta not in exact.derived_thresholds(inst):
+                    alive = int(dv_kernels.surviving_modes_kernel(*args, residual=float(inst.c)))
                     assert int((rec["sv"] > 1e-3).sum()) == alive
             else:
                 assert rec["s"] <= s_star * (1 + 1e-5)
@@ -147,22 +152,22 @@ def test_kernels_broadcast_and_validate():
     beta = rng.uniform(0.2, 3.0, (3, 4))
     with warnings.catch_warnings():
         warnings.simplefilter("error")
-        out = dv.s_star_kernel(zeta, beta, 2, 3, residual=0.3)
+        out = dv_kernels.s_star_kernel(zeta, beta, 2, 3, residual=0.3)
         assert out.shape == (3, 4) and np.all(out > 0)
-        assert dv.collapse_thresholds_kernel(zeta, 5, 3).shape == (3, 4, 5)
-        assert dv.G_kernel(zeta, beta, 2, 4, 0.5).shape == (3, 4)
-        assert np.all(dv.regime_kernel(np.zeros((2, 2)), 1.0, 1, 2) == 0)  # no signal, c = 0: no minimizer
+        assert dv_kernels.collapse_thresholds_kernel(zeta, 5, 3).shape == (3, 4, 5)
+        assert dv_kernels.G_kernel(zeta, beta, 2, 4, 0.5).shape == (3, 4)
+        assert np.all(dv_kernels.regime_kernel(np.zeros((2, 2)), 1.0, 1, 2) == 0)  # no signal, c = 0: no minimizer
         grid = np.geomspace(1e-3, 1e3, 7)  # one spectrum, a grid of s
-        assert dv.G_prime_kernel(np.array([2.0, 1.0]), 1.0, 1, 2, grid).shape == (7,)
+        assert dv_kernels.G_prime_kernel(np.array([2.0, 1.0]), 1.0, 1, 2, grid).shape == (7,)
     with pytest.raises(SymbolicVAEError, match="zeta"):
-        dv.s_star_kernel(np.array([1.0, 2.0]), 1.0, 1, 2)
+        dv_kernels.s_star_kernel(np.array([1.0, 2.0]), 1.0, 1, 2)
     with pytest.raises(SymbolicVAEError, match="beta"):
-        dv.s_star_kernel(np.array([2.0, 1.0]), -1.0, 1, 2)
+        dv_kernels.s_star_kernel(np.array([2.0, 1.0]), -1.0, 1, 2)
     with pytest.raises(SymbolicVAEError, match="broadcast"):
-        dv.s_star_kernel(np.ones((3, 2)), np.ones(4), 1, 2)
+        dv_kernels.s_star_kernel(np.ones((3, 2)), np.ones(4), 1, 2)
     with pytest.raises(SymbolicVAEError, match="residual"):
-        dv.s_star_kernel(np.array([2.0, 1.0]), 1.0, 1, 2, residual=-1.0)
+        dv_kernels.s_star_kernel(np.array([2.0, 1.0]), 1.0, 1, 2, residual=-1.0)
     with pytest.raises(SymbolicVAEError, match="d2"):
-        dv.s_star_kernel(np.array([2.0, 1.0]), 1.0, 1, 1)
+        dv_kernels.s_star_kernel(np.array([2.0, 1.0]), 1.0, 1, 1)
     with pytest.raises(SymbolicVAEError, match="d1"):
-        dv.G_kernel(np.array([2.0]), 1.0, 0, 1, 1.0)
+        dv_kernels.G_kernel(np.array([2.0]), 1.0, 0, 1, 1.0)

@@ -19,6 +19,7 @@ from symbolic_vae._core.errors import SymbolicVAEError
 from symbolic_vae._papers.lucas2019 import ppca as pp
 from symbolic_vae._papers.wz2022 import decoder_variance as dv
 from symbolic_vae._papers.wz2022 import origin_hessian as oh
+from symbolic_vae._papers.wz2022.decoder_variance import forms as dv_forms
 
 SOURCES = {source["name"]: source for module in (dv, oh, pp) for source in module.kernel_sources()
            if "builder" in source}
@@ -150,8 +151,8 @@ def test_the_tolerance_catches_a_perturbed_reference():
     args, kwargs = source["sample"](np.random.default_rng(0), ROWS)
     got = _evaluate(source, args, kwargs, "numpy")
     zeta, beta_values, d1, d2, s_values = args
-    expr = dv.G_expr(zeta.shape[-1], d1, d2, partition_2pi=False)
-    f = sp.lambdify([*dv.zeta_symbols(zeta.shape[-1]), dv.beta, dv.s, dv.c_sym], expr, "mpmath")
+    expr = dv_forms.G_expr(zeta.shape[-1], d1, d2, partition_2pi=False)
+    f = sp.lambdify([*dv_forms.zeta_symbols(zeta.shape[-1]), dv_forms.beta, dv_forms.s, dv_forms.c_sym], expr, "mpmath")
     with mpmath.workdps(REFERENCE_DPS):
         perturbed = np.array([float(f(*map(mpmath.mpf, (*zeta[i], beta_values[i], s_values[i],
                                                            kwargs["residual"][i])))) for i in range(ROWS)])
