@@ -14,9 +14,17 @@ from test_claims import EXPECTED
 
 from symbolic_vae._core.verdict import Status
 from symbolic_vae._kernels.build import claim_verdict as verdict
-from symbolic_vae._papers.wz2022 import global_minimum as gm
+from symbolic_vae._papers.wz2022.global_minimum import (
+    checks_collapse,
+    checks_common,
+    checks_ground_truth,
+    checks_orthogonal,
+    forms,
+)
+from symbolic_vae._papers.wz2022.global_minimum.claims import claims
+from symbolic_vae._papers.wz2022.global_minimum.kernels import kernel_sources
 
-CLAIMS = {c.id: c for c in gm.claims()}
+CLAIMS = {c.id: c for c in claims()}
 REFUTED = sorted(k for k in CLAIMS if EXPECTED[k] is Status.REFUTED)
 
 
@@ -88,36 +96,37 @@ def test_checked_verdicts_record_ground_truth_evidence(claim_id):
     check = verdict(claim_id).checks[-1]
     assert check.status is Status.CHECKED and "ground truth" in check.method
     details = check.details
-    assert details["instances"] >= 80 and details["tolerance"] == gm.TOL and details["seeds"]
+    assert details["instances"] >= 80 and details["tolerance"] == checks_ground_truth.TOL and details["seeds"]
     assert details["min starts at best"] >= 3
     assert "instances" in check.summary
 
 
 def test_campaigns_cover_the_domain():
-    general = gm._general_problems()
+    general = checks_ground_truth._general_problems()
     regimes = {np.sign(p.shape[2] - min(p.shape[1], p.shape[3])) for p in general}
     assert regimes == {-1, 0, 1}  # d1 <, =, > min(d0, d2)
     assert any(p.shape[0] > p.shape[1] for p in general)  # singular A
     assert any(min(p.zeta) == 0 for p in general) and any(len(set(p.zeta)) < len(p.zeta) for p in general)
     assert any(list(p.sigma2) != sorted(p.sigma2) for p in general)  # unsorted sigma
     assert any(len(set(p.sigma2)) == 1 and len(p.sigma2) > 1 for p in general)  # Sigma = sigma^2 I
-    collapse = gm._collapse_problems()
-    at_threshold = [p for p in collapse if "thm1" in p.tags and np.any(np.array(p.zeta) == gm._threshold(p))]
+    collapse = checks_ground_truth._collapse_problems()
+    at_threshold = [p for p in collapse
+                    if "thm1" in p.tags and np.any(np.array(p.zeta) == checks_collapse._threshold(p))]
     assert at_threshold and all(p.eta_dec != 1 or p.eta_enc != 1 for p in collapse)
 
 
 def test_kernel_sources_are_verified_closed_forms():
-    sources = gm.kernel_sources()
+    sources = kernel_sources()
     names = {s["name"] for s in sources}
     assert {"lambda_fixed_sigma", "theta_fixed_sigma", "mode_min_fixed_sigma", "mode_survives_fixed_sigma"} <= names
     for s in sources:
-        assert s["args"][0] is gm.zeta and s["expr"].free_symbols <= set(s["args"])
+        assert s["args"][0] is forms.zeta and s["expr"].free_symbols <= set(s["args"])
         assert s["claim"] in CLAIMS and verdict(s["claim"]).status.passed
-    point = {gm.zeta: 3, gm.sigma: 1, gm.beta: 1, gm.eta_enc: 1, gm.eta_dec: 1}
+    point = {forms.zeta: 3, forms.sigma: 1, forms.beta: 1, forms.eta_enc: 1, forms.eta_dec: 1}
     by_name = {s["name"]: s["expr"] for s in sources}
     assert by_name["lambda_fixed_sigma"].xreplace(point) == sp.sqrt(2)  # t1 = 1 * (3 - 1)
     assert by_name["mode_min_fixed_sigma"].xreplace(point) == 5  # 9 - (3 - 1)^2
-    assert by_name["mode_survives_fixed_sigma"].xreplace({**point, gm.zeta: 1}) == 0  # exactly at the threshold
+    assert by_name["mode_survives_fixed_sigma"].xreplace({**point, forms.zeta: 1}) == 0  # exactly at the threshold
 
 
 def test_kernel_names_do_not_collide_with_other_derivations():
@@ -128,9 +137,9 @@ def test_kernel_names_do_not_collide_with_other_derivations():
 
 def test_similarly_ordered_and_rational_orthogonal():
     rng = np.random.default_rng(0)
-    Q = gm.rational_orthogonal(3, rng)
+    Q = checks_common.rational_orthogonal(3, rng)
     assert sp.eye(3) == Q.T * Q
     A, B = np.diag([2.0, 1.0, 0.0]), np.diag([5.0, 3.0, 0.0])
-    assert gm.similarly_ordered(A, B) and not gm.similarly_ordered(A, B[::-1, ::-1])
-    R = gm._rotation(3, 0, 1, 0.3)
-    assert not gm.similarly_ordered(R @ A @ R.T, B)
+    assert checks_orthogonal.similarly_ordered(A, B) and not checks_orthogonal.similarly_ordered(A, B[::-1, ::-1])
+    R = checks_orthogonal._rotation(3, 0, 1, 0.3)
+    assert not checks_orthogonal.similarly_ordered(R @ A @ R.T, B)

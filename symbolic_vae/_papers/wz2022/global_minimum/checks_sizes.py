@@ -1,0 +1,142 @@
+"""Checks at explicit sizes: the gradient and Hessian of L in V (Eq. 73), V(U) (Eq. 74), the reduced objective
+(Eq. 75-77) and the separation into modes (Eq. 81), expanded symbolically at every (d0, d1, d2) up to 3."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import sympy as sp
+
+from symbolic_vae._core.verdict import CheckResult, Status
+from symbolic_vae._engine.campaigns import cached
+from symbolic_vae._engine.identity import SizedIdentity, prove_at_sizes
+from symbolic_vae._model.lvm import matrix_of_symbols
+from symbolic_vae._papers.wz2022.global_minimum.checks_common import SIZES
+from symbolic_vae._papers.wz2022.global_minimum.forms import J_PRINTED, KAPPA, objective, rect_diag, sigma, t, zeta
+
+
+@cached
+def _sized(size: tuple[int, int, int]) -> tuple[sp.Matrix, sp.Matrix, sp.Matrix, tuple[sp.Symbol, ...]]:
+    d0, d1, d2 = size
+    return (matrix_of_symbols("U", d2, d1, real=True), matrix_of_symbols("V", d0, d1, real=True),
+            matrix_of_symbols("Z", d2, d0, real=True), sp.symbols(f"sigma0:{d1}", positive=True))
+
+
+@cached
+def _sized_loss(size: tuple[int, int, int]) -> sp.Expr:
+    U, V, Z, sig = _sized(size)
+    return sp.expand(objective(U, V, Z, sig))
+
+
+@cached
+def _half_gradient(size: tuple[int, int, int]) -> sp.Matrix:
+    """(1/2) dL/dV, differentiated entry by entry: [d0, d1]."""
+    _, V, _, _ = _sized(size)
+    loss = _sized_loss(size)
+    return sp.Matrix(V.rows, V.cols, lambda i, j: sp.diff(loss, V[i, j]) / 2)
+
+
+def _inverse_parts(U: sp.Matrix) -> tuple[sp.Matrix, sp.Expr, sp.Matrix]:
+    """K = U^T U + kappa I, adj(K) and det(K): K^{-1} = adj(K) / det(K)."""
+    K = U.T * U + KAPPA * sp.eye(U.cols)
+    return K, sp.expand(K.det(method="berkowitz")), K.adjugate()
+
+
+def eq73_identity(size: tuple[int, int, int], *, sign: int = -1) -> SizedIdentity:
+    """Eq. 73: (1/2) dL/dV = V U^T U - Z^T U + kappa V (``sign`` +1 is the control)."""
+    U, V, Z, _ = _sized(size)
+    return SizedIdentity(size, _half_gradient(size), V * U.T * U + sign * Z.T * U + KAPPA * V)
+
+
+def _hessian_in_v(size: tuple[int, int, int]) -> SizedIdentity:
+    """d^2 L / dV_ij dV_kl = 2 delta_ik (U^T U + kappa I)_jl: L is a strictly convex quadratic in V."""
+    U, V, _, _ = _sized(size)
+    grad = _half_gradient(size)
+    K = U.T * U + KAPPA * sp.eye(U.cols)
+    flat = [(i, j) for i in range(V.rows) for j in range(V.cols)]
+    lhs = sp.Matrix(len(flat), len(flat), lambda a, b: 2 * sp.diff(grad[flat[a]], V[flat[b]]))
+    rhs = sp.Matrix(len(flat), len(flat),
+                    lambda a, b: 2 * K[flat[a][1], flat[b][1]] if flat[a][0] == flat[b][0] else 0)
+    return SizedIdentity(size, lhs, rhs)
+
+
+def _v_of_u_numerator(size: tuple[int, int, int]) -> tuple[sp.Matrix, sp.Expr, sp.Matrix]:
+    """V(U) = Z^T U (kappa I + U^T U)^{-1} (Eq. 74) written as Vn / det(K) with Vn = Z^T U adj(K): (Vn, det, adj)."""
+    U, _, Z, _ = _sized(size)
+    _, det, adj = _inverse_parts(U)
+    return Z.T * U * adj, det, adj
+
+
+def _v_of_u_stationary(size: tuple[int, int, int]) -> SizedIdentity:
+    """det(K) (1/2) dL/dV at V = V(U) is 0. The gradient is the differentiated one, affine in V:
+    det grad(Vn / det) = grad(Vn) + (det - 1) grad(0)."""
+    _, V, _, _ = _sized(size)
+    grad = _half_gradient(size)
+    Vn, det, _ = _v_of_u_numerator(size)
+    at_zero = grad.xreplace(dict.fromkeys(V, 0))
+    scaled = grad.xreplace(dict(zip(V, Vn, strict=True))) + (det - 1) * at_zero
+    return SizedIdentity(size, scaled, sp.zeros(*grad.shape))
+
+
+def _eq75(size: tuple[int, int, int]) -> SizedIdentity:
+    """Eq. 75 (for every V): L = Tr[(U^T U + kappa I) V^T V - 2 U^T Z V] + Tr(U Sigma U^T) + ||Z||_F^2."""
+    U, V, Z, sig = _sized(size)
+    Sigma = sp.diag(*[s**2 for s in sig])
+    rhs = (((U.T * U + KAPPA * sp.eye(U.cols)) * V.T * V - 2 * U.T * Z * V).trace() + (U * Sigma * U.T).trace()
+           + sp.Add(*[e**2 for e in Z]))
+    return SizedIdentity(size, _sized_loss(size), sp.expand(rhs))
+
+
+def eq77_identity(size: tuple[int, int, int], *, sign: int = -1) -> SizedIdentity:
+    """Eq. 76-77 times det(K)^2: L(U, V(U)) = Tr(U Sigma U^T) - Tr[U^T Z Z^T U K^{-1}] + ||Z||_F^2. With V = Vn/det,
+    det^2 L(U, V) = ||U Vn^T - det Z||^2 + det^2 Tr(U Sigma U^T) + kappa ||Vn||^2 (each term of L rescaled)."""
+    U, _, Z, sig = _sized(size)
+    Vn, det, adj = _v_of_u_numerator(size)
+    Sigma = sp.diag(*[s**2 for s in sig])
+    sigma_term = (U * Sigma * U.T).trace()
+    lhs = (sp.Add(*[e**2 for e in U * Vn.T - det * Z]) + det**2 * sigma_term
+           + KAPPA * sp.Add(*[e**2 for e in Vn]))
+    rhs = det**2 * sigma_term + sign * det * (U.T * Z * Z.T * U * adj).trace() + det**2 * sp.Add(*[e**2 for e in Z])
+    return SizedIdentity(size, lhs, rhs)
+
+
+def _mode_separation(size: tuple[int, int, int], *, mode: sp.Expr = J_PRINTED) -> SizedIdentity:
+    """Eq. 81 at Q = F, P = I (Z = Sigma_Z, U = Lambda): L(U, V(U)) = ||Z||^2 + sum_i J(lambda_i^2; zeta_i, sigma_i),
+    with zeta_i = 0 for i >= min(d0, d2); both sides times prod_i (kappa + lambda_i^2)."""
+    d0, d1, d2 = size
+    n_modes = min(d1, d2)
+    lam = sp.symbols(f"lambda0:{n_modes}", real=True)
+    zet = sp.symbols(f"zeta0:{min(d0, d2)}", nonnegative=True)
+    sig = sp.symbols(f"sigma0:{d1}", positive=True)
+    Lam, SZ = rect_diag(lam, d2, d1), rect_diag(zet, d2, d0)
+    gamma = [KAPPA + (lam[k] ** 2 if k < n_modes else 0) for k in range(d1)]
+    V = SZ.T * Lam * sp.diag(*[1 / g for g in gamma])
+    denominator = sp.Mul(*gamma[:n_modes])
+    modes = [mode.xreplace({t: lam[k] ** 2, zeta: zet[k] if k < len(zet) else 0, sigma: sig[k]})
+             for k in range(n_modes)]
+    lhs = sp.cancel(sp.together(objective(Lam, V, SZ, sig) * denominator))
+    rhs = sp.cancel(sp.together((sp.Add(*[e**2 for e in zet]) + sp.Add(*modes)) * denominator))
+    return SizedIdentity(size, sp.expand(lhs), sp.expand(rhs))
+
+
+@cached
+def at_sizes_check(name: str) -> CheckResult:
+    builders: dict[str, tuple[Callable[[tuple[int, ...]], SizedIdentity], str]] = {
+        "eq73": (eq73_identity, "(1/2) dL/dV (differentiated) = V U^T U - Z^T U + kappa V"),
+        "v_of_u": (_v_of_u_stationary, "the derived gradient vanishes at V = Z^T U (kappa I + U^T U)^{-1}"),
+        "hessian": (_hessian_in_v, "Hessian of L in V = 2 (U^T U + kappa I) (x) I"),
+        "eq75": (_eq75, "L = Tr[(U^T U + kappa I) V^T V - 2 U^T Z V] + Tr(U Sigma U^T) + ||Z||^2"),
+        "eq77": (eq77_identity, "L(U, V(U)) = Tr(U Sigma U^T) - Tr[U^T Z Z^T U (kappa I + U^T U)^{-1}] + ||Z||^2"),
+        "modes": (_mode_separation, "L(Lambda, V(Lambda)) = ||Z||^2 + sum_i J_i(lambda_i^2) (Eq. 81 summands)"),
+    }
+    build, what = builders[name]
+    return prove_at_sizes(build, SIZES, what=what)
+
+
+def kappa_positive_check() -> CheckResult:
+    if KAPPA.is_positive:
+        return CheckResult(Status.PROVED, "symbolic", "kappa = beta eta_dec^2/eta_enc^2 > 0, so U^T U + kappa I is "
+                           "positive definite: L is strictly convex in V and V(U) is its unique minimizer")
+    return CheckResult(Status.INCONCLUSIVE, "symbolic", "positivity of kappa not established")
+
+

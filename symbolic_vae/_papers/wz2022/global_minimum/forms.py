@@ -1,0 +1,104 @@
+"""The printed and derived expressions of the section: the one-mode symbols (zeta, sigma, t), kappa and the
+thresholds, the printed one-mode forms of Eq. 8, 10, 11 and 81-89, the one mode derived from the model at
+d0 = d1 = d2 = 1, the objective L(U, V) at explicit matrices, and float versions of the printed forms."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+import sympy as sp
+
+from symbolic_vae._engine.campaigns import cached
+from symbolic_vae._model.lvm import beta, eta_dec, eta_enc
+
+# =====================================================================================================
+# Symbols and the printed one-mode expressions (the statements being checked)
+# =====================================================================================================
+zeta = sp.Symbol("zeta", nonnegative=True)
+sigma = sp.Symbol("sigma", positive=True)
+t = sp.Symbol("t", nonnegative=True)
+
+KAPPA = beta * eta_dec**2 / eta_enc**2
+SQRT_BETA = sp.sqrt(beta)
+THRESHOLD = SQRT_BETA * sigma * eta_dec / eta_enc  # sqrt(kappa) sigma: the mode survives iff zeta exceeds it
+THRESHOLD_THM1 = SQRT_BETA * eta_dec  # the same at sigma = eta_enc
+
+# Eq. 81-85 (one mode, t = lambda^2)
+J_PRINTED = sigma**2 * t - zeta**2 * eta_enc**2 * t / (beta * eta_dec**2 + eta_enc**2 * t)
+DJ_EQ83 = sigma**2 - (zeta**2 * eta_enc**2 * (beta * eta_dec**2 + eta_enc**2 * t)
+                      - eta_enc**2 * zeta**2 * eta_enc**2 * t) / (beta * eta_dec**2 + eta_enc**2 * t) ** 2
+DJ_EQ84 = sigma**2 - zeta**2 * eta_enc**2 * beta * eta_dec**2 / (beta * eta_dec**2 + eta_enc**2 * t) ** 2
+DJ_EQ85 = ((sigma**2 * (beta * eta_dec**2 + eta_enc**2 * t) ** 2 - zeta**2 * eta_enc**2 * beta * eta_dec**2)
+           / (beta * eta_dec**2 + eta_enc**2 * t) ** 2)
+# Eq. 86-87, Eq. 88 / Eq. 8 and Eq. 89
+T1_PRINTED = SQRT_BETA * eta_dec / (sigma * eta_enc) * (zeta - THRESHOLD)
+T2_PRINTED = SQRT_BETA * eta_dec / (sigma * eta_enc) * (-zeta - THRESHOLD)
+LAMBDA_PRINTED = sp.sqrt(sp.Max(0, T1_PRINTED))
+THETA_PRINTED = sp.sqrt(sp.Max(0, sigma * eta_enc / (SQRT_BETA * eta_dec) * (zeta - THRESHOLD)))
+# Eq. 10 (Theorem 1, sigma_i = eta_enc)
+LAMBDA_THM1 = sp.sqrt(sp.Max(0, SQRT_BETA * eta_dec / eta_enc**2 * (zeta - THRESHOLD_THM1)))
+THETA_THM1 = sp.sqrt(sp.Max(0, eta_enc**2 / (SQRT_BETA * eta_dec) * (zeta - THRESHOLD_THM1)))
+# Eq. 11 (one summand of Corollary 1)
+MODE_MIN_PRINTED = zeta**2 - (zeta - THRESHOLD) ** 2 * sp.Piecewise((1, zeta > THRESHOLD), (0, True))
+SURVIVES = sp.Piecewise((1, zeta > THRESHOLD), (0, True))
+
+def _lambdify(expr: sp.Expr, args: Sequence[sp.Symbol] = (zeta, sigma, beta, eta_enc, eta_dec)
+              ) -> Callable[..., float]:
+    """A float function of one mode: (zeta, sigma, beta, eta_enc, eta_dec) -> float."""
+    f = sp.lambdify(list(args), expr, "math")
+    return lambda *a: float(f(*[float(x) for x in a]))
+
+
+# =====================================================================================================
+# One mode, derived from the model at d0 = d1 = d2 = 1 (nothing printed is used here)
+# =====================================================================================================
+@cached
+def derived_mode() -> dict[str, sp.Expr]:
+    """From L(u, v) = (u v - zeta)^2 + sigma^2 u^2 + kappa v^2: v(u), the reduced objective J(t) = L(u, v(u)) -
+    zeta^2 with t = u^2, dJ/dt, its two stationary points, the minimizer t* over t >= 0, theta* and the minimum."""
+    u, v = sp.symbols("u v", real=True)
+    loss = (u * v - zeta) ** 2 + sigma**2 * u**2 + KAPPA * v**2
+    (v_of_u,) = sp.solve(sp.diff(loss, v), v)
+    reduced_u = sp.cancel(loss.xreplace({v: v_of_u}) - zeta**2)
+    assert sp.expand(reduced_u.xreplace({u: -u}) - reduced_u) == 0  # even in u: a function of t = u^2
+    J = sp.cancel(reduced_u.xreplace({u: sp.sqrt(t)}))
+    dJ = sp.cancel(sp.diff(J, t))
+    tau = sp.Symbol("tau", real=True)
+    numerator = sp.numer(sp.together(dJ.xreplace({t: tau})))
+    roots = sp.solve(numerator, tau)
+    assert len(roots) == 2, roots
+    larger, smaller = roots if sp.simplify(roots[0] - roots[1]).is_nonnegative else roots[::-1]
+    assert sp.simplify(larger - smaller).is_nonnegative and smaller.is_negative
+    # dJ/dt = sigma^2 (t - larger)(t - smaller)/(kappa + t)^2 and smaller < 0 <= t: J decreases on [0, larger],
+    # increases after it, so the minimizer over t >= 0 is max(0, larger) (proved in globalmin.selection)
+    t_star = sp.Max(0, larger)
+    theta_star = zeta * sp.sqrt(t_star) / (KAPPA + t_star)  # v(u*) for u* = sqrt(t*)
+    return {"loss": loss, "v_of_u": v_of_u, "J": J, "dJ": dJ, "numerator": numerator, "tau": tau,
+            "root_large": larger, "root_small": smaller, "t_star": t_star, "theta_star": theta_star,
+            "minimum": zeta**2 + J.xreplace({t: t_star})}
+
+
+def objective(U: sp.Matrix, V: sp.Matrix, Z: sp.Matrix, sigmas: Sequence[sp.Expr], kappa: sp.Expr = KAPPA) -> sp.Expr:
+    """L(U, V) = ||U V^T - Z||_F^2 + Tr(U Sigma U^T) + kappa ||V||_F^2, Sigma = diag(sigmas^2):
+    U [d2, d1], V [d0, d1], Z [d2, d0]."""
+    R = U * V.T - Z
+    Sigma = sp.diag(*[s**2 for s in sigmas])
+    return sp.Add(*[e**2 for e in R]) + (U * Sigma * U.T).trace() + kappa * sp.Add(*[e**2 for e in V])
+
+
+def rect_diag(values: Sequence, rows: int, cols: int) -> sp.Matrix:
+    """The rectangular diagonal matrix [rows, cols] with ``values`` on its diagonal (as many as fit)."""
+    M = sp.zeros(rows, cols)
+    for k in range(min(rows, cols, len(values))):
+        M[k, k] = values[k]
+    return M
+
+
+# --- float versions of the printed one-mode forms (for the ground-truth campaigns) ---------------------------
+LAMBDA_FLOAT = _lambdify(LAMBDA_PRINTED)
+THETA_FLOAT = _lambdify(THETA_PRINTED)
+MODE_MIN_FLOAT = _lambdify(MODE_MIN_PRINTED)
+J_FLOAT = _lambdify(J_PRINTED, (t, zeta, sigma, beta, eta_enc, eta_dec))
+LAMBDA_THM1_FLOAT = _lambdify(LAMBDA_THM1, (zeta, beta, eta_enc, eta_dec))
+THETA_THM1_FLOAT = _lambdify(THETA_THM1, (zeta, beta, eta_enc, eta_dec))
+
