@@ -15,7 +15,7 @@ from numeric_backend import MultistartResult
 from symbolic_vae import SymbolicVAEError
 from symbolic_vae._core.seeds import DEFAULT_RUN_SEED, derive_seed, run_seed, set_run_seed
 from symbolic_vae._engine.campaigns import cached, collect_campaigns, multistart, summarize_campaigns
-from symbolic_vae._papers.lucas2019.ppca import ppca_negloglik
+from symbolic_vae._papers.lucas2019.ppca.checks_ground_truth import ppca_negloglik
 
 
 def _float64(*arrays):

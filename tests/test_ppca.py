@@ -13,9 +13,14 @@ from test_claims import EXPECTED
 
 from symbolic_vae._core.errors import SymbolicVAEError
 from symbolic_vae._kernels.build import claim_verdict as verdict
-from symbolic_vae._papers.lucas2019 import ppca as pp
+from symbolic_vae._papers.lucas2019.ppca.checks_exact import EXACT_SPECTRA, _mm, _parts, cayley, loglik_gradient
+from symbolic_vae._papers.lucas2019.ppca.checks_ground_truth import elbo_ground_truth
+from symbolic_vae._papers.lucas2019.ppca.checks_optimum import rotation_campaign
+from symbolic_vae._papers.lucas2019.ppca.checks_stationary import stationary_campaign
+from symbolic_vae._papers.lucas2019.ppca.claims import claims
+from symbolic_vae._papers.lucas2019.ppca.kernels import kernel_sources
 
-CLAIMS = {c.id: c for c in pp.claims()}
+CLAIMS = {c.id: c for c in claims()}
 
 
 def test_every_claim_has_an_expectation():
@@ -37,12 +42,12 @@ def test_sigma2_control_reads_n_as_the_number_of_rows():
 def test_exact_gradient_matches_autograd():
     import torch
 
-    spec = pp.EXACT_SPECTRA[3]
-    _, _, S = pp._parts(spec)
+    spec = EXACT_SPECTRA[3]
+    _, _, S = _parts(spec)
     W = [[Fraction(1, 2), Fraction(-1, 3)], [Fraction(1), Fraction(0)], [Fraction(2, 5), Fraction(1, 4)],
          [Fraction(0), Fraction(3, 2)]]
     sig2 = Fraction(7, 5)
-    exact = np.array([float(v) for v in pp.loglik_gradient(S, W, sig2)])
+    exact = np.array([float(v) for v in loglik_gradient(S, W, sig2)])
     theta = torch.tensor([float(v) for row in W for v in row] + [float(sig2)], dtype=torch.float64,
                          requires_grad=True)
     St = torch.tensor([[float(v) for v in r] for r in S], dtype=torch.float64)
@@ -54,25 +59,25 @@ def test_exact_gradient_matches_autograd():
 
 
 def test_cayley_is_exactly_orthogonal():
-    Q = pp.cayley([[0, 1, -2], [-1, 0, 1], [2, -1, 0]])
-    QtQ = pp._mm([list(r) for r in zip(*Q, strict=True)], Q)
+    Q = cayley([[0, 1, -2], [-1, 0, 1], [2, -1, 0]])
+    QtQ = _mm([list(r) for r in zip(*Q, strict=True)], Q)
     assert QtQ == [[Fraction(int(i == j)) for j in range(3)] for i in range(3)]
 
 
 def test_stationary_enumeration_has_zero_column_and_full_rank_saddles():
-    rows = pp.stationary_campaign()
+    rows = stationary_campaign()
     assert any(r["zero_columns"] > 0 and r["class_elbo"] == "saddle" for r in rows)
     assert any(r["zero_columns"] == 0 and not r["top"] and r["class_elbo"] == "saddle" for r in rows)
     assert sum(r["top"] for r in rows) == len({r["dataset"] for r in rows})  # exactly one maximum per dataset
 
 
 def test_identifiability_campaign():
-    rows = pp.rotation_campaign()
+    rows = rotation_campaign()
     assert any("tie_block" in r for r in rows) and any("generic" in r for r in rows)
 
 
 def test_kernels():
-    sources = {k["name"]: k for k in pp.kernel_sources()}
+    sources = {k["name"]: k for k in kernel_sources()}
     assert set(sources) == {"ppca_sigma2_mle", "ppca_column_norms", "linear_vae_elbo"}
     for k in sources.values():
         assert set(k) == {"name", "claim", "builder", "description", "sample", "reference"}
@@ -85,7 +90,7 @@ def test_kernels():
     assert_close(norms, np.sqrt(lam[:, :2] - s2[:, None]), rel=1e-14)
     # the ELBO kernel (parameters in the eigenbasis of S) agrees with the ground truth's loss at the ELBO's optimum
     elbo = sources["linear_vae_elbo"]["builder"]
-    for e in pp.elbo_ground_truth()[:4]:
+    for e in elbo_ground_truth()[:4]:
         ev, Q = np.linalg.eigh(e.data.S)
         ev, Q = ev[::-1], Q[:, ::-1]
         value = elbo(ev, Q.T @ e.U, e.Wenc.T @ Q, e.sigma, e.s2)

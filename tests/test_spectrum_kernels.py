@@ -16,7 +16,7 @@ import sympy as sp
 
 from numeric_backend import ROUND_TRIP_RTOL, round_trip_gap, within_round_trip_tolerance
 from symbolic_vae._core.errors import SymbolicVAEError
-from symbolic_vae._papers.lucas2019 import ppca as pp
+from symbolic_vae._papers.lucas2019.ppca import kernels as pp
 from symbolic_vae._papers.wz2022 import decoder_variance as dv
 from symbolic_vae._papers.wz2022 import origin_hessian as oh
 from symbolic_vae._papers.wz2022.decoder_variance import forms as dv_forms

@@ -1,0 +1,263 @@
+"""The claim table of the section: ``claims()``, the fifteen ``lucas.*`` claims in ledger order, each with its
+steps and negative control built from ``forms`` and the ``checks_*`` modules."""
+
+from __future__ import annotations
+
+from functools import partial
+
+import sympy as sp
+
+from symbolic_vae._core.claim import Claim, Control, PaperRef, Step, erratum
+from symbolic_vae._engine.identity import prove_at_sizes
+from symbolic_vae._papers.lucas2019.ppca.checks_elbo import cross_identity, elbo_identity, elbo_monte_carlo
+from symbolic_vae._papers.lucas2019.ppca.checks_exact import exact_stationarity, no_zero_column_counterexample
+from symbolic_vae._papers.lucas2019.ppca.checks_ground_truth import mle_ground_truth, mle_set_members
+from symbolic_vae._papers.lucas2019.ppca.checks_marginal import (
+    complete_square,
+    det_and_woodbury,
+    gaussian_integral_1d,
+    marginal_bookkeeping,
+    moments_identity,
+    quadrature_check,
+)
+from symbolic_vae._papers.lucas2019.ppca.checks_optimum import (
+    cross_mle_check,
+    lemma1_check,
+    lemma2_check,
+    rotation_check,
+    theorem3_multistart,
+)
+from symbolic_vae._papers.lucas2019.ppca.checks_stationary import (
+    collapse_hessian_identity,
+    collapse_regimes,
+    stationary_check,
+)
+from symbolic_vae._papers.lucas2019.ppca.forms import ELBO_CLOSED
+
+lucas = partial(PaperRef, "lucas2019")
+wz = partial(PaperRef, "wz2022")
+SIZES_NK = tuple((n, k) for n in range(1, 4) for k in range(1, 4))  # every (n, k) up to 3
+
+
+def claims() -> list[Claim]:
+    n, k = sp.symbols("n k", positive=True, integer=True)
+    j = sp.Symbol("j", integer=True, positive=True)
+    lam = sp.IndexedBase(r"\lambda")
+    sig2_stmt = sp.Eq(sp.Symbol(r"\sigma^2_{MLE}"), sp.Sum(lam[j], (j, k + 1, n)) / (n - k))
+    ppca_common = ("x in R^n (n the data dimension), z in R^k, k < n", "S the (1/N) sample covariance, eigenvalues "
+                   "lam_1 >= ... >= lam_n", "mu at the sample mean (its MLE)")
+    elbo_gt = "ground truth: multistart maximization of the ELBO (W&Z trace form, beta = 1) on 7 datasets"
+    return [
+        Claim(
+            id="lucas.ppca_marginal",
+            title="pPCA marginal: x ~ N(mu, W W^T + sigma^2 I)",
+            ref=lucas("pPCA", ("1",)),
+            statement=sp.Eq(sp.Symbol("p(x)"), sp.Symbol(r"\mathcal{N}(x;\mu, WW^\top + \sigma^2 I)")),
+            assumptions=("p(z) = N(0, I_k), p(x|z) = N(W z + mu, sigma^2 I_n)",),
+            printed="implied by 'has an analytic maximum likelihood estimate'",
+            steps=(Step("E[x] = mu and Cov[x] = W W^T + sigma^2 I by the noise rule, every (n, k) up to 3",
+                        lambda: prove_at_sizes(moments_identity, SIZES_NK, what="moments of x")),
+                   Step("log p(x|z) + log p(z) = -z^T P z / 2 + b^T z + c0 (completing the square), every (n, k) up "
+                        "to 3", lambda: prove_at_sizes(complete_square, SIZES_NK, what="completing the square")),
+                   Step("the 1-d Gaussian integral", gaussian_integral_1d),
+                   Step("determinant lemma and Woodbury as polynomial identities, every (n, k) up to 3",
+                        lambda: prove_at_sizes(det_and_woodbury, SIZES_NK, what="det lemma and Woodbury")),
+                   Step("log of the integral = log N(x; mu, C) once the identities are inserted (general n, k)",
+                        marginal_bookkeeping),
+                   Step("the k-dimensional integral of p(x|z) p(z) by Gauss-Hermite quadrature = N(x; mu, C)",
+                        quadrature_check)),
+            control=Control("covariance W W^T + sigma I (sigma in place of sigma^2)",
+                            lambda: prove_at_sizes(partial(moments_identity, noise_power=1), SIZES_NK[:4],
+                                                   what="control")),
+        ),
+        Claim(
+            id="lucas.ppca_sigma2_mle",
+            title="sigma^2_MLE = 1/(n - k) sum_{j = k+1}^n lam_j, n the data dimension",
+            ref=lucas("pPCA stationary points", ("4",)),
+            statement=sig2_stmt,
+            assumptions=ppca_common,
+            printed="n is not defined on the poster; the sum runs over the eigenvalues of the n x n covariance, so n "
+                    "is the data dimension (reading it as the number of samples N is the negative control)",
+            steps=(Step("exact gradient of the log-likelihood in sigma^2 vanishes at (W_MLE, sigma^2_MLE), rational "
+                        "instances", partial(exact_stationarity, which="sigma2")),
+                   Step("ground truth: multistart maximization of the likelihood over (W, sigma^2, mu) on the rows",
+                        mle_ground_truth)),
+            control=Control("n read as the number of rows N: sigma^2 = sum_{j>k} lam_j / (N - k)",
+                            partial(mle_ground_truth, denominator="N - k")),
+        ),
+        Claim(
+            id="lucas.ppca_w_mle",
+            title="W_MLE = U_k (Lambda_k - sigma^2_MLE I)^{1/2} R, R any rotation, maximizes the likelihood",
+            ref=lucas("pPCA stationary points", ("4",)),
+            statement=sp.Eq(sp.Symbol("W_{MLE}"), sp.Symbol(r"U_k(\Lambda_k - \sigma^2_{MLE} I)^{1/2} R")),
+            assumptions=(*ppca_common, "U_k the top-k eigenvectors, R any k x k orthogonal matrix"),
+            steps=(Step("exact gradient of the log-likelihood in W vanishes at (W_MLE, sigma^2_MLE), rational "
+                        "instances with random rational R (tied top and a zero column included)",
+                        partial(exact_stationarity, which="W")),
+                   Step("ground truth: the maximum of the likelihood is attained there", mle_ground_truth),
+                   Step("members with random R attain the maximum", mle_set_members)),
+            control=Control("W = U_k (Lambda_k - sigma^2 I) R (square root dropped)",
+                            partial(exact_stationarity, which="W", drop_root=True)),
+        ),
+        *erratum(
+            Claim(
+                id="lucas.ppca_other_stationary",
+                title="'Other stationary points have zero columns in W', read as: every stationary point other than "
+                      "the MLE has a zero column",
+                ref=lucas("pPCA stationary points", ("4",)),
+                statement=sp.Symbol(r"\nabla \ell(W, \sigma^2) = 0,\ W W^\top \ne W_{MLE}W_{MLE}^\top \Rightarrow "
+                                    r"W\ \mathrm{has\ a\ zero\ column}"),
+                assumptions=ppca_common,
+                printed="'Other stationary points have zero-columns in W corresponding to posterior collapse'",
+                steps=(Step("exact: W = u_2 (second eigen-direction), sigma^2 = mean of the other eigenvalues, is "
+                            "stationary, not the maximum, and has no zero column", no_zero_column_counterexample),),
+                control=Control("every enumerated stationary point is a local maximum of the ELBO",
+                                partial(stationary_check, claim_all_max=True)),
+            ),
+            Claim(
+                id="lucas.ppca_stationary_points",
+                title="Corrected: the stationary points are W = U_J (Lambda_J - s I)^{1/2} R for any set J (|J| <= k) "
+                      "of eigen-directions with lam_j > s = mean of the others, with k - |J| zero columns; only the "
+                      "top-k one is a local maximum, all others (with or without zero columns) are saddles",
+                ref=lucas("pPCA stationary points", ("4",), "Tipping & Bishop (1999), as used by the poster"),
+                statement=sp.Symbol(r"W = U_J(\Lambda_J - sI)^{1/2}R,\ s = \mathrm{mean}_{j\notin J}\lambda_j"),
+                assumptions=(*ppca_common, "distinct eigenvalues for the classification (and a flat-tail case)"),
+                steps=(Step("every member is stationary (autograd, float64) and classified by its Hessian, in the "
+                            "likelihood and in the ELBO", stationary_check),),
+                control=Control("every enumerated stationary point is a local maximum of the ELBO",
+                                partial(stationary_check, claim_all_max=True)),
+            ),
+        ),
+        Claim(
+            id="lucas.ppca_collapse_regimes",
+            title="At fixed sigma^2 the collapsed point W = 0 is a local maximum when sigma^2 is large, a saddle for "
+                  "medium and a local minimum for small sigma^2 (thresholds lam_1 and lam_n)",
+            ref=lucas("pPCA stationary points", (), "figure (a)-(c)"),
+            statement=sp.Eq(sp.Symbol(r"\nabla^2_W \ell(0)"),
+                            sp.Symbol(r"(S - \sigma^2 I)\otimes I_k / \sigma^4")),
+            assumptions=(*ppca_common, "sigma^2 fixed (a hyperparameter)", "strict inequalities: sigma^2 > lam_1 "
+                         "(max), lam_n < sigma^2 < lam_1 (saddle), sigma^2 < lam_n (min)"),
+            printed="'(a) sigma^2 large: local maxima (b) sigma^2 medium: saddle point (c) sigma^2 small: local "
+                    "minima'",
+            steps=(Step("Hessian of l in W at W = 0 = (S - sigma^2 I) (x) I_k / sigma^4 with symbolic S, every "
+                        "(n, k) up to (3, 2)",
+                        lambda: prove_at_sizes(collapse_hessian_identity, [(1, 1), (2, 1), (2, 2), (3, 1), (3, 2)],
+                                               what="Hessian at W = 0")),
+                   Step("the three regimes on data (autograd Hessian of the likelihood on the rows)",
+                        collapse_regimes)),
+            control=Control("labels (a) and (c) swapped", partial(collapse_regimes, swapped=True)),
+        ),
+        Claim(
+            id="lucas.elbo_closed_form",
+            title="The linear VAE's ELBO in closed form: -n/2 log(2 pi sigma^2) - [tr S - 2 tr(WVS) + tr(WVSV^TW^T) + "
+                  "tr(W D W^T)] / (2 sigma^2) - [tr D + tr(V S V^T) - k - log det D] / 2",
+            ref=lucas("Linear VAE", ("2", "3")),
+            statement=sp.Eq(sp.Symbol(r"\mathcal{L}"), ELBO_CLOSED),
+            assumptions=("q(z|x) = N(V(x - mu), D), D diagonal positive", "mu the data mean, S the (1/N) covariance"),
+            printed="'we can write down the ELBO in closed form' (not printed)",
+            steps=(Step("ELBO from the Gaussian rules (noise rule and KL from its definition) = closed form, every "
+                        "(n, k) up to 3", lambda: prove_at_sizes(elbo_identity, SIZES_NK, what="ELBO closed form")),
+                   Step("closed form vs Monte Carlo estimate of the definition", elbo_monte_carlo, corroborating=True)),
+            control=Control("closed form without tr(W D W^T) / (2 sigma^2)",
+                            partial(elbo_monte_carlo, drop_decoder_noise=True)),
+        ),
+        Claim(
+            id="lucas.lemma1",
+            title="Lemma 1: the global maximum of the ELBO is a global maximum of the pPCA marginal likelihood",
+            ref=lucas("VAE Analysis", ("3",), "Lemma 1"),
+            statement=sp.Symbol(r"\arg\max \mathcal{L} \subseteq \arg\max \log p(x)"),
+            assumptions=("beta = 1", "D diagonal", "mu at the data mean"),
+            steps=(Step(f"{elbo_gt}; the likelihood maximized independently on the rows", lemma1_check),),
+            control=Control("the same with the KL weighted by beta = 2", partial(lemma1_check, beta_value=2.0)),
+        ),
+        Claim(
+            id="lucas.lemma2",
+            title="Lemma 2: at the optimum the decoder's columns are the scaled principal components "
+                  "sqrt(lam_j - sigma^2) u_j",
+            ref=lucas("VAE Analysis", (), "Lemma 2"),
+            statement=sp.Symbol(r"W^* = U_k(\Lambda_k - \sigma^2 I)^{1/2}\Pi,\ \Pi\ \mathrm{a\ signed\ permutation}"),
+            assumptions=("D diagonal", "ties: any orthonormal basis of a tied eigenspace"),
+            steps=(Step(f"{elbo_gt}: columns orthogonal, eigenvectors of S, squared norms lam_j - sigma^2",
+                        lemma2_check),),
+            control=Control("columns sqrt(lam_j) u_j (unscaled principal components)",
+                            partial(lemma2_check, unscaled=True)),
+        ),
+        Claim(
+            id="lucas.identifiable",
+            title="'The linear VAE is fully identifiable': the optimal decoder is unique up to signs and column order",
+            ref=lucas("VAE Analysis", (), "Lemma 2 (remark)"),
+            statement=sp.Symbol(r"W^*\ \mathrm{unique\ up\ to\ signed\ permutations}"),
+            assumptions=("D diagonal", "any data covariance"),
+            printed="'A less obvious result: The Linear VAE is fully identifiable (and computes an SVD)'",
+            steps=(Step("ground truth on a spectrum with tied top eigenvalues: the decoder rotated inside the tie, "
+                        "encoder and variances refit", partial(rotation_check, "lucas")),),
+            control=Control("generic rotations keep the optimum (distinct spectra)",
+                            partial(rotation_check, "generic_control")),
+            corrected="lucas.cross_identifiability",
+        ),
+        Claim(
+            id="lucas.theorem3",
+            title="Theorem 3: the ELBO introduces no additional local maxima to pPCA",
+            ref=lucas("VAE Analysis", (), "Theorem 3"),
+            statement=sp.Symbol(r"\{\mathrm{local\ max\ of\ }\mathcal{L}\} \leftrightarrow "
+                                r"\{\mathrm{local\ max\ of\ }\log p\}"),
+            assumptions=("beta = 1", "D diagonal", "distinct eigenvalues for the classification"),
+            steps=(Step("multistart: every start converging to a second-order stationary point of the ELBO reaches "
+                        "its global maximum", theorem3_multistart),
+                   Step("every Tipping-Bishop point is stationary in the ELBO with the same Hessian class as in pPCA",
+                        stationary_check)),
+            control=Control("every enumerated stationary point is a local maximum of the ELBO",
+                            partial(stationary_check, claim_all_max=True)),
+        ),
+        Claim(
+            id="lucas.cross_elbo_is_wz_loss",
+            title="Cross-paper: Lucas's ELBO is -L_VAE of Wang & Ziyin with beta = 1, y = x, eta_enc = 1, "
+                  "eta_dec^2 = sigma^2 learnable (decoder partition kept), Sigma = D, d1 = k",
+            ref=wz("Sec. 3, App. D", ("3", "5")),
+            statement=sp.Eq(sp.Symbol(r"\mathcal{L}_{Lucas}"), -sp.Symbol(r"L_{VAE}|_{\beta=1,y=x}")),
+            assumptions=("centred data (W&Z App. B: biases act as centring)", "U = W, W_enc = V^T"),
+            steps=(Step("the two losses derived from the Gaussian rules agree at every (n, k) up to 3",
+                        lambda: prove_at_sizes(cross_identity, SIZES_NK, what="Lucas ELBO = -L_VAE")),),
+            control=Control("W&Z with beta = 2", lambda: prove_at_sizes(partial(cross_identity, beta_value=2),
+                                                                        SIZES_NK[:3], what="control")),
+        ),
+        Claim(
+            id="lucas.cross_mle",
+            title="Cross-paper: minimizing W&Z's model (beta = 1, y = x, learnable eta_dec) gives eta_dec^2* = "
+                  "Lucas's sigma^2_MLE (= W&Z Thm. 4 at beta = 1) and U* U*^T = W_MLE W_MLE^T",
+            ref=wz("App. D", ("57",), "Theorem 4 vs Lucas et al. Eq. 4"),
+            statement=sp.Eq(sp.Symbol(r"\eta_{dec}^{*2}"), sig2_stmt.rhs),
+            assumptions=("beta = 1, y = x, eta_enc = 1, d1 = k < n", "Sigma learnable diagonal"),
+            steps=(Step("ground truth: multistart minimization of the W&Z model over (U, W, Sigma, eta_dec), "
+                        "against Lucas's formula and W&Z Thm. 4 (first case; beta = 1, d2 = n, hat d_1 = k, zeta_i^2 = "
+                        "lam_i for y = x: the same number)", cross_mle_check),),
+            control=Control("denominator n - k + 1", partial(cross_mle_check, shift=1)),
+        ),
+        Claim(
+            id="lucas.cross_wz_rotation",
+            title="Cross-paper: W&Z's optimal set U* = F Lambda P with P an arbitrary orthogonal matrix (Thm. 2, "
+                  "learnable Sigma) in the beta = 1, y = x specialization",
+            ref=wz("Sec. 4.3", ("15", "16"), "Theorem 2"),
+            statement=sp.Symbol(r"(U^*P, W^*P)\ \mathrm{optimal\ for\ all\ orthogonal\ } P"),
+            assumptions=("Sigma learnable diagonal", "distinct top eigenvalues"),
+            steps=(Step("ground truth: with the decoder fixed at U* P (generic P), refit encoder, Sigma, eta_dec",
+                        partial(rotation_check, "wz")),),
+            control=Control("the decoder scaled by 1.25 (P = I) is optimal",
+                            partial(rotation_check, "scaled_control")),
+            corrected="lucas.cross_identifiability",
+        ),
+        Claim(
+            id="lucas.cross_identifiability",
+            title="Corrected (both papers): with Sigma = D learnable diagonal the optimal decoders are U* times signed "
+                  "permutations, plus rotations within tied eigenvalues; arbitrary P only when Sigma is fixed "
+                  "isotropic",
+            ref=lucas("VAE Analysis", (), "Lemma 2 / W&Z Thm. 2, corrected"),
+            statement=sp.Symbol(r"W^* \in U_k(\Lambda_k-\sigma^2 I)^{1/2}\,\{\Pi\cdot\mathrm{blockdiag}(O_{ties})\}"),
+            assumptions=("beta = 1", "k >= 2"),
+            steps=(Step("ground truth: signed permutations keep the optimum, generic rotations do not, rotations in a "
+                        "tied block do; with fixed Sigma = s I any P leaves the loss unchanged",
+                        partial(rotation_check, "corrected")),),
+            control=Control("generic rotations keep the optimum", partial(rotation_check, "generic_control")),
+            corrects="lucas.identifiable",
+        ),
+    ]
