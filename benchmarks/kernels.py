@@ -32,6 +32,7 @@ from typing import Any
 
 import numpy as np
 import sympy as sp
+from _common import load_average
 
 from numeric_backend._aot_package import wait_for_packages
 from numeric_backend._numpy_compile import _all_finite
@@ -238,14 +239,6 @@ def startup(formula: Formula, cache_dir: str, threads: int | None) -> dict[str, 
 
 # --- the run -------------------------------------------------------------------------------------------------------
 
-def _load() -> str:
-    try:
-        with open("/proc/loadavg") as handle:
-            return " ".join(handle.read().split()[:3])
-    except OSError:
-        return "unknown"
-
-
 def _status(ok: bool) -> str:
     return "met    " if ok else "NOT MET"
 
@@ -256,7 +249,7 @@ def run(sizes: Sequence[int], repeats: int, skip_startup: bool, use_registry: bo
 
     if threads:
         torch.set_num_threads(threads)
-    load_start = _load()
+    load_start = load_average()
     print(f"benchmarks/kernels.py: numpy {np.__version__}, torch {torch.__version__} ({torch.get_num_threads()} "
           f"threads), {os.cpu_count()} cores; load average at start {load_start}")
     chosen = formulas(use_registry)
@@ -267,38 +260,67 @@ def run(sizes: Sequence[int], repeats: int, skip_startup: bool, use_registry: bo
     first_ever: dict[str, float] = {}
     with tempfile.TemporaryDirectory(prefix="symbolic-vae-bench-") as cache:
         if not skip_startup:
-            print("\nstartup of torch.compile in fresh processes sharing one new cache directory ...")
-            trivial = Formula("lambda_star", 2 * zeta * beta + eta_enc - eta_dec, chosen[0].args, hand_lambda_star,
-                              "per-mode", "")
-            first_ever = startup(trivial, cache, threads)  # the empty directory's one-time costs (ISA probes)
-            wait_for_packages(Path(cache))
-            for formula in chosen:
-                cold = startup(formula, cache, threads)
-                packaging = wait_for_packages(Path(cache))  # the background ahead-of-time build of this kernel
-                warm = startup(formula, cache, threads)
-                startup_times[formula.name] = {"cold": cold["first_call_s"], "warm": warm["first_call_s"],
-                                               "import": warm["import_torch_s"], "package": packaging,
-                                               "warm_compiler": float(warm["compiler_imported"])}
-        compiled = {f.name: {b: compile_expression(f.expr, f.args, b, check_finite=False, cache_dir=cache)
-                             for b in BACKENDS} for f in chosen}
-        rows = []
-        for n in sizes:
-            for formula in chosen:
-                arrays, hand_args = inputs(formula, n)
-                expected = formula.hand(*hand_args)
-                reps = repeats if n >= 100_000 else 3 * repeats
-                row: dict[str, Any] = {"name": formula.name, "n": n,
-                                       "hand": best_time(formula.hand, hand_args, reps)}
-                errors = []
-                for backend, function in compiled[formula.name].items():
-                    errors.append(relative_error(function(*arrays), expected))
-                    row[backend] = best_time(function, arrays, reps)
-                row["check"] = best_time(lambda *a: [_all_finite(x) for x in a], arrays, reps)
-                row["floor"] = floor_time(sum(a.size for a in arrays), expected.size, reps)
-                row["error"] = max(errors)
-                rows.append(row)
+            first_ever, startup_times = measure_startup(chosen, cache, threads)
+        rows = measure_times(chosen, sizes, repeats, cache)
 
-    load_end = _load()
+    load_end = load_average()
+    print_times(rows, repeats)
+    if startup_times:
+        print_startup(startup_times, first_ever)
+    checks = target_checks(rows, startup_times, first_ever)
+    print("\ntargets:")
+    for ok, text in checks:
+        print(f"  [{_status(ok)}] {text}")
+    print(f"\nload average: {load_start} at start, {load_end} at end (1, 5, 15 min; {os.cpu_count()} cores). Other "
+          f"jobs on the machine inflate every number here, the torch ones (OpenMP threads) most.")
+    return sum(not ok for ok, _ in checks)
+
+
+def measure_startup(chosen: Sequence[Formula], cache: str, threads: int | None
+                    ) -> tuple[dict[str, float], dict[str, dict[str, float]]]:
+    """(the empty cache directory's first probe, per formula: cold / warm first call, import, packaging times)."""
+    print("\nstartup of torch.compile in fresh processes sharing one new cache directory ...")
+    trivial = Formula("lambda_star", 2 * zeta * beta + eta_enc - eta_dec, chosen[0].args, hand_lambda_star,
+                      "per-mode", "")
+    first_ever = startup(trivial, cache, threads)  # the empty directory's one-time costs (ISA probes)
+    wait_for_packages(Path(cache))
+    startup_times: dict[str, dict[str, float]] = {}
+    for formula in chosen:
+        cold = startup(formula, cache, threads)
+        packaging = wait_for_packages(Path(cache))  # the background ahead-of-time build of this kernel
+        warm = startup(formula, cache, threads)
+        startup_times[formula.name] = {"cold": cold["first_call_s"], "warm": warm["first_call_s"],
+                                       "import": warm["import_torch_s"], "package": packaging,
+                                       "warm_compiler": float(warm["compiler_imported"])}
+    return first_ever, startup_times
+
+
+def measure_times(chosen: Sequence[Formula], sizes: Sequence[int], repeats: int, cache: str) -> list[dict[str, Any]]:
+    """One row per size and formula: best times (s) of hand-written numpy, each backend, the input check and the
+    bandwidth floor, and the largest relative gap of a backend to the hand-written result."""
+    compiled = {f.name: {b: compile_expression(f.expr, f.args, b, check_finite=False, cache_dir=cache)
+                         for b in BACKENDS} for f in chosen}
+    rows = []
+    for n in sizes:
+        for formula in chosen:
+            arrays, hand_args = inputs(formula, n)
+            expected = formula.hand(*hand_args)
+            reps = repeats if n >= 100_000 else 3 * repeats
+            row: dict[str, Any] = {"name": formula.name, "n": n,
+                                   "hand": best_time(formula.hand, hand_args, reps)}
+            errors = []
+            for backend, function in compiled[formula.name].items():
+                errors.append(relative_error(function(*arrays), expected))
+                row[backend] = best_time(function, arrays, reps)
+            row["check"] = best_time(lambda *a: [_all_finite(x) for x in a], arrays, reps)
+            row["floor"] = floor_time(sum(a.size for a in arrays), expected.size, reps)
+            row["error"] = max(errors)
+            rows.append(row)
+    return rows
+
+
+def print_times(rows: Sequence[dict[str, Any]], repeats: int) -> None:
+    """The table of times (ms), speed-ups over hand-written numpy and the floor ratio."""
     print(f"\ntimes in ms (best of {repeats}+ runs); xH = hand-written time / backend time (> 1: faster than "
           f"hand-written numpy);\nfloor = read every input byte and write a new output once (np.copyto); "
           f"C/F = torch-compiled time / floor;\ncheck = NaN/inf validation of the inputs (not in the other columns); "
@@ -313,19 +335,26 @@ def run(sizes: Sequence[int], repeats: int, skip_startup: bool, use_registry: bo
               f"{1e3 * row['torch']:9.3f} {h / row['torch']:5.2f} {1e3 * row['torch-compiled']:9.3f} "
               f"{h / row['torch-compiled']:5.2f} {1e3 * row['floor']:8.3f} {row['torch-compiled'] / row['floor']:5.2f} "
               f"{1e3 * row['check']:7.3f} {row['error']:8.1e}")
-    if startup_times:
-        print(f"\ntorch.compile startup in s (compile_expression + first call at N = 1000 in a fresh process, after "
-              f"'import torch'; first use of the empty cache directory, which also runs Inductor's one-time vector-ISA "
-              f"probes: {first_ever['first_call_s']:.2f} s)")
-        print("first compile = torch.compile (Dynamo + Inductor) in a process with an empty cache; it queues an "
-              "ahead-of-time package,\nbuilt by a background process (package, wall time after the first process "
-              "ended); warm start = a new process\nloading that package (compiler = whether it imported Dynamo)")
-        print(f"{'formula':12s} {'first compile':>14s} {'package':>8s} {'warm start':>11s} {'compiler':>9s} "
-              f"{'import torch':>13s}")
-        for name, t in startup_times.items():
-            print(f"{name:12s} {t['cold']:14.2f} {t['package']:8.1f} {t['warm']:11.2f} "
-                  f"{'yes' if t['warm_compiler'] else 'no':>9s} {t['import']:13.2f}")
 
+
+def print_startup(startup_times: dict[str, dict[str, float]], first_ever: dict[str, float]) -> None:
+    """The table of torch.compile startup times (s) in fresh processes."""
+    print(f"\ntorch.compile startup in s (compile_expression + first call at N = 1000 in a fresh process, after "
+          f"'import torch'; first use of the empty cache directory, which also runs Inductor's one-time vector-ISA "
+          f"probes: {first_ever['first_call_s']:.2f} s)")
+    print("first compile = torch.compile (Dynamo + Inductor) in a process with an empty cache; it queues an "
+          "ahead-of-time package,\nbuilt by a background process (package, wall time after the first process "
+          "ended); warm start = a new process\nloading that package (compiler = whether it imported Dynamo)")
+    print(f"{'formula':12s} {'first compile':>14s} {'package':>8s} {'warm start':>11s} {'compiler':>9s} "
+          f"{'import torch':>13s}")
+    for name, t in startup_times.items():
+        print(f"{name:12s} {t['cold']:14.2f} {t['package']:8.1f} {t['warm']:11.2f} "
+              f"{'yes' if t['warm_compiler'] else 'no':>9s} {t['import']:13.2f}")
+
+
+def target_checks(rows: Sequence[dict[str, Any]], startup_times: dict[str, dict[str, float]],
+                  first_ever: dict[str, float]) -> list[tuple[bool, str]]:
+    """(met, description) of every target of ``TARGETS`` that the measurements cover."""
     checks: list[tuple[bool, str]] = []
     for row in rows:
         h, label = row["hand"], f"{row['name']} N={row['n']:.0e}"
@@ -350,12 +379,7 @@ def run(sizes: Sequence[int], repeats: int, skip_startup: bool, use_registry: bo
         checks.append((t["warm"] <= TARGETS["warm_start_s"],
                        f"warm start <= {TARGETS['warm_start_s']:.1f} s, {name}: {t['warm']:.2f} s "
                        f"(+ {t['import']:.2f} s import torch)"))
-    print("\ntargets:")
-    for ok, text in checks:
-        print(f"  [{_status(ok)}] {text}")
-    print(f"\nload average: {load_start} at start, {load_end} at end (1, 5, 15 min; {os.cpu_count()} cores). Other "
-          f"jobs on the machine inflate every number here, the torch ones (OpenMP threads) most.")
-    return sum(not ok for ok, _ in checks)
+    return checks
 
 
 def main(argv: Sequence[str] | None = None) -> None:

@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+from _common import load_average
 
 N_INSTANCES = 100
 N_STARTS = 4
@@ -159,14 +160,6 @@ def relative_error(best: np.ndarray, expected: np.ndarray) -> float:
     return float(np.max(np.abs(best - expected) / (1 + np.abs(expected))))
 
 
-def _load() -> str:
-    try:
-        with open("/proc/loadavg") as handle:
-            return " ".join(handle.read().split()[:3])
-    except OSError:
-        return "unknown"
-
-
 def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python benchmarks/minimize.py",
                                      description=__doc__.split("\n")[0])
@@ -185,7 +178,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     torch_options = {"max_adam_steps": options.adam_steps, "lr": options.lr, "lbfgs_steps": options.lbfgs_steps,
                      "newton_steps": options.newton_steps, "num_threads": options.threads}
 
-    load_start = _load()
+    load_start = load_average()
     print(f"benchmarks/minimize.py: ||U V^T - Z||^2 + {REGULARIZATION[0]} ||U||^2 + {REGULARIZATION[1]} ||V||^2, "
           f"{options.starts} starts per instance, gtol {GTOL:g}; torch options {torch_options}; load average "
           f"{load_start} ({os.cpu_count()} cores)")
@@ -218,7 +211,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     print("\ntargets:")
     for ok, text in checks:
         print(f"  [{'met    ' if ok else 'NOT MET'}] {text}")
-    print(f"\nload average {load_start} at start, {_load()} at end ({os.cpu_count()} cores)")
+    print(f"\nload average {load_start} at start, {load_average()} at end ({os.cpu_count()} cores)")
 
 
 if __name__ == "__main__":

@@ -10,14 +10,9 @@ reads are ``NUMERIC_BACKEND_TORCH_CACHE`` and ``NUMERIC_BACKEND_TORCH_AOT``, or 
 from numeric_backend._environment import use_environment
 from numeric_backend._errors import NumericBackendError, fail
 from numeric_backend._highprec import ZeroTest, classify_zero, evaluate_high_precision
-from numeric_backend._minimize import (
-    MinimizeResult,
-    MultistartResult,
-    convergence_criterion,
-    minimize_batched,
-    multistart_minimize,
-)
+from numeric_backend._minimize import MinimizeResult, convergence_criterion, minimize_batched
 from numeric_backend._montecarlo import MonteCarloEstimate, agrees_with, monte_carlo_mean
+from numeric_backend._multistart import MultistartResult, multistart_minimize
 from numeric_backend._numpy_compile import NUMPY_TRANSLATION, SUPPORTED_NUMPY_NODES, NumpyFunction, to_numpy
 from numeric_backend._sampling import (
     Domain,

@@ -10,7 +10,7 @@ import mpmath
 import sympy
 
 from numeric_backend._errors import fail
-from numeric_backend._validate import check_int
+from numeric_backend._validate import check_int, symbol_sort_key
 
 MpNumber = mpmath.mpf | mpmath.mpc
 
@@ -27,11 +27,8 @@ MIN_DPS = 20
 """Smallest precision accepted in a schedule (below it the zero and nonzero thresholds overlap)."""
 
 
-def _sort_key(symbol: sympy.Symbol) -> tuple[str, str]:
-    return (symbol.name, repr(sorted(symbol.assumptions0.items())))
-
-
 def _check_expr(expr: object) -> sympy.Expr:
+    """``expr`` as a scalar SymPy expression (numbers are sympified), else NumericBackendError."""
     if isinstance(expr, int | float | complex) and not isinstance(expr, bool):
         return sympy.sympify(expr)
     if not isinstance(expr, sympy.Expr) or isinstance(expr, sympy.MatrixExpr | sympy.MatrixBase):
@@ -65,6 +62,7 @@ def _check_point(expr: sympy.Expr, point: object) -> dict[sympy.Symbol, sympy.Ex
 
 @functools.lru_cache(maxsize=256)
 def _mpmath_function(expr: sympy.Expr, symbols: tuple[sympy.Symbol, ...]):  # noqa: ANN202
+    """``expr`` lambdified over ``symbols`` for mpmath (cached)."""
     return sympy.lambdify(symbols, expr, modules="mpmath")
 
 
@@ -80,6 +78,7 @@ def _to_mpmath(value: sympy.Expr, dps: int) -> MpNumber:
 
 
 def _evalf_to_mpmath(value: sympy.Expr, dps: int) -> MpNumber:
+    """``value`` evaluated to ``dps`` digits by evalf, as an mpmath real or complex number."""
     numeric = value.evalf(dps, strict=False)
     real, imag = numeric.as_real_imag()
     if not (real.is_Number and imag.is_Number):
@@ -118,7 +117,8 @@ def evaluate_high_precision(expr: sympy.Expr, point: Mapping[sympy.Symbol, objec
 
 
 def _evaluate(expr: sympy.Expr, values: dict[sympy.Symbol, sympy.Expr], dps: int) -> MpNumber:
-    symbols = tuple(sorted(expr.free_symbols, key=_sort_key))
+    """``expr`` at ``values`` (symbol -> exact number) with ``dps`` decimal digits."""
+    symbols = tuple(sorted(expr.free_symbols, key=symbol_sort_key))
     with mpmath.workdps(dps):
         try:
             function = _mpmath_function(expr, symbols)
@@ -157,6 +157,7 @@ class ZeroTest:
 
 
 def _check_schedule(dps_schedule: object) -> tuple[int, ...]:
+    """The precision schedule as a strictly increasing tuple of ints >= MIN_DPS."""
     if not isinstance(dps_schedule, Sequence) or len(dps_schedule) == 0:
         raise fail("dps_schedule", f"expected a non-empty increasing sequence of ints, received {dps_schedule!r}")
     schedule = tuple(check_int("dps_schedule", d, minimum=MIN_DPS) for d in dps_schedule)
@@ -166,6 +167,7 @@ def _check_schedule(dps_schedule: object) -> tuple[int, ...]:
 
 
 def _check_scale(rel_scale: object) -> mpmath.mpf:
+    """The relative scale as a positive mpmath number (1 when None)."""
     if rel_scale is None:
         return mpmath.mpf(1)
     try:

@@ -12,7 +12,7 @@ import numpy as np
 import sympy
 
 from numeric_backend._errors import fail
-from numeric_backend._validate import check_int, check_seed
+from numeric_backend._validate import check_distinct, check_int, check_seed, symbol_sort_key
 
 MAX_DENOMINATOR = 1000
 """Drawn rationals have denominators <= this (so exact arithmetic on them stays cheap)."""
@@ -26,10 +26,13 @@ DEFAULT_POSITIVE_RANGE = (sympy.Rational(1, 8), sympy.Integer(8))
 DEFAULT_NONNEGATIVE_RANGE = (sympy.Integer(0), sympy.Integer(8))
 DEFAULT_REAL_RANGE = (sympy.Integer(-4), sympy.Integer(4))
 
-
-def _symbol_sort_key(symbol: sympy.Symbol) -> tuple[str, str]:
-    """Deterministic order (name, then assumptions), independent of set iteration order."""
-    return (symbol.name, repr(sorted(symbol.assumptions0.items())))
+_ASSUMPTION_RANGES: tuple[tuple[str, tuple[sympy.Integer, sympy.Integer], str], ...] = (
+    ("is_positive", DEFAULT_POSITIVE_RANGE, "log_uniform"),
+    ("is_negative", (-DEFAULT_POSITIVE_RANGE[1], -DEFAULT_POSITIVE_RANGE[0]), "log_uniform"),
+    ("is_nonnegative", DEFAULT_NONNEGATIVE_RANGE, "uniform"),
+    ("is_nonpositive", (-DEFAULT_NONNEGATIVE_RANGE[1], -DEFAULT_NONNEGATIVE_RANGE[0]), "uniform"),
+)
+"""The first assumption a symbol has picks its default (low, high) and family; otherwise DEFAULT_REAL_RANGE."""
 
 
 def _as_rational(argument: str, value: object) -> sympy.Rational:
@@ -89,7 +92,7 @@ class Domain:
     def __post_init__(self) -> None:
         symbols = [r.symbol for r in self.ranges]
         assert len(set(symbols)) == len(symbols), symbols
-        assert symbols == sorted(symbols, key=_symbol_sort_key), symbols
+        assert symbols == sorted(symbols, key=symbol_sort_key), symbols
         for constraint in self.constraints:
             assert isinstance(constraint, sympy.logic.boolalg.Boolean), constraint
             assert constraint.free_symbols <= set(symbols), constraint
@@ -132,24 +135,21 @@ class Domain:
         if isinstance(constraints, sympy.Basic):
             constraints = [constraints]
         symbol_list = list(symbols)
-        for symbol in symbol_list:
-            if not isinstance(symbol, sympy.Symbol):
-                raise fail("symbols", f"expected SymPy Symbols, received {symbol!r} ({type(symbol).__name__})")
-        if len(set(symbol_list)) != len(symbol_list):
-            raise fail("symbols", f"contains duplicates: {symbol_list}")
+        check_distinct("symbols", symbol_list, (sympy.Symbol,), "SymPy Symbols")
         overrides = dict(ranges or {})
         unknown = [s for s in overrides if s not in set(symbol_list)]
         if unknown:
             raise fail("ranges", f"names symbols that are not in `symbols`: {unknown}")
         built = [
             _range_from_assumptions(symbol, overrides.get(symbol))
-            for symbol in sorted(symbol_list, key=_symbol_sort_key)
+            for symbol in sorted(symbol_list, key=symbol_sort_key)
         ]
         checked = tuple(_check_constraint(c, set(symbol_list)) for c in constraints)
         return cls(ranges=tuple(built), constraints=checked)
 
 
 def _check_constraint(constraint: object, symbols: set[sympy.Symbol]) -> sympy.Basic:
+    """``constraint`` if it is a SymPy relational (or And/Or/Not of them) in ``symbols``."""
     if not isinstance(constraint, sympy.logic.boolalg.Boolean) or isinstance(
         constraint, sympy.logic.boolalg.BooleanAtom
     ):
@@ -164,22 +164,12 @@ def _check_constraint(constraint: object, symbols: set[sympy.Symbol]) -> sympy.B
 
 
 def _range_from_assumptions(symbol: sympy.Symbol, override: tuple[object, object] | None) -> SymbolRange:
+    """The SymbolRange of ``symbol``: family and bounds from its assumptions, or ``override``."""
     is_integer = bool(symbol.is_integer)
-    if symbol.is_positive:
-        low, high = DEFAULT_POSITIVE_RANGE
-        family = "log_uniform"
-    elif symbol.is_negative:
-        low, high = -DEFAULT_POSITIVE_RANGE[1], -DEFAULT_POSITIVE_RANGE[0]
-        family = "log_uniform"
-    elif symbol.is_nonnegative:
-        low, high = DEFAULT_NONNEGATIVE_RANGE
-        family = "uniform"
-    elif symbol.is_nonpositive:
-        low, high = -DEFAULT_NONNEGATIVE_RANGE[1], -DEFAULT_NONNEGATIVE_RANGE[0]
-        family = "uniform"
-    else:
-        low, high = DEFAULT_REAL_RANGE
-        family = "uniform"
+    low, high, family = next(
+        ((*bounds, family) for assumption, bounds, family in _ASSUMPTION_RANGES if getattr(symbol, assumption)),
+        (*DEFAULT_REAL_RANGE, "uniform"),
+    )
     if is_integer:
         family = "integer"
         if symbol.is_positive:
@@ -240,6 +230,7 @@ def _draw_column(symbol_range: SymbolRange, rng: np.random.Generator, size: int)
 
 
 def _satisfies(constraints: tuple[sympy.Basic, ...], point: dict[sympy.Symbol, sympy.Rational]) -> bool:
+    """Whether ``point`` satisfies every constraint (exactly, in rationals)."""
     for constraint in constraints:
         verdict = constraint.xreplace(point)
         if verdict is sympy.true:
@@ -346,6 +337,7 @@ class SecondMoments(NamedTuple):
 
 
 def _check_data_matrix(argument: str, value: object) -> np.ndarray:
+    """``value`` as a non-empty real 2-D float array [n, d] without NaN/inf."""
     array = np.asarray(value)
     if array.ndim != 2 or array.shape[0] == 0 or array.shape[1] == 0:
         raise fail(argument, f"expected a non-empty 2-D array [n, d], received shape {array.shape}")

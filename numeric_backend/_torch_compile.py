@@ -31,8 +31,9 @@ import sympy
 
 from numeric_backend._environment import INDUCTOR_CACHE_ENV, cache_name, variable
 from numeric_backend._errors import fail
-from numeric_backend._numpy_compile import to_numpy
+from numeric_backend._numpy_compile import _all_finite, _as_arrays, to_numpy
 from numeric_backend._torch_graph import _graph_module, batch_axes
+from numeric_backend._validate import check_arguments, check_expression
 
 BACKENDS: tuple[str, ...] = ("numpy", "torch", "torch-compiled")
 """Backend names accepted by ``compile_expression``."""
@@ -63,22 +64,12 @@ def require_torch(argument: str = "backend") -> Any:
 
 
 def _check_elementwise(expr: Any, args: Sequence[Any]) -> tuple[sympy.Expr, tuple[sympy.Symbol, ...]]:
-    if not isinstance(expr, sympy.Basic):
-        try:
-            expr = sympy.sympify(expr)
-        except (sympy.SympifyError, TypeError):
-            raise fail("expr", f"expected a SymPy expression, received {type(expr).__name__}") from None
+    """``expr`` as a scalar SymPy expression and ``args`` as a tuple of distinct Symbols covering its free symbols."""
+    expr = check_expression(expr)
     if getattr(expr, "is_Matrix", False) or isinstance(expr, sympy.MatrixBase):
         raise fail("expr", f"expected a scalar (elementwise) expression, received a matrix {type(expr).__name__}; "
                            f"use to_torch for matrix expressions")
-    if isinstance(args, sympy.Basic) or not isinstance(args, Sequence):
-        raise fail("args", f"expected a sequence of Symbols, received {args!r}")
-    arg_tuple = tuple(args)
-    for arg in arg_tuple:
-        if not isinstance(arg, sympy.Symbol):
-            raise fail("args", f"expected Symbols, received {arg!r} ({type(arg).__name__})")
-    if len(set(arg_tuple)) != len(arg_tuple):
-        raise fail("args", f"contains duplicates: {arg_tuple}")
+    arg_tuple = check_arguments(args, (sympy.Symbol,), "Symbols", "Symbols")
     missing = expr.free_symbols - set(arg_tuple)
     if missing:
         raise fail("args", f"missing free symbols {sorted(map(str, missing))}")
@@ -426,16 +417,7 @@ class NumpyBoundary:
     def __call__(self, *values: Any) -> np.ndarray:
         import torch
 
-        from numeric_backend._numpy_compile import _all_finite
-
-        if len(values) != len(self.args):
-            raise fail("values", f"expected {len(self.args)} arrays ({', '.join(map(str, self.args))}), "
-                                 f"received {len(values)}")
-        arrays = [np.asarray(value, dtype=np.float64) for value in values]
-        try:
-            shape = np.broadcast_shapes(*(a.shape for a in arrays))
-        except ValueError:
-            raise fail("values", f"shapes {[a.shape for a in arrays]} do not broadcast together") from None
+        arrays, shape = _as_arrays(self.args, values)
         if self.check_finite:
             for symbol, arr in zip(self.args, arrays, strict=True):
                 if not _all_finite(arr):
@@ -485,9 +467,37 @@ def compile_expression(
     if not isinstance(backend, str) or backend not in BACKENDS:
         raise fail("backend", f"expected one of {', '.join(repr(b) for b in BACKENDS)}, received {backend!r}")
     expr, arg_tuple = _check_elementwise(expr, args)
-    if backend == "numpy":
-        return to_numpy(expr, arg_tuple, check_finite=check_finite)
+    return COMPILERS[backend](expr, arg_tuple, check_finite=check_finite, cache_dir=cache_dir)
+
+
+Compiler = Callable[..., Callable[..., np.ndarray]]
+"""``compiler(expr, args, *, check_finite, cache_dir) -> f(*arrays) -> float64 ndarray`` (checked inputs)."""
+
+
+def _numpy_compiler(expr: sympy.Expr, args: tuple[sympy.Symbol, ...], *, check_finite: bool,
+                    cache_dir: str | os.PathLike[str] | None) -> Callable[..., np.ndarray]:
+    """The "numpy" backend: ``to_numpy`` (``cache_dir`` is not used)."""
+    return to_numpy(expr, args, check_finite=check_finite)
+
+
+def _torch_compiler(expr: sympy.Expr, args: tuple[sympy.Symbol, ...], *, check_finite: bool,
+                    cache_dir: str | os.PathLike[str] | None) -> Callable[..., np.ndarray]:
+    """The "torch" backend: eager ``TorchElementwiseFunction`` behind a ``NumpyBoundary``."""
     require_torch("backend")
-    function = (TorchElementwiseFunction(expr, arg_tuple) if backend == "torch"
-                else compile_torch(expr, arg_tuple, cache_dir=cache_dir))
-    return NumpyBoundary(function, expr, arg_tuple, backend, check_finite)
+    return NumpyBoundary(TorchElementwiseFunction(expr, args), expr, args, "torch", check_finite)
+
+
+def _compiled_torch_compiler(expr: sympy.Expr, args: tuple[sympy.Symbol, ...], *, check_finite: bool,
+                             cache_dir: str | os.PathLike[str] | None) -> Callable[..., np.ndarray]:
+    """The "torch-compiled" backend: ``compile_torch`` (persistent cache ``cache_dir``) behind a ``NumpyBoundary``."""
+    require_torch("backend")
+    return NumpyBoundary(compile_torch(expr, args, cache_dir=cache_dir), expr, args, "torch-compiled", check_finite)
+
+
+COMPILERS: dict[str, Compiler] = {
+    "numpy": _numpy_compiler,
+    "torch": _torch_compiler,
+    "torch-compiled": _compiled_torch_compiler,
+}
+"""Backend name -> compiler; ``compile_expression`` dispatches through it (its keys are ``BACKENDS``)."""
+assert tuple(COMPILERS) == BACKENDS, "backend table out of sync"

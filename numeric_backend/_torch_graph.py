@@ -12,6 +12,7 @@ from numeric_backend._torch_translate import TORCH_TRANSLATION, Handler, Transla
 
 
 def _heaviside(node: sympy.Basic, children: list[Any], context: TranslationContext) -> Any:
+    """Heaviside(x, at_zero) by torch.heaviside (at_zero 1/2 unless given)."""
     at_zero = children[1] if len(children) > 1 else context.constant(0.5)
     return context.torch.heaviside(children[0], at_zero)
 
@@ -29,9 +30,11 @@ class _Elementwise:
     """Evaluate a translation plan on broadcastable float64 tensors (traced with torch.fx proxies); float64 result."""
 
     def __init__(self, steps: list[_PlanStep], root: int) -> None:
+        """The plan ``steps`` with result ``root``."""
         self.steps, self.root = steps, root
 
     def __call__(self, *tensors: Any) -> Any:
+        """Evaluate the plan on ``tensors`` (one per argument, broadcastable)."""
         import torch
 
         context = TranslationContext(torch, 1, torch.float64, torch.device("cpu"))

@@ -30,6 +30,7 @@ from sympy.matrices.expressions import (
 )
 
 from numeric_backend._errors import fail
+from numeric_backend._validate import check_arguments, check_expression
 
 if TYPE_CHECKING:
     import torch
@@ -56,6 +57,7 @@ Handler = Callable[[sympy.Basic, list[Any], TranslationContext], Any]
 
 
 def _exact_number(node: sympy.Basic, context: TranslationContext) -> Any:
+    """A SymPy number as a float64 constant tensor (NumericBackendError if it overflows)."""
     value = float(node) if not isinstance(node, sympy.NumberSymbol) else float(node.evalf(20))
     if not math.isfinite(value):
         raise fail("expr", f"the number {node} does not fit in float64")
@@ -63,6 +65,7 @@ def _exact_number(node: sympy.Basic, context: TranslationContext) -> Any:
 
 
 def _scalar_product(factors: list[Any]) -> Any:
+    """Left-to-right product of the factors."""
     result = factors[0]
     for factor in factors[1:]:
         result = result * factor
@@ -70,6 +73,7 @@ def _scalar_product(factors: list[Any]) -> Any:
 
 
 def _sum(children: list[Any]) -> Any:
+    """Left-to-right sum of the children."""
     result = children[0]
     for child in children[1:]:
         result = result + child
@@ -82,6 +86,7 @@ def _matrix_scale(scalar: Any) -> Any:
 
 
 def _pow(node: sympy.Basic, children: list[Any], context: TranslationContext) -> Any:
+    """A power: sqrt / rsqrt for +-1/2, integer powers by int, else a tensor exponent."""
     base, exponent = children
     power = node.args[1]
     torch = context.torch
@@ -95,6 +100,7 @@ def _pow(node: sympy.Basic, children: list[Any], context: TranslationContext) ->
 
 
 def _mat_mul(node: sympy.Basic, children: list[Any], context: TranslationContext) -> Any:
+    """MatMul: scalar factors times the batched matrix product [B, n, m]."""
     scalars = [c for a, c in zip(node.args, children, strict=True) if not a.is_Matrix]
     matrices = [c for a, c in zip(node.args, children, strict=True) if a.is_Matrix]
     product = matrices[0]
@@ -106,6 +112,7 @@ def _mat_mul(node: sympy.Basic, children: list[Any], context: TranslationContext
 
 
 def _mat_pow(node: sympy.Basic, children: list[Any], context: TranslationContext) -> Any:
+    """MatPow with an integer exponent (matrix_power)."""
     exponent = node.args[1]
     if not exponent.is_Integer:
         raise fail("expr", f"MatPow needs an integer exponent, received {exponent} in {node}")
@@ -113,22 +120,26 @@ def _mat_pow(node: sympy.Basic, children: list[Any], context: TranslationContext
 
 
 def _identity(node: sympy.Basic, children: list[Any], context: TranslationContext) -> Any:
+    """Identity(n) expanded to [B, n, n]."""
     n = int(node.shape[0])
     eye = context.torch.eye(n, dtype=context.dtype, device=context.device)
     return eye.expand(context.batch_size, n, n)
 
 
 def _zero_matrix(node: sympy.Basic, children: list[Any], context: TranslationContext) -> Any:
+    """ZeroMatrix(n, m) as zeros [B, n, m]."""
     rows, cols = (int(d) for d in node.shape)
     return context.torch.zeros(context.batch_size, rows, cols, dtype=context.dtype, device=context.device)
 
 
-def _extremum(reduce_name: str) -> Handler:
+def _fold(function_name: str) -> Handler:
+    """Left fold of the children with a binary torch function (Max, Min, And, Or of any arity)."""
+
     def handler(node: sympy.Basic, children: list[Any], context: TranslationContext) -> Any:
-        reduce = getattr(context.torch, reduce_name)
+        function = getattr(context.torch, function_name)
         result = children[0]
         for child in children[1:]:
-            result = reduce(result, child)
+            result = function(result, child)
         return result
 
     return handler
@@ -144,24 +155,15 @@ def _piecewise(node: sympy.Basic, children: list[Any], context: TranslationConte
 
 
 def _elementwise(function_name: str) -> Handler:
+    """Handler calling the torch function ``function_name`` on the children."""
     def handler(node: sympy.Basic, children: list[Any], context: TranslationContext) -> Any:
         return getattr(context.torch, function_name)(*children)
 
     return handler
 
 
-def _logical(function_name: str) -> Handler:
-    def handler(node: sympy.Basic, children: list[Any], context: TranslationContext) -> Any:
-        function = getattr(context.torch, function_name)
-        result = children[0]
-        for child in children[1:]:
-            result = function(result, child)
-        return result
-
-    return handler
-
-
 def _boolean(value: bool) -> Handler:
+    """Handler returning the constant boolean ``value``."""
     def handler(node: sympy.Basic, children: list[Any], context: TranslationContext) -> Any:
         return context.torch.tensor(value, device=context.device)
 
@@ -169,6 +171,7 @@ def _boolean(value: bool) -> Handler:
 
 
 def _leaf_error(node: sympy.Basic, children: list[Any], context: TranslationContext) -> Any:
+    """Leaves never reach a handler (they are bound to inputs first)."""
     raise AssertionError(f"leaves are bound to input tensors before evaluation, not translated: {node}")
 
 
@@ -225,8 +228,8 @@ TORCH_TRANSLATION: dict[type, Handler] = {
     sympy.log: _elementwise("log"),
     sympy.exp: _elementwise("exp"),
     sympy.Abs: _elementwise("abs"),
-    sympy.Max: _extremum("maximum"),
-    sympy.Min: _extremum("minimum"),
+    sympy.Max: _fold("maximum"),
+    sympy.Min: _fold("minimum"),
     sympy.Piecewise: _piecewise,
     sympy.StrictLessThan: _elementwise("lt"),
     sympy.LessThan: _elementwise("le"),
@@ -234,8 +237,8 @@ TORCH_TRANSLATION: dict[type, Handler] = {
     sympy.GreaterThan: _elementwise("ge"),
     sympy.Equality: _elementwise("eq"),
     sympy.Unequality: _elementwise("ne"),
-    sympy.And: _logical("logical_and"),
-    sympy.Or: _logical("logical_or"),
+    sympy.And: _fold("logical_and"),
+    sympy.Or: _fold("logical_or"),
     sympy.Not: _elementwise("logical_not"),
     MatAdd: lambda node, children, context: _sum(children),
     MatMul: _mat_mul,
@@ -272,7 +275,14 @@ _check_table(TORCH_TRANSLATION, SUPPORTED_NODE_TYPES)
 _LEAF_TYPES = (sympy.Symbol, MatrixSymbol)
 
 
+def _check_integer_dimensions(arg: sympy.Basic) -> None:
+    """A MatrixSymbol argument needs integer dimensions (its [n, m] fixes the tensor shape [B, n, m])."""
+    if isinstance(arg, MatrixSymbol) and not all(d.is_Integer for d in arg.shape):
+        raise fail("args", f"MatrixSymbol {arg} needs integer dimensions, received shape {arg.shape}")
+
+
 def _handler_for(node: sympy.Basic, table: dict[type, Handler]) -> Handler:
+    """The table entry for ``node``'s type (or a base class), else NumericBackendError."""
     for cls in type(node).__mro__:
         if cls in table:
             return table[cls]
@@ -299,6 +309,7 @@ class _PlanStep:
 
 
 def _children_of(node: sympy.Basic) -> tuple[sympy.Basic, ...]:
+    """The subtrees a node's handler receives, in order (Piecewise (expr, cond) pairs flattened)."""
     if isinstance(node, sympy.Piecewise):
         return tuple(part for pair in node.args for part in pair)  # (expr, cond) pairs flattened
     if isinstance(node, MatPow):
@@ -344,6 +355,7 @@ class TorchFunction:
 
     def __init__(self, expr: sympy.Basic, args: tuple[sympy.Basic, ...], steps: list[_PlanStep], root: int,
                  allow_nan: bool) -> None:
+        """A plan (``steps``, ``root``) for ``expr`` in ``args``; ``allow_nan`` as in ``to_torch``."""
         self.expr = expr
         self.args = args
         self._steps = steps
@@ -355,6 +367,7 @@ class TorchFunction:
         return f"TorchFunction({self.expr}, args={self.args})"
 
     def _check_inputs(self, tensors: tuple[Any, ...]) -> TranslationContext:
+        """Check one tensor per arg ([B] or [B, n, m]); the batch size, dtype and device."""
         import torch
 
         if len(tensors) != len(self.args):
@@ -426,24 +439,12 @@ def to_torch(
     anything outside ``SUPPORTED_NODE_TYPES``. By default a NaN in the output raises (outside torch.func
     transforms); ``allow_nan=True`` returns it. ``table`` replaces ``TORCH_TRANSLATION`` (for testing).
     """
-    if not isinstance(expr, sympy.Basic):
-        try:
-            expr = sympy.sympify(expr)
-        except (sympy.SympifyError, TypeError):
-            raise fail("expr", f"expected a SymPy expression, received {type(expr).__name__}") from None
+    expr = check_expression(expr)
     if isinstance(expr, sympy.MatrixBase):
         raise fail("expr", f"explicit matrices are not supported, received {type(expr).__name__}; "
                            f"use MatrixSymbol expressions")
-    if isinstance(args, sympy.Basic) or not isinstance(args, Sequence):
-        raise fail("args", f"expected a sequence of Symbols / MatrixSymbols, received {args!r}")
-    arg_tuple = tuple(args)
-    for arg in arg_tuple:
-        if not isinstance(arg, _LEAF_TYPES):
-            raise fail("args", f"expected Symbols or MatrixSymbols, received {arg!r} ({type(arg).__name__})")
-        if isinstance(arg, MatrixSymbol) and not all(d.is_Integer for d in arg.shape):
-            raise fail("args", f"MatrixSymbol {arg} needs integer dimensions, received shape {arg.shape}")
-    if len(set(arg_tuple)) != len(arg_tuple):
-        raise fail("args", f"contains duplicates: {arg_tuple}")
+    arg_tuple = check_arguments(args, _LEAF_TYPES, "Symbols / MatrixSymbols", "Symbols or MatrixSymbols",
+                                _check_integer_dimensions)
     if expr.is_Matrix and not all(sympy.sympify(d).is_Integer for d in expr.shape):
         raise fail("expr", f"needs integer dimensions, received shape {expr.shape}")
     steps, root = _build_plan(expr, {a: i for i, a in enumerate(arg_tuple)},

@@ -13,18 +13,16 @@ from numeric_backend import (
     minimize_batched,
     multistart_minimize,
 )
-from numeric_backend._minimize import (
-    LBFGS_MEMORY,
+from numeric_backend._lbfgs import LBFGS_MEMORY, _lbfgs
+from numeric_backend._minimize import _run
+from numeric_backend._multistart import START_FAILURES
+from numeric_backend._newton import _certify_minima, certified_shift
+from numeric_backend._row_loss import (
     NEGATIVE_CURVATURE_TOLERANCE,
-    START_FAILURES,
-    _certify_minima,
     _hessians_functorch,
-    _lbfgs,
     _loss_and_grad,
     _RowLoss,
-    _run,
     _trial_loss_and_grad,
-    certified_shift,
 )
 
 A_REG, B_REG = 0.3, 0.7  # a ||U||^2 + b ||V||^2; threshold sqrt(a b) ~ 0.458

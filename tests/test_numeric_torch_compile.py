@@ -153,6 +153,11 @@ def test_torch_piecewise_without_default_raises_like_numpy():
 
 
 def test_cache_dir_default_and_override(monkeypatch, tmp_path):
+    from numeric_backend import _environment
+
+    # the names symbolic_vae chooses, whether or not it was imported by an earlier test (restored afterwards)
+    monkeypatch.setattr(_environment, "_SETTINGS", dict(_environment._SETTINGS))
+    _environment.use_environment("SYMBOLIC_VAE", "symbolic-vae")
     monkeypatch.delenv("SYMBOLIC_VAE_TORCH_CACHE", raising=False)
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
     assert torch_cache_dir() == (tmp_path / "xdg" / "symbolic-vae" / "torch-inductor").resolve()

@@ -1,0 +1,211 @@
+"""The objective of the batched minimizer seen row by row, and its derivatives.
+
+``_RowLoss`` evaluates the loss on a subset of rows (``params [b, P]``, sorted row numbers ``rows [b]`` ->
+``[b]``) for both kinds of objective (full batch or per instance); ``_loss_and_grad`` / ``_trial_loss_and_grad``
+give loss [b] and gradient [b, P] (the trial version turns rows that raise into NaN), ``_hessians`` the
+symmetrized Hessians [b, P, P] (torch.func, else double backward), and ``_diagnose`` the convergence verdict.
+The tolerances shared by all phases live here.
+"""
+
+from __future__ import annotations
+
+import math
+import warnings
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from numeric_backend._errors import NumericBackendError, fail
+
+if TYPE_CHECKING:
+    import torch
+
+
+LossFunction = Callable[["torch.Tensor"], "torch.Tensor"]
+InstanceLossFunction = Callable[["torch.Tensor", "torch.Tensor"], "torch.Tensor"]
+
+NEGATIVE_CURVATURE_TOLERANCE = 1e-6
+"""Min Hessian eigenvalue must be >= -NEGATIVE_CURVATURE_TOLERANCE * (1 + max |eigenvalue|)."""
+
+ROUNDOFF_BAND = 16 * 2.0**-52
+"""Loss changes within ROUNDOFF_BAND * (1 + |loss|) are treated as round-off (see ``minimize_batched``)."""
+
+_HESSIAN_ROW_BUDGET = 2**20  # Hessians are built for at most this // P^2 rows at a time (8 MB of float64: larger
+_HESSIAN_TANGENT_BUDGET = 2**18  # blocks measured slower), and for at most this // (rows * P) unit vectors at a time
+
+
+@dataclass(frozen=True)
+class _RowLoss:
+    """The objective restricted to some rows: ``self(params [b, P], rows [b]) -> loss [b]``.
+
+    ``rows`` are sorted, distinct row numbers of the full problem. Full-batch losses are evaluated on
+    ``anchor`` (the checked init) with the requested rows replaced; instance losses are called directly.
+    """
+
+    evaluate: Callable[[torch.Tensor, torch.Tensor], torch.Tensor]
+    argument: str
+    batch_size: int
+
+    def __post_init__(self) -> None:
+        assert callable(self.evaluate) and self.batch_size >= 1
+
+    def __call__(self, params: torch.Tensor, rows: torch.Tensor) -> torch.Tensor:
+        import torch
+
+        loss = self.evaluate(params, rows)
+        if not isinstance(loss, torch.Tensor) or loss.shape != (rows.shape[0],):
+            shape = tuple(loss.shape) if isinstance(loss, torch.Tensor) else type(loss).__name__
+            raise fail(self.argument, f"must return a tensor of shape ({rows.shape[0]},), returned {shape}")
+        return loss
+
+    @classmethod
+    def full_batch(cls, loss_fn: LossFunction, anchor: torch.Tensor) -> _RowLoss:
+        """From ``loss_fn(params [B, P]) -> [B]``, which may only be called on all B rows."""
+        import torch
+
+        batch = anchor.shape[0]
+
+        def evaluate(params: torch.Tensor, rows: torch.Tensor) -> torch.Tensor:
+            full = params if rows.shape[0] == batch else anchor.index_copy(0, rows, params)
+            loss = loss_fn(full)
+            if not isinstance(loss, torch.Tensor) or loss.shape != (batch,):
+                shape = tuple(loss.shape) if isinstance(loss, torch.Tensor) else type(loss).__name__
+                raise fail("loss_fn", f"must return a tensor of shape [B] = ({batch},), returned {shape}")
+            return loss if rows.shape[0] == batch else loss[rows]
+
+        return cls(evaluate, "loss_fn", batch)
+
+    @classmethod
+    def per_instance(cls, loss_fn: InstanceLossFunction, instance_index: torch.Tensor) -> _RowLoss:
+        """From ``loss_fn(params [b, P], instance_index [b]) -> [b]``, callable on any subset of rows."""
+        return cls(lambda params, rows: loss_fn(params, instance_index[rows]), "loss_fn_for_instances",
+                   instance_index.shape[0])
+
+
+def _loss_and_grad(
+    row_loss: _RowLoss, params: torch.Tensor, rows: torch.Tensor
+) -> tuple[torch.Tensor, torch.Tensor]:
+    """Per-row loss [b] and gradient [b, P] (rows are independent, so grad of the sum is per row)."""
+    import torch
+
+    with torch.enable_grad():
+        x = params.detach().requires_grad_(True)
+        loss = row_loss(x, rows)
+        (grad,) = torch.autograd.grad(loss.sum(), x, allow_unused=True)
+    grad = torch.zeros_like(x) if grad is None else grad
+    return loss.detach(), grad.detach()
+
+
+def _trial_loss_and_grad(
+    row_loss: _RowLoss, params: torch.Tensor, rows: torch.Tensor
+) -> tuple[torch.Tensor, torch.Tensor]:
+    """``_loss_and_grad`` at trial points: rows on which the loss refuses to evaluate (raises NumericBackendError,
+    as compiled expressions do on NaN, or torch's LinAlgError, as a solve with a singular matrix does) get NaN
+    loss and gradient, found by bisecting the rows: a rejected step, never an exception."""
+    import torch
+
+    try:
+        return _loss_and_grad(row_loss, params, rows)
+    except (NumericBackendError, torch.linalg.LinAlgError):
+        if rows.shape[0] == 1:
+            return torch.full((1,), math.nan, dtype=params.dtype), torch.full_like(params, math.nan)
+        half = rows.shape[0] // 2
+        first_loss, first_grad = _trial_loss_and_grad(row_loss, params[:half], rows[:half])
+        second_loss, second_grad = _trial_loss_and_grad(row_loss, params[half:], rows[half:])
+        return torch.cat([first_loss, second_loss]), torch.cat([first_grad, second_grad])
+
+
+def _hessians_functorch(row_loss: _RowLoss, params: torch.Tensor, rows: torch.Tensor) -> torch.Tensor:
+    """Per-row Hessians [b, P, P]: reverse-over-reverse, one forward/backward pass of the gradient on all b rows,
+    then its vector-Jacobian product with e_j (vmapped over j, in chunks of about _HESSIAN_TANGENT_BUDGET
+    elements per intermediate, which keeps them in cache)."""
+    import torch
+
+    batch, dim = params.shape
+    grad_fn = torch.func.grad(lambda p: row_loss(p, rows).sum())
+    tangents = torch.eye(dim, dtype=params.dtype)[:, None, :].expand(dim, batch, dim)
+    chunk = max(1, min(dim, _HESSIAN_TANGENT_BUDGET // max(1, batch * dim)))
+    with warnings.catch_warnings():  # torch's own decompositions use the deprecated torch.jit.script
+        warnings.filterwarnings("ignore", message=".*torch.jit.script.*", category=DeprecationWarning)
+        _, pullback = torch.func.vjp(grad_fn, params)
+        rows_of_hessian = torch.func.vmap(lambda tangent: pullback(tangent)[0], chunk_size=chunk)(tangents)
+    return rows_of_hessian.transpose(0, 1)  # [P(j), b, P(i)] -> [b, j, i]; symmetrized by the caller
+
+
+def _hessians_autograd(row_loss: _RowLoss, params: torch.Tensor, rows: torch.Tensor) -> torch.Tensor:
+    """Fallback for losses torch.func cannot transform: P double-backward passes over the rows."""
+    import torch
+
+    with torch.enable_grad():
+        x = params.detach().requires_grad_(True)
+        (grad,) = torch.autograd.grad(row_loss(x, rows).sum(), x, create_graph=True)
+        columns = []
+        for j in range(x.shape[1]):
+            (column,) = torch.autograd.grad(grad[:, j].sum(), x, retain_graph=True, allow_unused=True)
+            columns.append(torch.zeros_like(x) if column is None else column)
+    return torch.stack(columns, dim=-1).detach()
+
+
+def _hessians(row_loss: _RowLoss, params: torch.Tensor, rows: torch.Tensor) -> torch.Tensor:
+    """Symmetrized per-row Hessians [b, P, P] of the given rows, built in chunks of _HESSIAN_ROW_BUDGET // P^2
+    rows."""
+    import torch
+
+    dim = params.shape[1]
+    chunk = max(1, _HESSIAN_ROW_BUDGET // (dim * dim))
+    parts = []
+    for begin in range(0, params.shape[0], chunk):
+        part_params, part_rows = params[begin:begin + chunk].detach(), rows[begin:begin + chunk]
+        try:
+            hessian = _hessians_functorch(row_loss, part_params, part_rows)
+        except (RuntimeError, NotImplementedError, TypeError):
+            hessian = _hessians_autograd(row_loss, part_params, part_rows)
+        hessian = hessian.contiguous()  # cache-friendly transposed reads below: one P x P matrix at a time
+        parts.append(torch.add(hessian, hessian.transpose(-1, -2)).mul_(0.5))
+    return parts[0] if len(parts) == 1 else torch.cat(parts)
+
+
+@dataclass(frozen=True)
+class _Diagnosis:
+    """Loss [b], grad [b, P], Hessian spectrum [b, P] (ascending) and the convergence verdict [b] of some rows.
+
+    Rows whose Hessian is not finite get the identity's spectrum for stepping, ``hessian_finite`` False,
+    ``min_eigenvalue`` -inf and ``converged`` False.
+    """
+
+    loss: torch.Tensor
+    grad: torch.Tensor
+    eigenvalues: torch.Tensor
+    eigenvectors: torch.Tensor | None
+    hessian_finite: torch.Tensor
+    converged: torch.Tensor
+
+    @property
+    def min_eigenvalue(self) -> torch.Tensor:
+        """Smallest Hessian eigenvalue [b] (-inf where the Hessian is not finite)."""
+        import torch
+
+        return torch.where(self.hessian_finite, self.eigenvalues[:, 0], -math.inf)
+
+
+def _diagnose(
+    row_loss: _RowLoss, params: torch.Tensor, rows: torch.Tensor, gtol: float, *, with_vectors: bool
+) -> _Diagnosis:
+    """Evaluate the convergence criterion on ``rows`` (eigenvectors too when ``with_vectors``)."""
+    import torch
+
+    loss, grad = _loss_and_grad(row_loss, params, rows)
+    hessian = _hessians(row_loss, params, rows)
+    finite = torch.isfinite(hessian).flatten(1).all(dim=1)
+    if not bool(finite.all()):
+        eye = torch.eye(hessian.shape[-1], dtype=hessian.dtype).expand_as(hessian)
+        hessian = torch.where(finite[:, None, None], hessian, eye)
+    if with_vectors:
+        eigenvalues, eigenvectors = torch.linalg.eigh(hessian)
+    else:
+        eigenvalues, eigenvectors = torch.linalg.eigvalsh(hessian), None
+    largest = eigenvalues.abs().amax(dim=1)
+    stationary = grad.norm(dim=1) <= gtol * (1 + loss.abs())  # False for NaN
+    curved_up = eigenvalues[:, 0] >= -NEGATIVE_CURVATURE_TOLERANCE * (1 + largest)
+    converged = stationary & curved_up & finite & torch.isfinite(loss)
+    return _Diagnosis(loss, grad, eigenvalues, eigenvectors, finite, converged)
