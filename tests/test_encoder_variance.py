@@ -12,6 +12,7 @@ from symbolic_vae._core.verdict import Status
 from symbolic_vae._kernels.build import claim_verdict as verdict
 from symbolic_vae._model.lvm import beta, eta_dec, eta_enc
 from symbolic_vae._papers.wz2022 import encoder_variance as ev
+from symbolic_vae._papers.wz2022.encoder_variance import checks_campaign, checks_ground_truth, forms
 
 CLAIMS = {c.id: c for c in ev.claims()}
 REFUTED = sorted(k for k in CLAIMS if EXPECTED[k] is Status.REFUTED)
@@ -53,7 +54,7 @@ def test_minimal_counterexamples_are_exact_and_small():
 
 
 def test_ground_truth_covers_the_domain():
-    runs = ev.learned_campaign()
+    runs = checks_campaign.learned_campaign()
     regimes = {(r.shape[2] > min(r.shape[1], r.shape[3])) - (r.shape[2] < min(r.shape[1], r.shape[3]))
                for r in runs}
     assert regimes == {-1, 0, 1}  # d1 <, =, > d*
@@ -70,20 +71,21 @@ def test_kernel_sources_are_valid_at_zero_and_point_to_passing_claims():
     sources = {k["name"]: k for k in ev.kernel_sources()}
     assert {"lambda_star", "theta_star", "sigma_star", "mode_loss", "mode_survives"} <= set(sources)
     for k in sources.values():
-        assert k["args"] == (ev.zeta, beta, eta_enc, eta_dec)
+        assert k["args"] == (forms.zeta, beta, eta_enc, eta_dec)
         assert k["expr"].free_symbols <= set(k["args"])
         assert k["claim"] in CLAIMS and verdict(k["claim"]).status.passed
-        at_zero = k["expr"].xreplace({ev.zeta: 0, beta: sp.Rational(3, 2), eta_enc: 2, eta_dec: sp.Rational(1, 2)})
+        at_zero = k["expr"].xreplace({forms.zeta: 0, beta: sp.Rational(3, 2), eta_enc: 2, eta_dec: sp.Rational(1, 2)})
         assert at_zero.is_finite, (k["name"], at_zero)
     at = {beta: sp.Rational(9, 4), eta_enc: sp.Rational(3, 4), eta_dec: 1}
-    assert sources["sigma_star"]["expr"].xreplace({ev.zeta: 0, **at}) == sp.Rational(3, 4)
-    assert sources["mode_survives"]["expr"].xreplace({ev.zeta: sp.Rational(3, 2), **at}) == 0  # at the threshold
-    assert sources["lambda_star"]["expr"].xreplace({ev.zeta: 2, **at}) == sp.sqrt(7) / 2 * sp.Rational(4, 3)
+    assert sources["sigma_star"]["expr"].xreplace({forms.zeta: 0, **at}) == sp.Rational(3, 4)
+    assert sources["mode_survives"]["expr"].xreplace({forms.zeta: sp.Rational(3, 2), **at}) == 0  # at the threshold
+    assert sources["lambda_star"]["expr"].xreplace({forms.zeta: 2, **at}) == sp.sqrt(7) / 2 * sp.Rational(4, 3)
 
 
 def test_reduced_objective_sorted_pairing_is_permutation_invariant():
-    run = ev.fixed_campaign()[1]
+    run = checks_campaign.fixed_campaign()[1]
     i = run.sigma_kind.index("random")
     sig = np.sqrt(np.diag(run.inst.Sigma[i]))
-    values = [ev.reduced_objective(run.spectra[i], run.scenarios[i], s, pairing="sorted") for s in (sig, sig[::-1])]
+    values = [checks_ground_truth.reduced_objective(run.spectra[i], run.scenarios[i], s, pairing="sorted")
+              for s in (sig, sig[::-1])]
     assert values[0] == pytest.approx(values[1], rel=1e-14)
