@@ -22,6 +22,10 @@ from symbolic_vae._papers.lucas2019.ppca.kernels import kernel_sources
 CLAIMS = {c.id: c for c in claims()}
 
 
+def test_the_section_cites_both_papers():
+    assert {c.ref.paper for c in CLAIMS.values()} == {"lucas2019", "wz2022"}
+
+
 def test_no_zero_column_counterexample_is_exact():
     cx = verdict("lucas.ppca_other_stationary").counterexample
     assert cx.dps == 30 and cx.instance["sigma2"] == "7/4"
