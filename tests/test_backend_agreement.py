@@ -101,7 +101,7 @@ def test_batched_decoder_variance_kernels_agree(name: str):
 # --- batch ranks 0..9 on one compiled kernel -----------------------------------------------------------------------
 
 def test_origin_hessian_kernel_at_batch_ranks_zero_to_nine():
-    from symbolic_vae._papers.wz2022.origin_hessian import _compiled_min_eigenvalue
+    from symbolic_vae._papers.wz2022.origin_hessian.kernels import _compiled_min_eigenvalue
 
     rng = np.random.default_rng(0)
     compiled = sv.kernel("origin_hessian_min_eigenvalue", "torch-compiled")

@@ -14,6 +14,8 @@ from symbolic_vae._engine.dataset_checks import Dataset
 from symbolic_vae._kernels.build import claim_verdict as verdict
 from symbolic_vae._model.lvm import LinearLVM
 from symbolic_vae._papers.wz2022 import data_dependent_variance as dv
+from symbolic_vae._papers.wz2022.data_dependent_variance import checks as dvc
+from symbolic_vae._papers.wz2022.data_dependent_variance import forms as dvf
 
 CLAIMS = {c.id: c for c in dv.claims()}
 IDS = sorted(CLAIMS)
@@ -69,29 +71,29 @@ def test_eq37_fprime_fails_off_its_assumption():
 
 
 def test_zero_mean_datasets_are_zero_mean():
-    for ds in dv._data("zero"):
+    for ds in dvc._data("zero"):
         assert np.all(ds.X.mean(axis=0) == 0)
 
 
 def test_tidy_removes_data_from_denominators_and_logs():
-    expr = dv.per_sample((2, 2, 1))
-    model = dv.ddv_model((2, 2, 1))
+    expr = dvf.per_sample((2, 2, 1))
+    model = dvf.ddv_model((2, 2, 1))
     assert not expr.atoms(sp.Abs)
     for term in sp.Add.make_args(expr):
         assert not (sp.fraction(term)[1].free_symbols & set(model.x))
-    assert {dv.log_sigma2(0), dv.log_sigma2(1)} <= expr.free_symbols
+    assert {dvf.log_sigma2(0), dvf.log_sigma2(1)} <= expr.free_symbols
 
 
 def test_expect_with_logs_rejects_data_dependent_log_coefficients():
-    model = dv.ddv_model((1, 1, 1))
+    model = dvf.ddv_model((1, 1, 1))
     with pytest.raises(SymbolicVAEError, match="log sigma_0"):
-        dv.expect_with_logs(model.x[0] * dv.log_sigma2(0), model, model.moments)
+        dvf.expect_with_logs(model.x[0] * dvf.log_sigma2(0), model, model.moments)
 
 
 def test_size_of_needs_a_labelled_latent_size():
     ds = Dataset("unlabelled", np.zeros((2, 2)), np.zeros((2, 1)))
     with pytest.raises(SymbolicVAEError, match="d1"):
-        dv._size_of(ds)
+        dvc._size_of(ds)
 
 
 def test_ddv_model_errors():

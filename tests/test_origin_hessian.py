@@ -13,6 +13,8 @@ from test_claims import EXPECTED
 from symbolic_vae._core.verdict import Status
 from symbolic_vae._kernels.build import claim_verdict as verdict
 from symbolic_vae._papers.wz2022 import origin_hessian as oh
+from symbolic_vae._papers.wz2022.origin_hessian import checks as ohc
+from symbolic_vae._papers.wz2022.origin_hessian import forms as ohf
 
 CLAIMS = {c.id: c for c in oh.claims()}
 REFUTED = sorted(k for k in CLAIMS if EXPECTED[k] is Status.REFUTED)
@@ -35,9 +37,9 @@ def test_refutations_have_a_strict_30_digit_counterexample_and_their_own_correct
 def test_explicit_size_block_covers_every_size_up_to_4():
     # (its time is a verdict's "seconds", a timing field of the ledger, not something a test asserts)
     for name in ("gradient", "hessian", "origin", "quadratic"):
-        result = oh._at_sizes(name)
+        result = ohc._at_sizes(name)
         assert result.status is Status.PROVED_AT_SIZES
-        assert sorted(map(tuple, result.details["sizes"])) == sorted(oh.SIZES) and len(oh.SIZES) == 64
+        assert sorted(map(tuple, result.details["sizes"])) == sorted(ohc.SIZES) and len(ohc.SIZES) == 64
         assert "seconds" not in result.details and "[" not in result.summary  # timing only in timing fields
 
 
@@ -48,7 +50,7 @@ def test_index_control_is_invisible_at_d1_equal_1():
 
 
 def test_autograd_cross_check_at_larger_sizes():
-    check = oh._autograd_check()
+    check = ohc._autograd_check()
     assert check.status is Status.CHECKED and check.details["worst_gap"] < 1e-12
     assert [6, 5, 7] in check.details["sizes"]
 
@@ -60,21 +62,21 @@ def test_eq115_literal_counterexample_differs_by_sigma_versus_sigma_squared():
 
 def test_theorem3_campaign_covers_both_sides_and_the_exact_boundary():
     for kind in ("equal", "distinct"):
-        results = oh.campaign(kind)
+        results = ohc.campaign(kind)
         boundary = [r for r in results if r.case.ratio2() == 1]
         assert boundary and all(r.psd and r.global_min for r in boundary)
         assert any(r.psd and r.global_min and r.case.ratio2() < 1 for r in results)
         assert any((not r.psd) and (not r.global_min) for r in results)
         assert all(r.psd == r.global_min for r in results)
         assert any(r.case.d0 < r.case.D0 for r in results)  # singular A
-    distinct = oh.campaign("distinct")
+    distinct = ohc.campaign("distinct")
     misled = [r for r in distinct if r.case.prop2_collapse() and not r.global_min]
     assert misled, "the campaign must contain orderings where Prop. 2's pairing predicts collapse wrongly"
     assert all(not r.psd for r in misled)
 
 
 def test_prop2_exact_counterexample_drop_is_one_eighth():
-    check = oh._prop2_exact_counterexample()
+    check = ohc._prop2_exact_counterexample()
     assert check.status is Status.REFUTED
     cx = check.counterexample
     assert float(cx.rhs) - float(cx.lhs) == pytest.approx(0.125, rel=1e-25)
@@ -82,11 +84,11 @@ def test_prop2_exact_counterexample_drop_is_one_eighth():
 
 def test_exact_psd_test():
     F = Fraction
-    assert oh.is_psd_exact([[F(1), F(1)], [F(1), F(1)]])  # singular PSD
-    assert not oh.is_psd_exact([[F(1), F(2)], [F(2), F(1)]])
-    assert not oh.is_psd_exact([[F(0), F(1)], [F(1), F(0)]])  # zero diagonal, nonzero off-diagonal
-    assert oh.is_psd_exact([[F(0), F(0)], [F(0), F(0)]])
-    assert not oh.is_psd_exact([[F(2), F(0)], [F(0), F(-1, 10**9)]])
+    assert ohc.is_psd_exact([[F(1), F(1)], [F(1), F(1)]])  # singular PSD
+    assert not ohc.is_psd_exact([[F(1), F(2)], [F(2), F(1)]])
+    assert not ohc.is_psd_exact([[F(0), F(1)], [F(1), F(0)]])  # zero diagonal, nonzero off-diagonal
+    assert ohc.is_psd_exact([[F(0), F(0)], [F(0), F(0)]])
+    assert not ohc.is_psd_exact([[F(2), F(0)], [F(0), F(-1, 10**9)]])
 
 
 def test_kernel_matches_the_hessian_and_the_ground_truth():
@@ -99,10 +101,10 @@ def test_kernel_matches_the_hessian_and_the_ground_truth():
     sig2 = rng.uniform(0.2, 2.0, (5, 2))
     b, e1, e2 = rng.uniform(0.5, 2.0, (3, 5))
     out = k(np.linalg.svd(Z, compute_uv=False), sig2, b, e1, e2)
-    ref = [np.linalg.eigvalsh(oh.origin_hessian_numeric(Z[i], sig2[i], b[i] * e2[i] ** 2 / e1[i] ** 2))[0]
+    ref = [np.linalg.eigvalsh(ohf.origin_hessian_numeric(Z[i], sig2[i], b[i] * e2[i] ** 2 / e1[i] ** 2))[0]
            for i in range(5)]
     assert_close(out, ref, rel=1e-12)
-    for r in oh.campaign("distinct"):
+    for r in ohc.campaign("distinct"):
         c = r.case
         value = k(np.array([float(max(c.zeta))]), np.array([float(s) for s in c.sigma2]), float(c.beta),
                   float(c.eta_enc), float(c.eta_dec))

@@ -10,7 +10,7 @@ from functools import partial
 
 import sympy as sp
 
-from symbolic_vae._core.claim import Claim, Control, PaperRef, Step
+from symbolic_vae._core.claim import Claim, Control, PaperRef, Step, erratum
 from symbolic_vae._engine.identity import SizedIdentity, all_sizes, prove_at_sizes, prove_identity
 from symbolic_vae._engine.monte_carlo import monte_carlo_check
 from symbolic_vae._model.gaussian import expect_over_noise, kl_diagonal_gaussians
@@ -20,9 +20,16 @@ SIZES = all_sizes(3)
 d2_sym = sp.Symbol("d_2", positive=True, integer=True)
 
 
-def l_var(model: LinearLVM) -> sp.Expr:
-    """The paper's l_var: sum_i beta/2 (sigma_i^2/eta_enc^2 - 1 - log(sigma_i^2/eta_enc^2))."""
-    return sum((beta / 2 * (s**2 / eta_enc**2 - 1 - sp.log(s**2 / eta_enc**2)) for s in model.sigma), sp.Integer(0))
+def l_var(model: LinearLVM, *, log_sign: int = -1) -> sp.Expr:
+    """The paper's l_var: sum_i beta/2 (sigma_i^2/eta_enc^2 - 1 - log(sigma_i^2/eta_enc^2)) (``log_sign`` = +1 flips
+    the log: a negative control)."""
+    return sum((beta / 2 * (s**2 / eta_enc**2 - 1 + log_sign * sp.log(s**2 / eta_enc**2)) for s in model.sigma),
+               sp.Integer(0))
+
+
+def l_mean(model: LinearLVM) -> sp.Expr:
+    """The paper's l_mean in data moments: kappa Tr(W^T A W), kappa = beta eta_dec^2/eta_enc^2."""
+    return beta * eta_dec**2 / eta_enc**2 * (model.W.T * model.moments.A * model.W).trace()
 
 
 def printed_eq4_integrand(model: LinearLVM, *, mean_coefficient: sp.Expr | None = None) -> sp.Expr:
@@ -44,8 +51,8 @@ def printed_eq5(model: LinearLVM, *, noise_matrix: sp.Matrix | None = None) -> s
     Sigma = model.Sigma if noise_matrix is None else noise_matrix
     resid = model.U * model.W.T * model.x - model.y
     fit = expect_over_data((resid.T * resid)[0], list(model.x), list(model.y), model.moments)
-    l_mean = beta * eta_dec**2 / eta_enc**2 * (model.W.T * model.moments.A * model.W).trace()
-    return sp.expand((fit + (model.U * Sigma * model.U.T).trace() + l_mean) / (2 * eta_dec**2) + l_var(model))
+    return sp.expand((fit + (model.U * Sigma * model.U.T).trace() + l_mean(model)) / (2 * eta_dec**2)
+                     + l_var(model))
 
 
 def _partition(model: LinearLVM) -> sp.Expr:
@@ -68,11 +75,8 @@ def _eq4_vs_eq5(size: tuple[int, ...], *, control: bool = False) -> SizedIdentit
 def _kl_split(size: tuple[int, ...], *, control: bool = False) -> SizedIdentity:
     model = LinearLVM(*size)
     lhs = beta * expect_over_data(model.kl_term, list(model.x), list(model.y), model.moments)
-    l_mean = beta * eta_dec**2 / eta_enc**2 * (model.W.T * model.moments.A * model.W).trace()
-    var_part = l_var(model)
-    if control:
-        var_part = sum((beta / 2 * (s**2 / eta_enc**2 - 1 + sp.log(s**2 / eta_enc**2)) for s in model.sigma), 0)
-    return SizedIdentity(size, lhs, sp.expand(l_mean / (2 * eta_dec**2) + var_part))
+    var_part = l_var(model, log_sign=1 if control else -1)
+    return SizedIdentity(size, lhs, sp.expand(l_mean(model) / (2 * eta_dec**2) + var_part))
 
 
 def _trace_form_vs_model(size: tuple[int, ...], *, control: bool = False) -> SizedIdentity:
@@ -97,37 +101,38 @@ def claims() -> list[Claim]:
     L3, L4, L5 = sp.symbols("L_{(3)} L_{(4)} L_{(5)}")
     kl_1d, kl_1d_printed = _kl_one_coordinate()
     return [
-        Claim(
-            id="elbo.eq3_eq4_as_printed",
-            title="Eq. 3 = Eq. 4 read literally (the decoder's log-partition left out)",
-            ref=wz("Sec. 3", ("3", "4")),
-            statement=sp.Eq(L3, L4),
-            assumptions=("beta, eta_enc, eta_dec, sigma_i > 0",),
-            printed="Eq. 3 = Eq. 4",
-            steps=(Step("per-sample loss from the Gaussian rules vs Eq. 4 with nothing added, every size up to 3",
-                        lambda: prove_at_sizes(partial(_eq3_vs_eq4, partition_sign=0), SIZES, what="Eq.3 = Eq.4")),),
-            control=Control("the log-partition added with the wrong sign",
-                            lambda: prove_at_sizes(partial(_eq3_vs_eq4, partition_sign=-1), SIZES[:4],
-                                                   what="control")),
-            corrected="elbo.eq3_to_eq4",
-        ),
-        Claim(
-            id="elbo.eq3_to_eq4",
-            title="The expectation over eps and the Gaussian log-density turn Eq. 3 into Eq. 4",
-            ref=wz("Sec. 3", ("3", "4")),
-            statement=sp.Eq(L3, L4 + d2_sym / 2 * sp.log(2 * sp.pi * eta_dec**2)),
-            assumptions=("beta, eta_enc, eta_dec, sigma_i > 0", "Sigma diagonal", "any data"),
-            printed="Eq. 3 = Eq. 4; the decoder's log-partition (d2/2) log(2 pi eta_dec^2) is dropped, as the text "
-                    "after Eq. 5 says, since it does not depend on (U, W, Sigma)",
-            steps=(
-                Step("per-sample loss from the Gaussian rules equals Eq. 4 plus the decoder's log-partition, "
-                     "at every (D0, d1, d2) up to 3",
-                     lambda: prove_at_sizes(_eq3_vs_eq4, SIZES, what="Eq.3 = Eq.4 + (d2/2)log(2 pi eta_dec^2)")),
+        *erratum(
+            Claim(
+                id="elbo.eq3_eq4_as_printed",
+                title="Eq. 3 = Eq. 4 read literally (the decoder's log-partition left out)",
+                ref=wz("Sec. 3", ("3", "4")),
+                statement=sp.Eq(L3, L4),
+                assumptions=("beta, eta_enc, eta_dec, sigma_i > 0",),
+                printed="Eq. 3 = Eq. 4",
+                steps=(Step("per-sample loss from the Gaussian rules vs Eq. 4 with nothing added, every size up to 3",
+                            lambda: prove_at_sizes(partial(_eq3_vs_eq4, partition_sign=0), SIZES,
+                                                   what="Eq.3 = Eq.4")),),
+                control=Control("the log-partition added with the wrong sign",
+                                lambda: prove_at_sizes(partial(_eq3_vs_eq4, partition_sign=-1), SIZES[:4],
+                                                       what="control")),
             ),
-            corrects="elbo.eq3_eq4_as_printed",
-            control=Control("KL-mean coefficient beta eta_dec^2/eta_enc^2 inverted to beta eta_enc^2/eta_dec^2",
-                            lambda: prove_at_sizes(partial(_eq3_vs_eq4, control=True), SIZES[:4],
-                                                   what="control")),
+            Claim(
+                id="elbo.eq3_to_eq4",
+                title="The expectation over eps and the Gaussian log-density turn Eq. 3 into Eq. 4",
+                ref=wz("Sec. 3", ("3", "4")),
+                statement=sp.Eq(L3, L4 + d2_sym / 2 * sp.log(2 * sp.pi * eta_dec**2)),
+                assumptions=("beta, eta_enc, eta_dec, sigma_i > 0", "Sigma diagonal", "any data"),
+                printed="Eq. 3 = Eq. 4; the decoder's log-partition (d2/2) log(2 pi eta_dec^2) is dropped, as the text "
+                        "after Eq. 5 says, since it does not depend on (U, W, Sigma)",
+                steps=(
+                    Step("per-sample loss from the Gaussian rules equals Eq. 4 plus the decoder's log-partition, "
+                         "at every (D0, d1, d2) up to 3",
+                         lambda: prove_at_sizes(_eq3_vs_eq4, SIZES, what="Eq.3 = Eq.4 + (d2/2)log(2 pi eta_dec^2)")),
+                ),
+                control=Control("KL-mean coefficient beta eta_dec^2/eta_enc^2 inverted to beta eta_enc^2/eta_dec^2",
+                                lambda: prove_at_sizes(partial(_eq3_vs_eq4, control=True), SIZES[:4],
+                                                       what="control")),
+            ),
         ),
         Claim(
             id="elbo.eq4_to_eq5",

@@ -31,12 +31,11 @@ from symbolic_vae._engine.dataset_checks import (
     on_datasets,
     param_rng,
 )
-from symbolic_vae._engine.identity import SizedIdentity, all_sizes, prove_at_sizes
+from symbolic_vae._engine.identity import SizedIdentity, prove_at_sizes
 from symbolic_vae._model.gaussian import expect_over_noise
 from symbolic_vae._model.lvm import DataMoments, LinearLVM, beta, eta_dec, eta_enc, expect_over_data
+from symbolic_vae._papers.wz2022.data_dependent_variance.forms import KAPPA, SIZES
 
-KAPPA = beta * eta_dec**2 / eta_enc**2
-SIZES = all_sizes(3)  # every (D0, d1, d2) up to 3
 
 # =====================================================================================================
 # The biased model and its derivatives

@@ -15,7 +15,7 @@ import numpy as np
 import sympy as sp
 
 from numeric_backend import random_dataset
-from symbolic_vae._core.claim import Claim, Control, PaperRef, Step
+from symbolic_vae._core.claim import Claim, Control, PaperRef, Step, erratum
 from symbolic_vae._core.seeds import derive_seed
 from symbolic_vae._core.verdict import CheckResult, Counterexample, Status
 from symbolic_vae._engine.campaigns import cached
@@ -114,11 +114,19 @@ def _datasets() -> tuple:
                  + integer_datasets([(4, 3, 2)], per_shape=3, seed=12, rank=2))
 
 
+def _mp_frobenius2(M: mpmath.matrix) -> mpmath.mpf:
+    """||M||_F^2 of an mpmath matrix, summed row by row with ``mpmath.fsum``."""
+    return mpmath.fsum(M[i, j] ** 2 for i in range(M.rows) for j in range(M.cols))
+
+
+def _mp_trace(M: mpmath.matrix) -> mpmath.mpf:
+    """Tr(M) of a square mpmath matrix, with ``mpmath.fsum``."""
+    return mpmath.fsum(M[i, i] for i in range(M.rows))
+
+
 def _z_norm_vs_y_energy(ds: Dataset, dps: int):
     w = whiten_mp(ds.X, ds.Y, dps)
-    z2 = mpmath.fsum(w.Z[i, j] ** 2 for i in range(w.Z.rows) for j in range(w.Z.cols))
-    ey = mpmath.fsum(w.S_yy[i, i] for i in range(w.S_yy.rows))
-    return z2, ey
+    return _mp_frobenius2(w.Z), _mp_trace(w.S_yy)
 
 
 def _end_to_end(ds: Dataset, dps: int, *, seed: int = 3):
@@ -149,11 +157,9 @@ def _end_to_end(ds: Dataset, dps: int, *, seed: int = 3):
     sig2 = [vals[s] ** 2 for s in model.sigma]
     kappa = vals[beta] * vals[eta_dec] ** 2 / vals[eta_enc] ** 2
     R = U * V.T - w.Z
-    L = (mpmath.fsum(R[i, j] ** 2 for i in range(R.rows) for j in range(R.cols))
-         + mpmath.fsum(U[i, j] ** 2 * sig2[j] for i in range(U.rows) for j in range(U.cols))
-         + kappa * mpmath.fsum(V[i, j] ** 2 for i in range(V.rows) for j in range(V.cols)))
-    c = mpmath.fsum(w.S_yy[i, i] for i in range(d2)) - mpmath.fsum(
-        w.Z[i, j] ** 2 for i in range(w.Z.rows) for j in range(w.Z.cols))
+    L = (_mp_frobenius2(R) + mpmath.fsum(U[i, j] ** 2 * sig2[j] for i in range(U.rows) for j in range(U.cols))
+         + kappa * _mp_frobenius2(V))
+    c = _mp_trace(w.S_yy) - _mp_frobenius2(w.Z)
     l_var = mpmath.fsum(vals[beta] / 2 * (s2 / vals[eta_enc] ** 2 - 1 - mpmath.log(s2 / vals[eta_enc] ** 2))
                         for s2 in sig2)
     return lhs, (L + c) / (2 * vals[eta_dec] ** 2) + l_var
@@ -228,11 +234,11 @@ def _argmin_check(*, drop_phi: bool = False) -> CheckResult:
         value_gap = np.abs(vae.loss - predicted) / scale
         V_from_W = np.stack([np.sqrt(s.phi)[:, None] * (s.P_A.T @ W) for s, W in zip(stats, vae.params["W"],
                                                                                        strict=True)])
-        L = factorization_loss(np.stack([s.Z for s in stats]), inst.Sigma, run["kappa"])
+        Z = np.stack([s.Z for s in stats])
+        L = factorization_loss(Z, inst.Sigma, run["kappa"])
         import torch
 
-        t = [torch.as_tensor(a, dtype=torch.float64) for a in
-             (vae.params["U"], V_from_W, np.stack([s.Z for s in stats]), inst.Sigma, run["kappa"])]
+        t = [torch.as_tensor(a, dtype=torch.float64) for a in (vae.params["U"], V_from_W, Z, inst.Sigma, run["kappa"])]
         forward = np.abs(L(*t).numpy() - fac.loss) / (1 + np.abs(fac.loss))
         for key, arr in (("value", value_gap), ("forward", forward), ("backward", np.abs(backward))):
             worst[key] = max(worst[key], float(arr.max()))
@@ -275,38 +281,40 @@ def claims() -> list[Claim]:
              lambda: _at_sizes("70-71")),
     )
     return [
-        Claim(
-            id="prop1.whitening_identity",
-            title="Eq. 66-72 as printed: the objective of Eq. 66 equals L(U, V) exactly",
-            ref=wz("App. E.1", ("66", "71", "72"), "Proposition 1 (proof)"),
-            statement=(sp.Eq(L66, LUV), sp.Eq(z2, y2)),
-            assumptions=("any data; V = Phi^{1/2} P_A^T W",),
-            printed="Eq. 71 -> 72 uses ||Z||_F^2 = E[y^T y]",
-            steps=(*steps_common,
-                   Step("Eq. 71 -> 72: ||Z||_F^2 = E[y^T y] on datasets (30 and 60 digits)",
-                        lambda: check_dataset_identity(_z_norm_vs_y_energy, _datasets(),
-                                                       what="||Z||_F^2 = E||y||^2"))),
-            control=Control("Eq. 70 -> 71 with Sigma = diag(sigma_i) instead of diag(sigma_i^2)",
-                            lambda: prove_at_sizes(partial(_step_70_71, sigma_power=1), SIZES[:3],
-                                                   what="control")),
-            corrected="prop1.whitening_constant",
-        ),
-        Claim(
-            id="prop1.whitening_constant",
-            title="Corrected Eq. 72: the objective of Eq. 66 is L(U, V) plus c = E||y - Z x_tilde||^2 >= 0",
-            ref=wz("App. E.1", ("66", "72"), "Proposition 1 (proof), corrected"),
-            statement=(sp.Eq(L66, LUV + c), sp.Eq(c, y2 - z2), sp.Ge(c, 0)),
-            assumptions=("any data, A possibly singular, y any function of x", "c = 0 iff y = Z x_tilde on the data"),
-            steps=(*steps_common,
-                   Step("c = E||y||^2 - ||Z||_F^2 = E||y - Z x_tilde||^2 (hence c >= 0)", lambda: _at_sizes("c")),
-                   Step("end to end on integer datasets (singular A included): L_VAE from the Gaussian rules = "
-                        "(L(U,V) + c)/(2 eta_dec^2) + l_var",
-                        lambda: check_dataset_identity(_end_to_end, _datasets(), what="L_VAE = (L + c)/2eta^2 + l_var"),
-                        corroborating=True)),
-            control=Control("the constant dropped, i.e. Eq. 72 as printed, on the same datasets",
+        *erratum(
+            Claim(
+                id="prop1.whitening_identity",
+                title="Eq. 66-72 as printed: the objective of Eq. 66 equals L(U, V) exactly",
+                ref=wz("App. E.1", ("66", "71", "72"), "Proposition 1 (proof)"),
+                statement=(sp.Eq(L66, LUV), sp.Eq(z2, y2)),
+                assumptions=("any data; V = Phi^{1/2} P_A^T W",),
+                printed="Eq. 71 -> 72 uses ||Z||_F^2 = E[y^T y]",
+                steps=(*steps_common,
+                       Step("Eq. 71 -> 72: ||Z||_F^2 = E[y^T y] on datasets (30 and 60 digits)",
                             lambda: check_dataset_identity(_z_norm_vs_y_energy, _datasets(),
-                                                           what="||Z||_F^2 = E||y||^2")),
-            corrects="prop1.whitening_identity",
+                                                           what="||Z||_F^2 = E||y||^2"))),
+                control=Control("Eq. 70 -> 71 with Sigma = diag(sigma_i) instead of diag(sigma_i^2)",
+                                lambda: prove_at_sizes(partial(_step_70_71, sigma_power=1), SIZES[:3],
+                                                       what="control")),
+            ),
+            Claim(
+                id="prop1.whitening_constant",
+                title="Corrected Eq. 72: the objective of Eq. 66 is L(U, V) plus c = E||y - Z x_tilde||^2 >= 0",
+                ref=wz("App. E.1", ("66", "72"), "Proposition 1 (proof), corrected"),
+                statement=(sp.Eq(L66, LUV + c), sp.Eq(c, y2 - z2), sp.Ge(c, 0)),
+                assumptions=("any data, A possibly singular, y any function of x",
+                             "c = 0 iff y = Z x_tilde on the data"),
+                steps=(*steps_common,
+                       Step("c = E||y||^2 - ||Z||_F^2 = E||y - Z x_tilde||^2 (hence c >= 0)", lambda: _at_sizes("c")),
+                       Step("end to end on integer datasets (singular A included): L_VAE from the Gaussian rules = "
+                            "(L(U,V) + c)/(2 eta_dec^2) + l_var",
+                            lambda: check_dataset_identity(_end_to_end, _datasets(),
+                                                           what="L_VAE = (L + c)/2eta^2 + l_var"),
+                            corroborating=True)),
+                control=Control("the constant dropped, i.e. Eq. 72 as printed, on the same datasets",
+                                lambda: check_dataset_identity(_z_norm_vs_y_energy, _datasets(),
+                                                               what="||Z||_F^2 = E||y||^2")),
+            ),
         ),
         Claim(
             id="prop1.argmin",

@@ -1,22 +1,6 @@
-"""Derivation: the Hessian at the origin and Theorem 3 of Wang & Ziyin 2022 (Sec. 4.5, App. E.5, Eq. 101-118).
-
-The objects:
-
-* L(U, V) = ||U V^T - Z||_F^2 + Tr(U Sigma U^T) + kappa ||V||_F^2 (Eq. 6; U [d2, d1], V [d0, d1], Z [d2, d0],
-  Sigma = diag(sigma_q^2), kappa = beta eta_dec^2 / eta_enc^2). Eq. 6 is tied to the model by the whitening claims
-  (prop1.*): L_VAE = (L + c) / (2 eta_dec^2) + l_var. Its first and second derivatives are obtained by
-  differentiating L at explicit sizes (symengine), never from the printed Eq. 101-106, which are the right-hand
-  sides being checked.
-* Theorem 3 is checked on the model's own loss (Eq. 5, ``LinearLVM.expected_loss``) in (U, W) with Sigma fixed: its
-  Hessian at the origin is computed exactly (rational arithmetic) on instances built with exactly representable
-  moments, and "0 is the global minimum" is decided by the ground truth (multistart minimization of the same loss).
-
-Derived here: the smallest eigenvalue of the Hessian of L at the origin is
-sigma_min^2 + kappa - sqrt((sigma_min^2 - kappa)^2 + 4 zeta_max^2) for any diagonal Sigma, so the Hessian is PSD
-iff zeta_max <= sigma_min sqrt(kappa), which is exactly when 0 is the global minimum. Theorem 3 holds for distinct
-sigma_i as well; the complete-collapse condition read off Proposition 2 (zeta_i <= sigma_i sqrt(kappa) for each i)
-does not, unless the sigma_i are non-decreasing.
-"""
+"""The checks of Sec. 4.5 / App. E.5: Eq. 101-114 proved at explicit sizes (with their controls and a torch autograd
+cross-check), the reduction Eq. 115-118 to a 2 x 2 problem and the sign of Eq. 118, the smallest eigenvalue of H(0)
+for any diagonal Sigma, and Theorem 3 on the model's own loss (exact Hessian at 0 against the ground truth)."""
 
 from __future__ import annotations
 
@@ -24,194 +8,54 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 from functools import partial
-from typing import Any
 
 import mpmath
 import numpy as np
 import symengine as se
 import sympy as sp
 
-from numeric_backend import compile_expression
-from symbolic_vae._core.claim import Claim, Control, PaperRef, Step
 from symbolic_vae._core.seeds import derive_seed
-from symbolic_vae._core.validation import spectrum
 from symbolic_vae._core.verdict import CheckResult, Counterexample, Status
 from symbolic_vae._engine.campaigns import cached
 from symbolic_vae._engine.ground_truth import Instances, minimize_vae_loss, vae_loss_at
 from symbolic_vae._engine.identity import SizedIdentity, all_sizes, prove_at_sizes, prove_identity
-from symbolic_vae._engine.runner import check_backend
-from symbolic_vae._model.lvm import LinearLVM, beta, eta_dec, eta_enc, matrix_of_symbols
+from symbolic_vae._model.lvm import LinearLVM, beta, eta_dec, eta_enc
+from symbolic_vae._papers.wz2022.origin_hessian.forms import (
+    EQ118,
+    LAM_MIN,
+    _origin,
+    alpha,
+    derivatives,
+    eq117,
+    factorization,
+    kappa,
+    min_eigenvalue_expr,
+    model_loss,
+    model_origin_hessian,
+    origin_hessian_numeric,
+    printed_eq113,
+    printed_eq114,
+    printed_eq115,
+    printed_gradient,
+    printed_hessian,
+    printed_hessian_numeric,
+    printed_origin_hessian,
+    quadratic_form,
+    s2_sym,
+    s_sym,
+    zeta,
+)
 
-kappa = sp.Symbol("kappa", positive=True)
 SIZES = all_sizes(4)  # every (d0, d1, d2) up to 4
 LARGE_SIZES = ((6, 5, 7), (7, 3, 5))  # checked against torch autograd
+CONTROL_SIZES = ((1, 1, 1), (2, 1, 3), (1, 2, 1), (2, 2, 2))
+REDUCTION_SIZES = all_sizes(3)
 SEED = 20221128
-wz = partial(PaperRef, "wz2022")
 
 
 # =====================================================================================================
-# 1. L(U, V) at explicit sizes and its derivatives (symengine)
+# 1. Eq. 101-114 at explicit sizes
 # =====================================================================================================
-@dataclass(frozen=True)
-class Factorization:
-    """Symbols of L(U, V) at one size (d0, d1, d2): U [d2, d1], V [d0, d1], Z [d2, d0], sigma [d1] (Sigma =
-    diag(sigma_q^2)), perturbations dU [d2, d1], dV [d0, d1]."""
-
-    size: tuple[int, int, int]
-    U: sp.Matrix
-    V: sp.Matrix
-    Z: sp.Matrix
-    sigma: tuple[sp.Symbol, ...]
-    dU: sp.Matrix
-    dV: sp.Matrix
-
-    @property
-    def Sigma(self) -> sp.Matrix:
-        return sp.diag(*[s**2 for s in self.sigma])
-
-    def params(self) -> list[sp.Symbol]:
-        """vec(U) then vec(V), row-major: the order of every gradient and Hessian below."""
-        return [*self.U, *self.V]
-
-    def index(self) -> list[tuple[str, int, int]]:
-        """(kind, row, column) of each parameter, in ``params`` order."""
-        d0, d1, d2 = self.size
-        return [("U", p, q) for p in range(d2) for q in range(d1)] + [("V", r, s) for r in range(d0)
-                                                                       for s in range(d1)]
-
-    def all_symbols(self) -> list[sp.Symbol]:
-        return [*self.U, *self.V, *self.Z, *self.sigma, kappa, *self.dU, *self.dV]
-
-    def loss(self, Sigma: sp.Matrix | None = None) -> sp.Expr:
-        """Eq. 6: ||U V^T - Z||_F^2 + Tr(U Sigma U^T) + kappa ||V||_F^2."""
-        R = self.U * self.V.T - self.Z
-        S = self.Sigma if Sigma is None else Sigma
-        return sp.expand(sum((e**2 for e in R), sp.Integer(0)) + (self.U * S * self.U.T).trace()
-                         + kappa * sum((e**2 for e in self.V), sp.Integer(0)))
-
-
-@cached
-def factorization(size: tuple[int, int, int]) -> Factorization:
-    d0, d1, d2 = size
-    return Factorization(size, matrix_of_symbols("U", d2, d1, real=True), matrix_of_symbols("V", d0, d1, real=True),
-                         matrix_of_symbols("Z", d2, d0, real=True), sp.symbols(f"sigma0:{d1}", positive=True),
-                         matrix_of_symbols("dU", d2, d1, real=True), matrix_of_symbols("dV", d0, d1, real=True))
-
-
-def _to_sympy(expr: se.Basic | se.DenseMatrix, symbols: Sequence[sp.Symbol]) -> sp.Basic:
-    """A symengine result back in SymPy, with the symbols' assumptions restored (symengine drops them)."""
-    back = {sp.Symbol(s.name): s for s in symbols}
-    out = sp.sympify(expr._sympy_() if hasattr(expr, "_sympy_") else expr)
-    return out.xreplace(back)
-
-
-@cached
-def derivatives(size: tuple[int, int, int]) -> tuple[sp.Matrix, sp.Matrix]:
-    """Gradient [P, 1] and Hessian [P, P] of L(U, V) in (vec U, vec V), by differentiating L (symengine)."""
-    f = factorization(size)
-    L = se.expand(se.sympify(f.loss()))
-    xs = [se.sympify(x) for x in f.params()]
-    grad = [se.diff(L, x) for x in xs]
-    hess = se.DenseMatrix([[se.diff(g, x) for x in xs] for g in grad])
-    syms = f.all_symbols()
-    return _to_sympy(se.DenseMatrix(grad), syms), _to_sympy(hess, syms)
-
-
-def _origin(f: Factorization) -> dict[sp.Symbol, sp.Expr]:
-    return dict.fromkeys(f.params(), sp.Integer(0))
-
-
-# --- the printed formulas -------------------------------------------------------------------------------
-def printed_gradient(size: tuple[int, int, int], *, kappa_factor: sp.Expr = 2) -> sp.Matrix:
-    """Eq. 101-102 stacked as (vec dL/dU, vec dL/dV); ``kappa_factor`` != 2 perturbs Eq. 102 (control)."""
-    f = factorization(size)
-    U, V, Z = f.U, f.V, f.Z
-    gU = 2 * (U * V.T * V - Z * V + U * f.Sigma)
-    gV = 2 * (V * U.T * U - Z.T * U) + kappa_factor * kappa * V
-    return sp.Matrix([*gU, *gV])
-
-
-def _delta(a: int, b: int) -> int:
-    return 1 if a == b else 0
-
-
-def printed_hessian(size: tuple[int, int, int], *, swap_indices: bool = False) -> sp.Matrix:
-    """Eq. 103-106 as an explicit [P, P] matrix, entry (i, j) = d^2 L / dx_i dx_j in ``params`` order.
-
-    ``swap_indices`` replaces U_ps V_rq by U_pq V_rs in Eq. 104 (and V_ps U_rq by V_pq U_rs in Eq. 105): the
-    negative control, which agrees with the truth whenever d1 = 1.
-    """
-    f = factorization(size)
-    d0, d1, d2 = size
-    U, V, Z, sig = f.U, f.V, f.Z, f.sigma
-    idx = f.index()
-    H = sp.zeros(len(idx), len(idx))
-    for i, (ka, p, q) in enumerate(idx):
-        for j, (kb, r, s) in enumerate(idx):
-            if ka == "U" and kb == "U":  # Eq. 103: d^2 L / dU_rs dU_pq
-                H[i, j] = 2 * _delta(p, r) * (sum((V[k, s] * V[k, q] for k in range(d0)), sp.Integer(0))
-                                              + _delta(q, s) * sig[q] ** 2)
-            elif ka == "U" and kb == "V":  # Eq. 104: d^2 L / dV_rs dU_pq
-                lead = U[p, q] * V[r, s] if swap_indices else U[p, s] * V[r, q]
-                inner = sum((U[p, jj] * V[r, jj] for jj in range(d1)), sp.Integer(0)) - Z[p, r]
-                H[i, j] = 2 * (lead + inner * _delta(q, s))
-            elif ka == "V" and kb == "U":  # Eq. 105: d^2 L / dU_rs dV_pq
-                lead = V[p, q] * U[r, s] if swap_indices else V[p, s] * U[r, q]
-                inner = sum((U[r, jj] * V[p, jj] for jj in range(d1)), sp.Integer(0)) - Z[r, p]
-                H[i, j] = 2 * (lead + inner * _delta(q, s))
-            else:  # Eq. 106: d^2 L / dV_rs dV_pq
-                H[i, j] = 2 * _delta(p, r) * (sum((U[ii, s] * U[ii, q] for ii in range(d2)), sp.Integer(0))
-                                              + kappa * _delta(q, s))
-    return H
-
-
-def printed_origin_hessian(size: tuple[int, int, int], *, z_sign: int = -1) -> sp.Matrix:
-    """Eq. 107-110 as an explicit [P, P] matrix (``z_sign`` = +1 flips the sign of Eq. 108-109: control)."""
-    f = factorization(size)
-    idx = f.index()
-    H = sp.zeros(len(idx), len(idx))
-    for i, (ka, p, q) in enumerate(idx):
-        for j, (kb, r, s) in enumerate(idx):
-            if ka == "U" and kb == "U":
-                H[i, j] = 2 * _delta(p, r) * _delta(q, s) * f.sigma[q] ** 2
-            elif ka == "U" and kb == "V":
-                H[i, j] = z_sign * 2 * f.Z[p, r] * _delta(q, s)
-            elif ka == "V" and kb == "U":
-                H[i, j] = z_sign * 2 * f.Z[r, p] * _delta(q, s)
-            else:
-                H[i, j] = 2 * kappa * _delta(p, r) * _delta(q, s)
-    return H
-
-
-def quadratic_form(size: tuple[int, int, int], Sigma: sp.Matrix | None = None) -> sp.Expr:
-    """LQ(dU, dV) = Delta^T H(0) Delta with the derived Hessian (Eq. 111-112); ``Sigma`` replaces diag(sigma^2)."""
-    f = factorization(size)
-    H0 = derivatives(size)[1].xreplace(_origin(f))
-    if Sigma is not None:
-        H0 = H0.xreplace(dict(zip(f.sigma, [sp.sqrt(Sigma[q, q]) for q in range(size[1])], strict=True)))
-    delta = sp.Matrix([*f.dU, *f.dV])
-    return sp.expand((delta.T * H0 * delta)[0])
-
-
-def printed_eq113(size: tuple[int, int, int]) -> sp.Expr:
-    f = factorization(size)
-    d0, d1, d2 = size
-    dU, dV, Z, sig = f.dU, f.dV, f.Z, f.sigma
-    t1 = 2 * sum(sig[q] ** 2 * dU[p, q] ** 2 for p in range(d2) for q in range(d1))
-    t2 = -2 * sum(Z[p, r] * dU[p, q] * dV[r, q] for p in range(d2) for q in range(d1) for r in range(d0))
-    t3 = -2 * sum(Z[r, p] * dU[r, q] * dV[p, q] for p in range(d0) for q in range(d1) for r in range(d2))
-    t4 = 2 * kappa * sum(dV[p, q] ** 2 for p in range(d0) for q in range(d1))
-    return sp.expand(t1 + t2 + t3 + t4)
-
-
-def printed_eq114(size: tuple[int, int, int], *, cross: sp.Expr = 2) -> sp.Expr:
-    """Eq. 114: 2 [Tr(dU Sigma dU^T) - 2 Tr(Z dV dU^T) + kappa Tr(dV dV^T)] (``cross`` != 2 is the control)."""
-    f = factorization(size)
-    dU, dV = f.dU, f.dV
-    return sp.expand(2 * ((dU * f.Sigma * dU.T).trace() - cross * (f.Z * dV * dU.T).trace()
-                          + kappa * (dV * dV.T).trace()))
-
-
 # --- sized identities -----------------------------------------------------------------------------------
 def _gradient_identity(size: tuple[int, int, int], *, kappa_factor: sp.Expr = 2) -> SizedIdentity:
     return SizedIdentity(size, derivatives(size)[0], printed_gradient(size, kappa_factor=kappa_factor))
@@ -236,47 +80,26 @@ def _quadratic_identity(size: tuple[int, int, int], *, cross: sp.Expr = 2) -> Si
     return SizedIdentity(size, sp.Matrix([lq, lq]), sp.Matrix([printed_eq113(size), printed_eq114(size, cross=cross)]))
 
 
+IDENTITIES: dict[str, tuple[Callable[..., SizedIdentity], str, dict]] = {
+    "gradient": (_gradient_identity, "derived dL/dU, dL/dV = Eq. 101-102", {"kappa_factor": 1}),
+    "hessian": (_hessian_identity, "derived second derivatives = Eq. 103-106", {"swap_indices": True}),
+    "origin": (_origin_identity, "gradient at 0 = 0 and derived Hessian at 0 = Eq. 107-110", {"z_sign": 1}),
+    "quadratic": (_quadratic_identity, "Delta^T H(0) Delta = Eq. 113 = Eq. 114", {"cross": 1}),
+}
+"""name -> (sized builder, what it proves, the keyword arguments of its negative control)."""
+
+
 @cached
 def _at_sizes(name: str) -> CheckResult:
     """The explicit-size proofs of Eq. 101-114 at every (d0, d1, d2) up to 4."""
-    builders = {
-        "gradient": (_gradient_identity, "derived dL/dU, dL/dV = Eq. 101-102"),
-        "hessian": (_hessian_identity, "derived second derivatives = Eq. 103-106"),
-        "origin": (_origin_identity, "gradient at 0 = 0 and derived Hessian at 0 = Eq. 107-110"),
-        "quadratic": (_quadratic_identity, "Delta^T H(0) Delta = Eq. 113 = Eq. 114"),
-    }
-    build, what = builders[name]
+    build, what, _ = IDENTITIES[name]
     return prove_at_sizes(build, SIZES, what=what)
 
 
-CONTROL_SIZES = ((1, 1, 1), (2, 1, 3), (1, 2, 1), (2, 2, 2))
-
-
 def _control(name: str) -> CheckResult:
-    builds = {
-        "gradient": partial(_gradient_identity, kappa_factor=1),
-        "hessian": partial(_hessian_identity, swap_indices=True),
-        "origin": partial(_origin_identity, z_sign=1),
-        "quadratic": partial(_quadratic_identity, cross=1),
-    }
-    return prove_at_sizes(builds[name], CONTROL_SIZES, what=f"control ({name})")
-
-
-# --- larger sizes against torch autograd --------------------------------------------------------------
-def _printed_hessian_numeric(U: np.ndarray, V: np.ndarray, Z: np.ndarray, sig2: np.ndarray, kap: float
-                             ) -> np.ndarray:
-    """Eq. 103-106 evaluated with numpy at any size: [P, P] in (vec U, vec V) row-major order."""
-    d2, d1 = U.shape
-    d0 = V.shape[0]
-    I1, I2, I0 = np.eye(d1), np.eye(d2), np.eye(d0)
-    VtV, UtU, R = V.T @ V, U.T @ U, U @ V.T - Z
-    HUU = 2 * np.einsum("pr,sq->pqrs", I2, VtV) + 2 * np.einsum("pr,qs,q->pqrs", I2, I1, sig2)
-    HUV = 2 * (np.einsum("ps,rq->pqrs", U, V) + np.einsum("pr,qs->pqrs", R, I1))  # U(p,q), V(r,s)
-    HVV = 2 * np.einsum("pr,sq->pqrs", I0, UtU) + 2 * kap * np.einsum("pr,qs->pqrs", I0, I1)
-    nu, nv = d2 * d1, d0 * d1
-    top = np.concatenate([HUU.reshape(nu, nu), HUV.reshape(nu, nv)], axis=1)
-    bottom = np.concatenate([HUV.reshape(nu, nv).T, HVV.reshape(nv, nv)], axis=1)
-    return np.concatenate([top, bottom], axis=0)
+    """The perturbed identity ``name`` (see ``IDENTITIES``) at CONTROL_SIZES."""
+    build, _, perturbation = IDENTITIES[name]
+    return prove_at_sizes(partial(build, **perturbation), CONTROL_SIZES, what=f"control ({name})")
 
 
 def _autograd_check(seed: int = SEED, tol: float = 1e-12) -> CheckResult:
@@ -299,7 +122,7 @@ def _autograd_check(seed: int = SEED, tol: float = 1e-12) -> CheckResult:
 
             theta = torch.tensor(np.concatenate([U.ravel(), V.ravel()]))
             H_auto = torch.autograd.functional.hessian(loss, theta).numpy()
-            H_printed = _printed_hessian_numeric(U, V, Z, sig2, kap)
+            H_printed = printed_hessian_numeric(U, V, Z, sig2, kap)
             gap = float(np.abs(H_auto - H_printed).max() / (1 + np.abs(H_auto).max()))
             worst = max(worst, gap)
             if gap > tol:
@@ -316,23 +139,10 @@ def _autograd_check(seed: int = SEED, tol: float = 1e-12) -> CheckResult:
                         "tolerance": tol, "seed": seed})
 
 
+
 # =====================================================================================================
 # 2. Eq. 115-118: the reduction to a 2 x 2 problem
 # =====================================================================================================
-s_sym = sp.Symbol("sigma", positive=True)
-s2_sym = sp.Symbol("sigma2", positive=True)
-zeta = sp.Symbol("zeta", nonnegative=True)
-alpha = sp.Symbol("alpha", positive=True)
-REDUCTION_SIZES = all_sizes(3)
-
-
-def printed_eq115(size: tuple[int, int, int], sigma: sp.Expr = s_sym) -> sp.Expr:
-    """Eq. 115 in the perturbation: sigma^2 ||dU||^2 - 2 Tr(Z dV dU^T) + kappa ||dV||^2."""
-    f = factorization(size)
-    dU, dV = f.dU, f.dV
-    return sp.expand(sigma**2 * (dU.T * dU).trace() - 2 * (f.Z * dV * dU.T).trace() + kappa * (dV.T * dV).trace())
-
-
 def _eq115_identity(size: tuple[int, int, int], *, literal: bool) -> SizedIdentity:
     """LQ with Sigma = sigma I (``literal``, as printed) or sigma^2 I, against c * Eq. 115, where the constant
     c = LQ / Eq. 115 is fixed on the slice dU = 0 (both sides are then kappa-multiples of ||dV||^2)."""
@@ -388,6 +198,33 @@ def _eq116_identity(size: tuple[int, int, int]) -> SizedIdentity:
     return SizedIdentity(size, sp.expand(lhs), sp.expand(rhs))
 
 
+def _eq115_at_sizes(*, literal: bool) -> CheckResult:
+    """``_eq115_identity`` at every size up to 3: c = 2 when Sigma = sigma^2 I; as printed (``literal``), no c fits."""
+    what = "LQ(Sigma = sigma I) = c Eq. 115" if literal else "LQ(Sigma = sigma^2 I) = 2 Eq. 115"
+    return prove_at_sizes(partial(_eq115_identity, literal=literal), REDUCTION_SIZES, what=what)
+
+
+def _eq116_at_sizes() -> CheckResult:
+    """``_eq116_identity`` at every size up to 3."""
+    return prove_at_sizes(_eq116_identity, REDUCTION_SIZES, what="Eq. 115 -> Eq. 116")
+
+
+def _random_Z(rng: np.random.Generator, kind: str, d0: int, d2: int, *, tied_value: float) -> np.ndarray:
+    """Z [d2, d0] of one ``kind``: "generic" (normal entries), "rank one", "zero", or "tied" (every singular value
+    ``tied_value``). A generic draw is made first whatever the kind (the random stream the checks were tuned on)."""
+    Z = rng.normal(size=(d2, d0))
+    if kind == "rank one":
+        Z = np.outer(rng.normal(size=d2), rng.normal(size=d0))
+    elif kind == "zero":
+        Z = np.zeros((d2, d0))
+    elif kind == "tied":
+        F, _ = np.linalg.qr(rng.normal(size=(d2, d2)))
+        G, _ = np.linalg.qr(rng.normal(size=(d0, d0)))
+        m = min(d0, d2)
+        Z = F[:, :m] @ np.diag([tied_value] * m) @ G[:, :m].T
+    return Z
+
+
 def _eq117_check(*, smallest: bool = False, seed: int = SEED, tol: float = 1e-12) -> CheckResult:
     """max over ||u||_F = ||v||_F = 1 of Tr(u^T Z v) is zeta_max, attained at u = f1 e^T, v = g1 e^T.
 
@@ -398,14 +235,7 @@ def _eq117_check(*, smallest: bool = False, seed: int = SEED, tol: float = 1e-12
     worst_bound, worst_attained, n = 0.0, 0.0, 0
     for d0, d1, d2 in [(2, 1, 3), (3, 2, 2), (4, 3, 2), (3, 4, 3), (5, 2, 4), (2, 2, 2)]:
         for kind in ("generic", "rank one", "tied"):
-            Z = rng.normal(size=(d2, d0))
-            if kind == "rank one":
-                Z = np.outer(rng.normal(size=d2), rng.normal(size=d0))
-            elif kind == "tied":
-                F, _ = np.linalg.qr(rng.normal(size=(d2, d2)))
-                G, _ = np.linalg.qr(rng.normal(size=(d0, d0)))
-                m = min(d0, d2)
-                Z = F[:, :m] @ np.diag([1.5] * m) @ G[:, :m].T
+            Z = _random_Z(rng, kind, d0, d2, tied_value=1.5)
             M = np.einsum("pr,qs->pqrs", Z, np.eye(d1)).reshape(d2 * d1, d0 * d1)
             top = float(np.linalg.svd(M, compute_uv=False)[0])
             F, svals, Gt = np.linalg.svd(Z)
@@ -432,16 +262,6 @@ def _eq117_check(*, smallest: bool = False, seed: int = SEED, tol: float = 1e-12
                        f"attain it to {worst_attained:.1e}",
                        {"instances": n, "worst_bound_gap": worst_bound, "worst_attained_gap": worst_attained,
                         "tolerance": tol, "seed": seed})
-
-
-# --- Eq. 117-118 in general symbols ------------------------------------------------------------------
-LAM_MIN = (s2_sym + kappa - sp.sqrt((s2_sym - kappa) ** 2 + 4 * zeta**2)) / 2  # smallest eigenvalue of M
-EQ118 = s2_sym + kappa - sp.sqrt((s2_sym - kappa) ** 2 + 4 * zeta**2)  # the printed right-hand side
-
-
-def eq117(a: sp.Expr = alpha) -> sp.Expr:
-    """Eq. 117 with sigma^2 -> sigma2: sigma2 a^2 - 2 sqrt(a^2 (1 - a^2)) zeta + kappa (1 - a^2)."""
-    return s2_sym * a**2 - 2 * sp.sqrt(a**2 * (1 - a**2)) * zeta + kappa * (1 - a**2)
 
 
 def _prove(lhs: sp.Basic, rhs: sp.Basic, what: str) -> CheckResult:
@@ -555,22 +375,9 @@ def _sign_samples(*, drop_sqrt: bool = False, seed: int = SEED, n_points: int = 
     return CheckResult(Status.CHECKED, "exact evaluation at rational points",
                        f"{n_points} points, both sides agree: {counts}", {"counts": counts, "seed": seed})
 
-
 # =====================================================================================================
 # 3. The smallest eigenvalue of H(0) for any diagonal Sigma
 # =====================================================================================================
-def min_eigenvalue_expr(s2min: sp.Expr = s2_sym, zmax: sp.Expr = zeta, kap: sp.Expr = kappa) -> sp.Expr:
-    """sigma_min^2 + kappa - sqrt((sigma_min^2 - kappa)^2 + 4 zeta_max^2): smallest eigenvalue of H(0) of L."""
-    return s2min + kap - sp.sqrt((s2min - kap) ** 2 + 4 * zmax**2)
-
-
-def origin_hessian_numeric(Z: np.ndarray, sig2: np.ndarray, kap: float) -> np.ndarray:
-    """H(0) of L(U, V) from Eq. 107-110 (proved at sizes): [P, P] for Z [d2, d0], sig2 [d1]."""
-    d2, d0 = Z.shape
-    d1 = sig2.shape[0]
-    return _printed_hessian_numeric(np.zeros((d2, d1)), np.zeros((d0, d1)), Z, sig2, kap)
-
-
 def _block_eigenvalues() -> CheckResult:
     """[[a, -z], [-z, b]] has eigenvalues (a + b +- sqrt((a - b)^2 + 4 z^2)) / 2 (characteristic polynomial)."""
     a, b, z, lam = sp.symbols("a b z lambda", positive=True)
@@ -588,16 +395,7 @@ def _min_eigenvalue_check(*, use_max_sigma: bool = False, seed: int = SEED, tol:
     f = sp.lambdify((s2_sym, zeta, kappa), min_eigenvalue_expr(), "numpy")
     for d0, d1, d2 in [(1, 1, 1), (2, 2, 3), (3, 3, 2), (4, 2, 4), (2, 4, 2), (5, 3, 3), (3, 2, 5)]:
         for kind in ("generic", "rank one", "zero", "tied"):
-            Z = rng.normal(size=(d2, d0))
-            if kind == "rank one":
-                Z = np.outer(rng.normal(size=d2), rng.normal(size=d0))
-            elif kind == "zero":
-                Z = np.zeros((d2, d0))
-            elif kind == "tied":
-                F, _ = np.linalg.qr(rng.normal(size=(d2, d2)))
-                G, _ = np.linalg.qr(rng.normal(size=(d0, d0)))
-                m = min(d0, d2)
-                Z = F[:, :m] @ np.diag([1.2] * m) @ G[:, :m].T
+            Z = _random_Z(rng, kind, d0, d2, tied_value=1.2)
             sig2 = np.exp(rng.uniform(-1.5, 1.5, d1))
             kap = float(np.exp(rng.uniform(-1.5, 1.5)))
             H = origin_hessian_numeric(Z, sig2, kap)
@@ -638,26 +436,6 @@ def _min_eig_refutation(Z, sig2, kap, s2, size, kind, seed) -> CheckResult:
 F = Fraction
 ONE = Fraction(1)
 TOL = 1e-9  # relative, on loss values: "no point below L(0) - TOL (1 + |L(0)|) was found"
-
-
-@cached
-def model_loss(size: tuple[int, int, int]) -> tuple[LinearLVM, sp.Expr]:
-    """The model (no decoder partition) at (D0, d1, d2) and its loss Eq. 5 in moments, from the Gaussian rules."""
-    model = LinearLVM(*size, decoder_partition=False)
-    return model, model.expected_loss()
-
-
-@cached
-def model_origin_hessian(size: tuple[int, int, int]) -> tuple[se.DenseMatrix, tuple[sp.Symbol, ...]]:
-    """Hessian at U = W = 0 of the model's loss (Eq. 5, Sigma fixed) in (vec U, vec W), from
-    ``LinearLVM.expected_loss`` (symengine), as a matrix in the data and scalar symbols."""
-    model, loss = model_loss(size)
-    L = se.sympify(loss)
-    xs = [se.sympify(x) for x in [*model.U, *model.W]]
-    zero = dict.fromkeys(xs, se.Integer(0))
-    grads = [se.diff(L, x) for x in xs]
-    H = se.DenseMatrix([[se.diff(g, x).subs(zero) for x in xs] for g in grads])
-    return H, (beta, eta_enc, eta_dec, *model.sigma)
 
 
 def _model_origin_gradient_zero(size: tuple[int, int, int]) -> SizedIdentity:
@@ -993,331 +771,3 @@ def _prop2_exact_counterexample() -> CheckResult:
                            "below L(0)", {}, cx)
     return CheckResult(Status.INCONCLUSIVE, "exact evaluation", f"no drop found ({drop})")
 
-
-# =====================================================================================================
-# Kernel
-# =====================================================================================================
-@cached
-def _min_eigenvalue_form() -> tuple[sp.Expr, tuple[sp.Symbol, ...]]:
-    """The smallest eigenvalue of H(0) in (zeta_max, sigma2_min, beta, eta_enc, eta_dec), and those arguments."""
-    return (min_eigenvalue_expr(s2_sym, zeta, beta * eta_dec**2 / eta_enc**2),
-            (zeta, s2_sym, beta, eta_enc, eta_dec))
-
-
-@cached
-def _stable_min_eigenvalue_form() -> sp.Expr:
-    """``_min_eigenvalue_form`` as (4 a kappa - 4 zeta_max^2) / (a + kappa + sqrt((a - kappa)^2 + 4 zeta_max^2)),
-    a = sigma_min^2: the same number (checked: numerator minus (a + kappa - r)(a + kappa + r) expands to 0), without
-    the cancellation a + kappa - r, which in float64 returns 0 for 2 min(a, kappa) once a / kappa or kappa / a exceeds
-    ~1e16; its sign is that of a kappa - zeta_max^2 however far apart a and kappa are."""
-    expr, args = _min_eigenvalue_form()
-    zmax, a, kap = args[0], args[1], beta * eta_dec**2 / eta_enc**2
-    root = sp.sqrt((a - kap) ** 2 + 4 * zmax**2)
-    numerator = 4 * a * kap - 4 * zmax**2
-    assert sp.expand(expr - (a + kap - root)) == 0, f"unexpected form {expr}"
-    assert sp.expand(numerator - (a + kap - root) * (a + kap + root)) == 0
-    return numerator / (a + kap + root)
-
-
-@cached
-def _compiled_min_eigenvalue(backend: str = "numpy"):
-    """``_min_eigenvalue_form`` compiled on ``backend`` in its stable form (inputs are validated by the builder: no
-    second NaN check)."""
-    return compile_expression(_stable_min_eigenvalue_form(), _min_eigenvalue_form()[1], backend, check_finite=False)
-
-
-def origin_min_eigenvalue_kernel(zeta_values: object, sigma2: object, beta_value: object, eta_enc_value: object,
-                                 eta_dec_value: object, *, backend: str = "numpy") -> np.ndarray:
-    """zeta [..., d] (singular values of Z), sigma2 [..., d1] (Sigma = diag(sigma2)), beta, eta_enc, eta_dec [...]
-    -> smallest eigenvalue of the Hessian of L(U, V) at 0, [...]; >= 0 iff 0 is the global minimum (for L_VAE in
-    (U, V) divide by 2 eta_dec^2). Every argument is validated first (sigma2 in the supported range of variances,
-    the scalars in that of positive scalars), and the batch shapes [...] of all five must broadcast."""
-    from symbolic_vae._core import validation as v
-
-    backend = check_backend(backend)
-    z = spectrum("zeta", zeta_values)
-    s2 = v.positive_values("sigma2", sigma2, quadratic=True, min_ndim=1)
-    scalars = {name: v.positive_values(name, value) for name, value in
-               (("beta", beta_value), ("eta_enc", eta_enc_value), ("eta_dec", eta_dec_value))}
-    v.batch_shape({"zeta": z.shape[:-1], "sigma2": s2.shape[:-1], **{k: a.shape for k, a in scalars.items()}})
-    return _compiled_min_eigenvalue(backend)(z.max(axis=-1), s2.min(axis=-1), *scalars.values())
-
-
-def origin_min_eigenvalue_sample(rng: np.random.Generator, n: int) -> tuple[tuple, dict[str, Any]]:
-    """Arguments for n rows: (zeta [n, 4], sigma2 [n, 3], beta, eta_enc, eta_dec [n]), {}. The ratio
-    zeta_max^2 / (sigma2_min kappa) alternates below 1 (eigenvalue > 0) and above (< 0); spectra have ties and
-    zeros, one row in four is zero (eigenvalue 2 min(sigma2_min, kappa)); sigma2 has ties, and its minimum equals kappa
-    in one row in three."""
-    d, d1 = 4, 3
-    beta_values, eta_enc_values, eta_dec_values = rng.uniform(0.5, 2.0, (3, n))
-    kappa_values = beta_values * eta_dec_values**2 / eta_enc_values**2
-    sigma2 = rng.uniform(0.2, 2.0, (n, d1))
-    sigma2[::3] = kappa_values[::3, None] * rng.uniform(1.0, 2.0, sigma2[::3].shape)
-    sigma2[::3, 0] = kappa_values[::3]  # sigma2_min = kappa
-    sigma2[1::3, 1] = sigma2[1::3, 2]  # tied variances
-    zeta_values = np.sort(rng.uniform(0.0, 1.0, (n, d)), axis=-1)[:, ::-1]
-    zeta_values[1::2, 1] = zeta_values[1::2, 0]  # tied leading singular values
-    zeta_values[::2, 2:] = 0.0
-    ratio = np.where(np.arange(n) % 2 == 0, rng.uniform(0.2, 0.8, n), rng.uniform(1.25, 4.0, n))
-    target = np.sqrt(ratio * sigma2.min(axis=-1) * kappa_values)
-    zeta_values *= (target / zeta_values[:, 0])[:, None]
-    zeta_values[3::4] = 0.0
-    return (zeta_values, sigma2, beta_values, eta_enc_values, eta_dec_values), {}
-
-
-@cached
-def _min_eigenvalue_reference_function() -> Callable[..., Any]:
-    return sp.lambdify(_min_eigenvalue_form()[1], _min_eigenvalue_form()[0], "mpmath")
-
-
-def origin_min_eigenvalue_reference(zeta_values: Sequence[float], sigma2: Sequence[float], beta_value: float,
-                                    eta_enc_value: float, eta_dec_value: float) -> float:
-    """``origin_min_eigenvalue_kernel`` at one row (zeta [d], sigma2 [d1]), the closed form in mpmath at the
-    working precision."""
-    zeta_max = max(mpmath.mpf(float(v)) for v in zeta_values)
-    sigma2_min = min(mpmath.mpf(float(v)) for v in sigma2)
-    scalars = [mpmath.mpf(float(v)) for v in (beta_value, eta_enc_value, eta_dec_value)]
-    return float(_min_eigenvalue_reference_function()(zeta_max, sigma2_min, *scalars))
-
-
-def kernel_sources() -> list[dict]:
-    """The smallest eigenvalue of the Hessian of L(U, V) at the origin (spectrum first, numpy batches, ``backend=``
-    "numpy", "torch" or "torch-compiled"), with a sampler of n rows and a one-row mpmath reference."""
-    return [{"name": "origin_hessian_min_eigenvalue", "claim": "hessian.min_eigenvalue",
-             "builder": origin_min_eigenvalue_kernel, "sample": origin_min_eigenvalue_sample,
-             "reference": origin_min_eigenvalue_reference,
-             "description": "smallest eigenvalue of the Hessian of L(U, V) (Eq. 6) at U = V = 0, sigma_min^2 + kappa - "
-                            "sqrt((sigma_min^2 - kappa)^2 + 4 zeta_max^2), kappa = beta eta_dec^2/eta_enc^2: "
-                            "(zeta [..., d], sigma2 [..., d1], beta, eta_enc, eta_dec) -> [...]"}]
-
-
-# =====================================================================================================
-# Claims
-# =====================================================================================================
-def claims() -> list[Claim]:
-    d0, d1, d2 = sp.symbols("d_0 d_1 d_2", positive=True, integer=True)
-    U, V, Z = sp.MatrixSymbol("U", d2, d1), sp.MatrixSymbol("V", d0, d1), sp.MatrixSymbol("Z", d2, d0)
-    dU, dV = sp.MatrixSymbol(r"\Delta U", d2, d1), sp.MatrixSymbol(r"\Delta V", d0, d1)
-    Sig = sp.MatrixSymbol(r"\Sigma", d1, d1)
-    gU, gV = sp.MatrixSymbol(r"\partial_U L", d2, d1), sp.MatrixSymbol(r"\partial_V L", d0, d1)
-    LQ, H0 = sp.Symbol("LQ"), sp.Symbol(r"\lambda_{\min}(H(0))")
-    zmax, smin, smax = sp.symbols(r"\zeta_{\max} \sigma_{\min} \sigma_{\max}", nonnegative=True)
-    common = ("Sigma = diag(sigma_q^2) fixed, sigma_q > 0", "kappa = beta eta_dec^2 / eta_enc^2 > 0",
-              "Z any real d2 x d0 matrix")
-    explicit = "every (d0, d1, d2) up to 4 (64 sizes), symengine differentiation; time recorded in the details"
-    thm3_steps = (
-        Step("the origin is a stationary point of Eq. 5 (gradient 0 at U = W = 0, campaign sizes)",
-             _gradient_zero_at_origin),
-    )
-    gt_note = ("exact dyadic moments (singular A included, y not linear in x), zeta_max / (sigma_min sqrt(kappa)) in "
-               "{1/2, 63/64, 1 (exact), 65/64, 2}; model's H(0) PSD decided exactly; 0 global minimum decided by "
-               "multistart minimization of the same loss")
-    return [
-        Claim(
-            id="hessian.gradient",
-            title="Eq. 101-102: dL/dU = 2(U V^T V - Z V + U Sigma), dL/dV = 2(V U^T U - Z^T U + kappa V)",
-            ref=wz("App. E.5", ("101", "102"), "Theorem 3 (proof)"),
-            statement=(sp.Eq(gU, 2 * (U * V.T * V - Z * V + U * Sig)),
-                       sp.Eq(gV, 2 * (V * U.T * U - Z.T * U + kappa * V))),
-            assumptions=common,
-            steps=(Step(f"derived gradient of L(U, V) = Eq. 101-102, {explicit}", partial(_at_sizes, "gradient")),),
-            control=Control("Eq. 102 with kappa V instead of 2 kappa V", partial(_control, "gradient")),
-        ),
-        Claim(
-            id="hessian.second_derivatives",
-            title="Eq. 103-106: the second derivatives of L(U, V) in index form",
-            ref=wz("App. E.5", ("103", "104", "105", "106"), "Theorem 3 (proof)"),
-            statement=sp.Symbol(r"\partial^2 L / \partial U_{rs} \partial V_{pq} = 2[V_{ps}U_{rq} + "
-                                r"((UV^\top)_{rp} - Z_{rp})\delta_{qs}], \ldots"),
-            assumptions=common,
-            steps=(Step(f"derived Hessian of L(U, V) = Eq. 103-106 entry by entry, {explicit}",
-                        partial(_at_sizes, "hessian")),
-                   Step("Eq. 103-106 = torch.autograd.functional.hessian (float64) at sizes (6, 5, 7) and (7, 3, 5)",
-                        _autograd_check, corroborating=True)),
-            control=Control("Eq. 104-105 with U_pq V_rs (indices q, s swapped; identical to the truth when d1 = 1)",
-                            partial(_control, "hessian")),
-        ),
-        Claim(
-            id="hessian.at_origin",
-            title="Eq. 107-110: the origin is stationary and its Hessian is 2 sigma_q^2, -2 Z_pr, -2 Z_rp, 2 kappa "
-                  "(times Kronecker deltas)",
-            ref=wz("App. E.5", ("107", "108", "109", "110"), "Theorem 3 (proof)"),
-            statement=sp.Symbol(r"H(0) = 2\begin{pmatrix}\Sigma\otimes I & -Z\otimes I\\ -Z^\top\otimes I & "
-                                r"\kappa I\end{pmatrix}"),
-            assumptions=common,
-            steps=(Step(f"gradient at 0 = 0 and derived Hessian at 0 = Eq. 107-110, {explicit}",
-                        partial(_at_sizes, "origin")),),
-            control=Control("Eq. 108-109 with +2 Z instead of -2 Z", partial(_control, "origin")),
-        ),
-        Claim(
-            id="hessian.quadratic_form",
-            title="Eq. 111-114: the quadratic form at the origin is 2[Tr(dU Sigma dU^T) - 2 Tr(Z dV dU^T) + "
-                  "kappa Tr(dV dV^T)]",
-            ref=wz("App. E.5", ("111", "112", "113", "114"), "Theorem 3 (proof)"),
-            statement=sp.Eq(LQ, 2 * (sp.Trace(dU * Sig * dU.T) - 2 * sp.Trace(Z * dV * dU.T)
-                                     + kappa * sp.Trace(dV * dV.T))),
-            assumptions=common,
-            steps=(Step(f"Delta^T H(0) Delta (derived Hessian) = Eq. 113 = Eq. 114, {explicit}",
-                        partial(_at_sizes, "quadratic")),),
-            control=Control("Eq. 114 with - Tr(Z dV dU^T) (cross-term factor 2 dropped)",
-                            partial(_control, "quadratic")),
-        ),
-        Claim(
-            id="hessian.eq115_as_printed",
-            title="Eq. 115 with 'Sigma = sigma I' as printed: LQ is proportional to sigma^2 ||dU||^2 - "
-                  "2 Tr(Z dV dU^T) + kappa ||dV||^2",
-            ref=wz("App. E.5", ("114", "115"), "Theorem 3 (proof)"),
-            statement=sp.Symbol(r"\Sigma = \sigma I \Rightarrow LQ \propto \sigma^2\|\Delta U\|^2 - "
-                                r"2\mathrm{Tr}(Z\Delta V\Delta U^\top) + \kappa\|\Delta V\|^2"),
-            assumptions=(*common, "Sigma = sigma I as printed (the model's Sigma holds variances sigma_i^2)"),
-            printed="'where we assume Sigma = sigma I'",
-            steps=(Step("the smallest instance, exact: size (1, 1, 1), dU = 1, dV = 0, Sigma = 2 I", _eq115_minimal),
-                   Step("LQ with Sigma = sigma I against c * Eq. 115, c fixed on the slice dU = 0, every size up to "
-                        "3", lambda: prove_at_sizes(partial(_eq115_identity, literal=True), REDUCTION_SIZES,
-                                                    what="LQ(Sigma = sigma I) = c Eq. 115"))),
-            control=Control("Sigma = sigma^2 I, but Eq. 115 with -Tr(Z dV dU^T) (cross-term factor 2 dropped)",
-                            partial(_eq115_control, "cross")),
-            corrected="hessian.eq115_116",
-        ),
-        Claim(
-            id="hessian.eq115_116",
-            title="Corrected Eq. 115-116: with Sigma = sigma^2 I, LQ = 2 [sigma^2 ||dU||^2 - 2 Tr(Z dV dU^T) + kappa "
-                  "||dV||^2], which at dU = alpha u, dV = sqrt(1 - alpha^2) v is 2 x Eq. 116",
-            ref=wz("App. E.5", ("114", "115", "116"), "Theorem 3 (proof), corrected"),
-            statement=sp.Eq(LQ, 2 * (s_sym**2 * sp.Trace(dU * dU.T) - 2 * sp.Trace(Z * dV * dU.T)
-                                     + kappa * sp.Trace(dV * dV.T))),
-            assumptions=(*common, "Sigma = sigma^2 I (all sigma_i equal)", "||u||_F = ||v||_F = 1"),
-            steps=(Step("LQ with Sigma = sigma^2 I = 2 Eq. 115 (c = 2), every size up to 3",
-                        lambda: prove_at_sizes(partial(_eq115_identity, literal=False), REDUCTION_SIZES,
-                                               what="LQ(Sigma = sigma^2 I) = 2 Eq. 115")),
-                   Step("Eq. 115 at (alpha u, b v) = sigma^2 alpha^2 ||u||^2 - 2 alpha b Tr(u^T Z v) + kappa b^2 "
-                        "||v||^2 (Eq. 116 when ||u|| = ||v|| = 1, b = sqrt(1 - alpha^2)), every size up to 3",
-                        lambda: prove_at_sizes(_eq116_identity, REDUCTION_SIZES, what="Eq. 115 -> Eq. 116"))),
-            control=Control("LQ with Sigma = sigma^2 I against 2 Eq. 115 with sigma instead of sigma^2",
-                            partial(_eq115_control, "power")),
-            corrects="hessian.eq115_as_printed",
-        ),
-        Claim(
-            id="hessian.eq117_alignment",
-            title="Eq. 117: for fixed alpha, the middle term is minimized by the top singular vectors of Z, giving "
-                  "-2 sqrt(alpha^2 (1 - alpha^2)) zeta_max",
-            ref=wz("App. E.5", ("116", "117"), "Theorem 3 (proof)"),
-            statement=sp.Eq(sp.Symbol(r"\max_{\|u\|=\|v\|=1}\mathrm{Tr}(u^\top Z v)"), zmax),
-            assumptions=("u [d2, d1], v [d0, d1] with unit Frobenius norm", "zeta_max the largest singular value of Z"),
-            printed="'u is the left eigenvector of Z corresponding to the largest singular value' (singular vector)",
-            steps=(Step("largest singular value of the bilinear form Z (x) I_{d1} = zeta_max, and the top singular "
-                        "vectors (in any latent column) attain it", _eq117_check),),
-            control=Control("the singular vectors of the smallest singular value attain the maximum",
-                            partial(_eq117_check, smallest=True)),
-        ),
-        Claim(
-            id="hessian.eq118_minimum",
-            title="Eq. 118: min over alpha of Eq. 117 is proportional to sigma^2 + kappa - sqrt((sigma^2 - kappa)^2 + "
-                  "4 zeta_max^2) (the exact minimum is half of it)",
-            ref=wz("App. E.5", ("117", "118"), "Theorem 3 (proof)"),
-            statement=sp.Eq(sp.Symbol(r"\min_{\alpha\in[0,1]}(117)"), LAM_MIN),
-            assumptions=("sigma^2, kappa > 0, zeta_max >= 0", "alpha in [0, 1]"),
-            printed="'min_alpha LQ proportional to ...': the constant is 1/2 for Eq. 117 and 1 for the unit-sphere "
-                    "minimum of Eq. 114 (the smallest Hessian eigenvalue)",
-            steps=tuple(Step(f"Rayleigh-quotient argument, part {i + 1} of 6",
-                             partial(lambda j: quarter_circle_steps()[j], i)) for i in range(6))
-            + (Step("Eq. 118's right-hand side = 2 x the minimum (positive constant)", _eq118_proportional),
-               Step("numeric minimization over alpha at random points", partial(_grid_check, LAM_MIN),
-                    corroborating=True)),
-            control=Control("the minimum with 4 zeta^2 replaced by zeta^2",
-                            partial(_grid_check, LAM_MIN.xreplace({zeta: zeta / 2}))),
-        ),
-        Claim(
-            id="hessian.eq118_sign",
-            title="Eq. 118 is non-negative iff zeta_max <= sigma sqrt(kappa) = sqrt(beta) eta_dec sigma / eta_enc",
-            ref=wz("App. E.5", ("118",), "Theorem 3 (proof)"),
-            statement=sp.Equivalent(sp.Ge(EQ118, 0), sp.Le(zeta, s_sym * sp.sqrt(kappa))),
-            assumptions=("sigma^2 = sigma2, kappa > 0, zeta >= 0",),
-            printed="not written out: the proof stops at Eq. 118",
-            steps=(Step("(sigma^2 + kappa)^2 - ((sigma^2 - kappa)^2 + 4 zeta^2) = 4 (sigma^2 kappa - zeta^2) and "
-                        "sigma^2 + kappa > 0", _sign_identity),
-                   Step("both directions at exact rational points, a third exactly on the boundary",
-                        _sign_samples, corroborating=True)),
-            control=Control("'iff zeta <= sigma kappa' (square root dropped)", partial(_sign_samples, drop_sqrt=True)),
-        ),
-        Claim(
-            id="hessian.min_eigenvalue",
-            title="The smallest eigenvalue of the Hessian of L at 0 is sigma_min^2 + kappa - sqrt((sigma_min^2 - "
-                  "kappa)^2 + 4 zeta_max^2), for any diagonal Sigma",
-            ref=wz("App. E.5", ("107", "110", "118"), "Theorem 3 (proof), generalized"),
-            statement=sp.Eq(H0, min_eigenvalue_expr(smin**2, zmax)),
-            assumptions=(*common, "sigma_i distinct or equal", "d0 <, =, > d2, Z of any rank"),
-            printed="derived here: the paper treats Sigma = sigma I only",
-            steps=(Step(f"H(0) = 2 [[Sigma (x) I, -Z (x) I], [-Z^T (x) I, kappa I]] (Eq. 107-110), {explicit}: "
-                        "one block [[sigma_q^2 I, -Z], [-Z^T, kappa I]] per latent column",
-                        partial(_at_sizes, "origin")),
-                   Step("each 2 x 2 block [[a, -zeta_i], [-zeta_i, b]] (after the SVD of Z) has eigenvalues "
-                        "(a + b +- sqrt((a - b)^2 + 4 zeta_i^2)) / 2", _block_eigenvalues),
-                   Step("lambda_min of the assembled H(0) against the formula (the minimum over q and i sits at "
-                        "sigma_min, zeta_max)", _min_eigenvalue_check)),
-            control=Control("sigma_max instead of sigma_min in the formula",
-                            partial(_min_eigenvalue_check, use_max_sigma=True)),
-        ),
-        Claim(
-            id="hessian.theorem3",
-            title="Theorem 3 (sigma_i = eta_enc): the Hessian of Eq. 5 at 0 is PSD iff 0 is the global minimum",
-            ref=wz("Sec. 4.5", ("5",), "Theorem 3"),
-            statement=sp.Equivalent(sp.Symbol(r"\nabla^2 L_{VAE}(0) \succeq 0"), sp.Symbol(r"0 \in \arg\min L_{VAE}")),
-            assumptions=("sigma_i = eta_enc for all i (Sec. 4.2)", "Eq. 5 in (U, W), Sigma fixed", "beta, etas > 0",
-                         "A possibly singular, y not linear in x"),
-            steps=(*thm3_steps,
-                   Step(f"both directions on {len(origin_cases('equal'))} cases ({gt_note})",
-                        partial(_theorem3_check, "equal"))),
-            control=Control("the Hessian of the loss with beta halved (KL weight perturbed)",
-                            partial(_theorem3_check, "equal", half_beta=True)),
-        ),
-        Claim(
-            id="hessian.theorem3_distinct_sigma",
-            title="Theorem 3 for any fixed diagonal Sigma (distinct sigma_i): the Hessian of Eq. 5 at 0 is PSD iff 0 "
-                  "is the global minimum",
-            ref=wz("Sec. 4.5", ("5",), "Theorem 3, extended"),
-            statement=sp.Equivalent(sp.Symbol(r"\nabla^2 L_{VAE}(0) \succeq 0"), sp.Symbol(r"0 \in \arg\min L_{VAE}")),
-            assumptions=("Sigma = diag(sigma_i^2) fixed, sigma_i distinct (and a few equal sigma != eta_enc)",
-                         "Eq. 5 in (U, W)", "A possibly singular"),
-            printed="the paper restricts to sigma_i = eta_enc",
-            steps=(*thm3_steps,
-                   Step(f"both directions on {len(origin_cases('distinct'))} cases ({gt_note}; ratio w.r.t. "
-                        "sigma_min; orderings where Prop. 2's pairing predicts collapse)",
-                        partial(_theorem3_check, "distinct"))),
-            control=Control("the Hessian of the loss with beta halved (KL weight perturbed)",
-                            partial(_theorem3_check, "distinct", half_beta=True)),
-        ),
-        Claim(
-            id="hessian.prop2_origin_condition",
-            title="Read off Proposition 2 (Eq. 8): 0 is the global minimum iff zeta_i <= sigma_i sqrt(kappa) for "
-                  "every i <= d1",
-            ref=wz("Sec. 4.1", ("8",), "Proposition 2 (complete collapse)"),
-            statement=sp.Symbol(r"U^*=0 \iff \zeta_i \le \sigma_i\sqrt{\kappa}\ \forall i\le d_1"),
-            assumptions=("Sigma = diag(sigma_i^2) fixed, sigma_i in the given order", "zeta_i = 0 for i > d*"),
-            steps=(Step("exact smallest instance: the condition holds but the model's loss goes below L(0)",
-                        _prop2_exact_counterexample),
-                   Step("ground truth on the distinct-sigma campaign", partial(_condition_check, "distinct",
-                                                                              "prop2"))),
-            control=Control("with sigma_max: 'iff zeta_max <= sigma_max sqrt(kappa)'",
-                            partial(_condition_check, "distinct", "sigma_max")),
-            corrected="hessian.origin_condition",
-        ),
-        Claim(
-            id="hessian.origin_condition",
-            title="Corrected: 0 is the global minimum of Eq. 5 iff zeta_max <= sigma_min sqrt(kappa), i.e. iff the "
-                  "smallest eigenvalue of the Hessian at 0 is >= 0",
-            ref=wz("Sec. 4.1", ("8",), "Proposition 2 / Theorem 3, corrected"),
-            statement=sp.Equivalent(sp.Symbol(r"0 \in \arg\min L_{VAE}"), sp.Le(zmax, smin * sp.sqrt(kappa))),
-            assumptions=("Sigma = diag(sigma_i^2) fixed, any order", "equivalently Proposition 2 with the sigma_i "
-                         "sorted non-decreasingly against the non-increasing zeta_i"),
-            steps=(Step("the 2 x 2 form [[sigma^2, -zeta], [-zeta, kappa]] is PSD iff zeta <= sigma sqrt(kappa)",
-                        _sign_identity),
-                   Step("ground truth on the distinct-sigma campaign", partial(_condition_check, "distinct",
-                                                                              "sigma_min")),
-                   Step("ground truth on the sigma_i = eta_enc campaign", partial(_condition_check, "equal",
-                                                                                 "sigma_min"))),
-            control=Control("with sigma_max: 'iff zeta_max <= sigma_max sqrt(kappa)'",
-                            partial(_condition_check, "distinct", "sigma_max")),
-            corrects="hessian.prop2_origin_condition",
-        ),
-    ]
