@@ -26,29 +26,17 @@ from pathlib import Path
 TESTS = Path(__file__).resolve().parent.parent / "tests"
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--examples", type=int, default=200, help="library examples per entry point")
-    parser.add_argument("--backend-examples", type=int, default=40, help="backend examples per kernel")
-    parser.add_argument("--cli-examples", type=int, default=100, help="command lines")
-    parser.add_argument("--seed", type=int, default=0, help="hypothesis seed")
-    args = parser.parse_args()
-    os.environ["SYMBOLIC_VAE_TORCH_AOT"] = "0"
-    sys.path.insert(0, str(TESTS))
-
-    import test_backend_agreement as backends
+def library_figures(examples: int, hypothesis_seed: int, failures: Counter[str], firsts: dict[str, str]
+                    ) -> Counter[str]:
+    """Every public entry (``examples`` each), check_identity and plot_all; prints and returns test_fuzz's TALLY."""
     import test_fuzz as library
-    import test_fuzz_cli as cli
     from hypothesis import HealthCheck, given, seed, settings
     from hypothesis import strategies as st
     from public_entries import ENTRIES
 
-    failures: Counter[str] = Counter()
-    examples: dict[str, str] = {}
-
-    def property_of(entry: str, n: int):  # noqa: ANN202 - a hypothesis test
-        @settings(max_examples=n, deadline=None, database=None, suppress_health_check=list(HealthCheck))
-        @seed(args.seed)
+    def property_of(entry: str):  # noqa: ANN202 - a hypothesis test
+        @settings(max_examples=examples, deadline=None, database=None, suppress_health_check=list(HealthCheck))
+        @seed(hypothesis_seed)
         @given(data=st.data())
         def run(data: st.DataObject) -> None:
             _, entry_args = ENTRIES[entry]
@@ -59,14 +47,15 @@ def main() -> int:
                 library.judge(entry, position, corruption)
             except AssertionError as err:
                 failures["library"] += 1
-                examples.setdefault(f"library {entry}", str(err).splitlines()[0][:300])
+                firsts.setdefault(f"library {entry}", str(err).splitlines()[0][:300])
 
         return run
 
     for name in library.SOURCES:
         library.built_kernel(name)
     for entry in sorted(ENTRIES):
-        property_of(entry, args.examples)()
+        property_of(entry)()
+
     class Folders:  # what test_fuzz_plot_all needs of pytest's tmp_path_factory
         def mktemp(self, name: str) -> Path:
             return Path(tempfile.mkdtemp(prefix=name))
@@ -77,7 +66,7 @@ def main() -> int:
             run_property()
         except AssertionError as err:
             failures["library"] += 1
-            examples.setdefault(f"library {label}", str(err).splitlines()[0][:300])
+            firsts.setdefault(f"library {label}", str(err).splitlines()[0][:300])
     t = library.TALLY
     invalid, named = t["invalid"], t["invalid named"]
     print(f"library: {sum(t[k] for k in ('invalid', 'lossless', 'maybe', 'valid'))} calls over {len(ENTRIES) + 2} "
@@ -89,20 +78,33 @@ def main() -> int:
           f"argument: {t['invalid unnamed']}")
     print(f"  accepted: {t['accepted']}; silent NaN or inf: {t['non-finite']}; numpy vs torch disagreements: "
           f"{t['disagreement']}")
+    return t
 
-    backends.run_property_sweep(args.backend_examples, args.seed, failures, examples)
+
+def backend_figures(examples: int, hypothesis_seed: int, failures: Counter[str], firsts: dict[str, str]
+                    ) -> Counter[str]:
+    """numpy / torch / torch-compiled on random valid inputs; prints and returns the sweep's TALLY."""
+    import test_backend_agreement as backends
+
+    backends.run_property_sweep(examples, hypothesis_seed, failures, firsts)
     b = backends.TALLY
     print(f"backends: {b['calls']} calls of {b['kernels']} kernels at batch ranks 0-3 "
           f"({b['compiled kernels']} kernels on torch-compiled); disagreements beyond {backends.RTOL:g}: "
           f"{b['disagreement']}; gaps to mpmath beyond tolerance: {b['reference gap']}")
+    return b
+
+
+def cli_figures(examples: int, hypothesis_seed: int, failures: Counter[str], firsts: dict[str, str]) -> None:
+    """``examples`` random command lines through subprocess; prints the exit codes by verb."""
+    import test_fuzz_cli as cli
+    from hypothesis import HealthCheck, given, seed, settings
 
     with tempfile.TemporaryDirectory() as tmp:
         ledger = cli.make_gating_ledger(Path(tmp) / "ledger.json")
         counter = [0]
 
-        @settings(max_examples=args.cli_examples, deadline=None, database=None,
-                  suppress_health_check=list(HealthCheck))
-        @seed(args.seed)
+        @settings(max_examples=examples, deadline=None, database=None, suppress_health_check=list(HealthCheck))
+        @seed(hypothesis_seed)
         @given(argv=cli.command_lines())
         def run_cli(argv: list[str]) -> None:
             counter[0] += 1
@@ -112,17 +114,34 @@ def main() -> int:
                 cli.run_cli(argv, cli.Workspace(root, ledger))
             except AssertionError as err:
                 failures["cli"] += 1
-                examples.setdefault(f"cli {argv[0]}", str(err).splitlines()[0][:300])
+                firsts.setdefault(f"cli {argv[0]}", str(err).splitlines()[0][:300])
 
         run_cli()
     c = cli.TALLY
     codes = ", ".join(f"{k}: {v}" for k, v in sorted(c.items()) if k != "runs")
     print(f"cli: {c['runs']} command lines through subprocess; by verb and exit code: {codes}")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--examples", type=int, default=200, help="library examples per entry point")
+    parser.add_argument("--backend-examples", type=int, default=40, help="backend examples per kernel")
+    parser.add_argument("--cli-examples", type=int, default=100, help="command lines")
+    parser.add_argument("--seed", type=int, default=0, help="hypothesis seed")
+    args = parser.parse_args()
+    os.environ["SYMBOLIC_VAE_TORCH_AOT"] = "0"
+    sys.path.insert(0, str(TESTS))
+    failures: Counter[str] = Counter()
+    firsts: dict[str, str] = {}
+    t = library_figures(args.examples, args.seed, failures, firsts)
+    b = backend_figures(args.backend_examples, args.seed, failures, firsts)
+    cli_figures(args.cli_examples, args.seed, failures, firsts)
     print(f"rule violations: library {failures['library']}, backends {failures['backends']}, "
           f"cli {failures['cli']}")
-    for where, message in sorted(examples.items()):
+    for where, message in sorted(firsts.items()):
         print(f"  first failure, {where}: {message}")
-    missed = (named < invalid or failures or t["non-finite"] or t["disagreement"] or b["disagreement"])
+    missed = (t["invalid named"] < t["invalid"] or failures or t["non-finite"] or t["disagreement"]
+              or b["disagreement"])
     return 1 if missed else 0
 
 

@@ -18,6 +18,7 @@ from numeric_backend import random_dataset, to_torch
 from symbolic_vae._core.seeds import derive_seed
 from symbolic_vae._core.verdict import CheckResult, Counterexample, Status
 from symbolic_vae._engine.campaigns import cached, multistart
+from symbolic_vae._engine.instances import haar_orthogonal
 from symbolic_vae._model.data import whiten
 from symbolic_vae._model.lvm import beta, eta_dec, eta_enc, trace_form
 from symbolic_vae._papers.wz2022.decoder_variance.checks_exact import (
@@ -139,18 +140,13 @@ class GTCase:
         return self.A.shape[0], self.inst.d1, self.inst.d2
 
 
-def _orthogonal(rng: np.random.Generator, n: int) -> np.ndarray:
-    q, r = np.linalg.qr(rng.standard_normal((n, n)))
-    return q * np.sign(np.diag(r))
-
-
 def moments_for(rng: np.random.Generator, D0: int, d0: int, d2: int, zeta2: Sequence[Q], c: Q
                 ) -> tuple[np.ndarray, ...]:
     """Moments with prescribed whitened statistics: A = P diag(phi) P^T (rank d0 <= D0), Z = F diag(zeta) Gv^T,
     B = P Phi^{1/2} Z^T, S_yy = Z Z^T + (c/d2) I (so E||y||^2 - ||Z||^2 = c)."""
-    P = _orthogonal(rng, D0)[:, :d0]
+    P = haar_orthogonal(D0, rng)[:, :d0]
     phi = rng.uniform(0.5, 2.0, d0)
-    F, Gv = _orthogonal(rng, d2), _orthogonal(rng, d0)
+    F, Gv = haar_orthogonal(d2, rng), haar_orthogonal(d0, rng)
     Sz = np.zeros((d2, d0))
     for i, z in enumerate(zeta2):
         Sz[i, i] = math.sqrt(z)

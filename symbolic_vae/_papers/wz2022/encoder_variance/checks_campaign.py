@@ -15,6 +15,7 @@ from symbolic_vae._core.seeds import derive_seed
 from symbolic_vae._core.verdict import Counterexample
 from symbolic_vae._engine.campaigns import cached
 from symbolic_vae._engine.ground_truth import Instances, compiled_vae_loss, minimize_vae_loss
+from symbolic_vae._engine.instances import haar_orthogonal
 from symbolic_vae._model.lvm import beta, eta_dec, eta_enc
 from symbolic_vae._papers.wz2022.encoder_variance.forms import (
     LAMBDA_STAR,
@@ -93,11 +94,6 @@ def scenarios(shape: tuple[int, int, int, int], rng: np.random.Generator) -> lis
     return out
 
 
-def random_orthogonal(rng: np.random.Generator, n: int) -> np.ndarray:
-    Q, R = np.linalg.qr(rng.normal(size=(n, n)))
-    return Q * np.sign(np.diag(R))
-
-
 def moments_for(shape: tuple[int, int, int, int], sc: Scenario, rng: np.random.Generator
                 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """A = P_A Phi P_A^T (rank d0), B = P_A Phi^{1/2} Z^T, S_yy = Z Z^T + noise M M^T with Z = F diag(zeta) G^T.
@@ -105,14 +101,14 @@ def moments_for(shape: tuple[int, int, int, int], sc: Scenario, rng: np.random.G
     Every PSD joint second moment [[A, B], [B^T, S_yy]] is that of some finite dataset, so these are valid
     instances; y = x uses B = S_yy = A (then the zeta are sqrt(Phi))."""
     D0, d0, _, d2 = shape
-    P_A = random_orthogonal(rng, D0)[:, :d0]
+    P_A = haar_orthogonal(D0, rng)[:, :d0]
     if sc.y_is_x:
         A = P_A @ np.diag(np.square(sc.zetas)) @ P_A.T
         return A, A.copy(), A.copy()
     phi = rng.uniform(0.5, 2.0, d0)
     S = np.zeros((d2, d0))
     S[np.arange(len(sc.zetas)), np.arange(len(sc.zetas))] = sc.zetas
-    Z = random_orthogonal(rng, d2) @ S @ random_orthogonal(rng, d0).T
+    Z = haar_orthogonal(d2, rng) @ S @ haar_orthogonal(d0, rng).T
     A = P_A @ np.diag(phi) @ P_A.T
     B = P_A @ np.diag(np.sqrt(phi)) @ Z.T
     M = rng.normal(size=(d2, d2))

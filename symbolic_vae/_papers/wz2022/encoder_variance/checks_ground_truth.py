@@ -8,6 +8,7 @@ import numpy as np
 
 from symbolic_vae._core.seeds import derive_seed
 from symbolic_vae._core.verdict import CheckResult, Status
+from symbolic_vae._engine.instances import haar_orthogonal
 from symbolic_vae._papers.wz2022.encoder_variance.checks_campaign import (
     COLLAPSED_BELOW,
     FLAT_TOL,
@@ -27,7 +28,6 @@ from symbolic_vae._papers.wz2022.encoder_variance.checks_campaign import (
     loss_at,
     near_threshold,
     padded_singular_values,
-    random_orthogonal,
     scalar_arrays,
     whitened_encoder,
 )
@@ -176,14 +176,14 @@ def _members(spec: Spectrum, sc: Scenario, d1: int, rng: np.random.Generator, *,
     Theta[np.arange(min(d0, d1)), np.arange(min(d0, d1))] = theta[:min(d0, d1)]
     D = np.diag(sig**2)
     if rotation == "any":
-        P = random_orthogonal(rng, d1)
+        P = haar_orthogonal(d1, rng)
         Sigma = D
     else:
         R = np.zeros((d1, d1))
         labels = np.round(sig / sc.eta_enc, 9)
         for value in np.unique(labels):
             idx = np.flatnonzero(labels == value)
-            R[np.ix_(idx, idx)] = random_orthogonal(rng, idx.size)
+            R[np.ix_(idx, idx)] = haar_orthogonal(idx.size, rng)
         perm = np.eye(d1)[rng.permutation(d1)] * rng.choice([-1.0, 1.0], size=d1)
         P = R @ perm
         Sigma = P.T @ D @ P

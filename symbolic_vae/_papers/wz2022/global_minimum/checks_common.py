@@ -52,10 +52,3 @@ def exact_simplify(expr: sp.Expr) -> sp.Expr:
 
 def at_30_digits(expr: sp.Expr) -> str:
     return str(sp.N(expr, 30))
-
-
-def haar_orthogonal(n: int, rng: np.random.Generator) -> np.ndarray:
-    q, r = np.linalg.qr(rng.normal(size=(n, n)))
-    return q * np.sign(np.diag(r))
-
-

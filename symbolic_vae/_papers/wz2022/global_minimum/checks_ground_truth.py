@@ -14,7 +14,7 @@ from symbolic_vae._core.seeds import derive_seed
 from symbolic_vae._core.verdict import CheckResult, Counterexample, Status
 from symbolic_vae._engine.campaigns import cached
 from symbolic_vae._engine.ground_truth import Instances, compiled_vae_loss, minimize_vae_loss
-from symbolic_vae._papers.wz2022.global_minimum.checks_common import haar_orthogonal
+from symbolic_vae._engine.instances import haar_orthogonal
 from symbolic_vae._papers.wz2022.global_minimum.forms import (
     LAMBDA_FLOAT,
     LAMBDA_THM1_FLOAT,

@@ -12,12 +12,12 @@ import numpy as np
 import sympy as sp
 
 from symbolic_vae._core.verdict import CheckResult, Counterexample, Status
+from symbolic_vae._engine.instances import haar_orthogonal
 from symbolic_vae._model.lvm import beta, eta_dec, eta_enc, matrix_of_symbols
 from symbolic_vae._papers.wz2022.global_minimum.checks_common import (
     SIZES_BY_SCALE,
     at_30_digits,
     exact_simplify,
-    haar_orthogonal,
     matrix_str,
     signed_permutations,
 )

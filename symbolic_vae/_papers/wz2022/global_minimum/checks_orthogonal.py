@@ -14,12 +14,12 @@ import sympy as sp
 from symbolic_vae._core.seeds import derive_seed
 from symbolic_vae._core.verdict import CheckResult, Counterexample, Status
 from symbolic_vae._engine.campaigns import cached
+from symbolic_vae._engine.instances import haar_orthogonal
 from symbolic_vae._papers.wz2022.global_minimum.checks_common import (
     SIZES,
     SIZES_BY_SCALE,
     at_30_digits,
     exact_simplify,
-    haar_orthogonal,
     matrix_str,
     rational_orthogonal,
     signed_permutations,
