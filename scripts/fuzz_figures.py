@@ -1,7 +1,8 @@
-"""The figures of the fuzz suite: runs the properties of tests/test_fuzz.py (every public library entry, plot_all and
-the testing API's check_identity, one corrupted argument per call), of tests/test_backend_agreement.py (numpy, torch
-and torch-compiled on random valid inputs of batch rank 0-3) and of tests/test_fuzz_cli.py (command lines through
-subprocess) with random seeds and more examples than the suite, counts every outcome instead of stopping at the
+"""The figures of the fuzz suite: runs the properties of tests/public_api/test_fuzz.py (every public library entry,
+plot_all and the testing API's check_identity, one corrupted argument per call), of
+tests/kernels/test_backend_agreement.py (numpy, torch and torch-compiled on random valid inputs of batch rank 0-3)
+and of tests/cli/test_fuzz_cli.py (command lines through subprocess) with random seeds and more examples than the
+suite, counts every outcome instead of stopping at the
 first failure, and prints:
 
 - invalid inputs tried, and the share that got ``SymbolicVAEError`` naming the argument (target 100%);
@@ -130,7 +131,8 @@ def main() -> int:
     parser.add_argument("--seed", type=int, default=0, help="hypothesis seed")
     args = parser.parse_args()
     os.environ["SYMBOLIC_VAE_TORCH_AOT"] = "0"
-    sys.path.insert(0, str(TESTS))
+    for folder in (TESTS, TESTS / "public_api", TESTS / "kernels", TESTS / "cli"):  # the tests it runs, and theirs
+        sys.path.insert(0, str(folder))
     failures: Counter[str] = Counter()
     firsts: dict[str, str] = {}
     t = library_figures(args.examples, args.seed, failures, firsts)

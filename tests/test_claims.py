@@ -11,21 +11,21 @@ from symbolic_vae import Status, all_claims, get_claim
 from symbolic_vae._report.registry import claim_verdict
 
 EXPECTED: dict[str, Status] = {
-    # elbo.*: details in tests/test_elbo_and_whitening_claims.py
+    # elbo.*: details in tests/papers/test_elbo_and_whitening_claims.py
     "elbo.eq3_eq4_as_printed": Status.REFUTED,
     "elbo.eq3_to_eq4": Status.PROVED_AT_SIZES,
     "elbo.eq4_to_eq5": Status.PROVED_AT_SIZES,
     "elbo.kl_split": Status.PROVED_AT_SIZES,
     "elbo.monte_carlo": Status.CHECKED,
-    # prop1.*: details in tests/test_elbo_and_whitening_claims.py
+    # prop1.*: details in tests/papers/test_elbo_and_whitening_claims.py
     "prop1.whitening_identity": Status.REFUTED,
     "prop1.whitening_constant": Status.PROVED_AT_SIZES,
     "prop1.argmin": Status.CHECKED,
-    # bias.*: details in tests/test_optimal_biases.py
+    # bias.*: details in tests/papers/test_optimal_biases.py
     "bias.gradients": Status.PROVED_AT_SIZES,
     "bias.optimal": Status.PROVED_AT_SIZES,
     "bias.centering": Status.PROVED_AT_SIZES,
-    # ddv.*: details in tests/test_data_dependent_variance.py
+    # ddv.*: details in tests/papers/test_data_dependent_variance.py
     "ddv.eq27": Status.REFUTED,
     "ddv.eq29": Status.PROVED_AT_SIZES,
     "ddv.eq30": Status.REFUTED,
@@ -38,7 +38,7 @@ EXPECTED: dict[str, Status] = {
     "ddv.prop5_any_mean": Status.PROVED_AT_SIZES,
     "ddv.eq42": Status.REFUTED,
     "ddv.eq42_corrected": Status.PROVED_AT_SIZES,
-    # globalmin.*: details in tests/test_global_minimum.py
+    # globalmin.*: details in tests/papers/test_global_minimum.py
     "globalmin.stationarity_v": Status.PROVED_AT_SIZES,
     "globalmin.reduced_objective": Status.PROVED_AT_SIZES,
     "globalmin.svd_step": Status.REFUTED,
@@ -64,7 +64,7 @@ EXPECTED: dict[str, Status] = {
     "globalmin.eta_enc_independence": Status.CHECKED,
     "globalmin.small_beta": Status.REFUTED,
     "globalmin.small_beta_corrected": Status.CHECKED,
-    # encvar.*: details in tests/test_encoder_variance.py
+    # encvar.*: details in tests/papers/test_encoder_variance.py
     "encvar.reduced_objective": Status.REFUTED,
     "encvar.reduced_objective_sorted": Status.CHECKED,
     "encvar.prop3": Status.PROVED,
@@ -86,7 +86,7 @@ EXPECTED: dict[str, Status] = {
     "encvar.collapse_unchanged": Status.CHECKED,
     "encvar.norms_bounded": Status.CHECKED,
     "encvar.soft_threshold": Status.CHECKED,
-    # decvar.*: details in tests/test_decoder_variance.py
+    # decvar.*: details in tests/papers/test_decoder_variance.py
     "decvar.mode_minimum": Status.PROVED,
     "decvar.G_eq44": Status.REFUTED,
     "decvar.G_eq44_argmin": Status.REFUTED,
@@ -136,7 +136,7 @@ EXPECTED: dict[str, Status] = {
     "decvar.sec44_vae_ratio_corrected": Status.CHECKED,
     "decvar.sec44_vanilla": Status.REFUTED,
     "decvar.sec44_vanilla_corrected": Status.CHECKED,
-    # hessian.*: details in tests/test_origin_hessian.py
+    # hessian.*: details in tests/papers/test_origin_hessian.py
     "hessian.gradient": Status.PROVED_AT_SIZES,
     "hessian.second_derivatives": Status.PROVED_AT_SIZES,
     "hessian.at_origin": Status.PROVED_AT_SIZES,
@@ -151,7 +151,7 @@ EXPECTED: dict[str, Status] = {
     "hessian.theorem3_distinct_sigma": Status.CHECKED,
     "hessian.prop2_origin_condition": Status.REFUTED,
     "hessian.origin_condition": Status.CHECKED,
-    # lucas.*: details in tests/test_ppca.py
+    # lucas.*: details in tests/papers/test_ppca.py
     "lucas.ppca_marginal": Status.CHECKED,
     "lucas.ppca_sigma2_mle": Status.CHECKED,
     "lucas.ppca_w_mle": Status.CHECKED,
@@ -167,7 +167,7 @@ EXPECTED: dict[str, Status] = {
     "lucas.cross_mle": Status.CHECKED,
     "lucas.cross_wz_rotation": Status.REFUTED,
     "lucas.cross_identifiability": Status.CHECKED,
-    # kernels.*: details in tests/test_kernel_checks.py
+    # kernels.*: details in tests/kernels/test_kernel_checks.py
     "kernels.per_mode_round_trip": Status.CHECKED,
     "kernels.spectrum_round_trip": Status.CHECKED,
     "kernels.ground_truth": Status.CHECKED,
