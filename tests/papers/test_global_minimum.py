@@ -132,7 +132,7 @@ def test_kernel_names_do_not_collide_with_other_derivations():
 
 def test_similarly_ordered_and_rational_orthogonal():
     rng = np.random.default_rng(0)
-    Q = checks_common.rational_orthogonal(3, rng)
+    Q = checks_common.random_rational_orthogonal(3, rng)
     assert sp.eye(3) == Q.T * Q
     A, B = np.diag([2.0, 1.0, 0.0]), np.diag([5.0, 3.0, 0.0])
     assert checks_orthogonal.similarly_ordered(A, B) and not checks_orthogonal.similarly_ordered(A, B[::-1, ::-1])

@@ -3,8 +3,6 @@ tested in test_claims.py; here the counterexamples, the sizes, the campaigns and
 
 from __future__ import annotations
 
-from fractions import Fraction
-
 import numpy as np
 import pytest
 from helpers import assert_close
@@ -75,15 +73,6 @@ def test_prop2_exact_counterexample_drop_is_one_eighth():
     assert check.status is Status.REFUTED
     cx = check.counterexample
     assert float(cx.rhs) - float(cx.lhs) == pytest.approx(0.125, rel=1e-25)
-
-
-def test_exact_psd_test():
-    F = Fraction
-    assert ohc.is_psd_exact([[F(1), F(1)], [F(1), F(1)]])  # singular PSD
-    assert not ohc.is_psd_exact([[F(1), F(2)], [F(2), F(1)]])
-    assert not ohc.is_psd_exact([[F(0), F(1)], [F(1), F(0)]])  # zero diagonal, nonzero off-diagonal
-    assert ohc.is_psd_exact([[F(0), F(0)], [F(0), F(0)]])
-    assert not ohc.is_psd_exact([[F(2), F(0)], [F(0), F(-1, 10**9)]])
 
 
 def test_kernel_matches_the_hessian_and_the_ground_truth():

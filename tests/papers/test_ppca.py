@@ -11,8 +11,9 @@ import pytest
 from helpers import assert_close
 
 from symbolic_vae._core.errors import SymbolicVAEError
+from symbolic_vae._engine.exact import identity, matmul, transpose
 from symbolic_vae._kernels.build import claim_verdict as verdict
-from symbolic_vae._papers.lucas2019.ppca.checks_exact import EXACT_SPECTRA, _mm, _parts, cayley, loglik_gradient
+from symbolic_vae._papers.lucas2019.ppca.checks_exact import EXACT_SPECTRA, _parts, loglik_gradient
 from symbolic_vae._papers.lucas2019.ppca.checks_ground_truth import elbo_ground_truth
 from symbolic_vae._papers.lucas2019.ppca.checks_optimum import rotation_campaign
 from symbolic_vae._papers.lucas2019.ppca.checks_stationary import stationary_campaign
@@ -56,10 +57,10 @@ def test_exact_gradient_matches_autograd():
     assert_close(exact, theta.grad.numpy(), rel=1e-12)
 
 
-def test_cayley_is_exactly_orthogonal():
-    Q = cayley([[0, 1, -2], [-1, 0, 1], [2, -1, 0]])
-    QtQ = _mm([list(r) for r in zip(*Q, strict=True)], Q)
-    assert QtQ == [[Fraction(int(i == j)) for j in range(3)] for i in range(3)]
+def test_instances_have_exactly_orthogonal_eigenvectors():
+    for spec in EXACT_SPECTRA:
+        Q, R, _ = _parts(spec)
+        assert matmul(transpose(Q), Q) == identity(spec.n) and matmul(transpose(R), R) == identity(spec.k)
 
 
 def test_stationary_enumeration_has_zero_column_and_full_rank_saddles():

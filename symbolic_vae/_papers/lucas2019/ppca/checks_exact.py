@@ -4,7 +4,6 @@ sigma^2_MLE) and the exact stationary point without a zero column that refutes t
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from fractions import Fraction
@@ -14,61 +13,19 @@ import numpy as np
 
 from symbolic_vae._core.seeds import derive_seed
 from symbolic_vae._core.verdict import CheckResult, Counterexample, Status
+from symbolic_vae._engine.exact import (
+    Dual,
+    exact_sqrt,
+    gauss_jordan,
+    matmul,
+    rational_orthogonal,
+    rows_text,
+    to_mpf,
+    transpose,
+)
 
 F = Fraction
-
-
-class Dual:
-    """a + b eps with eps^2 = 0 and rational parts: forward-mode differentiation in exact arithmetic."""
-
-    __slots__ = ("a", "b")
-
-    def __init__(self, a: Fraction | int, b: Fraction | int = 0) -> None:
-        self.a, self.b = Fraction(a), Fraction(b)
-
-    def __add__(self, o: Dual | Fraction | int) -> Dual:
-        o = _dual(o)
-        return Dual(self.a + o.a, self.b + o.b)
-
-    __radd__ = __add__
-
-    def __sub__(self, o: Dual | Fraction | int) -> Dual:
-        o = _dual(o)
-        return Dual(self.a - o.a, self.b - o.b)
-
-    def __mul__(self, o: Dual | Fraction | int) -> Dual:
-        o = _dual(o)
-        return Dual(self.a * o.a, self.a * o.b + self.b * o.a)
-
-    __rmul__ = __mul__
-
-    def __truediv__(self, o: Dual | Fraction | int) -> Dual:
-        o = _dual(o)
-        return Dual(self.a / o.a, (self.b * o.a - self.a * o.b) / (o.a * o.a))
-
-
-def _dual(v: Dual | Fraction | int) -> Dual:
-    return v if isinstance(v, Dual) else Dual(v)
-
-
-def _eliminate(C: list[list[Dual]], rhs: list[list[Dual]]) -> tuple[Dual, list[list[Dual]]]:
-    """det(C) and C^-1 rhs by Gauss-Jordan elimination (pivot on a nonzero real part)."""
-    n = len(C)
-    A = [row[:] + r[:] for row, r in zip(C, rhs, strict=True)]
-    det = Dual(1)
-    for col in range(n):
-        piv = next(r for r in range(col, n) if A[r][col].a != 0)
-        if piv != col:
-            A[col], A[piv] = A[piv], A[col]
-            det = det * -1
-        p = A[col][col]
-        det = det * p
-        A[col] = [v / p for v in A[col]]
-        for r in range(n):
-            if r != col and (A[r][col].a != 0 or A[r][col].b != 0):
-                f = A[r][col]
-                A[r] = [v - f * w for v, w in zip(A[r], A[col], strict=True)]
-    return det, [row[n:] for row in A]
+SKEW_ENTRIES = (-2, 3)  # the entries of the skew matrices behind Q and R: rng.integers(-2, 3)
 
 
 def loglik_parts(S: Sequence[Sequence[Fraction]], W: Sequence[Sequence[Fraction]], sig2: Fraction,
@@ -79,7 +36,7 @@ def loglik_parts(S: Sequence[Sequence[Fraction]], W: Sequence[Sequence[Fraction]
     Wd = [[Dual(W[i][j], dW[i][j]) for j in range(k)] for i in range(n)]
     C = [[sum((Wd[i][t] * Wd[j][t] for t in range(k)), Dual(0)) + (Dual(sig2, ds2) if i == j else 0)
           for j in range(n)] for i in range(n)]
-    det, X = _eliminate(C, [[Dual(v) for v in row] for row in S])
+    det, X = gauss_jordan(C, [[Dual(v) for v in row] for row in S], invertible=Dual.invertible)
     return det, sum((X[i][i] for i in range(n)), Dual(0))
 
 
@@ -100,32 +57,7 @@ def loglik_value(S, W, sig2, dps: int = 30) -> mpmath.mpf:
     det, tr = loglik_parts(S, W, sig2)
     n = len(W)
     with mpmath.workdps(dps):
-        return -(n * mpmath.log(2 * mpmath.pi) + mpmath.log(mpmath.mpf(det.a.numerator) / det.a.denominator)
-                 + mpmath.mpf(tr.a.numerator) / tr.a.denominator) / 2
-
-
-def cayley(K: Sequence[Sequence[int]]) -> list[list[Fraction]]:
-    """Q = (I - K)(I + K)^-1 for skew K: an exactly rational orthogonal matrix."""
-    n = len(K)
-    I_minus = [[F(int(i == j)) - K[i][j] for j in range(n)] for i in range(n)]
-    I_plus = [[Dual(F(int(i == j)) + K[i][j]) for j in range(n)] for i in range(n)]
-    # (I - K)(I + K)^-1 = ((I + K)^-T (I - K)^T)^T; solve (I + K)^T X = (I - K)^T
-    _, X = _eliminate([[I_plus[j][i] for j in range(n)] for i in range(n)],
-                      [[Dual(I_minus[j][i]) for j in range(n)] for i in range(n)])
-    return [[X[j][i].a for j in range(n)] for i in range(n)]
-
-
-def _skew(n: int, rng: np.random.Generator) -> list[list[int]]:
-    K = [[0] * n for _ in range(n)]
-    for i in range(n):
-        for j in range(i + 1, n):
-            v = int(rng.integers(-2, 3))
-            K[i][j], K[j][i] = v, -v
-    return K
-
-
-def _mm(A, B):
-    return [[sum((A[i][t] * B[t][j] for t in range(len(B))), F(0)) for j in range(len(B[0]))] for i in range(len(A))]
+        return -(n * mpmath.log(2 * mpmath.pi) + mpmath.log(to_mpf(det.a)) + to_mpf(tr.a)) / 2
 
 
 @dataclass(frozen=True)
@@ -145,10 +77,9 @@ class ExactSpectrum:
 
 def _parts(spec: ExactSpectrum) -> tuple[list[list[Fraction]], list[list[Fraction]], list[list[Fraction]]]:
     rng = np.random.default_rng(derive_seed(spec.seed))
-    Q = cayley(_skew(spec.n, rng))
-    R = cayley(_skew(spec.k, rng)) if spec.k > 1 else [[F(1)]]
-    S = _mm([[Q[i][j] * spec.lam[j] for j in range(spec.n)] for i in range(spec.n)],
-            [list(r) for r in zip(*Q, strict=True)])
+    Q = rational_orthogonal(spec.n, rng, numerators=SKEW_ENTRIES)
+    R = rational_orthogonal(spec.k, rng, numerators=SKEW_ENTRIES) if spec.k > 1 else [[F(1)]]
+    S = matmul([[Q[i][j] * spec.lam[j] for j in range(spec.n)] for i in range(spec.n)], transpose(Q))
     return Q, R, S
 
 
@@ -158,17 +89,11 @@ def sigma2_mle(lam: Sequence[Fraction], k: int, denominator: int | None = None) 
     return sum(lam[k:], F(0)) / (n - k if denominator is None else denominator)
 
 
-def _sqrt_q(q: Fraction) -> Fraction:
-    a, b = math.isqrt(q.numerator), math.isqrt(q.denominator)
-    assert F(a, b) ** 2 == q, f"{q} is not a rational square"
-    return F(a, b)
-
-
 def w_mle(spec: ExactSpectrum, sig2: Fraction, *, drop_root: bool = False) -> list[list[Fraction]]:
     """U_k (Lambda_k - sigma^2 I)^{1/2} R (``drop_root``: U_k (Lambda_k - sigma^2 I) R, the control)."""
     Q, R, _ = _parts(spec)
-    scale = [(spec.lam[j] - sig2) if drop_root else _sqrt_q(spec.lam[j] - sig2) for j in range(spec.k)]
-    return _mm([[Q[i][j] * scale[j] for j in range(spec.k)] for i in range(spec.n)], R)
+    scale = [(spec.lam[j] - sig2) if drop_root else exact_sqrt(spec.lam[j] - sig2) for j in range(spec.k)]
+    return matmul([[Q[i][j] * scale[j] for j in range(spec.k)] for i in range(spec.n)], R)
 
 
 EXACT_SPECTRA = (
@@ -192,7 +117,7 @@ def exact_stationarity(*, which: str = "both", drop_root: bool = False) -> Check
             worst = max(parts, key=abs)
             cx = Counterexample({"instance": spec.label, "eigenvalues": str([str(v) for v in spec.lam]),
                                  "k": str(spec.k), "Cayley seed": str(spec.seed), "sigma2": str(sig2),
-                                 "W": str([[str(v) for v in r] for r in W])},
+                                 "W": rows_text(W)},
                                 str(worst), "0", 30, note="lhs an exact entry of the gradient of l")
             return CheckResult(Status.REFUTED, "exact gradient (dual numbers)",
                                f"gradient entry {worst} != 0 on {spec.label}", {}, cx)
@@ -208,15 +133,15 @@ def no_zero_column_counterexample() -> CheckResult:
     spec = ExactSpectrum("n=3, k=1, second eigen-direction", (F(5, 2), F(2), F(1)), 1, 7)
     Q, _, S = _parts(spec)
     sig2 = F(7, 4)
-    W = [[Q[i][1] * _sqrt_q(spec.lam[1] - sig2)] for i in range(3)]
+    W = [[Q[i][1] * exact_sqrt(spec.lam[1] - sig2)] for i in range(3)]
     g = loglik_gradient(S, W, sig2)
     top_s2 = sigma2_mle(spec.lam, 1)
-    top = [[Q[i][0] * _sqrt_q(spec.lam[0] - top_s2)] for i in range(3)]
+    top = [[Q[i][0] * exact_sqrt(spec.lam[0] - top_s2)] for i in range(3)]
     l_point, l_max = loglik_value(S, W, sig2), loglik_value(S, top, top_s2)
     if any(v != 0 for v in g) or not l_point < l_max:
         return CheckResult(Status.INCONCLUSIVE, "exact", "the constructed point is not a non-maximal stationary point")
-    cx = Counterexample({"S eigenvalues": "(5/2, 2, 1)", "S": str([[str(v) for v in r] for r in S]), "k": "1",
-                         "W": str([[str(v) for v in r] for r in W]), "sigma2": "7/4"},
+    cx = Counterexample({"S eigenvalues": "(5/2, 2, 1)", "S": rows_text(S), "k": "1",
+                         "W": rows_text(W), "sigma2": "7/4"},
                         f"l = {mpmath.nstr(l_point, 30)} (gradient exactly 0, W has no zero column)",
                         f"max l = {mpmath.nstr(l_max, 30)}", 30,
                         note="a stationary point other than the MLE without a zero column (a saddle)")

@@ -12,6 +12,7 @@ import sympy as sp
 
 from symbolic_vae._core.verdict import CheckResult, Counterexample, Status
 from symbolic_vae._engine.campaigns import cached
+from symbolic_vae._engine.exact import to_rational
 from symbolic_vae._model.data import whiten
 from symbolic_vae._model.lvm import LinearLVM, beta, eta_dec, eta_enc
 from symbolic_vae._papers.wz2022.decoder_variance.checks_exact import DPS, Inst, Q, argmin, instances
@@ -31,10 +32,8 @@ from symbolic_vae._papers.wz2022.decoder_variance.forms import (
 
 
 def _exact_point(inst: Inst) -> dict[sp.Symbol, sp.Expr]:
-    vals = {z: sp.sqrt(sp.Rational(v.numerator, v.denominator)) for z, v in zip(zeta_symbols(inst.d_star),
-                                                                                 inst.zeta2, strict=True)}
-    return {**vals, beta: sp.Rational(inst.beta.numerator, inst.beta.denominator),
-            c_sym: sp.Rational(inst.c.numerator, inst.c.denominator)}
+    vals = {z: sp.sqrt(to_rational(v)) for z, v in zip(zeta_symbols(inst.d_star), inst.zeta2, strict=True)}
+    return {**vals, beta: to_rational(inst.beta), c_sym: to_rational(inst.c)}
 
 
 def exact_eval(expr: sp.Basic, point: dict[sp.Symbol, sp.Expr]) -> sp.Basic:
@@ -120,7 +119,7 @@ def g_eq44_size1(*, partition_sign: int = 1) -> CheckResult:
     printed = printed - (1 - partition_sign) * sp.log(s) / 2
     z0 = zeta_symbols(1)[0]
     for z2, c, b, s_val, X, Y in SIZE1_POINTS:
-        pt = {z0: sp.sqrt(sp.Rational(z2.numerator, z2.denominator)), c_sym: sp.Rational(str(c)),
+        pt = {z0: sp.sqrt(to_rational(z2)), c_sym: sp.Rational(str(c)),
               beta: sp.Rational(str(b)), s: sp.Rational(str(s_val))}
         lhs, rhs = sp.N(derived.xreplace(pt), DPS), sp.N(printed.xreplace(pt), DPS)
         # the derived minimizer (eta_enc = 1): u^2 = max(0, z2 - b s), w = max(z2, b s), v = u zeta / w, tau = b s / w

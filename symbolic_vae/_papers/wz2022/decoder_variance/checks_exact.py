@@ -20,6 +20,7 @@ from symbolic_vae._core.claim import Step
 from symbolic_vae._core.seeds import derive_seed
 from symbolic_vae._core.verdict import CheckResult, Counterexample, Status
 from symbolic_vae._engine.campaigns import cached
+from symbolic_vae._engine.exact import to_mpf
 
 Q = Fraction
 SEED = 20221128
@@ -104,17 +105,13 @@ class Inst:
     def G(self, s_: Q, dps: int = DPS) -> mpmath.mpf:
         """The model's G(s) at an exact s, at ``dps`` digits."""
         with mpmath.workdps(dps):
-            S, b = _mp(s_), _mp(self.beta)
-            total = (_mp(self.c) + mpmath.fsum(_mp(z) for z in self.zeta2)) / (2 * S)
+            S, b = to_mpf(s_), to_mpf(self.beta)
+            total = (to_mpf(self.c) + mpmath.fsum(to_mpf(z) for z in self.zeta2)) / (2 * S)
             total += mpmath.mpf(self.d2) / 2 * mpmath.log(2 * mpmath.pi * S)
             for z in self.zeta2[:self.d1]:
                 if z > self.beta * s_:
-                    total -= (_mp(z) / S + b * (mpmath.log(b * S / _mp(z)) - 1)) / 2
+                    total -= (to_mpf(z) / S + b * (mpmath.log(b * S / to_mpf(z)) - 1)) / 2
             return +total
-
-
-def _mp(q: Q) -> mpmath.mpf:
-    return mpmath.mpf(q.numerator) / q.denominator
 
 
 @dataclass(frozen=True)

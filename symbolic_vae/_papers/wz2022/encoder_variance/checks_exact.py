@@ -11,6 +11,7 @@ import sympy as sp
 
 from symbolic_vae._core.verdict import CheckResult, Counterexample, Status
 from symbolic_vae._engine.campaigns import cached
+from symbolic_vae._engine.exact import matrix_text
 from symbolic_vae._engine.identity import SizedIdentity, all_sizes, prove_at_sizes
 from symbolic_vae._model.lvm import LinearLVM, beta, eta_dec, eta_enc
 from symbolic_vae._papers.wz2022.encoder_variance.checks_mode import mode_derivation
@@ -42,10 +43,6 @@ def _exact_loss(rows_x: tuple, rows_y: tuple, d1: int, U: sp.Matrix, W: sp.Matri
     return sp.nsimplify(sp.simplify(loss.xreplace(values)))
 
 
-def _fmt(M: sp.Matrix) -> str:
-    return "[" + "; ".join(" ".join(str(v) for v in M.row(i)) for i in range(M.rows)) + "]"
-
-
 def _cx(instance: dict[str, str], lhs: sp.Expr, rhs: sp.Expr, note: str) -> Counterexample:
     return Counterexample(instance, f"{lhs} = {numeric_text(lhs)}", f"{rhs} = {numeric_text(rhs)}", 30, note=note)
 
@@ -70,7 +67,7 @@ def minimal_reduced_objective() -> Counterexample | None:
         if sp.N(value - printed, 30) < 0:
             return _cx({"sizes (D0,d1,d2)": "(1, 2, 1)", "X = Y": f"[{z}; {-z}]", "zeta": str(z),
                         "beta": "1", "eta_enc": "1", "eta_dec": "1", "Sigma": f"diag({s1**2}, {s2**2})",
-                        "U": _fmt(U), "W": _fmt(W)}, value, sp.nsimplify(sp.simplify(printed)),
+                        "U": matrix_text(U), "W": matrix_text(W)}, value, sp.nsimplify(sp.simplify(printed)),
                        f"lhs = L_VAE at (U, W) from the model (exact); rhs = Eq. 12 at Sigma (C = 0 here: y = x, "
                        f"d1 > d*). The same Eq. 12 at the relabelled Sigma' = diag({s2**2}, {s1**2}) gives "
                        f"{sp.nsimplify(sp.simplify(relabelled))} = lhs, while min_(U,W) L_VAE is invariant under "
@@ -135,8 +132,8 @@ def minimal_minimizer_set() -> Counterexample | None:
         member = _exact_loss(rows, rows, 2, Lam * P, W_of * Theta * P, sig, scalars)
         aligned = _exact_loss(rows, rows, 2, Lam, W_of * Theta, sig, scalars)
         if sp.N(member - aligned, 30) > 0:
-            return _cx({"sizes (D0,d1,d2)": "(2, 2, 2)", "X = Y": _fmt(sp.Matrix(rows)), "zeta": str(zetas),
-                        "beta": "1/4", "eta_enc": "1", "eta_dec": "1", "P": _fmt(P), "lambda": str(lam),
+            return _cx({"sizes (D0,d1,d2)": "(2, 2, 2)", "X = Y": matrix_text(sp.Matrix(rows)), "zeta": str(zetas),
+                        "beta": "1/4", "eta_enc": "1", "eta_dec": "1", "P": matrix_text(P), "lambda": str(lam),
                         "theta": str(theta), "Sigma*": f"diag({sig[0]**2}, {sig[1]**2})"}, member, aligned,
                        "lhs = L_VAE at (F Lambda P, W with Phi^(1/2) P_A^T W = G Theta P, Sigma* = diag(sigma_i*^2)) "
                        "(exact, from the model); rhs = the same with P = I, which is attained, so min L_VAE <= rhs "

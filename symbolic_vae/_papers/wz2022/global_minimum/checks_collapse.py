@@ -12,12 +12,11 @@ import numpy as np
 import sympy as sp
 
 from symbolic_vae._core.verdict import CheckResult, Counterexample, Status
+from symbolic_vae._engine.exact import exact_simplify, matrix_text
 from symbolic_vae._model.lvm import beta, eta_dec, eta_enc, matrix_of_symbols
 from symbolic_vae._papers.wz2022.global_minimum.checks_common import (
     SIZES_BY_SCALE,
     at_30_digits,
-    exact_simplify,
-    matrix_str,
 )
 from symbolic_vae._papers.wz2022.global_minimum.checks_ground_truth import (
     ARG_TOL,
@@ -166,7 +165,7 @@ def _exact_partial_search() -> Counterexample | None:
                 value, at_zero = _exact_thm1_point(size, zet, b)
                 if value < at_zero:
                     return Counterexample(
-                        {"size (d0,d1,d2)": str(size), "Z": matrix_str(rect_diag(zet, d2, d0)), "beta": str(b),
+                        {"size (d0,d1,d2)": str(size), "Z": matrix_text(rect_diag(zet, d2, d0)), "beta": str(b),
                          "eta_enc = eta_dec = sigma": "1", "sqrt(beta) eta_dec": str(sp.sqrt(b)),
                          "zeta_1^2 - sqrt(beta) eta_dec": str(z_first**2 - sp.sqrt(b)),
                          "lhs_exact": str(value), "rhs_exact": str(at_zero),
@@ -256,7 +255,7 @@ def small_beta_printed_check() -> CheckResult:
             u, v = matrix_of_symbols("u", d2, d1, real=True), matrix_of_symbols("v", d0, d1, real=True)
             loss = objective(u, v, rect_diag(zet, d2, d0), [eta_enc] * d1) if size == (1, 1, 1) else None
             cx = Counterexample(
-                {"size (d0,d1,d2)": str(size), "Z": matrix_str(rect_diag(zet, d2, d0)), "Sigma": "eta_enc^2 I",
+                {"size (d0,d1,d2)": str(size), "Z": matrix_text(rect_diag(zet, d2, d0)), "Sigma": "eta_enc^2 I",
                  "beta": "every beta > 0", "t1 of the zeta = 0 mode": str(t1_at_zero),
                  "t1 < 0 for every beta": str(t1_at_zero.is_negative),
                  "L(u, v) - L(0, 0) (size (1,1,1))": str(None if loss is None else sp.factor(loss)),

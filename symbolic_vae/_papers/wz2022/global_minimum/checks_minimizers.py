@@ -12,14 +12,13 @@ import numpy as np
 import sympy as sp
 
 from symbolic_vae._core.verdict import CheckResult, Counterexample, Status
+from symbolic_vae._engine.exact import exact_simplify, matrix_text
 from symbolic_vae._engine.instances import haar_orthogonal
 from symbolic_vae._model.lvm import beta, eta_dec, eta_enc, matrix_of_symbols
 from symbolic_vae._papers.wz2022.global_minimum.checks_common import (
     SIZES_BY_SCALE,
     at_30_digits,
-    exact_simplify,
-    matrix_str,
-    signed_permutations,
+    signed_permutation_matrices,
 )
 from symbolic_vae._papers.wz2022.global_minimum.checks_ground_truth import (
     ARG_TOL,
@@ -151,7 +150,7 @@ def _exact_member_search(identity_only: bool) -> Counterexample | None:
         for zet in _zeta_patterns(min(d0, d2)):
             for sig in itertools.product(_SIGMAS, repeat=d1):
                 _, _, witness = _exact_member(size, zet, sig, "sorted", sp.eye(d1))
-                for P in ([sp.eye(d1)] if identity_only else signed_permutations(d1)):
+                for P in ([sp.eye(d1)] if identity_only else signed_permutation_matrices(d1)):
                     U, V, value = _exact_member(size, zet, sig, "index", P)
                     if sp.N(value - witness, 30) > 1e-20:
                         Uw, Vw, _ = _exact_member(size, zet, sig, "sorted", sp.eye(d1))
@@ -166,10 +165,10 @@ def _exact_cx(size: tuple[int, int, int], zet: Sequence, sig: Sequence, lhs: sp.
     """A counterexample from the exact search: the stated point (U, V) or value, and the witness (Uw, Vw)."""
     d0, d1, d2 = size
     gt = exact_instance_minimum(size, tuple(zet), tuple(s**2 for s in sig))
-    return Counterexample({"size (d0,d1,d2)": str(size), "Z": matrix_str(rect_diag(zet, d2, d0)),
+    return Counterexample({"size (d0,d1,d2)": str(size), "Z": matrix_text(rect_diag(zet, d2, d0)),
                            "Sigma = diag(sigma_i^2)": str([s**2 for s in sig]), "beta, eta_enc, eta_dec": "1, 1, 1",
-                           "U (stated)": matrix_str(U), "V (stated)": matrix_str(V), "U (witness)": matrix_str(Uw),
-                           "V (witness)": matrix_str(Vw), "lhs_exact": str(lhs), "rhs_exact": str(rhs),
+                           "U (stated)": matrix_text(U), "V (stated)": matrix_text(V), "U (witness)": matrix_text(Uw),
+                           "V (witness)": matrix_text(Vw), "lhs_exact": str(lhs), "rhs_exact": str(rhs),
                            "ground-truth min L (float64)": f"{gt:.15g}"},
                           at_30_digits(lhs), at_30_digits(rhs), 30,
                           note=f"{note}; exact arithmetic; as data: D0 = d0, A = I, B = Z^T, S_yy = Z Z^T (c = 0)")

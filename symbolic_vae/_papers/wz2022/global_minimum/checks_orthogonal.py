@@ -14,15 +14,14 @@ import sympy as sp
 from symbolic_vae._core.seeds import derive_seed
 from symbolic_vae._core.verdict import CheckResult, Counterexample, Status
 from symbolic_vae._engine.campaigns import cached
+from symbolic_vae._engine.exact import exact_simplify, matrix_text
 from symbolic_vae._engine.instances import haar_orthogonal
 from symbolic_vae._papers.wz2022.global_minimum.checks_common import (
     SIZES,
     SIZES_BY_SCALE,
     at_30_digits,
-    exact_simplify,
-    matrix_str,
-    rational_orthogonal,
-    signed_permutations,
+    random_rational_orthogonal,
+    signed_permutation_matrices,
 )
 from symbolic_vae._papers.wz2022.global_minimum.forms import rect_diag
 
@@ -41,9 +40,9 @@ class SvdSetting:
     kappa: sp.Rational
 
     def describe(self) -> dict[str, str]:
-        return {"size (d0,d1,d2)": str((self.G.rows, self.P.rows, self.Q.rows)), "Q": matrix_str(self.Q),
-                "Lambda": matrix_str(self.Lam), "P": matrix_str(self.P), "F": matrix_str(self.F),
-                "Sigma_Z": matrix_str(self.SZ), "G": matrix_str(self.G), "Sigma": str(list(self.sigma2)),
+        return {"size (d0,d1,d2)": str((self.G.rows, self.P.rows, self.Q.rows)), "Q": matrix_text(self.Q),
+                "Lambda": matrix_text(self.Lam), "P": matrix_text(self.P), "F": matrix_text(self.F),
+                "Sigma_Z": matrix_text(self.SZ), "G": matrix_text(self.G), "Sigma": str(list(self.sigma2)),
                 "kappa": str(self.kappa)}
 
 
@@ -74,7 +73,7 @@ def _simple_svd_settings(size: tuple[int, int, int]) -> Iterable[SvdSetting]:
     n = min(d1, d2)
     for lam in itertools.product((1, 0), repeat=n):
         for sig in itertools.product((1, sp.Rational(1, 4)), repeat=d1):
-            for P in signed_permutations(d1):
+            for P in signed_permutation_matrices(d1):
                 yield SvdSetting(sp.eye(d2), rect_diag(lam, d2, d1), P, sp.eye(d2),
                                  rect_diag([1] * min(d0, d2), d2, d0), sp.eye(d0), sig, sp.Integer(1))
 
@@ -87,9 +86,9 @@ def _random_svd_settings(size: tuple[int, int, int], n: int, seed: int) -> list[
         lam = [sp.Rational(int(rng.integers(0, 7)), 2) for _ in range(min(d1, d2))]
         zet = sorted((sp.Rational(int(rng.integers(0, 7)), 2) for _ in range(min(d0, d2))), reverse=True)
         sig = tuple(sp.Rational(int(rng.integers(1, 9)), 4) for _ in range(d1))
-        out.append(SvdSetting(rational_orthogonal(d2, rng), rect_diag(lam, d2, d1), rational_orthogonal(d1, rng),
-                              rational_orthogonal(d2, rng), rect_diag(zet, d2, d0), rational_orthogonal(d0, rng),
-                              sig, sp.Rational(int(rng.integers(1, 9)), 4)))
+        Q, P, F, G = (random_rational_orthogonal(n_, rng) for n_ in (d2, d1, d2, d0))  # drawn in this order
+        out.append(SvdSetting(Q, rect_diag(lam, d2, d1), P, F, rect_diag(zet, d2, d0), G, sig,
+                              sp.Rational(int(rng.integers(1, 9)), 4)))
     return out
 
 
@@ -268,7 +267,7 @@ def _exact_trace_cases(size: tuple[int, int, int]) -> Iterable[tuple[sp.Matrix, 
         for zet in itertools.combinations_with_replacement((2, 1), n_sv):
             delta = [sp.Rational(v**2, 1 + v**2) for v in lam] + [0] * (d2 - n_modes)
             s = [v**2 for v in zet] + [0] * (d2 - n_sv)
-            for Q in [*signed_permutations(d2), *rotations]:
+            for Q in [*signed_permutation_matrices(d2), *rotations]:
                 yield sp.diag(*delta), sp.diag(*s), Q, lam, zet
 
 
@@ -284,8 +283,8 @@ def _exact_vn_search(bound: str, *, equality_counterexample: bool = False,
             rhs = {"paired": paired, "sorted": sum(a * b for a, b in zip(ds, ss, strict=True)),
                    "anti": sum(a * b for a, b in zip(ds[::-1], ss, strict=True))}[bound]
             instance = {"size (d0,d1,d2)": str(size), "kappa": "1", "lambda": str(list(lam)), "zeta": str(list(zet)),
-                        "F": matrix_str(sp.eye(Q.rows)), "Q": matrix_str(Q),
-                        "D = Lambda Gamma^-1 Lambda^T": matrix_str(D), "S = Sigma_Z Sigma_Z^T": matrix_str(S)}
+                        "F": matrix_text(sp.eye(Q.rows)), "Q": matrix_text(Q),
+                        "D = Lambda Gamma^-1 Lambda^T": matrix_text(D), "S = Sigma_Z Sigma_Z^T": matrix_text(S)}
             if equality_counterexample:
                 is_f = sp.eye(Q.rows) == Q
                 signed_diag = Q.is_diagonal()

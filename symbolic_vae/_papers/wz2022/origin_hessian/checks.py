@@ -17,6 +17,7 @@ import sympy as sp
 from symbolic_vae._core.seeds import derive_seed
 from symbolic_vae._core.verdict import CheckResult, Counterexample, Status
 from symbolic_vae._engine.campaigns import cached
+from symbolic_vae._engine.exact import dyadic_orthogonal, exact_sqrt, is_psd, matmul, rows_text, transpose
 from symbolic_vae._engine.ground_truth import Instances, minimize_vae_loss, vae_loss_at
 from symbolic_vae._engine.identity import SizedIdentity, all_sizes, prove_at_sizes, prove_identity
 from symbolic_vae._model.lvm import LinearLVM, beta, eta_dec, eta_enc
@@ -445,26 +446,6 @@ def _model_origin_gradient_zero(size: tuple[int, int, int]) -> SizedIdentity:
     return SizedIdentity(size, g, sp.zeros(*g.shape))
 
 
-def is_psd_exact(M: list[list[Fraction]]) -> bool:
-    """Exact PSD test of a symmetric rational matrix: symmetric elimination with the largest diagonal pivot."""
-    A = [list(row) for row in M]
-    active = list(range(len(A)))
-    while active:
-        i = max(active, key=lambda j: A[j][j])
-        pivot = A[i][i]
-        if pivot < 0:
-            return False
-        if pivot == 0:  # every remaining diagonal entry is 0: PSD iff the remaining block is 0
-            return all(A[r][c] == 0 for r in active for c in active)
-        active.remove(i)
-        for r in active:
-            factor = A[r][i] / pivot
-            if factor:
-                for c in active:
-                    A[r][c] -= factor * A[i][c]
-    return True
-
-
 @dataclass(frozen=True)
 class OriginCase:
     """One exactly representable instance: moments A [D0, D0], B [D0, d2], S_yy [d2, d2] built from Z = F diag(zeta)
@@ -507,30 +488,10 @@ class OriginCase:
 
     def describe(self) -> dict[str, str]:
         return {"label": self.label, "sizes (D0,d0,d1,d2)": str((self.D0, self.d0, self.d1, self.d2)),
-                "A": str([[str(v) for v in r] for r in self.A]), "B": str([[str(v) for v in r] for r in self.B]),
-                "S_yy": str([[str(v) for v in r] for r in self.S_yy]), "sigma^2": str([str(v) for v in self.sigma2]),
+                "A": rows_text(self.A), "B": rows_text(self.B), "S_yy": rows_text(self.S_yy),
+                "sigma^2": str([str(v) for v in self.sigma2]),
                 "beta": str(self.beta), "eta_enc": str(self.eta_enc), "eta_dec": str(self.eta_dec),
                 "zeta": str([str(v) for v in self.zeta])}
-
-
-def _matmul(X: list[list[Fraction]], Y: list[list[Fraction]]) -> list[list[Fraction]]:
-    return [[sum((X[i][k] * Y[k][j] for k in range(len(Y))), F(0)) for j in range(len(Y[0]))] for i in range(len(X))]
-
-
-def _transpose(X: list[list[Fraction]]) -> list[list[Fraction]]:
-    return [list(r) for r in zip(*X, strict=True)]
-
-
-def _dyadic_orthogonal(n: int, rng: np.random.Generator) -> list[list[Fraction]]:
-    """An orthogonal matrix with dyadic entries: H_4 / 2 times a signed permutation for n = 4, else a signed
-    permutation."""
-    perm = rng.permutation(n)
-    signs = rng.choice([-1, 1], size=n)
-    P = [[F(int(signs[i])) if perm[i] == j else F(0) for j in range(n)] for i in range(n)]
-    if n != 4:
-        return P
-    h = [[1, 1, 1, 1], [1, -1, 1, -1], [1, 1, -1, -1], [1, -1, -1, 1]]
-    return _matmul([[F(v, 2) for v in row] for row in h], P)
 
 
 PHI_ROOTS = (F(3, 2), F(1), F(1, 2), F(2))  # sqrt of the positive eigenvalues of A
@@ -543,13 +504,13 @@ def make_case(label: str, D0: int, d0: int, d1: int, d2: int, zeta_values: Seque
     x = P_A Phi^{1/2} x_tilde, y = Z x_tilde + e with E[x_tilde x_tilde^T] = I and E[e e^T] = c I."""
     m = min(d0, d2)
     assert len(zeta_values) == m
-    Q, Fm, G = _dyadic_orthogonal(D0, rng), _dyadic_orthogonal(d2, rng), _dyadic_orthogonal(d0, rng)
+    Q, Fm, G = dyadic_orthogonal(D0, rng), dyadic_orthogonal(d2, rng), dyadic_orthogonal(d0, rng)
     P_A = [row[:d0] for row in Q]
     roots = PHI_ROOTS[:d0]
     Zm = [[sum((Fm[i][t] * zeta_values[t] * G[j][t] for t in range(m)), F(0)) for j in range(d0)] for i in range(d2)]
-    A = _matmul([[P_A[i][j] * roots[j] ** 2 for j in range(d0)] for i in range(D0)], _transpose(P_A))
-    B = _matmul([[P_A[i][j] * roots[j] for j in range(d0)] for i in range(D0)], _transpose(Zm))
-    S = _matmul(Zm, _transpose(Zm))
+    A = matmul([[P_A[i][j] * roots[j] ** 2 for j in range(d0)] for i in range(D0)], transpose(P_A))
+    B = matmul([[P_A[i][j] * roots[j] for j in range(d0)] for i in range(D0)], transpose(Zm))
+    S = matmul(Zm, transpose(Zm))
     S = [[S[i][j] + (c if i == j else 0) for j in range(d2)] for i in range(d2)]
     tup = lambda M: tuple(tuple(r) for r in M)  # noqa: E731
     return OriginCase(label, D0, d0, d1, d2, tup(A), tup(B), tup(S), tuple(sigma2), b, e_enc, e_dec,
@@ -590,8 +551,8 @@ def origin_cases(kind: str, seed: int = 7) -> list[OriginCase]:
                 else:
                     sig2 = [SIGMAS[int(i)] ** 2 for i in rng.permutation(4)[:d1]] if d1 <= 4 else []
                 smin = min(sig2)
-                root_kappa = _sqrt_fraction(b) * e2 / e1
-                zmax = r * _sqrt_fraction(smin) * root_kappa
+                root_kappa = exact_sqrt(b) * e2 / e1
+                zmax = r * exact_sqrt(smin) * root_kappa
                 zs = _zeta_pattern(zmax, m, k + variant)
                 c = F(1, 4) if variant else F(0)
                 out.append(make_case(f"{kind}: ratio {r}, variant {variant}", D0, d0, d1, d2, zs, sig2, b, e1, e2,
@@ -603,12 +564,6 @@ def origin_cases(kind: str, seed: int = 7) -> list[OriginCase]:
             out.append(make_case("distinct: Prop. 2 pairing predicts collapse", D0, d0, d1, d2, zs, sig2, b, e1, e2,
                                  F(0), rng))
     return out
-
-
-def _sqrt_fraction(q: Fraction) -> Fraction:
-    num, den = int(round(q.numerator**0.5)), int(round(q.denominator**0.5))
-    assert F(num, den) ** 2 == q, f"{q} is not a rational square"
-    return F(num, den)
 
 
 @dataclass(frozen=True)
@@ -640,7 +595,7 @@ def _exact_hessian(case: OriginCase, *, beta_factor: Fraction = ONE) -> list[lis
         for i in range(sym_mat.rows):
             for j in range(sym_mat.cols):
                 sub[se.sympify(sym_mat[i, j])] = se.Rational(val[i][j].numerator, val[i][j].denominator)
-    vals = (case.beta * beta_factor, case.eta_enc, case.eta_dec, *[_sqrt_fraction(s) for s in case.sigma2])
+    vals = (case.beta * beta_factor, case.eta_enc, case.eta_dec, *[exact_sqrt(s) for s in case.sigma2])
     for s, v in zip(scalars, vals, strict=True):
         sub[se.sympify(s)] = se.Rational(v.numerator, v.denominator)
     Hn = H.subs(sub)
@@ -681,7 +636,7 @@ def campaign(kind: str, seed: int = 11) -> tuple[CaseResult, ...]:
         for i, c in enumerate(group):
             H = _exact_hessian(c)
             lam = float(np.linalg.eigvalsh(np.array([[float(v) for v in r] for r in H]))[0])
-            out.append(CaseResult(c, is_psd_exact(H), is_psd_exact(_exact_hessian(c, beta_factor=F(1, 2))), lam,
+            out.append(CaseResult(c, is_psd(H), is_psd(_exact_hessian(c, beta_factor=F(1, 2))), lam,
                                   float(l0[i]), float(gt.loss[i]), int(gt.n_starts_at_best[i])))
     return tuple(out)
 
