@@ -1,8 +1,8 @@
 """The engine: how a claim becomes a verdict. The runner (``runner``: Context, run_claim, the per-process verdict
-cache), symbolic identities at explicit sizes (``identity``), numeric ground truth by multistart minimization
-(``ground_truth``, ``campaigns``), Monte Carlo checks of the loss (``monte_carlo``), checks on datasets
-(``dataset_checks``), seeded random instances (``instances``) and exact rational linear algebra with exact instances
-(``exact``). It knows no paper.
+cache), symbolic identities at explicit sizes (``identity``), proofs region by region over piecewise expressions
+(``regions``), numeric ground truth by multistart minimization (``ground_truth``, ``campaigns``), Monte Carlo
+checks of the loss (``monte_carlo``), checks on datasets (``dataset_checks``), seeded random instances
+(``instances``) and exact rational linear algebra with exact instances (``exact``). It knows no paper.
 
 May import: ``symbolic_vae._core``, ``symbolic_vae._model``, numeric_backend.
 """

@@ -6,14 +6,22 @@ beta_p and the vanilla VAE at D0 = d1 = 1."""
 from __future__ import annotations
 
 import dataclasses
-import itertools
 from collections.abc import Callable, Iterable, Sequence
+from functools import partial
 
 import sympy as sp
 
 from symbolic_vae._core.verdict import CheckResult, Counterexample, Status
 from symbolic_vae._engine.campaigns import cached
-from symbolic_vae._engine.identity import is_symbolic_zero, prove_identity
+from symbolic_vae._engine.identity import prove_identity
+from symbolic_vae._engine.regions import (
+    EXPAND_LOGS_CANCEL,
+    Region,
+    activation_regions,
+    prove_each_region,
+    select_branches,
+)
+from symbolic_vae._engine.regions import reduces_to_zero as engine_reduces_to_zero
 from symbolic_vae._model.lvm import LinearLVM, beta, eta_dec, eta_enc
 from symbolic_vae._papers.wz2022.decoder_variance.forms import (
     D2,
@@ -31,9 +39,7 @@ from symbolic_vae._papers.wz2022.decoder_variance.forms import (
 
 def reduces_to_zero(expr: sp.Expr) -> bool:
     """True only when ``expr`` is exactly 0: the shared test, then logs expanded and fractions cancelled."""
-    if is_symbolic_zero(expr):
-        return True
-    return sp.cancel(sp.together(sp.expand(sp.expand_log(sp.expand(expr))))) == 0
+    return engine_reduces_to_zero(expr, EXPAND_LOGS_CANCEL)
 
 
 def _proved(what: str, exprs: Sequence[tuple[str, sp.Expr]]) -> CheckResult:
@@ -127,15 +133,22 @@ def _mode_control() -> CheckResult:
 
 
 # --- identities region by region, at explicit sizes, and the algebra of the proofs of App. D
-def select_branches(expr: sp.Expr, active: set[sp.Symbol], zetas: Sequence[sp.Symbol]) -> sp.Expr:
-    """Resolve every per-mode Piecewise of ``expr``: the first branch for the modes in ``active``, the default
-    branch for the others (the region where exactly those modes have zeta_i^2 > beta s)."""
-
-    def pick(pw: sp.Piecewise) -> sp.Expr:
-        (zeta,) = [z for z in zetas if z in pw.args[0][1].free_symbols]
-        return pw.args[0][0] if zeta in active else pw.args[-1][0]
-
-    return expr.replace(lambda e: isinstance(e, sp.Piecewise), pick)
+def _on_pattern(what: str, d: int, d1: int, lhs: sp.Expr, rhs: sp.Expr, extra: Callable[[set], sp.Expr],
+                active_of: dict[str, set], region: Region) -> CheckResult:
+    """The identity on one activation region at size (d, d1): PROVED, REFUTED (the instance names the size and
+    the active modes) or INCONCLUSIVE."""
+    a = active_of[region.name]
+    res = prove_identity(region.apply(lhs), region.apply(rhs) + extra(a),
+                         what=f"{what} at d={d}, d1={d1}, {region.name}")
+    if res.status is Status.REFUTED:
+        cx = res.counterexample
+        assert cx is not None
+        return CheckResult(Status.REFUTED, "explicit-size expansion + counterexample", res.summary, res.details,
+                           Counterexample({"d": str(d), "d1": str(d1), "active modes": str(sorted(map(str, a))),
+                                           **cx.instance}, cx.lhs, cx.rhs, cx.dps))
+    if res.status is not Status.PROVED:
+        return CheckResult(Status.INCONCLUSIVE, "explicit-size expansion", res.summary)
+    return res
 
 
 def by_activation_patterns(build: Callable[[int, int], tuple[sp.Expr, sp.Expr, Callable[[set], sp.Expr]]],
@@ -148,22 +161,14 @@ def by_activation_patterns(build: Callable[[int, int], tuple[sp.Expr, sp.Expr, C
     for d, d1 in sizes:
         lhs, rhs, extra = build(d, d1)
         zs = zeta_symbols(d)
-        k = min(d1, d)
-        for r in range(k + 1):
-            for act in itertools.combinations(zs[:k], r):
-                a = set(act)
-                res = prove_identity(select_branches(lhs, a, zs), select_branches(rhs, a, zs) + extra(a),
-                                     what=f"{what} at d={d}, d1={d1}, active={sorted(map(str, a))}")
-                if res.status is Status.REFUTED:
-                    cx = res.counterexample
-                    assert cx is not None
-                    return CheckResult(Status.REFUTED, "explicit-size expansion + counterexample", res.summary,
-                                       res.details, Counterexample({"d": str(d), "d1": str(d1),
-                                                                   "active modes": str(sorted(map(str, a))),
-                                                                   **cx.instance}, cx.lhs, cx.rhs, cx.dps))
-                if res.status is not Status.PROVED:
-                    return CheckResult(Status.INCONCLUSIVE, "explicit-size expansion", res.summary)
-                n += 1
+        patterns = activation_regions(zs[:min(d1, d)], zs)
+        active_of = {region.name: set(active) for active, region in patterns}
+        regions = [region for _, region in patterns]
+        check = partial(_on_pattern, what, d, d1, lhs, rhs, extra, active_of)
+        result = prove_each_region(regions, check, what=what, kind="identity")
+        if result.status is not Status.PROVED:
+            return result
+        n += len(regions)
     return CheckResult(Status.PROVED_AT_SIZES, "explicit-size expansion, region by region",
                        f"{what}: proved on all {n} activation regions at every (d, d1) with d <= "
                        f"{max(d for d, _ in sizes)}, d1 <= d + 1 (d2, beta, s, c, zeta general symbols)",
