@@ -30,17 +30,14 @@ from typing import Any
 import numpy as np
 import sympy as sp
 
-from numeric_backend import compile_expression
 from symbolic_vae._core import validation as v
 from symbolic_vae._core.errors import SymbolicVAEError
 from symbolic_vae._core.verdict import Status
+from symbolic_vae._engine.kernel_spec import KernelSpec, Sample, SpectrumArgument, compiled
 from symbolic_vae._engine.runner import check_backend, verdict_of
 from symbolic_vae._model.lvm import beta, eta_dec, eta_enc
 from symbolic_vae._papers.sections import offered_kernels, paper_claim
 from symbolic_vae._papers.wz2022.decoder_variance import DecoderVarianceRegime  # noqa: F401 - the values of decoder_variance_regime
-
-Sample = Callable[[np.random.Generator, int], tuple[tuple[Any, ...], dict[str, Any]]]
-"""``sample(rng, n) -> (args, kwargs)``: a batch of n points (batch axis first) inside a kernel's domain."""
 
 _NAMED_SCALARS = {beta: "beta", eta_enc: "eta_enc", eta_dec: "eta_dec"}
 
@@ -93,7 +90,9 @@ class KernelSource:
 class BuilderSource:
     """A spectrum-level kernel offered by a derivation: ``builder(zeta [..., d], ..., backend=...)`` built from the
     verified expressions of ``claim``; ``sample`` draws points of its domain and ``reference`` evaluates one row of
-    the same expressions with mpmath."""
+    the same expressions with mpmath. ``spectrum`` says whether the spectrum argument holds singular values or
+    eigenvalues, ``zero_eigenvalues`` how the zero eigenvalues of a rank-deficient input are counted (both also in
+    ``description``)."""
 
     name: str
     claim: str
@@ -101,21 +100,29 @@ class BuilderSource:
     description: str
     sample: Sample | None = None
     reference: Callable[..., Any] | None = None
+    spectrum: SpectrumArgument | None = None
+    zero_eigenvalues: str | None = None
 
 
 def kernel_sources() -> dict[str, KernelSource | BuilderSource]:
     """Every closed form offered by the derivation modules, by kernel name."""
     out: dict[str, KernelSource | BuilderSource] = {}
-    for raw in offered_kernels():
-        if "builder" in raw:
-            source: KernelSource | BuilderSource = BuilderSource(
-                raw["name"], raw["claim"], raw["builder"], raw["description"], raw.get("sample"), raw.get("reference"))
-        else:
-            source = KernelSource(raw["name"], raw["claim"], raw["expr"], tuple(raw["args"]), raw["description"])
+    for spec in offered_kernels():
+        source = _source(spec)
         if source.name in out:
             raise RuntimeError(f"two derivations offer a kernel named {source.name}")
         out[source.name] = source
     return out
+
+
+def _source(spec: KernelSpec) -> KernelSource | BuilderSource:
+    """The public source of one section's KernelSpec (its description with the declared spectrum facts)."""
+    if spec.per_mode:
+        assert spec.expr is not None
+        return KernelSource(spec.name, spec.claim, spec.expr, spec.args, spec.full_description)
+    assert spec.builder is not None
+    return BuilderSource(spec.name, spec.claim, spec.builder, spec.full_description, spec.sample, spec.reference,
+                         spec.spectrum, spec.zero_eigenvalues)
 
 
 def claim_verdict(claim_id: str) -> Any:
@@ -232,9 +239,6 @@ class SpectrumKernel:
         return self.builder(zeta, *args, backend=self.backend, **kwargs)
 
 
-_COMPILED: dict[tuple[str, str], Callable[..., np.ndarray]] = {}
-
-
 def kernel(name: str, backend: str = "numpy") -> Kernel | SpectrumKernel:
     """The kernel ``name``, built from its claim's closed form once that claim's verdict is known to pass.
 
@@ -253,11 +257,10 @@ def kernel(name: str, backend: str = "numpy") -> Kernel | SpectrumKernel:
                                f"kernel is built from it{hint}")
     if isinstance(source, BuilderSource):
         return SpectrumKernel(name, source.claim, verdict.status, source.description, source.builder, backend)
-    if (name, backend) not in _COMPILED:  # inputs are validated in Kernel.__call__, so no second NaN check
-        _COMPILED[name, backend] = compile_expression(_stable_form(source.expr), source.args, backend,
-                                                      check_finite=False)
-    return Kernel(name, source.claim, verdict.status, source.description, source.expr, source.args,
-                  _COMPILED[name, backend], backend)
+    # inputs are validated in Kernel.__call__, so no second NaN check
+    (function,) = compiled(("per-mode kernel", name), lambda: ((_stable_form(source.expr),), source.args), backend)
+    return Kernel(name, source.claim, verdict.status, source.description, source.expr, source.args, function,
+                  backend)
 
 
 def per_latent(name: str, backend: str = "numpy") -> Callable[..., np.ndarray]:

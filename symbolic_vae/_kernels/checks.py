@@ -17,12 +17,13 @@ import mpmath
 import numpy as np
 import sympy as sp
 
-from numeric_backend import ROUND_TRIP_RTOL, compile_expression, random_dataset, round_trip_gap
+from numeric_backend import ROUND_TRIP_RTOL, random_dataset, round_trip_gap
 from symbolic_vae._core.claim import Claim, Control, PaperRef, Step
 from symbolic_vae._core.errors import SymbolicVAEError
 from symbolic_vae._core.seeds import derive_seed
 from symbolic_vae._core.verdict import CheckResult, Counterexample, Status
 from symbolic_vae._engine.ground_truth import Instances, minimize_vae_loss
+from symbolic_vae._engine.kernel_spec import compiled
 from symbolic_vae._engine.runner import BACKEND_TAG, Context
 from symbolic_vae._kernels import build as _kernels
 from symbolic_vae._kernels.build import BuilderSource, KernelSource, kernel, minimal_loss, surviving_modes
@@ -119,7 +120,8 @@ def _wrong_lambda_star(seed: int, backend: str) -> CheckResult:
     """Negative control: lambda* compiled on ``backend`` with beta doubled, against lambda*'s reference."""
     source = _kernels.kernel_sources()["lambda_star"]
     assert isinstance(source, KernelSource)
-    wrong = compile_expression(source.expr.subs(beta, 2 * beta), source.args, backend)
+    (wrong,) = compiled(("lambda_star with beta doubled",), lambda: ((source.expr.subs(beta, 2 * beta),), source.args),
+                        backend, check_finite=True)
 
     def evaluate(zeta: np.ndarray, *scalars: np.ndarray) -> np.ndarray:
         return wrong(zeta, *(s[:, None] for s in scalars))

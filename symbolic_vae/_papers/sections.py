@@ -6,10 +6,10 @@ from __future__ import annotations
 
 import functools
 from types import ModuleType
-from typing import Any
 
 from symbolic_vae._core.claim import Claim
 from symbolic_vae._core.errors import SymbolicVAEError
+from symbolic_vae._engine.kernel_spec import KernelSpec
 from symbolic_vae._papers.lucas2019 import ppca as _ppca
 from symbolic_vae._papers.wz2022 import data_dependent_variance as _data_dependent_variance
 from symbolic_vae._papers.wz2022 import decoder_variance as _decoder_variance
@@ -67,6 +67,6 @@ def section_title(section: str) -> str:
     return head[:1].upper() + head[1:]
 
 
-def offered_kernels() -> list[dict[str, Any]]:
-    """The raw kernel offers of every section (``kernel_sources()`` of the modules that define it), in order."""
-    return [raw for module in SECTIONS.values() for raw in getattr(module, "kernel_sources", list)()]
+def offered_kernels() -> list[KernelSpec]:
+    """The kernel offers of every section (``kernel_sources()`` of the modules that define it), in order."""
+    return [spec for module in SECTIONS.values() for spec in getattr(module, "kernel_sources", list)()]

@@ -6,7 +6,6 @@ spectrum-level kernels of the learnable decoder variance when their claims pass.
 
 from __future__ import annotations
 
-import functools
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -15,9 +14,9 @@ from typing import Any
 import numpy as np
 import sympy as sp
 
-from numeric_backend import to_numpy
 from symbolic_vae._core import validation as v
 from symbolic_vae._core.errors import SymbolicVAEError
+from symbolic_vae._engine.kernel_spec import compiled
 from symbolic_vae._kernels.build import (
     DecoderVarianceRegime,
     Kernel,
@@ -152,10 +151,10 @@ class CollapseThreshold:
         return b < t if self.strict else b <= t
 
 
-@functools.cache
 def _compiled_threshold(expr: sp.Expr, args: tuple[sp.Symbol, ...]) -> Any:
     """The threshold expression compiled once per process (not at every call)."""
-    return to_numpy(expr, args, check_finite=False)
+    (function,) = compiled(("collapse threshold", expr, args), lambda: ((expr,), args), "numpy")
+    return function
 
 
 def collapse_threshold() -> CollapseThreshold:

@@ -30,6 +30,7 @@ from hypothesis import strategies as st
 import symbolic_vae as sv
 from numeric_backend import ROUND_TRIP_RTOL, round_trip_gap
 from symbolic_vae._core.verdict import Status
+from symbolic_vae._engine import kernel_spec
 from symbolic_vae._kernels import build as _kernels
 from symbolic_vae._kernels.checks import REFERENCE_DPS
 
@@ -52,7 +53,7 @@ def fresh_cache_and_passing_verdicts(tmp_path_factory: pytest.TempPathFactory):
         patch.setenv("SYMBOLIC_VAE_TORCH_AOT", "0")
         patch.setattr(_kernels, "claim_verdict",
                       lambda claim: types.SimpleNamespace(status=Status.CHECKED, corrected_by=None))
-        patch.setattr(_kernels, "_COMPILED", {})
+        patch.setattr(kernel_spec, "_COMPILED", {})
         yield
 
 

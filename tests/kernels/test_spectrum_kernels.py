@@ -21,8 +21,8 @@ from symbolic_vae._papers.wz2022 import decoder_variance as dv
 from symbolic_vae._papers.wz2022 import origin_hessian as oh
 from symbolic_vae._papers.wz2022.decoder_variance import forms as dv_forms
 
-SOURCES = {source["name"]: source for module in (dv, oh, pp) for source in module.kernel_sources()
-           if "builder" in source}
+SOURCES = {source.name: source for module in (dv, oh, pp) for source in module.kernel_sources()
+           if not source.per_mode}
 SEEDS = (0, 1, 2, 3, 4, 5)
 ROWS = 12
 REFERENCE_DPS = 30
@@ -36,14 +36,14 @@ def _row(value: Any, i: int) -> Any:
 def _reference(source: dict, args: tuple, kwargs: dict, n: int) -> np.ndarray:
     """The source's reference at each of the n rows, [n, ...]."""
     with mpmath.workdps(REFERENCE_DPS):
-        return np.array([source["reference"](*(_row(a, i) for a in args), **{k: _row(v, i) for k, v in kwargs.items()})
+        return np.array([source.reference(*(_row(a, i) for a in args), **{k: _row(v, i) for k, v in kwargs.items()})
                          for i in range(n)], dtype=np.float64)
 
 
 def _evaluate(source: dict, args: tuple, kwargs: dict, backend: str) -> np.ndarray:
     with warnings.catch_warnings():
         warnings.simplefilter("error")
-        return source["builder"](*args, **kwargs, backend=backend)
+        return source.builder(*args, **kwargs, backend=backend)
 
 
 def test_every_builder_offers_a_sample_and_a_reference():
@@ -52,7 +52,7 @@ def test_every_builder_offers_a_sample_and_a_reference():
                             "decoder_variance_collapse_thresholds", "origin_hessian_min_eigenvalue",
                             "ppca_sigma2_mle", "ppca_column_norms", "linear_vae_elbo"}
     for source in SOURCES.values():
-        assert callable(source["sample"]) and callable(source["reference"])
+        assert callable(source.sample) and callable(source.reference)
 
 
 @pytest.mark.parametrize("backend", ["numpy", "torch"])
@@ -60,7 +60,7 @@ def test_every_builder_offers_a_sample_and_a_reference():
 def test_builder_matches_its_reference_row_by_row(name: str, backend: str):
     source = SOURCES[name]
     for seed in SEEDS:
-        args, kwargs = source["sample"](np.random.default_rng(seed), ROWS)
+        args, kwargs = source.sample(np.random.default_rng(seed), ROWS)
         got = _evaluate(source, args, kwargs, backend)
         want = _reference(source, args, kwargs, ROWS)
         assert isinstance(got, np.ndarray) and got.shape == want.shape and got.shape[0] == ROWS
@@ -72,7 +72,7 @@ def test_builder_matches_its_reference_row_by_row(name: str, backend: str):
 
 def test_samples_are_reproducible_and_sized():
     for name, source in SOURCES.items():
-        (args, kwargs), (again, kwargs_again) = (source["sample"](np.random.default_rng(7), 5) for _ in range(2))
+        (args, kwargs), (again, kwargs_again) = (source.sample(np.random.default_rng(7), 5) for _ in range(2))
         for a, b in zip((*args, *kwargs.values()), (*again, *kwargs_again.values()), strict=True):
             if isinstance(a, np.ndarray):
                 assert a.shape[0] == 5 and np.array_equal(a, b), name
@@ -84,7 +84,7 @@ def _references_over_seeds(name: str) -> list[tuple[tuple, dict, np.ndarray]]:
     source = SOURCES[name]
     out = []
     for seed in SEEDS:
-        args, kwargs = source["sample"](np.random.default_rng(seed), ROWS)
+        args, kwargs = source.sample(np.random.default_rng(seed), ROWS)
         out.append((args, kwargs, _reference(source, args, kwargs, ROWS)))
     return out
 
@@ -138,7 +138,7 @@ def test_the_tolerance_catches_a_perturbed_builder(name: str):
     """Negative control: the builder at a perturbed argument (e.g. beta * 1.01) is outside the tolerance of the
     reference at the sampled one."""
     source = SOURCES[name]
-    args, kwargs = source["sample"](np.random.default_rng(0), ROWS)
+    args, kwargs = source.sample(np.random.default_rng(0), ROWS)
     want = _reference(source, args, kwargs, ROWS)
     perturbed = _evaluate(source, *PERTURBATIONS[name](args, kwargs), "numpy")
     assert round_trip_gap(perturbed, want) > ROUND_TRIP_RTOL
@@ -148,7 +148,7 @@ def test_the_tolerance_catches_a_perturbed_builder(name: str):
 def test_the_tolerance_catches_a_perturbed_reference():
     """Negative control on the reference side: G with the partition's 2 pi dropped differs by (d2/2) log(2 pi)."""
     source = SOURCES["decoder_variance_G"]
-    args, kwargs = source["sample"](np.random.default_rng(0), ROWS)
+    args, kwargs = source.sample(np.random.default_rng(0), ROWS)
     got = _evaluate(source, args, kwargs, "numpy")
     zeta, beta_values, d1, d2, s_values = args
     expr = dv_forms.G_expr(zeta.shape[-1], d1, d2, partition_2pi=False)
@@ -162,16 +162,16 @@ def test_the_tolerance_catches_a_perturbed_reference():
 @pytest.mark.parametrize("name", sorted(SOURCES))
 def test_a_bad_backend_name_is_the_package_error(name: str):
     source = SOURCES[name]
-    args, kwargs = source["sample"](np.random.default_rng(0), 3)
+    args, kwargs = source.sample(np.random.default_rng(0), 3)
     for bad in ("jax", "Torch", None, ["numpy"]):
         with pytest.raises(SymbolicVAEError, match="backend"):
-            source["builder"](*args, **kwargs, backend=bad)
+            source.builder(*args, **kwargs, backend=bad)
 
 
 @pytest.mark.slow
 def test_torch_compiled_builder_matches_its_reference():
     source = SOURCES["origin_hessian_min_eigenvalue"]
-    args, kwargs = source["sample"](np.random.default_rng(0), ROWS)
+    args, kwargs = source.sample(np.random.default_rng(0), ROWS)
     got = _evaluate(source, args, kwargs, "torch-compiled")
     want = _reference(source, args, kwargs, ROWS)
     assert got.dtype == np.float64 and got.shape == (ROWS,)

@@ -91,10 +91,10 @@ def _spectra(rng, n, d):
 
 def test_kernel_sources_are_built_from_passing_claims(verdicts):
     sources = dv.kernel_sources()
-    assert {s["name"] for s in sources} >= {"decoder_variance_G", "decoder_variance_G_prime",
+    assert {s.name for s in sources} >= {"decoder_variance_G", "decoder_variance_G_prime",
                                             "optimal_decoder_variance", "decoder_variance_collapse_thresholds"}
     for source in sources:
-        assert verdicts[source["claim"]].status in PASS and callable(source["builder"]) and source["description"]
+        assert verdicts[source.claim].status in PASS and callable(source.builder) and source.description
 
 
 def test_kernels_agree_with_the_exact_engine_without_warnings():

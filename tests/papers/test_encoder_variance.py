@@ -63,18 +63,18 @@ def test_ground_truth_covers_the_domain():
 
 
 def test_kernel_sources_are_valid_at_zero_and_point_to_passing_claims():
-    sources = {k["name"]: k for k in ev.kernel_sources()}
+    sources = {k.name: k for k in ev.kernel_sources()}
     assert {"lambda_star", "theta_star", "sigma_star", "mode_loss", "mode_survives"} <= set(sources)
     for k in sources.values():
-        assert k["args"] == (forms.zeta, beta, eta_enc, eta_dec)
-        assert k["expr"].free_symbols <= set(k["args"])
-        assert k["claim"] in CLAIMS and verdict(k["claim"]).status.passed
-        at_zero = k["expr"].xreplace({forms.zeta: 0, beta: sp.Rational(3, 2), eta_enc: 2, eta_dec: sp.Rational(1, 2)})
-        assert at_zero.is_finite, (k["name"], at_zero)
+        assert k.args == (forms.zeta, beta, eta_enc, eta_dec)
+        assert k.expr.free_symbols <= set(k.args)
+        assert k.claim in CLAIMS and verdict(k.claim).status.passed
+        at_zero = k.expr.xreplace({forms.zeta: 0, beta: sp.Rational(3, 2), eta_enc: 2, eta_dec: sp.Rational(1, 2)})
+        assert at_zero.is_finite, (k.name, at_zero)
     at = {beta: sp.Rational(9, 4), eta_enc: sp.Rational(3, 4), eta_dec: 1}
-    assert sources["sigma_star"]["expr"].xreplace({forms.zeta: 0, **at}) == sp.Rational(3, 4)
-    assert sources["mode_survives"]["expr"].xreplace({forms.zeta: sp.Rational(3, 2), **at}) == 0  # at the threshold
-    assert sources["lambda_star"]["expr"].xreplace({forms.zeta: 2, **at}) == sp.sqrt(7) / 2 * sp.Rational(4, 3)
+    assert sources["sigma_star"].expr.xreplace({forms.zeta: 0, **at}) == sp.Rational(3, 4)
+    assert sources["mode_survives"].expr.xreplace({forms.zeta: sp.Rational(3, 2), **at}) == 0  # at the threshold
+    assert sources["lambda_star"].expr.xreplace({forms.zeta: 2, **at}) == sp.sqrt(7) / 2 * sp.Rational(4, 3)
 
 
 def test_reduced_objective_sorted_pairing_is_permutation_invariant():

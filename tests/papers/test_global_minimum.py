@@ -112,13 +112,13 @@ def test_campaigns_cover_the_domain():
 
 def test_kernel_sources_are_verified_closed_forms():
     sources = kernel_sources()
-    names = {s["name"] for s in sources}
+    names = {s.name for s in sources}
     assert {"lambda_fixed_sigma", "theta_fixed_sigma", "mode_min_fixed_sigma", "mode_survives_fixed_sigma"} <= names
     for s in sources:
-        assert s["args"][0] is forms.zeta and s["expr"].free_symbols <= set(s["args"])
-        assert s["claim"] in CLAIMS and verdict(s["claim"]).status.passed
+        assert s.args[0] is forms.zeta and s.expr.free_symbols <= set(s.args)
+        assert s.claim in CLAIMS and verdict(s.claim).status.passed
     point = {forms.zeta: 3, forms.sigma: 1, forms.beta: 1, forms.eta_enc: 1, forms.eta_dec: 1}
-    by_name = {s["name"]: s["expr"] for s in sources}
+    by_name = {s.name: s.expr for s in sources}
     assert by_name["lambda_fixed_sigma"].xreplace(point) == sp.sqrt(2)  # t1 = 1 * (3 - 1)
     assert by_name["mode_min_fixed_sigma"].xreplace(point) == 5  # 9 - (3 - 1)^2
     assert by_name["mode_survives_fixed_sigma"].xreplace({**point, forms.zeta: 1}) == 0  # exactly at the threshold

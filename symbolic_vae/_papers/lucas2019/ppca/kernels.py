@@ -11,9 +11,9 @@ import mpmath
 import numpy as np
 import sympy as sp
 
-from numeric_backend import compile_expression
 from symbolic_vae._core.errors import SymbolicVAEError
 from symbolic_vae._engine.campaigns import cached
+from symbolic_vae._engine.kernel_spec import KernelSpec, SpectrumArgument, compiled
 from symbolic_vae._engine.runner import check_backend
 from symbolic_vae._papers.lucas2019.ppca.forms import (
     ELBO_CLOSED,
@@ -24,20 +24,19 @@ from symbolic_vae._papers.lucas2019.ppca.forms import (
 )
 
 
-@cached
 def _compiled_sigma2(n: int, k: int, backend: str = "numpy"):
     """Inputs are validated by the builders, so the compiled functions skip the second NaN check."""
-    return compile_expression(sigma2_mle_expr(n, k), lam_symbols(n), backend, check_finite=False)
+    (function,) = compiled(("ppca sigma2_mle", n, k), lambda: ((sigma2_mle_expr(n, k),), lam_symbols(n)), backend)
+    return function
 
 
-@cached
 def _compiled_norms(n: int, k: int, backend: str = "numpy") -> tuple:
-    return tuple(compile_expression(e, lam_symbols(n), backend, check_finite=False) for e in column_norm_exprs(n, k))
+    return compiled(("ppca column norms", n, k), lambda: (column_norm_exprs(n, k), lam_symbols(n)), backend)
 
 
-@cached
 def _compiled_elbo(backend: str = "numpy"):
-    return compile_expression(ELBO_CLOSED, ELBO_INVARIANTS, backend, check_finite=False)
+    (function,) = compiled(("linear VAE ELBO",), lambda: ((ELBO_CLOSED,), ELBO_INVARIANTS), backend)
+    return function
 
 
 def _eigenvalues(eigenvalues: object) -> np.ndarray:
@@ -212,25 +211,32 @@ def linear_vae_elbo_reference(eigenvalues: Sequence[float], W: Sequence[Sequence
     return float(_elbo_reference_function()(*invariants, n, k, mpmath.mpf(float(sigma2))))
 
 
-def kernel_sources() -> list[dict]:
-    """Spectrum-level kernels {"name", "claim", "builder", "description", "sample", "reference"}: each builder takes
-    the eigenvalues [..., n] of the sample covariance first (non-negative, non-increasing) and ``backend=`` ("numpy",
-    "torch", "torch-compiled"), and is compiled from the verified SymPy expressions (sigma2_mle_expr,
-    column_norm_exprs, ELBO_CLOSED); ``sample(rng, n)`` gives (args, kwargs) for n rows and ``reference`` evaluates
-    one row in mpmath."""
+ALL_EIGENVALUES = ("pass all n eigenvalues of the data dimension, zeros included (n is the data dimension, not the "
+                   "rank; from zeta, pad zeta**2 with zeros to n)")
+"""How the section's kernels count the zero eigenvalues of a rank-deficient covariance."""
+
+
+def kernel_sources() -> list[KernelSpec]:
+    """Spectrum-level kernels: each builder takes the eigenvalues [..., n] of the sample covariance first
+    (non-negative, non-increasing; all n of the data dimension, zeros included) and ``backend=`` ("numpy", "torch",
+    "torch-compiled"), and is compiled from the verified SymPy expressions (sigma2_mle_expr, column_norm_exprs,
+    ELBO_CLOSED); ``sample(rng, n)`` gives (args, kwargs) for n rows and ``reference`` evaluates one row in
+    mpmath."""
+    facts = {"spectrum": SpectrumArgument.EIGENVALUES, "zero_eigenvalues": ALL_EIGENVALUES}
     return [
-        {"name": "ppca_sigma2_mle", "claim": "lucas.ppca_sigma2_mle", "builder": ppca_sigma2_mle_kernel,
-         "sample": ppca_sample, "reference": ppca_sigma2_mle_reference,
-         "description": "pPCA maximum-likelihood noise variance, the mean of the n - k smallest eigenvalues (n the "
-                        "data dimension: pass all n eigenvalues, the zero ones of a rank-deficient covariance "
-                        "included): (eigenvalues [..., n], k) -> [...]"},
-        {"name": "ppca_column_norms", "claim": "lucas.ppca_w_mle", "builder": ppca_column_norms_kernel,
-         "sample": ppca_sample, "reference": ppca_column_norms_reference,
-         "description": "column norms sqrt(lam_j - sigma^2_MLE), j <= k, of W_MLE (the scaled principal components; "
-                        "the decoder's column norms at the linear VAE's optimum, lucas.lemma2): (eigenvalues, k) -> "
-                        "[..., k]"},
-        {"name": "linear_vae_elbo", "claim": "lucas.elbo_closed_form", "builder": linear_vae_elbo_kernel,
-         "sample": linear_vae_elbo_sample, "reference": linear_vae_elbo_reference,
-         "description": "closed-form ELBO per data point of the linear VAE, parameters in the eigenbasis of S: "
-                        "(eigenvalues [..., n], W [..., n, k], V [..., k, n], D [..., k], sigma2 [...]) -> [...]"},
+        KernelSpec(name="ppca_sigma2_mle", claim="lucas.ppca_sigma2_mle", builder=ppca_sigma2_mle_kernel,
+                   sample=ppca_sample, reference=ppca_sigma2_mle_reference, **facts,
+                   description="pPCA maximum-likelihood noise variance, the mean of the n - k smallest eigenvalues "
+                               "(n the data dimension: pass all n eigenvalues, the zero ones of a rank-deficient "
+                               "covariance included): (eigenvalues [..., n], k) -> [...]"),
+        KernelSpec(name="ppca_column_norms", claim="lucas.ppca_w_mle", builder=ppca_column_norms_kernel,
+                   sample=ppca_sample, reference=ppca_column_norms_reference, **facts,
+                   description="column norms sqrt(lam_j - sigma^2_MLE), j <= k, of W_MLE (the scaled principal "
+                               "components; the decoder's column norms at the linear VAE's optimum, lucas.lemma2): "
+                               "(eigenvalues, k) -> [..., k]"),
+        KernelSpec(name="linear_vae_elbo", claim="lucas.elbo_closed_form", builder=linear_vae_elbo_kernel,
+                   sample=linear_vae_elbo_sample, reference=linear_vae_elbo_reference, **facts,
+                   description="closed-form ELBO per data point of the linear VAE, parameters in the eigenbasis of "
+                               "S: (eigenvalues [..., n], W [..., n, k], V [..., k, n], D [..., k], sigma2 [...]) -> "
+                               "[...]"),
     ]

@@ -9,8 +9,8 @@ from collections.abc import Callable, Sequence
 
 import sympy as sp
 
-from numeric_backend import compile_expression
 from symbolic_vae._engine.campaigns import cached
+from symbolic_vae._engine.kernel_spec import compiled
 from symbolic_vae._engine.runner import check_backend
 from symbolic_vae._model.lvm import beta
 
@@ -170,8 +170,6 @@ def _compiled(kind: str, d: int, d1: int, d2: int, backend: str = "numpy"):
     return _compiled_once(kind, d, d1, d2, check_backend(backend))
 
 
-@cached
 def _compiled_once(kind: str, d: int, d1: int, d2: int, backend: str):
-    exprs, args = _kernel_forms(kind, d, d1, d2)
-    compiled = [compile_expression(expr, args, backend, check_finite=False) for expr in exprs]
-    return compiled if kind == "thresholds" else compiled[0]
+    functions = compiled(("decoder variance", kind, d, d1, d2), lambda: _kernel_forms(kind, d, d1, d2), backend)
+    return list(functions) if kind == "thresholds" else functions[0]

@@ -14,6 +14,7 @@ import numpy as np
 import sympy as sp
 
 from symbolic_vae._engine.campaigns import cached
+from symbolic_vae._engine.kernel_spec import KernelSpec, SpectrumArgument
 from symbolic_vae._engine.runner import check_backend
 from symbolic_vae._papers.wz2022.decoder_variance.forms import _compiled, _kernel_forms
 
@@ -315,35 +316,43 @@ def collapse_thresholds_reference(zeta: Sequence[float], d1: int, d2: int, *, re
     return thresholds + [0.0] * (int(d1) - len(thresholds))
 
 
-def kernel_sources() -> list[dict[str, Any]]:
-    """Spectrum-level kernels (not per mode), each built only from closed forms whose claims are listed:
-    {"name", "claim", "builder", "description", "sample", "reference"}; builders take zeta [..., d] numpy, broadcast
-    the rest and take ``backend=`` ("numpy", "torch", "torch-compiled"); ``sample(rng, n)`` gives (args, kwargs) for
-    n rows and ``reference`` evaluates one row in mpmath."""
+ZERO_SINGULAR_VALUES = ("zeta holds d <= d2 values; zero singular values (modes beyond rank A) may be passed or "
+                        "left out, with the same result")
+"""How every kernel of the section counts zero eigenvalues of a rank-deficient A (checked: padding zeta with zeros
+up to d2 leaves every output unchanged)."""
+
+
+def kernel_sources() -> list[KernelSpec]:
+    """Spectrum-level kernels (not per mode), each built only from closed forms whose claims are listed; builders
+    take zeta [..., d] numpy (singular values of Z; zero ones may be left out), broadcast the rest and take
+    ``backend=`` ("numpy", "torch", "torch-compiled"); ``sample(rng, n)`` gives (args, kwargs) for n rows and
+    ``reference`` evaluates one row in mpmath."""
+    facts = {"spectrum": SpectrumArgument.SINGULAR_VALUES, "zero_eigenvalues": ZERO_SINGULAR_VALUES}
     return [
-        {"name": "decoder_variance_G", "claim": "decvar.G_model", "builder": G_kernel,
-         "sample": G_sample, "reference": G_reference,
-         "description": "G(s) = min over (U, W, Sigma) of the loss with learnable decoder variance s = eta_dec^2: "
-                        "(zeta [..., d], beta, d1, d2, s, residual=c) -> [...]"},
-        {"name": "decoder_variance_G_prime", "claim": "decvar.eq49_corrected", "builder": G_prime_kernel,
-         "sample": G_sample, "reference": G_prime_reference,
-         "description": "G'(s) = ((d2 - beta p) s - R_p)/(2 s^2): (zeta, beta, d1, d2, s, residual=c) -> [...]"},
-        {"name": "optimal_decoder_variance", "claim": "decvar.table1_corrected", "builder": s_star_kernel,
-         "sample": _s_star_sample, "reference": _s_star_reference,
-         "description": "eta_dec*^2 = R_k/(d2 - beta k): (zeta, beta, d1, d2, residual=c) -> [...] (NaN where G "
-                        "has no minimizer, regime NO_MINIMIZER: G -> -inf as s -> 0; s_(hat d_1), the right end, "
-                        "where the minimizers form an interval)"},
-        {"name": "decoder_variance_surviving_modes", "claim": "decvar.table1_corrected",
-         "builder": surviving_modes_kernel, "sample": s_star_sample, "reference": surviving_modes_reference,
-         "description": "modes alive at eta_dec*^2: (zeta, beta, d1, d2, residual=c) -> int [...]"},
-        {"name": "decoder_variance_regime", "claim": "decvar.table1_corrected", "builder": regime_kernel,
-         "sample": s_star_sample, "reference": regime_reference,
-         "description": "the regime of G, a DecoderVarianceRegime (symbolic_vae._kernels.build): 0 NO_MINIMIZER (G -> "
-                        "-inf as s -> 0), 1 INTERVAL of minimizers (0, s*], 2 UNIQUE minimizer: (zeta, beta, d1, d2, "
-                        "residual=c) -> int [...]"},
-        {"name": "decoder_variance_collapse_thresholds", "claim": "decvar.thm4_eq58_corrected",
-         "builder": collapse_thresholds_kernel, "sample": collapse_thresholds_sample,
-         "reference": collapse_thresholds_reference,
-         "description": "beta_p at which mode p collapses (learnable eta_dec): (zeta, d1, d2, residual=c) -> "
-                        "[..., d1]"},
+        KernelSpec(name="decoder_variance_G", claim="decvar.G_model", builder=G_kernel, sample=G_sample,
+                   reference=G_reference, **facts,
+                   description="G(s) = min over (U, W, Sigma) of the loss with learnable decoder variance s = "
+                               "eta_dec^2: (zeta [..., d], beta, d1, d2, s, residual=c) -> [...]"),
+        KernelSpec(name="decoder_variance_G_prime", claim="decvar.eq49_corrected", builder=G_prime_kernel,
+                   sample=G_sample, reference=G_prime_reference, **facts,
+                   description="G'(s) = ((d2 - beta p) s - R_p)/(2 s^2): (zeta, beta, d1, d2, s, residual=c) -> "
+                               "[...]"),
+        KernelSpec(name="optimal_decoder_variance", claim="decvar.table1_corrected", builder=s_star_kernel,
+                   sample=_s_star_sample, reference=_s_star_reference, **facts,
+                   description="eta_dec*^2 = R_k/(d2 - beta k): (zeta, beta, d1, d2, residual=c) -> [...] (NaN "
+                               "where G has no minimizer, regime NO_MINIMIZER: G -> -inf as s -> 0; s_(hat d_1), "
+                               "the right end, where the minimizers form an interval)"),
+        KernelSpec(name="decoder_variance_surviving_modes", claim="decvar.table1_corrected",
+                   builder=surviving_modes_kernel, sample=s_star_sample, reference=surviving_modes_reference,
+                   **facts, description="modes alive at eta_dec*^2: (zeta, beta, d1, d2, residual=c) -> int [...]"),
+        KernelSpec(name="decoder_variance_regime", claim="decvar.table1_corrected", builder=regime_kernel,
+                   sample=s_star_sample, reference=regime_reference, **facts,
+                   description="the regime of G, a DecoderVarianceRegime (symbolic_vae._kernels.build): 0 "
+                               "NO_MINIMIZER (G -> -inf as s -> 0), 1 INTERVAL of minimizers (0, s*], 2 UNIQUE "
+                               "minimizer: (zeta, beta, d1, d2, residual=c) -> int [...]"),
+        KernelSpec(name="decoder_variance_collapse_thresholds", claim="decvar.thm4_eq58_corrected",
+                   builder=collapse_thresholds_kernel, sample=collapse_thresholds_sample,
+                   reference=collapse_thresholds_reference, **facts,
+                   description="beta_p at which mode p collapses (learnable eta_dec): (zeta, d1, d2, residual=c) -> "
+                               "[..., d1]"),
     ]

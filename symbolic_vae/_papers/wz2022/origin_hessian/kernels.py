@@ -11,9 +11,9 @@ import mpmath
 import numpy as np
 import sympy as sp
 
-from numeric_backend import compile_expression
 from symbolic_vae._core.validation import spectrum
 from symbolic_vae._engine.campaigns import cached
+from symbolic_vae._engine.kernel_spec import KernelSpec, SpectrumArgument, compiled
 from symbolic_vae._engine.runner import check_backend
 from symbolic_vae._model.lvm import beta, eta_dec, eta_enc
 from symbolic_vae._papers.wz2022.origin_hessian.forms import min_eigenvalue_expr, s2_sym, zeta
@@ -41,11 +41,12 @@ def _stable_min_eigenvalue_form() -> sp.Expr:
     return numerator / (a + kap + root)
 
 
-@cached
 def _compiled_min_eigenvalue(backend: str = "numpy"):
     """``_min_eigenvalue_form`` compiled on ``backend`` in its stable form (inputs are validated by the builder: no
     second NaN check)."""
-    return compile_expression(_stable_min_eigenvalue_form(), _min_eigenvalue_form()[1], backend, check_finite=False)
+    (function,) = compiled(("origin Hessian min eigenvalue",),
+                           lambda: ((_stable_min_eigenvalue_form(),), _min_eigenvalue_form()[1]), backend)
+    return function
 
 
 def origin_min_eigenvalue_kernel(zeta_values: object, sigma2: object, beta_value: object, eta_enc_value: object,
@@ -102,12 +103,15 @@ def origin_min_eigenvalue_reference(zeta_values: Sequence[float], sigma2: Sequen
     return float(_min_eigenvalue_reference_function()(zeta_max, sigma2_min, *scalars))
 
 
-def kernel_sources() -> list[dict]:
+def kernel_sources() -> list[KernelSpec]:
     """The smallest eigenvalue of the Hessian of L(U, V) at the origin (spectrum first, numpy batches, ``backend=``
     "numpy", "torch" or "torch-compiled"), with a sampler of n rows and a one-row mpmath reference."""
-    return [{"name": "origin_hessian_min_eigenvalue", "claim": "hessian.min_eigenvalue",
-             "builder": origin_min_eigenvalue_kernel, "sample": origin_min_eigenvalue_sample,
-             "reference": origin_min_eigenvalue_reference,
-             "description": "smallest eigenvalue of the Hessian of L(U, V) (Eq. 6) at U = V = 0, sigma_min^2 + kappa - "
-                            "sqrt((sigma_min^2 - kappa)^2 + 4 zeta_max^2), kappa = beta eta_dec^2/eta_enc^2: "
-                            "(zeta [..., d], sigma2 [..., d1], beta, eta_enc, eta_dec) -> [...]"}]
+    return [KernelSpec(name="origin_hessian_min_eigenvalue", claim="hessian.min_eigenvalue",
+                       builder=origin_min_eigenvalue_kernel, sample=origin_min_eigenvalue_sample,
+                       reference=origin_min_eigenvalue_reference, spectrum=SpectrumArgument.SINGULAR_VALUES,
+                       zero_eigenvalues="any number of zero singular values may be passed or left out (only "
+                                        "zeta_max enters)",
+                       description="smallest eigenvalue of the Hessian of L(U, V) (Eq. 6) at U = V = 0, sigma_min^2 + "
+                                   "kappa - sqrt((sigma_min^2 - kappa)^2 + 4 zeta_max^2), kappa = beta "
+                                   "eta_dec^2/eta_enc^2: (zeta [..., d], sigma2 [..., d1], beta, eta_enc, eta_dec) -> "
+                                   "[...]")]
