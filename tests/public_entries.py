@@ -78,7 +78,8 @@ def spectrum_level_entry(name: str) -> tuple[Callable[..., Any], list[Arg]]:
         ("residual", np.array([0.1, 0.2]), "non-negative", True)
     sizes = [("d1", 2, "size", False), ("d2", 4, "size", False)]
     table: dict[str, list[Arg]] = {
-        "decoder_variance_G": [z, beta, *sizes, ("s", 0.7, "variance", False), res],
+        "decoder_variance_G": [z, beta, *sizes, ("s", 0.7, "variance", False), res,
+                               ("partition", True, "flag", True)],
         "decoder_variance_G_prime": [z, beta, *sizes, ("s", 0.7, "variance", False), res],
         "optimal_decoder_variance": [z, beta, *sizes, res],
         "decoder_variance_surviving_modes": [z, beta, *sizes, res],
@@ -109,7 +110,8 @@ ENTRIES: dict[str, tuple[Callable[..., Any], list[Arg]]] = {
     "surviving_modes": (sv.surviving_modes, [("zeta", ZETA, "spectrum", False), *SCALARS,
                                              ("latent_dim", 2, "size", True)]),
     "minimal_loss": (sv.minimal_loss, [("zeta", ZETA, "spectrum", False), *SCALARS, ("latent_dim", 2, "size", True),
-                                       ("residual", 0.5, "non-negative", True)]),
+                                       ("residual", 0.5, "non-negative", True), ("partition", True, "flag", True),
+                                       ("target_dim", 3, "size", True)]),
     "check_spectrum": (sv.check_spectrum, [("zeta", ZETA, "spectrum", False)]),
     "collapse_threshold": (lambda *a, **k: collapse_threshold()(*a, **k),
                            [("zeta", ZETA, "spectrum", False), ("eta_enc", 1.0, "positive", False),

@@ -312,16 +312,25 @@ def surviving_modes(zeta: Any, beta_value: Any, eta_enc_value: Any, eta_dec_valu
 
 
 def minimal_loss(zeta: Any, beta_value: Any, eta_enc_value: Any, eta_dec_value: Any, *,
-                 latent_dim: int | None = None, residual: Any = 0.0, backend: str = "numpy") -> np.ndarray:
-    """min over (U, W, Sigma) of L_VAE without the decoder's log-partition: zeta [..., d] -> [...].
+                 latent_dim: int | None = None, residual: Any = 0.0, partition: bool = False,
+                 target_dim: int | None = None, backend: str = "numpy") -> np.ndarray:
+    """min over (U, W, Sigma) of L_VAE: zeta [..., d] -> [...].
 
     Modes inside the latent space contribute the verified per-mode minimum, modes beyond it contribute zeta_i^2,
     and ``residual`` = E||y||^2 - ||Z||_F^2 >= 0 (zero when y = x; broadcast to [...]) is added, all over
-    2 eta_dec^2.
+    2 eta_dec^2. ``partition`` (default False, as in the papers' trace form) adds the decoder's log-partition
+    (d2/2) log(2 pi eta_dec^2), with d2 = ``target_dim`` (required then), as ``vae_loss(partition=True)`` and
+    ``decoder_variance_G`` (whose default is True) do.
     """
     z, scalars, d1, backend = _model_inputs(zeta, beta_value, eta_enc_value, eta_dec_value, latent_dim, backend)
     res = v.broadcast("residual", v.non_negative_values("residual", residual, quadratic=True), z.shape[:-1],
                       against="zeta [..., d] (its batch axes)")
+    partition = v.flag("partition", partition)
+    d2 = None if target_dim is None else v.dimension("target_dim", target_dim)
+    if partition and d2 is None:
+        raise SymbolicVAEError("target_dim: the log-partition (partition=True) needs the target dimension d2; got "
+                               "None")
     inside = _evaluate("mode_loss", backend, _latent(z, d1), scalars).sum(axis=-1)
     outside = (z[..., d1:] ** 2).sum(axis=-1)
-    return (inside + outside + res) / (2 * scalars[eta_dec] ** 2)
+    loss = (inside + outside + res) / (2 * scalars[eta_dec] ** 2)
+    return loss + d2 / 2 * np.log(2 * np.pi * scalars[eta_dec] ** 2) if partition else loss

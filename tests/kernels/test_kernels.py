@@ -130,3 +130,22 @@ def test_torch_backend_matches_numpy(spectra):
         assert_close(kernel(name, "torch")(zeta, b, e1, e2), kernel(name)(zeta, b, e1, e2), rel=1e-12)
     with pytest.raises(SymbolicVAEError, match="backend"):
         kernel("sigma_star", "jax")
+
+
+def test_the_log_partition_is_a_named_argument_of_minimal_loss_and_G():
+    """G(s) = minimal_loss at eta_dec = sqrt(s) when both include the decoder's log-partition (d2/2) log(2 pi s),
+    and when neither does; leaving it out of one side only is caught (a gap of (d2/2) log(2 pi s))."""
+    zeta = np.array([[2.0, 1.0, 0.5], [1.0, 0.2, 0.0], [3.0, 3.0, 0.0]])
+    s, d1, d2, c = np.array([1.3, 0.4, 2.0]), 2, 4, np.array([0.4, 0.0, 1.0])
+    G = kernel("decoder_variance_G")
+    with_partition = minimal_loss(zeta, 0.7, 1.0, np.sqrt(s), latent_dim=d1, residual=c, partition=True,
+                                  target_dim=d2)
+    without = minimal_loss(zeta, 0.7, 1.0, np.sqrt(s), latent_dim=d1, residual=c)
+    assert_close(G(zeta, 0.7, d1, d2, s, residual=c), with_partition, rel=1e-12)
+    assert_close(G(zeta, 0.7, d1, d2, s, residual=c, partition=False), without, rel=1e-12)
+    gap = np.abs(G(zeta, 0.7, d1, d2, s, residual=c) - without)
+    assert np.all(np.abs(gap - np.abs(d2 / 2 * np.log(2 * np.pi * s))) < 1e-12) and np.all(gap > 0.1)
+    with pytest.raises(SymbolicVAEError, match=r"^target_dim: .*partition=True"):
+        minimal_loss(zeta, 0.7, 1.0, 1.0, partition=True)
+    with pytest.raises(SymbolicVAEError, match=r"^partition: expected True or False"):
+        G(zeta, 0.7, d1, d2, s, partition=1)

@@ -13,6 +13,7 @@ import mpmath
 import numpy as np
 import sympy as sp
 
+from symbolic_vae._core import validation as v
 from symbolic_vae._engine.campaigns import cached
 from symbolic_vae._engine.kernel_spec import KernelSpec, SpectrumArgument
 from symbolic_vae._engine.runner import check_backend
@@ -47,12 +48,16 @@ def _prepare(zeta: Any, d1: Any, d2: Any, residual: Any, **positive: Any) -> tup
 
 # --- the builders
 def G_kernel(zeta: Any, beta_value: Any, d1: int, d2: int, s_value: Any, *, residual: Any = 0.0,
-             backend: str = "numpy") -> np.ndarray:
+             partition: bool = True, backend: str = "numpy") -> np.ndarray:
     """G(s) = min over (U, W, Sigma) of L^LDV: zeta [..., d], beta, s, residual c broadcast to [...] -> [...]
-    (finite for every s in the supported range; G -> -inf only in the limit s -> 0, which is outside it)."""
+    (finite for every s in the supported range; G -> -inf only in the limit s -> 0, which is outside it).
+    ``partition`` (default True: G is the model's loss) keeps the decoder's log-partition (d2/2) log(2 pi s);
+    without it, G(s) = ``minimal_loss(..., eta_dec = sqrt(s))``."""
     backend = check_backend(backend)
+    partition = v.flag("partition", partition)
     z, cols, d1, d2, nv = _prepare(zeta, d1, d2, residual, beta=beta_value, s=s_value)
-    return _compiled("G", z.shape[-1], d1, d2, backend)(*cols, nv["beta"], nv["s"], nv["residual"])
+    G = _compiled("G", z.shape[-1], d1, d2, backend)(*cols, nv["beta"], nv["s"], nv["residual"])
+    return G if partition else G - d2 / 2 * np.log(2 * np.pi * nv["s"])
 
 
 def G_prime_kernel(zeta: Any, beta_value: Any, d1: int, d2: int, s_value: Any, *, residual: Any = 0.0,
