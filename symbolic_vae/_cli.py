@@ -328,8 +328,36 @@ class _TerminatedError(BaseException):
     KeyboardInterrupt, so that no check mistakes it for a failure of its own)."""
 
 
+_SIGNALS_RECEIVED: list[str] = []
+"""The stop signals this process received, in order. A check, or a library under it, may catch the exception a
+signal raises (a bare ``except:``, a fallback on RuntimeError); ``verify`` looks here after every verdict, so that no
+signal is lost and no verdict computed while one was swallowed is kept."""
+
+
 def _on_sigterm(signum: int, frame: object) -> None:
+    _SIGNALS_RECEIVED.append("SIGTERM")
     raise _TerminatedError
+
+
+def _on_sigint(signum: int, frame: object) -> None:
+    _SIGNALS_RECEIVED.append("SIGINT")
+    raise KeyboardInterrupt
+
+
+def _install_stop_handlers() -> None:
+    """SIGTERM raises _TerminatedError; SIGINT, unless the process was started with it ignored, KeyboardInterrupt;
+    both are recorded in _SIGNALS_RECEIVED (main thread only: Python delivers signals there)."""
+    if threading.current_thread() is not threading.main_thread():
+        return
+    signal.signal(signal.SIGTERM, _on_sigterm)
+    if signal.getsignal(signal.SIGINT) is signal.default_int_handler:
+        signal.signal(signal.SIGINT, _on_sigint)
+
+
+def _raise_if_signalled() -> None:
+    """Raise the first stop signal received, if any: one a check swallowed is raised here instead."""
+    if _SIGNALS_RECEIVED:
+        raise KeyboardInterrupt if _SIGNALS_RECEIVED[0] == "SIGINT" else _TerminatedError
 
 
 def _run_verify(args: argparse.Namespace) -> int:
@@ -361,6 +389,7 @@ def _run_verify(args: argparse.Namespace) -> int:
 
     try:
         for verdict in iter_verify(claims, progress, backend=args.backend):
+            _raise_if_signalled()  # a signal swallowed during this claim: its verdict is not kept
             verdicts.append(verdict)
             save(complete=False)
         total = time.perf_counter() - start
@@ -403,8 +432,8 @@ def main(argv: list[str] | None = None) -> int:
     except _UsageError as err:
         print(f"symbolic-vae: error: {err}", file=sys.stderr)
         return EXIT_USAGE
-    if threading.current_thread() is threading.main_thread():
-        signal.signal(signal.SIGTERM, _on_sigterm)
+    _SIGNALS_RECEIVED.clear()  # a signal an earlier in-process call received is that call's
+    _install_stop_handlers()
     try:
         if args.command == "list":
             for claim in all_claims():

@@ -275,6 +275,46 @@ def test_signal_before_the_first_claim_is_one_line(sig, tmp_path):
     assert result.returncode == EXIT_CODES[sig]
 
 
+# A check that swallows the KeyboardInterrupt of a SIGINT arriving while it runs (as a bare `except:` in a library
+# would), then returns its verdict: verify must still stop, and not keep that verdict.
+_SWALLOWING_CHECK = """
+import os, signal, sys
+import symbolic_vae._cli as cli
+
+real = cli.iter_verify
+
+def swallowing(claims, progress, backend):
+    for i, verdict in enumerate(real(claims, progress, backend=backend)):
+        if i == 1:
+            try:
+                os.kill(os.getpid(), signal.{sig})
+                for _ in range(10**6):
+                    pass
+            except BaseException:
+                pass
+        yield verdict
+
+cli.iter_verify = swallowing
+sys.exit(cli.main(["verify", "--json", sys.argv[1], *sys.argv[2:]]))
+"""
+
+
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM], ids=["SIGINT", "SIGTERM"])
+def test_a_signal_a_check_swallows_still_stops_the_run(sig, tmp_path):
+    out = tmp_path / "ledger.json"
+    claims = [a for c in (*FAST, FAST[0]) for a in ("--claim", c)]
+    result = subprocess.run([sys.executable, "-c", _SWALLOWING_CHECK.format(sig=sig.name), str(out), *claims],
+                            env=_env(tmp_path / "cache"), capture_output=True, text=True, timeout=300,
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
+    assert result.returncode == EXIT_CODES[sig], result.stderr
+    assert "Traceback" not in result.stderr, result.stderr
+    assert _last_line(result.stderr).startswith(f"symbolic-vae: interrupted ({sig.name}) while checking "
+                                                f"{FAST[1]} (1 of 3 claims done)"), result.stderr
+    ledger = json.loads(out.read_text())
+    assert ledger["complete"] is False
+    assert [c["claim"] for c in ledger["claims"]] == [FAST[0]]  # the verdict computed under the signal is dropped
+
+
 # --- --json validation ---------------------------------------------------------------------------------------------
 @pytest.mark.parametrize("case", ["empty", "directory", "existing", "missing-directory", "unwritable"])
 def test_bad_json_path_is_refused_before_any_claim(case, tmp_path):
