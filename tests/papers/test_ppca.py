@@ -98,3 +98,23 @@ def test_kernels():
         sources["ppca_sigma2_mle"].builder(lam, 5)
     with pytest.raises(SymbolicVAEError):
         sources["ppca_sigma2_mle"].builder(lam[:, ::-1], 2)  # not sorted
+
+
+def test_lemma2_under_another_seed_without_the_blas_settings(tmp_path):
+    """Run seed 7 with OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE unset leaves the flat-tail dataset's zero decoder column
+    at |u|^2 = 5.6e-8, within the tolerance of zero: the check must call it a zero column (its direction is not
+    determined), not an eigenvector off by 6e-6, and decide the claim."""
+    import json
+    import os
+    import subprocess
+    import sys
+
+    env = {k: v for k, v in os.environ.items() if k not in ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE")}
+    env["SYMBOLIC_VAE_CACHE_DIR"] = str(tmp_path / "cache")
+    out = tmp_path / "ledger.json"
+    result = subprocess.run([sys.executable, "-m", "symbolic_vae", "verify", "--seed", "7", "--claim", "lucas.lemma2",
+                             "--json", str(out), "--quiet"], env=env, capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr
+    (entry,) = json.loads(out.read_text())["claims"]
+    assert entry["status"] == "CHECKED", entry["summary"]
+    assert entry["negative_control"]["status"] == "REFUTED"
