@@ -65,6 +65,9 @@ def _parser() -> argparse.ArgumentParser:
     v.add_argument("--seed", type=_non_negative_int, default=DEFAULT_RUN_SEED, metavar="N",
                    help=f"run seed: every random instance, start and sample is derived from it; recorded in the "
                         f"ledger (default {DEFAULT_RUN_SEED}: each check's own seed)")
+    v.add_argument("--profile", action="store_true",
+                   help="after the verdicts, print where the time went: claims slowest first, each with its steps "
+                        "and its negative control")
     v.add_argument("--threads", type=_positive_int, default=1, metavar="N",
                    help="torch intra-op threads of the ground-truth minimizations and torch kernels (default 1); "
                         "verdicts do not depend on it")
@@ -364,6 +367,7 @@ def _run_verify(args: argparse.Namespace) -> int:
     """Check the claims; the ledger (--json, or else a partial-run file in the cache) is rewritten atomically after
     every verdict, so that Ctrl-C or a kill loses no verdict already computed."""
     from symbolic_vae._report.ledger import check_output_path, ledger_payload, partial_run_path, write_json_atomically
+    from symbolic_vae._report.profile import profile_table
 
     json_path = check_output_path(args.json, force=args.force, argument="--json")
     set_run_seed(args.seed)
@@ -398,6 +402,8 @@ def _run_verify(args: argparse.Namespace) -> int:
         counts = {s.value: sum(v.status is s for v in verdicts) for s in Status}
         print("\n" + ", ".join(f"{k}: {n}" for k, n in counts.items() if n) + f"  ({total:.1f} s; kernel checks on "
               f"the {args.backend} backend; seed {args.seed})")
+        if args.profile:
+            print("\n" + profile_table(claims, verdicts, width=max(100, shutil.get_terminal_size((160, 20)).columns)))
         if json_path is not None:
             save(complete=True)
             print(f"wrote {json_path}")

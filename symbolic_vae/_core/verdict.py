@@ -59,6 +59,8 @@ class CheckResult:
     summary: str
     details: dict[str, Any] = field(default_factory=dict)
     counterexample: Counterexample | None = None
+    seconds: float = field(default=0.0, compare=False)
+    """Wall time of the check (a timing field: not part of what a result says)."""
 
     def __post_init__(self) -> None:
         assert isinstance(self.status, Status)
@@ -74,6 +76,7 @@ class CheckResult:
         }
         if self.counterexample is not None:
             out["counterexample"] = self.counterexample.to_json()
+        out["seconds"] = round(self.seconds, 3)
         return out
 
 

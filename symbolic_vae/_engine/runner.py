@@ -52,6 +52,7 @@ _VERDICTS: dict[tuple[str, str, int], Verdict] = {}
 def _guarded(check: Callable[..., CheckResult], label: str, context: Context) -> CheckResult:
     """Run one check; a crash is INCONCLUSIVE, and the multistart campaigns behind it (run or reused) are summed in
     its details under "starts" (how many starts ran, how many failed and why)."""
+    start = time.perf_counter()
     with collect_campaigns() as campaigns:
         try:
             result = check(context) if wants_context(check) else check()
@@ -61,7 +62,7 @@ def _guarded(check: Callable[..., CheckResult], label: str, context: Context) ->
         return CheckResult(Status.INCONCLUSIVE, "error", f"{label}: check returned {type(result).__name__}")
     if campaigns:
         result = dataclasses.replace(result, details={**result.details, "starts": summarize_campaigns(campaigns)})
-    return result
+    return dataclasses.replace(result, seconds=time.perf_counter() - start)
 
 
 def run_claim(claim: Claim, context: Context | None = None) -> Verdict:

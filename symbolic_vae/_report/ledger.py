@@ -18,7 +18,7 @@ def _check_from_json(data: dict[str, Any]) -> CheckResult:
     counterexample = None if cx is None else Counterexample(dict(cx["instance"]), str(cx["lhs"]), str(cx["rhs"]),
                                                             int(cx["dps"]), str(cx.get("note", "")))
     return CheckResult(Status(data["status"]), str(data["method"]), str(data["summary"]), dict(data.get("details", {})),
-                       counterexample)
+                       counterexample, float(data.get("seconds", 0.0)))
 
 
 def verdict_from_json(data: dict[str, Any]) -> Verdict:
@@ -81,8 +81,8 @@ def reuse_ledger(path: str | Path, argument: str = "--ledger") -> Ledger:
 LEDGER_FORMAT = 2
 TIMING_FIELDS = ("seconds",)
 """The only fields of a ledger that vary between two runs of the same version with the same settings: "seconds" of
-each verdict (wall time of its checks) and of the whole run. Everything else is a function of the code, the
-versions, the seed and the backend (``without_timing`` drops these fields)."""
+each check, of each verdict (wall time of its checks) and of the whole run. Everything else is a function of the
+code, the versions, the seed and the backend (``without_timing`` drops these fields)."""
 
 MAIN_DEPENDENCIES = ("sympy", "numpy", "mpmath", "symengine", "scipy", "torch", "scikit-learn", "matplotlib")
 

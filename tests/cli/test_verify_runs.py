@@ -340,3 +340,14 @@ def test_bad_json_path_is_refused_before_any_claim(case, tmp_path):
     assert existing.read_text() == "precious"
     assert not (cache / "runs").exists() or list((cache / "runs").iterdir()) == []
     assert not Path("/proc/x.json").exists()
+
+
+def test_profile_lists_every_claim_with_its_steps(tmp_path):
+    result = _run(FAST, "--profile", "--quiet", cache=tmp_path / "cache")
+    assert result.returncode == 0, result.stderr
+    profile = result.stdout[result.stdout.index("Profile: "):].splitlines()
+    assert profile[0].startswith(f"Profile: {len(FAST)} claims")
+    what = [line[19:] for line in profile[3:]]  # after the seconds (9 columns) and the share (6), two spaces each
+    listed = [w for w in what if not w.startswith(" ")]
+    assert sorted(listed) == sorted(FAST)
+    assert sum(w.strip() == "negative control" for w in what) == len(FAST)
