@@ -128,3 +128,52 @@ def test_whiten_handles_rank_deficient_data_and_rejects_bad_files():
 def test_model_rejects_bad_sizes():
     with pytest.raises(SymbolicVAEError, match="latent_dim"):
         LinearLVM(2, 0, 2)
+
+
+def _expectation_by_sympy(expr, x, y, moments):
+    """expect_over_data computed in SymPy alone (the symengine path switched off)."""
+    from unittest import mock
+
+    from symbolic_vae._model import lvm
+
+    with mock.patch.object(lvm, "_data_monomials_symengine", lambda expr, gens: None):
+        return lvm.expect_over_data(expr, x, y, moments)
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_expectation_over_data_is_the_same_in_symengine_and_sympy(seed):
+    from symbolic_vae._model.lvm import DataMoments, expect_over_data
+
+    rng = np.random.default_rng(seed)
+    x, y = sp.symbols("x0:2", real=True), sp.symbols("y0:2", real=True)
+    w = sp.symbols("w0:3", positive=True)
+    moments = DataMoments.symbols(2, 2)
+    atoms = [*x, *y, *w, sp.Integer(1)]
+    linear = [sum(int(rng.integers(-3, 4)) * a for a in rng.choice(atoms, 4)) for _ in range(2)]
+    expr = linear[0] * linear[1] + sp.log(2 * sp.pi * w[0] ** 2) + w[1] / w[2] * x[0]
+    fast = expect_over_data(expr, x, y, moments)
+    assert sp.expand(fast - _expectation_by_sympy(expr, x, y, moments)) == 0
+    assert fast.free_symbols <= set(w) | {s for m in (moments.A, moments.B, moments.S_yy, moments.mean_x,
+                                                      moments.mean_y) for s in m.free_symbols}
+    assert all(s.is_positive for s in fast.free_symbols & set(w))  # the original symbols, assumptions kept
+
+
+def test_expectation_over_data_of_a_wrong_moment_is_caught():
+    """Negative control: E[x0 y0] is B_0_0, not A_0_0 or the product of the means."""
+    from symbolic_vae._model.lvm import DataMoments, expect_over_data
+
+    x, y = sp.symbols("x0:1", real=True), sp.symbols("y0:1", real=True)
+    moments = DataMoments.symbols(1, 1)
+    value = expect_over_data(3 * x[0] * y[0] + x[0], x, y, moments)
+    assert sp.expand(value - (3 * moments.B[0, 0] + moments.mean_x[0])) == 0
+    assert sp.expand(value - (3 * moments.mean_x[0] * moments.mean_y[0] + moments.mean_x[0])) != 0
+
+
+def test_expectation_over_data_refuses_third_moments_on_both_paths():
+    from symbolic_vae._model.lvm import DataMoments, expect_over_data
+
+    x, y = sp.symbols("x0:1", real=True), sp.symbols("y0:1", real=True)
+    moments = DataMoments.symbols(1, 1)
+    for compute in (expect_over_data, _expectation_by_sympy):
+        with pytest.raises(SymbolicVAEError, match="degree 3"):
+            compute(x[0] ** 2 * y[0], x, y, moments)
