@@ -8,6 +8,7 @@ from collections.abc import Sequence
 import sympy as sp
 
 from symbolic_vae._core.errors import SymbolicVAEError
+from symbolic_vae._model.polynomial import monomial_terms
 
 
 def gaussian_log_density(value: Sequence[sp.Expr], mean: Sequence[sp.Expr], variances: Sequence[sp.Expr]) -> sp.Expr:
@@ -34,9 +35,8 @@ def expect_over_noise(expr: sp.Expr, noise: Sequence[sp.Symbol], variances: Sequ
         raise SymbolicVAEError(f"variances: length {len(variances)} does not match noise length {len(noise)}")
     if not noise:
         return expr
-    poly = sp.Poly(sp.expand(expr), *noise)
     out = sp.Integer(0)
-    for powers, coeff in poly.terms():
+    for powers, coeff in monomial_terms(expr, noise):
         moment = sp.Integer(1)
         for k, s in zip(powers, variances, strict=True):
             moment *= 0 if k % 2 else sp.factorial2(k - 1) * s ** sp.Rational(k, 2)

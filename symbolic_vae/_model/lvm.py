@@ -17,6 +17,7 @@ import sympy as sp
 
 from symbolic_vae._core.errors import SymbolicVAEError
 from symbolic_vae._model.gaussian import expect_over_noise, gaussian_log_density, kl_diagonal_gaussians
+from symbolic_vae._model.polynomial import monomial_terms
 
 beta, eta_enc, eta_dec = sp.symbols("beta eta_enc eta_dec", positive=True)
 
@@ -53,51 +54,15 @@ class DataMoments:
 def expect_over_data(expr: sp.Expr, x: Sequence[sp.Symbol], y: Sequence[sp.Symbol], moments: DataMoments) -> sp.Expr:
     """E over the data of a polynomial of degree <= 2 in (x, y), by linearity: each monomial becomes a moment.
 
-    The expansion and the collection of monomials run in symengine when it can hold ``expr`` (4x faster on the
-    whitening claims), else in SymPy; both are exact and give the same expression."""
-    gens = (*x, *y)
-    terms = _data_monomials_symengine(expr, gens)
-    if terms is None:
-        terms = sp.Poly(sp.expand(expr), *gens).terms()
+    The monomials are collected by ``monomial_terms`` (symengine when it can hold ``expr``, else SymPy)."""
     nx = len(x)
     out = sp.Integer(0)
-    for powers, coeff in terms:
+    for powers, coeff in monomial_terms(expr, (*x, *y)):
         idx = [i for i, k in enumerate(powers) for _ in range(k)]
         if len(idx) > 2:
             raise SymbolicVAEError(f"expr: degree {len(idx)} in the data needs moments beyond the second")
         out += coeff * _moment(idx, nx, moments)
     return sp.expand(out)
-
-
-def _data_monomials_symengine(expr: sp.Expr, gens: Sequence[sp.Symbol]) -> list[tuple[tuple[int, ...], sp.Expr]] | None:
-    """(powers of ``gens``, SymPy coefficient) of the expanded ``expr``, expanded and collected in symengine; None
-    when symengine cannot hold ``expr`` or it is not a polynomial in ``gens`` (SymPy then decides). The
-    coefficients come back with the original SymPy symbols (symengine drops their assumptions)."""
-    import symengine as se
-
-    if len({s.name for s in expr.free_symbols}) != len(expr.free_symbols):
-        return None  # two symbols of one name (other assumptions): symengine would merge them
-    try:
-        expanded = se.expand(se.sympify(expr))
-    except (RuntimeError, TypeError, NotImplementedError, se.SympifyError):
-        return None
-    index = {se.Symbol(g.name): i for i, g in enumerate(gens)}
-    originals = {se.Symbol(s.name): s for s in expr.free_symbols}
-    collected: dict[tuple[int, ...], list[se.Basic]] = {}
-    for term in (expanded.args if isinstance(expanded, se.Add) else (expanded,)):
-        powers = [0] * len(gens)
-        coefficient = []
-        for factor in (term.args if isinstance(term, se.Mul) else (term,)):
-            base, exponent = factor.args if isinstance(factor, se.Pow) else (factor, se.Integer(1))
-            if base in index and isinstance(exponent, se.Integer) and int(exponent) > 0:
-                powers[index[base]] += int(exponent)
-            elif factor.free_symbols & index.keys():
-                return None  # not a polynomial in the data
-            else:
-                coefficient.append(factor)
-        collected.setdefault(tuple(powers), []).append(se.Mul(*coefficient))
-    to_sympy = lambda e: sp.sympify(e).xreplace({sp.Symbol(k.name): v for k, v in originals.items()})  # noqa: E731
-    return [(powers, to_sympy(se.Add(*parts))) for powers, parts in collected.items()]
 
 
 def _moment(idx: list[int], nx: int, m: DataMoments) -> sp.Expr:

@@ -134,9 +134,9 @@ def _expectation_by_sympy(expr, x, y, moments):
     """expect_over_data computed in SymPy alone (the symengine path switched off)."""
     from unittest import mock
 
-    from symbolic_vae._model import lvm
+    from symbolic_vae._model import lvm, polynomial
 
-    with mock.patch.object(lvm, "_data_monomials_symengine", lambda expr, gens: None):
+    with mock.patch.object(polynomial, "_terms_in_symengine", lambda expr, gens: None):
         return lvm.expect_over_data(expr, x, y, moments)
 
 
