@@ -1,14 +1,16 @@
 """symbolic-vae: re-derive and proof-check the theory of posterior collapse in linear latent variable models.
 
-The flat public API: the model and its Gaussian rules, the ledger (claims, verdicts, registry), the check engine,
-and the data statistics. ``symbolic_vae.testing`` holds assertions for users' own regression tests.
+The flat public API: the model and its Gaussian rules, the ledger (claims, verdicts, registry; ledger files and the
+verdict store), the check engine, and the data statistics. ``symbolic_vae.testing`` holds assertions for users' own
+regression tests.
 """
 
 from symbolic_vae._core import environment as _environment  # noqa: F401 - numeric_backend reads SYMBOLIC_VAE_TORCH_CACHE / _TORCH_AOT
 from symbolic_vae._core.claim import Claim, Control, PaperRef, Step
 from symbolic_vae._core.errors import SymbolicVAEError
-from symbolic_vae._core.verdict import CheckResult, Counterexample, Status, Verdict
+from symbolic_vae._core.verdict import CheckResult, Counterexample, Origin, Status, Verdict
 from symbolic_vae._engine.identity import SizedIdentity, all_sizes, prove_at_sizes, prove_identity
+from symbolic_vae._engine.store import VerdictStore, verdict_store
 from symbolic_vae._kernels.build import (
     DecoderVarianceRegime,
     Kernel,
@@ -32,6 +34,7 @@ from symbolic_vae._model.lvm import (
     expect_over_data,
     trace_form,
 )
+from symbolic_vae._report.ledger import Ledger, load_ledger, read_ledger, reuse_ledger
 from symbolic_vae._report.notebook import ClaimView, LedgerTable, NotebookLedger
 from symbolic_vae._report.plots import plot_all
 from symbolic_vae._report.registry import all_claims, get_claim, run_claim, verify
@@ -45,5 +48,6 @@ __all__ = [
     "Status", "Step", "SymbolicVAEError", "TraceForm", "Verdict", "WhitenedData", "all_claims", "all_sizes", "beta",
     "check_second_moment", "eta_dec", "eta_enc", "expect_over_data", "expect_over_noise", "gaussian_log_density",
     "get_claim", "kl_diagonal_gaussians", "prove_at_sizes", "prove_identity", "run_claim", "trace_form", "vae_loss",
-    "verify", "whiten",
+    "verify", "whiten", "Ledger", "load_ledger", "read_ledger", "reuse_ledger", "VerdictStore", "verdict_store",
+    "Origin",
 ]

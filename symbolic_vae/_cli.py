@@ -23,14 +23,16 @@ import signal
 import sys
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 from numeric_backend import BACKENDS, NumericBackendError, require_torch
+from symbolic_vae._core import stop_signals
 from symbolic_vae._core import validation as _validation
 from symbolic_vae._core.errors import SymbolicVAEError
 from symbolic_vae._core.seeds import DEFAULT_RUN_SEED, set_run_seed
 from symbolic_vae._core.verdict import Status, Verdict
-from symbolic_vae._report.registry import all_claims, get_claim, iter_verify, verify
+from symbolic_vae._report.parallel import iter_verify_on
+from symbolic_vae._report.registry import all_claims, get_claim, verify
 
 EXIT_OK, EXIT_UNDECIDED, EXIT_USAGE = 0, 1, 2
 EXIT_INTERRUPTED, EXIT_TERMINATED = 130, 143  # 128 + SIGINT, 128 + SIGTERM
@@ -71,7 +73,18 @@ def _parser() -> argparse.ArgumentParser:
     v.add_argument("--threads", type=_positive_int, default=1, metavar="N",
                    help="torch intra-op threads of the ground-truth minimizations and torch kernels (default 1); "
                         "verdicts do not depend on it")
+    v.add_argument("--workers", type=_positive_int, metavar="N",
+                   help="size of the local Dask cluster the claims run on (default: $SYMBOLIC_VAE_WORKERS, else one "
+                        "worker per core); 1 runs them in this process, without Dask")
+    v.add_argument("--scheduler", metavar="ADDRESS",
+                   help="run the claims on the Dask cluster of this scheduler (e.g. tcp://HOST:8786) instead of a "
+                        "local one")
+    v.add_argument("--recompute", action="store_true",
+                   help="compute every verdict again instead of reusing the verdict store's (the new verdicts are "
+                        "stored)")
     sub.add_parser("list", help="list the claim ids with their paper references")
+    st = sub.add_parser("store", help="where the verdict store is and what it holds")
+    st.add_argument("--clear", action="store_true", help="remove every stored verdict")
     _add_latex(sub)
     _add_plot(sub)
     _add_thresholds(sub)
@@ -201,6 +214,14 @@ def _flagged(flags: dict[str, str], call: Callable[[], object]) -> object:
         raise _validation.for_flags(err, flags) from None
 
 
+def _flagged_iteration(flags: dict[str, str], items: Iterator) -> Iterator:
+    """``items``, with the argument name that starts a SymbolicVAEError's message replaced by its flag."""
+    try:
+        yield from items
+    except SymbolicVAEError as err:
+        raise _validation.for_flags(err, flags) from None
+
+
 def _claim_ids(ids: list[str] | None) -> list[str] | None:
     """The --claim ids in order, each once."""
     return None if ids is None else list(dict.fromkeys(ids))
@@ -293,7 +314,7 @@ def _run_thresholds(args: argparse.Namespace) -> int:
 
 
 def _table(verdicts: list[Verdict], refs: dict[str, str]) -> str:
-    width = max(100, shutil.get_terminal_size((160, 20)).columns)
+    width = _terminal_width()
     rows = [("claim", "paper reference", "verdict", "method", "control", "evidence")]
     for v in verdicts:
         evidence = v.summary
@@ -331,25 +352,19 @@ class _TerminatedError(BaseException):
     KeyboardInterrupt, so that no check mistakes it for a failure of its own)."""
 
 
-_SIGNALS_RECEIVED: list[str] = []
-"""The stop signals this process received, in order. A check, or a library under it, may catch the exception a
-signal raises (a bare ``except:``, a fallback on RuntimeError); ``verify`` looks here after every verdict, so that no
-signal is lost and no verdict computed while one was swallowed is kept."""
-
-
 def _on_sigterm(signum: int, frame: object) -> None:
-    _SIGNALS_RECEIVED.append("SIGTERM")
+    stop_signals.record("SIGTERM")
     raise _TerminatedError
 
 
 def _on_sigint(signum: int, frame: object) -> None:
-    _SIGNALS_RECEIVED.append("SIGINT")
+    stop_signals.record("SIGINT")
     raise KeyboardInterrupt
 
 
 def _install_stop_handlers() -> None:
     """SIGTERM raises _TerminatedError; SIGINT, unless the process was started with it ignored, KeyboardInterrupt;
-    both are recorded in _SIGNALS_RECEIVED (main thread only: Python delivers signals there)."""
+    both are recorded in ``stop_signals`` (main thread only: Python delivers signals there)."""
     if threading.current_thread() is not threading.main_thread():
         return
     signal.signal(signal.SIGTERM, _on_sigterm)
@@ -359,67 +374,153 @@ def _install_stop_handlers() -> None:
 
 def _raise_if_signalled() -> None:
     """Raise the first stop signal received, if any: one a check swallowed is raised here instead."""
-    if _SIGNALS_RECEIVED:
-        raise KeyboardInterrupt if _SIGNALS_RECEIVED[0] == "SIGINT" else _TerminatedError
+    first = stop_signals.pending()
+    if first is not None:
+        raise KeyboardInterrupt if first == "SIGINT" else _TerminatedError
 
 
 def _run_verify(args: argparse.Namespace) -> int:
-    """Check the claims; the ledger (--json, or else a partial-run file in the cache) is rewritten atomically after
-    every verdict, so that Ctrl-C or a kill loses no verdict already computed."""
-    from symbolic_vae._report.ledger import check_output_path, ledger_payload, partial_run_path, write_json_atomically
-    from symbolic_vae._report.profile import profile_table
+    """Check the claims (on the local cluster, the --scheduler's, or in this process); the ledger (--json, or else a
+    partial-run file in the cache) is rewritten atomically after every verdict, so that Ctrl-C or a kill loses no
+    verdict already computed (and the verdict store keeps them for the next run)."""
+    from symbolic_vae._report.ledger import check_output_path, partial_run_path
+    from symbolic_vae._report.parallel import Plan, Progress
 
     json_path = check_output_path(args.json, force=args.force, argument="--json")
     set_run_seed(args.seed)
     if args.backend != "numpy":
         _require_torch()
     threads = _set_torch_threads(args.threads)
+    plan = _flagged(VERIFY_FLAGS, lambda: Plan(args.backend, workers=args.workers or _default_workers(),
+                                               scheduler=args.scheduler, threads=args.threads,
+                                               recompute=args.recompute))
     claims = [get_claim(c) for c in args.claim] if args.claim else all_claims()
-    keep = json_path if json_path is not None else partial_run_path()
-    start = time.perf_counter()
-    verdicts: list[Verdict] = []
-    current = {"claim": None}
-
-    def progress(i: int, n: int, claim) -> None:
-        current["claim"] = claim.id
-        if not args.quiet:
-            print(f"[{i + 1}/{n}] {claim.id} ... ({time.perf_counter() - start:.0f} s)", file=sys.stderr,
-                  flush=True)
-
-    def save(complete: bool, interrupted: str | None = None) -> None:
-        payload = ledger_payload(claims, verdicts, backend=args.backend, seed=args.seed, threads=threads,
-                                 seconds=time.perf_counter() - start, complete=complete, interrupted=interrupted)
-        write_json_atomically(keep, payload)
-
+    run = _VerifyRun(claims, json_path if json_path is not None else partial_run_path(), args, threads)
+    bar = Progress(len(claims), quiet=args.quiet)
     try:
-        for verdict in iter_verify(claims, progress, backend=args.backend):
+        for index, verdict in _flagged_iteration(VERIFY_FLAGS, iter_verify_on(claims, plan, bar)):
             _raise_if_signalled()  # a signal swallowed during this claim: its verdict is not kept
-            verdicts.append(verdict)
-            save(complete=False)
-        total = time.perf_counter() - start
-        refs = {c.id: c.ref.short() for c in claims}
-        print(_table(verdicts, refs))
+            run.add(index, verdict)
+        bar.close()
+        run.report(json_path)
+    except (KeyboardInterrupt, _TerminatedError) as stop:
+        bar.close()
+        return run.interrupted("SIGINT" if isinstance(stop, KeyboardInterrupt) else "SIGTERM")
+    return _exit_code(run.verdicts)
+
+
+VERIFY_FLAGS = {"workers": "--workers", "scheduler": "--scheduler", "seed": "--seed"}
+
+
+def _default_workers() -> int:
+    """$SYMBOLIC_VAE_WORKERS, else one worker per core."""
+    import os
+
+    from symbolic_vae._report.parallel import default_workers
+
+    text = os.environ.get(WORKERS_ENV, "").strip()
+    if not text:
+        return default_workers()
+    try:
+        return _positive_int(text)
+    except argparse.ArgumentTypeError as err:
+        raise SymbolicVAEError(f"{WORKERS_ENV}: {err}") from None
+
+
+WORKERS_ENV = "SYMBOLIC_VAE_WORKERS"
+
+
+class _VerifyRun:
+    """The verdicts of one verify run as they arrive (in any order), kept in ledger order in the ledger file."""
+
+    def __init__(self, claims: list, keep, args: argparse.Namespace, threads: int | None) -> None:
+        self.claims, self.keep, self.args, self.threads = claims, keep, args, threads
+        self.start = time.perf_counter()
+        self.done: dict[int, Verdict] = {}
+
+    @property
+    def verdicts(self) -> list[Verdict]:
+        return [self.done[i] for i in sorted(self.done)]
+
+    def add(self, index: int, verdict: Verdict) -> None:
+        self.done[index] = verdict
+        self.save(complete=False)
+
+    def save(self, complete: bool, interrupted: str | None = None) -> None:
+        from symbolic_vae._core.files import write_json_atomically
+        from symbolic_vae._report.ledger import ledger_payload
+
+        payload = ledger_payload(self.claims, self.verdicts, backend=self.args.backend, seed=self.args.seed,
+                                 threads=self.threads, seconds=time.perf_counter() - self.start, complete=complete,
+                                 interrupted=interrupted)
+        write_json_atomically(self.keep, payload)
+
+    def report(self, json_path) -> None:
+        """Print the table, the counts, where the verdicts came from (and the profile); write the complete ledger."""
+        from symbolic_vae._report.profile import profile_table
+
+        verdicts, args = self.verdicts, self.args
+        print(_table(verdicts, {c.id: c.ref.short() for c in self.claims}))
         counts = {s.value: sum(v.status is s for v in verdicts) for s in Status}
-        print("\n" + ", ".join(f"{k}: {n}" for k, n in counts.items() if n) + f"  ({total:.1f} s; kernel checks on "
+        seconds = time.perf_counter() - self.start
+        print("\n" + ", ".join(f"{k}: {n}" for k, n in counts.items() if n) + f"  ({seconds:.1f} s; kernel checks on "
               f"the {args.backend} backend; seed {args.seed})")
+        print(_origins(verdicts))
         if args.profile:
-            print("\n" + profile_table(claims, verdicts, width=max(100, shutil.get_terminal_size((160, 20)).columns)))
+            print("\n" + profile_table(self.claims, verdicts, width=_terminal_width()))
         if json_path is not None:
-            save(complete=True)
+            self.save(complete=True)
             print(f"wrote {json_path}")
         else:
-            keep.unlink(missing_ok=True)  # the run is complete and printed: the partial-run file has done its job
-    except (KeyboardInterrupt, _TerminatedError) as stop:
-        what = "SIGINT" if isinstance(stop, KeyboardInterrupt) else "SIGTERM"
-        complete = len(verdicts) == len(claims)
-        if verdicts:
-            save(complete=complete, interrupted=None if complete else f"{what} during {current['claim']}")
-        kept = f"the {len(verdicts)} verdicts computed are in {keep}" if verdicts else "no verdict was complete"
-        where = "after the last claim" if complete else f"while checking {current['claim']}"
-        print(f"symbolic-vae: interrupted ({what}) {where} ({len(verdicts)} of {len(claims)} claims done); {kept}",
-              file=sys.stderr)
+            self.keep.unlink(missing_ok=True)  # the run is complete and printed: the partial-run file is done
+
+    def interrupted(self, what: str) -> int:
+        """Keep what was done, say so in one line, and return the exit code of the signal."""
+        n, total = len(self.done), len(self.claims)
+        current = next((c.id for i, c in enumerate(self.claims) if i not in self.done), None)
+        complete = n == total
+        if n:
+            self.save(complete=complete, interrupted=None if complete else f"{what} during {current}")
+        kept = f"the {n} verdicts computed are in {self.keep}" if n else "no verdict was complete"
+        where = "after the last claim" if complete else f"while checking {current}"
+        print(f"symbolic-vae: interrupted ({what}) {where} ({n} of {total} claims done); {kept}", file=sys.stderr)
         return EXIT_INTERRUPTED if what == "SIGINT" else EXIT_TERMINATED
-    return _exit_code(verdicts)
+
+
+def _terminal_width() -> int:
+    return max(100, shutil.get_terminal_size((160, 20)).columns)
+
+
+def _origins(verdicts: list[Verdict]) -> str:
+    """One line: how many verdicts this run computed and how many it reused from the verdict store (and where)."""
+    from symbolic_vae._engine.store import verdict_store
+
+    reused = sum(v.origin is not None and not v.origin.computed for v in verdicts)
+    store = verdict_store()
+    where = f"the verdict store {store.root}" if store is not None else "no verdict store (SYMBOLIC_VAE_STORE=off)"
+    return f"{len(verdicts) - reused} verdicts computed in this run, {reused} reused from {where}"
+
+
+def _run_store(args: argparse.Namespace) -> int:
+    """Print where the verdict store is and what it holds (how many verdicts, how many of this code); --clear
+    empties it."""
+    from symbolic_vae._engine.store import STORE_ENV, key_fields, verdict_store
+
+    store = verdict_store()
+    if store is None:
+        print(f"the verdict store is off ({STORE_ENV}=off)")
+        return EXIT_OK
+    if args.clear:
+        print(f"removed {store.clear()} stored verdicts from {store.root}")
+        return EXIT_OK
+    entries = store.entries()
+    source = key_fields("", "", 0)["source"]
+    current = [e for e in entries if e["fields"].get("source") == source]
+    print(f"verdict store: {store.root}")
+    print(f"{len(entries)} stored verdicts, {len(current)} of them computed by this code (source {source[:12]})")
+    if entries:
+        print(f"newest: {entries[0]['date']} ({entries[0]['claim']}); oldest: {entries[-1]['date']}")
+    return EXIT_OK
 
 
 def _set_torch_threads(threads: int) -> int | None:
@@ -438,13 +539,15 @@ def main(argv: list[str] | None = None) -> int:
     except _UsageError as err:
         print(f"symbolic-vae: error: {err}", file=sys.stderr)
         return EXIT_USAGE
-    _SIGNALS_RECEIVED.clear()  # a signal an earlier in-process call received is that call's
+    stop_signals.clear()  # a signal an earlier in-process call received is that call's
     _install_stop_handlers()
     try:
         if args.command == "list":
             for claim in all_claims():
                 print(f"{claim.id:36s} {claim.ref.short()}  {claim.title}")
             return EXIT_OK
+        if args.command == "store":
+            return _run_store(args)
         runner = {"latex": _run_latex, "plot": _run_plot, "thresholds": _run_thresholds}.get(args.command)
         if runner is None:
             return _run_verify(args)

@@ -79,12 +79,36 @@ class CheckResult:
         out["seconds"] = round(self.seconds, 3)
         return out
 
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> CheckResult:
+        """The result of one ``to_json`` entry; KeyError, TypeError or ValueError if it is not one."""
+        cx = data.get("counterexample")
+        counterexample = None if cx is None else Counterexample(dict(cx["instance"]), str(cx["lhs"]), str(cx["rhs"]),
+                                                                int(cx["dps"]), str(cx.get("note", "")))
+        return cls(Status(data["status"]), str(data["method"]), str(data["summary"]), dict(data.get("details", {})),
+                   counterexample, float(data.get("seconds", 0.0)))
+
+
+@dataclass(frozen=True)
+class Origin:
+    """Where a verdict came from: ``computed`` in this process, or reused from the verdict store; ``key`` is its
+    store key (None when it is not stored, e.g. a claim defined outside the package) and ``date`` when it was
+    computed (ISO 8601, UTC)."""
+
+    computed: bool
+    key: str | None = None
+    date: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return {"origin": "computed" if self.computed else "reused", "key": self.key, "date": self.date}
+
 
 @dataclass(frozen=True)
 class Verdict:
     """A claim's verdict: one status, the method that vouched for it, and every check behind it.
 
     ``control`` is the result of the claim's negative control, which must be REFUTED for the verdict to stand.
+    ``origin`` (not part of what a verdict says) records whether it was computed by this process or reused.
     """
 
     claim_id: str
@@ -94,7 +118,8 @@ class Verdict:
     checks: tuple[CheckResult, ...]
     control: CheckResult | None = None
     corrected_by: str | None = None
-    seconds: float = 0.0
+    seconds: float = field(default=0.0, compare=False)
+    origin: Origin | None = field(default=None, compare=False)
 
     def __post_init__(self) -> None:
         if self.status is Status.REFUTED:
@@ -126,7 +151,22 @@ class Verdict:
         cx = self.counterexample
         if cx is not None:
             out["counterexample"] = cx.to_json()
+        if self.origin is not None:
+            out["store"] = self.origin.to_json()
         return out
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Verdict:
+        """The verdict of one ``to_json`` entry (a ledger entry); KeyError, TypeError or ValueError if it is not
+        one. The origin is not read back: a verdict read from a file is not one this process computed."""
+        control = data.get("negative_control")
+        corrected = data.get("corrected_by")
+        if corrected is not None and not isinstance(corrected, str):
+            raise TypeError(f"corrected_by: expected a claim id, got {corrected!r}")
+        return cls(str(data["claim"]), Status(data["status"]), str(data["method"]), str(data["summary"]),
+                   tuple(CheckResult.from_json(c) for c in data["checks"]),
+                   None if control is None else CheckResult.from_json(control), corrected,
+                   float(data.get("seconds", 0.0)))
 
     def _repr_html_(self) -> str:
         colour = "green" if self.status.passed else ("red" if self.status is Status.REFUTED else "gray")

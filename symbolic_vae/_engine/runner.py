@@ -15,8 +15,9 @@ from numeric_backend import BACKENDS
 from symbolic_vae._core.claim import Claim
 from symbolic_vae._core.errors import SymbolicVAEError
 from symbolic_vae._core.seeds import run_seed
-from symbolic_vae._core.verdict import CheckResult, Status, Verdict, combine
+from symbolic_vae._core.verdict import CheckResult, Origin, Status, Verdict, combine
 from symbolic_vae._engine.campaigns import collect_campaigns, summarize_campaigns
+from symbolic_vae._engine.store import VerdictStore, key_fields, verdict_key
 
 BACKEND_TAG = "evidence-backend"
 """Tag of claims whose evidence depends on the backend the kernels run on."""
@@ -98,14 +99,46 @@ def check_backend(backend: Any) -> str:
     return backend
 
 
-def verdict_of(claim: Claim, context: Context | None = None) -> Verdict:
+def verdict_of(claim: Claim, context: Context | None = None, *, store: VerdictStore | None = None) -> Verdict:
     """The verdict of ``claim`` under ``context`` (default ``Context()``), computed once per process and run seed
-    (``verify`` fills the same cache); claims tagged BACKEND_TAG once per evidence backend."""
+    (``verify`` fills the same cache); claims tagged BACKEND_TAG once per evidence backend.
+
+    With a ``store`` (only for claims the package defines: the key covers the package's code, not a caller's), a
+    verdict computed by an earlier process on the same code, versions, backend and seed is reused, and one computed
+    here is stored; its ``origin`` says which.
+    """
     context = Context() if context is None else context
-    key = (claim.id, context.backend if BACKEND_TAG in claim.tags else "", run_seed())
+    backend = context.backend if BACKEND_TAG in claim.tags else ""
+    key = (claim.id, backend, run_seed())
     if key not in _VERDICTS:
-        _VERDICTS[key] = run_claim(claim, context)
+        _VERDICTS[key] = _stored_or_computed(claim, context, backend, store)
     return _VERDICTS[key]
+
+
+def known_verdict(claim: Claim, context: Context | None = None, store: VerdictStore | None = None
+                  ) -> Verdict | None:
+    """The verdict ``verdict_of`` would return without computing anything: this process's, or the one in ``store``
+    (then remembered in this process); None when it would have to be computed."""
+    context = Context() if context is None else context
+    backend = context.backend if BACKEND_TAG in claim.tags else ""
+    key = (claim.id, backend, run_seed())
+    if key not in _VERDICTS and store is not None:
+        stored = store.load(verdict_key(key_fields(claim.id, backend, run_seed())), claim.id)
+        if stored is not None:
+            _VERDICTS[key] = stored
+    return _VERDICTS.get(key)
+
+
+def _stored_or_computed(claim: Claim, context: Context, backend: str, store: VerdictStore | None) -> Verdict:
+    if store is None:
+        return dataclasses.replace(run_claim(claim, context), origin=Origin(computed=True))
+    fields = key_fields(claim.id, backend, run_seed())
+    key = verdict_key(fields)
+    with store.computing(key):
+        stored = store.load(key, claim.id)
+        if stored is not None:
+            return stored
+        return store.save(key, fields, run_claim(claim, context))
 
 
 def remember_verdict(verdict: Verdict, backend: str = "") -> None:

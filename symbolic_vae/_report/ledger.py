@@ -2,32 +2,20 @@
 
 from __future__ import annotations
 
-import contextlib
 import json
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from symbolic_vae._core.errors import SymbolicVAEError
-from symbolic_vae._core.verdict import CheckResult, Counterexample, Status, Verdict
+from symbolic_vae._core.files import cache_dir
+from symbolic_vae._core.verdict import Verdict
 from symbolic_vae._report.registry import BACKEND_TAG, all_claims, remember_verdict
-
-
-def _check_from_json(data: dict[str, Any]) -> CheckResult:
-    cx = data.get("counterexample")
-    counterexample = None if cx is None else Counterexample(dict(cx["instance"]), str(cx["lhs"]), str(cx["rhs"]),
-                                                            int(cx["dps"]), str(cx.get("note", "")))
-    return CheckResult(Status(data["status"]), str(data["method"]), str(data["summary"]), dict(data.get("details", {})),
-                       counterexample, float(data.get("seconds", 0.0)))
 
 
 def verdict_from_json(data: dict[str, Any]) -> Verdict:
     """A Verdict from one entry of ``symbolic-vae verify --json`` (the inverse of ``Verdict.to_json``)."""
-    control = data.get("negative_control")
-    return Verdict(str(data["claim"]), Status(data["status"]), str(data["method"]), str(data["summary"]),
-                   tuple(_check_from_json(c) for c in data["checks"]),
-                   None if control is None else _check_from_json(control), data.get("corrected_by"),
-                   float(data.get("seconds", 0.0)))
+    return Verdict.from_json(data)
 
 
 @dataclass(frozen=True)
@@ -79,10 +67,11 @@ def reuse_ledger(path: str | Path, argument: str = "--ledger") -> Ledger:
 
 # --- writing ------------------------------------------------------------------------------------------------------
 LEDGER_FORMAT = 2
-TIMING_FIELDS = ("seconds",)
+TIMING_FIELDS = ("seconds", "store")
 """The only fields of a ledger that vary between two runs of the same version with the same settings: "seconds" of
-each check, of each verdict (wall time of its checks) and of the whole run. Everything else is a function of the
-code, the versions, the seed and the backend (``without_timing`` drops these fields)."""
+each check, of each verdict (wall time of its checks) and of the whole run, and "store" of each verdict (computed
+in this run or reused from the verdict store, its key and the date it was computed). Everything else is a function
+of the code, the versions, the seed and the backend (``without_timing`` drops these fields)."""
 
 MAIN_DEPENDENCIES = ("sympy", "numpy", "mpmath", "symengine", "scipy", "torch", "scikit-learn", "matplotlib")
 
@@ -128,40 +117,6 @@ def without_timing(payload: Any) -> Any:
     return payload
 
 
-def write_json_atomically(path: Path, payload: dict[str, Any]) -> None:
-    """Write ``payload`` to ``path`` through a temporary file in the same directory and an atomic rename: a reader
-    (or a kill) sees the old file or the new one, never half of one."""
-    import os
-    import tempfile
-
-    text = json.dumps(payload, indent=2, allow_nan=False) + "\n"
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        os.chmod(tmp, new_file_mode(path))  # mkstemp makes 0600; give the file the mode a plain open() would
-        with os.fdopen(fd, "w") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp)
-        raise
-
-
-def new_file_mode(path: Path) -> int:
-    """The mode of the existing ``path``, else 0o666 less the umask."""
-    import os
-    import stat
-
-    try:
-        return stat.S_IMODE(path.stat().st_mode)
-    except OSError:
-        umask = os.umask(0)
-        os.umask(umask)
-        return 0o666 & ~umask
-
-
 def check_output_path(value: str | None, *, force: bool, argument: str) -> Path | None:
     """Validate an output file path before any work: not '', not a directory, not an existing file without
     ``force``, in an existing, writable directory. SymbolicVAEError names ``argument``."""
@@ -187,18 +142,6 @@ def check_output_path(value: str | None, *, force: bool, argument: str) -> Path 
     except OSError as err:
         raise SymbolicVAEError(f"{argument}: cannot write in directory {parent} ({err.strerror})") from None
     return path
-
-
-CACHE_DIR_ENV = "SYMBOLIC_VAE_CACHE_DIR"
-
-
-def cache_dir() -> Path:
-    """The package's cache directory: $SYMBOLIC_VAE_CACHE_DIR, else the platform's user cache dir."""
-    import os
-
-    import platformdirs
-
-    return Path(os.environ.get(CACHE_DIR_ENV) or platformdirs.user_cache_dir("symbolic-vae"))
 
 
 def partial_run_path() -> Path:

@@ -16,9 +16,9 @@ from pathlib import Path, PurePosixPath
 
 from symbolic_vae._core.claim import Claim
 from symbolic_vae._core.errors import SymbolicVAEError
+from symbolic_vae._core.files import new_file_mode as _new_file_mode
 from symbolic_vae._core.verdict import Verdict
 from symbolic_vae._report.latex import claim_snippet, report_tex
-from symbolic_vae._report.ledger import new_file_mode as _new_file_mode
 
 
 # ----------------------------------------------------------------------------------------------------------------

@@ -10,6 +10,7 @@ from symbolic_vae._core.errors import SymbolicVAEError
 from symbolic_vae._core.seeds import set_run_seed
 from symbolic_vae._core.verdict import Verdict
 from symbolic_vae._engine.runner import BACKEND_TAG, Context, check_backend, remember_verdict, run_claim, verdict_of
+from symbolic_vae._engine.store import verdict_store
 from symbolic_vae._kernels import checks as _kernel_checks
 from symbolic_vae._papers.sections import paper_claims
 
@@ -42,25 +43,36 @@ def get_claim(claim_id: str) -> Claim:
 
 
 def claim_verdict(claim_id: str, context: Context | None = None) -> Verdict:
-    """The verdict of ``claim_id`` under ``context``, computed once per process (see ``verdict_of``)."""
-    return verdict_of(get_claim(claim_id), context)
+    """The verdict of ``claim_id`` under ``context``, computed once per process or reused from the verdict store
+    (see ``verdict_of``)."""
+    return verdict_of(get_claim(claim_id), context, store=verdict_store())
+
+
+def is_builtin(claim: Claim) -> bool:
+    """Whether ``claim`` is the package's own claim of that id (and not a caller's claim that shares the id): only
+    those are stored, since the store key covers the package's code and no one else's."""
+    all_claims()
+    return _CACHE.get(claim.id) is claim
 
 
 def iter_verify(claims: Iterable[Claim], progress: Callable[[int, int, Claim], None] | None = None, *,
                 backend: str = "numpy") -> Iterator[Verdict]:
-    """``verify`` one claim at a time: yields each verdict as soon as it is computed (or reused)."""
+    """``verify`` one claim at a time: yields each verdict as soon as it is computed (or reused from this process
+    or from the verdict store)."""
     claims = list(claims)
     context = Context(backend=backend)
+    store = verdict_store()
     for i, claim in enumerate(claims):
         if progress is not None:
             progress(i, len(claims), claim)
-        yield verdict_of(claim, context)
+        yield verdict_of(claim, context, store=store if is_builtin(claim) else None)
 
 
 def verify(claims: Iterable[Claim], progress: Callable[[int, int, Claim], None] | None = None, *,
            backend: str = "numpy", seed: int | None = None) -> list[Verdict]:
     """Run every claim in order, kernel checks on ``backend``; ``progress(i, n, claim)`` is called before each
-    one. Verdicts computed earlier in this process (same claim, same backend) are reused. ``seed``: the run seed
+    one. Verdicts computed earlier in this process (same claim, same backend) are reused, and so are those of the
+    package's own claims in the verdict store (same code, versions, backend and seed). ``seed``: the run seed
     (``set_run_seed``; None keeps the process's, by default DEFAULT_RUN_SEED)."""
     if seed is not None:
         set_run_seed(seed)

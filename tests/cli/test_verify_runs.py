@@ -137,7 +137,9 @@ def test_ledger_records_the_run(reference):
     assert reference["complete"] is True
     assert "interrupted" not in reference
     assert reference["claims_requested"] == reference["claims_done"] == len(CLAIMS)
-    assert reference["timing_fields"] == list(TIMING_FIELDS) == ["seconds"]
+    assert reference["timing_fields"] == list(TIMING_FIELDS) == ["seconds", "store"]
+    assert all(c["store"]["origin"] == "computed" and re.fullmatch("[0-9a-f]{64}", c["store"]["key"])
+               for c in reference["claims"])
     assert [c["claim"] for c in reference["claims"]] == list(CLAIMS)
     assert all(isinstance(c["seconds"], float | int) for c in reference["claims"])
     assert isinstance(reference["seconds"], float | int)
@@ -281,10 +283,10 @@ _SWALLOWING_CHECK = """
 import os, signal, sys
 import symbolic_vae._cli as cli
 
-real = cli.iter_verify
+real = cli.iter_verify_on
 
-def swallowing(claims, progress, backend):
-    for i, verdict in enumerate(real(claims, progress, backend=backend)):
+def swallowing(claims, plan, progress):
+    for i, verdict in real(claims, plan, progress):
         if i == 1:
             try:
                 os.kill(os.getpid(), signal.{sig})
@@ -292,9 +294,9 @@ def swallowing(claims, progress, backend):
                     pass
             except BaseException:
                 pass
-        yield verdict
+        yield i, verdict
 
-cli.iter_verify = swallowing
+cli.iter_verify_on = swallowing
 sys.exit(cli.main(["verify", "--json", sys.argv[1], *sys.argv[2:]]))
 """
 

@@ -1,0 +1,141 @@
+"""`symbolic-vae verify` on Dask: a real scheduler and two workers started as processes on localhost with the
+standard `dask scheduler` / `dask worker` commands, and the embedded local cluster; both ledgers are the serial
+one apart from timing, the client keeps the verdicts the workers computed, and a scheduler that cannot be reached or
+a worker running other code is refused with one line."""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from symbolic_vae import SymbolicVAEError
+from symbolic_vae._report import parallel
+from symbolic_vae._report.ledger import without_timing
+from symbolic_vae._report.registry import get_claim
+
+CLAIMS = ("elbo.kl_split", "globalmin.von_neumann_sorted", "lucas.ppca_sigma2_mle", "elbo.eq3_eq4_as_printed",
+          "lucas.ppca_collapse_regimes")
+DASK = str(Path(sys.executable).with_name("dask"))
+
+
+def _env(cache: Path, **extra: str) -> dict[str, str]:
+    env = {**os.environ, "SYMBOLIC_VAE_CACHE_DIR": str(cache), "SYMBOLIC_VAE_TORCH_AOT": "0", **extra}
+    env.pop("SYMBOLIC_VAE_WORKERS", None)
+    return env
+
+
+def _verify(tmp: Path, name: str, *options: str, cache: Path | None = None) -> dict:
+    out = tmp / f"{name}.json"
+    command = [sys.executable, "-m", "symbolic_vae", "verify", *(a for c in CLAIMS for a in ("--claim", c)),
+               "--json", str(out), "--force", "--quiet", *options]
+    result = subprocess.run(command, env=_env(cache or tmp / f"cache-{name}"), capture_output=True, text=True,
+                            timeout=600)
+    assert result.returncode == 0, result.stderr
+    assert "Traceback" not in result.stderr, result.stderr
+    return json.loads(out.read_text())
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def cluster(tmp_path_factory):
+    """tcp://127.0.0.1:PORT of a scheduler with two single-threaded workers (their own verdict store)."""
+    tmp = tmp_path_factory.mktemp("cluster")
+    port = _free_port()
+    address = f"tcp://127.0.0.1:{port}"
+    env = _env(tmp / "worker-cache")
+    procs = [subprocess.Popen([DASK, "scheduler", "--host", "127.0.0.1", "--port", str(port), "--no-dashboard"],
+                              env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)]
+    try:
+        for _ in range(2):
+            procs.append(subprocess.Popen([DASK, "worker", address, "--nworkers", "1", "--nthreads", "1",
+                                           "--no-dashboard"], env=env, cwd=tmp, stdout=subprocess.DEVNULL,
+                                          stderr=subprocess.DEVNULL))
+        from distributed import Client
+
+        with Client(address, timeout=60) as client:
+            client.wait_for_workers(2, timeout=120)
+        yield address, tmp / "worker-cache"
+    finally:
+        for proc in reversed(procs):
+            proc.terminate()
+        for proc in procs:
+            try:
+                proc.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
+
+
+@pytest.fixture(scope="module")
+def serial(tmp_path_factory) -> dict:
+    return _verify(tmp_path_factory.mktemp("serial"), "serial", "--workers", "1")
+
+
+def _origins(ledger: dict) -> list[str]:
+    return [c["store"]["origin"] for c in ledger["claims"]]
+
+
+def test_a_cluster_of_two_workers_writes_the_serial_ledger(cluster, serial, tmp_path):
+    address, worker_cache = cluster
+    client_cache = tmp_path / "client-cache"
+    start = time.perf_counter()
+    on_cluster = _verify(tmp_path, "cluster", "--scheduler", address, cache=client_cache)
+    assert [c["claim"] for c in on_cluster["claims"]] == list(CLAIMS)
+    assert without_timing(on_cluster["claims"]) == without_timing(serial["claims"])
+    assert _origins(on_cluster) == ["computed"] * len(CLAIMS)
+    assert len(list((worker_cache / "verdicts").glob("??/*.json"))) == len(CLAIMS)  # the workers' own store
+    assert len(list((client_cache / "verdicts").glob("??/*.json"))) == len(CLAIMS)  # and the client's
+    again = _verify(tmp_path, "again", "--scheduler", address, cache=client_cache)
+    assert _origins(again) == ["reused"] * len(CLAIMS)
+    assert without_timing(again["claims"]) == without_timing(serial["claims"])
+    assert time.perf_counter() - start < 600
+
+
+def test_the_local_cluster_writes_the_serial_ledger(serial, tmp_path):
+    local = _verify(tmp_path, "local", "--workers", "2")
+    assert without_timing(local["claims"]) == without_timing(serial["claims"])
+    assert without_timing({k: v for k, v in local.items() if k != "claims"}) == \
+        without_timing({k: v for k, v in serial.items() if k != "claims"})
+
+
+def test_an_unreachable_scheduler_is_one_line(tmp_path):
+    port = _free_port()
+    command = [sys.executable, "-m", "symbolic_vae", "verify", "--claim", CLAIMS[0], "--claim", CLAIMS[1],
+               "--scheduler", f"tcp://127.0.0.1:{port}", "--quiet"]
+    result = subprocess.run(command, env=_env(tmp_path / "cache"), capture_output=True, text=True, timeout=120)
+    assert result.returncode == 2, result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("symbolic-vae: error: --scheduler: cannot reach"), result.stderr
+
+
+@pytest.mark.parametrize("value", ["localhost:8786", ""])
+def test_a_scheduler_that_is_not_an_address_is_refused(value):
+    with pytest.raises(SymbolicVAEError, match="^scheduler: expected an address"):
+        parallel.Plan(scheduler=value)
+
+
+@pytest.mark.parametrize("value", [0, -1, 1.5, True])
+def test_workers_must_be_a_positive_integer(value):
+    with pytest.raises(SymbolicVAEError, match="^workers: expected a positive integer"):
+        parallel.Plan(workers=value)
+
+
+def test_a_worker_running_other_code_is_refused():
+    claim = get_claim(CLAIMS[0])
+    result = parallel.verdict_task(claim.id, "numpy", 20221128, 1, False)
+    other = {**result, "fields": {**result["fields"], "source": "0" * 64}}
+    with pytest.raises(SymbolicVAEError, match="^scheduler: a worker computed elbo.kl_split under other source"):
+        parallel._from_task(other, claim, "numpy")
+    assert parallel._from_task(result, claim, "numpy").status.value == result["verdict"]["status"]

@@ -1,0 +1,207 @@
+"""The verdict store: what its key covers, that an entry reads back as the verdict it stored (and anything else is a
+miss), and that a verdict is computed once: reused by the next process on the same code and seed, recomputed when
+a source file changes, the seed changes or ``--recompute`` is given."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import symbolic_vae as sv
+from symbolic_vae._core import stop_signals
+from symbolic_vae._engine import runner as _runner
+from symbolic_vae._engine import store as _store
+from symbolic_vae._report.ledger import without_timing
+
+ROOT = Path(__file__).resolve().parents[2]
+FAST = ("elbo.kl_split", "globalmin.von_neumann_sorted")
+
+
+def _counting_claim(calls: list[int], claim_id: str = "toy.store_counted") -> sv.Claim:
+    """A claim whose step counts its calls (proved by an exact check) with a control that is refuted."""
+    def step() -> sv.CheckResult:
+        calls.append(1)
+        return sv.CheckResult(sv.Status.PROVED, "exact", "1 + 1 = 2")
+
+    def control() -> sv.CheckResult:
+        cx = sv.Counterexample({"x": "1"}, "2", "3", 30)
+        return sv.CheckResult(sv.Status.REFUTED, "exact", "1 + 1 != 3", counterexample=cx)
+
+    return sv.Claim(claim_id, "one and one", sv.PaperRef("wz2022", "toy"), "1 + 1 = 2",
+                    (sv.Step("exact arithmetic", step),), sv.Control("2 -> 3", control))
+
+
+# --- the key -------------------------------------------------------------------------------------------------------
+def test_the_key_covers_claim_source_versions_backend_and_seed(monkeypatch):
+    base = _store.key_fields("a.claim", "", 1)
+    assert set(base) == {"format", "claim", "source", "versions", "backend", "seed"}
+    assert set(base["versions"]) == {"python", *_store.KEYED_VERSIONS}
+    key = _store.verdict_key(base)
+    assert key == _store.verdict_key(dict(base)) and len(key) == 64
+    changed = [{**base, "claim": "b.claim"}, {**base, "backend": "torch"}, {**base, "seed": 2},
+               {**base, "source": "0" * 64}, {**base, "versions": {**base["versions"], "sympy": "0.0"}},
+               {**base, "format": base["format"] + 1}]
+    assert len({key, *(_store.verdict_key(f) for f in changed)}) == 1 + len(changed)
+
+
+def test_source_hash_follows_content_not_dates(tmp_path):
+    package = tmp_path / "pkg"
+    (package / "sub").mkdir(parents=True)
+    (package / "a.py").write_text("x = 1\n")
+    (package / "sub" / "b.py").write_text("y = 2\n")
+    before = _store.source_hash((package,))
+    (package / "a.py").touch()
+    (package / "__pycache__").mkdir()
+    (package / "__pycache__" / "a.cpython-311.pyc").write_bytes(b"\0compiled")
+    assert _store.source_hash((package,)) == before
+    (package / "sub" / "b.py").write_text("y = 3\n")
+    assert _store.source_hash((package,)) != before
+    (package / "sub" / "b.py").write_text("y = 2\n")
+    assert _store.source_hash((package,)) == before
+    (package / "c.py").write_text("")
+    assert _store.source_hash((package,)) != before
+
+
+def test_the_source_hash_covers_both_packages():
+    roots = _store.package_roots()
+    assert [r.name for r in roots] == ["symbolic_vae", "numeric_backend"]
+    assert _store.key_fields("x", "", 0)["source"] == _store.source_hash(roots)
+
+
+# --- entries -------------------------------------------------------------------------------------------------------
+def _verdict(status: sv.Status = sv.Status.PROVED) -> sv.Verdict:
+    return sv.run_claim(_counting_claim([])) if status is sv.Status.PROVED else sv.Verdict(
+        "toy.store_counted", status, "none", "undecided", ())
+
+
+def test_an_entry_reads_back_as_the_verdict_it_stored(tmp_path):
+    store = _store.VerdictStore(tmp_path)
+    fields = _store.key_fields("toy.store_counted", "", 0)
+    key = _store.verdict_key(fields)
+    verdict = _verdict()
+    saved = store.save(key, fields, verdict)
+    assert saved.origin.computed and saved.origin.key == key and saved.origin.date
+    loaded = store.load(key, "toy.store_counted")
+    assert loaded == verdict and loaded.to_json()["checks"] == verdict.to_json()["checks"]
+    assert not loaded.origin.computed and loaded.origin.key == key and loaded.origin.date == saved.origin.date
+    entry = json.loads(store.path(key).read_text())
+    assert entry["fields"] == fields and "store" not in entry["verdict"]
+    assert store.load(key, "another.claim") is None
+    assert _store.VerdictStore(tmp_path, read=False).load(key, "toy.store_counted") is None
+    assert [e["claim"] for e in store.entries()] == ["toy.store_counted"]
+    assert store.clear() == 1 and store.load(key, "toy.store_counted") is None
+
+
+@pytest.mark.parametrize("content", ["", "not json", "[1, 2]", '{"format": 1}', "\x80\x81 binary",
+                                     '{"format": 1, "key": "KEY", "date": "d", "verdict": {"claim": 3}}',
+                                     "cos\nsystem\n(S'echo pwned'\ntR."])
+def test_an_entry_that_is_not_exactly_a_stored_verdict_is_a_miss(tmp_path, content):
+    store = _store.VerdictStore(tmp_path)
+    key = "ab" + "0" * 62
+    store.path(key).parent.mkdir(parents=True)
+    store.path(key).write_text(content.replace("KEY", key), errors="surrogateescape")
+    assert store.load(key, "toy.store_counted") is None
+
+
+def test_inconclusive_verdicts_and_verdicts_under_a_stop_signal_are_not_stored(tmp_path, monkeypatch):
+    store = _store.VerdictStore(tmp_path)
+    fields = _store.key_fields("toy.store_counted", "", 0)
+    key = _store.verdict_key(fields)
+    kept = store.save(key, fields, _verdict(sv.Status.INCONCLUSIVE))
+    assert kept.origin.computed and kept.origin.key is None
+    assert store.load(key, "toy.store_counted") is None
+    monkeypatch.setattr(stop_signals, "RECEIVED", ["SIGINT"])
+    assert store.save(key, fields, _verdict()).origin.key is None
+    assert store.load(key, "toy.store_counted") is None
+
+
+def test_the_store_can_be_turned_off_and_moved(monkeypatch, tmp_path):
+    monkeypatch.setenv("SYMBOLIC_VAE_CACHE_DIR", str(tmp_path))
+    assert _store.verdict_store().root == tmp_path / "verdicts"
+    assert _store.verdict_store(root=tmp_path / "elsewhere").root == tmp_path / "elsewhere"
+    with pytest.raises(sv.SymbolicVAEError, match="root"):
+        _store.verdict_store(root="  ")
+    monkeypatch.setenv("SYMBOLIC_VAE_STORE", "off")
+    assert _store.verdict_store() is None
+
+
+# --- computed once -------------------------------------------------------------------------------------------------
+def test_a_stored_verdict_is_computed_once_and_recomputed_when_the_code_changes(tmp_path, monkeypatch):
+    calls: list[int] = []
+    claim = _counting_claim(calls)
+    store = _store.VerdictStore(tmp_path)
+
+    def new_process() -> None:
+        monkeypatch.setattr(_runner, "_VERDICTS", {})
+
+    new_process()
+    first = _runner.verdict_of(claim, store=store)
+    assert first.origin.computed and len(calls) == 1
+    new_process()
+    again = _runner.verdict_of(claim, store=store)
+    assert len(calls) == 1 and not again.origin.computed and again == first
+    new_process()
+    monkeypatch.setattr(_store, "_process_source_hash", lambda: "f" * 64)  # another version of the code
+    assert _runner.verdict_of(claim, store=store).origin.computed and len(calls) == 2
+    new_process()
+    assert _runner.verdict_of(claim, store=dataclasses.replace(store, read=False)).origin.computed
+    assert len(calls) == 3
+    new_process()
+    assert _runner.verdict_of(claim).origin.computed and len(calls) == 4  # without a store
+
+
+def test_a_callers_claim_with_a_builtin_id_is_never_stored(tmp_path, monkeypatch):
+    """The key covers the package's code: a claim defined elsewhere, even under a built-in id, is not stored."""
+    monkeypatch.setenv("SYMBOLIC_VAE_CACHE_DIR", str(tmp_path))
+    monkeypatch.setattr(_runner, "_VERDICTS", {})
+    calls: list[int] = []
+    impostor = _counting_claim(calls, FAST[0])
+    (verdict,) = sv.verify([impostor])
+    assert verdict.origin.key is None and len(calls) == 1
+    assert not list((tmp_path / "verdicts").glob("??/*.json"))
+
+
+# --- through the command line, in new processes ---------------------------------------------------------------------
+def _verify(source: Path, cache: Path, *options: str) -> dict:
+    """A ``verify`` of FAST in a new process importing the packages from ``source``; its ledger."""
+    out = cache.parent / "ledger.json"
+    command = [sys.executable, "-m", "symbolic_vae", "verify", *(a for c in FAST for a in ("--claim", c)),
+               "--json", str(out), "--force", "--quiet", *options]
+    env = {"PATH": "/usr/bin:/bin", "PYTHONPATH": str(source), "SYMBOLIC_VAE_CACHE_DIR": str(cache),
+           "SYMBOLIC_VAE_TORCH_AOT": "0", "HOME": str(cache.parent)}
+    result = subprocess.run(command, env=env, capture_output=True, text=True, timeout=300, cwd=cache.parent)
+    assert result.returncode == 0, result.stderr
+    return json.loads(out.read_text())
+
+
+def _origins(ledger: dict) -> list[str]:
+    return [c["store"]["origin"] for c in ledger["claims"]]
+
+
+def test_a_new_process_reuses_until_a_source_file_changes(tmp_path):
+    source = tmp_path / "source"
+    for package in ("symbolic_vae", "numeric_backend"):
+        shutil.copytree(ROOT / package, source / package, ignore=shutil.ignore_patterns("__pycache__"))
+    cache = tmp_path / "cache"
+    first = _verify(source, cache)
+    assert _origins(first) == ["computed", "computed"]
+    again = _verify(source, cache)
+    assert _origins(again) == ["reused", "reused"]
+    assert [c["store"]["key"] for c in again["claims"]] == [c["store"]["key"] for c in first["claims"]]
+    assert [c["store"]["date"] for c in again["claims"]] == [c["store"]["date"] for c in first["claims"]]
+    assert without_timing(again["claims"]) == without_timing(first["claims"])
+    assert _origins(_verify(source, cache, "--seed", "3")) == ["computed", "computed"]
+    assert _origins(_verify(source, cache, "--recompute")) == ["computed", "computed"]
+    (source / "numeric_backend" / "__init__.py").touch()
+    assert _origins(_verify(source, cache)) == ["reused", "reused"]
+    with (source / "numeric_backend" / "__init__.py").open("a") as handle:
+        handle.write("# an edit\n")
+    edited = _verify(source, cache)
+    assert _origins(edited) == ["computed", "computed"]
+    assert [c["store"]["key"] for c in edited["claims"]] != [c["store"]["key"] for c in first["claims"]]
