@@ -11,6 +11,7 @@ other versions (its store key differs from the client's) is refused: its verdict
 
 from __future__ import annotations
 
+import json
 import os
 import sys
 import time
@@ -20,6 +21,7 @@ from typing import Any
 
 from symbolic_vae._core.claim import Claim
 from symbolic_vae._core.errors import SymbolicVAEError
+from symbolic_vae._core.files import write_json_atomically
 from symbolic_vae._core.seeds import run_seed, set_run_seed
 from symbolic_vae._core.verdict import Origin, Verdict
 from symbolic_vae._engine.runner import Context, known_verdict, remember_verdict, verdict_of
@@ -121,25 +123,31 @@ def iter_verify_on(claims: list[Claim], plan: Plan, progress: Any = None) -> Ite
         yield i, known
     distributed = [i for i in todo if is_builtin(claims[i])]
     workers = min(plan.workers, len(distributed))
-    if not distributed or (plan.scheduler is None and workers <= 1):
+    costs = _costs()
+    try:
+        if distributed and (plan.scheduler is not None or workers > 1):
+            for i, verdict in _on_dask([claims[i] for i in distributed], distributed, plan, workers, progress, costs):
+                yield i, _cost_noted(costs, verdict)
+            todo = [i for i in todo if i not in set(distributed)]  # a caller's claims: not importable on a worker
         for i in todo:
             if progress is not None:
                 progress.started(claims[i])
             verdict = verdict_of(claims[i], context, store=store if is_builtin(claims[i]) else None)
             if progress is not None:
                 progress.done(claims[i], verdict)
-            yield i, verdict
-        return
-    yield from _on_dask([claims[i] for i in distributed], [i for i in distributed], plan, workers, progress)
-    for i in (i for i in todo if i not in set(distributed)):  # a caller's claims: not importable on a worker
-        verdict = verdict_of(claims[i], context)
-        if progress is not None:
-            progress.done(claims[i], verdict)
-        yield i, verdict
+            yield i, _cost_noted(costs, verdict)
+    finally:
+        _save_costs(costs)
 
 
-def _on_dask(claims: list[Claim], indices: list[int], plan: Plan, workers: int, progress: Any
-             ) -> Iterator[tuple[int, Verdict]]:
+def _cost_noted(costs: dict[str, float], verdict: Verdict) -> Verdict:
+    if verdict.origin is not None and verdict.origin.computed:
+        costs[verdict.claim_id] = verdict.seconds
+    return verdict
+
+
+def _on_dask(claims: list[Claim], indices: list[int], plan: Plan, workers: int, progress: Any,
+             costs: dict[str, float]) -> Iterator[tuple[int, Verdict]]:
     """The claims as tasks on a Dask cluster, yielded as they complete."""
     import logging
 
@@ -159,8 +167,9 @@ def _on_dask(claims: list[Claim], indices: list[int], plan: Plan, workers: int, 
     try:
         futures = {}
         for rank, (claim, index) in enumerate(zip(claims, indices, strict=True)):
+            priority = round(1000 * costs[claim.id]) if claim.id in costs else 10**9 - rank  # longest first
             future = client.submit(verdict_task, claim.id, plan.backend, run_seed(), plan.threads, plan.recompute,
-                                   key=f"verdict-{claim.id}-{rank}", pure=False, priority=-rank)
+                                   key=f"verdict-{claim.id}-{rank}", pure=False, priority=priority)
             futures[future] = (claim, index)
         keys = {future.key: claim for future, (claim, _) in futures.items()}
         pending = dict(futures)
@@ -183,6 +192,34 @@ def _on_dask(claims: list[Claim], indices: list[int], plan: Plan, workers: int, 
         client.close()
         if cluster is not None:
             cluster.close()
+
+
+COSTS_FILE = "costs.json"
+"""In the verdict store's directory: the seconds each claim took when last computed (any version of the code). It
+only orders the tasks, longest first, so that the workers finish together; no verdict depends on it."""
+
+
+def _costs() -> dict[str, float]:
+    """The last known cost of each claim (empty when unknown or unreadable)."""
+    store = verdict_store()
+    if store is None:
+        return {}
+    try:
+        data = json.loads((store.root / COSTS_FILE).read_text())
+        return {str(k): float(v) for k, v in data.items() if isinstance(v, (int, float)) and v >= 0}
+    except (OSError, ValueError, AttributeError, TypeError):
+        return {}
+
+
+def _save_costs(costs: dict[str, float]) -> None:
+    store = verdict_store()
+    if store is None or not costs:
+        return
+    try:
+        store.root.mkdir(parents=True, exist_ok=True)
+        write_json_atomically(store.root / COSTS_FILE, {k: round(v, 3) for k, v in sorted(costs.items())})
+    except OSError:
+        pass
 
 
 def _processing(client: Any) -> set[str]:

@@ -139,3 +139,13 @@ def test_a_worker_running_other_code_is_refused():
     with pytest.raises(SymbolicVAEError, match="^scheduler: a worker computed elbo.kl_split under other source"):
         parallel._from_task(other, claim, "numpy")
     assert parallel._from_task(result, claim, "numpy").status.value == result["verdict"]["status"]
+
+
+def test_the_costs_that_order_the_tasks_are_kept_and_a_bad_file_is_ignored(tmp_path, monkeypatch):
+    monkeypatch.setenv("SYMBOLIC_VAE_CACHE_DIR", str(tmp_path))
+    costs_file = tmp_path / "verdicts" / parallel.COSTS_FILE
+    parallel._save_costs({"a.claim": 1.25, "b.claim": 0.5})
+    assert parallel._costs() == {"a.claim": 1.25, "b.claim": 0.5}
+    for bad in ("not json", "[1, 2]", '{"a.claim": "slow", "b.claim": -1}'):
+        costs_file.write_text(bad)
+        assert parallel._costs() == {}
