@@ -75,6 +75,11 @@ class Control:
     def __post_init__(self) -> None:
         assert self.perturbation and callable(self.check)
 
+    def of(self, statement: str) -> Control:
+        """This control, worded as a perturbation of ``statement``: '<statement> with <perturbation>', same check
+        (e.g. a printed claim refuted by the perturbed correction that is its correction's control)."""
+        return Control(f"{statement} with {self.perturbation}", self.check)
+
 
 @dataclasses.dataclass(frozen=True)
 class Claim:

@@ -17,7 +17,6 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 import mpmath
-import symengine
 import sympy as sp
 from sympy.core.evalf import PrecisionExhausted
 
@@ -25,6 +24,7 @@ from numeric_backend import Domain, NumericBackendError, classify_zero, draw_poi
 from symbolic_vae._core.errors import SymbolicVAEError
 from symbolic_vae._core.seeds import derive_seed
 from symbolic_vae._core.verdict import CheckResult, Counterexample, Status
+from symbolic_vae._model.polynomial import expand_in_symengine
 
 DEFAULT_POINTS = 12
 DEFAULT_SEED = 20221128
@@ -61,10 +61,9 @@ def is_symbolic_zero(expr: sp.Basic) -> bool:
         return True
     radicals = any(not p.exp.is_Integer for p in expr.atoms(sp.Pow))
     if not radicals and not expr.has(sp.log, sp.Piecewise, sp.Abs, sp.Max, sp.Min, sp.exp):
-        try:
-            return symengine.expand(symengine.sympify(expr)) == 0
-        except (RuntimeError, TypeError, NotImplementedError, symengine.SympifyError):  # e.g. a Sum: SymPy decides
-            pass
+        expanded_by_symengine = expand_in_symengine(expr)
+        if expanded_by_symengine is not None:  # else (e.g. a Sum) SymPy decides
+            return expanded_by_symengine == 0
     expanded = sp.expand(sp.expand_log(sp.expand(expr)))
     if expanded == 0:
         return True

@@ -1,12 +1,27 @@
 """The monomials of an expression in chosen generators (the noise or the data of the model), with their
 coefficients: expanded and collected in symengine when it can hold the expression, else in SymPy. Both are exact
-and give the same terms."""
+and give the same terms. ``expand_in_symengine`` is the symengine expansion that says when symengine cannot hold an
+expression (the engine's exact-zero test uses it too)."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 import sympy as sp
+
+if TYPE_CHECKING:
+    import symengine
+
+
+def expand_in_symengine(expr: sp.Basic) -> symengine.Basic | None:
+    """``expr`` expanded by symengine; None when symengine cannot hold it (e.g. a Sum, or a function it lacks)."""
+    import symengine as se
+
+    try:
+        return se.expand(se.sympify(expr))
+    except (RuntimeError, TypeError, NotImplementedError, se.SympifyError):
+        return None
 
 
 def monomial_terms(expr: sp.Expr, gens: Sequence[sp.Symbol]) -> list[tuple[tuple[int, ...], sp.Expr]]:
@@ -25,9 +40,8 @@ def _terms_in_symengine(expr: sp.Expr, gens: Sequence[sp.Symbol]) -> list[tuple[
     symbols = sp.sympify(expr).free_symbols | set(gens)
     if len({s.name for s in symbols}) != len(symbols):
         return None
-    try:
-        expanded = se.expand(se.sympify(expr))
-    except (RuntimeError, TypeError, NotImplementedError, se.SympifyError):
+    expanded = expand_in_symengine(expr)
+    if expanded is None:
         return None
     index = {se.Symbol(g.name): i for i, g in enumerate(gens)}
     collected: dict[tuple[int, ...], list[se.Basic]] = {}

@@ -17,9 +17,10 @@ import sympy as sp
 from numeric_backend import random_dataset
 from symbolic_vae._core.claim import Claim, Control, PaperRef, Step, erratum
 from symbolic_vae._core.seeds import derive_seed
-from symbolic_vae._core.verdict import CheckResult, Counterexample, Status
+from symbolic_vae._core.verdict import CheckResult, Status
 from symbolic_vae._engine.campaigns import cached
 from symbolic_vae._engine.dataset_checks import Dataset, check_dataset_identity, integer_datasets
+from symbolic_vae._engine.floats import float64_refutation
 from symbolic_vae._engine.ground_truth import (
     Instances,
     factorization_loss,
@@ -260,13 +261,12 @@ def _argmin_check(*, drop_phi: bool = False) -> CheckResult:
 def _refutation(run: dict, i: int, lhs: float, rhs: float) -> CheckResult:
     D0, rank, d1, d2 = run["shape"]
     inst = run["inst"]
-    cx = Counterexample({"shape (D0,d0,d1,d2)": str(run["shape"]), "instance": str(i),
-                         "beta": f"{inst.beta[i]:.17g}", "eta_enc": f"{inst.eta_enc[i]:.17g}",
-                         "eta_dec": f"{inst.eta_dec[i]:.17g}",
-                         "sigma^2": str(np.diagonal(inst.Sigma[i]).tolist())},
-                        f"{lhs:.17g}", f"{rhs:.17g}", 17, note="float64 minimization; seed 5")
-    return CheckResult(Status.REFUTED, "ground truth", f"member of the stated set is {lhs - rhs:.3g} above the "
-                       "minimum of L_VAE" if lhs > rhs else f"gap {lhs - rhs:.3g}", {}, cx)
+    return float64_refutation(
+        "ground truth", f"member of the stated set is {lhs - rhs:.3g} above the minimum of L_VAE" if lhs > rhs
+        else f"gap {lhs - rhs:.3g}",
+        {"shape (D0,d0,d1,d2)": str(run["shape"]), "instance": str(i), "beta": f"{inst.beta[i]:.17g}",
+         "eta_enc": f"{inst.eta_enc[i]:.17g}", "eta_dec": f"{inst.eta_dec[i]:.17g}",
+         "sigma^2": str(np.diagonal(inst.Sigma[i]).tolist())}, lhs, rhs, note="float64 minimization; seed 5")
 
 
 def claims() -> list[Claim]:

@@ -11,7 +11,8 @@ import numpy as np
 import sympy as sp
 
 from symbolic_vae._core.seeds import derive_seed
-from symbolic_vae._core.verdict import CheckResult, Counterexample, Status
+from symbolic_vae._core.verdict import CheckResult, Status
+from symbolic_vae._engine.floats import float64_refutation
 from symbolic_vae._engine.identity import SizedIdentity, prove_identity
 from symbolic_vae._model.gaussian import expect_over_noise, gaussian_log_density
 from symbolic_vae._papers.lucas2019.ppca.forms import SEED, ppca, s2
@@ -110,12 +111,11 @@ def quadrature_check(*, noise_power: float = 2.0, seed: int = SEED, tol: float =
             gap = abs(integral - closed) / (1 + abs(closed))
             n_pts += 1
             if gap > tol:
-                cx = Counterexample({"n, k": f"{n}, {k}", "seed": str(seed), "W": str(W.tolist()),
-                                     "mu": str(mu.tolist()), "sigma2": repr(sig2), "x": str(x.tolist())},
-                                    f"{integral:.17g}", f"{closed:.17g}", 17,
-                                    note="lhs log of the quadrature of p(x|z)p(z); rhs the claimed log-density")
-                return CheckResult(Status.REFUTED, "Gauss-Hermite quadrature",
-                                   f"log p(x) by quadrature {integral:.8g} vs claimed {closed:.8g}", {}, cx)
+                return float64_refutation(
+                    "Gauss-Hermite quadrature", f"log p(x) by quadrature {integral:.8g} vs claimed {closed:.8g}",
+                    {"n, k": f"{n}, {k}", "seed": str(seed), "W": str(W.tolist()), "mu": str(mu.tolist()),
+                     "sigma2": repr(sig2), "x": str(x.tolist())}, integral, closed,
+                    note="lhs log of the quadrature of p(x|z)p(z); rhs the claimed log-density")
             worst = max(worst, gap)
     return CheckResult(Status.CHECKED, "Gauss-Hermite quadrature (float64)",
                        f"{n_pts} points, (n, k) up to (3, 2): log of the quadrature of p(x|z) p(z) = log N(x; mu, "

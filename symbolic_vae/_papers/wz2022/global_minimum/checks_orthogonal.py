@@ -15,6 +15,7 @@ from symbolic_vae._core.seeds import derive_seed
 from symbolic_vae._core.verdict import CheckResult, Counterexample, Status
 from symbolic_vae._engine.campaigns import cached
 from symbolic_vae._engine.exact import exact_simplify, matrix_text
+from symbolic_vae._engine.floats import float64_refutation
 from symbolic_vae._engine.instances import haar_orthogonal
 from symbolic_vae._papers.wz2022.global_minimum.checks_common import (
     SIZES,
@@ -244,8 +245,8 @@ def vn_inequality_check(bound: str, tol: float = 1e-10) -> CheckResult:
                                    f"Eq. 80 with the {bound} right-hand side fails: lhs - rhs = {gap:.3g} on a random "
                                    f"case; smallest exact case at size {exact.instance['size (d0,d1,d2)']}", details,
                                    exact)
-            cx = Counterexample(case.describe(), f"{case.lhs:.17g}", f"{rhs:.17g}", 17, note="float64 case")
-            return CheckResult(Status.REFUTED, "float64 counterexample", f"lhs - rhs = {gap:.3g}", details, cx)
+            return float64_refutation("float64 counterexample", f"lhs - rhs = {gap:.3g}", case.describe(), case.lhs,
+                                      rhs, note="float64 case", details=details)
     cases = trace_cases()
     return CheckResult(Status.CHECKED, "random and constructed orthogonal matrices (float64)",
                        f"{len(cases)} cases, lhs - bound <= {worst:.1e} (tolerance {tol:g}); bound attained on "
@@ -326,11 +327,10 @@ def vn_equality_check(predicate: str, tol: float = 1e-10) -> CheckResult:
                                    f"{exact.instance['size (d0,d1,d2)']}; also with Q not a sign change of F at size "
                                    f"{None if substantive is None else substantive.instance['size (d0,d1,d2)']})",
                                    details, exact)
-            cx = Counterexample(case.describe(), f"{case.lhs:.17g}", f"{case.sorted_bound:.17g}", 17,
-                                note=f"equality {'holds' if equal else 'fails'} but the stated condition is "
-                                     f"{claimed} (float64)")
-            return CheckResult(Status.REFUTED, "float64 counterexample", f"equality case mismatch on {case.kind}",
-                               {}, cx)
+            return float64_refutation("float64 counterexample", f"equality case mismatch on {case.kind}",
+                                      case.describe(), case.lhs, case.sorted_bound,
+                                      note=f"equality {'holds' if equal else 'fails'} but the stated condition is "
+                                           f"{claimed} (float64)")
     return CheckResult(Status.CHECKED, "random and constructed orthogonal matrices (float64)",
                        f"{len(trace_cases())} cases ({counts['equality']} with equality, {counts['strict']} strict): "
                        f"the stated condition holds exactly on the equality cases (tolerance {tol:g})",

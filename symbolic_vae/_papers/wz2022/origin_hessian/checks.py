@@ -18,6 +18,7 @@ from symbolic_vae._core.seeds import derive_seed
 from symbolic_vae._core.verdict import CheckResult, Counterexample, Status
 from symbolic_vae._engine.campaigns import cached
 from symbolic_vae._engine.exact import dyadic_orthogonal, exact_sqrt, is_psd, matmul, rows_text, transpose
+from symbolic_vae._engine.floats import float64_refutation
 from symbolic_vae._engine.ground_truth import Instances, minimize_vae_loss, vae_loss_at
 from symbolic_vae._engine.identity import SizedIdentity, all_sizes, prove_at_sizes, prove_identity
 from symbolic_vae._model.lvm import LinearLVM, beta, eta_dec, eta_enc
@@ -128,11 +129,10 @@ def _autograd_check(seed: int = SEED, tol: float = 1e-12) -> CheckResult:
             worst = max(worst, gap)
             if gap > tol:
                 i, j = np.unravel_index(np.argmax(np.abs(H_auto - H_printed)), H_auto.shape)
-                cx = Counterexample({"size (d0,d1,d2)": str(size), "seed": str(seed), "entry": f"({i}, {j})"},
-                                    f"{H_auto[i, j]:.17g}", f"{H_printed[i, j]:.17g}", 17,
-                                    note="lhs torch autograd, rhs Eq. 103-106 (float64)")
-                return CheckResult(Status.REFUTED, "torch autograd", f"Eq. 103-106 differ from autograd at {size}",
-                                   {"gap": gap}, cx)
+                return float64_refutation(
+                    "torch autograd", f"Eq. 103-106 differ from autograd at {size}",
+                    {"size (d0,d1,d2)": str(size), "seed": str(seed), "entry": f"({i}, {j})"}, H_auto[i, j],
+                    H_printed[i, j], note="lhs torch autograd, rhs Eq. 103-106 (float64)", details={"gap": gap})
     return CheckResult(Status.CHECKED, "torch autograd (float64)",
                        f"Eq. 103-106 = autograd Hessian at sizes {list(LARGE_SIZES)}, 2 random points each: worst "
                        f"relative gap {worst:.1e} (tolerance {tol:g})",
@@ -249,13 +249,12 @@ def _eq117_check(*, smallest: bool = False, seed: int = SEED, tol: float = 1e-12
             gap_bound, gap_att = abs(top - zmax) / (1 + zmax), abs(attained - zmax) / (1 + zmax)
             n += 1
             if gap_bound > tol or gap_att > tol:
-                cx = Counterexample({"size (d0,d1,d2)": str((d0, d1, d2)), "kind": kind, "seed": str(seed),
-                                     "Z": str(np.round(Z, 17).tolist())},
-                                    f"{attained:.17g}", f"{zmax:.17g}", 17,
-                                    note="lhs Tr(u^T Z v) at the stated (u, v); rhs zeta_max = max over unit u, v")
-                return CheckResult(Status.REFUTED, "numeric linear algebra",
-                                   f"the stated (u, v) give {attained:.6g} < zeta_max = {zmax:.6g}",
-                                   {"instances": n}, cx)
+                return float64_refutation(
+                    "numeric linear algebra", f"the stated (u, v) give {attained:.6g} < zeta_max = {zmax:.6g}",
+                    {"size (d0,d1,d2)": str((d0, d1, d2)), "kind": kind, "seed": str(seed),
+                     "Z": str(np.round(Z, 17).tolist())}, attained, zmax,
+                    note="lhs Tr(u^T Z v) at the stated (u, v); rhs zeta_max = max over unit u, v",
+                    details={"instances": n})
             worst_bound, worst_attained = max(worst_bound, gap_bound), max(worst_attained, gap_att)
     return CheckResult(Status.CHECKED, "numeric linear algebra (float64)",
                        f"{n} instances (generic, rank one, tied singular values; d0 <, =, > d2; d1 up to 4): "
@@ -319,11 +318,10 @@ def _grid_check(target: sp.Expr, *, seed: int = SEED, n_points: int = 40, tol: f
         expected = float(g(s2v, kv, zv))
         gap = abs(found - expected) / (1 + abs(expected))
         if gap > tol:
-            cx = Counterexample({"sigma2": f"{s2v:.17g}", "kappa": f"{kv:.17g}", "zeta": f"{zv:.17g}"},
-                                f"{found:.17g}", f"{expected:.17g}", 17,
-                                note="lhs min over alpha in [0,1] of Eq. 117 (grid + bounded Brent); rhs the claim")
-            return CheckResult(Status.REFUTED, "numeric minimization over alpha",
-                               f"min over alpha = {found:.6g} but the claim gives {expected:.6g}", {}, cx)
+            return float64_refutation(
+                "numeric minimization over alpha", f"min over alpha = {found:.6g} but the claim gives {expected:.6g}",
+                {"sigma2": f"{s2v:.17g}", "kappa": f"{kv:.17g}", "zeta": f"{zv:.17g}"}, found, expected,
+                note="lhs min over alpha in [0,1] of Eq. 117 (grid + bounded Brent); rhs the claim")
         worst = max(worst, gap)
     return CheckResult(Status.CHECKED, "numeric minimization over alpha",
                        f"{n_points} random (sigma2, kappa, zeta), zeta = 0 included: worst gap {worst:.1e}",
