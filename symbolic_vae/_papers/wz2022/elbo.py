@@ -11,8 +11,9 @@ from functools import partial
 import sympy as sp
 
 from symbolic_vae._core.claim import Claim, Control, PaperRef, Step, erratum
-from symbolic_vae._engine.identity import SizedIdentity, all_sizes, prove_at_sizes, prove_identity
+from symbolic_vae._engine.identity import SizedIdentity, all_sizes, prove_identity
 from symbolic_vae._engine.monte_carlo import monte_carlo_check
+from symbolic_vae._engine.rows import Build, at_sizes, control_at_sizes
 from symbolic_vae._model.gaussian import expect_over_noise, kl_diagonal_gaussians
 from symbolic_vae._model.lvm import LinearLVM, beta, eta_dec, eta_enc, expect_over_data, trace_form
 
@@ -96,77 +97,63 @@ def _kl_one_coordinate(*, control: bool = False) -> tuple[sp.Expr, sp.Expr]:
     return kl, m**2 / (2 * eta**2) + sp.Rational(1, 2) * (s**2 / eta**2 - 1 + sign * sp.log(s**2 / eta**2))
 
 
+wz = partial(PaperRef, "wz2022")
+
+
+def _identity_of_sec3(claim_id: str, title: str, equations: tuple[str, ...], statement: sp.Basic, *,
+                      assumptions: tuple[str, ...], steps: tuple[Step, ...], perturbed: str, perturbation: Build,
+                      printed: str = "") -> Claim:
+    """An identity of Sec. 3 decided at explicit sizes; the control is the identity ``perturbation`` (``perturbed``
+    in words) at the first four sizes."""
+    return Claim(id=claim_id, title=title, ref=wz("Sec. 3", equations), statement=statement, assumptions=assumptions,
+                 printed=printed, steps=steps, control=control_at_sizes(perturbed, perturbation, SIZES[:4]))
+
+
 def claims() -> list[Claim]:
-    wz = partial(PaperRef, "wz2022")
     L3, L4, L5 = sp.symbols("L_{(3)} L_{(4)} L_{(5)}")
     kl_1d, kl_1d_printed = _kl_one_coordinate()
     return [
         *erratum(
-            Claim(
-                id="elbo.eq3_eq4_as_printed",
-                title="Eq. 3 = Eq. 4 read literally (the decoder's log-partition left out)",
-                ref=wz("Sec. 3", ("3", "4")),
-                statement=sp.Eq(L3, L4),
-                assumptions=("beta, eta_enc, eta_dec, sigma_i > 0",),
+            _identity_of_sec3(
+                "elbo.eq3_eq4_as_printed", "Eq. 3 = Eq. 4 read literally (the decoder's log-partition left out)",
+                ("3", "4"), sp.Eq(L3, L4), assumptions=("beta, eta_enc, eta_dec, sigma_i > 0",),
                 printed="Eq. 3 = Eq. 4",
                 steps=(Step("per-sample loss from the Gaussian rules vs Eq. 4 with nothing added, every size up to 3",
-                            lambda: prove_at_sizes(partial(_eq3_vs_eq4, partition_sign=0), SIZES,
-                                                   what="Eq.3 = Eq.4")),),
-                control=Control("the log-partition added with the wrong sign",
-                                lambda: prove_at_sizes(partial(_eq3_vs_eq4, partition_sign=-1), SIZES[:4],
-                                                       what="control")),
-            ),
-            Claim(
-                id="elbo.eq3_to_eq4",
-                title="The expectation over eps and the Gaussian log-density turn Eq. 3 into Eq. 4",
-                ref=wz("Sec. 3", ("3", "4")),
-                statement=sp.Eq(L3, L4 + d2_sym / 2 * sp.log(2 * sp.pi * eta_dec**2)),
+                            at_sizes(partial(_eq3_vs_eq4, partition_sign=0), SIZES, what="Eq.3 = Eq.4")),),
+                perturbed="the log-partition added with the wrong sign",
+                perturbation=partial(_eq3_vs_eq4, partition_sign=-1)),
+            _identity_of_sec3(
+                "elbo.eq3_to_eq4", "The expectation over eps and the Gaussian log-density turn Eq. 3 into Eq. 4",
+                ("3", "4"), sp.Eq(L3, L4 + d2_sym / 2 * sp.log(2 * sp.pi * eta_dec**2)),
                 assumptions=("beta, eta_enc, eta_dec, sigma_i > 0", "Sigma diagonal", "any data"),
                 printed="Eq. 3 = Eq. 4; the decoder's log-partition (d2/2) log(2 pi eta_dec^2) is dropped, as the text "
                         "after Eq. 5 says, since it does not depend on (U, W, Sigma)",
-                steps=(
-                    Step("per-sample loss from the Gaussian rules equals Eq. 4 plus the decoder's log-partition, "
-                         "at every (D0, d1, d2) up to 3",
-                         lambda: prove_at_sizes(_eq3_vs_eq4, SIZES, what="Eq.3 = Eq.4 + (d2/2)log(2 pi eta_dec^2)")),
-                ),
-                control=Control("KL-mean coefficient beta eta_dec^2/eta_enc^2 inverted to beta eta_enc^2/eta_dec^2",
-                                lambda: prove_at_sizes(partial(_eq3_vs_eq4, control=True), SIZES[:4],
-                                                       what="control")),
-            ),
+                steps=(Step("per-sample loss from the Gaussian rules equals Eq. 4 plus the decoder's log-partition, "
+                            "at every (D0, d1, d2) up to 3",
+                            at_sizes(_eq3_vs_eq4, SIZES, what="Eq.3 = Eq.4 + (d2/2)log(2 pi eta_dec^2)")),),
+                perturbed="KL-mean coefficient beta eta_dec^2/eta_enc^2 inverted to beta eta_enc^2/eta_dec^2",
+                perturbation=partial(_eq3_vs_eq4, control=True)),
         ),
-        Claim(
-            id="elbo.eq4_to_eq5",
-            title="Averaging over eps and x turns Eq. 4 into the trace form Eq. 5",
-            ref=wz("Sec. 3", ("4", "5")),
-            statement=sp.Eq(L4, L5),
-            assumptions=("A = E[x x^T]", "Sigma = diag(sigma_i^2)"),
-            steps=(
-                Step("E_eps ||U(W^T x + eps) - y||^2 = ||U W^T x - y||^2 + Tr(U Sigma U^T) and "
-                     "E_x ||W^T x||^2 = Tr(W^T A W), at every size up to 3",
-                     lambda: prove_at_sizes(_eq4_vs_eq5, SIZES, what="Eq.4 = Eq.5")),
-                Step("the general trace form equals the model's loss from first principles at every size up to 3",
-                     lambda: prove_at_sizes(_trace_form_vs_model, SIZES, what="trace form = model loss")),
-            ),
-            control=Control("Tr(U Sigma U^T) with Sigma = diag(sigma_i) (standard deviations, not variances)",
-                            lambda: prove_at_sizes(partial(_eq4_vs_eq5, control=True), SIZES[:4],
-                                                   what="control")),
-        ),
-        Claim(
-            id="elbo.kl_split",
-            title="beta E_x KL(q(z|x) || p(z)) splits into l_mean / (2 eta_dec^2) and l_var",
-            ref=wz("Sec. 3", ("5",)),
-            statement=sp.Eq(sp.Symbol(r"\beta\,\mathbb{E}_x D_{KL}"),
-                            sp.Symbol(r"\ell_{mean}") / (2 * eta_dec**2) + sp.Symbol(r"\ell_{var}")),
+        _identity_of_sec3(
+            "elbo.eq4_to_eq5", "Averaging over eps and x turns Eq. 4 into the trace form Eq. 5", ("4", "5"),
+            sp.Eq(L4, L5), assumptions=("A = E[x x^T]", "Sigma = diag(sigma_i^2)"),
+            steps=(Step("E_eps ||U(W^T x + eps) - y||^2 = ||U W^T x - y||^2 + Tr(U Sigma U^T) and "
+                        "E_x ||W^T x||^2 = Tr(W^T A W), at every size up to 3",
+                        at_sizes(_eq4_vs_eq5, SIZES, what="Eq.4 = Eq.5")),
+                   Step("the general trace form equals the model's loss from first principles at every size up to 3",
+                        at_sizes(_trace_form_vs_model, SIZES, what="trace form = model loss"))),
+            perturbed="Tr(U Sigma U^T) with Sigma = diag(sigma_i) (standard deviations, not variances)",
+            perturbation=partial(_eq4_vs_eq5, control=True)),
+        _identity_of_sec3(
+            "elbo.kl_split", "beta E_x KL(q(z|x) || p(z)) splits into l_mean / (2 eta_dec^2) and l_var", ("5",),
+            sp.Eq(sp.Symbol(r"\beta\,\mathbb{E}_x D_{KL}"),
+                  sp.Symbol(r"\ell_{mean}") / (2 * eta_dec**2) + sp.Symbol(r"\ell_{var}")),
             assumptions=("q(z|x) = N(W^T x, Sigma)", "p(z) = N(0, eta_enc^2 I)"),
-            steps=(
-                Step("one coordinate, general symbols: KL(N(m, s^2) || N(0, eta^2)) from E_q[log q - log p]",
-                     lambda: prove_identity(kl_1d, kl_1d_printed, what="1-d KL"), kl_1d, kl_1d_printed),
-                Step("the split at every (D0, d1, d2) up to 3",
-                     lambda: prove_at_sizes(_kl_split, SIZES, what="KL split")),
-            ),
-            control=Control("l_var with +log(sigma_i^2/eta_enc^2) instead of -log",
-                            lambda: prove_at_sizes(partial(_kl_split, control=True), SIZES[:4], what="control")),
-        ),
+            steps=(Step("one coordinate, general symbols: KL(N(m, s^2) || N(0, eta^2)) from E_q[log q - log p]",
+                        lambda: prove_identity(kl_1d, kl_1d_printed, what="1-d KL"), kl_1d, kl_1d_printed),
+                   Step("the split at every (D0, d1, d2) up to 3", at_sizes(_kl_split, SIZES, what="KL split"))),
+            perturbed="l_var with +log(sigma_i^2/eta_enc^2) instead of -log",
+            perturbation=partial(_kl_split, control=True)),
         Claim(
             id="elbo.monte_carlo",
             title="The closed-form loss agrees with a Monte Carlo estimate of the ELBO's definition",

@@ -8,7 +8,7 @@ from functools import partial
 import sympy as sp
 
 from symbolic_vae._core.claim import Claim, Control, PaperRef, Step, erratum
-from symbolic_vae._engine.identity import prove_at_sizes
+from symbolic_vae._engine.rows import at_sizes, control_at_sizes
 from symbolic_vae._papers.lucas2019.ppca.checks_elbo import cross_identity, elbo_identity, elbo_monte_carlo
 from symbolic_vae._papers.lucas2019.ppca.checks_exact import exact_stationarity, no_zero_column_counterexample
 from symbolic_vae._papers.lucas2019.ppca.checks_ground_truth import mle_ground_truth, mle_set_members
@@ -37,6 +37,20 @@ from symbolic_vae._papers.lucas2019.ppca.forms import ELBO_CLOSED
 lucas = partial(PaperRef, "lucas2019")
 wz = partial(PaperRef, "wz2022")
 SIZES_NK = tuple((n, k) for n in range(1, 4) for k in range(1, 4))  # every (n, k) up to 3
+ALL_MAX = Control("every enumerated stationary point is a local maximum of the ELBO",
+                  partial(stationary_check, claim_all_max=True))
+
+PPCA = ("x in R^n (n the data dimension), z in R^k, k < n", "S the (1/N) sample covariance, eigenvalues "
+        "lam_1 >= ... >= lam_n", "mu at the sample mean (its MLE)")
+
+
+def _on_stationary_points(claim_id: str, title: str, statement: sp.Basic, *, steps: tuple[Step, ...],
+                          control: Control, assumptions: tuple[str, ...] = PPCA, source: str = "",
+                          printed: str = "") -> Claim:
+    """A statement of the poster's panel on the stationary points of pPCA (Eq. 4), ``source`` where it is read
+    from another work."""
+    return Claim(id=claim_id, title=title, ref=lucas("pPCA stationary points", ("4",), source), statement=statement,
+                 assumptions=assumptions, printed=printed, steps=steps, control=control)
 
 
 def claims() -> list[Claim]:
@@ -44,8 +58,6 @@ def claims() -> list[Claim]:
     j = sp.Symbol("j", integer=True, positive=True)
     lam = sp.IndexedBase(r"\lambda")
     sig2_stmt = sp.Eq(sp.Symbol(r"\sigma^2_{MLE}"), sp.Sum(lam[j], (j, k + 1, n)) / (n - k))
-    ppca_common = ("x in R^n (n the data dimension), z in R^k, k < n", "S the (1/N) sample covariance, eigenvalues "
-                   "lam_1 >= ... >= lam_n", "mu at the sample mean (its MLE)")
     elbo_gt = "ground truth: multistart maximization of the ELBO (W&Z trace form, beta = 1) on 7 datasets"
     return [
         Claim(
@@ -56,26 +68,21 @@ def claims() -> list[Claim]:
             assumptions=("p(z) = N(0, I_k), p(x|z) = N(W z + mu, sigma^2 I_n)",),
             printed="implied by 'has an analytic maximum likelihood estimate'",
             steps=(Step("E[x] = mu and Cov[x] = W W^T + sigma^2 I by the noise rule, every (n, k) up to 3",
-                        lambda: prove_at_sizes(moments_identity, SIZES_NK, what="moments of x")),
+                        at_sizes(moments_identity, SIZES_NK, what="moments of x")),
                    Step("log p(x|z) + log p(z) = -z^T P z / 2 + b^T z + c0 (completing the square), every (n, k) up "
-                        "to 3", lambda: prove_at_sizes(complete_square, SIZES_NK, what="completing the square")),
+                        "to 3", at_sizes(complete_square, SIZES_NK, what="completing the square")),
                    Step("the 1-d Gaussian integral", gaussian_integral_1d),
                    Step("determinant lemma and Woodbury as polynomial identities, every (n, k) up to 3",
-                        lambda: prove_at_sizes(det_and_woodbury, SIZES_NK, what="det lemma and Woodbury")),
+                        at_sizes(det_and_woodbury, SIZES_NK, what="det lemma and Woodbury")),
                    Step("log of the integral = log N(x; mu, C) once the identities are inserted (general n, k)",
                         marginal_bookkeeping),
                    Step("the k-dimensional integral of p(x|z) p(z) by Gauss-Hermite quadrature = N(x; mu, C)",
                         quadrature_check)),
-            control=Control("covariance W W^T + sigma I (sigma in place of sigma^2)",
-                            lambda: prove_at_sizes(partial(moments_identity, noise_power=1), SIZES_NK[:4],
-                                                   what="control")),
+            control=control_at_sizes("covariance W W^T + sigma I (sigma in place of sigma^2)",
+                                     partial(moments_identity, noise_power=1), SIZES_NK[:4]),
         ),
-        Claim(
-            id="lucas.ppca_sigma2_mle",
-            title="sigma^2_MLE = 1/(n - k) sum_{j = k+1}^n lam_j, n the data dimension",
-            ref=lucas("pPCA stationary points", ("4",)),
-            statement=sig2_stmt,
-            assumptions=ppca_common,
+        _on_stationary_points(
+            "lucas.ppca_sigma2_mle", "sigma^2_MLE = 1/(n - k) sum_{j = k+1}^n lam_j, n the data dimension", sig2_stmt,
             printed="n is not defined on the poster; the sum runs over the eigenvalues of the n x n covariance, so n "
                     "is the data dimension (reading it as the number of samples N is the negative control)",
             steps=(Step("exact gradient of the log-likelihood in sigma^2 vanishes at (W_MLE, sigma^2_MLE), rational "
@@ -83,50 +90,38 @@ def claims() -> list[Claim]:
                    Step("ground truth: multistart maximization of the likelihood over (W, sigma^2, mu) on the rows",
                         mle_ground_truth)),
             control=Control("n read as the number of rows N: sigma^2 = sum_{j>k} lam_j / (N - k)",
-                            partial(mle_ground_truth, denominator="N - k")),
-        ),
-        Claim(
-            id="lucas.ppca_w_mle",
-            title="W_MLE = U_k (Lambda_k - sigma^2_MLE I)^{1/2} R, R any rotation, maximizes the likelihood",
-            ref=lucas("pPCA stationary points", ("4",)),
-            statement=sp.Eq(sp.Symbol("W_{MLE}"), sp.Symbol(r"U_k(\Lambda_k - \sigma^2_{MLE} I)^{1/2} R")),
-            assumptions=(*ppca_common, "U_k the top-k eigenvectors, R any k x k orthogonal matrix"),
+                            partial(mle_ground_truth, denominator="N - k"))),
+        _on_stationary_points(
+            "lucas.ppca_w_mle", "W_MLE = U_k (Lambda_k - sigma^2_MLE I)^{1/2} R, R any rotation, maximizes the "
+            "likelihood", sp.Eq(sp.Symbol("W_{MLE}"), sp.Symbol(r"U_k(\Lambda_k - \sigma^2_{MLE} I)^{1/2} R")),
+            assumptions=(*PPCA, "U_k the top-k eigenvectors, R any k x k orthogonal matrix"),
             steps=(Step("exact gradient of the log-likelihood in W vanishes at (W_MLE, sigma^2_MLE), rational "
                         "instances with random rational R (tied top and a zero column included)",
                         partial(exact_stationarity, which="W")),
                    Step("ground truth: the maximum of the likelihood is attained there", mle_ground_truth),
                    Step("members with random R attain the maximum", mle_set_members)),
             control=Control("W = U_k (Lambda_k - sigma^2 I) R (square root dropped)",
-                            partial(exact_stationarity, which="W", drop_root=True)),
-        ),
+                            partial(exact_stationarity, which="W", drop_root=True))),
         *erratum(
-            Claim(
-                id="lucas.ppca_other_stationary",
-                title="'Other stationary points have zero columns in W', read as: every stationary point other than "
-                      "the MLE has a zero column",
-                ref=lucas("pPCA stationary points", ("4",)),
-                statement=sp.Symbol(r"\nabla \ell(W, \sigma^2) = 0,\ W W^\top \ne W_{MLE}W_{MLE}^\top \Rightarrow "
-                                    r"W\ \mathrm{has\ a\ zero\ column}"),
-                assumptions=ppca_common,
+            _on_stationary_points(
+                "lucas.ppca_other_stationary", "'Other stationary points have zero columns in W', read as: every "
+                "stationary point other than the MLE has a zero column",
+                sp.Symbol(r"\nabla \ell(W, \sigma^2) = 0,\ W W^\top \ne W_{MLE}W_{MLE}^\top \Rightarrow "
+                          r"W\ \mathrm{has\ a\ zero\ column}"),
                 printed="'Other stationary points have zero-columns in W corresponding to posterior collapse'",
                 steps=(Step("exact: W = u_2 (second eigen-direction), sigma^2 = mean of the other eigenvalues, is "
                             "stationary, not the maximum, and has no zero column", no_zero_column_counterexample),),
-                control=Control("every enumerated stationary point is a local maximum of the ELBO",
-                                partial(stationary_check, claim_all_max=True)),
-            ),
-            Claim(
-                id="lucas.ppca_stationary_points",
-                title="Corrected: the stationary points are W = U_J (Lambda_J - s I)^{1/2} R for any set J (|J| <= k) "
-                      "of eigen-directions with lam_j > s = mean of the others, with k - |J| zero columns; only the "
-                      "top-k one is a local maximum, all others (with or without zero columns) are saddles",
-                ref=lucas("pPCA stationary points", ("4",), "Tipping & Bishop (1999), as used by the poster"),
-                statement=sp.Symbol(r"W = U_J(\Lambda_J - sI)^{1/2}R,\ s = \mathrm{mean}_{j\notin J}\lambda_j"),
-                assumptions=(*ppca_common, "distinct eigenvalues for the classification (and a flat-tail case)"),
+                control=ALL_MAX),
+            _on_stationary_points(
+                "lucas.ppca_stationary_points", "Corrected: the stationary points are W = U_J (Lambda_J - s I)^{1/2} R "
+                "for any set J (|J| <= k) of eigen-directions with lam_j > s = mean of the others, with k - |J| zero "
+                "columns; only the top-k one is a local maximum, all others (with or without zero columns) are saddles",
+                sp.Symbol(r"W = U_J(\Lambda_J - sI)^{1/2}R,\ s = \mathrm{mean}_{j\notin J}\lambda_j"),
+                source="Tipping & Bishop (1999), as used by the poster",
+                assumptions=(*PPCA, "distinct eigenvalues for the classification (and a flat-tail case)"),
                 steps=(Step("every member is stationary (autograd, float64) and classified by its Hessian, in the "
                             "likelihood and in the ELBO", stationary_check),),
-                control=Control("every enumerated stationary point is a local maximum of the ELBO",
-                                partial(stationary_check, claim_all_max=True)),
-            ),
+                control=ALL_MAX),
         ),
         Claim(
             id="lucas.ppca_collapse_regimes",
@@ -135,14 +130,14 @@ def claims() -> list[Claim]:
             ref=lucas("pPCA stationary points", (), "figure (a)-(c)"),
             statement=sp.Eq(sp.Symbol(r"\nabla^2_W \ell(0)"),
                             sp.Symbol(r"(S - \sigma^2 I)\otimes I_k / \sigma^4")),
-            assumptions=(*ppca_common, "sigma^2 fixed (a hyperparameter)", "strict inequalities: sigma^2 > lam_1 "
+            assumptions=(*PPCA, "sigma^2 fixed (a hyperparameter)", "strict inequalities: sigma^2 > lam_1 "
                          "(max), lam_n < sigma^2 < lam_1 (saddle), sigma^2 < lam_n (min)"),
             printed="'(a) sigma^2 large: local maxima (b) sigma^2 medium: saddle point (c) sigma^2 small: local "
                     "minima'",
             steps=(Step("Hessian of l in W at W = 0 = (S - sigma^2 I) (x) I_k / sigma^4 with symbolic S, every "
                         "(n, k) up to (3, 2)",
-                        lambda: prove_at_sizes(collapse_hessian_identity, [(1, 1), (2, 1), (2, 2), (3, 1), (3, 2)],
-                                               what="Hessian at W = 0")),
+                        at_sizes(collapse_hessian_identity, [(1, 1), (2, 1), (2, 2), (3, 1), (3, 2)],
+                                 what="Hessian at W = 0")),
                    Step("the three regimes on data (autograd Hessian of the likelihood on the rows)",
                         collapse_regimes)),
             control=Control("labels (a) and (c) swapped", partial(collapse_regimes, swapped=True)),
@@ -156,7 +151,7 @@ def claims() -> list[Claim]:
             assumptions=("q(z|x) = N(V(x - mu), D), D diagonal positive", "mu the data mean, S the (1/N) covariance"),
             printed="'we can write down the ELBO in closed form' (not printed)",
             steps=(Step("ELBO from the Gaussian rules (noise rule and KL from its definition) = closed form, every "
-                        "(n, k) up to 3", lambda: prove_at_sizes(elbo_identity, SIZES_NK, what="ELBO closed form")),
+                        "(n, k) up to 3", at_sizes(elbo_identity, SIZES_NK, what="ELBO closed form")),
                    Step("closed form vs Monte Carlo estimate of the definition", elbo_monte_carlo, corroborating=True)),
             control=Control("closed form without tr(W D W^T) / (2 sigma^2)",
                             partial(elbo_monte_carlo, drop_decoder_noise=True)),
@@ -206,8 +201,7 @@ def claims() -> list[Claim]:
                         "its global maximum", theorem3_multistart),
                    Step("every Tipping-Bishop point is stationary in the ELBO with the same Hessian class as in pPCA",
                         stationary_check)),
-            control=Control("every enumerated stationary point is a local maximum of the ELBO",
-                            partial(stationary_check, claim_all_max=True)),
+            control=ALL_MAX,
         ),
         Claim(
             id="lucas.cross_elbo_is_wz_loss",
@@ -217,9 +211,8 @@ def claims() -> list[Claim]:
             statement=sp.Eq(sp.Symbol(r"\mathcal{L}_{Lucas}"), -sp.Symbol(r"L_{VAE}|_{\beta=1,y=x}")),
             assumptions=("centred data (W&Z App. B: biases act as centring)", "U = W, W_enc = V^T"),
             steps=(Step("the two losses derived from the Gaussian rules agree at every (n, k) up to 3",
-                        lambda: prove_at_sizes(cross_identity, SIZES_NK, what="Lucas ELBO = -L_VAE")),),
-            control=Control("W&Z with beta = 2", lambda: prove_at_sizes(partial(cross_identity, beta_value=2),
-                                                                        SIZES_NK[:3], what="control")),
+                        at_sizes(cross_identity, SIZES_NK, what="Lucas ELBO = -L_VAE")),),
+            control=control_at_sizes("W&Z with beta = 2", partial(cross_identity, beta_value=2), SIZES_NK[:3]),
         ),
         Claim(
             id="lucas.cross_mle",

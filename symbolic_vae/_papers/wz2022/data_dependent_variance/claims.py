@@ -5,11 +5,12 @@ correction."""
 from __future__ import annotations
 
 from functools import partial
+from typing import Any
 
 import sympy as sp
 
-from symbolic_vae._core.claim import Claim, Control, PaperRef, Step, erratum
-from symbolic_vae._engine.dataset_checks import on_datasets
+from symbolic_vae._core.claim import Check, Claim, Control, PaperRef, Step, erratum
+from symbolic_vae._engine.dataset_checks import Exact, on_datasets
 from symbolic_vae._model.lvm import beta, eta_dec
 from symbolic_vae._papers.wz2022.data_dependent_variance.checks import (
     _at_sizes,
@@ -24,6 +25,51 @@ from symbolic_vae._papers.wz2022.data_dependent_variance.checks import (
     _prop5_on,
     _variances_on,
 )
+
+DDV = ("sigma(x) = |C x + f|, C in R^{d1 x D0}, f in R^{d1}", "beta, eta_enc, eta_dec > 0")
+NONZERO = "C_i x + f_i != 0 on the data (else log sigma_i^2 = -oo and the loss is +oo)"
+ZERO_MEAN = "E[x] = 0 (assumed in App. C)"
+G_TEXT = "g(u) = u - 1 - log u"
+
+
+def _on(exact: Exact, data: str | tuple[str, ...], what: str, **options: bool) -> Check:
+    """``exact`` on the datasets of the kinds ``data`` (``_data``), drawn when the check runs; ``what`` says what is
+    compared."""
+    kinds = (data,) if isinstance(data, str) else data
+    return lambda: on_datasets(exact, [ds for kind in kinds for ds in _data(kind)], what=what, **options)
+
+
+def _per_sample(which: str, data: str, what: str) -> Check:
+    """The model's dataset loss against the per-sample form ``which`` of ``_per_sample_vs_printed``."""
+    return _on(partial(_per_sample_vs_printed, which=which), data, what)
+
+
+LOG_SIGN = _per_sample("eq29_logsign", "any", "model loss = Eq. 29 with +log")
+SIGMA_SQUARED = Control("sigma(x)^2 in place of sigma(x) in the noise term",
+                        _per_sample("eq30_sigma2", "any", "model loss = Eq. 30 with sigma^2"))
+G_NONNEGATIVE = Step(f"{G_TEXT} >= 0 for u > 0", _g_nonnegative)
+
+
+def _variance_moment(claim_id: str, title: str, ref: PaperRef, statement: sp.Basic, *, assumptions: tuple[str, ...],
+                     rows: str, data: str, cross: int, formula: str, sizes: str, key: str, control: Control,
+                     printed: str = "") -> Claim:
+    """E_x sigma_i^2 as stated: the row average of (C_i x + f_i)^2 on the datasets ``data`` against ``formula`` (the
+    cross term 2 f_i C_i mu_x with coefficient ``cross``), then the moment rule ``key`` of ``_at_sizes``."""
+    return Claim(id=claim_id, title=title, ref=ref, statement=statement, assumptions=assumptions, printed=printed,
+                 steps=(Step(rows, _on(partial(_variances_on, cross=cross), data, formula), corroborating=True),
+                        Step(sizes, partial(_at_sizes, key))),
+                 control=control)
+
+
+def _proposition5(claim_id: str, title: str, ref: PaperRef, statement: Any, *, assumptions: tuple[str, ...],
+                  rows: str, rule: str, data: str, sizes: str, key: str, control: Control) -> Claim:
+    """Proposition 5's inequality with f' of ``rule``: on the datasets ``data``, then the exact difference ``key`` of
+    ``_at_sizes`` as a sum of g(u) >= 0."""
+    return Claim(id=claim_id, title=title, ref=ref, statement=statement, assumptions=assumptions,
+                 steps=(Step(rows, _on(partial(_prop5_on, rule=rule), data, "L(C,f) >= L(0,f')", inequality=True),
+                             corroborating=True),
+                        Step(sizes, partial(_at_sizes, key)), G_NONNEGATIVE),
+                 control=control)
 
 
 def claims() -> list[Claim]:
@@ -44,10 +90,7 @@ def claims() -> list[Claim]:
     eq31_gen = sp.Eq(Es2(C, f), fi**2 + 2 * fi * c_mu + q)
     diff = L(U, W, C, f) - L(U, W, sp.ZeroMatrix(d1, D0), sp.Symbol("f'"))
     corrected_diff = sp.Sum(beta / 2 * (sp.log(Es2(C, f)) - Elog(C, f)), (i, 1, d1))
-    g_text = "g(u) = u - 1 - log u"
-    ddv = ("sigma(x) = |C x + f|, C in R^{d1 x D0}, f in R^{d1}", "beta, eta_enc, eta_dec > 0")
-    nonzero = "C_i x + f_i != 0 on the data (else log sigma_i^2 = -oo and the loss is +oo)"
-    any_data, zero_data = _data("any"), _data("zero")
+    partition = d2 / 2 * sp.log(2 * sp.pi * eta_dec**2)
     return [
         *erratum(
             Claim(
@@ -55,34 +98,27 @@ def claims() -> list[Claim]:
                 title="Eq. 27 as printed: the encoder draws z = W x + sigma(x) eps",
                 ref=wz("App. C", ("27",)),
                 statement=sp.Eq(z, W * x + sp.Symbol(r"\sigma(x)") * eps),
-                assumptions=(*ddv, "W x is only defined when D0 = d1: checked there", nonzero),
+                assumptions=(*DDV, "W x is only defined when D0 = d1: checked there", NONZERO),
                 printed="z = W x + sigma(x) eps; the model (Sec. 3, Eq. 28) has mean W^T x",
                 steps=(Step("the loss of Eq. 28-29 with encoder mean W x (Eq. 27) vs the model's loss on integer "
                             "datasets, D0 = d1 = 2 and 3",
-                            lambda: on_datasets(partial(_per_sample_vs_printed, which="eq27"), _data("square"),
-                                                what="model loss = Eq. 29 with mean W x")),),
-                control=Control("the KL's log term with the sign flipped (Eq. 29 with mean W^T x, +log)",
-                                lambda: on_datasets(partial(_per_sample_vs_printed, which="eq29_logsign"), any_data,
-                                                    what="model loss = Eq. 29 with +log")),
+                            _per_sample("eq27", "square", "model loss = Eq. 29 with mean W x")),),
+                control=Control("the KL's log term with the sign flipped (Eq. 29 with mean W^T x, +log)", LOG_SIGN),
             ),
             Claim(
                 id="ddv.eq29",
                 title="Eq. 28-29: with sigma(x) = |C x + f| and encoder mean W^T x, the model's loss is Eq. 29",
                 ref=wz("App. C", ("26", "27", "28", "29"), "Eq. 27 corrected"),
-                statement=sp.Eq(L(U, W, C, f), sp.Symbol(r"\text{Eq. 29}")
-                                + d2 / 2 * sp.log(2 * sp.pi * eta_dec**2)),
-                assumptions=(*ddv, nonzero, "eps ~ N(0, I_{d1})"),
+                statement=sp.Eq(L(U, W, C, f), sp.Symbol(r"\text{Eq. 29}") + partition),
+                assumptions=(*DDV, NONZERO, "eps ~ N(0, I_{d1})"),
                 printed="Eq. 29 drops the decoder's log-partition (d2/2) log(2 pi eta_dec^2)",
                 steps=(
                     Step("integer datasets (nonzero mean): the model's dataset loss = Eq. 29 averaged over the rows",
-                         lambda: on_datasets(partial(_per_sample_vs_printed, which="eq29"), any_data,
-                                             what="model loss = Eq. 29"), corroborating=True),
+                         _per_sample("eq29", "any", "model loss = Eq. 29"), corroborating=True),
                     Step("per data point, in general symbols x, y: model loss (Gaussian rules) = Eq. 29 + partition, "
-                         "every (D0, d1, d2) up to 3", lambda: _at_sizes("eq29")),
+                         "every (D0, d1, d2) up to 3", partial(_at_sizes, "eq29")),
                 ),
-                control=Control("the KL's log term with the sign flipped",
-                                lambda: on_datasets(partial(_per_sample_vs_printed, which="eq29_logsign"), any_data,
-                                                    what="model loss = Eq. 29 with +log")),
+                control=Control("the KL's log term with the sign flipped", LOG_SIGN),
             ),
         ),
         *erratum(
@@ -91,71 +127,48 @@ def claims() -> list[Claim]:
                 title="Eq. 30 as printed: kappa ||W^T x||^2 stands outside the 1/(2 eta_dec^2) bracket",
                 ref=wz("App. C", ("30",)),
                 statement=sp.Eq(L(U, W, C, f), sp.Symbol(r"\text{Eq. 30}")),
-                assumptions=(*ddv, nonzero),
+                assumptions=(*DDV, NONZERO),
                 printed="(1/2 eta^2) E[||U W^T x - y||^2 + Tr(U s eps eps^T s U^T) + 2 Tr(U (W^T x - y) eps^T s U^T)] "
                         "+ beta eta_dec^2/eta_enc^2 ||W^T x||^2 + KL part; the printed cross term is not dimensionally "
                         "consistent (U (W^T x - y) needs d1 = d2) and is read as 2 (U W^T x - y)^T U s eps",
                 steps=(Step("Eq. 30 (E_eps by the Gaussian rule) averaged over integer datasets vs the model's loss",
-                            lambda: on_datasets(partial(_per_sample_vs_printed, which="eq30"), any_data,
-                                                what="model loss = Eq. 30 as printed")),),
-                control=Control("Eq. 30 with sigma(x)^2 in place of sigma(x) in the noise term",
-                                lambda: on_datasets(partial(_per_sample_vs_printed, which="eq30_sigma2"), any_data,
-                                                    what="model loss = Eq. 30 with sigma^2")),
+                            _per_sample("eq30", "any", "model loss = Eq. 30 as printed")),),
+                control=SIGMA_SQUARED.of("Eq. 30"),
             ),
             Claim(
                 id="ddv.eq30_corrected",
                 title="Eq. 30 corrected: kappa ||W^T x||^2 inside the 1/(2 eta_dec^2) bracket",
                 ref=wz("App. C", ("29", "30"), "Eq. 30 corrected"),
-                statement=sp.Eq(L(U, W, C, f), sp.Symbol(r"\text{Eq. 30 (}\kappa\text{ term inside)}")
-                                + d2 / 2 * sp.log(2 * sp.pi * eta_dec**2)),
-                assumptions=(*ddv, nonzero),
+                statement=sp.Eq(L(U, W, C, f), sp.Symbol(r"\text{Eq. 30 (}\kappa\text{ term inside)}") + partition),
+                assumptions=(*DDV, NONZERO),
                 steps=(
                     Step("integer datasets: the model's loss = corrected Eq. 30 averaged over the rows",
-                         lambda: on_datasets(partial(_per_sample_vs_printed, which="eq30_inside"), any_data,
-                                             what="model loss = corrected Eq. 30"), corroborating=True),
+                         _per_sample("eq30_inside", "any", "model loss = corrected Eq. 30"), corroborating=True),
                     Step("per data point, general x, y: model loss = corrected Eq. 30 + partition, every size up to 3",
-                         lambda: _at_sizes("eq30")),
+                         partial(_at_sizes, "eq30")),
                 ),
-                control=Control("sigma(x)^2 in place of sigma(x) in the noise term",
-                                lambda: on_datasets(partial(_per_sample_vs_printed, which="eq30_sigma2"), any_data,
-                                                    what="model loss = Eq. 30 with sigma^2")),
+                control=SIGMA_SQUARED,
             ),
         ),
-        Claim(
-            id="ddv.expected_variance",
-            title="Eq. 31: E_x sigma_i(x)^2 = f_i^2 + C_i A C_i^T when E[x] = 0",
-            ref=wz("App. C", ("31", "35")),
-            statement=eq31_zero,
-            assumptions=("E[x] = 0 (assumed in App. C)", "A = E[x x^T]"),
-            steps=(
-                Step("zero-mean integer datasets (rows [X; -X]): row average of (C_i x + f_i)^2 = Eq. 31",
-                     lambda: on_datasets(partial(_variances_on, cross=0), zero_data, what="E sigma^2 = Eq. 31"),
-                     corroborating=True),
-                Step("moment rule on the model's encoder variances, E[x] = 0, every (D0, d1) up to 3",
-                     lambda: _at_sizes("eq31_zero")),
-            ),
+        _variance_moment(
+            "ddv.expected_variance", "Eq. 31: E_x sigma_i(x)^2 = f_i^2 + C_i A C_i^T when E[x] = 0",
+            wz("App. C", ("31", "35")), eq31_zero, assumptions=(ZERO_MEAN, "A = E[x x^T]"),
+            rows="zero-mean integer datasets (rows [X; -X]): row average of (C_i x + f_i)^2 = Eq. 31", data="zero",
+            cross=0, formula="E sigma^2 = Eq. 31",
+            sizes="moment rule on the model's encoder variances, E[x] = 0, every (D0, d1) up to 3", key="eq31_zero",
             control=Control("the assumption E[x] = 0 dropped: Eq. 31 on data with nonzero mean",
-                            lambda: on_datasets(partial(_variances_on, cross=0), any_data,
-                                                what="E sigma^2 = Eq. 31 (nonzero mean)")),
-        ),
-        Claim(
-            id="ddv.expected_variance_any_mean",
-            title="E_x sigma_i(x)^2 = f_i^2 + 2 f_i C_i mu_x + C_i A C_i^T for data of any mean",
-            ref=wz("App. C", ("31",), "sentence after Eq. 33 (mu_x, f_i C_i mu_x)"),
-            statement=eq31_gen,
+                            _on(partial(_variances_on, cross=0), "any", "E sigma^2 = Eq. 31 (nonzero mean)"))),
+        _variance_moment(
+            "ddv.expected_variance_any_mean", "E_x sigma_i(x)^2 = f_i^2 + 2 f_i C_i mu_x + C_i A C_i^T for data of any "
+            "mean", wz("App. C", ("31",), "sentence after Eq. 33 (mu_x, f_i C_i mu_x)"), eq31_gen,
             assumptions=("any data", "A = E[x x^T] (uncentred)", "mu_x = E[x]"),
             printed="the sentence after Eq. 33 names a term f_i C_i mu_x that Eq. 31 does not show",
-            steps=(
-                Step("integer datasets with nonzero mean: row average of (C_i x + f_i)^2 = the general form",
-                     lambda: on_datasets(partial(_variances_on, cross=2), any_data,
-                                         what="E sigma^2 = f^2 + 2 f C mu + C A C^T"), corroborating=True),
-                Step("moment rule on the model's encoder variances, general E[x], every (D0, d1) up to 3",
-                     lambda: _at_sizes("eq31_general")),
-            ),
+            rows="integer datasets with nonzero mean: row average of (C_i x + f_i)^2 = the general form", data="any",
+            cross=2, formula="E sigma^2 = f^2 + 2 f C mu + C A C^T",
+            sizes="moment rule on the model's encoder variances, general E[x], every (D0, d1) up to 3",
+            key="eq31_general",
             control=Control("cross term f_i C_i mu_x (coefficient 1, as the sentence after Eq. 33 reads)",
-                            lambda: on_datasets(partial(_variances_on, cross=1), any_data,
-                                                what="E sigma^2 = f^2 + f C mu + C A C^T")),
-        ),
+                            _on(partial(_variances_on, cross=1), "any", "E sigma^2 = f^2 + f C mu + C A C^T"))),
         Claim(
             id="ddv.noise_terms",
             title="Eq. 32-34: the noise term averages to Tr(U Sigma^DDV U^T), the cross term to 0, and the loss "
@@ -164,116 +177,99 @@ def claims() -> list[Claim]:
             statement=(sp.Eq(sp.Symbol(r"\mathbb{E}_{x,\epsilon}\mathrm{Tr}(U\sigma\epsilon\epsilon^\top\sigma "
                                        r"U^\top)"), sp.Trace(U * sp.Symbol(r"\Sigma^{DDV}") * U.T)),
                        sp.Eq(sp.Symbol(r"\mathbb{E}_{x,\epsilon}\,\text{cross}"), 0),
-                       sp.Eq(L(U, W, C, f), sp.Symbol(r"\text{Eq. 34}") + d2 / 2 * sp.log(2 * sp.pi * eta_dec**2))),
-            assumptions=(*ddv, nonzero, "Eq. 34 with Eq. 31 needs E[x] = 0; with Sigma^DDV_i = E_x sigma_i^2 "
+                       sp.Eq(L(U, W, C, f), sp.Symbol(r"\text{Eq. 34}") + partition)),
+            assumptions=(*DDV, NONZERO, "Eq. 34 with Eq. 31 needs E[x] = 0; with Sigma^DDV_i = E_x sigma_i^2 "
                          "(cross term included) it holds for any data"),
             printed="Eq. 34 drops the decoder's log-partition; Eq. 33's integrand has the dimension problem of "
                     "Eq. 30",
             steps=(
                 Step("integer datasets with nonzero mean: the model's dataset loss = Eq. 34 with "
                      "Sigma^DDV_i = f_i^2 + 2 f_i C_i mu_x + C_i A C_i^T",
-                     lambda: on_datasets(_eq34_on, any_data, what="model loss = Eq. 34"), corroborating=True),
+                     _on(_eq34_on, "any", "model loss = Eq. 34"), corroborating=True),
                 Step("Eq. 32 (moment rule, any mean) and Eq. 33 (E_eps of the cross term is 0 for every x), "
-                     "every size up to 3", lambda: _at_sizes("eq32_33")),
+                     "every size up to 3", partial(_at_sizes, "eq32_33")),
                 Step("E[x] = 0: E_x of the model's loss = Eq. 34 with Eq. 31, every size up to 3",
-                     lambda: _at_sizes("eq34_zero")),
+                     partial(_at_sizes, "eq34_zero")),
                 Step("any mean: E_x of the model's loss = Eq. 34 with the general Sigma^DDV, every size up to 3",
-                     lambda: _at_sizes("eq34_general")),
+                     partial(_at_sizes, "eq34_general")),
             ),
             control=Control("a factor 2 on Tr(U Sigma^DDV U^T)",
-                            lambda: on_datasets(partial(_eq34_on, noise_factor=2), any_data,
-                                                what="model loss = Eq. 34 with 2 Tr(U Sigma U^T)")),
+                            _on(partial(_eq34_on, noise_factor=2), "any",
+                                "model loss = Eq. 34 with 2 Tr(U Sigma U^T)")),
         ),
         Claim(
             id="ddv.lemma1",
             title="Lemma 1: f'_i = sqrt(f_i^2 + C_i A C_i^T) gives the same E_x sigma_i^2 with C = 0",
             ref=wz("App. C", ("35", "36", "37"), "Lemma 1"),
             statement=(sp.Eq(fpi, sp.sqrt(fi**2 + q)), sp.Eq(Es2(sp.ZeroMatrix(d1, D0), fpi), Es2(C, f))),
-            assumptions=("E[x] = 0 (assumed in App. C)", "q_i = C_i A C_i^T >= 0 since A is PSD"),
+            assumptions=(ZERO_MEAN, "q_i = C_i A C_i^T >= 0 since A is PSD"),
             steps=(
                 Step("general symbols f_i real, q_i >= 0: f'_i is real and f'_i^2 = f_i^2 + q_i", _lemma1_general),
                 Step("zero-mean integer datasets: E sigma_i^2(C, f) = (f'_i)^2 on the rows",
-                     lambda: on_datasets(partial(_lemma1_on, rule="eq37"), zero_data,
-                                         what="E sigma^2(C,f) = E sigma^2(0,f')"), corroborating=True),
+                     _on(partial(_lemma1_on, rule="eq37"), "zero", "E sigma^2(C,f) = E sigma^2(0,f')"),
+                     corroborating=True),
                 Step("A = R R^T (any PSD A, singular included), E[x] = 0: the model's E sigma_i^2 with (C, f) "
-                     "and with (0, f'), every (D0, d1) up to 3", lambda: _at_sizes("lemma1")),
+                     "and with (0, f'), every (D0, d1) up to 3", partial(_at_sizes, "lemma1")),
             ),
             control=Control("f'_i = f_i + sqrt(C_i A C_i^T)",
-                            lambda: on_datasets(partial(_lemma1_on, rule="shifted"), zero_data,
-                                                what="E sigma^2(C,f) = (f + sqrt(C A C^T))^2")),
+                            _on(partial(_lemma1_on, rule="shifted"), "zero", "E sigma^2(C,f) = (f + sqrt(C A C^T))^2")),
         ),
-        Claim(
-            id="ddv.prop5",
-            title="Proposition 5: L^DDV(U, W, C, f) >= L^DDV(U, W, 0, f') with f' of Eq. 37, for every U, W, C, f",
-            ref=wz("App. C", ("37", "38", "39", "40", "41", "42"), "Proposition 5"),
-            statement=sp.Ge(L(U, W, C, f), L(U, W, sp.ZeroMatrix(d1, D0), sp.Symbol("f'"))),
-            assumptions=(*ddv, "E[x] = 0 (assumed in App. C)", nonzero, f"{g_text} (Jensen's inequality)"),
-            steps=(
-                Step("zero-mean integer datasets, random parameters: L(C, f) >= L(0, f') at 30 and 60 digits",
-                     lambda: on_datasets(partial(_prop5_on, rule="eq37"), _data("many_zero"),
-                                         what="L(C,f) >= L(0,f')", inequality=True), corroborating=True),
-                Step("exact difference, E[x] = 0: L(C,f) - L(0,f') = (beta/2) sum_i E_x g(sigma_i^2 / f'_i^2), "
-                     "every (D0, d1, d2) up to 3", lambda: _at_sizes("diff_zero_g")),
-                Step(f"{g_text} >= 0 for u > 0", _g_nonnegative),
-            ),
+        _proposition5(
+            "ddv.prop5", "Proposition 5: L^DDV(U, W, C, f) >= L^DDV(U, W, 0, f') with f' of Eq. 37, for every U, W, C, "
+            "f", wz("App. C", ("37", "38", "39", "40", "41", "42"), "Proposition 5"),
+            sp.Ge(L(U, W, C, f), L(U, W, sp.ZeroMatrix(d1, D0), sp.Symbol("f'"))),
+            assumptions=(*DDV, ZERO_MEAN, NONZERO, f"{G_TEXT} (Jensen's inequality)"),
+            rows="zero-mean integer datasets, random parameters: L(C, f) >= L(0, f') at 30 and 60 digits",
+            rule="eq37", data="many_zero",
+            sizes="exact difference, E[x] = 0: L(C,f) - L(0,f') = (beta/2) sum_i E_x g(sigma_i^2 / f'_i^2), every "
+                  "(D0, d1, d2) up to 3", key="diff_zero_g",
             control=Control("the inequality reversed: L(C, f) <= L(0, f')",
-                            lambda: on_datasets(partial(_prop5_on, rule="eq37", reverse=True), zero_data,
-                                                what="L(0,f') >= L(C,f)", inequality=True)),
-        ),
-        Claim(
-            id="ddv.prop5_any_mean",
-            title="Proposition 5 for data of any mean, with f'_i = sqrt(E_x sigma_i^2) = "
-                  "sqrt(f_i^2 + 2 f_i C_i mu_x + C_i A C_i^T)",
-            ref=wz("App. C", ("31", "37", "38"), "Proposition 5, E[x] = 0 dropped"),
-            statement=(sp.Ge(L(U, W, C, f), L(U, W, sp.ZeroMatrix(d1, D0), sp.Symbol("f'"))),
-                       sp.Eq(fpi, sp.sqrt(eq31_gen.rhs))),
-            assumptions=(*ddv, "any data", nonzero),
-            steps=(
-                Step("integer datasets with nonzero mean: L(C, f) >= L(0, f') at 30 and 60 digits",
-                     lambda: on_datasets(partial(_prop5_on, rule="mean"), _data("many"),
-                                         what="L(C,f) >= L(0,f')", inequality=True), corroborating=True),
-                Step("exact difference, any mean: L(C,f) - L(0,f') = (beta/2) sum_i E_x g(sigma_i^2/f'_i^2), "
-                     "every (D0, d1, d2) up to 3", lambda: _at_sizes("diff_general_g")),
-                Step(f"{g_text} >= 0 for u > 0", _g_nonnegative),
-            ),
+                            _on(partial(_prop5_on, rule="eq37", reverse=True), "zero", "L(0,f') >= L(C,f)",
+                                inequality=True))),
+        _proposition5(
+            "ddv.prop5_any_mean", "Proposition 5 for data of any mean, with f'_i = sqrt(E_x sigma_i^2) = "
+            "sqrt(f_i^2 + 2 f_i C_i mu_x + C_i A C_i^T)",
+            wz("App. C", ("31", "37", "38"), "Proposition 5, E[x] = 0 dropped"),
+            (sp.Ge(L(U, W, C, f), L(U, W, sp.ZeroMatrix(d1, D0), sp.Symbol("f'"))), sp.Eq(fpi, sp.sqrt(eq31_gen.rhs))),
+            assumptions=(*DDV, "any data", NONZERO),
+            rows="integer datasets with nonzero mean: L(C, f) >= L(0, f') at 30 and 60 digits", rule="mean",
+            data="many",
+            sizes="exact difference, any mean: L(C,f) - L(0,f') = (beta/2) sum_i E_x g(sigma_i^2/f'_i^2), every "
+                  "(D0, d1, d2) up to 3", key="diff_general_g",
             control=Control("f' of Eq. 37 (cross term 2 f_i C_i mu_x dropped) on data with nonzero mean",
-                            lambda: on_datasets(partial(_prop5_on, rule="eq37", big_decoder=True), any_data,
-                                                what="L(C,f) >= L(0,f'_Eq.37), nonzero mean", inequality=True)),
-        ),
+                            _on(partial(_prop5_on, rule="eq37", big_decoder=True), "any",
+                                "L(C,f) >= L(0,f'_Eq.37), nonzero mean", inequality=True))),
         *erratum(
             Claim(
                 id="ddv.eq42",
                 title="Eq. 39-42 as printed: L(C, f) - L(0, f') = -E_x log sigma_i^2 + log E_x sigma_i^2",
                 ref=wz("App. C", ("39", "40", "41", "42"), "Proposition 5 (proof)"),
                 statement=sp.Eq(diff, -Elog(C, f) + sp.log(Es2(C, f))),
-                assumptions=(*ddv, "E[x] = 0", nonzero, "d1 = 1, so that the free index i is unambiguous"),
+                assumptions=(*DDV, "E[x] = 0", NONZERO, "d1 = 1, so that the free index i is unambiguous"),
                 printed="Eq. 39-40 write -(beta/2) E log sigma_i^2 without the sum over i; Eq. 42 also drops beta/2",
                 steps=(Step("zero-mean integer datasets with d1 = 1: the exact difference of the model's losses vs "
                             "the printed right side",
-                            lambda: on_datasets(_eq42_on, _data("zero_d1_1"),
-                                                what="L(C,f) - L(0,f') = log E sigma^2 - E log sigma^2")),),
+                            _on(_eq42_on, "zero_d1_1", "L(C,f) - L(0,f') = log E sigma^2 - E log sigma^2")),),
                 control=Control("the printed right side with its sign flipped",
-                                lambda: on_datasets(partial(_eq42_on, sign=-1), _data("zero_d1_1"),
-                                                    what="L(C,f) - L(0,f') = E log sigma^2 - log E sigma^2")),
+                                _on(partial(_eq42_on, sign=-1), "zero_d1_1",
+                                    "L(C,f) - L(0,f') = E log sigma^2 - log E sigma^2")),
             ),
             Claim(
                 id="ddv.eq42_corrected",
                 title="Eq. 42 corrected: L(C, f) - L(0, f') = (beta/2) sum_i [log E_x sigma_i^2 - E_x log sigma_i^2]",
                 ref=wz("App. C", ("39", "40", "42"), "Proposition 5 (proof), corrected"),
                 statement=sp.Eq(diff, corrected_diff),
-                assumptions=(*ddv, "E[x] = 0", nonzero),
+                assumptions=(*DDV, "E[x] = 0", NONZERO),
                 steps=(
                     Step("zero-mean integer datasets, d1 from 1 to 3: exact difference vs the corrected right side",
-                         lambda: on_datasets(_eq42_on_corrected, [*_data("zero_d1_1"), *zero_data],
-                                             what="difference = (beta/2) sum_i [log E s^2 - E log s^2]"),
-                         corroborating=True),
+                         _on(_eq42_on_corrected, ("zero_d1_1", "zero"),
+                             "difference = (beta/2) sum_i [log E s^2 - E log s^2]"), corroborating=True),
                     Step("E_x of the model's losses, E[x] = 0: the exact difference, every (D0, d1, d2) up to 3",
-                         lambda: _at_sizes("diff_zero_log")),
+                         partial(_at_sizes, "diff_zero_log")),
                 ),
                 control=Control("coefficient beta in place of beta/2",
-                                lambda: on_datasets(partial(_eq42_on_corrected, coefficient=beta),
-                                                    [*_data("zero_d1_1"), *zero_data],
-                                                    what="difference = beta sum_i [log E s^2 - E log s^2]")),
+                                _on(partial(_eq42_on_corrected, coefficient=beta), ("zero_d1_1", "zero"),
+                                    "difference = beta sum_i [log E s^2 - E log s^2]")),
             ),
         ),
     ]

@@ -83,6 +83,26 @@ from symbolic_vae._papers.wz2022.decoder_variance.forms import (
     z2_sym,
 )
 
+# The negative controls that a printed statement shares with its correction: the correction perturbed, worded for
+# the printed claim by ``Control.of``.
+EQ49_SHIFTED = Control("p + 1 in place of p", lambda: _eq49_at_sizes(shift=1))
+EQ50_SHIFTED = Control("p + 1 in place of p", _on(partial(eq50, printed=False, shift=1), "control"))
+EQ53_COEFFICIENT = Control("d2 in place of d2 - 1", _on(partial(eq53, printed=False, coefficient_shift=1), "control"))
+EQ55_SCALED = Control("the printed scaling d2/beta - hat d_1",
+                      _on(partial(eq55, printed=False, scale_by_beta=True), "control"))
+CASE1_WEAK = Control("d2 >= beta hat d_1", _on(partial(case1, printed=False, weak=True), "control"))
+EQ57_D1 = Control("d1 in place of hat d_1", _on(partial(thm4_b1, corrected=True, use_d1=True), "control"))
+EQ58_SHIFTED = Control("p + 2 in the lower bound", _on(partial(thm4_b2, corrected=True, shift=1), "control"))
+EQ59_STRICT = Control("beta > in place of >=", _on(partial(thm4_b3, corrected=True, strict=True), "control"))
+TABLE_SHIFTED = Control("(p + 1) zeta_p^2 in beta_p", _on(partial(table_corrected, shift=1), "control"))
+REMARK_OPEN = Control("complete collapse on (s_1, oo)",
+                      _on(partial(remark_intervals, printed=False, open_complete=True), "control"))
+NO_COLLAPSE_WEAK = Control("beta <= beta_{hat d_1}",
+                           _on(partial(remark_no_collapse, printed=False, non_strict=True), "control"))
+RATIO_SHIFTED = Control("rank(A) + 1", lambda: vae_ratio_check(printed=False, shift=1))
+LEMMA3_WITHOUT_C = _on(partial(lemma3, printed=False, drop_c_condition=True), "control")
+CASE2_PRINTED_BRANCH = _on(partial(case2, printed=True), "control")
+
 
 def claims() -> list[Claim]:  # noqa: PLR0915 - one list, in ledger order
     """The claims of App. D and Sec. 4.4, in ledger order (printed statements followed by their corrections)."""
@@ -191,7 +211,7 @@ def claims() -> list[Claim]:  # noqa: PLR0915 - one list, in ledger order
             statement=sp.Eq(_Gp, ((_d2 - beta * _p) * s - _sum(_zeta[_i] ** 2, _p + 1, _hd1)) / (2 * s**2)),
             steps=(Step("exact G' of the model at points of every interval", _on(partial(eq49, printed=True),
                                                                                  "Eq. 49 as printed")),),
-            control=Control("corrected Eq. 49 with p + 1 in place of p", lambda: _eq49_at_sizes(shift=1)),
+            control=EQ49_SHIFTED.of("corrected Eq. 49"),
         ), Claim(
             id="decvar.eq49_corrected",
             title="Corrected Eq. 49: on [s_{p+1}, s_p), G'(s) = ((d2 - beta p) s - c - sum_{i=p+1}^{hat d*} "
@@ -205,7 +225,7 @@ def claims() -> list[Claim]:  # noqa: PLR0915 - one list, in ledger order
                         _on(partial(eq49, printed=False), "corrected Eq. 49"), corroborating=True),
                    Step("exact engine = compiled dG/ds at points inside every interval", engine_vs_sympy_derivative,
                         corroborating=True)),
-            control=Control("p + 1 in place of p", lambda: _eq49_at_sizes(shift=1)),
+            control=EQ49_SHIFTED,
         )),
         *erratum(Claim(
             id="decvar.eq50",
@@ -215,8 +235,7 @@ def claims() -> list[Claim]:  # noqa: PLR0915 - one list, in ledger order
             statement=sp.Eq(sp.Symbol("G'(s_p)"), beta**2 / (2 * _zeta[_p] ** 4) * (
                 (_d2 / beta - _p) * _zeta[_p] ** 2 - _sum(_zeta[_i] ** 2, _p + 1, _hd1))),
             steps=(Step("exact G'(s_p) of the model", _on(partial(eq50, printed=True), "Eq. 50 as printed")),),
-            control=Control("corrected Eq. 50 with p + 1 in place of p",
-                            _on(partial(eq50, printed=False, shift=1), "control")),
+            control=EQ50_SHIFTED.of("corrected Eq. 50"),
         ), Claim(
             id="decvar.eq50_corrected",
             title="Corrected Eq. 50: G'(s_p) = beta^2/(2 zeta_p^4)[(d2/beta - p) zeta_p^2 - R_p], R_p = c + "
@@ -229,7 +248,7 @@ def claims() -> list[Claim]:  # noqa: PLR0915 - one list, in ledger order
                    Step("exact G'(s_p) on all instances (ties included)", _on(partial(eq50, printed=False),
                                                                               "corrected Eq. 50"),
                         corroborating=True)),
-            control=Control("p + 1 in place of p", _on(partial(eq50, printed=False, shift=1), "control")),
+            control=EQ50_SHIFTED,
         )),
         *erratum(Claim(
             id="decvar.lemma3",
@@ -238,8 +257,7 @@ def claims() -> list[Claim]:  # noqa: PLR0915 - one list, in ledger order
             ref=wz(sec_d, (), "Lemma 3"),
             statement=sp.Symbol(r"\#\{G'=0\}\cap[s_{p+1},s_p) \le 1 \;\text{or}\; = \infty"),
             steps=(Step("exact stationary sets on every interval", _on(partial(lemma3, printed=True), "Lemma 3")),),
-            control=Control("corrected Lemma 3 without its c = 0 condition",
-                            _on(partial(lemma3, printed=False, drop_c_condition=True), "control")),
+            control=Control("corrected Lemma 3 without its c = 0 condition", LEMMA3_WITHOUT_C),
         ), Claim(
             id="decvar.lemma3_corrected",
             title="Corrected Lemma 3: every point of [s_{p+1}, s_p) is stationary iff p = hat d_1 = hat d*, c = 0 and "
@@ -250,8 +268,7 @@ def claims() -> list[Claim]:  # noqa: PLR0915 - one list, in ledger order
             steps=(Step("exact stationary sets on every interval, both directions",
                         _on(partial(lemma3, printed=False), "corrected Lemma 3")),
                    _on_c0(partial(lemma3, printed=True), "Lemma 3")),
-            control=Control("the c = 0 condition dropped", _on(partial(lemma3, printed=False, drop_c_condition=True),
-                                                               "control")),
+            control=Control("the c = 0 condition dropped", LEMMA3_WITHOUT_C),
         )),
         Claim(
             id="decvar.cor3",
@@ -293,8 +310,7 @@ def claims() -> list[Claim]:  # noqa: PLR0915 - one list, in ledger order
             statement=sp.Eq(sp.Symbol("2 s_+^2 G'(s_+)"), _d2 * sp.Symbol("s_1")
                             + (_d2 - 1) * _sum(_zeta[_i] ** 2, 1, _hds)),
             steps=(Step("exact G' at s_+", _on(partial(eq53, printed=True), "Eq. 53")),),
-            control=Control("corrected Eq. 53 with d2 in place of d2 - 1",
-                            _on(partial(eq53, printed=False, coefficient_shift=1), "control")),
+            control=EQ53_COEFFICIENT.of("corrected Eq. 53"),
         ), Claim(
             id="decvar.eq53_corrected",
             title="Corrected Eq. 53/56: for s >= s_1, 2 s^2 G'(s) = d2 s - R_0; at s_+ = s_1 + R_0 it is d2 s_1 + "
@@ -305,8 +321,7 @@ def claims() -> list[Claim]:  # noqa: PLR0915 - one list, in ledger order
             steps=(Step("identity and sign in general symbols", _eq53_symbolic),
                    Step("exact on all instances", _on(partial(eq53, printed=False), "corrected Eq. 53")),
                    _on_c0(partial(eq53, printed=True), "Eq. 53")),
-            control=Control("d2 in place of d2 - 1", _on(partial(eq53, printed=False, coefficient_shift=1),
-                                                         "control")),
+            control=EQ53_COEFFICIENT,
         )),
         Claim(
             id="decvar.eq54",
@@ -314,7 +329,7 @@ def claims() -> list[Claim]:  # noqa: PLR0915 - one list, in ledger order
             ref=wz(sec_d, ("54",)),
             statement=sp.Eq(_Gp, ((_d2 / beta - _hd1) * s - _TAIL) / (2 * s**2)),
             steps=(Step("exact G' on (0, s_{hat d_1})", _on(eq54, "Eq. 54")),),
-            control=Control("corrected Eq. 49 with p + 1 in place of p", lambda: _eq49_at_sizes(shift=1)),
+            control=EQ49_SHIFTED.of("corrected Eq. 49"),
             corrected="decvar.eq49_corrected",
         ),
         *erratum(Claim(
@@ -325,8 +340,7 @@ def claims() -> list[Claim]:  # noqa: PLR0915 - one list, in ledger order
             statement=sp.Lt(_Gp, 0),
             assumptions=("hat d_1 < hat d* or d2/beta < hat d_1; vacuous when d2/beta < hat d_1 (s_- < 0)",),
             steps=(Step("exact G' on (0, s_-)", _on(partial(eq55, printed=True), "Eq. 55")),),
-            control=Control("corrected s_- with the printed scaling d2/beta - hat d_1",
-                            _on(partial(eq55, printed=False, scale_by_beta=True), "control")),
+            control=EQ55_SCALED.of("corrected s_-"),
         ), Claim(
             id="decvar.eq55_corrected",
             title="Corrected Eq. 55: G' < 0 on (0, s_-), s_- = min(s_{hat d_1}, R_{hat d_1}/(d2 - beta hat d_1)) "
@@ -335,8 +349,7 @@ def claims() -> list[Claim]:  # noqa: PLR0915 - one list, in ledger order
             statement=sp.Lt(_Gp, 0),
             assumptions=("hat d_1 < hat d* or d2 < beta hat d_1 or c > 0; s_0 = oo",),
             steps=(Step("exact G' on (0, s_-)", _on(partial(eq55, printed=False), "corrected Eq. 55")),),
-            control=Control("the printed scaling d2/beta - hat d_1", _on(partial(eq55, printed=False,
-                                                                                 scale_by_beta=True), "control")),
+            control=EQ55_SCALED,
         )),
         Claim(
             id="decvar.eq56",
@@ -344,8 +357,7 @@ def claims() -> list[Claim]:  # noqa: PLR0915 - one list, in ledger order
             ref=wz(sec_d, ("56",), "Proposition 7 (proof)"),
             statement=sp.Eq(_Gp, (_d2 / beta * s - _TAIL) / (2 * s**2)),
             steps=(Step("exact G' beyond s_+", _on(eq56, "Eq. 56")),),
-            control=Control("corrected Eq. 53 with d2 in place of d2 - 1",
-                            _on(partial(eq53, printed=False, coefficient_shift=1), "control")),
+            control=EQ53_COEFFICIENT.of("corrected Eq. 53"),
             corrected="decvar.eq53_corrected",
         ),
         *erratum(Claim(
@@ -354,8 +366,7 @@ def claims() -> list[Claim]:  # noqa: PLR0915 - one list, in ledger order
             ref=wz(sec_d, ("54",), "Case 1"),
             statement=sp.Implies(sp.Eq(_hd1, _hds) & sp.Gt(_d2 / beta, _hd1), sp.Gt(_Gp, 0)),
             steps=(Step("exact signs of G' and minimizers", _on(partial(case1, printed=True), "Case 1")),),
-            control=Control("corrected Case 1 with d2 >= beta hat d_1", _on(partial(case1, printed=False, weak=True),
-                                                                            "control")),
+            control=CASE1_WEAK.of("corrected Case 1"),
         ), Claim(
             id="decvar.case1_corrected",
             title="Corrected Case 1: G has no minimizer (G -> -oo as s -> 0) iff c = 0, hat d_1 = hat d* and d2 > "
@@ -367,7 +378,7 @@ def claims() -> list[Claim]:  # noqa: PLR0915 - one list, in ledger order
                    Step("exact signs and minimizers, both directions", _on(partial(case1, printed=False),
                                                                           "corrected Case 1")),
                    _on_c0(partial(case1, printed=True), "Case 1"), numeric_g),
-            control=Control("d2 >= beta hat d_1", _on(partial(case1, printed=False, weak=True), "control")),
+            control=CASE1_WEAK,
         )),
         *erratum(Claim(
             id="decvar.case2",
@@ -378,7 +389,7 @@ def claims() -> list[Claim]:  # noqa: PLR0915 - one list, in ledger order
             steps=(Step("exact minimizer sets and surviving modes at every minimizer",
                         _on(partial(case2, printed=True), "Case 2")),),
             control=Control("corrected Case 2 with 'no collapse' at s_{hat d_1} (swapped branch)",
-                            _on(partial(case2, printed=True), "control")),
+                            CASE2_PRINTED_BRANCH),
         ), Claim(
             id="decvar.case2_corrected",
             title="Corrected Case 2: an interval of minimizers occurs iff c = 0, hat d_1 = hat d* and d2 = beta "
@@ -388,8 +399,7 @@ def claims() -> list[Claim]:  # noqa: PLR0915 - one list, in ledger order
             statement=sp.Eq(sp.Symbol(r"\arg\min G"), sp.Interval.Lopen(0, sp.Symbol(r"s_{\hat d_1}"))),
             steps=(Step("exact minimizer sets and collapse pattern, both directions",
                         _on(partial(case2, printed=False), "corrected Case 2")), numeric_g),
-            control=Control("no collapse at s_{hat d_1} (the printed branch)", _on(partial(case2, printed=True),
-                                                                                   "control")),
+            control=Control("no collapse at s_{hat d_1} (the printed branch)", CASE2_PRINTED_BRANCH),
         )),
         Claim(
             id="decvar.prop7",
@@ -425,8 +435,7 @@ def claims() -> list[Claim]:  # noqa: PLR0915 - one list, in ledger order
             assumptions=(hyp, "printed with d1 (hat d_1 may be meant)"),
             steps=(Step("exact minimizers, both directions", _on(partial(thm4_b1, corrected=False, use_d1=True),
                                                                  "Eq. 57 as printed")),),
-            control=Control("corrected bullet with d1 in place of hat d_1",
-                            _on(partial(thm4_b1, corrected=True, use_d1=True), "control")),
+            control=EQ57_D1.of("corrected bullet"),
         ), Claim(
             id="decvar.thm4_eq57_corrected",
             title="Corrected bullet 1: eta*^2 = R_{hat d_1}/(d2 - beta hat d_1) in (0, s_{hat d_1}) iff beta < "
@@ -441,7 +450,7 @@ def claims() -> list[Claim]:  # noqa: PLR0915 - one list, in ledger order
                    _on_c0(partial(thm4_b1, corrected=False, use_d1=False), "Eq. 57 with hat d_1 (when c = 0, d1 > "
                                                                           "hat d_1 forces both sides false)"),
                    gt_joint),
-            control=Control("d1 in place of hat d_1", _on(partial(thm4_b1, corrected=True, use_d1=True), "control")),
+            control=EQ57_D1,
         )),
         *erratum(Claim(
             id="decvar.thm4_eq58",
@@ -456,8 +465,7 @@ def claims() -> list[Claim]:  # noqa: PLR0915 - one list, in ledger order
             assumptions=(hyp,),
             steps=(Step("exact minimizers, both directions, every p", _on(partial(thm4_b2, corrected=False),
                                                                         "Eq. 58 as printed")),),
-            control=Control("corrected bullet with p + 2 in the lower bound", _on(partial(thm4_b2, corrected=True,
-                                                                                          shift=1), "control")),
+            control=EQ58_SHIFTED.of("corrected bullet"),
         ), Claim(
             id="decvar.thm4_eq58_corrected",
             title="Corrected bullet 2: eta*^2 = R_p/(d2 - beta p) in [s_{p+1}, s_p) (closed at s_{p+1}) iff "
@@ -469,7 +477,7 @@ def claims() -> list[Claim]:  # noqa: PLR0915 - one list, in ledger order
             steps=(thr, Step("exact minimizers, both directions, every p", _on(partial(thm4_b2, corrected=True),
                                                                              "corrected Eq. 58")),
                    gt_joint),
-            control=Control("p + 2 in the lower bound", _on(partial(thm4_b2, corrected=True, shift=1), "control")),
+            control=EQ58_SHIFTED,
         )),
         *erratum(Claim(
             id="decvar.thm4_eq59",
@@ -480,8 +488,7 @@ def claims() -> list[Claim]:  # noqa: PLR0915 - one list, in ledger order
             assumptions=(hyp,),
             steps=(Step("exact minimizers, both directions", _on(partial(thm4_b3, corrected=False),
                                                                  "Eq. 59 as printed")),),
-            control=Control("corrected bullet with beta > in place of >=", _on(partial(thm4_b3, corrected=True,
-                                                                                       strict=True), "control")),
+            control=EQ59_STRICT.of("corrected bullet"),
         ), Claim(
             id="decvar.thm4_eq59_corrected",
             title="Corrected bullet 3: eta*^2 = R_0/d2 in [s_1, oo) iff beta >= beta_1 = d2 zeta_1^2/R_0 "
@@ -492,7 +499,7 @@ def claims() -> list[Claim]:  # noqa: PLR0915 - one list, in ledger order
             assumptions=(hyp + " or c > 0",),
             steps=(thr, Step("exact minimizers, both directions", _on(partial(thm4_b3, corrected=True),
                                                                       "corrected Eq. 59")), gt_joint),
-            control=Control("beta > in place of >=", _on(partial(thm4_b3, corrected=True, strict=True), "control")),
+            control=EQ59_STRICT,
         )),
         *[Claim(
             id=f"decvar.table1_row{r}",
@@ -501,8 +508,7 @@ def claims() -> list[Claim]:  # noqa: PLR0915 - one list, in ledger order
             statement=sp.Eq(_sstar, sp.Symbol(eta)),
             steps=(Step(f"exact minimizers and collapse at every instance of row {r}'s range",
                         _on(partial(table_row, row=r), f"Table 1 row {r}")),),
-            control=Control("corrected table with (p + 1) zeta_p^2 in beta_p", _on(partial(table_corrected, shift=1),
-                                                                                  "control")),
+            control=TABLE_SHIFTED.of("corrected table"),
             corrected="decvar.table1_corrected",
         ) for r, (text, eta) in table_rows.items()],
         Claim(
@@ -514,8 +520,7 @@ def claims() -> list[Claim]:  # noqa: PLR0915 - one list, in ledger order
             assumptions=("hat d_1 < hat d* or d2 < beta hat d_1; c = 0",),
             steps=(Step("exact minimizers at every instance of row 4's range",
                         _on(partial(table_row, row=4, case3_linear=True), "Table 1 row 4 (Theorem 4's case, c = 0)")),),
-            control=Control("corrected table with (p + 1) zeta_p^2 in beta_p", _on(partial(table_corrected, shift=1),
-                                                                                  "control")),
+            control=TABLE_SHIFTED.of("corrected table"),
             corrected="decvar.table1_corrected",
         ),
         Claim(
@@ -536,7 +541,7 @@ def claims() -> list[Claim]:  # noqa: PLR0915 - one list, in ledger order
                         kernel_forms_check),
                    _on_c0(partial(table_row, row=1), "row 1"), _on_c0(partial(table_row, row=2), "row 2"),
                    _on_c0(partial(table_row, row=3), "row 3"), numeric_g, gt_joint),
-            control=Control("(p + 1) zeta_p^2 in beta_p", _on(partial(table_corrected, shift=1), "control")),
+            control=TABLE_SHIFTED,
             corrects="decvar.table1_row4",
         ),
         *erratum(Claim(
@@ -547,8 +552,7 @@ def claims() -> list[Claim]:  # noqa: PLR0915 - one list, in ledger order
             statement=sp.Symbol(r"\text{partial} \iff s\in[s_{p+1},s_p),\ 1\le p\le\hat d_1"),
             steps=(Step("surviving modes at every breakpoint and inside every interval",
                         _on(partial(remark_intervals, printed=True), "Remark (intervals)")),),
-            control=Control("corrected Remark with complete collapse on (s_1, oo)",
-                            _on(partial(remark_intervals, printed=False, open_complete=True), "control")),
+            control=REMARK_OPEN.of("corrected Remark"),
         ), Claim(
             id="decvar.remark_intervals_corrected",
             title="Corrected Remark: mode i collapses iff beta s >= zeta_i^2; partial collapse iff s in "
@@ -558,8 +562,7 @@ def claims() -> list[Claim]:  # noqa: PLR0915 - one list, in ledger order
             steps=(Step("a mode survives iff zeta^2 > beta s (u*^2 = max(0, zeta^2 - beta s))", _mode_derivation),
                    Step("surviving modes at every breakpoint and inside every interval",
                         _on(partial(remark_intervals, printed=False), "corrected Remark"))),
-            control=Control("complete collapse on (s_1, oo)", _on(partial(remark_intervals, printed=False,
-                                                                          open_complete=True), "control")),
+            control=REMARK_OPEN,
         )),
         *erratum(Claim(
             id="decvar.remark_no_collapse",
@@ -572,8 +575,7 @@ def claims() -> list[Claim]:  # noqa: PLR0915 - one list, in ledger order
                         _on(partial(remark_no_collapse, printed=True), "Remark (no collapse)")),
                    Step("beta >= d2/hat d* => some spectrum with this hat d* collapses completely",
                         _on(partial(tightness, over_hat=True), "tightness over hat d*"))),
-            control=Control("corrected condition with beta <= beta_{hat d_1}",
-                            _on(partial(remark_no_collapse, printed=False, non_strict=True), "control")),
+            control=NO_COLLAPSE_WEAK.of("corrected condition"),
         ), Claim(
             id="decvar.remark_no_collapse_corrected",
             title="Corrected Remark: no collapse iff beta < beta_{hat d_1} = d2 zeta_{hat d_1}^2/(hat d_1 "
@@ -589,8 +591,7 @@ def claims() -> list[Claim]:  # noqa: PLR0915 - one list, in ledger order
                    Step("tightness for c = 0: beta >= d2/hat d* collapses an equal-valued spectrum",
                         _on(partial(tightness, over_hat=True), "tightness over hat d*")),
                    _on_c0(partial(remark_no_collapse, printed=True), "Remark (no collapse)"), gt_joint),
-            control=Control("beta <= beta_{hat d_1}", _on(partial(remark_no_collapse, printed=False,
-                                                                  non_strict=True), "control")),
+            control=NO_COLLAPSE_WEAK,
         )),
         Claim(
             id="decvar.sec44_sufficient",
@@ -600,8 +601,7 @@ def claims() -> list[Claim]:  # noqa: PLR0915 - one list, in ledger order
             assumptions=("any data (y = f(x) arbitrary, Sec. 3)",),
             steps=(Step("exact minimizers on every instance with beta < d2/d*", _on(sec44_sufficient,
                                                                                  "Sec. 4.4 sufficiency")),),
-            control=Control("corrected condition with beta <= beta_{hat d_1}",
-                            _on(partial(remark_no_collapse, printed=False, non_strict=True), "control")),
+            control=NO_COLLAPSE_WEAK.of("corrected condition"),
             corrected="decvar.remark_no_collapse_corrected",
         ),
         Claim(
@@ -622,14 +622,14 @@ def claims() -> list[Claim]:  # noqa: PLR0915 - one list, in ledger order
             ref=sec44(),
             statement=sp.Eq(_d2 / _ds, 1),
             steps=(Step("d* = rank(A) on integer datasets (exact)", lambda: vae_ratio_check(printed=True)),),
-            control=Control("corrected ratio with rank(A) + 1", lambda: vae_ratio_check(printed=False, shift=1)),
+            control=RATIO_SHIFTED.of("corrected ratio"),
         ), Claim(
             id="decvar.sec44_vae_ratio_corrected",
             title="Corrected: for the VAE, d2/d* = D0/rank(A) >= 1, equal to 1 iff A is full rank",
             ref=wz("Sec. 4.4", (), "corrected"),
             statement=sp.Eq(_d2 / _ds, sp.Symbol("D_0") / sp.Symbol(r"\mathrm{rank}(A)")),
             steps=(Step("exact ranks on integer datasets", lambda: vae_ratio_check(printed=False)),),
-            control=Control("rank(A) + 1", lambda: vae_ratio_check(printed=False, shift=1)),
+            control=RATIO_SHIFTED,
         )),
         *erratum(Claim(
             id="decvar.sec44_vanilla",

@@ -5,6 +5,7 @@ sigma_i), and the origin condition read off Proposition 2 (printed and corrected
 from __future__ import annotations
 
 from functools import partial
+from typing import Any
 
 import sympy as sp
 
@@ -34,6 +35,54 @@ from symbolic_vae._papers.wz2022.origin_hessian.checks import (
 from symbolic_vae._papers.wz2022.origin_hessian.forms import EQ118, LAM_MIN, kappa, min_eigenvalue_expr, s_sym, zeta
 
 wz = partial(PaperRef, "wz2022")
+COMMON = ("Sigma = diag(sigma_q^2) fixed, sigma_q > 0", "kappa = beta eta_dec^2 / eta_enc^2 > 0",
+          "Z any real d2 x d0 matrix")
+EXPLICIT = "every (d0, d1, d2) up to 4 (64 sizes), symengine differentiation; time recorded in the details"
+GROUND_TRUTH = ("exact dyadic moments (singular A included, y not linear in x), zeta_max / (sigma_min sqrt(kappa)) in "
+                "{1/2, 63/64, 1 (exact), 65/64, 2}; model's H(0) PSD decided exactly; 0 global minimum decided by "
+                "multistart minimization of the same loss")
+CAMPAIGNS = {"equal": "the sigma_i = eta_enc campaign", "distinct": "the distinct-sigma campaign"}
+SIGMA_MAX = Control("with sigma_max: 'iff zeta_max <= sigma_max sqrt(kappa)'",
+                    partial(_condition_check, "distinct", "sigma_max"))
+
+
+def _on_proof_of_thm3(claim_id: str, title: str, equations: tuple[str, ...], statement: Any, *,
+                      steps: tuple[Step, ...], control: Control, assumptions: tuple[str, ...] = COMMON, part: str = "",
+                      printed: str = "") -> Claim:
+    """A step of the proof of Theorem 3 (App. E.5); ``part`` says whether it is corrected or generalized."""
+    result = f"Theorem 3 (proof), {part}" if part else "Theorem 3 (proof)"
+    return Claim(id=claim_id, title=title, ref=wz("App. E.5", equations, result), statement=statement,
+                 assumptions=assumptions, printed=printed, steps=steps, control=control)
+
+
+def _proof_identity(claim_id: str, title: str, equations: tuple[str, ...], statement: sp.Basic, *, form: str,
+                    derived: str, perturbed: str, more: tuple[Step, ...] = ()) -> Claim:
+    """An identity of the proof of Theorem 3: the derived ``form`` (a key of ``_at_sizes``) against the printed
+    equations at every explicit size; the control is the printed form perturbed as ``perturbed``."""
+    return _on_proof_of_thm3(claim_id, title, equations, statement,
+                             steps=(Step(f"{derived}, {EXPLICIT}", partial(_at_sizes, form)), *more),
+                             control=Control(perturbed, partial(_control, form)))
+
+
+def _theorem3(claim_id: str, title: str, result: str, assumptions: tuple[str, ...], *, campaign: str, note: str,
+              printed: str = "") -> Claim:
+    """Theorem 3 on a campaign of origin cases: H(0) PSD iff 0 is the global minimum, both directions; the control
+    halves beta."""
+    return Claim(
+        id=claim_id, title=title, ref=wz("Sec. 4.5", ("5",), result), assumptions=assumptions, printed=printed,
+        statement=sp.Equivalent(sp.Symbol(r"\nabla^2 L_{VAE}(0) \succeq 0"), sp.Symbol(r"0 \in \arg\min L_{VAE}")),
+        steps=(Step("the origin is a stationary point of Eq. 5 (gradient 0 at U = W = 0, campaign sizes)",
+                    _gradient_zero_at_origin),
+               Step(f"both directions on {len(origin_cases(campaign))} cases ({note})",
+                    partial(_theorem3_check, campaign))),
+        control=Control("the Hessian of the loss with beta halved (KL weight perturbed)",
+                        partial(_theorem3_check, campaign, half_beta=True)),
+    )
+
+
+def _on_campaign(campaign: str, condition: str) -> Step:
+    """The origin ``condition`` (a key of ``_condition_check``) against the ground truth of a campaign."""
+    return Step(f"ground truth on {CAMPAIGNS[campaign]}", partial(_condition_check, campaign, condition))
 
 
 def claims() -> list[Claim]:
@@ -44,152 +93,106 @@ def claims() -> list[Claim]:
     gU, gV = sp.MatrixSymbol(r"\partial_U L", d2, d1), sp.MatrixSymbol(r"\partial_V L", d0, d1)
     LQ, H0 = sp.Symbol("LQ"), sp.Symbol(r"\lambda_{\min}(H(0))")
     zmax, smin, smax = sp.symbols(r"\zeta_{\max} \sigma_{\min} \sigma_{\max}", nonnegative=True)
-    common = ("Sigma = diag(sigma_q^2) fixed, sigma_q > 0", "kappa = beta eta_dec^2 / eta_enc^2 > 0",
-              "Z any real d2 x d0 matrix")
-    explicit = "every (d0, d1, d2) up to 4 (64 sizes), symengine differentiation; time recorded in the details"
-    thm3_steps = (
-        Step("the origin is a stationary point of Eq. 5 (gradient 0 at U = W = 0, campaign sizes)",
-             _gradient_zero_at_origin),
-    )
-    gt_note = ("exact dyadic moments (singular A included, y not linear in x), zeta_max / (sigma_min sqrt(kappa)) in "
-               "{1/2, 63/64, 1 (exact), 65/64, 2}; model's H(0) PSD decided exactly; 0 global minimum decided by "
-               "multistart minimization of the same loss")
     return [
-        Claim(
-            id="hessian.gradient",
-            title="Eq. 101-102: dL/dU = 2(U V^T V - Z V + U Sigma), dL/dV = 2(V U^T U - Z^T U + kappa V)",
-            ref=wz("App. E.5", ("101", "102"), "Theorem 3 (proof)"),
-            statement=(sp.Eq(gU, 2 * (U * V.T * V - Z * V + U * Sig)),
-                       sp.Eq(gV, 2 * (V * U.T * U - Z.T * U + kappa * V))),
-            assumptions=common,
-            steps=(Step(f"derived gradient of L(U, V) = Eq. 101-102, {explicit}", partial(_at_sizes, "gradient")),),
-            control=Control("Eq. 102 with kappa V instead of 2 kappa V", partial(_control, "gradient")),
-        ),
-        Claim(
-            id="hessian.second_derivatives",
-            title="Eq. 103-106: the second derivatives of L(U, V) in index form",
-            ref=wz("App. E.5", ("103", "104", "105", "106"), "Theorem 3 (proof)"),
-            statement=sp.Symbol(r"\partial^2 L / \partial U_{rs} \partial V_{pq} = 2[V_{ps}U_{rq} + "
-                                r"((UV^\top)_{rp} - Z_{rp})\delta_{qs}], \ldots"),
-            assumptions=common,
-            steps=(Step(f"derived Hessian of L(U, V) = Eq. 103-106 entry by entry, {explicit}",
-                        partial(_at_sizes, "hessian")),
-                   Step("Eq. 103-106 = torch.autograd.functional.hessian (float64) at sizes (6, 5, 7) and (7, 3, 5)",
-                        _autograd_check, corroborating=True)),
-            control=Control("Eq. 104-105 with U_pq V_rs (indices q, s swapped; identical to the truth when d1 = 1)",
-                            partial(_control, "hessian")),
-        ),
-        Claim(
-            id="hessian.at_origin",
-            title="Eq. 107-110: the origin is stationary and its Hessian is 2 sigma_q^2, -2 Z_pr, -2 Z_rp, 2 kappa "
-                  "(times Kronecker deltas)",
-            ref=wz("App. E.5", ("107", "108", "109", "110"), "Theorem 3 (proof)"),
-            statement=sp.Symbol(r"H(0) = 2\begin{pmatrix}\Sigma\otimes I & -Z\otimes I\\ -Z^\top\otimes I & "
-                                r"\kappa I\end{pmatrix}"),
-            assumptions=common,
-            steps=(Step(f"gradient at 0 = 0 and derived Hessian at 0 = Eq. 107-110, {explicit}",
-                        partial(_at_sizes, "origin")),),
-            control=Control("Eq. 108-109 with +2 Z instead of -2 Z", partial(_control, "origin")),
-        ),
-        Claim(
-            id="hessian.quadratic_form",
-            title="Eq. 111-114: the quadratic form at the origin is 2[Tr(dU Sigma dU^T) - 2 Tr(Z dV dU^T) + "
-                  "kappa Tr(dV dV^T)]",
-            ref=wz("App. E.5", ("111", "112", "113", "114"), "Theorem 3 (proof)"),
-            statement=sp.Eq(LQ, 2 * (sp.Trace(dU * Sig * dU.T) - 2 * sp.Trace(Z * dV * dU.T)
-                                     + kappa * sp.Trace(dV * dV.T))),
-            assumptions=common,
-            steps=(Step(f"Delta^T H(0) Delta (derived Hessian) = Eq. 113 = Eq. 114, {explicit}",
-                        partial(_at_sizes, "quadratic")),),
-            control=Control("Eq. 114 with - Tr(Z dV dU^T) (cross-term factor 2 dropped)",
-                            partial(_control, "quadratic")),
-        ),
+        _proof_identity(
+            "hessian.gradient", "Eq. 101-102: dL/dU = 2(U V^T V - Z V + U Sigma), dL/dV = 2(V U^T U - Z^T U + kappa V)",
+            ("101", "102"), (sp.Eq(gU, 2 * (U * V.T * V - Z * V + U * Sig)),
+                             sp.Eq(gV, 2 * (V * U.T * U - Z.T * U + kappa * V))),
+            form="gradient", derived="derived gradient of L(U, V) = Eq. 101-102",
+            perturbed="Eq. 102 with kappa V instead of 2 kappa V"),
+        _proof_identity(
+            "hessian.second_derivatives", "Eq. 103-106: the second derivatives of L(U, V) in index form",
+            ("103", "104", "105", "106"),
+            sp.Symbol(r"\partial^2 L / \partial U_{rs} \partial V_{pq} = 2[V_{ps}U_{rq} + ((UV^\top)_{rp} - "
+                      r"Z_{rp})\delta_{qs}], \ldots"),
+            form="hessian", derived="derived Hessian of L(U, V) = Eq. 103-106 entry by entry",
+            perturbed="Eq. 104-105 with U_pq V_rs (indices q, s swapped; identical to the truth when d1 = 1)",
+            more=(Step("Eq. 103-106 = torch.autograd.functional.hessian (float64) at sizes (6, 5, 7) and (7, 3, 5)",
+                       _autograd_check, corroborating=True),)),
+        _proof_identity(
+            "hessian.at_origin", "Eq. 107-110: the origin is stationary and its Hessian is 2 sigma_q^2, -2 Z_pr, "
+            "-2 Z_rp, 2 kappa (times Kronecker deltas)", ("107", "108", "109", "110"),
+            sp.Symbol(r"H(0) = 2\begin{pmatrix}\Sigma\otimes I & -Z\otimes I\\ -Z^\top\otimes I & "
+                      r"\kappa I\end{pmatrix}"),
+            form="origin", derived="gradient at 0 = 0 and derived Hessian at 0 = Eq. 107-110",
+            perturbed="Eq. 108-109 with +2 Z instead of -2 Z"),
+        _proof_identity(
+            "hessian.quadratic_form", "Eq. 111-114: the quadratic form at the origin is 2[Tr(dU Sigma dU^T) - "
+            "2 Tr(Z dV dU^T) + kappa Tr(dV dV^T)]", ("111", "112", "113", "114"),
+            sp.Eq(LQ, 2 * (sp.Trace(dU * Sig * dU.T) - 2 * sp.Trace(Z * dV * dU.T) + kappa * sp.Trace(dV * dV.T))),
+            form="quadratic", derived="Delta^T H(0) Delta (derived Hessian) = Eq. 113 = Eq. 114",
+            perturbed="Eq. 114 with - Tr(Z dV dU^T) (cross-term factor 2 dropped)"),
         *erratum(
-            Claim(
-                id="hessian.eq115_as_printed",
-                title="Eq. 115 with 'Sigma = sigma I' as printed: LQ is proportional to sigma^2 ||dU||^2 - "
-                      "2 Tr(Z dV dU^T) + kappa ||dV||^2",
-                ref=wz("App. E.5", ("114", "115"), "Theorem 3 (proof)"),
-                statement=sp.Symbol(r"\Sigma = \sigma I \Rightarrow LQ \propto \sigma^2\|\Delta U\|^2 - "
-                                    r"2\mathrm{Tr}(Z\Delta V\Delta U^\top) + \kappa\|\Delta V\|^2"),
-                assumptions=(*common, "Sigma = sigma I as printed (the model's Sigma holds variances sigma_i^2)"),
+            _on_proof_of_thm3(
+                "hessian.eq115_as_printed", "Eq. 115 with 'Sigma = sigma I' as printed: LQ is proportional to sigma^2 "
+                "||dU||^2 - 2 Tr(Z dV dU^T) + kappa ||dV||^2", ("114", "115"),
+                sp.Symbol(r"\Sigma = \sigma I \Rightarrow LQ \propto \sigma^2\|\Delta U\|^2 - "
+                          r"2\mathrm{Tr}(Z\Delta V\Delta U^\top) + \kappa\|\Delta V\|^2"),
+                assumptions=(*COMMON, "Sigma = sigma I as printed (the model's Sigma holds variances sigma_i^2)"),
                 printed="'where we assume Sigma = sigma I'",
                 steps=(Step("the smallest instance, exact: size (1, 1, 1), dU = 1, dV = 0, Sigma = 2 I",
                             _eq115_minimal),
                        Step("LQ with Sigma = sigma I against c * Eq. 115, c fixed on the slice dU = 0, every size up "
                             "to 3", partial(_eq115_at_sizes, literal=True))),
                 control=Control("Sigma = sigma^2 I, but Eq. 115 with -Tr(Z dV dU^T) (cross-term factor 2 dropped)",
-                                partial(_eq115_control, "cross")),
-            ),
-            Claim(
-                id="hessian.eq115_116",
-                title="Corrected Eq. 115-116: with Sigma = sigma^2 I, LQ = 2 [sigma^2 ||dU||^2 - 2 Tr(Z dV dU^T) + "
-                      "kappa ||dV||^2], which at dU = alpha u, dV = sqrt(1 - alpha^2) v is 2 x Eq. 116",
-                ref=wz("App. E.5", ("114", "115", "116"), "Theorem 3 (proof), corrected"),
-                statement=sp.Eq(LQ, 2 * (s_sym**2 * sp.Trace(dU * dU.T) - 2 * sp.Trace(Z * dV * dU.T)
-                                         + kappa * sp.Trace(dV * dV.T))),
-                assumptions=(*common, "Sigma = sigma^2 I (all sigma_i equal)", "||u||_F = ||v||_F = 1"),
+                                partial(_eq115_control, "cross"))),
+            _on_proof_of_thm3(
+                "hessian.eq115_116", "Corrected Eq. 115-116: with Sigma = sigma^2 I, LQ = 2 [sigma^2 ||dU||^2 - 2 "
+                "Tr(Z dV dU^T) + kappa ||dV||^2], which at dU = alpha u, dV = sqrt(1 - alpha^2) v is 2 x Eq. 116",
+                ("114", "115", "116"),
+                sp.Eq(LQ, 2 * (s_sym**2 * sp.Trace(dU * dU.T) - 2 * sp.Trace(Z * dV * dU.T)
+                               + kappa * sp.Trace(dV * dV.T))),
+                assumptions=(*COMMON, "Sigma = sigma^2 I (all sigma_i equal)", "||u||_F = ||v||_F = 1"),
+                part="corrected",
                 steps=(Step("LQ with Sigma = sigma^2 I = 2 Eq. 115 (c = 2), every size up to 3",
                             partial(_eq115_at_sizes, literal=False)),
                        Step("Eq. 115 at (alpha u, b v) = sigma^2 alpha^2 ||u||^2 - 2 alpha b Tr(u^T Z v) + kappa b^2 "
                             "||v||^2 (Eq. 116 when ||u|| = ||v|| = 1, b = sqrt(1 - alpha^2)), every size up to 3",
                             _eq116_at_sizes)),
                 control=Control("LQ with Sigma = sigma^2 I against 2 Eq. 115 with sigma instead of sigma^2",
-                                partial(_eq115_control, "power")),
-            ),
+                                partial(_eq115_control, "power"))),
         ),
-        Claim(
-            id="hessian.eq117_alignment",
-            title="Eq. 117: for fixed alpha, the middle term is minimized by the top singular vectors of Z, giving "
-                  "-2 sqrt(alpha^2 (1 - alpha^2)) zeta_max",
-            ref=wz("App. E.5", ("116", "117"), "Theorem 3 (proof)"),
-            statement=sp.Eq(sp.Symbol(r"\max_{\|u\|=\|v\|=1}\mathrm{Tr}(u^\top Z v)"), zmax),
+        _on_proof_of_thm3(
+            "hessian.eq117_alignment", "Eq. 117: for fixed alpha, the middle term is minimized by the top singular "
+            "vectors of Z, giving -2 sqrt(alpha^2 (1 - alpha^2)) zeta_max", ("116", "117"),
+            sp.Eq(sp.Symbol(r"\max_{\|u\|=\|v\|=1}\mathrm{Tr}(u^\top Z v)"), zmax),
             assumptions=("u [d2, d1], v [d0, d1] with unit Frobenius norm", "zeta_max the largest singular value of Z"),
             printed="'u is the left eigenvector of Z corresponding to the largest singular value' (singular vector)",
             steps=(Step("largest singular value of the bilinear form Z (x) I_{d1} = zeta_max, and the top singular "
                         "vectors (in any latent column) attain it", _eq117_check),),
             control=Control("the singular vectors of the smallest singular value attain the maximum",
-                            partial(_eq117_check, smallest=True)),
-        ),
-        Claim(
-            id="hessian.eq118_minimum",
-            title="Eq. 118: min over alpha of Eq. 117 is proportional to sigma^2 + kappa - sqrt((sigma^2 - kappa)^2 + "
-                  "4 zeta_max^2) (the exact minimum is half of it)",
-            ref=wz("App. E.5", ("117", "118"), "Theorem 3 (proof)"),
-            statement=sp.Eq(sp.Symbol(r"\min_{\alpha\in[0,1]}(117)"), LAM_MIN),
+                            partial(_eq117_check, smallest=True))),
+        _on_proof_of_thm3(
+            "hessian.eq118_minimum", "Eq. 118: min over alpha of Eq. 117 is proportional to sigma^2 + kappa - "
+            "sqrt((sigma^2 - kappa)^2 + 4 zeta_max^2) (the exact minimum is half of it)", ("117", "118"),
+            sp.Eq(sp.Symbol(r"\min_{\alpha\in[0,1]}(117)"), LAM_MIN),
             assumptions=("sigma^2, kappa > 0, zeta_max >= 0", "alpha in [0, 1]"),
             printed="'min_alpha LQ proportional to ...': the constant is 1/2 for Eq. 117 and 1 for the unit-sphere "
                     "minimum of Eq. 114 (the smallest Hessian eigenvalue)",
-            steps=tuple(Step(f"Rayleigh-quotient argument, part {i + 1} of 6",
-                             partial(lambda j: quarter_circle_steps()[j], i)) for i in range(6))
-            + (Step("Eq. 118's right-hand side = 2 x the minimum (positive constant)", _eq118_proportional),
-               Step("numeric minimization over alpha at random points", partial(_grid_check, LAM_MIN),
-                    corroborating=True)),
+            steps=(*(Step(f"Rayleigh-quotient argument, part {i + 1} of 6",
+                          partial(lambda j: quarter_circle_steps()[j], i)) for i in range(6)),
+                   Step("Eq. 118's right-hand side = 2 x the minimum (positive constant)", _eq118_proportional),
+                   Step("numeric minimization over alpha at random points", partial(_grid_check, LAM_MIN),
+                        corroborating=True)),
             control=Control("the minimum with 4 zeta^2 replaced by zeta^2",
-                            partial(_grid_check, LAM_MIN.xreplace({zeta: zeta / 2}))),
-        ),
-        Claim(
-            id="hessian.eq118_sign",
-            title="Eq. 118 is non-negative iff zeta_max <= sigma sqrt(kappa) = sqrt(beta) eta_dec sigma / eta_enc",
-            ref=wz("App. E.5", ("118",), "Theorem 3 (proof)"),
-            statement=sp.Equivalent(sp.Ge(EQ118, 0), sp.Le(zeta, s_sym * sp.sqrt(kappa))),
+                            partial(_grid_check, LAM_MIN.xreplace({zeta: zeta / 2})))),
+        _on_proof_of_thm3(
+            "hessian.eq118_sign", "Eq. 118 is non-negative iff zeta_max <= sigma sqrt(kappa) = sqrt(beta) eta_dec "
+            "sigma / eta_enc", ("118",), sp.Equivalent(sp.Ge(EQ118, 0), sp.Le(zeta, s_sym * sp.sqrt(kappa))),
             assumptions=("sigma^2 = sigma2, kappa > 0, zeta >= 0",),
             printed="not written out: the proof stops at Eq. 118",
             steps=(Step("(sigma^2 + kappa)^2 - ((sigma^2 - kappa)^2 + 4 zeta^2) = 4 (sigma^2 kappa - zeta^2) and "
                         "sigma^2 + kappa > 0", _sign_identity),
                    Step("both directions at exact rational points, a third exactly on the boundary",
                         _sign_samples, corroborating=True)),
-            control=Control("'iff zeta <= sigma kappa' (square root dropped)", partial(_sign_samples, drop_sqrt=True)),
-        ),
-        Claim(
-            id="hessian.min_eigenvalue",
-            title="The smallest eigenvalue of the Hessian of L at 0 is sigma_min^2 + kappa - sqrt((sigma_min^2 - "
-                  "kappa)^2 + 4 zeta_max^2), for any diagonal Sigma",
-            ref=wz("App. E.5", ("107", "110", "118"), "Theorem 3 (proof), generalized"),
-            statement=sp.Eq(H0, min_eigenvalue_expr(smin**2, zmax)),
-            assumptions=(*common, "sigma_i distinct or equal", "d0 <, =, > d2, Z of any rank"),
+            control=Control("'iff zeta <= sigma kappa' (square root dropped)", partial(_sign_samples, drop_sqrt=True))),
+        _on_proof_of_thm3(
+            "hessian.min_eigenvalue", "The smallest eigenvalue of the Hessian of L at 0 is sigma_min^2 + kappa - "
+            "sqrt((sigma_min^2 - kappa)^2 + 4 zeta_max^2), for any diagonal Sigma", ("107", "110", "118"),
+            sp.Eq(H0, min_eigenvalue_expr(smin**2, zmax)),
+            assumptions=(*COMMON, "sigma_i distinct or equal", "d0 <, =, > d2, Z of any rank"), part="generalized",
             printed="derived here: the paper treats Sigma = sigma I only",
-            steps=(Step(f"H(0) = 2 [[Sigma (x) I, -Z (x) I], [-Z^T (x) I, kappa I]] (Eq. 107-110), {explicit}: "
+            steps=(Step(f"H(0) = 2 [[Sigma (x) I, -Z (x) I], [-Z^T (x) I, kappa I]] (Eq. 107-110), {EXPLICIT}: "
                         "one block [[sigma_q^2 I, -Z], [-Z^T, kappa I]] per latent column",
                         partial(_at_sizes, "origin")),
                    Step("each 2 x 2 block [[a, -zeta_i], [-zeta_i, b]] (after the SVD of Z) has eigenvalues "
@@ -197,37 +200,19 @@ def claims() -> list[Claim]:
                    Step("lambda_min of the assembled H(0) against the formula (the minimum over q and i sits at "
                         "sigma_min, zeta_max)", _min_eigenvalue_check)),
             control=Control("sigma_max instead of sigma_min in the formula",
-                            partial(_min_eigenvalue_check, use_max_sigma=True)),
-        ),
-        Claim(
-            id="hessian.theorem3",
-            title="Theorem 3 (sigma_i = eta_enc): the Hessian of Eq. 5 at 0 is PSD iff 0 is the global minimum",
-            ref=wz("Sec. 4.5", ("5",), "Theorem 3"),
-            statement=sp.Equivalent(sp.Symbol(r"\nabla^2 L_{VAE}(0) \succeq 0"), sp.Symbol(r"0 \in \arg\min L_{VAE}")),
-            assumptions=("sigma_i = eta_enc for all i (Sec. 4.2)", "Eq. 5 in (U, W), Sigma fixed", "beta, etas > 0",
-                         "A possibly singular, y not linear in x"),
-            steps=(*thm3_steps,
-                   Step(f"both directions on {len(origin_cases('equal'))} cases ({gt_note})",
-                        partial(_theorem3_check, "equal"))),
-            control=Control("the Hessian of the loss with beta halved (KL weight perturbed)",
-                            partial(_theorem3_check, "equal", half_beta=True)),
-        ),
-        Claim(
-            id="hessian.theorem3_distinct_sigma",
-            title="Theorem 3 for any fixed diagonal Sigma (distinct sigma_i): the Hessian of Eq. 5 at 0 is PSD iff 0 "
-                  "is the global minimum",
-            ref=wz("Sec. 4.5", ("5",), "Theorem 3, extended"),
-            statement=sp.Equivalent(sp.Symbol(r"\nabla^2 L_{VAE}(0) \succeq 0"), sp.Symbol(r"0 \in \arg\min L_{VAE}")),
-            assumptions=("Sigma = diag(sigma_i^2) fixed, sigma_i distinct (and a few equal sigma != eta_enc)",
-                         "Eq. 5 in (U, W)", "A possibly singular"),
-            printed="the paper restricts to sigma_i = eta_enc",
-            steps=(*thm3_steps,
-                   Step(f"both directions on {len(origin_cases('distinct'))} cases ({gt_note}; ratio w.r.t. "
-                        "sigma_min; orderings where Prop. 2's pairing predicts collapse)",
-                        partial(_theorem3_check, "distinct"))),
-            control=Control("the Hessian of the loss with beta halved (KL weight perturbed)",
-                            partial(_theorem3_check, "distinct", half_beta=True)),
-        ),
+                            partial(_min_eigenvalue_check, use_max_sigma=True))),
+        _theorem3("hessian.theorem3",
+                  "Theorem 3 (sigma_i = eta_enc): the Hessian of Eq. 5 at 0 is PSD iff 0 is the global minimum",
+                  "Theorem 3", ("sigma_i = eta_enc for all i (Sec. 4.2)", "Eq. 5 in (U, W), Sigma fixed",
+                                "beta, etas > 0", "A possibly singular, y not linear in x"),
+                  campaign="equal", note=GROUND_TRUTH),
+        _theorem3("hessian.theorem3_distinct_sigma",
+                  "Theorem 3 for any fixed diagonal Sigma (distinct sigma_i): the Hessian of Eq. 5 at 0 is PSD iff 0 "
+                  "is the global minimum", "Theorem 3, extended",
+                  ("Sigma = diag(sigma_i^2) fixed, sigma_i distinct (and a few equal sigma != eta_enc)",
+                   "Eq. 5 in (U, W)", "A possibly singular"),
+                  campaign="distinct", printed="the paper restricts to sigma_i = eta_enc",
+                  note=f"{GROUND_TRUTH}; ratio w.r.t. sigma_min; orderings where Prop. 2's pairing predicts collapse"),
         *erratum(
             Claim(
                 id="hessian.prop2_origin_condition",
@@ -237,11 +222,8 @@ def claims() -> list[Claim]:
                 statement=sp.Symbol(r"U^*=0 \iff \zeta_i \le \sigma_i\sqrt{\kappa}\ \forall i\le d_1"),
                 assumptions=("Sigma = diag(sigma_i^2) fixed, sigma_i in the given order", "zeta_i = 0 for i > d*"),
                 steps=(Step("exact smallest instance: the condition holds but the model's loss goes below L(0)",
-                            _prop2_exact_counterexample),
-                       Step("ground truth on the distinct-sigma campaign", partial(_condition_check, "distinct",
-                                                                                  "prop2"))),
-                control=Control("with sigma_max: 'iff zeta_max <= sigma_max sqrt(kappa)'",
-                                partial(_condition_check, "distinct", "sigma_max")),
+                            _prop2_exact_counterexample), _on_campaign("distinct", "prop2")),
+                control=SIGMA_MAX,
             ),
             Claim(
                 id="hessian.origin_condition",
@@ -253,12 +235,8 @@ def claims() -> list[Claim]:
                              "sorted non-decreasingly against the non-increasing zeta_i"),
                 steps=(Step("the 2 x 2 form [[sigma^2, -zeta], [-zeta, kappa]] is PSD iff zeta <= sigma sqrt(kappa)",
                             _sign_identity),
-                       Step("ground truth on the distinct-sigma campaign", partial(_condition_check, "distinct",
-                                                                                  "sigma_min")),
-                       Step("ground truth on the sigma_i = eta_enc campaign", partial(_condition_check, "equal",
-                                                                                     "sigma_min"))),
-                control=Control("with sigma_max: 'iff zeta_max <= sigma_max sqrt(kappa)'",
-                                partial(_condition_check, "distinct", "sigma_max")),
+                       _on_campaign("distinct", "sigma_min"), _on_campaign("equal", "sigma_min")),
+                control=SIGMA_MAX,
             ),
         ),
     ]
