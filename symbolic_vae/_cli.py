@@ -431,29 +431,36 @@ WORKERS_ENV = "SYMBOLIC_VAE_WORKERS"
 
 
 class _VerifyRun:
-    """The verdicts of one verify run as they arrive (in any order), kept in ledger order in the ledger file."""
+    """The verdicts of one verify run as they arrive (in any order), kept in ledger order in the ledger file: it is
+    rewritten (compact JSON) after every verdict computed in this run, and written indented when the run ends; a
+    verdict reused from the store is already safe there, so it only joins the next write."""
 
     def __init__(self, claims: list, keep, args: argparse.Namespace, threads: int | None) -> None:
         self.claims, self.keep, self.args, self.threads = claims, keep, args, threads
         self.start = time.perf_counter()
         self.done: dict[int, Verdict] = {}
+        self.entries: dict[int, dict] = {}
 
     @property
     def verdicts(self) -> list[Verdict]:
         return [self.done[i] for i in sorted(self.done)]
 
     def add(self, index: int, verdict: Verdict) -> None:
+        from symbolic_vae._report.ledger import ledger_entry
+
         self.done[index] = verdict
-        self.save(complete=False)
+        self.entries[index] = ledger_entry(self.claims[index], verdict)
+        if verdict.origin is None or verdict.origin.computed:
+            self.save(complete=False)
 
     def save(self, complete: bool, interrupted: str | None = None) -> None:
         from symbolic_vae._core.files import write_json_atomically
         from symbolic_vae._report.ledger import ledger_payload
 
-        payload = ledger_payload(self.claims, self.verdicts, backend=self.args.backend, seed=self.args.seed,
+        payload = ledger_payload(self.claims, [], backend=self.args.backend, seed=self.args.seed,
                                  threads=self.threads, seconds=time.perf_counter() - self.start, complete=complete,
-                                 interrupted=interrupted)
-        write_json_atomically(self.keep, payload)
+                                 interrupted=interrupted, entries=[self.entries[i] for i in sorted(self.entries)])
+        write_json_atomically(self.keep, payload, indent=2 if complete or interrupted else None)
 
     def report(self, json_path) -> None:
         """Print the table, the counts, where the verdicts came from (and the profile); write the complete ledger."""

@@ -32,10 +32,10 @@ def new_file_mode(path: Path) -> int:
         return 0o666 & ~umask
 
 
-def write_json_atomically(path: Path, payload: Any) -> None:
+def write_json_atomically(path: Path, payload: Any, *, indent: int | None = 2) -> None:
     """Write ``payload`` (strict JSON: no NaN or inf) to ``path`` through a temporary file in the same directory and
-    an atomic rename."""
-    text = json.dumps(payload, indent=2, allow_nan=False) + "\n"
+    an atomic rename; ``indent=None`` writes compact JSON (several times faster for a large payload)."""
+    text = json.dumps(payload, indent=indent, allow_nan=False) + "\n"
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         os.chmod(tmp, new_file_mode(path))  # mkstemp makes 0600; give the file the mode a plain open() would

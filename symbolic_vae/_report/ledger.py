@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 from dataclasses import dataclass
 from pathlib import Path
@@ -76,6 +77,7 @@ of the code, the versions, the seed and the backend (``without_timing`` drops th
 MAIN_DEPENDENCIES = ("sympy", "numpy", "mpmath", "symengine", "scipy", "torch", "scikit-learn", "matplotlib")
 
 
+@functools.cache
 def environment() -> dict[str, Any]:
     """The package version, the Python version and the versions of the main dependencies (installed ones)."""
     import platform
@@ -91,19 +93,27 @@ def environment() -> dict[str, Any]:
             "python": platform.python_version(), "versions": versions}
 
 
+def ledger_entry(claim: Any, verdict: Verdict) -> dict[str, Any]:
+    """The ledger entry of ``verdict``: its JSON with the claim's paper reference and title."""
+    return {**verdict.to_json(), "ref": claim.ref.to_json(), "title": claim.title}
+
+
 def ledger_payload(claims: list, verdicts: list[Verdict], *, backend: str, seed: int, threads: int | None,
-                   seconds: float, complete: bool, interrupted: str | None = None) -> dict[str, Any]:
-    """The JSON ledger of ``verdicts`` (in the order of ``claims``, a prefix of it while a run is under way):
-    format, environment, settings (backend, seed, torch threads), completeness and the verdicts."""
+                   seconds: float, complete: bool, interrupted: str | None = None,
+                   entries: list[dict[str, Any]] | None = None) -> dict[str, Any]:
+    """The JSON ledger of ``verdicts`` (in the order of ``claims``, a part of it while a run is under way; or their
+    ``entries`` already made by ``ledger_entry``): format, environment, settings (backend, seed, torch threads),
+    completeness and the verdicts."""
     by_id = {c.id: c for c in claims}
+    if entries is None:
+        entries = [ledger_entry(by_id[v.claim_id], v) for v in verdicts]
     payload: dict[str, Any] = {"format": LEDGER_FORMAT, **environment(), "backend": backend, "seed": seed,
                                "threads": threads, "complete": complete,
-                               "claims_requested": len(claims), "claims_done": len(verdicts)}
+                               "claims_requested": len(claims), "claims_done": len(entries)}
     if interrupted is not None:
         payload["interrupted"] = interrupted
     payload["timing_fields"] = list(TIMING_FIELDS)
-    payload["claims"] = [{**v.to_json(), "ref": by_id[v.claim_id].ref.to_json(), "title": by_id[v.claim_id].title}
-                         for v in verdicts]
+    payload["claims"] = entries
     payload["seconds"] = round(seconds, 2)
     return payload
 

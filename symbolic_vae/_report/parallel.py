@@ -154,7 +154,7 @@ def _on_dask(claims: list[Claim], indices: list[int], plan: Plan, workers: int, 
     from distributed import Client, LocalCluster
 
     if plan.scheduler is None:
-        cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None,
+        cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=":0",
                                silence_logs=logging.ERROR)
         client = Client(cluster)
     else:
