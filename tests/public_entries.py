@@ -1,5 +1,7 @@
 """The public library entry points as a table shared by the bad-input tests and the fuzz suite: for each entry,
-its arguments (name as the user writes it, a valid value, kind, passed by keyword), and bad values by kind."""
+its arguments (name as the user writes it, a valid value, kind, passed by keyword), and bad values by kind. Every
+kernel (and per_latent, surviving_modes, minimal_loss, collapse_threshold) takes its spectrum positionally and every
+other argument by keyword."""
 
 from __future__ import annotations
 
@@ -67,40 +69,40 @@ Arg = tuple[str, Any, str, bool]  # (name as the user writes it, a valid value, 
 
 
 def per_mode_entry(name: str) -> tuple[Callable[..., Any], list[Arg]]:
-    args: list[Arg] = [("zeta", ZETA, "spectrum", False), ("beta", 1.0, "positive", False),
-                       ("eta_enc", 1.3, "positive", False), ("eta_dec", 0.8, "positive", False)]
+    args: list[Arg] = [("zeta", ZETA, "spectrum", False), ("beta", 1.0, "positive", True),
+                       ("eta_enc", 1.3, "positive", True), ("eta_dec", 0.8, "positive", True)]
     args += [(s.name, SIGMA, "positive", True) for s in SOURCES[name].args[1:] if s.name == "sigma"]
     return (lambda *a, **k: built_kernel(name)(*a, **k)), args
 
 
 def spectrum_level_entry(name: str) -> tuple[Callable[..., Any], list[Arg]]:
-    z, beta, res = ("zeta", ZETA, "spectrum", False), ("beta", 1.0, "positive", False), \
+    z, beta, res = ("zeta", ZETA, "spectrum", False), ("beta", 1.0, "positive", True), \
         ("residual", np.array([0.1, 0.2]), "non-negative", True)
-    sizes = [("d1", 2, "size", False), ("d2", 4, "size", False)]
+    sizes = [("latent_dim", 2, "size", True), ("target_dim", 4, "size", True)]
     table: dict[str, list[Arg]] = {
-        "decoder_variance_G": [z, beta, *sizes, ("s", 0.7, "variance", False), res,
+        "decoder_variance_G": [z, beta, *sizes, ("s", 0.7, "variance", True), res,
                                ("partition", True, "flag", True)],
-        "decoder_variance_G_prime": [z, beta, *sizes, ("s", 0.7, "variance", False), res],
+        "decoder_variance_G_prime": [z, beta, *sizes, ("s", 0.7, "variance", True), res],
         "optimal_decoder_variance": [z, beta, *sizes, res],
         "decoder_variance_surviving_modes": [z, beta, *sizes, res],
         "decoder_variance_regime": [z, beta, *sizes, res],
         "decoder_variance_collapse_thresholds": [z, *sizes, res],
-        "origin_hessian_min_eigenvalue": [z, ("sigma2", np.array([[0.5, 1.0], [2.0, 0.1]]), "variance", False), beta,
-                                          ("eta_enc", 1.3, "positive", False), ("eta_dec", 0.8, "positive", False)],
+        "origin_hessian_min_eigenvalue": [z, ("sigma2", np.array([[0.5, 1.0], [2.0, 0.1]]), "variance", True), beta,
+                                          ("eta_enc", 1.3, "positive", True), ("eta_dec", 0.8, "positive", True)],
         "ppca_sigma2_mle": [("eigenvalues", np.array([[3.0, 2.0, 1.0, 0.5], [1.0, 1.0, 1.0, 0.0]]), "eigenvalues",
                              False),
-                            ("k", 2, "size", False)],
+                            ("latent_dim", 2, "size", True)],
         "ppca_column_norms": [("eigenvalues", np.array([[3.0, 2.0, 1.0, 0.5]]), "eigenvalues", False),
-                              ("k", 2, "size", False)],
+                              ("latent_dim", 2, "size", True)],
         "linear_vae_elbo": [("eigenvalues", np.array([[3.0, 2.0, 1.0], [1.0, 0.5, 0.0]]), "eigenvalues", False),
-                            ("W", np.ones((2, 3, 2)), "real", False), ("V", np.ones((2, 2, 3)), "real", False),
-                            ("D", np.array([0.5, 1.0]), "variance", False), ("sigma2", 1.0, "variance", False)],
+                            ("W", np.ones((2, 3, 2)), "real", True), ("V", np.ones((2, 2, 3)), "real", True),
+                            ("D", np.array([0.5, 1.0]), "variance", True), ("s", 1.0, "variance", True)],
     }
     return (lambda *a, **k: built_kernel(name)(*a, **k)), table[name]
 
 
-SCALARS: list[Arg] = [("beta", 1.0, "positive", False), ("eta_enc", 1.0, "positive", False),
-                      ("eta_dec", 1.0, "positive", False)]
+SCALARS: list[Arg] = [("beta", 1.0, "positive", True), ("eta_enc", 1.0, "positive", True),
+                      ("eta_dec", 1.0, "positive", True)]
 X_DATA = dataset()
 ENTRIES: dict[str, tuple[Callable[..., Any], list[Arg]]] = {
     **{f"kernel({n})": per_mode_entry(n) for n in PER_MODE},
@@ -114,8 +116,8 @@ ENTRIES: dict[str, tuple[Callable[..., Any], list[Arg]]] = {
                                        ("target_dim", 3, "size", True)]),
     "check_spectrum": (sv.check_spectrum, [("zeta", ZETA, "spectrum", False)]),
     "collapse_threshold": (lambda *a, **k: collapse_threshold()(*a, **k),
-                           [("zeta", ZETA, "spectrum", False), ("eta_enc", 1.0, "positive", False),
-                            ("eta_dec", 1.0, "positive", False)]),
+                           [("zeta", ZETA, "spectrum", False), ("eta_enc", 1.0, "positive", True),
+                            ("eta_dec", 1.0, "positive", True)]),
     "whiten": (sv.whiten, [("X", X_DATA, "data", False), ("Y", X_DATA[:, :2], "data", False),
                            ("center", True, "flag", True)]),
     "thresholds": (sv.thresholds, [("X", X_DATA, "data", False), ("Y", X_DATA[:, :2], "data", False),
@@ -142,9 +144,13 @@ MESSAGE = {"above range": "range", "below range": "range", "tiny": "range", "mis
 """What the message must say besides the argument's name, by bad value."""
 
 
+OPTIONAL_LATENT_DIM = {"per_latent", "surviving_modes", "minimal_loss", "thresholds"}
+"""Entries whose latent_dim may be None (d1 = d); the spectrum-level kernels require it."""
+
+
 def case_is_valid(entry: str, name: str, kind: str, label: str) -> bool:
     """Whether a table value is in fact valid for this argument (so it is left out of the bad-input table)."""
-    if kind == "size" and label == "None" and name == "latent_dim":
+    if kind == "size" and label == "None" and name == "latent_dim" and entry in OPTIONAL_LATENT_DIM:
         return True  # latent_dim=None means d1 = d
     if label == "mismatched" and (name == "sigma" and entry != "vae_loss"
                                   or entry == "kernel(origin_hessian_min_eigenvalue)" and name == "sigma2"):

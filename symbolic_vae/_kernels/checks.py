@@ -57,8 +57,9 @@ def _instance(args: tuple[Any, ...], kwargs: dict[str, Any], i: int, n: int) -> 
 def compare_with_reference(name: str, evaluate: Callable[..., np.ndarray], reference: Callable[..., Any],
                            sample: Callable[[np.random.Generator, int], tuple[tuple[Any, ...], dict[str, Any]]],
                            *, seed: int, backend: str, n: int = ROUND_TRIP_POINTS) -> CheckResult:
-    """``evaluate(*args, **kwargs)`` on a sampled batch against ``reference`` row by row at REFERENCE_DPS digits;
-    REFUTED with the worst row when the gap exceeds ROUND_TRIP_RTOL, CHECKED otherwise."""
+    """``evaluate(*args, **kwargs)`` on a sampled batch ``(args, kwargs) = sample(rng, n)`` (the spectrum the one
+    positional argument, everything else by keyword) against ``reference`` with the same keywords, row by row at
+    REFERENCE_DPS digits; REFUTED with the worst row when the gap exceeds ROUND_TRIP_RTOL, CHECKED otherwise."""
     args, kwargs = sample(np.random.default_rng(derive_seed(seed)), n)
     with warnings.catch_warnings():
         warnings.simplefilter("error")  # an untaken branch must not warn (log 0, 1/0) on any backend
@@ -123,8 +124,8 @@ def _wrong_lambda_star(seed: int, backend: str) -> CheckResult:
     (wrong,) = compiled(("lambda_star with beta doubled",), lambda: ((source.expr.subs(beta, 2 * beta),), source.args),
                         backend, check_finite=True)
 
-    def evaluate(zeta: np.ndarray, *scalars: np.ndarray) -> np.ndarray:
-        return wrong(zeta, *(s[:, None] for s in scalars))
+    def evaluate(zeta: np.ndarray, **keywords: np.ndarray) -> np.ndarray:
+        return wrong(zeta, *(keywords[a.name][:, None] for a in source.args[1:]))
 
     return compare_with_reference("lambda* with beta doubled", evaluate, source.reference, source.sample,
                                   seed=seed, backend=backend)
@@ -193,12 +194,13 @@ def _ground_truth_check(context: Context, *, drop_residual: bool = False) -> Che
         inst, zeta, residual = _campaign(shape, SEED + 100 * j)
         truth = minimize_vae_loss(inst, learn_sigma=True, n_starts=GROUND_TRUTH_STARTS, seed=SEED + j)
         c = np.zeros_like(residual) if drop_residual else residual
-        predicted = minimal_loss(zeta, inst.beta, inst.eta_enc, inst.eta_dec, latent_dim=d1, residual=c,
-                                 backend=backend)
+        scalars = {"beta": inst.beta, "eta_enc": inst.eta_enc, "eta_dec": inst.eta_dec}
+        predicted = minimal_loss(zeta, **scalars, latent_dim=d1, residual=c, backend=backend)
         s = inst.eta_dec**2
-        g = kernel("decoder_variance_G", backend)(zeta, inst.beta, d1, d2, s, residual=c)
+        g = kernel("decoder_variance_G", backend)(zeta, beta=inst.beta, latent_dim=d1, target_dim=d2, s=s,
+                                                  residual=c)
         from_g = g - 0.5 * d2 * np.log(2 * math.pi * s)  # G keeps the decoder's partition; L_VAE drops it
-        count = surviving_modes(zeta, inst.beta, inst.eta_enc, inst.eta_dec, latent_dim=d1, backend=backend)
+        count = surviving_modes(zeta, **scalars, latent_dim=d1, backend=backend)
         learned = np.array([np.sum(np.linalg.svd(u * e, compute_uv=False) > SURVIVOR_TOLERANCE)
                             for u, e in zip(truth.params["U"], inst.eta_enc, strict=True)])
         for i in range(len(truth.loss)):

@@ -171,8 +171,8 @@ def phase_grid(zeta: Sequence[float], *, eta_enc: float = 1.0, latent_dim: int |
     rows = max(1, _GRID_CHUNK // (points * max(d1, z.size)))
     for first in range(0, points, rows):
         B, E = np.meshgrid(betas, etas[first:first + rows])
-        count[first:first + rows] = surviving_modes(np.broadcast_to(z, (*B.shape, z.size)), B, eta_enc, E,
-                                                    latent_dim=d1)
+        count[first:first + rows] = surviving_modes(np.broadcast_to(z, (*B.shape, z.size)), beta=B, eta_enc=eta_enc,
+                                                    eta_dec=E, latent_dim=d1)
     return PhaseGrid(betas, etas, count)
 
 
@@ -252,11 +252,12 @@ def decoder_variance_plot(zeta: Sequence[float], path: str | Path, *,
     ax = fig.add_subplot()
     colours = _cmap("plasma", len(betas) + 1)
     notes = []
+    sizes = {"latent_dim": d1, "target_dim": d2, "residual": residual}
     for j, b in enumerate(betas):
         colour = colours(j)
-        values = G(z, b, d1, d2, s, residual=residual)
-        star, kind = float(s_star(z, b, d1, d2, residual=residual)), int(regime(z, b, d1, d2, residual=residual))
-        n_alive = int(alive(z, b, d1, d2, residual=residual))
+        values = G(z, beta=b, s=s, **sizes)
+        star, kind = float(s_star(z, beta=b, **sizes)), int(regime(z, beta=b, **sizes))
+        n_alive = int(alive(z, beta=b, **sizes))
         if kind == 0:
             text = rf"$\beta$ = {b:g}: no minimizer ($G\to-\infty$ as $s\to0$), {_modes(n_alive)} alive"
             notes.append(f"beta={b:g}: no minimizer")
@@ -270,9 +271,9 @@ def decoder_variance_plot(zeta: Sequence[float], path: str | Path, *,
             inside = s <= star
             ax.plot(s[inside], values[inside], color=colour, lw=5, alpha=0.3)
         if kind != 0:
-            ax.plot([star], [float(G(z, b, d1, d2, star, residual=residual))], "o", color=colour, ms=7, mec="black")
-    lo = min(float(np.min(G(z, b, d1, d2, s, residual=residual))) for b in betas)
-    hi = max(float(G(z, b, d1, d2, s[-1], residual=residual)) for b in betas)
+            ax.plot([star], [float(G(z, beta=b, s=star, **sizes))], "o", color=colour, ms=7, mec="black")
+    lo = min(float(np.min(G(z, beta=b, s=s, **sizes))) for b in betas)
+    hi = max(float(G(z, beta=b, s=s[-1], **sizes)) for b in betas)
     pad = 0.05 * (hi - lo) if hi > lo else max(1.0, abs(hi)) * 0.05
     ax.set(xscale="log", xlabel=r"$s=\eta_{dec}^2$", ylabel=r"$G(s)=\min_{U,W,\Sigma} L^{LDV}$",
            ylim=(lo - pad, hi + pad),
@@ -295,10 +296,10 @@ def beta_sweep(zeta: Sequence[float], path: str | Path, *, eta_enc: float = 1.0,
     top = float(z.max() ** 2 / eta_dec**2)
     betas = np.linspace(top / points, 1.25 * top, points)
     Z = np.broadcast_to(z, (points, z.size))
-    loss = minimal_loss(Z, betas, eta_enc, eta_dec, latent_dim=d1)
+    loss = minimal_loss(Z, beta=betas, eta_enc=eta_enc, eta_dec=eta_dec, latent_dim=d1)
     sigma_kernel = kernel("sigma_star")
     latent = np.concatenate([z[:d1], np.zeros(max(0, d1 - z.size))])
-    sigma = sigma_kernel(np.broadcast_to(latent, (points, d1)), betas, eta_enc, eta_dec)
+    sigma = sigma_kernel(np.broadcast_to(latent, (points, d1)), beta=betas, eta_enc=eta_enc, eta_dec=eta_dec)
     loss_source = kernel("mode_loss")
     fig = _figure(7.2, 6.0)
     ax_loss, ax_sigma = fig.subplots(2, 1, sharex=True)

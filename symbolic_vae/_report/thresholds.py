@@ -16,7 +16,7 @@ import sympy as sp
 
 from symbolic_vae._core import validation as v
 from symbolic_vae._core.errors import SymbolicVAEError
-from symbolic_vae._engine.kernel_spec import compiled
+from symbolic_vae._engine.kernel_spec import KeywordSignature, compiled
 from symbolic_vae._kernels.build import (
     DecoderVarianceRegime,
     Kernel,
@@ -132,14 +132,19 @@ class CollapseThreshold:
     kernel: Kernel
     strict: bool  # True: the mode survives iff beta < threshold (collapses at equality)
 
-    def __call__(self, zeta: Any, eta_enc_value: Any, eta_dec_value: Any) -> np.ndarray:
-        """The threshold of each mode: zeta [..., d] (a spectrum in the supported range), eta_enc, eta_dec
-        (positive, broadcast to the batch shape [...]) -> [..., d]."""
+    SIGNATURE = KeywordSignature("collapse_threshold()", "collapse_threshold()", "zeta", ("eta_enc", "eta_dec"))
+    """``threshold(zeta, *, eta_enc, eta_dec)``, the kernels' keyword convention."""
+
+    def __call__(self, *args: Any, **kwargs: Any) -> np.ndarray:
+        """The threshold of each mode: ``threshold(zeta, *, eta_enc, eta_dec)``, zeta [..., d] (a spectrum in the
+        supported range; the only positional argument), eta_enc, eta_dec (positive keywords, broadcast to the batch
+        shape [...]) -> [..., d]. A wrong call raises SymbolicVAEError naming the arguments."""
+        zeta, keywords = self.SIGNATURE.bind(args, kwargs)
         z = check_spectrum(zeta)
         against = "zeta [..., d] (its batch axes)"
-        values = {"zeta": z, **{name: v.broadcast(name, v.positive_values(name, value), z.shape[:-1],
+        values = {"zeta": z, **{name: v.broadcast(name, v.positive_values(name, keywords[name]), z.shape[:-1],
                                                   against=against)[..., None]
-                                for name, value in (("eta_enc", eta_enc_value), ("eta_dec", eta_dec_value))}}
+                                for name in ("eta_enc", "eta_dec")}}
         args = tuple(a for a in self.kernel.args if a != beta)
         out = _compiled_threshold(self.expr, args)(*(values[a.name] for a in args))
         return np.array(np.broadcast_to(out, z.shape), dtype=float)
@@ -302,13 +307,14 @@ def _learnable(zeta: np.ndarray, beta_value: float, d1: int, d2: int, residual: 
     except SymbolicVAEError as err:
         return {"available": False, "reason": f"not available ({err})"}
     z = zeta[:d2]
-    s_star = float(kernels["s_star"](z, beta_value, d1, d2, residual=residual))
-    regime = DecoderVarianceRegime(int(kernels["regime"](z, beta_value, d1, d2, residual=residual)))
+    sizes = {"latent_dim": d1, "target_dim": d2, "residual": residual}
+    s_star = float(kernels["s_star"](z, beta=beta_value, **sizes))
+    regime = DecoderVarianceRegime(int(kernels["regime"](z, beta=beta_value, **sizes)))
     return {
         "available": True, "eta_dec2_star": None if regime is DecoderVarianceRegime.NO_MINIMIZER else s_star,
-        "surviving": int(kernels["surviving"](z, beta_value, d1, d2, residual=residual)),
+        "surviving": int(kernels["surviving"](z, beta=beta_value, **sizes)),
         "regime": regime.name,
-        "collapse_beta": [float(b) for b in kernels["thresholds"](z, d1, d2, residual=residual)],
+        "collapse_beta": [float(b) for b in kernels["thresholds"](z, **sizes)],
         "claims": {key: k.claim for key, k in kernels.items()},
         "status": {key: k.status.value for key, k in kernels.items()},
     }
@@ -360,11 +366,12 @@ def thresholds(X: Any, Y: Any | None = None, *, beta_value: Any = 1.0, eta_enc_v
         notes.append(f"{X.shape[0]} samples: after centring the rank is at most {X.shape[0] - 1}")
     threshold = collapse_threshold()
     latent = np.concatenate([zeta[:d1], np.zeros(max(0, d1 - zeta.size))])
-    collapse = threshold(latent, eta_enc_value, eta_dec_value)
-    alive = int(surviving_modes(zeta, beta_value, eta_enc_value, eta_dec_value, latent_dim=d1))
+    collapse = threshold(latent, eta_enc=eta_enc_value, eta_dec=eta_dec_value)
+    scalars = {"beta": beta_value, "eta_enc": eta_enc_value, "eta_dec": eta_dec_value}
+    alive = int(surviving_modes(zeta, **scalars, latent_dim=d1))
     if alive != int(np.sum(threshold.survives(beta_value, collapse))):  # the solved threshold agrees with the kernel
         raise RuntimeError(f"threshold {threshold.expr} disagrees with mode_survives: {alive} survivors")
-    sigma = kernel("sigma_star")(latent, beta_value, eta_enc_value, eta_dec_value)
+    sigma = kernel("sigma_star")(latent, **scalars)
     learn = (_learnable(zeta, beta_value, d1, d2, residual) if learnable
              else {"available": False, "reason": "not requested"})
     formula = str(threshold.expr).replace("**", "^")

@@ -78,6 +78,34 @@ def test_kernel_spec_rejects_incomplete_or_inconsistent_offers(fields, match):
         KernelSpec("k", "some.claim", "description", **fields)
 
 
+def _positional_builder(spectrum: np.ndarray, k: int, *, backend: str = "numpy") -> np.ndarray:
+    return np.asarray(spectrum)[..., :k].sum(axis=-1)
+
+
+def _keyword_builder(spectrum: np.ndarray, *, latent_dim: int, backend: str = "numpy") -> np.ndarray:
+    return np.asarray(spectrum)[..., :latent_dim].sum(axis=-1)
+
+
+def _reference_with_other_keyword(spectrum: list[float], *, k: int) -> float:
+    return float(sum(spectrum[:k]))
+
+
+def test_a_spectrum_builder_takes_every_argument_but_the_spectrum_by_keyword():
+    facts = {"spectrum": SpectrumArgument.EIGENVALUES, "zero_eigenvalues": "all n"}
+    with pytest.raises(ValueError, match="only positional argument and every other one keyword-only"):
+        KernelSpec("partial", "some.claim", "d", builder=_positional_builder, **facts)
+    with pytest.raises(ValueError, match="not arguments of the builder"):
+        KernelSpec("partial", "some.claim", "d", builder=_keyword_builder, reference=_reference_with_other_keyword,
+                   **facts)
+    spec = KernelSpec("partial", "some.claim", "d", builder=_keyword_builder, **facts)
+    np.testing.assert_allclose(spec.builder(np.array([3.0, 2.0, 1.0]), latent_dim=2), 5.0)
+    with pytest.raises(ks.SymbolicVAEError, match=r"^latent_dim: keyword-only argument of kernel partial .*; call "
+                                                  r"kernel\(spectrum, latent_dim=\.\.\.\)"):
+        spec.builder(np.array([3.0, 2.0, 1.0]), 2)
+    with pytest.raises(ks.SymbolicVAEError, match="^latent_dim: missing keyword-only argument of kernel partial"):
+        spec.builder(np.array([3.0, 2.0, 1.0]))
+
+
 def test_nothing_compiles_at_import():
     code = ("import symbolic_vae, symbolic_vae._report.thresholds, symbolic_vae._kernels.checks\n"
             "from symbolic_vae._engine.kernel_spec import compiled_count\nprint(compiled_count())")

@@ -82,10 +82,11 @@ def _assert_agree(values: dict[str, np.ndarray], what: str) -> None:
 @pytest.mark.parametrize(("name", "expected"), [("optimal_decoder_variance", 10 / 3), ("decoder_variance_regime", 2)])
 def test_unbatched_decoder_variance_kernels_agree(name: str, expected: float):
     """zeta = (3, 2, 1), beta = 1.5, d1 = 2, d2 = 3: s* = (2^2 + 1^2)/(3 - 1.5) = 10/3 in regime 2 (not 0)."""
-    values = _on_every_backend(name, np.array([3.0, 2.0, 1.0]), 1.5, 2, 3)
+    at = {"beta": 1.5, "latent_dim": 2, "target_dim": 3}
+    values = _on_every_backend(name, np.array([3.0, 2.0, 1.0]), **at)
     assert values["numpy"].shape == () and np.isclose(values["numpy"], expected, rtol=1e-15, atol=0)
     _assert_agree(values, f"{name} unbatched")
-    again = np.asarray(sv.kernel(name, "torch-compiled")(np.array([3.0, 2.0, 1.0]), 1.5, 2, 3))
+    again = np.asarray(sv.kernel(name, "torch-compiled")(np.array([3.0, 2.0, 1.0]), **at))
     assert np.isclose(again, expected, rtol=1e-15, atol=0)  # the compiled kernel, called once more
 
 
@@ -96,7 +97,8 @@ def test_batched_decoder_variance_kernels_agree(name: str):
     residual = np.array([0.0, 0.5, 0.0, 1.0])
     for z, b, c in ((zeta, beta, residual), (zeta.reshape(2, 2, 3), beta.reshape(2, 2), residual.reshape(2, 2)),
                     (zeta[:1], beta[:1], residual[:1])):
-        _assert_agree(_on_every_backend(name, z, b, 2, 3, residual=c), f"{name} at zeta {z.shape}")
+        _assert_agree(_on_every_backend(name, z, beta=b, latent_dim=2, target_dim=3, residual=c),
+                      f"{name} at zeta {z.shape}")
 
 
 # --- batch ranks 0..9 on one compiled kernel -----------------------------------------------------------------------
@@ -113,8 +115,8 @@ def test_origin_hessian_kernel_at_batch_ranks_zero_to_nine():
         zeta = -np.sort(-rng.uniform(0.0, 1.5, (*batch, 3)), axis=-1)
         sigma2 = rng.uniform(0.2, 2.0, (*batch, 2))
         beta, eta_dec = rng.uniform(0.5, 2.0, (2, *batch))
-        got = compiled(zeta, sigma2, beta, 1.3, eta_dec)
-        want = numpy_kernel(zeta, sigma2, beta, 1.3, eta_dec)
+        got = compiled(zeta, sigma2=sigma2, beta=beta, eta_enc=1.3, eta_dec=eta_dec)
+        want = numpy_kernel(zeta, sigma2=sigma2, beta=beta, eta_enc=1.3, eta_dec=eta_dec)
         assert got.shape == want.shape == batch
         assert_close(got, want, rel=RTOL)
     # one kernel for single elements (rank 0), one for every other rank and size

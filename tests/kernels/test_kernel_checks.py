@@ -49,7 +49,7 @@ def test_comparison_refutes_a_kernel_off_by_one_part_in_a_million():
     """The shared tolerance catches a small relative error, and the counterexample names the worst point."""
     source = kernel_sources()["sigma_star"]
     k = kernel("sigma_star")
-    result = compare_with_reference("sigma* x (1 + 1e-6)", lambda *a: k(*a) * (1 + 1e-6), source.reference,
+    result = compare_with_reference("sigma* x (1 + 1e-6)", lambda *a, **kw: k(*a, **kw) * (1 + 1e-6), source.reference,
                                     source.sample, seed=5, backend="numpy")
     assert result.status is Status.REFUTED
     assert result.counterexample is not None and "arg0" in result.counterexample.instance
@@ -86,4 +86,4 @@ def test_bad_backend_names_the_argument(capsys):
     with pytest.raises(SymbolicVAEError, match="backend"):
         Context("jax")
     with pytest.raises(SymbolicVAEError, match="backend"):
-        kernel("decoder_variance_G")(np.array([[1.0]]), 1.0, 1, 1, 1.0, backend="torch")
+        kernel("decoder_variance_G")(np.array([[1.0]]), beta=1.0, latent_dim=1, target_dim=1, s=1.0, backend="torch")

@@ -41,7 +41,7 @@ def test_kernel_matches_mpmath_without_warnings(name, spectra):
     zeta, b, e1, e2 = spectra
     with warnings.catch_warnings():
         warnings.simplefilter("error")
-        out = k(zeta, b, e1, e2)
+        out = k(zeta, beta=b, eta_enc=e1, eta_dec=e2)
     assert out.shape == zeta.shape
     f = sp.lambdify(k.args, k.expr, "mpmath")
     with mpmath.workdps(30):
@@ -55,7 +55,7 @@ def test_kernel_negative_control_wrong_expression_is_caught(spectra):
     wrong = sp.lambdify(k.args, 2 * k.expr, "mpmath")
     ref = np.array([[float(wrong(z, b[i], e1[i], e2[i])) for z in zeta[i]] for i in range(len(b))])
     with pytest.raises(AssertionError):
-        assert_close(k(zeta, b, e1, e2), ref)
+        assert_close(k(zeta, beta=b, eta_enc=e1, eta_dec=e2), ref)
 
 
 def test_minimal_loss_and_surviving_modes_match_the_ground_truth():
@@ -74,15 +74,15 @@ def test_minimal_loss_and_surviving_modes_match_the_ground_truth():
         S.append(Zm @ Zm.T)
     inst = Instances(np.array(A), np.array(B), np.array(S), np.stack([np.eye(2)] * 3), betas, e_enc, e_dec)
     truth = minimize_vae_loss(inst, learn_sigma=True, n_starts=6, seed=3)
-    ours = minimal_loss(zeta, betas, e_enc, e_dec, latent_dim=2)
+    ours = minimal_loss(zeta, beta=betas, eta_enc=e_enc, eta_dec=e_dec, latent_dim=2)
     assert_close(ours, truth.loss, rel=1e-7)
-    survivors = surviving_modes(zeta, betas, e_enc, e_dec, latent_dim=2)
+    survivors = surviving_modes(zeta, beta=betas, eta_enc=e_enc, eta_dec=e_dec, latent_dim=2)
     assert survivors.tolist() == [int(np.sum(z[:2] ** 2 > b * e**2)) for z, b, e in zip(zeta, betas, e_dec,
                                                                                         strict=True)]
 
 
 def test_per_latent_pads_modes_beyond_the_spectrum():
-    out = per_latent("sigma_star")(np.array([[2.0, 1.0]]), 1.0, 1.5, 1.0, latent_dim=4)
+    out = per_latent("sigma_star")(np.array([[2.0, 1.0]]), beta=1.0, eta_enc=1.5, eta_dec=1.0, latent_dim=4)
     assert out.shape == (1, 4)
     assert_close(out[0, 2:], [1.5, 1.5])  # collapsed modes sit at the prior's eta_enc
 
@@ -100,7 +100,7 @@ def test_per_latent_pads_modes_beyond_the_spectrum():
 )
 def test_bad_kernel_input_names_the_argument(zeta, b, argument):
     with pytest.raises(SymbolicVAEError, match=argument):
-        kernel("lambda_star")(zeta, b, 1.0, 1.0)
+        kernel("lambda_star")(zeta, beta=b, eta_enc=1.0, eta_dec=1.0)
 
 
 def test_unknown_kernel_and_refuted_claim_never_yield_a_kernel(monkeypatch):
@@ -127,7 +127,8 @@ def test_every_kernel_source_comes_from_a_registered_claim():
 def test_torch_backend_matches_numpy(spectra):
     zeta, b, e1, e2 = spectra
     for name in ("sigma_star", "mode_loss"):
-        assert_close(kernel(name, "torch")(zeta, b, e1, e2), kernel(name)(zeta, b, e1, e2), rel=1e-12)
+        scalars = {"beta": b, "eta_enc": e1, "eta_dec": e2}
+        assert_close(kernel(name, "torch")(zeta, **scalars), kernel(name)(zeta, **scalars), rel=1e-12)
     with pytest.raises(SymbolicVAEError, match="backend"):
         kernel("sigma_star", "jax")
 
@@ -138,14 +139,15 @@ def test_the_log_partition_is_a_named_argument_of_minimal_loss_and_G():
     zeta = np.array([[2.0, 1.0, 0.5], [1.0, 0.2, 0.0], [3.0, 3.0, 0.0]])
     s, d1, d2, c = np.array([1.3, 0.4, 2.0]), 2, 4, np.array([0.4, 0.0, 1.0])
     G = kernel("decoder_variance_G")
-    with_partition = minimal_loss(zeta, 0.7, 1.0, np.sqrt(s), latent_dim=d1, residual=c, partition=True,
-                                  target_dim=d2)
-    without = minimal_loss(zeta, 0.7, 1.0, np.sqrt(s), latent_dim=d1, residual=c)
-    assert_close(G(zeta, 0.7, d1, d2, s, residual=c), with_partition, rel=1e-12)
-    assert_close(G(zeta, 0.7, d1, d2, s, residual=c, partition=False), without, rel=1e-12)
-    gap = np.abs(G(zeta, 0.7, d1, d2, s, residual=c) - without)
+    scalars = {"beta": 0.7, "eta_enc": 1.0, "eta_dec": np.sqrt(s)}
+    with_partition = minimal_loss(zeta, **scalars, latent_dim=d1, residual=c, partition=True, target_dim=d2)
+    without = minimal_loss(zeta, **scalars, latent_dim=d1, residual=c)
+    at = {"beta": 0.7, "latent_dim": d1, "target_dim": d2, "s": s}
+    assert_close(G(zeta, **at, residual=c), with_partition, rel=1e-12)
+    assert_close(G(zeta, **at, residual=c, partition=False), without, rel=1e-12)
+    gap = np.abs(G(zeta, **at, residual=c) - without)
     assert np.all(np.abs(gap - np.abs(d2 / 2 * np.log(2 * np.pi * s))) < 1e-12) and np.all(gap > 0.1)
     with pytest.raises(SymbolicVAEError, match=r"^target_dim: .*partition=True"):
-        minimal_loss(zeta, 0.7, 1.0, 1.0, partition=True)
+        minimal_loss(zeta, beta=0.7, eta_enc=1.0, eta_dec=1.0, partition=True)
     with pytest.raises(SymbolicVAEError, match=r"^partition: expected True or False"):
-        G(zeta, 0.7, d1, d2, s, partition=1)
+        G(zeta, **at, partition=1)

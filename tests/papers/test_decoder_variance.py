@@ -103,21 +103,22 @@ def test_kernels_agree_with_the_exact_engine_without_warnings():
         warnings.simplefilter("error")
         for inst in insts:
             zeta = np.sqrt(np.array([float(z) for z in inst.zeta2]))
-            args = (zeta, float(inst.beta), inst.d1, inst.d2)
+            sizes = {"latent_dim": inst.d1, "target_dim": inst.d2, "residual": float(inst.c)}
+            at = {"beta": float(inst.beta), **sizes}
             am = exact.argmin(inst)
             regime = 0 if am.kind == "none" else 2 if am.unique is not None else 1
-            assert int(dv_kernels.regime_kernel(*args, residual=float(inst.c))) == regime
-            s_star = dv_kernels.s_star_kernel(*args, residual=float(inst.c))
+            assert int(dv_kernels.regime_kernel(zeta, **at)) == regime
+            s_star = dv_kernels.s_star_kernel(zeta, **at)
             if regime == 0:  # no minimizer: NaN, documented (never 0)
                 assert np.isnan(s_star)
             else:
                 assert_close(s_star, float(am.unique if regime == 2 else am.minimizers[0].hi))
-            thr = dv_kernels.collapse_thresholds_kernel(zeta, inst.d1, inst.d2, residual=float(inst.c))
+            thr = dv_kernels.collapse_thresholds_kernel(zeta, **sizes)
             for p in range(1, inst.m + 1):
                 assert_close(thr[p - 1], float(inst.beta_p(p)))
             for x in statements._all_points(inst)[:3]:
-                assert_close(dv_kernels.G_kernel(*args, float(x), residual=float(inst.c)), float(inst.G(x)))
-                assert_close(dv_kernels.G_prime_kernel(*args, float(x), residual=float(inst.c)),
+                assert_close(dv_kernels.G_kernel(zeta, **at, s=float(x)), float(inst.G(x)))
+                assert_close(dv_kernels.G_prime_kernel(zeta, **at, s=float(x)),
                              float(statements.G1(inst, x)))
 
 
@@ -127,20 +128,21 @@ def test_kernels_agree_with_the_ground_truth_without_warnings():
         for rec in ground_truth.ground_truth(fixed_s=True):
             inst = rec["case"].inst
             zeta = np.sqrt(np.array([float(z) for z in inst.zeta2]))
-            g = dv_kernels.G_kernel(zeta, float(inst.beta), inst.d1, inst.d2, rec["s"], residual=float(inst.c))
+            g = dv_kernels.G_kernel(zeta, beta=float(inst.beta), latent_dim=inst.d1, target_dim=inst.d2, s=rec["s"],
+                                    residual=float(inst.c))
             assert_close(rec["loss"], g, rel=1e-7)
         for rec in ground_truth.ground_truth(fixed_s=False):
             inst = rec["case"].inst
             zeta = np.sqrt(np.array([float(z) for z in inst.zeta2]))
-            args = (zeta, float(inst.beta), inst.d1, inst.d2)
-            s_star = float(dv_kernels.s_star_kernel(*args, residual=float(inst.c)))
-            regime = int(dv_kernels.regime_kernel(*args, residual=float(inst.c)))
+            at = {"beta": float(inst.beta), "latent_dim": inst.d1, "target_dim": inst.d2, "residual": float(inst.c)}
+            s_star = float(dv_kernels.s_star_kernel(zeta, **at))
+            regime = int(dv_kernels.regime_kernel(zeta, **at))
             assert regime in (1, 2)
-            assert_close(rec["loss"], dv_kernels.G_kernel(*args, s_star, residual=float(inst.c)), rel=1e-7)
+            assert_close(rec["loss"], dv_kernels.G_kernel(zeta, **at, s=s_star), rel=1e-7)
             if regime == 2:
                 assert abs(rec["s"] - s_star) <= 1e-5 * s_star
                 if inst.beta not in exact.derived_thresholds(inst):
-                    alive = int(dv_kernels.surviving_modes_kernel(*args, residual=float(inst.c)))
+                    alive = int(dv_kernels.surviving_modes_kernel(zeta, **at))
                     assert int((rec["sv"] > 1e-3).sum()) == alive
             else:
                 assert rec["s"] <= s_star * (1 + 1e-5)
@@ -152,22 +154,25 @@ def test_kernels_broadcast_and_validate():
     beta = rng.uniform(0.2, 3.0, (3, 4))
     with warnings.catch_warnings():
         warnings.simplefilter("error")
-        out = dv_kernels.s_star_kernel(zeta, beta, 2, 3, residual=0.3)
+        out = dv_kernels.s_star_kernel(zeta, beta=beta, latent_dim=2, target_dim=3, residual=0.3)
         assert out.shape == (3, 4) and np.all(out > 0)
-        assert dv_kernels.collapse_thresholds_kernel(zeta, 5, 3).shape == (3, 4, 5)
-        assert dv_kernels.G_kernel(zeta, beta, 2, 4, 0.5).shape == (3, 4)
-        assert np.all(dv_kernels.regime_kernel(np.zeros((2, 2)), 1.0, 1, 2) == 0)  # no signal, c = 0: no minimizer
+        assert dv_kernels.collapse_thresholds_kernel(zeta, latent_dim=5, target_dim=3).shape == (3, 4, 5)
+        assert dv_kernels.G_kernel(zeta, beta=beta, latent_dim=2, target_dim=4, s=0.5).shape == (3, 4)
+        no_signal = dv_kernels.regime_kernel(np.zeros((2, 2)), beta=1.0, latent_dim=1, target_dim=2)
+        assert np.all(no_signal == 0)  # no signal, c = 0: no minimizer
         grid = np.geomspace(1e-3, 1e3, 7)  # one spectrum, a grid of s
-        assert dv_kernels.G_prime_kernel(np.array([2.0, 1.0]), 1.0, 1, 2, grid).shape == (7,)
+        one_spectrum = dv_kernels.G_prime_kernel(np.array([2.0, 1.0]), beta=1.0, latent_dim=1, target_dim=2, s=grid)
+        assert one_spectrum.shape == (7,)
+    sizes = {"latent_dim": 1, "target_dim": 2}
     with pytest.raises(SymbolicVAEError, match="zeta"):
-        dv_kernels.s_star_kernel(np.array([1.0, 2.0]), 1.0, 1, 2)
+        dv_kernels.s_star_kernel(np.array([1.0, 2.0]), beta=1.0, **sizes)
     with pytest.raises(SymbolicVAEError, match="beta"):
-        dv_kernels.s_star_kernel(np.array([2.0, 1.0]), -1.0, 1, 2)
+        dv_kernels.s_star_kernel(np.array([2.0, 1.0]), beta=-1.0, **sizes)
     with pytest.raises(SymbolicVAEError, match="broadcast"):
-        dv_kernels.s_star_kernel(np.ones((3, 2)), np.ones(4), 1, 2)
+        dv_kernels.s_star_kernel(np.ones((3, 2)), beta=np.ones(4), **sizes)
     with pytest.raises(SymbolicVAEError, match="residual"):
-        dv_kernels.s_star_kernel(np.array([2.0, 1.0]), 1.0, 1, 2, residual=-1.0)
-    with pytest.raises(SymbolicVAEError, match="d2"):
-        dv_kernels.s_star_kernel(np.array([2.0, 1.0]), 1.0, 1, 1)
-    with pytest.raises(SymbolicVAEError, match="d1"):
-        dv_kernels.G_kernel(np.array([2.0]), 1.0, 0, 1, 1.0)
+        dv_kernels.s_star_kernel(np.array([2.0, 1.0]), beta=1.0, **sizes, residual=-1.0)
+    with pytest.raises(SymbolicVAEError, match="target_dim"):
+        dv_kernels.s_star_kernel(np.array([2.0, 1.0]), beta=1.0, latent_dim=1, target_dim=1)
+    with pytest.raises(SymbolicVAEError, match="latent_dim"):
+        dv_kernels.G_kernel(np.array([2.0]), beta=1.0, latent_dim=0, target_dim=1, s=1.0)

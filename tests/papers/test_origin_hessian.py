@@ -84,13 +84,13 @@ def test_kernel_matches_the_hessian_and_the_ground_truth():
     Z = rng.normal(size=(5, 3, 4))
     sig2 = rng.uniform(0.2, 2.0, (5, 2))
     b, e1, e2 = rng.uniform(0.5, 2.0, (3, 5))
-    out = k(np.linalg.svd(Z, compute_uv=False), sig2, b, e1, e2)
+    out = k(np.linalg.svd(Z, compute_uv=False), sigma2=sig2, beta=b, eta_enc=e1, eta_dec=e2)
     ref = [np.linalg.eigvalsh(ohf.origin_hessian_numeric(Z[i], sig2[i], b[i] * e2[i] ** 2 / e1[i] ** 2))[0]
            for i in range(5)]
     assert_close(out, ref, rel=1e-12)
     for r in ohc.campaign("distinct"):
         c = r.case
-        value = k(np.array([float(max(c.zeta))]), np.array([float(s) for s in c.sigma2]), float(c.beta),
-                  float(c.eta_enc), float(c.eta_dec))
+        value = k(np.array([float(max(c.zeta))]), sigma2=np.array([float(s) for s in c.sigma2]), beta=float(c.beta),
+                  eta_enc=float(c.eta_enc), eta_dec=float(c.eta_dec))
         if c.ratio2() != 1:
             assert (value > 0) == r.global_min

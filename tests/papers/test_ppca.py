@@ -83,21 +83,23 @@ def test_kernels():
         assert verdict(k.claim).status.passed
     rng = np.random.default_rng(1)
     lam = np.sort(rng.uniform(0.1, 5.0, (6, 5)), axis=-1)[:, ::-1]
-    s2 = sources["ppca_sigma2_mle"].builder(lam, 2)
+    s2 = sources["ppca_sigma2_mle"].builder(lam, latent_dim=2)
     assert_close(s2, lam[:, 2:].mean(axis=-1), rel=1e-14)
-    norms = sources["ppca_column_norms"].builder(lam, 2)
+    norms = sources["ppca_column_norms"].builder(lam, latent_dim=2)
     assert_close(norms, np.sqrt(lam[:, :2] - s2[:, None]), rel=1e-14)
     # the ELBO kernel (parameters in the eigenbasis of S) agrees with the ground truth's loss at the ELBO's optimum
     elbo = sources["linear_vae_elbo"].builder
     for e in elbo_ground_truth()[:4]:
         ev, Q = np.linalg.eigh(e.data.S)
         ev, Q = ev[::-1], Q[:, ::-1]
-        value = elbo(ev, Q.T @ e.U, e.Wenc.T @ Q, e.sigma, e.s2)
+        value = elbo(ev, W=Q.T @ e.U, V=e.Wenc.T @ Q, D=e.sigma, s=e.s2)
         assert_close(value, -e.best, rel=1e-12)
     with pytest.raises(SymbolicVAEError):
-        sources["ppca_sigma2_mle"].builder(lam, 5)
+        sources["ppca_sigma2_mle"].builder(lam, latent_dim=5)
     with pytest.raises(SymbolicVAEError):
-        sources["ppca_sigma2_mle"].builder(lam[:, ::-1], 2)  # not sorted
+        sources["ppca_sigma2_mle"].builder(lam[:, ::-1], latent_dim=2)  # not sorted
+    with pytest.raises(SymbolicVAEError, match="^latent_dim: keyword-only argument of kernel ppca_sigma2_mle"):
+        sources["ppca_sigma2_mle"].builder(lam, 2)
 
 
 def test_lemma2_under_another_seed_without_the_blas_settings(tmp_path):

@@ -33,6 +33,8 @@ from symbolic_vae import DecoderVarianceRegime, SymbolicVAEError, collapse_thres
 from symbolic_vae._core import validation as val
 from symbolic_vae._report.thresholds import thresholds_from_files
 
+UNIT = {"beta": 1.0, "eta_enc": 1.0, "eta_dec": 1.0}
+
 
 @pytest.fixture(scope="module")
 def kernels() -> dict[str, Any]:
@@ -46,15 +48,17 @@ def kernels() -> dict[str, Any]:
 # ----------------------------------------------------------------------------------------------------------------
 def test_nan_in_a_scalar_the_kernel_does_not_use_is_rejected(kernels):
     """mode_survives_thm1 takes (zeta, beta, eta_dec) only; a NaN eta_enc used to pass unnoticed."""
-    with pytest.raises(SymbolicVAEError, match="eta_enc"):
-        kernels["mode_survives_thm1"](ZETA, 1, float("nan"), 1)
-    with pytest.raises(SymbolicVAEError, match="eta_dec"):
-        kernels["mode_survives_thm1"](ZETA, 1, 1, float("nan"))
+    with pytest.raises(SymbolicVAEError, match="^eta_enc"):
+        kernels["mode_survives_thm1"](ZETA, beta=1, eta_enc=float("nan"), eta_dec=1)
+    with pytest.raises(SymbolicVAEError, match="^eta_dec"):
+        kernels["mode_survives_thm1"](ZETA, beta=1, eta_enc=1, eta_dec=float("nan"))
+    with pytest.raises(SymbolicVAEError, match="^eta_enc: missing keyword-only argument"):
+        kernels["mode_survives_thm1"](ZETA, beta=1, eta_dec=1)  # required of every per-mode kernel
 
 
 def test_a_string_scalar_is_the_package_error_naming_it(kernels):
     with pytest.raises(SymbolicVAEError, match="^beta: .*string 'abc'") as info:
-        kernels["sigma_star"](ZETA, "abc", 1, 1)
+        kernels["sigma_star"](ZETA, beta="abc", eta_enc=1, eta_dec=1)
     assert isinstance(info.value, ValueError)
 
 
@@ -74,32 +78,33 @@ def test_torch_tensors_requiring_grad_are_detached(kernels, name):
     np.testing.assert_array_equal(got, want)
     zeta = torch.tensor(ZETA, requires_grad=True)
     one = torch.tensor(1.0, requires_grad=True)
-    np.testing.assert_array_equal(sv.surviving_modes(zeta, one, one, one), sv.surviving_modes(ZETA, 1.0, 1.0, 1.0))
-    np.testing.assert_array_equal(sv.minimal_loss(zeta, one, 1.0, one, residual=one),
-                                  sv.minimal_loss(ZETA, 1.0, 1.0, 1.0, residual=1.0))
+    np.testing.assert_array_equal(sv.surviving_modes(zeta, beta=one, eta_enc=one, eta_dec=one),
+                                  sv.surviving_modes(ZETA, **UNIT))
+    np.testing.assert_array_equal(sv.minimal_loss(zeta, beta=one, eta_enc=1.0, eta_dec=one, residual=one),
+                                  sv.minimal_loss(ZETA, **UNIT, residual=1.0))
 
 
 @pytest.mark.parametrize("bad", [2.7, float("inf"), 3.0, True, "2", None, 0, -1, 10**18])
 def test_latent_dim_is_an_integer_in_range_never_truncated(bad):
     if bad is None:  # None means "d1 = d" for these entry points: valid
-        assert sv.surviving_modes(ZETA, 1.0, 1.0, 1.0, latent_dim=bad).shape == (2,)
+        assert sv.surviving_modes(ZETA, **UNIT, latent_dim=bad).shape == (2,)
         return
-    for entry in (lambda: sv.surviving_modes(ZETA, 1.0, 1.0, 1.0, latent_dim=bad),
-                  lambda: sv.minimal_loss(ZETA, 1.0, 1.0, 1.0, latent_dim=bad),
-                  lambda: sv.per_latent("sigma_star")(ZETA, 1.0, 1.0, 1.0, latent_dim=bad)):
+    for entry in (lambda: sv.surviving_modes(ZETA, **UNIT, latent_dim=bad),
+                  lambda: sv.minimal_loss(ZETA, **UNIT, latent_dim=bad),
+                  lambda: sv.per_latent("sigma_star")(ZETA, **UNIT, latent_dim=bad)):
         with pytest.raises(SymbolicVAEError, match="latent_dim"):
             entry()
 
 
 def test_huge_sizes_are_rejected_before_any_allocation(kernels):
-    with pytest.raises(SymbolicVAEError, match=f"^d1: .*\\[1, {val.MAX_DIMENSION}\\]"):
-        kernels["decoder_variance_collapse_thresholds"](ZETA, 10**18, 3)
-    with pytest.raises(SymbolicVAEError, match="^d2: "):
-        kernels["optimal_decoder_variance"](ZETA, 1.0, 2, float("inf"))
-    with pytest.raises(SymbolicVAEError, match="^d1: .*output"):  # within MAX_DIMENSION, but [1000, 100000] is big
-        kernels["decoder_variance_collapse_thresholds"](np.ones((1000, 3)), val.MAX_DIMENSION, 3)
+    with pytest.raises(SymbolicVAEError, match=f"^latent_dim: .*\\[1, {val.MAX_DIMENSION}\\]"):
+        kernels["decoder_variance_collapse_thresholds"](ZETA, latent_dim=10**18, target_dim=3)
+    with pytest.raises(SymbolicVAEError, match="^target_dim: "):
+        kernels["optimal_decoder_variance"](ZETA, beta=1.0, latent_dim=2, target_dim=float("inf"))
+    with pytest.raises(SymbolicVAEError, match="^latent_dim: .*output"):  # within MAX_DIMENSION, but [1000, 1e5] is big
+        kernels["decoder_variance_collapse_thresholds"](np.ones((1000, 3)), latent_dim=val.MAX_DIMENSION, target_dim=3)
     with pytest.raises(SymbolicVAEError, match="^latent_dim: .*output"):
-        sv.surviving_modes(np.ones((1000, 3)), 1.0, 1.0, 1.0, latent_dim=val.MAX_DIMENSION)
+        sv.surviving_modes(np.ones((1000, 3)), **UNIT, latent_dim=val.MAX_DIMENSION)
 
 
 def test_whiten_huge_data_is_computed_in_scaled_form():
@@ -148,10 +153,10 @@ def test_thresholds_on_huge_data_are_correct_or_name_the_supported_range():
 
 def test_mode_loss_no_overflow_or_cancellation(kernels):
     with pytest.raises(SymbolicVAEError, match=r"^zeta: got 1e\+160 .*supported range of spectra \[0, 1e\+30\]"):
-        kernels["mode_loss"](np.array([[1e160, 1, 0.5]]), 1, 1, 1)
+        kernels["mode_loss"](np.array([[1e160, 1, 0.5]]), beta=1, eta_enc=1, eta_dec=1)
     # l(zeta) = beta eta_dec^2 (1 - log(beta eta_dec^2 / zeta^2)) for a surviving mode; its old form zeta^2 -
     # zeta^2 (x / zeta^2 + 1) lost every digit of x once zeta^2 / x > 1e16
-    got = kernels["mode_loss"](np.array([[1e30, 1e15, 1e8, 1.0]]), 1.0, 1.0, 1.0)
+    got = kernels["mode_loss"](np.array([[1e30, 1e15, 1e8, 1.0]]), **UNIT)
     want = [1 + 60 * math.log(10), 1 + 30 * math.log(10), 1 + 16 * math.log(10), 1.0]
     np.testing.assert_allclose(got[0], want, rtol=1e-14)
 
@@ -159,8 +164,8 @@ def test_mode_loss_no_overflow_or_cancellation(kernels):
 def test_no_minimizer_is_nan_and_the_regime_is_named(kernels):
     zeta = np.array([[5.12, 3.74, 3.25, 2.84, 2.57]])
     betas = np.array([0.5, 1.0, 3.0])
-    s_star = kernels["optimal_decoder_variance"](zeta, betas, 5, 5)
-    regime = kernels["decoder_variance_regime"](zeta, betas, 5, 5)
+    s_star = kernels["optimal_decoder_variance"](zeta, beta=betas, latent_dim=5, target_dim=5)
+    regime = kernels["decoder_variance_regime"](zeta, beta=betas, latent_dim=5, target_dim=5)
     assert [DecoderVarianceRegime(r).name for r in regime] == ["NO_MINIMIZER", "INTERVAL", "UNIQUE"]
     assert np.isnan(s_star[0]) and np.isfinite(s_star[1:]).all()
     np.testing.assert_allclose(s_star[1:], [2.57**2, np.sum(zeta**2) / 5], rtol=1e-14)
@@ -177,9 +182,10 @@ def test_a_tie_at_the_interval_regime_never_divides_by_zero(kernels):
     zeta = np.array([[1.0, 1.0, 0.1], [5.12, 3.74, 3.25], [0.3, 0.2, 0.1]])
     with warnings.catch_warnings():
         warnings.simplefilter("error")
-        s_star = kernels["optimal_decoder_variance"](zeta, 1.0, 3, 3)
-        alive = kernels["decoder_variance_surviving_modes"](zeta, 1.0, 3, 3)
-        regime = kernels["decoder_variance_regime"](zeta, 1.0, 3, 3)
+        sizes = {"beta": 1.0, "latent_dim": 3, "target_dim": 3}
+        s_star = kernels["optimal_decoder_variance"](zeta, **sizes)
+        alive = kernels["decoder_variance_surviving_modes"](zeta, **sizes)
+        regime = kernels["decoder_variance_regime"](zeta, **sizes)
     np.testing.assert_allclose(s_star, zeta[:, -1] ** 2, rtol=1e-15)  # the right end s_(hat d_1) = zeta_3^2 / beta
     assert alive.tolist() == [2, 2, 2] and (regime == DecoderVarianceRegime.INTERVAL).all()
 
@@ -239,15 +245,15 @@ def test_kernel_and_backend_names():
         with pytest.raises(SymbolicVAEError, match="^backend: "):
             kernel("sigma_star", bad)
         with pytest.raises(SymbolicVAEError, match="^backend: "):
-            sv.minimal_loss(ZETA, 1.0, 1.0, 1.0, backend=bad)
+            sv.minimal_loss(ZETA, **UNIT, backend=bad)
     with pytest.raises(SymbolicVAEError, match="^backend: .*built for"):
-        kernel("decoder_variance_G")(ZETA, 1.0, 2, 4, 1.0, backend="torch")
+        kernel("decoder_variance_G")(ZETA, beta=1.0, latent_dim=2, target_dim=4, s=1.0, backend="torch")
     with pytest.raises(SymbolicVAEError, match="^name: .*spectrum-level"):
         sv.per_latent("decoder_variance_G")
-    with pytest.raises(SymbolicVAEError, match="^sigma: .*keyword"):
-        kernel("lambda_fixed_sigma")(ZETA, 1.0, 1.0, 1.0)
+    with pytest.raises(SymbolicVAEError, match="^sigma: missing keyword-only argument"):
+        kernel("lambda_fixed_sigma")(ZETA, **UNIT)
     with pytest.raises(SymbolicVAEError, match="^tau: not an argument"):
-        kernel("sigma_star")(ZETA, 1.0, 1.0, 1.0, tau=1.0)
+        kernel("sigma_star")(ZETA, **UNIT, tau=1.0)
 
 
 def test_library_messages_never_name_cli_flags():
@@ -294,7 +300,7 @@ def test_per_mode_kernels_are_finite_at_the_ends_of_the_range(kernels):
             extra = {"sigma": np.full((n, 3), sig)} if "sigma" in {a.name for a in k.args} else {}
             with warnings.catch_warnings():
                 warnings.simplefilter("error")
-                out = k(CORNER_SPECTRA, b, e1, e2, **extra)
+                out = k(CORNER_SPECTRA, beta=b, eta_enc=e1, eta_dec=e2, **extra)
             assert np.isfinite(out).all(), (name, b, e1, e2, sig)
 
 
@@ -302,41 +308,43 @@ def test_spectrum_kernels_are_finite_at_the_ends_of_the_range(kernels):
     n = len(CORNER_SPECTRA)
     for b, c, s in itertools.product(LINEAR, (0.0, 1e-60, 1.0, 1e60), (1e-60, 1.0, 1e60)):
         for d1, d2 in ((2, 4), (3, 3), (4, 4)):
+            sizes = {"latent_dim": d1, "target_dim": d2, "residual": c}
             with warnings.catch_warnings():
                 warnings.simplefilter("error")
-                outs = {name: kernels[name](CORNER_SPECTRA, b, d1, d2, s, residual=c)
+                outs = {name: kernels[name](CORNER_SPECTRA, beta=b, s=s, **sizes)
                         for name in ("decoder_variance_G", "decoder_variance_G_prime")}
-                outs |= {name: kernels[name](CORNER_SPECTRA, b, d1, d2, residual=c)
+                outs |= {name: kernels[name](CORNER_SPECTRA, beta=b, **sizes)
                          for name in ("decoder_variance_surviving_modes", "decoder_variance_regime")}
-                outs["thresholds"] = kernels["decoder_variance_collapse_thresholds"](CORNER_SPECTRA, d1, d2, residual=c)
-                s_star = kernels["optimal_decoder_variance"](CORNER_SPECTRA, b, d1, d2, residual=c)
+                outs["thresholds"] = kernels["decoder_variance_collapse_thresholds"](CORNER_SPECTRA, **sizes)
+                s_star = kernels["optimal_decoder_variance"](CORNER_SPECTRA, beta=b, **sizes)
             for name, out in outs.items():
                 assert np.isfinite(out).all(), (name, b, c, s, d1, d2)
             none = outs["decoder_variance_regime"] == DecoderVarianceRegime.NO_MINIMIZER
             assert np.array_equal(np.isnan(s_star), none) and (s_star[~none] >= 0).all(), (b, c, d1, d2)
     hessian = kernels["origin_hessian_min_eigenvalue"]
     for s2, b, e1, e2 in itertools.product((1e-60, 1.0, 1e60), LINEAR, LINEAR, LINEAR):
-        out = hessian(CORNER_SPECTRA, np.full((n, 2), s2), b, e1, e2)
+        out = hessian(CORNER_SPECTRA, sigma2=np.full((n, 2), s2), beta=b, eta_enc=e1, eta_dec=e2)
         assert np.isfinite(out).all(), (s2, b, e1, e2)
     eigen = np.array(sorted({tuple(sorted(c, reverse=True)) for c in itertools.product((0.0, 1e-300, 1.0, 1e60),
                                                                                           repeat=4)}))
     for k in (1, 2, 3):
-        assert np.isfinite(kernels["ppca_sigma2_mle"](eigen, k)).all()
-        assert np.isfinite(kernels["ppca_column_norms"](eigen, k)).all()
+        assert np.isfinite(kernels["ppca_sigma2_mle"](eigen, latent_dim=k)).all()
+        assert np.isfinite(kernels["ppca_column_norms"](eigen, latent_dim=k)).all()
     m = len(eigen)
     for scale, var in itertools.product((1e-30, 1.0, 1e30), (1e-60, 1.0, 1e60)):
         W, V = np.full((m, 4, 2), scale * 0.5), np.full((m, 2, 4), -scale * 0.5)
-        assert np.isfinite(kernels["linear_vae_elbo"](eigen, W, V, np.full((m, 2), var), var)).all()
+        assert np.isfinite(kernels["linear_vae_elbo"](eigen, W=W, V=V, D=np.full((m, 2), var), s=var)).all()
 
 
 def test_the_origin_hessian_has_no_cancellation(kernels):
     """zeta = 0: the smallest eigenvalue is 2 min(sigma_min^2, kappa); the closed form as written returns 0 once the
     two differ by 1e16 (kappa = beta eta_dec^2 / eta_enc^2)."""
-    got = kernels["origin_hessian_min_eigenvalue"](np.zeros((3, 2)), np.array([[1.0], [1e-40], [3.0]]),
-                                                   np.array([1e20, 1e20, 1e-20]), 1.0, 1.0)
+    got = kernels["origin_hessian_min_eigenvalue"](np.zeros((3, 2)), sigma2=np.array([[1.0], [1e-40], [3.0]]),
+                                                   beta=np.array([1e20, 1e20, 1e-20]), eta_enc=1.0, eta_dec=1.0)
     np.testing.assert_allclose(got, [2.0, 2e-40, 2e-20], rtol=1e-14)
     zeta_max, a, kap = 1e10, 1e-5, 1e20  # a kappa - zeta_max^2 = 1e15 - 1e20 < 0
-    got = kernels["origin_hessian_min_eigenvalue"](np.array([zeta_max]), np.array([a]), kap, 1.0, 1.0)
+    got = kernels["origin_hessian_min_eigenvalue"](np.array([zeta_max]), sigma2=np.array([a]), beta=kap,
+                                                   eta_enc=1.0, eta_dec=1.0)
     with mpmath.workdps(60):
         a_, k_, z_ = map(mpmath.mpf, (a, kap, zeta_max))
         want = float(a_ + k_ - mpmath.sqrt((a_ - k_) ** 2 + 4 * z_**2))
@@ -345,20 +353,22 @@ def test_the_origin_hessian_has_no_cancellation(kernels):
 
 def test_valid_values_match_hand_computations(kernels):
     z = np.array([[2.0, 1.0]])
-    loss = sv.minimal_loss(z, 1.0, 1.0, 1.0, latent_dim=1, residual=0.5)
+    loss = sv.minimal_loss(z, **UNIT, latent_dim=1, residual=0.5)
     np.testing.assert_allclose(loss, [(1 + math.log(4) + 1 + 0.5) / 2], rtol=1e-14)
-    np.testing.assert_allclose(sv.per_latent("sigma_star")(z, 1.0, 1.5, 1.0, latent_dim=3), [[0.75, 1.5, 1.5]])
-    np.testing.assert_allclose(sv.per_latent("lambda_fixed_sigma")(z, 1.0, 1.0, 1.0, latent_dim=3,
+    np.testing.assert_allclose(sv.per_latent("sigma_star")(z, beta=1.0, eta_enc=1.5, eta_dec=1.0, latent_dim=3),
+                               [[0.75, 1.5, 1.5]])
+    np.testing.assert_allclose(sv.per_latent("lambda_fixed_sigma")(z, **UNIT, latent_dim=3,
                                                                      sigma=np.array([0.5, 0.5, 2.0])),
                                [[math.sqrt(2 * (2 - 0.5)), math.sqrt(2 * (1 - 0.5)), 0.0]], rtol=1e-14)
-    assert sv.surviving_modes(z, 1.0, 1.0, 0.9, latent_dim=5).tolist() == [2]
-    np.testing.assert_allclose(kernels["decoder_variance_collapse_thresholds"](z, 3, 2, residual=0.5),
+    assert sv.surviving_modes(z, beta=1.0, eta_enc=1.0, eta_dec=0.9, latent_dim=5).tolist() == [2]
+    np.testing.assert_allclose(kernels["decoder_variance_collapse_thresholds"](z, latent_dim=3, target_dim=2,
+                                                                               residual=0.5),
                                [[2 * 4 / (4 + 1 + 0.5), 2 * 1 / (2 + 0.5), 0.0]], rtol=1e-14)
-    np.testing.assert_allclose(kernels["ppca_sigma2_mle"](np.array([4.0, 3.0, 1.0, 0.5]), 2), 0.75)
+    np.testing.assert_allclose(kernels["ppca_sigma2_mle"](np.array([4.0, 3.0, 1.0, 0.5]), latent_dim=2), 0.75)
     U, W, A, S = np.zeros((2, 1)), np.zeros((3, 1)), np.eye(3), np.diag([3.0, 1.0])
     got = sv.vae_loss(U, W, [1.2], A=A, B=np.zeros((3, 2)), S_yy=S, beta=1.0, eta_enc=1.2, eta_dec=0.5)
     np.testing.assert_allclose(got, 4.0 / (2 * 0.25) + math.log(2 * math.pi * 0.25), rtol=1e-14)
     np.testing.assert_allclose(sv.check_spectrum([[3, 2, 2, 0]]), [[3.0, 2.0, 2.0, 0.0]])
     t = collapse_threshold()
-    np.testing.assert_allclose(t(z, 1.0, 0.5), z**2 / 0.25)
+    np.testing.assert_allclose(t(z, eta_enc=1.0, eta_dec=0.5), z**2 / 0.25)
     assert t.survives(1.0, np.array([2.0, 1.0])).tolist() == [True, False]

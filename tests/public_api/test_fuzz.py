@@ -322,12 +322,13 @@ def test_the_judge_fails_a_wrong_outcome() -> None:
     with pytest.raises(AssertionError, match="was accepted"):
         judge(entry, 1, Corruption(2.0, "a valid beta called invalid", "invalid"))
     with pytest.raises(AssertionError, match="eta_enc = a valid eta_enc: the message does not name the argument"):
-        ENTRIES["wrong name"] = (lambda *a: sv.kernel("sigma_star")(a[0], -1.0, *a[2:]), ENTRIES[entry][1])
+        ENTRIES["wrong name"] = (lambda *a, **k: sv.kernel("sigma_star")(*a, **{**k, "beta": -1.0}),
+                                 ENTRIES[entry][1])
         try:
             judge("wrong name", 2, Corruption(1.0, "a valid eta_enc", "maybe"))
         finally:
             del ENTRIES["wrong name"]
-    ENTRIES["raw"] = (lambda *a: np.linalg.inv(np.zeros((2, 2))), ENTRIES[entry][1])
+    ENTRIES["raw"] = (lambda *a, **k: np.linalg.inv(np.zeros((2, 2))), ENTRIES[entry][1])
     try:
         with pytest.raises(AssertionError, match="LinAlgError"):
             judge("raw", 0, Corruption(ENTRIES[entry][1][0][1], "valid", "maybe"))

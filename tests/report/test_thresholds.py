@@ -25,11 +25,13 @@ def test_threshold_is_solved_from_the_survival_kernel():
     t = collapse_threshold()
     assert t.strict and str(t.expr) == "zeta**2/eta_dec**2"
     survives = kernel("mode_survives")
-    thr = t(SPECTRUM, 1.0, 0.7)
+    thr = t(SPECTRUM, eta_enc=1.0, eta_dec=0.7)
     assert_close(thr, SPECTRUM**2 / 0.49)
     one_mode_each = SPECTRUM[:, None]  # a batch of one-mode spectra, one beta each
-    assert np.all(survives(one_mode_each, thr * (1 - 1e-9), 1.0, 0.7) == 1)
-    assert np.all(survives(one_mode_each, thr, 1.0, 0.7) == 0)  # strict: collapsed at the threshold
+    assert np.all(survives(one_mode_each, beta=thr * (1 - 1e-9), eta_enc=1.0, eta_dec=0.7) == 1)
+    assert np.all(survives(one_mode_each, beta=thr, eta_enc=1.0, eta_dec=0.7) == 0)  # strict: collapsed at it
+    with pytest.raises(SymbolicVAEError, match="^eta_enc, eta_dec: keyword-only arguments of collapse_threshold"):
+        t(SPECTRUM, 1.0, 0.7)
 
 
 def test_known_spectrum_table_and_json(capsys, tmp_path):
@@ -80,7 +82,7 @@ def test_learnable_decoder_variance_when_available():
     learn = report.learnable
     if not learn["available"]:
         pytest.skip(learn["reason"])
-    s_star = kernel("optimal_decoder_variance")(SPECTRUM, 1.0, 4, 4)
+    s_star = kernel("optimal_decoder_variance")(SPECTRUM, beta=1.0, latent_dim=4, target_dim=4)
     assert_close(learn["eta_dec2_star"], s_star)
     assert len(learn["collapse_beta"]) == 4 and "optimal eta_dec^2" in report.table()
 

@@ -1,6 +1,10 @@
 """The section's spectrum kernels: sigma^2_MLE, the column norms of W_MLE and the closed-form ELBO, compiled from
 the verified SymPy expressions of ``forms``, with their argument validation, samples inside their domain and
-one-row mpmath references; ``kernel_sources()`` offers them."""
+one-row mpmath references; ``kernel_sources()`` offers them.
+
+The eigenvalues are each kernel's only positional argument; the rest is keyword-only: ``latent_dim`` (the latent
+size k), the ELBO's parameters ``W``, ``V``, ``D`` and decoder variance ``s`` (sigma^2 of pPCA, eta_dec^2 of Wang &
+Ziyin), and ``backend``; the samplers return ``((eigenvalues,), kwargs)`` with those keywords."""
 
 from __future__ import annotations
 
@@ -46,44 +50,46 @@ def _eigenvalues(eigenvalues: object) -> np.ndarray:
     return v.spectrum("eigenvalues", eigenvalues, quadratic=True)
 
 
-def _latent_size(k: object, lam: np.ndarray) -> int:
-    """k as an integer with 1 <= k < n = lam.shape[-1]."""
+def _latent_size(latent_dim: object, lam: np.ndarray) -> int:
+    """The latent size k = latent_dim as an integer with 1 <= k < n = lam.shape[-1]."""
     from symbolic_vae._core import validation as v
 
-    k = v.dimension("k", k)
+    k = v.dimension("latent_dim", latent_dim)
     if not k < lam.shape[-1]:
-        raise SymbolicVAEError(f"k: need 1 <= k < n = {lam.shape[-1]} (the last axis of eigenvalues, shape "
-                               f"{lam.shape}), got {k}")
+        raise SymbolicVAEError(f"latent_dim: need 1 <= latent_dim = k < n = {lam.shape[-1]} (the last axis of "
+                               f"eigenvalues, shape {lam.shape}), got {k}")
     return k
 
 
-def ppca_sigma2_mle_kernel(eigenvalues: object, k: int, *, backend: str = "numpy") -> np.ndarray:
+def ppca_sigma2_mle_kernel(eigenvalues: object, *, latent_dim: int, backend: str = "numpy") -> np.ndarray:
     """sigma^2_MLE: all n eigenvalues [..., n] of the (1/N) sample covariance of data in n dimensions
     (non-increasing, the zero ones of a rank-deficient covariance included: n is the data dimension, not its rank),
-    latent size k < n -> [...]. From Wang & Ziyin's zeta (y = x, centred data), pass zeta**2 padded with zeros to
-    the data dimension; zeta alone holds only the rank-many non-zero modes and gives a larger sigma^2."""
+    latent size k = latent_dim < n -> [...]. From Wang & Ziyin's zeta (y = x, centred data), pass zeta**2 padded
+    with zeros to the data dimension; zeta alone holds only the rank-many non-zero modes and gives a larger
+    sigma^2."""
     backend = check_backend(backend)
     lam = _eigenvalues(eigenvalues)
-    k = _latent_size(k, lam)
+    k = _latent_size(latent_dim, lam)
     return _compiled_sigma2(lam.shape[-1], k, backend)(*np.moveaxis(lam, -1, 0))
 
 
-def ppca_column_norms_kernel(eigenvalues: object, k: int, *, backend: str = "numpy") -> np.ndarray:
-    """Column norms sqrt(lam_j - sigma^2_MLE) of W_MLE, j <= k: eigenvalues [..., n] (non-increasing) -> [..., k];
-    a zero norm is a collapsed latent dimension."""
+def ppca_column_norms_kernel(eigenvalues: object, *, latent_dim: int, backend: str = "numpy") -> np.ndarray:
+    """Column norms sqrt(lam_j - sigma^2_MLE) of W_MLE, j <= k = latent_dim: eigenvalues [..., n] (non-increasing)
+    -> [..., k]; a zero norm is a collapsed latent dimension."""
     backend = check_backend(backend)
     lam = _eigenvalues(eigenvalues)
-    k = _latent_size(k, lam)
+    k = _latent_size(latent_dim, lam)
     cols = np.moveaxis(lam, -1, 0)
     return np.stack([f(*cols) for f in _compiled_norms(lam.shape[-1], k, backend)], axis=-1)
 
 
-def linear_vae_elbo_kernel(eigenvalues: object, W: object, V: object, D: object, sigma2: object, *,
+def linear_vae_elbo_kernel(eigenvalues: object, *, W: object, V: object, D: object, s: object,
                            backend: str = "numpy") -> np.ndarray:
-    """ELBO per data point: eigenvalues [..., n] of the (1/N) covariance S (non-increasing), and the parameters in
-    the eigenbasis of S (W' = Q^T W [..., n, k], V' = V Q [..., k, n] for S = Q diag(eigenvalues) Q^T), D [..., k] > 0
-    (diagonal of the encoder covariance), sigma2 [...] > 0 -> [...] (decoder offset at the data mean). W and V lie in
-    the supported range of real parameters, D and sigma2 in that of variances; the batch shapes must broadcast."""
+    """ELBO per data point: eigenvalues [..., n] of the (1/N) covariance S (non-increasing; the only positional
+    argument), and by keyword the parameters in the eigenbasis of S (W' = Q^T W [..., n, k], V' = V Q [..., k, n] for
+    S = Q diag(eigenvalues) Q^T), D [..., k] > 0 (diagonal of the encoder covariance) and the decoder variance
+    s [...] > 0 (sigma^2 of pPCA) -> [...] (decoder offset at the data mean). W and V lie in the supported range of
+    real parameters, D and s in that of variances; the batch shapes must broadcast."""
     from symbolic_vae._core import validation as v
 
     backend = check_backend(backend)
@@ -91,7 +97,7 @@ def linear_vae_elbo_kernel(eigenvalues: object, W: object, V: object, D: object,
     W = v.bounded_values("W", W, min_ndim=2)
     V = v.bounded_values("V", V, min_ndim=2)
     D = v.positive_values("D", D, quadratic=True, min_ndim=1)
-    s2 = v.positive_values("sigma2", sigma2, quadratic=True)
+    s2 = v.positive_values("s", s, quadratic=True)
     n, k = W.shape[-2], W.shape[-1]
     if lam.shape[-1] != n:
         raise SymbolicVAEError(f"W: shape {W.shape} is [..., n, k] with n = {n}, but eigenvalues has shape {lam.shape} "
@@ -101,7 +107,7 @@ def linear_vae_elbo_kernel(eigenvalues: object, W: object, V: object, D: object,
     if D.shape[-1] != k:
         raise SymbolicVAEError(f"D: expected shape [..., k] = [..., {k}] to fit W {W.shape}, got {D.shape}")
     batch = v.batch_shape({"eigenvalues": lam.shape[:-1], "W": W.shape[:-2], "V": V.shape[:-2], "D": D.shape[:-1],
-                           "sigma2": s2.shape})
+                           "s": s2.shape})
     v.output_size("W", (*batch, n, n))
     WV = W @ V
     t_wvs = np.einsum("...ii,...i->...", WV, lam)
@@ -147,21 +153,22 @@ def _sample_eigenvalues(rng: np.random.Generator, n: int, dimension: int, k: int
 
 
 def ppca_sample(rng: np.random.Generator, n: int) -> tuple[tuple, dict[str, Any]]:
-    """Arguments of the sigma^2_MLE and column-norm kernels for n rows: (eigenvalues [n, 5], k), k from
-    SAMPLE_LATENT_SIZES."""
+    """Arguments of the sigma^2_MLE and column-norm kernels for n rows: (eigenvalues [n, 5],), {"latent_dim": k},
+    k from SAMPLE_LATENT_SIZES."""
     k = int(rng.choice(SAMPLE_LATENT_SIZES))
-    return (_sample_eigenvalues(rng, n, SAMPLE_DIMENSION, k), k), {}
+    return (_sample_eigenvalues(rng, n, SAMPLE_DIMENSION, k),), {"latent_dim": k}
 
 
 def linear_vae_elbo_sample(rng: np.random.Generator, n: int) -> tuple[tuple, dict[str, Any]]:
-    """Arguments of ``linear_vae_elbo_kernel`` for n rows: (eigenvalues [n, 4], W [n, 4, k], V [n, k, 4],
-    D [n, k], sigma2 [n]), k in 1..3; eigenvalues with ties and zeros."""
+    """Arguments of ``linear_vae_elbo_kernel`` for n rows: (eigenvalues [n, 4],), {"W": [n, 4, k], "V": [n, k, 4],
+    "D": [n, k], "s": [n]}, k in 1..3; eigenvalues with ties and zeros."""
     dimension = SAMPLE_DIMENSION - 1
     k = int(rng.integers(1, dimension))
     lam = _sample_eigenvalues(rng, n, dimension, k)
     W = rng.normal(size=(n, dimension, k))
     V = rng.normal(size=(n, k, dimension))
-    return (lam, W, V, rng.uniform(0.2, 2.0, (n, k)), rng.uniform(0.2, 2.0, n)), {}
+    D = rng.uniform(0.2, 2.0, (n, k))
+    return (lam,), {"W": W, "V": V, "D": D, "s": rng.uniform(0.2, 2.0, n)}
 
 
 @cached
@@ -181,18 +188,18 @@ def _mp(values: Sequence[float]) -> list[mpmath.mpf]:
     return [mpmath.mpf(float(v)) for v in values]
 
 
-def ppca_sigma2_mle_reference(eigenvalues: Sequence[float], k: int) -> float:
+def ppca_sigma2_mle_reference(eigenvalues: Sequence[float], *, latent_dim: int) -> float:
     """``ppca_sigma2_mle_kernel`` at one row (eigenvalues [n]) in mpmath at the working precision."""
-    return float(_reference_functions(len(eigenvalues), int(k))[0](*_mp(eigenvalues)))
+    return float(_reference_functions(len(eigenvalues), int(latent_dim))[0](*_mp(eigenvalues)))
 
 
-def ppca_column_norms_reference(eigenvalues: Sequence[float], k: int) -> list[float]:
+def ppca_column_norms_reference(eigenvalues: Sequence[float], *, latent_dim: int) -> list[float]:
     """``ppca_column_norms_kernel`` at one row (eigenvalues [n]) in mpmath: [k] floats."""
-    return [float(f(*_mp(eigenvalues))) for f in _reference_functions(len(eigenvalues), int(k))[1]]
+    return [float(f(*_mp(eigenvalues))) for f in _reference_functions(len(eigenvalues), int(latent_dim))[1]]
 
 
-def linear_vae_elbo_reference(eigenvalues: Sequence[float], W: Sequence[Sequence[float]],
-                              V: Sequence[Sequence[float]], D: Sequence[float], sigma2: float) -> float:
+def linear_vae_elbo_reference(eigenvalues: Sequence[float], *, W: Sequence[Sequence[float]],
+                              V: Sequence[Sequence[float]], D: Sequence[float], s: float) -> float:
     """``linear_vae_elbo_kernel`` at one row (eigenvalues [n], W [n][k], V [k][n], D [k] as lists) in mpmath: the
     invariants summed term by term, then ELBO_CLOSED."""
     lam, d_values = _mp(eigenvalues), _mp(D)
@@ -208,7 +215,7 @@ def linear_vae_elbo_reference(eigenvalues: Sequence[float], W: Sequence[Sequence
         mpmath.fsum(V_mp[a][i] ** 2 * lam[i] for a in range(k) for i in range(n)),  # tr(V S V^T)
         mpmath.fsum(mpmath.log(v) for v in d_values),  # sum log d_j
     )
-    return float(_elbo_reference_function()(*invariants, n, k, mpmath.mpf(float(sigma2))))
+    return float(_elbo_reference_function()(*invariants, n, k, mpmath.mpf(float(s))))
 
 
 ALL_EIGENVALUES = ("pass all n eigenvalues of the data dimension, zeros included (n is the data dimension, not the "
@@ -217,26 +224,26 @@ ALL_EIGENVALUES = ("pass all n eigenvalues of the data dimension, zeros included
 
 
 def kernel_sources() -> list[KernelSpec]:
-    """Spectrum-level kernels: each builder takes the eigenvalues [..., n] of the sample covariance first
-    (non-negative, non-increasing; all n of the data dimension, zeros included) and ``backend=`` ("numpy", "torch",
-    "torch-compiled"), and is compiled from the verified SymPy expressions (sigma2_mle_expr, column_norm_exprs,
-    ELBO_CLOSED); ``sample(rng, n)`` gives (args, kwargs) for n rows and ``reference`` evaluates one row in
-    mpmath."""
+    """Spectrum-level kernels: each builder takes the eigenvalues [..., n] of the sample covariance as its only
+    positional argument (non-negative, non-increasing; all n of the data dimension, zeros included), the rest and
+    ``backend=`` ("numpy", "torch", "torch-compiled") by keyword, and is compiled from the verified SymPy expressions
+    (sigma2_mle_expr, column_norm_exprs, ELBO_CLOSED); ``sample(rng, n)`` gives ((eigenvalues,), kwargs) for n rows
+    and ``reference`` evaluates one row in mpmath with the same keywords."""
     facts = {"spectrum": SpectrumArgument.EIGENVALUES, "zero_eigenvalues": ALL_EIGENVALUES}
     return [
         KernelSpec(name="ppca_sigma2_mle", claim="lucas.ppca_sigma2_mle", builder=ppca_sigma2_mle_kernel,
                    sample=ppca_sample, reference=ppca_sigma2_mle_reference, **facts,
                    description="pPCA maximum-likelihood noise variance, the mean of the n - k smallest eigenvalues "
                                "(n the data dimension: pass all n eigenvalues, the zero ones of a rank-deficient "
-                               "covariance included): (eigenvalues [..., n], k) -> [...]"),
+                               "covariance included): (eigenvalues [..., n], *, latent_dim = k) -> [...]"),
         KernelSpec(name="ppca_column_norms", claim="lucas.ppca_w_mle", builder=ppca_column_norms_kernel,
                    sample=ppca_sample, reference=ppca_column_norms_reference, **facts,
                    description="column norms sqrt(lam_j - sigma^2_MLE), j <= k, of W_MLE (the scaled principal "
                                "components; the decoder's column norms at the linear VAE's optimum, lucas.lemma2): "
-                               "(eigenvalues, k) -> [..., k]"),
+                               "(eigenvalues [..., n], *, latent_dim = k) -> [..., k]"),
         KernelSpec(name="linear_vae_elbo", claim="lucas.elbo_closed_form", builder=linear_vae_elbo_kernel,
                    sample=linear_vae_elbo_sample, reference=linear_vae_elbo_reference, **facts,
                    description="closed-form ELBO per data point of the linear VAE, parameters in the eigenbasis of "
-                               "S: (eigenvalues [..., n], W [..., n, k], V [..., k, n], D [..., k], sigma2 [...]) -> "
-                               "[...]"),
+                               "S: (eigenvalues [..., n], *, W [..., n, k], V [..., k, n], D [..., k], s [...]: the "
+                               "decoder variance sigma^2) -> [...]"),
     ]

@@ -1,6 +1,11 @@
 """Spectrum-level kernels of the learnable decoder variance (G, G', s*, surviving modes, regime, collapse thresholds)
 compiled from the verified closed forms, with their input validation, the ``DecoderVarianceRegime`` values, samples
-inside their domain and one-row mpmath references; offered through ``kernel_sources()``."""
+inside their domain and one-row mpmath references; offered through ``kernel_sources()``.
+
+Every builder and reference takes the spectrum zeta as its only positional argument and the rest by keyword:
+``beta``, ``latent_dim`` (d1), ``target_dim`` (d2), ``s`` (the decoder variance, G and G' only), ``residual`` (c),
+``partition`` (G only) and ``backend`` (builders only); the samplers return ``((zeta,), kwargs)`` with those
+keywords."""
 
 from __future__ import annotations
 
@@ -23,19 +28,20 @@ _QUADRATIC_ARGUMENTS = ("s",)
 """Arguments of the builders in the units of zeta^2 (their supported range is the quadratic one)."""
 
 
-def _prepare(zeta: Any, d1: Any, d2: Any, residual: Any, **positive: Any) -> tuple[np.ndarray, list[np.ndarray], int,
-                                                                                   int, dict[str, np.ndarray]]:
+def _prepare(zeta: Any, latent_dim: Any, target_dim: Any, residual: Any, **positive: Any
+             ) -> tuple[np.ndarray, list[np.ndarray], int, int, dict[str, np.ndarray]]:
     """Validate, in one place and before any work, zeta [..., d] (sorted, non-negative, in the supported range),
-    the sizes d1, d2 (integers, d <= d2), residual >= 0 and the positive scalars (beta; s, a variance), and broadcast
-    the batch shape [...] of zeta with the shapes of the other arguments (e.g. one spectrum and a grid of s);
-    returns (zeta, its columns, d1, d2, named arrays), all of the common batch shape."""
+    the sizes d1 = latent_dim, d2 = target_dim (integers, d <= d2), residual >= 0 and the positive scalars (beta;
+    s, a variance), and broadcast the batch shape [...] of zeta with the shapes of the other arguments (e.g. one
+    spectrum and a grid of s); returns (zeta, its columns, d1, d2, named arrays), all of the common batch shape."""
     from symbolic_vae._core import validation as v
     from symbolic_vae._core.errors import SymbolicVAEError
 
     z = v.spectrum("zeta", zeta)
-    d1, d2 = v.dimension("d1", d1), v.dimension("d2", d2)
+    d1, d2 = v.dimension("latent_dim", latent_dim), v.dimension("target_dim", target_dim)
     if z.shape[-1] > d2:
-        raise SymbolicVAEError(f"zeta: {z.shape[-1]} singular values but d2 = {d2} (d* = min(d0, d2) <= d2)")
+        raise SymbolicVAEError(f"zeta: {z.shape[-1]} singular values but target_dim = d2 = {d2} (d* = min(d0, d2) "
+                               "<= d2)")
     arrays = {"residual": v.non_negative_values("residual", residual, quadratic=True)}
     for name, value in positive.items():
         arrays[name] = v.positive_values(name, value, quadratic=name in _QUADRATIC_ARGUMENTS)
@@ -47,24 +53,24 @@ def _prepare(zeta: Any, d1: Any, d2: Any, residual: Any, **positive: Any) -> tup
 
 
 # --- the builders
-def G_kernel(zeta: Any, beta_value: Any, d1: int, d2: int, s_value: Any, *, residual: Any = 0.0,
+def G_kernel(zeta: Any, *, beta: Any, latent_dim: int, target_dim: int, s: Any, residual: Any = 0.0,
              partition: bool = True, backend: str = "numpy") -> np.ndarray:
-    """G(s) = min over (U, W, Sigma) of L^LDV: zeta [..., d], beta, s, residual c broadcast to [...] -> [...]
-    (finite for every s in the supported range; G -> -inf only in the limit s -> 0, which is outside it).
-    ``partition`` (default True: G is the model's loss) keeps the decoder's log-partition (d2/2) log(2 pi s);
-    without it, G(s) = ``minimal_loss(..., eta_dec = sqrt(s))``."""
+    """G(s) = min over (U, W, Sigma) of L^LDV: zeta [..., d] -> [...], with beta, s, residual c broadcast to [...]
+    and d1 = latent_dim, d2 = target_dim (finite for every s in the supported range; G -> -inf only in the limit
+    s -> 0, which is outside it). ``partition`` (default True: G is the model's loss) keeps the decoder's
+    log-partition (d2/2) log(2 pi s); without it, G(s) = ``minimal_loss(..., eta_dec = sqrt(s))``."""
     backend = check_backend(backend)
     partition = v.flag("partition", partition)
-    z, cols, d1, d2, nv = _prepare(zeta, d1, d2, residual, beta=beta_value, s=s_value)
+    z, cols, d1, d2, nv = _prepare(zeta, latent_dim, target_dim, residual, beta=beta, s=s)
     G = _compiled("G", z.shape[-1], d1, d2, backend)(*cols, nv["beta"], nv["s"], nv["residual"])
     return G if partition else G - d2 / 2 * np.log(2 * np.pi * nv["s"])
 
 
-def G_prime_kernel(zeta: Any, beta_value: Any, d1: int, d2: int, s_value: Any, *, residual: Any = 0.0,
+def G_prime_kernel(zeta: Any, *, beta: Any, latent_dim: int, target_dim: int, s: Any, residual: Any = 0.0,
                    backend: str = "numpy") -> np.ndarray:
-    """G'(s) (corrected Eq. 49): zeta [..., d], beta, s, residual c -> [...]."""
+    """G'(s) (corrected Eq. 49): zeta [..., d] -> [...], with beta, s, residual c broadcast to [...]."""
     backend = check_backend(backend)
-    z, cols, d1, d2, nv = _prepare(zeta, d1, d2, residual, beta=beta_value, s=s_value)
+    z, cols, d1, d2, nv = _prepare(zeta, latent_dim, target_dim, residual, beta=beta, s=s)
     return _compiled("G_prime", z.shape[-1], d1, d2, backend)(*cols, nv["beta"], nv["s"], nv["residual"])
 
 
@@ -93,45 +99,47 @@ class DecoderVarianceRegime(enum.IntEnum):
                 1: "an interval (0, s*] of minimizers; s* is its right end", 2: "a unique minimizer"}[int(self)]
 
 
-def s_star_kernel(zeta: Any, beta_value: Any, d1: int, d2: int, *, residual: Any = 0.0, backend: str = "numpy"
-                  ) -> np.ndarray:
-    """eta_dec*^2 = argmin_s G (corrected Theorem 4): zeta [..., d] -> [...]; NaN where G has no minimizer (regime
-    DecoderVarianceRegime.NO_MINIMIZER: G -> -inf as s -> 0), the largest minimizer s_(hat d_1) where the
-    minimizers form (0, s_(hat d_1)] (INTERVAL), the minimizer otherwise (UNIQUE)."""
+def s_star_kernel(zeta: Any, *, beta: Any, latent_dim: int, target_dim: int, residual: Any = 0.0,
+                  backend: str = "numpy") -> np.ndarray:
+    """eta_dec*^2 = argmin_s G (corrected Theorem 4): zeta [..., d] -> [...] (beta, residual c broadcast to [...]);
+    NaN where G has no minimizer (regime DecoderVarianceRegime.NO_MINIMIZER: G -> -inf as s -> 0), the largest
+    minimizer s_(hat d_1) where the minimizers form (0, s_(hat d_1)] (INTERVAL), the minimizer otherwise (UNIQUE)."""
     backend = check_backend(backend)
-    z, cols, d1, d2, nv = _prepare(zeta, d1, d2, residual, beta=beta_value)
+    z, cols, d1, d2, nv = _prepare(zeta, latent_dim, target_dim, residual, beta=beta)
     s_star = _compiled("s_star", z.shape[-1], d1, d2, backend)(*cols, nv["beta"], nv["residual"])
     none = _regime_values(z, cols, d1, d2, nv, backend) == DecoderVarianceRegime.NO_MINIMIZER
     return np.where(none, np.nan, s_star)
 
 
-def surviving_modes_kernel(zeta: Any, beta_value: Any, d1: int, d2: int, *, residual: Any = 0.0,
+def surviving_modes_kernel(zeta: Any, *, beta: Any, latent_dim: int, target_dim: int, residual: Any = 0.0,
                            backend: str = "numpy") -> np.ndarray:
-    """Number of latent modes alive at eta_dec*^2 (all hat d_1 when G has no minimizer): zeta [..., d] -> int [...]."""
+    """Number of latent modes alive at eta_dec*^2 (all hat d_1 when G has no minimizer): zeta [..., d] -> int [...]
+    (beta, residual c broadcast to [...])."""
     backend = check_backend(backend)
-    z, cols, d1, d2, nv = _prepare(zeta, d1, d2, residual, beta=beta_value)
+    z, cols, d1, d2, nv = _prepare(zeta, latent_dim, target_dim, residual, beta=beta)
     alive = _compiled("survivors", z.shape[-1], d1, d2, backend)(*cols, nv["beta"], nv["residual"])
     return np.rint(alive).astype(np.int64)
 
 
-def regime_kernel(zeta: Any, beta_value: Any, d1: int, d2: int, *, residual: Any = 0.0, backend: str = "numpy"
-                  ) -> np.ndarray:
+def regime_kernel(zeta: Any, *, beta: Any, latent_dim: int, target_dim: int, residual: Any = 0.0,
+                  backend: str = "numpy") -> np.ndarray:
     """The values of ``DecoderVarianceRegime``: 0 NO_MINIMIZER (G -> -oo as s -> 0);
-    1 INTERVAL (minimizers (0, s_(hat d_1)]); 2 UNIQUE (a unique minimizer). -> int [...]."""
+    1 INTERVAL (minimizers (0, s_(hat d_1)]); 2 UNIQUE (a unique minimizer). zeta [..., d] -> int [...]."""
     backend = check_backend(backend)
-    z, cols, d1, d2, nv = _prepare(zeta, d1, d2, residual, beta=beta_value)
+    z, cols, d1, d2, nv = _prepare(zeta, latent_dim, target_dim, residual, beta=beta)
     return _regime_values(z, cols, d1, d2, nv, backend)
 
 
-def collapse_thresholds_kernel(zeta: Any, d1: int, d2: int, *, residual: Any = 0.0, backend: str = "numpy"
-                               ) -> np.ndarray:
+def collapse_thresholds_kernel(zeta: Any, *, latent_dim: int, target_dim: int, residual: Any = 0.0,
+                               backend: str = "numpy") -> np.ndarray:
     """beta_p = d2 zeta_p^2 / (p zeta_p^2 + R_p) for p = 1..d1: mode p collapses at the optimum iff beta >= beta_p
-    (0 for a zero mode or p > d: it is collapsed at every beta > 0): zeta [..., d] -> [..., d1]."""
+    (0 for a zero mode or p > d: it is collapsed at every beta > 0): zeta [..., d] -> [..., d1]
+    (d1 = latent_dim, d2 = target_dim, residual c broadcast to [...])."""
     from symbolic_vae._core import validation as v
 
     backend = check_backend(backend)
-    z, cols, d1, d2, nv = _prepare(zeta, d1, d2, residual)
-    out = np.zeros(v.output_size("d1", (*z.shape[:-1], d1)))
+    z, cols, d1, d2, nv = _prepare(zeta, latent_dim, target_dim, residual)
+    out = np.zeros(v.output_size("latent_dim", (*z.shape[:-1], d1)))
     for p, f in enumerate(_compiled("thresholds", z.shape[-1], d1, d2, backend)):
         out[..., p] = f(*cols, nv["residual"])
     return out
@@ -141,18 +149,19 @@ def _s_star_sample(rng: np.random.Generator, n: int) -> tuple[tuple, dict[str, A
     """``s_star_sample`` rows where G has a minimizer (regimes INTERVAL and UNIQUE; at least one of each in 8 rows):
     the round trip compares values, and on NO_MINIMIZER rows the kernel is NaN by definition (tested apart)."""
     while True:
-        (zeta, beta_values, d1, d2), kwargs = s_star_sample(rng, 4 * n + 8)
-        keep = np.flatnonzero(regime_kernel(zeta, beta_values, d1, d2, **kwargs) != 0)[:n]
+        (zeta,), kwargs = s_star_sample(rng, 4 * n + 8)
+        keep = np.flatnonzero(regime_kernel(zeta, **kwargs) != 0)[:n]
         if keep.size == n:
-            return (zeta[keep], beta_values[keep], d1, d2), {"residual": kwargs["residual"][keep]}
+            return (zeta[keep],), {**kwargs, "beta": kwargs["beta"][keep], "residual": kwargs["residual"][keep]}
 
 
-def _s_star_reference(zeta: Sequence[float], beta_value: float, d1: int, d2: int, *, residual: float = 0.0
-                      ) -> float:
+def _s_star_reference(zeta: Sequence[float], *, beta: float, latent_dim: int, target_dim: int,
+                      residual: float = 0.0) -> float:
     """``s_star_kernel`` at one row in mpmath: NaN where the regime is NO_MINIMIZER, as the kernel."""
-    if regime_reference(zeta, beta_value, d1, d2, residual=residual) == 0:
+    sizes = {"latent_dim": latent_dim, "target_dim": target_dim}
+    if regime_reference(zeta, beta=beta, residual=residual, **sizes) == 0:
         return float("nan")
-    return s_star_reference(zeta, beta_value, d1, d2, residual=residual)
+    return s_star_reference(zeta, beta=beta, residual=residual, **sizes)
 
 
 # --- samples inside the kernels' domain, and one-row references in mpmath -----------------------------
@@ -253,23 +262,25 @@ def _sample_s(rng: np.random.Generator, zeta: np.ndarray, beta_values: np.ndarra
 
 
 def G_sample(rng: np.random.Generator, n: int) -> tuple[tuple, dict[str, Any]]:
-    """Arguments of ``G_kernel`` / ``G_prime_kernel`` for n rows: (zeta [n, d], beta [n], d1, d2, s [n]),
-    {"residual": c [n]}."""
+    """Arguments of ``G_kernel`` / ``G_prime_kernel`` for n rows: (zeta [n, d],), {"beta": [n], "latent_dim": d1,
+    "target_dim": d2, "s": [n], "residual": c [n]}."""
     zeta, beta_values, c, d1, d2 = _sample_spectra(rng, n)
-    return (zeta, beta_values, d1, d2, _sample_s(rng, zeta, beta_values, d1)), {"residual": c}
+    s_values = _sample_s(rng, zeta, beta_values, d1)
+    return (zeta,), {"beta": beta_values, "latent_dim": d1, "target_dim": d2, "s": s_values, "residual": c}
 
 
 def s_star_sample(rng: np.random.Generator, n: int) -> tuple[tuple, dict[str, Any]]:
-    """Arguments of the s*, surviving-modes and regime kernels for n rows: (zeta [n, d], beta [n], d1, d2),
-    {"residual": c [n]}."""
+    """Arguments of the s*, surviving-modes and regime kernels for n rows: (zeta [n, d],), {"beta": [n],
+    "latent_dim": d1, "target_dim": d2, "residual": c [n]}."""
     zeta, beta_values, c, d1, d2 = _sample_spectra(rng, n)
-    return (zeta, beta_values, d1, d2), {"residual": c}
+    return (zeta,), {"beta": beta_values, "latent_dim": d1, "target_dim": d2, "residual": c}
 
 
 def collapse_thresholds_sample(rng: np.random.Generator, n: int) -> tuple[tuple, dict[str, Any]]:
-    """Arguments of ``collapse_thresholds_kernel`` for n rows: (zeta [n, d], d1, d2), {"residual": c [n]}."""
+    """Arguments of ``collapse_thresholds_kernel`` for n rows: (zeta [n, d],), {"latent_dim": d1, "target_dim": d2,
+    "residual": c [n]}."""
     zeta, _, c, d1, d2 = _sample_spectra(rng, n)
-    return (zeta, d1, d2), {"residual": c}
+    return (zeta,), {"latent_dim": d1, "target_dim": d2, "residual": c}
 
 
 @cached
@@ -286,39 +297,41 @@ def _reference(kind: str, zeta: Sequence[float], d1: int, d2: int, *scalars: flo
     return [float(f(*point)) for f in _reference_functions(kind, len(zeta), int(d1), int(d2))]
 
 
-def G_reference(zeta: Sequence[float], beta_value: float, d1: int, d2: int, s_value: float, *,
+def G_reference(zeta: Sequence[float], *, beta: float, latent_dim: int, target_dim: int, s: float,
                 residual: float = 0.0) -> float:
     """``G_kernel`` at one row (zeta [d]) in mpmath."""
-    return _reference("G", zeta, d1, d2, beta_value, s_value, residual)[0]
+    return _reference("G", zeta, latent_dim, target_dim, beta, s, residual)[0]
 
 
-def G_prime_reference(zeta: Sequence[float], beta_value: float, d1: int, d2: int, s_value: float, *,
+def G_prime_reference(zeta: Sequence[float], *, beta: float, latent_dim: int, target_dim: int, s: float,
                       residual: float = 0.0) -> float:
     """``G_prime_kernel`` at one row (zeta [d]) in mpmath."""
-    return _reference("G_prime", zeta, d1, d2, beta_value, s_value, residual)[0]
+    return _reference("G_prime", zeta, latent_dim, target_dim, beta, s, residual)[0]
 
 
-def s_star_reference(zeta: Sequence[float], beta_value: float, d1: int, d2: int, *, residual: float = 0.0) -> float:
+def s_star_reference(zeta: Sequence[float], *, beta: float, latent_dim: int, target_dim: int,
+                     residual: float = 0.0) -> float:
     """``s_star_kernel`` at one row (zeta [d]) in mpmath."""
-    return _reference("s_star", zeta, d1, d2, beta_value, residual)[0]
+    return _reference("s_star", zeta, latent_dim, target_dim, beta, residual)[0]
 
 
-def surviving_modes_reference(zeta: Sequence[float], beta_value: float, d1: int, d2: int, *,
+def surviving_modes_reference(zeta: Sequence[float], *, beta: float, latent_dim: int, target_dim: int,
                               residual: float = 0.0) -> float:
     """``surviving_modes_kernel`` at one row (zeta [d]) in mpmath (a count, as a float)."""
-    return _reference("survivors", zeta, d1, d2, beta_value, residual)[0]
+    return _reference("survivors", zeta, latent_dim, target_dim, beta, residual)[0]
 
 
-def regime_reference(zeta: Sequence[float], beta_value: float, d1: int, d2: int, *, residual: float = 0.0) -> float:
+def regime_reference(zeta: Sequence[float], *, beta: float, latent_dim: int, target_dim: int,
+                     residual: float = 0.0) -> float:
     """``regime_kernel`` at one row (zeta [d]) in mpmath (0, 1 or 2, as a float)."""
-    return _reference("regime", zeta, d1, d2, beta_value, residual)[0]
+    return _reference("regime", zeta, latent_dim, target_dim, beta, residual)[0]
 
 
-def collapse_thresholds_reference(zeta: Sequence[float], d1: int, d2: int, *, residual: float = 0.0
-                                  ) -> list[float]:
+def collapse_thresholds_reference(zeta: Sequence[float], *, latent_dim: int, target_dim: int,
+                                  residual: float = 0.0) -> list[float]:
     """``collapse_thresholds_kernel`` at one row (zeta [d]) in mpmath: [d1] floats (0 for p > d)."""
-    thresholds = _reference("thresholds", zeta, d1, d2, residual)
-    return thresholds + [0.0] * (int(d1) - len(thresholds))
+    thresholds = _reference("thresholds", zeta, latent_dim, target_dim, residual)
+    return thresholds + [0.0] * (int(latent_dim) - len(thresholds))
 
 
 ZERO_SINGULAR_VALUES = ("zeta holds d <= d2 values; zero singular values (modes beyond rank A) may be passed or "
@@ -329,35 +342,38 @@ up to d2 leaves every output unchanged)."""
 
 def kernel_sources() -> list[KernelSpec]:
     """Spectrum-level kernels (not per mode), each built only from closed forms whose claims are listed; builders
-    take zeta [..., d] numpy (singular values of Z; zero ones may be left out), broadcast the rest and take
-    ``backend=`` ("numpy", "torch", "torch-compiled"); ``sample(rng, n)`` gives (args, kwargs) for n rows and
-    ``reference`` evaluates one row in mpmath."""
+    take zeta [..., d] numpy (singular values of Z; zero ones may be left out; the only positional argument), the
+    rest by keyword (broadcast), and ``backend=`` ("numpy", "torch", "torch-compiled"); ``sample(rng, n)`` gives
+    ((zeta,), kwargs) for n rows and ``reference`` evaluates one row in mpmath with the same keywords."""
     facts = {"spectrum": SpectrumArgument.SINGULAR_VALUES, "zero_eigenvalues": ZERO_SINGULAR_VALUES}
     return [
         KernelSpec(name="decoder_variance_G", claim="decvar.G_model", builder=G_kernel, sample=G_sample,
                    reference=G_reference, **facts,
                    description="G(s) = min over (U, W, Sigma) of the loss with learnable decoder variance s = "
-                               "eta_dec^2: (zeta [..., d], beta, d1, d2, s, residual=c) -> [...]"),
+                               "eta_dec^2: (zeta [..., d], *, beta, latent_dim = d1, target_dim = d2, s, residual = "
+                               "c, partition = True) -> [...]"),
         KernelSpec(name="decoder_variance_G_prime", claim="decvar.eq49_corrected", builder=G_prime_kernel,
                    sample=G_sample, reference=G_prime_reference, **facts,
-                   description="G'(s) = ((d2 - beta p) s - R_p)/(2 s^2): (zeta, beta, d1, d2, s, residual=c) -> "
-                               "[...]"),
+                   description="G'(s) = ((d2 - beta p) s - R_p)/(2 s^2): (zeta [..., d], *, beta, latent_dim, "
+                               "target_dim, s, residual) -> [...]"),
         KernelSpec(name="optimal_decoder_variance", claim="decvar.table1_corrected", builder=s_star_kernel,
                    sample=_s_star_sample, reference=_s_star_reference, **facts,
-                   description="eta_dec*^2 = R_k/(d2 - beta k): (zeta, beta, d1, d2, residual=c) -> [...] (NaN "
+                   description="eta_dec*^2 = R_k/(d2 - beta k): (zeta [..., d], *, beta, latent_dim, target_dim, "
+                               "residual) -> [...] (NaN "
                                "where G has no minimizer, regime NO_MINIMIZER: G -> -inf as s -> 0; s_(hat d_1), "
                                "the right end, where the minimizers form an interval)"),
         KernelSpec(name="decoder_variance_surviving_modes", claim="decvar.table1_corrected",
                    builder=surviving_modes_kernel, sample=s_star_sample, reference=surviving_modes_reference,
-                   **facts, description="modes alive at eta_dec*^2: (zeta, beta, d1, d2, residual=c) -> int [...]"),
+                   **facts, description="modes alive at eta_dec*^2: (zeta [..., d], *, beta, latent_dim, target_dim, "
+                                        "residual) -> int [...]"),
         KernelSpec(name="decoder_variance_regime", claim="decvar.table1_corrected", builder=regime_kernel,
                    sample=s_star_sample, reference=regime_reference, **facts,
                    description="the regime of G, a DecoderVarianceRegime (symbolic_vae._kernels.build): 0 "
                                "NO_MINIMIZER (G -> -inf as s -> 0), 1 INTERVAL of minimizers (0, s*], 2 UNIQUE "
-                               "minimizer: (zeta, beta, d1, d2, residual=c) -> int [...]"),
+                               "minimizer: (zeta [..., d], *, beta, latent_dim, target_dim, residual) -> int [...]"),
         KernelSpec(name="decoder_variance_collapse_thresholds", claim="decvar.thm4_eq58_corrected",
                    builder=collapse_thresholds_kernel, sample=collapse_thresholds_sample,
                    reference=collapse_thresholds_reference, **facts,
-                   description="beta_p at which mode p collapses (learnable eta_dec): (zeta, d1, d2, residual=c) -> "
-                               "[..., d1]"),
+                   description="beta_p at which mode p collapses (learnable eta_dec): (zeta [..., d], *, latent_dim "
+                               "= d1, target_dim = d2, residual) -> [..., d1]"),
     ]

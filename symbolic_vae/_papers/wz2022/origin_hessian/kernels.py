@@ -15,15 +15,18 @@ from symbolic_vae._core.validation import spectrum
 from symbolic_vae._engine.campaigns import cached
 from symbolic_vae._engine.kernel_spec import KernelSpec, SpectrumArgument, compiled
 from symbolic_vae._engine.runner import check_backend
-from symbolic_vae._model.lvm import beta, eta_dec, eta_enc
-from symbolic_vae._papers.wz2022.origin_hessian.forms import min_eigenvalue_expr, s2_sym, zeta
+from symbolic_vae._model.lvm import beta as beta_sym
+from symbolic_vae._model.lvm import eta_dec as eta_dec_sym
+from symbolic_vae._model.lvm import eta_enc as eta_enc_sym
+from symbolic_vae._papers.wz2022.origin_hessian.forms import min_eigenvalue_expr, s2_sym
+from symbolic_vae._papers.wz2022.origin_hessian.forms import zeta as zeta_sym
 
 
 @cached
 def _min_eigenvalue_form() -> tuple[sp.Expr, tuple[sp.Symbol, ...]]:
     """The smallest eigenvalue of H(0) in (zeta_max, sigma2_min, beta, eta_enc, eta_dec), and those arguments."""
-    return (min_eigenvalue_expr(s2_sym, zeta, beta * eta_dec**2 / eta_enc**2),
-            (zeta, s2_sym, beta, eta_enc, eta_dec))
+    return (min_eigenvalue_expr(s2_sym, zeta_sym, beta_sym * eta_dec_sym**2 / eta_enc_sym**2),
+            (zeta_sym, s2_sym, beta_sym, eta_enc_sym, eta_dec_sym))
 
 
 @cached
@@ -33,7 +36,7 @@ def _stable_min_eigenvalue_form() -> sp.Expr:
     the cancellation a + kappa - r, which in float64 returns 0 for 2 min(a, kappa) once a / kappa or kappa / a exceeds
     ~1e16; its sign is that of a kappa - zeta_max^2 however far apart a and kappa are."""
     expr, args = _min_eigenvalue_form()
-    zmax, a, kap = args[0], args[1], beta * eta_dec**2 / eta_enc**2
+    zmax, a, kap = args[0], args[1], beta_sym * eta_dec_sym**2 / eta_enc_sym**2
     root = sp.sqrt((a - kap) ** 2 + 4 * zmax**2)
     numerator = 4 * a * kap - 4 * zmax**2
     assert sp.expand(expr - (a + kap - root)) == 0, f"unexpected form {expr}"
@@ -49,25 +52,26 @@ def _compiled_min_eigenvalue(backend: str = "numpy"):
     return function
 
 
-def origin_min_eigenvalue_kernel(zeta_values: object, sigma2: object, beta_value: object, eta_enc_value: object,
-                                 eta_dec_value: object, *, backend: str = "numpy") -> np.ndarray:
-    """zeta [..., d] (singular values of Z), sigma2 [..., d1] (Sigma = diag(sigma2)), beta, eta_enc, eta_dec [...]
-    -> smallest eigenvalue of the Hessian of L(U, V) at 0, [...]; >= 0 iff 0 is the global minimum (for L_VAE in
-    (U, V) divide by 2 eta_dec^2). Every argument is validated first (sigma2 in the supported range of variances,
-    the scalars in that of positive scalars), and the batch shapes [...] of all five must broadcast."""
+def origin_min_eigenvalue_kernel(zeta: object, *, sigma2: object, beta: object, eta_enc: object, eta_dec: object,
+                                 backend: str = "numpy") -> np.ndarray:
+    """zeta [..., d] (singular values of Z; the only positional argument) and, by keyword, sigma2 [..., d1]
+    (Sigma = diag(sigma2)), beta, eta_enc, eta_dec [...] -> smallest eigenvalue of the Hessian of L(U, V) at 0,
+    [...]; >= 0 iff 0 is the global minimum (for L_VAE in (U, V) divide by 2 eta_dec^2). Every argument is validated
+    first (sigma2 in the supported range of variances, the scalars in that of positive scalars), and the batch
+    shapes [...] of all five must broadcast."""
     from symbolic_vae._core import validation as v
 
     backend = check_backend(backend)
-    z = spectrum("zeta", zeta_values)
+    z = spectrum("zeta", zeta)
     s2 = v.positive_values("sigma2", sigma2, quadratic=True, min_ndim=1)
     scalars = {name: v.positive_values(name, value) for name, value in
-               (("beta", beta_value), ("eta_enc", eta_enc_value), ("eta_dec", eta_dec_value))}
+               (("beta", beta), ("eta_enc", eta_enc), ("eta_dec", eta_dec))}
     v.batch_shape({"zeta": z.shape[:-1], "sigma2": s2.shape[:-1], **{k: a.shape for k, a in scalars.items()}})
     return _compiled_min_eigenvalue(backend)(z.max(axis=-1), s2.min(axis=-1), *scalars.values())
 
 
 def origin_min_eigenvalue_sample(rng: np.random.Generator, n: int) -> tuple[tuple, dict[str, Any]]:
-    """Arguments for n rows: (zeta [n, 4], sigma2 [n, 3], beta, eta_enc, eta_dec [n]), {}. The ratio
+    """Arguments for n rows: (zeta [n, 4],), {"sigma2": [n, 3], "beta", "eta_enc", "eta_dec": [n]}. The ratio
     zeta_max^2 / (sigma2_min kappa) alternates below 1 (eigenvalue > 0) and above (< 0); spectra have ties and
     zeros, one row in four is zero (eigenvalue 2 min(sigma2_min, kappa)); sigma2 has ties, and its minimum equals kappa
     in one row in three."""
@@ -85,7 +89,8 @@ def origin_min_eigenvalue_sample(rng: np.random.Generator, n: int) -> tuple[tupl
     target = np.sqrt(ratio * sigma2.min(axis=-1) * kappa_values)
     zeta_values *= (target / zeta_values[:, 0])[:, None]
     zeta_values[3::4] = 0.0
-    return (zeta_values, sigma2, beta_values, eta_enc_values, eta_dec_values), {}
+    return (zeta_values,), {"sigma2": sigma2, "beta": beta_values, "eta_enc": eta_enc_values,
+                            "eta_dec": eta_dec_values}
 
 
 @cached
@@ -93,13 +98,13 @@ def _min_eigenvalue_reference_function() -> Callable[..., Any]:
     return sp.lambdify(_min_eigenvalue_form()[1], _min_eigenvalue_form()[0], "mpmath")
 
 
-def origin_min_eigenvalue_reference(zeta_values: Sequence[float], sigma2: Sequence[float], beta_value: float,
-                                    eta_enc_value: float, eta_dec_value: float) -> float:
+def origin_min_eigenvalue_reference(zeta: Sequence[float], *, sigma2: Sequence[float], beta: float,
+                                    eta_enc: float, eta_dec: float) -> float:
     """``origin_min_eigenvalue_kernel`` at one row (zeta [d], sigma2 [d1]), the closed form in mpmath at the
     working precision."""
-    zeta_max = max(mpmath.mpf(float(v)) for v in zeta_values)
+    zeta_max = max(mpmath.mpf(float(v)) for v in zeta)
     sigma2_min = min(mpmath.mpf(float(v)) for v in sigma2)
-    scalars = [mpmath.mpf(float(v)) for v in (beta_value, eta_enc_value, eta_dec_value)]
+    scalars = [mpmath.mpf(float(v)) for v in (beta, eta_enc, eta_dec)]
     return float(_min_eigenvalue_reference_function()(zeta_max, sigma2_min, *scalars))
 
 
@@ -113,5 +118,5 @@ def kernel_sources() -> list[KernelSpec]:
                                         "zeta_max enters)",
                        description="smallest eigenvalue of the Hessian of L(U, V) (Eq. 6) at U = V = 0, sigma_min^2 + "
                                    "kappa - sqrt((sigma_min^2 - kappa)^2 + 4 zeta_max^2), kappa = beta "
-                                   "eta_dec^2/eta_enc^2: (zeta [..., d], sigma2 [..., d1], beta, eta_enc, eta_dec) -> "
-                                   "[...]")]
+                                   "eta_dec^2/eta_enc^2: (zeta [..., d], *, sigma2 [..., d1], beta, eta_enc, eta_dec) "
+                                   "-> [...]")]
