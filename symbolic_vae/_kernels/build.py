@@ -51,6 +51,7 @@ from symbolic_vae._engine.kernel_spec import (
     keyword_only,
 )
 from symbolic_vae._engine.runner import check_backend, verdict_of
+from symbolic_vae._engine.store import verdict_store
 from symbolic_vae._papers.sections import offered_kernels, paper_claim
 from symbolic_vae._papers.wz2022.decoder_variance import DecoderVarianceRegime  # noqa: F401 - the values of decoder_variance_regime
 
@@ -150,8 +151,9 @@ def _source(spec: KernelSpec) -> KernelSource | BuilderSource:
 
 
 def claim_verdict(claim_id: str) -> Any:
-    """The verdict of the section claim ``claim_id`` that gates a kernel (computed once per process)."""
-    return verdict_of(paper_claim(claim_id))
+    """The verdict of the section claim ``claim_id`` that gates a kernel: from the verdict store when this code
+    computed it before, else computed (once per process) and stored."""
+    return verdict_of(paper_claim(claim_id), store=verdict_store())
 
 
 def check_spectrum(zeta: Any, name: str = "zeta") -> np.ndarray:
