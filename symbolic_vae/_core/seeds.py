@@ -26,12 +26,18 @@ def run_seed() -> int:
     return int(_STATE["seed"])
 
 
-def set_run_seed(seed: object) -> int:
-    """Fix the run seed of this process (a non-negative int below 2**63); SymbolicVAEError naming ``seed`` on a
-    bad value, or when instances were already drawn under another run seed in this process."""
+def check_seed(seed: object) -> int:
+    """``seed`` as an int when it is a valid run seed (a non-negative int below 2**63); SymbolicVAEError naming
+    ``seed`` otherwise."""
     if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or not 0 <= int(seed) < 2**63:
         raise SymbolicVAEError(f"seed: expected an integer in [0, 2**63), got {seed!r}")
-    seed = int(seed)
+    return int(seed)
+
+
+def set_run_seed(seed: object) -> int:
+    """Fix the run seed of this process (``check_seed``); SymbolicVAEError naming ``seed`` on a bad value, or when
+    instances were already drawn under another run seed in this process."""
+    seed = check_seed(seed)
     if _STATE["used"] and seed != _STATE["seed"]:
         raise SymbolicVAEError(f"seed: this process already drew instances under run seed {_STATE['seed']}; "
                                f"run seed {seed} needs a new process")

@@ -14,7 +14,7 @@ from typing import Any
 from numeric_backend import BACKENDS
 from symbolic_vae._core.claim import Claim
 from symbolic_vae._core.errors import SymbolicVAEError
-from symbolic_vae._core.seeds import run_seed
+from symbolic_vae._core.seeds import check_seed, run_seed, set_run_seed
 from symbolic_vae._core.verdict import CheckResult, Origin, Status, Verdict, combine
 from symbolic_vae._engine.campaigns import collect_campaigns, summarize_campaigns
 from symbolic_vae._engine.store import VerdictStore, key_fields, verdict_key
@@ -26,13 +26,17 @@ BACKEND_TAG = "evidence-backend"
 @dataclass(frozen=True)
 class Context:
     """What a check may depend on besides its claim: ``backend``, the backend on which the checks of compiled
-    kernels evaluate them (claims tagged BACKEND_TAG). A check that takes one argument is called with the run's
-    Context; a check that takes none does not depend on it."""
+    kernels evaluate them (claims tagged BACKEND_TAG), and ``seed``, the run seed from which every instance, start
+    and sample of the checks is derived (default: this process's, ``run_seed()``; a verdict is computed under it,
+    and a process that already drew instances under another seed refuses it). A check that takes one argument is
+    called with the run's Context; a check that takes none does not depend on it."""
 
     backend: str = "numpy"
+    seed: int = dataclasses.field(default_factory=run_seed)
 
     def __post_init__(self) -> None:
         check_backend(self.backend)
+        check_seed(self.seed)
 
 
 def wants_context(check: Callable[..., Any]) -> bool:
@@ -74,6 +78,7 @@ def run_claim(claim: Claim, context: Context | None = None) -> Verdict:
     for nothing.
     """
     context = Context() if context is None else context
+    set_run_seed(context.seed)  # the checks derive their seeds from it
     start = time.perf_counter()
     checks: list[CheckResult] = []
     for step in claim.steps:
@@ -109,7 +114,7 @@ def verdict_of(claim: Claim, context: Context | None = None, *, store: VerdictSt
     """
     context = Context() if context is None else context
     backend = context.backend if BACKEND_TAG in claim.tags else ""
-    key = (claim.id, backend, run_seed())
+    key = (claim.id, backend, context.seed)
     if key not in _VERDICTS:
         _VERDICTS[key] = _stored_or_computed(claim, context, backend, store)
     return _VERDICTS[key]
@@ -121,9 +126,9 @@ def known_verdict(claim: Claim, context: Context | None = None, store: VerdictSt
     (then remembered in this process); None when it would have to be computed."""
     context = Context() if context is None else context
     backend = context.backend if BACKEND_TAG in claim.tags else ""
-    key = (claim.id, backend, run_seed())
+    key = (claim.id, backend, context.seed)
     if key not in _VERDICTS and store is not None:
-        stored = store.load(verdict_key(key_fields(claim.id, backend, run_seed())), claim.id)
+        stored = store.load(verdict_key(key_fields(claim.id, backend, context.seed)), claim.id)
         if stored is not None:
             _VERDICTS[key] = stored
     return _VERDICTS.get(key)
@@ -132,7 +137,7 @@ def known_verdict(claim: Claim, context: Context | None = None, store: VerdictSt
 def _stored_or_computed(claim: Claim, context: Context, backend: str, store: VerdictStore | None) -> Verdict:
     if store is None:
         return dataclasses.replace(run_claim(claim, context), origin=Origin(computed=True))
-    fields = key_fields(claim.id, backend, run_seed())
+    fields = key_fields(claim.id, backend, context.seed)
     key = verdict_key(fields)
     with store.computing(key):
         stored = store.load(key, claim.id)

@@ -61,14 +61,13 @@ class Plan:
 def verdict_task(claim_id: str, backend: str, seed: int, threads: int, recompute: bool) -> dict[str, Any]:
     """On a worker: the verdict of the package's claim ``claim_id`` (computed, or reused from the worker's verdict
     store) as JSON, with the key fields under which it is stored."""
-    if run_seed() != seed:
-        set_run_seed(seed)  # a worker that drew instances under another seed refuses, naming the seed
+    set_run_seed(seed)  # before the claims are built; a worker that drew instances under another seed refuses
     if recompute:
         recompute_in_this_process()
     _set_torch_threads(threads)
     claim = get_claim(claim_id)
     tagged = backend if BACKEND_TAG in claim.tags else ""
-    verdict = verdict_of(claim, Context(backend=backend), store=verdict_store())
+    verdict = verdict_of(claim, Context(backend=backend, seed=seed), store=verdict_store())
     origin = verdict.origin.to_json() if verdict.origin is not None else None
     return {"verdict": verdict.to_json(), "origin": origin, "fields": key_fields(claim_id, tagged, seed)}
 
