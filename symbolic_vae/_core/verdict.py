@@ -7,6 +7,8 @@ import math
 from dataclasses import dataclass, field
 from typing import Any
 
+import mpmath
+
 
 class Status(enum.Enum):
     """The verdict vocabulary, strongest first. Only the first three count as a pass."""
@@ -38,13 +40,52 @@ class Counterexample:
     rhs: str
     dps: int
     note: str = ""
+    gap: str | None = None
+    """The size of the failure the refutation rests on (e.g. |lhs - rhs|, a loss difference), as a decimal string."""
+    tolerance: str | None = None
+    """What the gap had to exceed to count as a failure (0 for an exact difference), as a decimal string."""
 
     def __post_init__(self) -> None:
         assert self.instance, "a counterexample needs an instance"
         assert self.dps >= 15
+        for name in ("gap", "tolerance"):
+            value = getattr(self, name)
+            assert value is None or (isinstance(value, str) and _is_decimal(value)), (name, value)
 
     def to_json(self) -> dict[str, Any]:
-        return {"instance": self.instance, "lhs": self.lhs, "rhs": self.rhs, "dps": self.dps, "note": self.note}
+        out = {"instance": self.instance, "lhs": self.lhs, "rhs": self.rhs, "dps": self.dps, "note": self.note}
+        if self.gap is not None:
+            out["gap"] = self.gap
+        if self.tolerance is not None:
+            out["tolerance"] = self.tolerance
+        return out
+
+    @property
+    def exceeds_tolerance(self) -> bool | None:
+        """Whether the recorded gap is above the recorded tolerance (None when either is not recorded)."""
+        if self.gap is None or self.tolerance is None:
+            return None
+        with mpmath.workdps(50):
+            return mpmath.mpf(self.gap) > mpmath.mpf(self.tolerance)
+
+
+def decimal_text(value: Any, digits: int = 6) -> str:
+    """|value| (a Python, numpy, mpmath or SymPy real number) as a decimal string of ``digits`` significant digits:
+    the form ``Counterexample.gap`` and ``tolerance`` take."""
+    with mpmath.workdps(digits + 10):
+        if hasattr(value, "evalf"):  # a SymPy number, evaluated by SymPy itself
+            value = value.evalf(digits + 10)
+            value = mpmath.mpf(value._mpf_) if hasattr(value, "_mpf_") else mpmath.mpmathify(complex(value))
+        number = abs(mpmath.mpmathify(value if isinstance(value, (int, mpmath.mpf, mpmath.mpc)) else float(value)))
+        return mpmath.nstr(number, digits, min_fixed=-4, max_fixed=6, strip_zeros=True)
+
+
+def _is_decimal(text: str) -> bool:
+    try:
+        number = mpmath.mpf(text)
+    except (ValueError, TypeError):
+        return False
+    return bool(mpmath.isfinite(number)) and number >= 0
 
 
 @dataclass(frozen=True)
@@ -84,7 +125,8 @@ class CheckResult:
         """The result of one ``to_json`` entry; KeyError, TypeError or ValueError if it is not one."""
         cx = data.get("counterexample")
         counterexample = None if cx is None else Counterexample(dict(cx["instance"]), str(cx["lhs"]), str(cx["rhs"]),
-                                                                int(cx["dps"]), str(cx.get("note", "")))
+                                                                int(cx["dps"]), str(cx.get("note", "")),
+                                                                cx.get("gap"), cx.get("tolerance"))
         return cls(Status(data["status"]), str(data["method"]), str(data["summary"]), dict(data.get("details", {})),
                    counterexample, float(data.get("seconds", 0.0)))
 
