@@ -41,16 +41,17 @@ class Counterexample:
     dps: int
     note: str = ""
     gap: str | None = None
-    """The size of the failure the refutation rests on (e.g. |lhs - rhs|, a loss difference), as a decimal string."""
+    """The size of the failure the refutation rests on (e.g. |lhs - rhs|, a loss difference), as a decimal string
+    ("inf" when a side is undefined or not finite)."""
     tolerance: str | None = None
     """What the gap had to exceed to count as a failure (0 for an exact difference), as a decimal string."""
 
     def __post_init__(self) -> None:
         assert self.instance, "a counterexample needs an instance"
         assert self.dps >= 15
-        for name in ("gap", "tolerance"):
-            value = getattr(self, name)
-            assert value is None or (isinstance(value, str) and _is_decimal(value)), (name, value)
+        assert self.gap is None or (isinstance(self.gap, str) and _is_decimal(self.gap, infinite=True)), self.gap
+        assert self.tolerance is None or (isinstance(self.tolerance, str) and _is_decimal(self.tolerance)), (
+            self.tolerance)
 
     def to_json(self) -> dict[str, Any]:
         out = {"instance": self.instance, "lhs": self.lhs, "rhs": self.rhs, "dps": self.dps, "note": self.note}
@@ -71,16 +72,21 @@ class Counterexample:
 
 def decimal_text(value: Any, digits: int = 6) -> str:
     """|value| (a Python, numpy, mpmath or SymPy real number) as a decimal string of ``digits`` significant digits:
-    the form ``Counterexample.gap`` and ``tolerance`` take."""
+    the form ``Counterexample.gap`` and ``tolerance`` take ("inf" for an infinite value)."""
     with mpmath.workdps(digits + 10):
         if hasattr(value, "evalf"):  # a SymPy number, evaluated by SymPy itself
             value = value.evalf(digits + 10)
             value = mpmath.mpf(value._mpf_) if hasattr(value, "_mpf_") else mpmath.mpmathify(complex(value))
         number = abs(mpmath.mpmathify(value if isinstance(value, (int, mpmath.mpf, mpmath.mpc)) else float(value)))
+        if mpmath.isinf(number):
+            return "inf"
         return mpmath.nstr(number, digits, min_fixed=-4, max_fixed=6, strip_zeros=True)
 
 
-def _is_decimal(text: str) -> bool:
+def _is_decimal(text: str, *, infinite: bool = False) -> bool:
+    """Whether ``text`` is a non-negative decimal number (or, when ``infinite``, "inf")."""
+    if infinite and text == "inf":
+        return True
     try:
         number = mpmath.mpf(text)
     except (ValueError, TypeError):

@@ -21,7 +21,7 @@ from numeric_backend import ROUND_TRIP_RTOL, random_dataset, round_trip_gap
 from symbolic_vae._core.claim import Claim, Control, PaperRef, Step
 from symbolic_vae._core.errors import SymbolicVAEError
 from symbolic_vae._core.seeds import derive_seed
-from symbolic_vae._core.verdict import CheckResult, Counterexample, Status
+from symbolic_vae._core.verdict import CheckResult, Counterexample, Status, decimal_text
 from symbolic_vae._engine.ground_truth import Instances, minimize_vae_loss
 from symbolic_vae._engine.kernel_spec import compiled
 from symbolic_vae._engine.runner import BACKEND_TAG, Context
@@ -79,7 +79,8 @@ def compare_with_reference(name: str, evaluate: Callable[..., np.ndarray], refer
                            f"{name} on {backend}: {n} seeded points, worst relative gap {gaps[worst]:.1e} to the "
                            f"{REFERENCE_DPS}-digit mpmath value (tolerance {ROUND_TRIP_RTOL:g})", details)
     cx = Counterexample(_instance(args, kwargs, worst, n), repr(got[worst].tolist()), repr(ref[worst].tolist()),
-                        REFERENCE_DPS, f"{name} on {backend} vs mpmath")
+                        REFERENCE_DPS, f"{name} on {backend} vs mpmath", gap=decimal_text(gaps[worst]),
+                        tolerance=decimal_text(ROUND_TRIP_RTOL))
     return CheckResult(Status.REFUTED, "round trip vs mpmath", f"{name} on {backend}: relative gap "
                        f"{gaps[worst]:.3g} > {ROUND_TRIP_RTOL:g} at point {worst} of {n}", details, cx)
 
@@ -219,7 +220,9 @@ def _ground_truth_check(context: Context, *, drop_residual: bool = False) -> Che
                                 "eta_enc": repr(inst.eta_enc[i]), "eta_dec": repr(inst.eta_dec[i]),
                                 "residual": repr(c[i]), "dataset_seed": repr(SEED + 100 * j + i)}
                     cx = Counterexample(instance, f"{label} = {value!r}", f"ground truth {truth.loss[i]!r}", 17,
-                                        f"minimizer seed {truth.seed}, {truth.n_starts} starts, backend {backend}")
+                                        f"minimizer seed {truth.seed}, {truth.n_starts} starts, backend {backend}; "
+                                        "gap relative to 1 + |ground truth|",
+                                        gap=decimal_text(gap), tolerance=decimal_text(GROUND_TRUTH_RTOL))
                     return CheckResult(Status.REFUTED, "ground truth (multistart minimization)",
                                        f"{label} on {backend} misses the minimum of L_VAE by {gap:.3g} (relative)",
                                        {"backend": backend}, cx)

@@ -115,7 +115,8 @@ def quadrature_check(*, noise_power: float = 2.0, seed: int = SEED, tol: float =
                     "Gauss-Hermite quadrature", f"log p(x) by quadrature {integral:.8g} vs claimed {closed:.8g}",
                     {"n, k": f"{n}, {k}", "seed": str(seed), "W": str(W.tolist()), "mu": str(mu.tolist()),
                      "sigma2": repr(sig2), "x": str(x.tolist())}, integral, closed,
-                    note="lhs log of the quadrature of p(x|z)p(z); rhs the claimed log-density")
+                    note="lhs log of the quadrature of p(x|z)p(z); rhs the claimed log-density; gap relative to "
+                    "1 + |rhs|", gap=gap, tolerance=tol)
             worst = max(worst, gap)
     return CheckResult(Status.CHECKED, "Gauss-Hermite quadrature (float64)",
                        f"{n_pts} points, (n, k) up to (3, 2): log of the quadrature of p(x|z) p(z) = log N(x; mu, "

@@ -12,7 +12,7 @@ import numpy as np
 import sympy as sp
 
 from symbolic_vae._core.seeds import derive_seed
-from symbolic_vae._core.verdict import CheckResult, Counterexample, Status
+from symbolic_vae._core.verdict import CheckResult, Counterexample, Status, decimal_text
 from symbolic_vae._engine.campaigns import cached
 from symbolic_vae._engine.exact import exact_simplify, matrix_text
 from symbolic_vae._engine.floats import float64_refutation
@@ -105,21 +105,25 @@ def svd_step_check(form: str, *, per_size: int = 2, seed: int = 78) -> CheckResu
             n_checked += 1
             gap78 = (sides["eq78_lhs"] - sides["eq78_rhs"]).applyfunc(sp.simplify)
             if any(e != 0 for e in gap78):
-                return _svd_refutation(setting, "Eq. 78", sides["eq78_lhs"][0], sides["eq78_rhs"][0], n_checked)
+                return _svd_refutation(setting, "Eq. 78", sides["eq78_lhs"][0], sides["eq78_rhs"][0], n_checked,
+                                       gap=max(abs(e) for e in gap78))
             lhs, rhs = exact_simplify(sides["reduced"]), exact_simplify(sides[form])
             if sp.simplify(lhs - rhs) != 0:
-                return _svd_refutation(setting, "Eq. 79", lhs, rhs, n_checked)
+                return _svd_refutation(setting, "Eq. 79", lhs, rhs, n_checked, gap=abs(lhs - rhs))
     return CheckResult(Status.CHECKED, "exact arithmetic at rational orthogonal matrices",
                        f"Eq. 78 and Eq. 79 ({form}) exact on {n_checked} instances: every (d0,d1,d2) up to 3, signed "
                        f"permutations and random Cayley-rational Q, P, F, G",
                        {"instances": n_checked, "sizes": [list(s) for s in SIZES], "seed": seed})
 
 
-def _svd_refutation(setting: SvdSetting, which: str, lhs: sp.Expr, rhs: sp.Expr, n: int) -> CheckResult:
+def _svd_refutation(setting: SvdSetting, which: str, lhs: sp.Expr, rhs: sp.Expr, n: int, *,
+                    gap: sp.Expr) -> CheckResult:
+    """REFUTED at ``setting``; ``gap`` is the exact nonzero difference found (the largest entry for a matrix)."""
     cx = Counterexample({**setting.describe(), "lhs_exact": str(lhs), "rhs_exact": str(rhs)}, at_30_digits(lhs),
                         at_30_digits(rhs), 30,
                         note=f"{which}: lhs = the reduced objective L(U, V(U)) at U = Q Lambda P (Eq. 77), rhs = "
-                        "the printed right-hand side; exact rational arithmetic, smallest size searched first")
+                        "the printed right-hand side; exact rational arithmetic, smallest size searched first",
+                        gap=decimal_text(gap), tolerance="0")
     return CheckResult(Status.REFUTED, "exact counterexample (minimal size)",
                        f"{which} fails at size {setting.describe()['size (d0,d1,d2)']}: {lhs} != {rhs}",
                        {"instances_tried": n}, cx)
@@ -246,7 +250,7 @@ def vn_inequality_check(bound: str, tol: float = 1e-10) -> CheckResult:
                                    f"case; smallest exact case at size {exact.instance['size (d0,d1,d2)']}", details,
                                    exact)
             return float64_refutation("float64 counterexample", f"lhs - rhs = {gap:.3g}", case.describe(), case.lhs,
-                                      rhs, note="float64 case", details=details)
+                                      rhs, note="float64 case", gap=gap, tolerance=tol, details=details)
     cases = trace_cases()
     return CheckResult(Status.CHECKED, "random and constructed orthogonal matrices (float64)",
                        f"{len(cases)} cases, lhs - bound <= {worst:.1e} (tolerance {tol:g}); bound attained on "
@@ -290,11 +294,14 @@ def _exact_vn_search(bound: str, *, equality_counterexample: bool = False,
                 is_f = sp.eye(Q.rows) == Q
                 signed_diag = Q.is_diagonal()
                 if lhs == rhs and not is_f and not (exclude_signed_diagonal and (signed_diag or not any(lam))):
+                    distance = max(abs(e) for e in Q - sp.eye(Q.rows))
                     return Counterexample(instance, at_30_digits(lhs), at_30_digits(rhs), 30,
-                                          note="equality in Eq. 80 although Q != F (exact rational arithmetic)")
+                                          note="equality in Eq. 80 although Q != F (exact rational arithmetic); "
+                                          "gap = max |Q - F| entry", gap=decimal_text(distance), tolerance="0")
             elif lhs > rhs:
                 return Counterexample(instance, at_30_digits(lhs), at_30_digits(rhs), 30,
-                                      note=f"lhs = Tr[(Q D Q^T)(F S F^T)] exceeds the {bound} bound (exact)")
+                                      note=f"lhs = Tr[(Q D Q^T)(F S F^T)] exceeds the {bound} bound (exact)",
+                                      gap=decimal_text(lhs - rhs), tolerance="0")
     return None
 
 
@@ -304,6 +311,7 @@ def vn_equality_check(predicate: str, tol: float = 1e-10) -> CheckResult:
     ``commute`` — the ordering condition dropped (a control)."""
     counts = {"equality": 0, "strict": 0}
     for case in trace_cases():
+        commutator = 0.0
         if predicate == "printed":
             equal = abs(case.lhs - case.paired) <= tol
             claimed = bool(np.allclose(case.Q, case.F, atol=1e-12))
@@ -311,8 +319,8 @@ def vn_equality_check(predicate: str, tol: float = 1e-10) -> CheckResult:
             equal = abs(case.lhs - case.sorted_bound) <= tol
             A = case.Q @ np.diag(case.delta) @ case.Q.T
             B = case.F @ np.diag(case.s) @ case.F.T
-            claimed = (similarly_ordered(A, B) if predicate == "corrected" else
-                       bool(np.linalg.norm(A @ B - B @ A) <= 1e-9))
+            commutator = float(np.linalg.norm(A @ B - B @ A))
+            claimed = (similarly_ordered(A, B) if predicate == "corrected" else bool(commutator <= 1e-9))
         counts["equality" if equal else "strict"] += 1
         if equal != claimed:
             if predicate == "printed":
@@ -327,10 +335,16 @@ def vn_equality_check(predicate: str, tol: float = 1e-10) -> CheckResult:
                                    f"{exact.instance['size (d0,d1,d2)']}; also with Q not a sign change of F at size "
                                    f"{None if substantive is None else substantive.instance['size (d0,d1,d2)']})",
                                    details, exact)
+            if not equal:  # the stated condition holds, but |lhs - bound| exceeds the equality tolerance
+                gap, gap_tol, gap_text = abs(case.lhs - case.sorted_bound), tol, "gap = |lhs - rhs|"
+            elif predicate == "commute":  # equality, but the commutator is above the commuting tolerance
+                gap, gap_tol, gap_text = commutator, 1e-9, "gap = ||A B - B A||"
+            else:  # equality, but the eigenvalues are not similarly ordered: a truth value decided, |1 - 0|
+                gap, gap_tol, gap_text = 1.0, 0.0, "gap = |1 - 0|: the stated condition is false"
             return float64_refutation("float64 counterexample", f"equality case mismatch on {case.kind}",
                                       case.describe(), case.lhs, case.sorted_bound,
                                       note=f"equality {'holds' if equal else 'fails'} but the stated condition is "
-                                           f"{claimed} (float64)")
+                                           f"{claimed} (float64); {gap_text}", gap=gap, tolerance=gap_tol)
     return CheckResult(Status.CHECKED, "random and constructed orthogonal matrices (float64)",
                        f"{len(trace_cases())} cases ({counts['equality']} with equality, {counts['strict']} strict): "
                        f"the stated condition holds exactly on the equality cases (tolerance {tol:g})",

@@ -15,7 +15,7 @@ import symengine as se
 import sympy as sp
 
 from symbolic_vae._core.seeds import derive_seed
-from symbolic_vae._core.verdict import CheckResult, Counterexample, Status
+from symbolic_vae._core.verdict import CheckResult, Counterexample, Status, decimal_text
 from symbolic_vae._engine.campaigns import cached
 from symbolic_vae._engine.exact import dyadic_orthogonal, exact_sqrt, is_psd, matmul, rows_text, transpose
 from symbolic_vae._engine.floats import float64_refutation
@@ -132,7 +132,8 @@ def _autograd_check(seed: int = SEED, tol: float = 1e-12) -> CheckResult:
                 return float64_refutation(
                     "torch autograd", f"Eq. 103-106 differ from autograd at {size}",
                     {"size (d0,d1,d2)": str(size), "seed": str(seed), "entry": f"({i}, {j})"}, H_auto[i, j],
-                    H_printed[i, j], note="lhs torch autograd, rhs Eq. 103-106 (float64)", details={"gap": gap})
+                    H_printed[i, j], note="lhs torch autograd, rhs Eq. 103-106 (float64); gap = max entry "
+                    "difference / (1 + max |autograd entry|)", gap=gap, tolerance=tol, details={"gap": gap})
     return CheckResult(Status.CHECKED, "torch autograd (float64)",
                        f"Eq. 103-106 = autograd Hessian at sizes {list(LARGE_SIZES)}, 2 random points each: worst "
                        f"relative gap {worst:.1e} (tolerance {tol:g})",
@@ -168,7 +169,7 @@ def _eq115_minimal() -> CheckResult:
     cx = Counterexample({"size (d0,d1,d2)": "(1, 1, 1)", "Sigma": "sigma I, sigma = 2", "dU": "1", "dV": "0",
                          "Z": "1", "kappa": "1"}, str(lhs), str(rhs), 30,
                         note="lhs the quadratic form of the Hessian at 0 (= 2 Tr(dU Sigma dU^T)); rhs 2 x Eq. 115 "
-                             "(sigma^2 ||dU||^2): exact")
+                             "(sigma^2 ||dU||^2): exact", gap=decimal_text(abs(lhs - rhs)), tolerance="0")
     return CheckResult(Status.REFUTED, "exact evaluation", f"LQ = {lhs} but 2 Eq. 115 = {rhs} when Sigma = 2 I", {}, cx)
 
 
@@ -253,8 +254,9 @@ def _eq117_check(*, smallest: bool = False, seed: int = SEED, tol: float = 1e-12
                     "numeric linear algebra", f"the stated (u, v) give {attained:.6g} < zeta_max = {zmax:.6g}",
                     {"size (d0,d1,d2)": str((d0, d1, d2)), "kind": kind, "seed": str(seed),
                      "Z": str(np.round(Z, 17).tolist())}, attained, zmax,
-                    note="lhs Tr(u^T Z v) at the stated (u, v); rhs zeta_max = max over unit u, v",
-                    details={"instances": n})
+                    note="lhs Tr(u^T Z v) at the stated (u, v); rhs zeta_max = max over unit u, v; gap = the larger "
+                    "of |bound - zeta_max| and |attained - zeta_max|, relative to 1 + zeta_max",
+                    gap=max(gap_bound, gap_att), tolerance=tol, details={"instances": n})
             worst_bound, worst_attained = max(worst_bound, gap_bound), max(worst_attained, gap_att)
     return CheckResult(Status.CHECKED, "numeric linear algebra (float64)",
                        f"{n} instances (generic, rank one, tied singular values; d0 <, =, > d2; d1 up to 4): "
@@ -321,7 +323,8 @@ def _grid_check(target: sp.Expr, *, seed: int = SEED, n_points: int = 40, tol: f
             return float64_refutation(
                 "numeric minimization over alpha", f"min over alpha = {found:.6g} but the claim gives {expected:.6g}",
                 {"sigma2": f"{s2v:.17g}", "kappa": f"{kv:.17g}", "zeta": f"{zv:.17g}"}, found, expected,
-                note="lhs min over alpha in [0,1] of Eq. 117 (grid + bounded Brent); rhs the claim")
+                note="lhs min over alpha in [0,1] of Eq. 117 (grid + bounded Brent); rhs the claim; gap relative "
+                "to 1 + |rhs|", gap=gap, tolerance=tol)
         worst = max(worst, gap)
     return CheckResult(Status.CHECKED, "numeric minimization over alpha",
                        f"{n_points} random (sigma2, kappa, zeta), zeta = 0 included: worst gap {worst:.1e}",
@@ -368,7 +371,8 @@ def _sign_samples(*, drop_sqrt: bool = False, seed: int = SEED, n_points: int = 
             cx = Counterexample({"sigma": str(s), "kappa": str(r**2), "zeta": str(z)},
                                 f"Eq. 118 = {sp.N(EQ118.xreplace(point), 30)} (>= 0: {lhs})",
                                 f"condition {'zeta <= sigma kappa' if drop_sqrt else 'zeta <= sigma sqrt(kappa)'}: "
-                                f"{rhs}", 30, note="exact rationals")
+                                f"{rhs}", 30, note="exact rationals; gap = |1 - 0|: the truth values of the two "
+                                "sides differ", gap="1", tolerance="0")
             return CheckResult(Status.REFUTED, "exact evaluation", "the two sides of the iff disagree", {}, cx)
         counts["boundary" if ratio == 1 else ("both true" if lhs else "both false")] += 1
     return CheckResult(Status.CHECKED, "exact evaluation at rational points",
@@ -405,7 +409,7 @@ def _min_eigenvalue_check(*, use_max_sigma: bool = False, seed: int = SEED, tol:
             gap = abs(lam - pred) / (1 + abs(lam))
             n += 1
             if gap > tol:
-                return _min_eig_refutation(Z, sig2, kap, s2, (d0, d1, d2), kind, seed)
+                return _min_eig_refutation(Z, sig2, kap, s2, (d0, d1, d2), kind, seed, tol)
             worst = max(worst, gap)
     return CheckResult(Status.CHECKED, "numeric eigenvalues (float64)",
                        f"{n} instances (distinct sigma_i; d0 <, =, > d2; generic, rank-one, zero and tied Z): "
@@ -413,8 +417,9 @@ def _min_eigenvalue_check(*, use_max_sigma: bool = False, seed: int = SEED, tol:
                        {"instances": n, "worst_gap": worst, "tolerance": tol, "seed": seed})
 
 
-def _min_eig_refutation(Z, sig2, kap, s2, size, kind, seed) -> CheckResult:
-    """Re-evaluate both sides at 30 digits (mpmath eigsy) on the float values taken exactly."""
+def _min_eig_refutation(Z, sig2, kap, s2, size, kind, seed, tol: float) -> CheckResult:
+    """Re-evaluate both sides at 30 digits (mpmath eigsy) on the float values taken exactly; the gap recorded is
+    the 30-digit |lhs - rhs| / (1 + |lhs|), the quantity the float64 check found above ``tol``."""
     with mpmath.workdps(30):
         H = mpmath.matrix(origin_hessian_numeric(Z, sig2, kap).tolist())
         lam = min(mpmath.eigsy(H)[0])
@@ -423,7 +428,9 @@ def _min_eig_refutation(Z, sig2, kap, s2, size, kind, seed) -> CheckResult:
         cx = Counterexample({"size (d0,d1,d2)": str(size), "kind": kind, "seed": str(seed),
                              "sigma^2": str(sig2.tolist()), "kappa": repr(kap), "Z": str(Z.tolist())},
                             mpmath.nstr(lam, 30), mpmath.nstr(pred, 30), 30,
-                            note="lhs lambda_min(H(0)) by mpmath eigsy, rhs the formula; floats taken exactly")
+                            note="lhs lambda_min(H(0)) by mpmath eigsy, rhs the formula; floats taken exactly; gap "
+                                 "relative to 1 + |lhs|", gap=decimal_text(abs(lam - pred) / (1 + abs(lam))),
+                            tolerance=decimal_text(tol))
     return CheckResult(Status.REFUTED, "numeric eigenvalues + mpmath",
                        f"lambda_min(H(0)) = {mpmath.nstr(lam, 8)} but the formula gives {mpmath.nstr(pred, 8)}",
                        {}, cx)
@@ -650,12 +657,18 @@ def _decide(results: Sequence[CaseResult], predicate: Callable[[CaseResult], boo
                                f"tolerance of the boundary (margin {res.margin:.2g})")
         pred, truth = predicate(res), res.global_min
         if pred != truth:
+            if pred:  # the ground truth beat L(0) by the margin, above the ambiguity band (TOL, 10 TOL)
+                gap, tolerance, gap_text = decimal_text(res.margin), decimal_text(10 * TOL), (
+                    "gap = (L(0) - best found) / (1 + |L(0)|)")
+            else:  # no start beat L(0) by TOL although the exact condition is false: truth values differ
+                gap, tolerance, gap_text = "1", "0", "gap = |1 - 0|: the exact condition and the ground truth differ"
             cx = Counterexample({**res.case.describe(), "seed": "11", "starts": str(N_STARTS)},
                                 f"{label}: {pred}",
                                 f"0 is the global minimum: {truth} (L(0) = {res.loss_origin:.17g}, best found "
                                 f"{res.loss_best:.17g})", 17,
                                 note=f"moments exact dyadic rationals; Hessian PSD decided in exact arithmetic "
-                                     f"(float lambda_min {res.lam_min:.3g}); ground truth float64 multistart")
+                                     f"(float lambda_min {res.lam_min:.3g}); ground truth float64 multistart; "
+                                     f"{gap_text}", gap=gap, tolerance=tolerance)
             return CheckResult(Status.REFUTED, "exact Hessian + ground truth",
                                f"{what}: fails on {res.case.label} ({label} = {pred}, global minimum = {truth})",
                                {"case": res.case.label}, cx)
@@ -718,7 +731,7 @@ def _prop2_exact_counterexample() -> CheckResult:
                              "sigma^2": "(4, 1/4)", "U": "[[0, 1]]", "W": "[[0, 1/2]]"},
                             str(sp.N(lhs, 30)), str(sp.N(rhs, 30)), 30,
                             note=f"lhs L_VAE(U, W), rhs L_VAE(0, 0); exact difference {drop}; Prop. 2's pairing "
-                                 "predicts U* = 0")
+                                 "predicts U* = 0", gap=decimal_text(drop), tolerance="0")
         return CheckResult(Status.REFUTED, "exact evaluation of the model's loss",
                            f"Prop. 2's condition holds (zeta_i <= sigma_i sqrt(kappa)) but L_VAE drops by {drop} "
                            "below L(0)", {}, cx)
