@@ -16,7 +16,7 @@ import numpy as np
 import sympy as sp
 
 from symbolic_vae._core.seeds import derive_seed
-from symbolic_vae._core.verdict import CheckResult, Counterexample, Status
+from symbolic_vae._core.verdict import CheckResult, Counterexample, Status, decimal_text
 from symbolic_vae._model.lvm import DataMoments, beta, eta_dec, eta_enc
 
 DPS_SCHEDULE = (30, 60)
@@ -80,7 +80,8 @@ def check_dataset_identity(sides: Sides, datasets: Sequence[Dataset], *, what: s
             violated = g60 < -tol if inequality else abs(g60) > tol
             stable = abs(g60 - g30) <= mpmath.mpf(10) ** -12 * scale
             if violated and stable:
-                cx = Counterexample(ds.describe(), mpmath.nstr(l60, 30), mpmath.nstr(r60, 30), 60)
+                cx = Counterexample(ds.describe(), mpmath.nstr(l60, 30), mpmath.nstr(r60, 30), 60,
+                                    gap=decimal_text(-g60 if inequality else abs(g60)), tolerance=decimal_text(tol))
                 return CheckResult(Status.REFUTED, "dataset counterexample (mpmath)",
                                    f"{what}: fails on dataset {ds.label} (lhs - rhs = {mpmath.nstr(g60, 8)})",
                                    {"datasets_tried": index + 1}, cx)
@@ -180,7 +181,7 @@ def on_datasets(exact: Exact, datasets: Sequence[Dataset], *, what: str, inequal
         return result
     params = cache_[cx.instance["dataset"]][2]
     full = Counterexample({**cx.instance, **params}, cx.lhs, cx.rhs, cx.dps,
-                          note="dataset rows exact; parameters exact rationals")
+                          note="dataset rows exact; parameters exact rationals", gap=cx.gap, tolerance=cx.tolerance)
     return dataclasses.replace(result, counterexample=full)
 
 

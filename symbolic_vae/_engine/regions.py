@@ -18,7 +18,7 @@ import sympy as sp
 
 from numeric_backend import Domain, NumericBackendError, draw_points
 from symbolic_vae._core.seeds import derive_seed
-from symbolic_vae._core.verdict import CheckResult, Counterexample, Status
+from symbolic_vae._core.verdict import CheckResult, Counterexample, Status, decimal_text
 from symbolic_vae._engine.identity import is_symbolic_zero, search_counterexample
 
 Point = Mapping[sp.Symbol, sp.Expr]
@@ -282,7 +282,8 @@ def search_negative_point(expr: sp.Expr, symbols: Sequence[sp.Symbol], condition
             v30, v60 = sp.N(expr.xreplace(cand), 30), sp.N(expr.xreplace(cand), 60)
             if v60 < -1e-20 and abs(v60 - v30) < 1e-20 * max(1, abs(v60)):
                 return Counterexample(_shown(cand), str(v60), "0", 60,
-                                      note="lhs - rhs < 0 at this point (claimed >= 0)")
+                                      note="lhs - rhs < 0 at this point (claimed >= 0)", gap=decimal_text(v60),
+                                      tolerance="1e-20")
     return None
 
 
@@ -312,7 +313,8 @@ def search_region_counterexample(lhs: sp.Expr, rhs: sp.Expr, region: Region, *, 
         point.update({s: (fill or {}).get(s.name, sp.Integer(1)) for s in v.free_symbols if s not in point})
     original = {str(k): str(sp.nsimplify(v.xreplace(point))) for k, v in region.mapping.items()}
     return Counterexample({**_shown(point), **original}, cx.lhs, cx.rhs, cx.dps,
-                          note=f"found in the parametrization of the region {region.name}; {cx.note}".strip("; "))
+                          note=f"found in the parametrization of the region {region.name}; {cx.note}".strip("; "),
+                          gap=cx.gap, tolerance=cx.tolerance)
 
 
 # =====================================================================================================

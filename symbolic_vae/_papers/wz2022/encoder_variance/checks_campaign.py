@@ -12,7 +12,7 @@ import sympy as sp
 
 from numeric_backend import to_numpy
 from symbolic_vae._core.seeds import derive_seed
-from symbolic_vae._core.verdict import Counterexample
+from symbolic_vae._core.verdict import Counterexample, decimal_text
 from symbolic_vae._engine.campaigns import cached
 from symbolic_vae._engine.ground_truth import Instances, compiled_vae_loss, minimize_vae_loss
 from symbolic_vae._engine.instances import haar_orthogonal
@@ -276,9 +276,12 @@ def evidence(runs: Sequence[ShapeRun], n: int, worst: float, tol: float, what: s
             "criterion": runs[0].gt.criterion, "compared": what, **extra}
 
 
-def gt_counterexample(run: ShapeRun, i: int, lhs: float, rhs: float, what: str, note: str) -> Counterexample:
+def gt_counterexample(run: ShapeRun, i: int, lhs: float, rhs: float, what: str, note: str, *, gap: float,
+                      tolerance: float) -> Counterexample:
+    """Instance ``i`` of ``run`` as a float64 counterexample; ``gap`` is the quantity found above ``tolerance``."""
     sc = run.scenarios[i]
     return Counterexample({"shape (D0,d0,d1,d2)": str(run.shape), "scenario": sc.label,
                            "zeta": str(list(run.spectra[i].zeta.round(12))), "beta": f"{sc.beta:.17g}",
                            "eta_enc": f"{sc.eta_enc:.17g}", "eta_dec": f"{sc.eta_dec:.17g}", "compared": what},
-                          f"{lhs:.17g}", f"{rhs:.17g}", 17, note=f"float64 ground truth, seed {SEED}; {note}")
+                          f"{lhs:.17g}", f"{rhs:.17g}", 17, note=f"float64 ground truth, seed {SEED}; {note}",
+                          gap=decimal_text(gap), tolerance=decimal_text(tolerance))

@@ -9,7 +9,7 @@ from collections.abc import Callable, Sequence
 
 import sympy as sp
 
-from symbolic_vae._core.verdict import CheckResult, Counterexample, Status
+from symbolic_vae._core.verdict import CheckResult, Counterexample, Status, decimal_text
 from symbolic_vae._engine.campaigns import cached
 from symbolic_vae._engine.exact import matrix_text
 from symbolic_vae._engine.identity import SizedIdentity, all_sizes, prove_at_sizes
@@ -44,7 +44,9 @@ def _exact_loss(rows_x: tuple, rows_y: tuple, d1: int, U: sp.Matrix, W: sp.Matri
 
 
 def _cx(instance: dict[str, str], lhs: sp.Expr, rhs: sp.Expr, note: str) -> Counterexample:
-    return Counterexample(instance, f"{lhs} = {numeric_text(lhs)}", f"{rhs} = {numeric_text(rhs)}", 30, note=note)
+    """Exact sides whose nonzero difference refutes: the gap is |lhs - rhs| (exact), the tolerance 0."""
+    return Counterexample(instance, f"{lhs} = {numeric_text(lhs)}", f"{rhs} = {numeric_text(rhs)}", 30, note=note,
+                          gap=decimal_text(sp.nsimplify(sp.simplify(lhs - rhs))), tolerance="0")
 
 
 def minimal_reduced_objective() -> Counterexample | None:

@@ -62,7 +62,8 @@ def minimum_check(form: str) -> CheckResult:
         return CheckResult(Status.REFUTED, "ground truth (multistart minimization)",
                            f"{what}: gap {worst:.3g} on {run.scenarios[i].label}",
                            evidence(runs, n, worst, LOSS_TOL, what),
-                           gt_counterexample(run, i, found, predicted, what, "lhs = minimum found, rhs = formula"))
+                           gt_counterexample(run, i, found, predicted, what, "lhs = minimum found, rhs = formula; "
+                                             "gap = |lhs - rhs| / (1 + |lhs|)", gap=worst, tolerance=LOSS_TOL))
     return CheckResult(Status.CHECKED, "ground truth (multistart minimization)",
                        f"{n} instances, every regime: worst |min found - formula|/(1+|min|) = {worst:.1e} "
                        f"(tol {LOSS_TOL:g}, seed {SEED}, {N_STARTS} starts)", evidence(runs, n, worst, LOSS_TOL, what))
@@ -82,7 +83,12 @@ def printed_minimum_iff_linear() -> CheckResult:
         n_linear, n_other = n_linear + linear, n_other + (not linear)
         worst_linear = max(worst_linear, gap if linear else 0.0)
         if (gap <= LOSS_TOL) != linear:
-            cx = gt_counterexample(run, i, found, found - gap, "Eq. 43 vs min", f"c = {c:.3g}")
+            if linear:  # c = 0, yet Eq. 43 misses the minimum found
+                cx = gt_counterexample(run, i, found, found - gap, "Eq. 43 vs min", f"c = {c:.3g}; gap = |min - "
+                                       "Eq. 43| / (1 + |min|)", gap=gap, tolerance=LOSS_TOL)
+            else:  # Eq. 43 matches the minimum, yet c is above the threshold of c = 0
+                cx = gt_counterexample(run, i, found, found - gap, "Eq. 43 vs min", f"c = {c:.3g}; gap = c",
+                                       gap=c, tolerance=1e-10 * (1 + spec.energy))
             return CheckResult(Status.REFUTED, "ground truth", f"Eq. 43 {'fails' if linear else 'holds'} on an "
                                f"instance with c = {c:.3g}", {}, cx)
     return CheckResult(Status.CHECKED, "ground truth (multistart minimization)",
@@ -140,7 +146,7 @@ def param_check(which: str, variant: str = "printed") -> CheckResult:
         excess = gaps / tol
         if excess.max() > 1 and (bad is None or excess.max() > bad[0]):
             j = int(np.argmax(excess))
-            bad = (float(excess.max()), run, i, float(found[j]), float(predicted[j]))
+            bad = (float(excess.max()), run, i, float(found[j]), float(predicted[j]), float(gaps[j]), float(tol[j]))
         identifiable = gaps[tol == PARAM_TOL]
         worst = max(worst, float(identifiable.max()) if identifiable.size else 0.0)
         worst_flat = max(worst_flat, float(gaps[tol == FLAT_TOL].max()) if np.any(tol == FLAT_TOL) else 0.0)
@@ -150,10 +156,11 @@ def param_check(which: str, variant: str = "printed") -> CheckResult:
     details = evidence(runs, n_inst, worst, PARAM_TOL, what, modes=n_modes, flat_tolerance=FLAT_TOL,
                         worst_gap_at_threshold=worst_flat)
     if bad is not None:
-        excess, run, i, lhs, rhs = bad
+        excess, run, i, lhs, rhs, gap, tol = bad
         return CheckResult(Status.REFUTED, "ground truth (multistart minimization)",
                            f"{what}: off by {excess:.3g} x tolerance on {run.scenarios[i].label}", details,
-                           gt_counterexample(run, i, lhs, rhs, what, "lhs = minimizer's value, rhs = formula"))
+                           gt_counterexample(run, i, lhs, rhs, what, "lhs = minimizer's value, rhs = formula; gap = "
+                                             "|lhs - rhs| / (1 + |rhs|)", gap=gap, tolerance=tol))
     flat_text = (f"; modes exactly at the threshold {worst_flat:.1e} (tol {FLAT_TOL:g}: the loss is quartic in "
                  f"lambda there)") if which in ("lambda", "theta") else ""
     return CheckResult(Status.CHECKED, "ground truth (multistart minimization)",
@@ -227,10 +234,13 @@ def set_check(rotation: str) -> CheckResult:
     details = evidence(runs, n, worst, LOSS_TOL, what, worst_sigma_coupling=worst_coupling)
     if worst > LOSS_TOL or worst_coupling > PARAM_TOL:
         run, i, lhs, rhs = bad
+        gap, tol, gap_text = ((worst, LOSS_TOL, "|lhs - rhs| / (1 + |rhs|)") if worst > LOSS_TOL else
+                              (worst_coupling, PARAM_TOL, "the worst Sigma-coupling gap of the minimizers found"))
         return CheckResult(Status.REFUTED, "ground truth (members of the set)",
                            f"{what}: a member is {worst:.3g} (relative) above the minimum on "
                            f"{run.scenarios[i].label}", details,
-                           gt_counterexample(run, i, lhs, rhs, what, "lhs = L_VAE at the member, rhs = minimum found"))
+                           gt_counterexample(run, i, lhs, rhs, what, "lhs = L_VAE at the member, rhs = minimum found; "
+                                             f"gap = {gap_text}", gap=gap, tolerance=tol))
     return CheckResult(Status.CHECKED, "ground truth (members of the set)",
                        f"{n} members (random aligned P, random null-space part of W) attain the minimum to "
                        f"{worst:.1e}; minimizers found satisfy Sigma = b eta_enc^2 (eta_enc^2 U^T U + b)^-1 to "
@@ -253,7 +263,9 @@ def collapse_check() -> CheckResult:
         n += 1
         if counts != [predicted, predicted]:
             cx = gt_counterexample(run, i, float(counts[1]), float(counts[0]), "collapsed modes",
-                                f"lhs = learned Sigma, rhs = fixed sigma = eta_enc; predicted {predicted}")
+                                   f"lhs = learned Sigma, rhs = fixed sigma = eta_enc; predicted {predicted}; gap = "
+                                   "the largest difference of a count from the predicted one",
+                                   gap=max(abs(k - predicted) for k in counts), tolerance=0)
             return CheckResult(Status.REFUTED, "ground truth", f"collapsed-mode counts differ on {sc.label}", {}, cx)
         agree_complete += predicted == d1
         agree_partial += 0 < predicted < d1
@@ -282,7 +294,10 @@ def norm_check() -> CheckResult:
         worst = max(worst, abs(u2 - np.sum(evaluate_form("lambda", spec.latent(d1), sc) ** 2)) / (1 + u2),
                     abs(v2 - np.sum(evaluate_form("theta", spec.latent(d1), sc) ** 2)) / (1 + v2))
         if u2 > bound_u * (1 + 1e-6) + 1e-9 or v2 > bound_v * (1 + 1e-6):
-            cx = gt_counterexample(run, i, max(u2, v2), max(bound_u, bound_v), "squared norms", "lhs norm, rhs bound")
+            over_u = u2 > bound_u * (1 + 1e-6) + 1e-9
+            gap, tol = (u2 - bound_u, bound_u * 1e-6 + 1e-9) if over_u else (v2 - bound_v, bound_v * 1e-6)
+            cx = gt_counterexample(run, i, max(u2, v2), max(bound_u, bound_v), "squared norms", "lhs norm, rhs bound; "
+                                   f"gap = ||{'U' if over_u else 'V'}||_F^2 - its bound", gap=gap, tolerance=tol)
             return CheckResult(Status.REFUTED, "ground truth", f"norm bound fails on {sc.label}", {}, cx)
     return CheckResult(Status.CHECKED, "ground truth (multistart minimization)",
                        f"{n} instances (beta down to 1e-3): ||U||_F^2 <= ||Z||_F^2/eta_enc^2 and ||V||_F^2 <= d1 "
@@ -314,7 +329,8 @@ def threshold_check(hard: bool = False) -> CheckResult:
         if np.any(gaps > tol):
             j = int(np.argmax(gaps / tol))
             cx = gt_counterexample(run, i, float(found[j]), float(predicted[j]), "singular values of U V^T",
-                                "lhs = minimizer's, rhs = formula")
+                                   "lhs = minimizer's, rhs = formula; gap = |lhs - rhs| / (1 + rhs)",
+                                   gap=float(gaps[j]), tolerance=float(tol[j]))
             return CheckResult(Status.REFUTED, "ground truth", f"singular values of U V^T off by {gaps.max():.3g} "
                                f"on {sc.label}", evidence(runs, n, worst, PARAM_TOL, "sv(U V^T)"), cx)
     return CheckResult(Status.CHECKED, "ground truth (multistart minimization)",
@@ -362,7 +378,8 @@ def reduced_check(pairing: str) -> CheckResult:
     if worst > LOSS_TOL:
         run, i, found, value = bad
         return CheckResult(Status.REFUTED, "ground truth (fixed Sigma)", f"{what}: gap {worst:.3g}", details,
-                           gt_counterexample(run, i, found, value, what, "lhs = minimum found, rhs = Eq. 12"))
+                           gt_counterexample(run, i, found, value, what, "lhs = minimum found, rhs = Eq. 12; gap = "
+                                             "|lhs - rhs| / (1 + |lhs|)", gap=worst, tolerance=LOSS_TOL))
     return CheckResult(Status.CHECKED, "ground truth (fixed Sigma)",
                        f"{n} instances (random unsorted Sigma, its reversal, sigma_i = eta_enc): worst gap {worst:.1e} "
                        f"(tol {LOSS_TOL:g}, seed {SEED}, {N_STARTS} starts)", details)

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 import sympy as sp
 
-from symbolic_vae._core.verdict import CheckResult, Counterexample, Status
+from symbolic_vae._core.verdict import CheckResult, Counterexample, Status, decimal_text
 from symbolic_vae._engine.campaigns import cached
 from symbolic_vae._engine.identity import is_symbolic_zero, prove_identity
 from symbolic_vae._model.lvm import DataMoments, LinearLVM, beta, eta_dec, eta_enc
@@ -185,7 +185,8 @@ def derivative_check(factor: sp.Expr = 1, log_sign: int = -1) -> CheckResult:
         if lhs != rhs:
             cx = Counterexample({k.name: str(v) for k, v in point.items()}, f"{lhs} = {numeric_text(lhs)}",
                                 f"{rhs} = {numeric_text(rhs)}", 30,
-                                note="lhs: derivative of l_i derived from the model; rhs: the printed formula")
+                                note="lhs: derivative of l_i derived from the model; rhs: the printed formula",
+                                gap=decimal_text(sp.nsimplify(lhs - rhs)), tolerance="0")
             ratio = sp.nsimplify(lhs / rhs) if rhs != 0 else None
             how = f"the derived value is {ratio} times the formula's" if ratio is not None else "they differ"
             return CheckResult(Status.REFUTED, "region by region + exact point",

@@ -11,7 +11,7 @@ from functools import partial
 
 import sympy as sp
 
-from symbolic_vae._core.verdict import CheckResult, Counterexample
+from symbolic_vae._core.verdict import CheckResult, Counterexample, decimal_text
 from symbolic_vae._engine import regions as engine
 from symbolic_vae._engine.regions import Refutation, Region, first_failure, region_names, sign_of
 from symbolic_vae._engine.regions import normalize_branches as normalize
@@ -24,6 +24,10 @@ __all__ = ["ONE", "PLUS_REGIONS", "POSITIVE_ZETA", "SIGMA_REGIONS", "UNIT_SCALAR
            "prove_sign_on_regions", "region_names", "resolve", "sign_of"]
 
 Scalars = dict[sp.Symbol, sp.Rational]
+Failure = tuple[str, str, str, str, str]
+"""A failure at one point: (lhs, rhs, summary, gap, tolerance), the last two as decimal strings."""
+ZERO_BELOW = 1e-25
+"""A 40-digit value of at most this size counts as 0."""
 
 
 def dimensionless(expr: sp.Expr) -> sp.Expr:
@@ -94,31 +98,36 @@ def numeric_text(expr: sp.Basic, dps: int = 30) -> str:
 
 
 def _refute_at_scalar_points(reg: Region, r_value: sp.Expr | None,
-                             failure: Callable[[Scalars], tuple[str, str, str] | None]) -> Refutation | None:
+                             failure: Callable[[Scalars], Failure | None]) -> Refutation | None:
     """A refutation at the region's point with the first of SCALAR_POINTS where ``failure`` (scalars -> (lhs,
-    rhs, summary) or None) finds one; None if none does."""
+    rhs, summary, gap, tolerance) or None) finds one; None if none does."""
     found = first_failure(SCALAR_POINTS, failure)
     if found is None:
         return None
-    scalars, (lhs, rhs, summary) = found
-    return Refutation(summary, Counterexample(original_point(reg, scalars, r_value), lhs, rhs, 30, note=reg.name))
+    scalars, (lhs, rhs, summary, gap, tolerance) = found
+    return Refutation(summary, Counterexample(original_point(reg, scalars, r_value), lhs, rhs, 30, note=reg.name,
+                                              gap=gap, tolerance=tolerance))
 
 
 def _differ(lhs: sp.Expr, rhs: sp.Expr, what: str, r_value: sp.Expr | None, reg: Region,
-            scalars: Scalars) -> tuple[str, str, str] | None:
+            scalars: Scalars) -> Failure | None:
     left, right = at_point(reg, lhs, r_value, scalars), at_point(reg, rhs, r_value, scalars)
     gap = sp.N(left - right, 40)
-    if gap.is_number and gap != 0 and abs(gap) > 1e-25:
-        return numeric_text(left), numeric_text(right), f"{what}: fails on {reg.name} (difference {float(gap):.4g})"
+    if gap.is_number and gap != 0 and abs(gap) > ZERO_BELOW:
+        return (numeric_text(left), numeric_text(right), f"{what}: fails on {reg.name} (difference {float(gap):.4g})",
+                decimal_text(gap), decimal_text(ZERO_BELOW))
     return None
 
 
 def _violated(expr: sp.Expr, sign: str, what: str, r_value: sp.Expr | None, reg: Region,
-              scalars: Scalars) -> tuple[str, str, str] | None:
+              scalars: Scalars) -> Failure | None:
     at = sp.N(at_point(reg, expr, r_value, scalars), 40)
-    if at.is_number and at.is_real and not engine.SIGN_TESTS[sign](int(sp.sign(at)) if abs(at) > 1e-25 else 0):
+    if at.is_number and at.is_real and not engine.SIGN_TESTS[sign](int(sp.sign(at)) if abs(at) > ZERO_BELOW else 0):
+        # a nonzero value of the wrong sign: its size against the zero threshold; a 0 where a strict sign is
+        # required: the signs differ by 1
+        gap, tolerance = (decimal_text(at), decimal_text(ZERO_BELOW)) if abs(at) > ZERO_BELOW else ("1", "0")
         return (numeric_text(at), f"0 (required {sign})",
-                f"{what}: sign {sign} fails on {reg.name} (value {float(at):.4g})")
+                f"{what}: sign {sign} fails on {reg.name} (value {float(at):.4g})", gap, tolerance)
     return None
 
 
@@ -145,7 +154,9 @@ def prove_iff_on_regions(left: sp.Basic, right: sp.Basic, regions: Sequence[Regi
     """left <=> right (both directions) on every region; REFUTED at a point where exactly one holds."""
     def counterexample(reg: Region, direction: str) -> Counterexample:
         return Counterexample(original_point(reg, r_value=r_value), str(at_point(reg, left, r_value)),
-                              str(at_point(reg, right, r_value)), 30, note=f"{reg.name}: {direction}")
+                              str(at_point(reg, right, r_value)), 30,
+                              note=f"{reg.name}: {direction}; gap = |1 - 0|: the truth values differ", gap="1",
+                              tolerance="0")
 
     return engine.prove_iff_on_regions(left, right, regions, what=what, counterexample=counterexample,
                                        on_region=partial(on_region, r_value=r_value))
