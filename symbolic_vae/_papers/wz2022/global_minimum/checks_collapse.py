@@ -11,7 +11,7 @@ from functools import partial
 import numpy as np
 import sympy as sp
 
-from symbolic_vae._core.verdict import CheckResult, Counterexample, Status
+from symbolic_vae._core.verdict import CheckResult, Counterexample, Status, decimal_text
 from symbolic_vae._engine.exact import exact_simplify, matrix_text
 from symbolic_vae._model.lvm import beta, eta_dec, eta_enc, matrix_of_symbols
 from symbolic_vae._papers.wz2022.global_minimum.checks_common import (
@@ -29,6 +29,7 @@ from symbolic_vae._papers.wz2022.global_minimum.checks_ground_truth import (
     ground_truth_details,
     index_pairing_members,
     members_check,
+    relative_gap,
     thm1_rows,
 )
 from symbolic_vae._papers.wz2022.global_minimum.checks_mode import survival_indicator
@@ -55,7 +56,9 @@ def thm1_ground_truth_check() -> CheckResult:
         s, name, value = failures[0]
         return CheckResult(Status.REFUTED, "ground truth", f"{len(failures)} members above the minimum", {},
                            float_counterexample(s.problem, value, s.L_min,
-                                                f"L at Theorem 1's point ({name}) vs the minimum"))
+                                                f"L at Theorem 1's point ({name}) vs the minimum; gap = (lhs - "
+                                                "rhs) / (1 + |rhs|)", gap=relative_gap(value, s.L_min),
+                                                tolerance=TOL))
     worst_arg = 0.0
     for s in rows:
         d1 = len(s.problem.sigma2)
@@ -67,7 +70,8 @@ def thm1_ground_truth_check() -> CheckResult:
         worst_arg = max(worst_arg, float(np.max(np.abs(found - want) / (1 + want))))
     if worst_arg > ARG_TOL:
         return CheckResult(Status.REFUTED, "ground truth", f"minimizer singular values off by {worst_arg:.2g}", {},
-                           float_counterexample(rows[0].problem, worst_arg, 0.0, "singular value gap"))
+                           float_counterexample(rows[0].problem, worst_arg, 0.0, "singular value gap",
+                                                gap=worst_arg, tolerance=ARG_TOL))
     return CheckResult(Status.CHECKED, "ground truth (multistart minimization of L_VAE)",
                        f"{len(rows)} instances with Sigma = eta_enc^2 I, {stats['members']} members (random P): worst "
                        f"gap {stats['worst_gap']:.1e} (tol {TOL:g}); minimizers found have Theorem 1's lambda^2 to "
@@ -113,12 +117,17 @@ def collapse_check(predicate: str, observable: str, rows: Sequence[Solved] | Non
             other = s.L_zero if observable == "complete_collapse" else s.L_drop
             other_name = "L(0)" if observable == "complete_collapse" else "min L with one latent removed"
             claimed = "collapse" if stated(s.problem) else "no collapse"
+            if observed:  # a collapse within TOL, where the condition (a truth value) states none: |1 - 0|
+                gap, tol, gap_text = 1.0, 0.0, "gap = |1 - 0|: the stated and observed truth values differ"
+            else:  # the condition states a collapse, but the minimum lies below the collapsed value
+                scale = 1 + (s.L_zero if observable == "complete_collapse" else abs(s.L_min))
+                gap, tol, gap_text = other - s.L_min, TOL * scale, f"gap = {other_name} - min L"
             return CheckResult(Status.REFUTED, "ground truth",
                                f"{predicate}: stated {stated(s.problem)}, observed {observed}",
                                {"observable": observable},
                                float_counterexample(s.problem, s.L_min, other,
                                                     f"min L (lhs) vs {other_name} (rhs); the condition states "
-                                                    f"{claimed}",
+                                                    f"{claimed}; {gap_text}", gap=gap, tolerance=tol,
                                                     threshold=f"sqrt(beta) eta_dec = {_threshold(s.problem)!r}"))
     at_threshold = sum(bool(np.any(np.abs(_padded(s.problem) - _threshold(s.problem)) < 1e-15)) for s in rows)
     rel = [((s.L_zero if observable == "complete_collapse" else s.L_drop) - s.L_min) / (1 + abs(s.L_min))
@@ -173,7 +182,8 @@ def _exact_partial_search() -> Counterexample | None:
                              f"{exact_instance_minimum(size, tuple(zet), (1,), float(b)):.15g}"},
                         at_30_digits(value), at_30_digits(at_zero), 30,
                         note="the printed condition states that the latent collapses (U* = 0), but L at Theorem 1's "
-                             "point (lhs) is below L(0) = ||Z||^2 (rhs); exact arithmetic")
+                             "point (lhs) is below L(0) = ||Z||^2 (rhs); exact arithmetic",
+                        gap=decimal_text(at_zero - value), tolerance="0")
     return None
 
 
@@ -216,7 +226,8 @@ def same_minimizers_check(tag: str, what: str) -> CheckResult:
                                                    "collapse pattern A": str(b.collapse_pattern()),
                                                    "collapse pattern B": str(s.collapse_pattern())},
                                                   f"{b.L_min:.17g}", f"{s.L_min:.17g}", 17,
-                                                  note=f"lhs, rhs: min L of A and B; {name} differs by {gap:.3g}"))
+                                                  note=f"lhs, rhs: min L of A and B; {name} differs by {gap:.3g}",
+                                                  gap=decimal_text(gap), tolerance=decimal_text(limits[name])))
         worst = max(worst, *[g for k, g in gaps.items() if k != "collapse pattern"], 0.0)
     same = "same collapse pattern" if tag == "other eta_enc" else \
         f"same min L, U U^T, V V^T (worst relative gap {worst:.1e}) and collapse pattern"
@@ -236,7 +247,10 @@ def fixed_sigma_pair_check() -> CheckResult:
                                                "(complete, partial, surviving) A": str(pa),
                                                "(complete, partial, surviving) B": str(pb)},
                                               str(pa[2]), str(pb[2]), 17,
-                                              note="surviving latents at eta_enc = 0.5 (lhs) and 2 (rhs), Sigma = I"))
+                                              note="surviving latents at eta_enc = 0.5 (lhs) and 2 (rhs), Sigma = I; "
+                                                   "gap = the largest difference of the patterns' entries",
+                                              gap=str(max(abs(int(x) - int(y)) for x, y in zip(pa, pb, strict=True))),
+                                              tolerance="0"))
     return CheckResult(Status.CHECKED, "ground truth", f"same collapse pattern {pa}")
 
 
@@ -261,7 +275,7 @@ def small_beta_printed_check() -> CheckResult:
                  "L(u, v) - L(0, 0) (size (1,1,1))": str(None if loss is None else sp.factor(loss)),
                  "L(u, v) - L(0, 0) >= 0": str(None if loss is None else loss.is_nonnegative)},
                 "1", "0", 30, note="lhs: latents collapsed at the global minimum for every beta > 0; rhs: the claim "
-                                   "(none, for sufficiently small beta)")
+                                   "(none, for sufficiently small beta)", gap="1", tolerance="0")
             break
         if cx is not None:
             break

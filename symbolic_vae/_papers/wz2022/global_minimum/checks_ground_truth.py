@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from symbolic_vae._core.seeds import derive_seed
-from symbolic_vae._core.verdict import CheckResult, Counterexample, Status
+from symbolic_vae._core.verdict import CheckResult, Counterexample, Status, decimal_text
 from symbolic_vae._engine.campaigns import cached
 from symbolic_vae._engine.ground_truth import Instances, compiled_vae_loss, minimize_vae_loss
 from symbolic_vae._engine.instances import haar_orthogonal
@@ -355,9 +355,17 @@ def ground_truth_details(solved: Sequence[Solved], extra: dict | None = None) ->
             **(extra or {})}
 
 
-def float_counterexample(p: Problem, lhs: float, rhs: float, note: str, **extra: str) -> Counterexample:
+def float_counterexample(p: Problem, lhs: float, rhs: float, note: str, *, gap: float, tolerance: float,
+                         **extra: str) -> Counterexample:
+    """Problem ``p`` as a float64 counterexample; ``gap`` is the quantity the check found above ``tolerance``."""
     return Counterexample({**p.describe(), **extra}, f"{lhs:.17g}", f"{rhs:.17g}", 17,
-                          note=f"{note}; float64 ground truth, {N_STARTS} starts")
+                          note=f"{note}; float64 ground truth, {N_STARTS} starts", gap=decimal_text(gap),
+                          tolerance=decimal_text(tolerance))
+
+
+def relative_gap(value: float, reference: float) -> float:
+    """|value - reference| / (1 + |reference|), the gap the ground-truth checks compare with TOL."""
+    return abs(value - reference) / (1 + abs(reference))
 
 
 def members_check(rows: Sequence[Solved], make: Callable[[Problem, np.random.Generator], list], what: str,

@@ -11,7 +11,7 @@ from functools import partial
 import numpy as np
 import sympy as sp
 
-from symbolic_vae._core.verdict import CheckResult, Counterexample, Status
+from symbolic_vae._core.verdict import CheckResult, Counterexample, Status, decimal_text
 from symbolic_vae._engine.exact import exact_simplify, matrix_text
 from symbolic_vae._engine.instances import haar_orthogonal
 from symbolic_vae._model.lvm import beta, eta_dec, eta_enc, matrix_of_symbols
@@ -34,6 +34,7 @@ from symbolic_vae._papers.wz2022.global_minimum.checks_ground_truth import (
     members_check,
     mode_arguments,
     mode_parameters,
+    relative_gap,
     thm1_rows,
 )
 from symbolic_vae._papers.wz2022.global_minimum.forms import (
@@ -77,7 +78,8 @@ def prop2_printed_check() -> CheckResult:
     cx = pairing or any_p
     if cx is None:
         s, name, value = failures[0]
-        cx = float_counterexample(s.problem, value, s.L_min, f"L at a member ({name}) vs the minimum")
+        cx = float_counterexample(s.problem, value, s.L_min, f"L at a member ({name}) vs the minimum",
+                                  gap=relative_gap(value, s.L_min), tolerance=TOL)
     details["counterexample_with_P"] = None if any_p is None else {**any_p.instance, "lhs": any_p.lhs,
                                                                    "rhs": any_p.rhs}
     return CheckResult(Status.REFUTED, "ground truth + exact counterexample (minimal size)",
@@ -96,7 +98,8 @@ def prop2_corrected_check(*, arbitrary: bool = False) -> CheckResult:
         s, name, value = failures[0]
         return CheckResult(Status.REFUTED, "ground truth", f"{len(failures)} members above the minimum",
                            {"failures": len(failures)},
-                           float_counterexample(s.problem, value, s.L_min, f"L at a member ({name}) vs the minimum"))
+                           float_counterexample(s.problem, value, s.L_min, f"L at a member ({name}) vs the minimum",
+                                                gap=relative_gap(value, s.L_min), tolerance=TOL))
     worst_arg = 0.0
     for s in rows:  # every minimizer found has the stated singular values (the converse direction)
         lam, theta, _ = mode_parameters(s.problem, "sorted")
@@ -109,7 +112,9 @@ def prop2_corrected_check(*, arbitrary: bool = False) -> CheckResult:
             if gap > ARG_TOL:
                 return CheckResult(Status.REFUTED, "ground truth", "a minimizer found has other singular values",
                                    {}, float_counterexample(s.problem, float(found[0]), float(want[0]),
-                                                 "largest squared singular value of the minimizer vs stated"))
+                                                            "largest squared singular value of the minimizer vs "
+                                                            "stated; gap = the worst |found - stated| / (1 + stated)",
+                                                            gap=gap, tolerance=ARG_TOL))
     return CheckResult(Status.CHECKED, "ground truth (multistart minimization of L_VAE)",
                        f"{len(rows)} instances, {stats['members']} members P = Pi R: worst gap {stats['worst_gap']:.1e}"
                        f" (tol {TOL:g}); minimizers found have the stated lambda^2, theta^2 to {worst_arg:.1e}",
@@ -156,13 +161,14 @@ def _exact_member_search(identity_only: bool) -> Counterexample | None:
                         Uw, Vw, _ = _exact_member(size, zet, sig, "sorted", sp.eye(d1))
                         return _exact_cx(size, zet, sig, value, witness, U, V, Uw, Vw,
                                          "L at a member of the printed set (lhs) exceeds L at the sorted-pairing point "
-                                         "(rhs): the member is not a global minimizer")
+                                         "(rhs): the member is not a global minimizer", tolerance=1e-20)
     return None
 
 
 def _exact_cx(size: tuple[int, int, int], zet: Sequence, sig: Sequence, lhs: sp.Expr, rhs: sp.Expr, U: sp.Matrix,
-              V: sp.Matrix, Uw: sp.Matrix, Vw: sp.Matrix, note: str) -> Counterexample:
-    """A counterexample from the exact search: the stated point (U, V) or value, and the witness (Uw, Vw)."""
+              V: sp.Matrix, Uw: sp.Matrix, Vw: sp.Matrix, note: str, *, tolerance: float) -> Counterexample:
+    """A counterexample from the exact search: the stated point (U, V) or value, and the witness (Uw, Vw); the
+    gap is lhs - rhs at 30 digits, which the search found above ``tolerance``."""
     d0, d1, d2 = size
     gt = exact_instance_minimum(size, tuple(zet), tuple(s**2 for s in sig))
     return Counterexample({"size (d0,d1,d2)": str(size), "Z": matrix_text(rect_diag(zet, d2, d0)),
@@ -171,7 +177,8 @@ def _exact_cx(size: tuple[int, int, int], zet: Sequence, sig: Sequence, lhs: sp.
                            "V (witness)": matrix_text(Vw), "lhs_exact": str(lhs), "rhs_exact": str(rhs),
                            "ground-truth min L (float64)": f"{gt:.15g}"},
                           at_30_digits(lhs), at_30_digits(rhs), 30,
-                          note=f"{note}; exact arithmetic; as data: D0 = d0, A = I, B = Z^T, S_yy = Z Z^T (c = 0)")
+                          note=f"{note}; exact arithmetic; as data: D0 = d0, A = I, B = Z^T, S_yy = Z Z^T (c = 0)",
+                          gap=decimal_text(sp.N(lhs - rhs, 30)), tolerance=decimal_text(tolerance))
 
 
 # --- Corollary 1 ---------------------------------------------------------------------------------------------
@@ -210,7 +217,8 @@ def _exact_value_search(formula: str) -> Counterexample | None:
                 Uw, Vw, witness = _exact_member(size, zet, sig, "sorted", sp.eye(d1))
                 if sp.N(stated - witness, 30) > 1e-20:
                     return _exact_cx(size, zet, sig, stated, witness, sp.zeros(d2, d1), sp.zeros(d0, d1), Uw, Vw,
-                                     "the stated minimum (lhs) exceeds L at the witness (rhs); 'U/V (stated)' unused")
+                                     "the stated minimum (lhs) exceeds L at the witness (rhs); 'U/V (stated)' unused",
+                                     tolerance=1e-20)
     return None
 
 
@@ -246,7 +254,9 @@ def cor1_check(formula: str) -> CheckResult:
             if cx is None:
                 s = failures[0]
                 cx = float_counterexample(s.problem, predicted_minimum(s.problem, formula), s.L_min,
-                                          "stated vs ground truth")
+                                          "stated vs ground truth",
+                                          gap=relative_gap(predicted_minimum(s.problem, formula), s.L_min),
+                                          tolerance=TOL)
             return CheckResult(Status.REFUTED, "ground truth + exact counterexample (minimal size)",
                                f"stated minimum off on {len(failures)} of {len(rows)} instances (worst relative gap "
                                f"{worst:.2g}); smallest exact case at size {cx.instance.get('size (d0,d1,d2)')}",
@@ -255,7 +265,9 @@ def cor1_check(formula: str) -> CheckResult:
         s = failures[0]
         return CheckResult(Status.REFUTED, "ground truth", f"stated minimum off on {len(failures)} instances",
                            details, float_counterexample(s.problem, predicted_minimum(s.problem, formula), s.L_min,
-                                              "stated minimum (lhs) vs ground truth (rhs)"))
+                                                         "stated minimum (lhs) vs ground truth (rhs)",
+                                                         gap=relative_gap(predicted_minimum(s.problem, formula),
+                                                                          s.L_min), tolerance=TOL))
     return CheckResult(Status.CHECKED, "ground truth (multistart minimization of L_VAE)",
                        f"{len(rows)} instances, worst gap {worst:.1e} (tol {TOL:g})", details)
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import sympy as sp
 
-from symbolic_vae._core.verdict import CheckResult, Counterexample, Status
+from symbolic_vae._core.verdict import CheckResult, Counterexample, Status, decimal_text
 from symbolic_vae._engine.identity import prove_identity
 from symbolic_vae._model.lvm import beta, eta_dec, eta_enc
 from symbolic_vae._papers.wz2022.global_minimum.checks_regions import (
@@ -131,7 +131,8 @@ def product_only_check(reparam: str) -> CheckResult:
                 cx = Counterexample({"quantity": name, "zeta": "3", "sigma": "1", "eta_enc": "1", param: "1",
                                      "(beta, eta_dec) lhs": "(1, 1)" if reparam == "sqrt" else "(1, 1)",
                                      "(beta, eta_dec) rhs": "(4, 1/2)" if reparam == "sqrt" else "(2, 1/2)"},
-                                    str(a), str(b), 30, note=f"same {param}, different {name}")
+                                    str(a), str(b), 30, note=f"same {param}, different {name}",
+                                    gap=decimal_text(a - b), tolerance="0")
                 return CheckResult(Status.REFUTED, "symbolic + high-precision counterexample",
                                    f"{name} depends on eta_dec at fixed {param}", {}, cx)
             return CheckResult(Status.INCONCLUSIVE, "symbolic", f"{name}: eta_dec not eliminated")
