@@ -10,7 +10,7 @@ import warnings
 import numpy as np
 import sympy as sp
 
-from symbolic_vae._core.verdict import CheckResult, Counterexample, Status
+from symbolic_vae._core.verdict import CheckResult, Counterexample, Status, decimal_text
 from symbolic_vae._engine.campaigns import cached
 from symbolic_vae._engine.exact import to_rational
 from symbolic_vae._model.data import whiten
@@ -76,7 +76,8 @@ def kernel_forms_check(stride: int = 7, *, bad_regime: bool = False) -> CheckRes
                 return CheckResult(Status.REFUTED, "exact evaluation of the closed forms",
                                    f"{k} closed form differs from the exact minimizer", {},
                                    Counterexample(inst.describe(), f"{k} = {got[k]}", f"exact: {want[k]}", DPS,
-                                                  note="closed form evaluated in exact arithmetic"))
+                                                  note="closed form evaluated in exact arithmetic",
+                                                  gap=decimal_text(abs(Q(str(got[k])) - want[k])), tolerance="0"))
     return CheckResult(Status.CHECKED, "exact evaluation of the closed forms",
                        f"s*, surviving modes and regime closed forms equal the exact minimizers of G on {used} "
                        "instances (exact)", {"instances": used, "worst_gap": 0, "tolerance": "exact",
@@ -100,7 +101,9 @@ def engine_vs_sympy_derivative(stride: int = 25) -> CheckResult:
         worst, used = max(worst, gap), used + 1
         if gap > 1e-10:
             return CheckResult(Status.REFUTED, "compiled derivative vs exact engine", "engine and dG/ds differ", {},
-                               Counterexample(inst.describe(), str(got.tolist()), str(want.tolist()), 17))
+                               Counterexample(inst.describe(), str(got.tolist()), str(want.tolist()), 17,
+                                              note="gap = max |compiled - exact| / (1 + |exact|)",
+                                              gap=decimal_text(gap), tolerance=decimal_text(1e-10)))
     return CheckResult(Status.CHECKED, "compiled derivative vs exact engine",
                        f"exact h/(2s^2) = compiled dG/ds on {used} instances (worst relative gap {worst:.1e})",
                        {"instances": used, "worst_gap": worst, "tolerance": 1e-10, "seed": "enumerated"})
@@ -139,7 +142,8 @@ def g_eq44_size1(*, partition_sign: int = 1) -> CheckResult:
                                Counterexample(inst, str(lhs), str(rhs), DPS,
                                               note="lhs attained by the first-principles loss of the dataset at the "
                                                    f"derived minimizer (value {sp.N(attained, 20)}); difference = "
-                                                   "(d2/2) log(2 pi) + c/(2s)"))
+                                                   "(d2/2) log(2 pi) + c/(2s)", gap=decimal_text(abs(lhs - rhs)),
+                                              tolerance=decimal_text(sp.Float(10) ** (-DPS + 10))))
     return CheckResult(Status.CHECKED, "exact evaluation at size 1", "Eq. 44 equals min L^LDV at the size-1 points")
 
 
@@ -161,7 +165,8 @@ def vae_ratio_check(*, printed: bool, shift: int = 0) -> CheckResult:
         if Q(D0, d_star) != stated:
             return CheckResult(Status.REFUTED, "exact rank on datasets", f"d2/d* = {Q(D0, d_star)} for X = {rows}",
                                {}, Counterexample({"X": str(rows), "y": "x", "D0 = d2": str(D0), "rank A = d0":
-                                                   str(d0)}, f"d2/d* = {Q(D0, d_star)}", f"stated: {stated}", DPS))
+                                                   str(d0)}, f"d2/d* = {Q(D0, d_star)}", f"stated: {stated}", DPS,
+                                                  gap=decimal_text(abs(Q(D0, d_star) - stated)), tolerance="0"))
     return CheckResult(Status.CHECKED, "exact rank on datasets",
                        f"d2/d* = D0/rank(A) on {len(VAE_DATASETS)} datasets (ranks 1..3, D0 1..3)",
                        {"instances": len(VAE_DATASETS), "worst_gap": 0, "tolerance": "exact", "seed": "fixed"})

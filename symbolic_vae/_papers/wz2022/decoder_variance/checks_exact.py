@@ -18,7 +18,7 @@ import numpy as np
 
 from symbolic_vae._core.claim import Step
 from symbolic_vae._core.seeds import derive_seed
-from symbolic_vae._core.verdict import CheckResult, Counterexample, Status
+from symbolic_vae._core.verdict import CheckResult, Counterexample, Status, decimal_text
 from symbolic_vae._engine.campaigns import cached
 from symbolic_vae._engine.exact import to_mpf
 
@@ -320,7 +320,9 @@ def regime_counts(insts: Iterable[Inst]) -> dict[str, int]:
 
 
 # --- exact checks over the instances
-Verdict3 = tuple[bool, str, str] | None
+Verdict3 = tuple[bool, str, str] | tuple[bool, str, str, Q] | None
+"""None outside the statement's domain, else (holds, derived side, stated side); a failure of an equation between
+two exact numbers adds their difference as a fourth entry."""
 Predicate = Callable[[Inst], Verdict3]
 REALIZABLE = ("realizable by data: x_tilde ~ N(0, I_d0), y = Z x_tilde + e, e independent of x with "
               "E||e||^2 = c, Z with singular values sqrt(zeta^2); exact rational arithmetic")
@@ -336,12 +338,17 @@ def exact_check(pred: Predicate, what: str, *, insts: Sequence[Inst] | None = No
         if out is None:
             continue
         used.append(inst)
-        ok, lhs, rhs = out
+        ok, lhs, rhs, *difference = out
         if not ok:
+            # an equation between exact numbers: the gap is |derived - stated|; otherwise the statement (about a
+            # set, a sign, a count or a condition) is false here: its truth value 0 against the 1 it claims
+            gap, gap_text = ((abs(difference[0]), "gap = |derived - stated|") if difference else
+                             (Q(1), "gap = |1 - 0|: the statement is false on this instance"))
             return CheckResult(Status.REFUTED, "exact rational counterexample",
                                f"{what}: fails at zeta^2={inst.describe()['zeta^2']}, c={inst.c}, d1={inst.d1}, "
                                f"d2={inst.d2}, beta={inst.beta}", {"instances_tried": len(used)},
-                               Counterexample(inst.describe(), lhs, rhs, DPS, note=REALIZABLE))
+                               Counterexample(inst.describe(), lhs, rhs, DPS, note=f"{REALIZABLE}; {gap_text}",
+                                              gap=decimal_text(gap), tolerance="0"))
     if not used:
         return CheckResult(Status.INCONCLUSIVE, "exact rational arithmetic", f"{what}: no instance in its domain")
     return CheckResult(Status.CHECKED, "exact rational arithmetic on instances",

@@ -16,7 +16,7 @@ import numpy as np
 
 from numeric_backend import random_dataset, to_torch
 from symbolic_vae._core.seeds import derive_seed
-from symbolic_vae._core.verdict import CheckResult, Counterexample, Status
+from symbolic_vae._core.verdict import CheckResult, Counterexample, Status, decimal_text
 from symbolic_vae._engine.campaigns import cached, multistart
 from symbolic_vae._engine.instances import haar_orthogonal
 from symbolic_vae._model.data import whiten
@@ -73,7 +73,9 @@ def numeric_G_campaign(stride: int = 9) -> dict[str, Any]:
         used += 1
         if am.kind == "none":
             if i != 0 or not values[0] < values[40] < values[400]:
-                return {"failed": inst, "why": "G not decreasing towards 0", "grid_argmin": float(grid[i])}
+                return {"failed": inst, "why": "G not decreasing towards 0", "grid_argmin": float(grid[i]),
+                        "gap": 1.0, "tolerance": 0.0, "gap_is": "|1 - 0|: the statement 'G decreases towards 0' "
+                        "is false on the grid"}
             continue
         lo, hi = grid[max(i - 1, 0)], grid[min(i + 1, len(grid) - 1)]
         res = minimize_scalar(lambda t, inst=inst: float(G_values(inst, np.array([math.exp(t)]))[0]),
@@ -85,19 +87,26 @@ def numeric_G_campaign(stride: int = 9) -> dict[str, Any]:
         worst["value"] = max(worst["value"], abs(gap))
         if gap > GT_TOL:
             return {"failed": inst, "why": f"direct minimization of G went {gap:.3g} below the exact minimum",
-                    "grid_argmin": s_num}
+                    "grid_argmin": s_num, "gap": gap, "tolerance": GT_TOL,
+                    "gap_is": "(exact min - numeric min) / (1 + |exact min|)"}
         if am.unique is not None:
             err = abs(s_num - float(am.unique)) / float(am.unique)
             worst["s"] = max(worst["s"], err)
             if err > S_TOL:
-                return {"failed": inst, "why": f"minimizer {s_num:.12g} vs exact {am.unique}", "grid_argmin": s_num}
+                return {"failed": inst, "why": f"minimizer {s_num:.12g} vs exact {am.unique}", "grid_argmin": s_num,
+                        "gap": err, "tolerance": S_TOL, "gap_is": "|numeric s - exact s*| / exact s*"}
         else:  # an interval (0, s_hat]: G flat there, larger beyond
             top = float(comp.hi)
             inside, outside = values[grid <= top], values[grid > top * (1 + 1e-6)]
             flat = float(np.max(np.abs(inside - g_exact))) / (1 + abs(g_exact))
             worst["flat"] = max(worst["flat"], flat)
             if flat > GT_TOL or (outside.size and outside.min() <= g_exact):
-                return {"failed": inst, "why": "G not flat on the interval of minimizers", "grid_argmin": s_num}
+                if flat > GT_TOL:
+                    gap, tolerance, gap_is = flat, GT_TOL, "max |G - min G| / (1 + |min G|) on the interval"
+                else:  # G is not larger beyond the interval: min G - (smallest G beyond) >= 0, a sign
+                    gap, tolerance, gap_is = 1.0, 0.0, "|1 - 0|: the statement 'G is larger beyond' is false"
+                return {"failed": inst, "why": "G not flat on the interval of minimizers", "grid_argmin": s_num,
+                        "gap": gap, "tolerance": tolerance, "gap_is": gap_is}
     return {"instances": used, "worst": worst, "stride": stride}
 
 
@@ -107,7 +116,8 @@ def numeric_G_check() -> CheckResult:
         inst = out["failed"]
         return CheckResult(Status.REFUTED, "direct numeric minimization of G", out["why"], {},
                            Counterexample(inst.describe(), f"numeric argmin {out['grid_argmin']:.12g}",
-                                          truth_text(inst), 17, note="float64 grid + Brent"))
+                                          truth_text(inst), 17, note=f"float64 grid + Brent; gap = {out['gap_is']}",
+                                          gap=decimal_text(out["gap"]), tolerance=decimal_text(out["tolerance"])))
     return CheckResult(Status.CHECKED, "direct numeric minimization of G (log grid + Brent)",
                        f"exact minimizers of G agree with direct minimization on {out['instances']} instances "
                        f"(worst gaps: value {out['worst']['value']:.1e}, s {out['worst']['s']:.1e}, "
@@ -344,10 +354,13 @@ def gt_check(*, fixed_s: bool, perturb: Callable[[Inst, float], float] | None = 
         label = f"{case.label} (shape D0,d1,d2 = {case.shape})"
         if gap < -GT_TOL or att > GT_TOL:
             what = "below the derived minimum" if gap < -GT_TOL else "derived minimizer does not attain it"
+            found, gap_is = (-gap, "(derived - minimum found) / (1 + |derived|)") if gap < -GT_TOL else (
+                att, "|L at the derived minimizer - derived| / (1 + |derived|)")
             return CheckResult(Status.REFUTED, "ground truth (multistart minimization)", f"{label}: {what}", {},
                                Counterexample({"case": label, **inst.describe(), "eta_enc": f"{case.eta_enc:.17g}",
                                                "s": f"{s_ref:.17g}"}, f"{rec['loss']:.17g}", f"{derived:.17g}", 17,
-                                              note="float64 multistart minimization vs derived value"))
+                                              note=f"float64 multistart minimization vs derived value; gap = {gap_is}",
+                                              gap=decimal_text(found), tolerance=decimal_text(GT_TOL)))
         if gap > GT_TOL:
             return CheckResult(Status.INCONCLUSIVE, "ground truth", f"{label}: minimizer stopped {gap:.2g} above "
                                "a value that the derived minimizer attains")
@@ -361,13 +374,17 @@ def gt_check(*, fixed_s: bool, perturb: Callable[[Inst, float], float] | None = 
                 return CheckResult(Status.REFUTED, "ground truth (multistart minimization)",
                                    f"{label}: learned s differs from the derived minimizer", {},
                                    Counterexample({"case": label, **inst.describe()}, f"{rec['s']:.17g}",
-                                                  f"{s_ref:.17g}", 17, note="learned vs derived s*"))
+                                                  f"{s_ref:.17g}", 17, note="learned vs derived s*; gap = |learned - "
+                                                  "derived| / derived", gap=decimal_text(err),
+                                                  tolerance=decimal_text(S_TOL)))
             if inst.beta not in derived_thresholds(inst) and int((rec["sv"] > 1e-3).sum()) != inst.alive(am.unique):
                 return CheckResult(Status.INCONCLUSIVE, "ground truth", f"{label}: surviving modes differ")
         elif rec["s"] > float(am.minimizers[0].hi) * (1 + S_TOL):
             return CheckResult(Status.REFUTED, "ground truth", f"{label}: learned s outside the minimizer set", {},
                                Counterexample({"case": label, **inst.describe()}, f"{rec['s']:.17g}",
-                                              str(am), 17))
+                                              str(am), 17, note="gap = learned s - the interval's upper end",
+                                              gap=decimal_text(rec["s"] - float(am.minimizers[0].hi)),
+                                              tolerance=decimal_text(float(am.minimizers[0].hi) * S_TOL)))
         alive = inst.alive(Q(s_ref))
         kind = ("interval of minimizers" if not fixed_s and am.unique is None else "no collapse" if alive == inst.m
                 else "complete" if alive == 0 else "partial")

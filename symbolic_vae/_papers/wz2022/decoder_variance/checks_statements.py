@@ -56,7 +56,8 @@ def eq49(inst: Inst, *, printed: bool) -> Verdict3:
             tail = inst.tail(p, inst.m) if printed else inst.R(p)
             stated = ((inst.d2 - inst.beta * p) * x - tail) / (2 * x * x)
             if stated != G1(inst, x):
-                return False, f"G'({x}) = {G1(inst, x)} on [s_{p + 1}, s_{p}) (p = {p})", f"Eq. 49: {stated}"
+                return (False, f"G'({x}) = {G1(inst, x)} on [s_{p + 1}, s_{p}) (p = {p})", f"Eq. 49: {stated}",
+                        G1(inst, x) - stated)
     return OK
 
 
@@ -71,7 +72,7 @@ def eq50(inst: Inst, *, printed: bool, shift: int = 0) -> Verdict3:
         derived = G1(inst, inst.sp_(p))
         for name, f in (("first form", f1), ("second form", f2)):
             if f != derived:
-                return False, f"G'(s_{p}) = {derived}", f"Eq. 50 ({name}): {f}"
+                return False, f"G'(s_{p}) = {derived}", f"Eq. 50 ({name}): {f}", derived - f
     return OK
 
 
@@ -151,7 +152,7 @@ def eq53(inst: Inst, *, printed: bool, coefficient_shift: int = 0) -> Verdict3:
     splus = s1 + X
     stated = inst.d2 * s1 + (inst.d2 - 1 + coefficient_shift) * X
     if inst.h(splus) != stated:
-        return False, f"2 s+^2 G'(s+) = {inst.h(splus)} at s+ = {splus}", f"stated: {stated}"
+        return False, f"2 s+^2 G'(s+) = {inst.h(splus)} at s+ = {splus}", f"stated: {stated}", inst.h(splus) - stated
     if inst.m and not stated > 0:
         return False, f"2 s+^2 G'(s+) = {stated}", "stated: > 0"
     if not printed:
@@ -168,7 +169,7 @@ def eq54(inst: Inst) -> Verdict3:
     for x in interval_points(Q(0), inst.sp_(inst.m)):
         stated = ((Q(inst.d2) / inst.beta - inst.m) * x - inst.tail(inst.m)) / (2 * x * x)
         if stated != G1(inst, x):
-            return False, f"G'({x}) = {G1(inst, x)}", f"Eq. 54: {stated}"
+            return False, f"G'({x}) = {G1(inst, x)}", f"Eq. 54: {stated}", G1(inst, x) - stated
     return OK
 
 
@@ -199,7 +200,9 @@ def eq56(inst: Inst) -> Verdict3:
     splus = inst.sp_(1) + inst.tail(0)
     for x in (splus * 1001 / 1000, 2 * splus, 10 * splus):
         stated = (Q(inst.d2) / inst.beta * x - inst.tail(inst.m)) / (2 * x * x)
-        if stated != G1(inst, x) or not G1(inst, x) > 0:
+        if stated != G1(inst, x):
+            return False, f"G'({x}) = {G1(inst, x)}", f"Eq. 56: {stated} > 0", G1(inst, x) - stated
+        if not G1(inst, x) > 0:
             return False, f"G'({x}) = {G1(inst, x)}", f"Eq. 56: {stated} > 0"
     return OK
 

@@ -11,7 +11,7 @@ from functools import partial
 
 import sympy as sp
 
-from symbolic_vae._core.verdict import CheckResult, Counterexample, Status
+from symbolic_vae._core.verdict import CheckResult, Counterexample, Status, decimal_text
 from symbolic_vae._engine.campaigns import cached
 from symbolic_vae._engine.identity import prove_identity
 from symbolic_vae._engine.regions import (
@@ -145,7 +145,8 @@ def _on_pattern(what: str, d: int, d1: int, lhs: sp.Expr, rhs: sp.Expr, extra: C
         assert cx is not None
         return CheckResult(Status.REFUTED, "explicit-size expansion + counterexample", res.summary, res.details,
                            Counterexample({"d": str(d), "d1": str(d1), "active modes": str(sorted(map(str, a))),
-                                           **cx.instance}, cx.lhs, cx.rhs, cx.dps))
+                                           **cx.instance}, cx.lhs, cx.rhs, cx.dps, gap=cx.gap,
+                                          tolerance=cx.tolerance))
     if res.status is not Status.PROVED:
         return CheckResult(Status.INCONCLUSIVE, "explicit-size expansion", res.summary)
     return res
@@ -216,7 +217,8 @@ def _lemma2_limits(minus_one: bool = True) -> CheckResult:
             return CheckResult(Status.REFUTED, "symbolic one-sided limits",
                                f"{name} jumps at s = zeta^2/beta: left limit {sp.sstr(lhs)}, right limit 0", {},
                                Counterexample({"zeta^2": "1", "beta": "1", "s": "1"}, str(sp.N(lhs.subs(at), 30)),
-                                              str(rhs), 30, note=f"left limit {sp.sstr(lhs)} in general symbols"))
+                                              str(rhs), 30, note=f"left limit {sp.sstr(lhs)} in general symbols",
+                                              gap=decimal_text(sp.N((lhs - rhs).subs(at), 30)), tolerance="0"))
     if minus_one and not reduces_to_zero(eq48):
         return CheckResult(Status.INCONCLUSIVE, "symbolic", "Eq. 48 form of F' not reduced")
     return CheckResult(Status.PROVED, "symbolic one-sided limits",
@@ -348,6 +350,8 @@ def _vanilla_d1_symbolic() -> CheckResult:
                          "(phi a general symbol); x = 0 has no minimizer at all"},
                         "G(phi/2) = (1 + log(2 pi phi))/2 = min G, and the mode is alive at s = phi/2 < phi = s_1",
                         "claimed: some data make every global minimizer completely collapsed", 30,
-                        note="symbolic in phi: G constant on (0, phi], G' = (s - phi)/(2 s^2) > 0 beyond")
+                        note="symbolic in phi: G constant on (0, phi], G' = (s - phi)/(2 s^2) > 0 beyond; gap = the "
+                             "number of modes alive at that global minimizer (1) against the claimed 0", gap="1",
+                        tolerance="0")
     return CheckResult(Status.REFUTED, "symbolic (general phi)", "at D0 = d1 = 1 every dataset has a non-collapsed "
                        "global minimizer (G is flat on (0, phi]) or none", {}, cx)
