@@ -12,7 +12,7 @@ import mpmath
 import numpy as np
 
 from symbolic_vae._core.seeds import derive_seed
-from symbolic_vae._core.verdict import CheckResult, Counterexample, Status
+from symbolic_vae._core.verdict import CheckResult, Counterexample, Status, decimal_text
 from symbolic_vae._engine.exact import (
     Dual,
     exact_sqrt,
@@ -118,7 +118,8 @@ def exact_stationarity(*, which: str = "both", drop_root: bool = False) -> Check
             cx = Counterexample({"instance": spec.label, "eigenvalues": str([str(v) for v in spec.lam]),
                                  "k": str(spec.k), "Cayley seed": str(spec.seed), "sigma2": str(sig2),
                                  "W": rows_text(W)},
-                                str(worst), "0", 30, note="lhs an exact entry of the gradient of l")
+                                str(worst), "0", 30, note="lhs an exact entry of the gradient of l",
+                                gap=decimal_text(abs(worst)), tolerance="0")
             return CheckResult(Status.REFUTED, "exact gradient (dual numbers)",
                                f"gradient entry {worst} != 0 on {spec.label}", {}, cx)
     return CheckResult(Status.PROVED_AT_SIZES, "exact gradient (dual numbers, rational arithmetic)",
@@ -144,6 +145,9 @@ def no_zero_column_counterexample() -> CheckResult:
                          "W": rows_text(W), "sigma2": "7/4"},
                         f"l = {mpmath.nstr(l_point, 30)} (gradient exactly 0, W has no zero column)",
                         f"max l = {mpmath.nstr(l_max, 30)}", 30,
-                        note="a stationary point other than the MLE without a zero column (a saddle)")
+                        note="a stationary point other than the MLE without a zero column (a saddle); gap = the "
+                             "smallest largest-entry of a column of W (0 for a zero column)",
+                        gap=decimal_text(min(max(abs(row[j]) for row in W) for j in range(len(W[0])))),
+                        tolerance="0")
     return CheckResult(Status.REFUTED, "exact gradient (dual numbers) + 30-digit values",
                        "stationary point W = u_2 (not the MLE) has no zero column", {}, cx)

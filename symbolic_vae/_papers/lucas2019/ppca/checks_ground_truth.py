@@ -11,7 +11,7 @@ import numpy as np
 
 from numeric_backend import to_torch
 from symbolic_vae._core.seeds import derive_seed
-from symbolic_vae._core.verdict import CheckResult, Counterexample, Status
+from symbolic_vae._core.verdict import CheckResult, Counterexample, Status, decimal_text
 from symbolic_vae._engine.campaigns import cached, multistart
 from symbolic_vae._model.lvm import beta, eta_dec, eta_enc, trace_form
 from symbolic_vae._papers.lucas2019.ppca.forms import SEED
@@ -215,10 +215,13 @@ def neg_elbo_at(data: Data, U, Wenc, sigma_diag, sig2, beta_value: float = 1.0) 
     return float(neg_elbo_fn(n, k, S, beta_value)(theta, torch.zeros(1, dtype=torch.long))[0])
 
 
-def cx_float(data: Data, lhs: float, rhs: float, note: str, **extra: str) -> Counterexample:
+def cx_float(data: Data, lhs: float, rhs: float, note: str, *, gap: float, tolerance: float,
+             **extra: str) -> Counterexample:
+    """A float64 counterexample on ``data``; ``gap`` is the quantity the check found above ``tolerance``."""
     return Counterexample({"dataset": data.spec.label, "eigenvalues of S": str(list(data.spec.lam)),
                            "N rows": str(N_ROWS), "seed": str(data.seed), **extra},
-                          f"{lhs:.17g}", f"{rhs:.17g}", 17, note=note)
+                          f"{lhs:.17g}", f"{rhs:.17g}", 17, note=note, gap=decimal_text(gap),
+                          tolerance=decimal_text(tolerance))
 
 
 def relative_gap(a: float, b: float) -> float:
@@ -245,7 +248,8 @@ def mle_ground_truth(*, denominator: str = "n - k") -> CheckResult:
             return CheckResult(Status.REFUTED, "ground truth (multistart maximization of the likelihood)",
                                f"l(W_MLE, sigma^2_MLE) is {gap:.3g} below the maximum on {spec.label}", {},
                                cx_float(d, -value, -res.best, "lhs l at the stated MLE (per row), rhs the maximum "
-                                         "found", denominator=denominator, sigma2=repr(sig2)))
+                                         "found; gap = (rhs - lhs) / (1 + |rhs|)", gap=gap, tolerance=GT_TOL,
+                                        denominator=denominator, sigma2=repr(sig2)))
         worst["value"] = max(worst["value"], abs(gap))
         worst["sigma2"] = max(worst["sigma2"], relative_gap(res.s2, sig2))
         if lam[k - 1] - lam[k] > 1e-6 * lam[0]:  # with a tie at the cut the MLE's W W^T is not unique

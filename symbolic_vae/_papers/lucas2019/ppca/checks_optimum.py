@@ -46,7 +46,8 @@ def lemma1_check(*, beta_value: float = 1.0) -> CheckResult:
             return CheckResult(Status.REFUTED, "ground truth", f"the ELBO's maximizer is {gap_plug:.3g} below max l "
                                f"on {e.data.spec.label}", {},
                                cx_float(e.data, -plug, -p.best, "lhs l at the ELBO's maximizer (U*, sigma^2*), rhs "
-                                         "max l (per row)", beta=repr(beta_value)))
+                                         "max l (per row); gap = (rhs - lhs) / (1 + |rhs|)", gap=gap_plug,
+                                        tolerance=GT_TOL, beta=repr(beta_value)))
         worst_plug = max(worst_plug, abs(gap_plug))
         worst_value = max(worst_value, relative_gap(e.best, p.best))
     if worst_value > 1e3 * GT_TOL:
@@ -84,7 +85,8 @@ def lemma2_check(*, unscaled: bool = False) -> CheckResult:
             return CheckResult(Status.REFUTED, "ground truth", f"column norm^2 {norms[c]:.6g} vs stated "
                                f"{target[c]:.6g} on {d.spec.label}", {},
                                cx_float(d, float(norms[c]), float(target[c]), "lhs a squared column norm of the "
-                                         "ELBO's maximizing decoder; rhs the stated one", column=str(c)))
+                                         "ELBO's maximizing decoder; rhs the stated one; gap = |lhs - rhs| / (1 + "
+                                         "lam_1)", gap=gap_norms, tolerance=PARAM_TOL, column=str(c)))
         for key, val in (("orthogonality", off), ("eigenvector", eig_res), ("norms", gap_norms)):
             worst[key] = max(worst[key], val)
     if max(worst.values()) > PARAM_TOL:
@@ -181,7 +183,8 @@ def rotation_check(kind: str) -> CheckResult:
             return CheckResult(Status.REFUTED, "ground truth (refit with the decoder fixed)",
                                f"the decoder 1.25 U* stays {rel(r['scaled']):.3g} above the optimum", {},
                                cx_float(d, -r["scaled"], -r["global"], "lhs the best ELBO with decoder 1.25 U*; rhs "
-                                         "the maximum"))
+                                         "the maximum; gap = (rhs - lhs) / (1 + |rhs|)", gap=rel(r["scaled"]),
+                                        tolerance=1e3 * GT_TOL))
         if "generic" in r:
             drops.append(rel(r["generic"]))
             if kind in ("wz", "generic_control") and rel(r["generic"]) > 1e3 * GT_TOL:
@@ -191,7 +194,8 @@ def rotation_check(kind: str) -> CheckResult:
                                    f"above it on {r['dataset']}", {},
                                    cx_float(d, -r["generic"], -r["global"], "lhs the best ELBO with decoder U* P "
                                              "(P a generic rotation, encoder, Sigma, sigma^2 refit from 6 starts); rhs "
-                                             "the maximum"))
+                                             "the maximum; gap = (rhs - lhs) / (1 + |rhs|)", gap=rel(r["generic"]),
+                                            tolerance=1e3 * GT_TOL))
         if "tie_block" in r:
             same = abs(rel(r["tie_block"])) <= 1e3 * GT_TOL
             distinct = r["tie_block_distance"] > 0.05
@@ -203,7 +207,9 @@ def rotation_check(kind: str) -> CheckResult:
                                    cx_float(e.data, -r["tie_block"], -r["global"],
                                              "two optimal decoders not related by a signed permutation: lhs the best "
                                              "ELBO with decoder U* P (P rotates the two tied columns by >= 0.6 rad, "
-                                             "rest refit), rhs the maximum (decoder U*)",
+                                             "rest refit), rhs the maximum (decoder U*); gap = the distance of U* P "
+                                             "from every signed permutation of U*, relative to 1 + max |U*|",
+                                             gap=r["tie_block_distance"], tolerance=0.05,
                                              U_star=str(np.round(e.U, 10).tolist()),
                                              distance_to_signed_permutations=f"{r['tie_block_distance']:.3g}"))
             if kind == "corrected" and not (same and distinct):
@@ -263,7 +269,8 @@ def theorem3_multistart() -> CheckResult:
             return CheckResult(Status.REFUTED, "ground truth", f"a start converged to a local maximum "
                                f"{gaps[j]:.3g} below the global one on {e.data.spec.label}", {},
                                cx_float(e.data, -float(e.losses[conv][j]), -e.best, "lhs ELBO at a second-order "
-                                         "stationary point, rhs the global maximum"))
+                                         "stationary point, rhs the global maximum; gap = (rhs - lhs) / (1 + |rhs|)",
+                                        gap=float(gaps[j]), tolerance=1e3 * GT_TOL))
         worst = max(worst, float(gaps.max()) if gaps.size else 0.0)
     if n_conv == 0:
         return CheckResult(Status.INCONCLUSIVE, "ground truth", "no start converged")
@@ -290,8 +297,9 @@ def cross_mle_check(*, shift: int = 0) -> CheckResult:
         if gap > PARAM_TOL:
             return CheckResult(Status.REFUTED, "ground truth of the W&Z model", f"eta_dec^2* = {e.s2:.8g} but the "
                                f"formula gives {lucas_s2:.8g} on {d.spec.label}", {},
-                               cx_float(d, e.s2, lucas_s2, "lhs eta_dec^2 at the model's minimum; rhs the formula",
-                                         denominator=f"n - k + {shift}"))
+                               cx_float(d, e.s2, lucas_s2, "lhs eta_dec^2 at the model's minimum; rhs the formula; "
+                                         "gap = |lhs - rhs| / (1 + |rhs|)", gap=gap, tolerance=PARAM_TOL,
+                                        denominator=f"n - k + {shift}"))
         Wm = vecs[:, :k] @ np.diag(np.sqrt(np.maximum(lam[:k] - lucas_s2, 0)))
         if lam[k - 1] - lam[k] > 1e-6 * lam[0]:  # with a tie at the cut W_MLE W_MLE^T is not unique
             worst_w = max(worst_w, float(np.abs(e.U @ e.U.T - Wm @ Wm.T).max()) / (1 + lam[0]))

@@ -10,7 +10,7 @@ from collections.abc import Callable
 import numpy as np
 import sympy as sp
 
-from symbolic_vae._core.verdict import CheckResult, Counterexample, Status
+from symbolic_vae._core.verdict import CheckResult, Counterexample, Status, decimal_text
 from symbolic_vae._engine.campaigns import cached
 from symbolic_vae._engine.identity import SizedIdentity
 from symbolic_vae._model.lvm import matrix_of_symbols
@@ -111,7 +111,8 @@ def stationary_campaign() -> tuple[dict, ...]:
             out.append({"dataset": spec.label, "J": J, "zero_columns": spec.k - len(J), "sigma2": s,
                         "grad_ppca": gp, "grad_elbo": ge, "class_ppca": classify(ep), "class_elbo": classify(ee),
                         "top": top, "value_ppca": float(fp(_t(np.concatenate([W.ravel(), [math.log(s)]])))),
-                        "max_ascent_ppca": float(-ep.min()), "max_ascent_elbo": float(-ee.min())})
+                        "max_ascent_ppca": float(-ep.min()), "max_ascent_elbo": float(-ee.min()),
+                        "class_threshold_elbo": CLASS_TOL * (1 + float(np.abs(ee).max()))})
     return tuple(out)
 
 
@@ -136,12 +137,16 @@ def stationary_check(*, claim_all_max: bool = False) -> CheckResult:
             cx = Counterexample({"dataset": r["dataset"], "eigen-directions used": str(r["J"]),
                                  "sigma2": repr(r["sigma2"])},
                                 f"largest ascent curvature of the ELBO {r['max_ascent_elbo']:.17g}", "<= 0", 17,
-                                note="a stationary point with a direction of positive curvature of the ELBO")
+                                note="a stationary point with a direction of positive curvature of the ELBO; gap = "
+                                     "that curvature, tolerance the classification threshold",
+                                gap=decimal_text(r["max_ascent_elbo"]),
+                                tolerance=decimal_text(r["class_threshold_elbo"]))
             return CheckResult(Status.REFUTED, "autograd Hessian", f"{r['J']} on {r['dataset']} is a saddle of the "
                                "ELBO", {}, cx)
         if r["class_ppca"] != r["class_elbo"] or (r["class_ppca"] == "max") != r["top"]:
             cx = Counterexample({"dataset": r["dataset"], "eigen-directions used": str(r["J"])},
-                                f"pPCA: {r['class_ppca']}, ELBO: {r['class_elbo']}", f"top-k: {r['top']}", 17)
+                                f"pPCA: {r['class_ppca']}, ELBO: {r['class_elbo']}", f"top-k: {r['top']}", 17,
+                                note="gap = |1 - 0|: the classifications disagree", gap="1", tolerance="0")
             return CheckResult(Status.REFUTED, "autograd Hessian", "classifications disagree", {}, cx)
     counts = {"points": len(rows), "local max (top-k)": sum(r["top"] for r in rows),
               "saddles": sum(r["class_elbo"] == "saddle" for r in rows),
@@ -220,8 +225,14 @@ def collapse_regimes(*, swapped: bool = False, seed: int = SEED) -> CheckResult:
             found = ("max" if eigs.max() < -1e-9 * scale else "min" if eigs.min() > 1e-9 * scale else "saddle")
             n_checked += 1
             if found != expected[regime]:
+                # the eigenvalue that put W = 0 in the class found, against the classification threshold; a saddle
+                # found (no definite sign) is a class that differs: |1 - 0|
+                gap, tol, gap_text = {"max": (-eigs.max(), 1e-9 * scale, "-(largest eigenvalue)"),
+                                      "min": (eigs.min(), 1e-9 * scale, "smallest eigenvalue")}.get(
+                    found, (1.0, 0.0, "|1 - 0|: the classes differ"))
                 cx = cx_float(d, float(eigs.min()), float(eigs.max()), "lhs/rhs: smallest/largest Hessian eigenvalue "
-                               "of l at W = 0", sigma2=repr(s), regime=regime, claimed=expected[regime])
+                              f"of l at W = 0; gap = {gap_text}", gap=float(gap), tolerance=float(tol), sigma2=repr(s),
+                              regime=regime, claimed=expected[regime])
                 return CheckResult(Status.REFUTED, "autograd Hessian on the rows",
                                    f"W = 0 at sigma^2 {regime} is a {found}, not a {expected[regime]}", {}, cx)
     return CheckResult(Status.CHECKED, "autograd Hessian on the rows",
