@@ -367,8 +367,10 @@ def v_star_matrix_check(*, per_size: int = 2, seed: int = 89) -> CheckResult:
             V = Z.T * U * (s.kappa * sp.eye(d1) + U.T * U).inv()
             claimed = s.G * rect_diag(theta, d0, d1) * s.P
             n += 1
-            if (V - claimed).applyfunc(sp.simplify) != sp.zeros(d0, d1):
-                return _svd_refutation(s, "V(F Lambda P) = G Theta P", V[0], claimed[0], n)
+            difference = (V - claimed).applyfunc(sp.simplify)
+            if difference != sp.zeros(d0, d1):
+                return _svd_refutation(s, "V(F Lambda P) = G Theta P", V[0], claimed[0], n,
+                                       gap=max(abs(e) for e in difference))
     return CheckResult(Status.CHECKED, "exact arithmetic at rational orthogonal matrices",
                        f"V(F Lambda P) = G Theta P exact on {n} instances, every (d0,d1,d2) up to 3 (d1 > d0 included, "
                        "where the printed G-bar = [g_1..g_d1] does not exist but G Theta P does)",
