@@ -8,6 +8,7 @@ import pytest
 from helpers import assert_verdict_and_control
 
 from symbolic_vae import Status, all_claims, get_claim
+from symbolic_vae._core.verdict import CheckResult, Counterexample, Verdict
 from symbolic_vae._report.registry import claim_verdict
 
 EXPECTED: dict[str, Status] = {
@@ -195,3 +196,44 @@ def test_refutation_has_counterexample_and_passing_correction(claim_id):
     assert correction.corrects is not None and get_claim(correction.corrects).corrected == correction.id
     corrected = claim_verdict(verdict.corrected_by)
     assert corrected.status.passed, corrected.summary
+
+
+def refutation_gap_problems(verdict: Verdict) -> list[str]:
+    """Each REFUTED check and REFUTED negative control of ``verdict`` whose counterexample does not record a gap
+    above its tolerance, described (empty when every refutation stands on a recorded gap > tolerance)."""
+    results = [(f"check {i} ({c.method})", c) for i, c in enumerate(verdict.checks)]
+    results.append(("negative control", verdict.control))
+    problems = []
+    for where, result in results:
+        if result is None or result.status is not Status.REFUTED:
+            continue
+        cx = result.counterexample
+        if cx is None or cx.gap is None or cx.tolerance is None:
+            problems.append(f"{where}: no gap and tolerance recorded")
+        elif not cx.exceeds_tolerance:
+            problems.append(f"{where}: gap {cx.gap} is not above its tolerance {cx.tolerance}")
+    return problems
+
+
+@pytest.mark.parametrize("claim_id", list(EXPECTED))
+def test_every_refutation_exceeds_its_tolerance(claim_id):
+    problems = refutation_gap_problems(claim_verdict(claim_id))
+    assert not problems, problems
+
+
+def _refuted(gap: str | None, tolerance: str | None) -> CheckResult:
+    return CheckResult(Status.REFUTED, "exact evaluation", "sides differ", {},
+                       Counterexample({"x": "1"}, "1", "2", 30, gap=gap, tolerance=tolerance))
+
+
+def test_refutation_gap_problems_catches_a_gap_at_or_below_its_tolerance():
+    standing = _refuted("1", "0")
+    for check, control, flagged in (
+            (standing, standing, []),
+            (_refuted("1e-9", "1e-9"), standing, ["check 0"]),  # gap equal to the tolerance
+            (_refuted("1e-10", "1e-9"), standing, ["check 0"]),  # gap below it
+            (standing, _refuted("0", "0"), ["negative control"]),
+            (_refuted(None, "0"), _refuted("1", None), ["check 0", "negative control"])):  # not recorded
+        verdict = Verdict("unit.claim", Status.REFUTED, check.method, check.summary, (check,), control)
+        problems = refutation_gap_problems(verdict)
+        assert [p.split(" (")[0].split(":")[0] for p in problems] == flagged, problems
