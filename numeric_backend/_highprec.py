@@ -14,9 +14,6 @@ from numeric_backend._validate import check_int, symbol_sort_key
 
 MpNumber = mpmath.mpf | mpmath.mpc
 
-NONZERO_FLOOR = mpmath.mpf(10) ** -12
-"""A value is only called nonzero when |value| > NONZERO_FLOOR * scale."""
-
 AGREEMENT_DIGITS = 10
 """A nonzero value must agree to this many digits between two successive precisions."""
 
@@ -181,40 +178,73 @@ def _check_scale(rel_scale: object) -> mpmath.mpf:
     return max(mpmath.mpf(1), scale)
 
 
+def _term_scale(expr: sympy.Expr, values: dict[sympy.Symbol, sympy.Expr], dps: int) -> mpmath.mpf:
+    """The magnitude of the terms of ``expr`` at ``values``: the sum of |term| over its top-level Add arguments
+    (``expr`` itself when it is not a sum). Rounding at ``dps`` digits leaves an error of about this times
+    10**-dps in the value, so it is the scale a cancellation to zero is measured against."""
+    terms = sympy.Add.make_args(expr)
+    if len(terms) == 1:
+        return abs(_evaluate(expr, values, dps))
+    return _evaluate(sympy.Add(*[sympy.Abs(term) for term in terms], evaluate=False), values, dps)
+
+
 def classify_zero(
     expr: sympy.Expr,
     point: Mapping[sympy.Symbol, object],
     dps_schedule: Sequence[int] = (30, 60, 120),
     rel_scale: object = None,
+    escalate_to: int = 480,
 ) -> ZeroTest:
     """Decide whether ``expr`` vanishes at ``point``, escalating precision.
 
-    Exact substitution to a SymPy Rational decides at once. Otherwise, with scale = max(1, rel_scale):
-    zero if |value| <= 10**-(dps - 8) * scale at every precision of the schedule; nonzero as soon as
-    |value| > 1e-12 * scale and the value agrees to 10 digits with the previous precision; else None.
+    Exact substitution to a SymPy Rational decides at once. Otherwise the scale is the magnitude of the terms of
+    ``expr`` (the sum of |term| over its top-level sum, at the first precision), or ``rel_scale`` if larger: the
+    size of what cancels. Zero if |value| <= 10**-(dps - 8) * scale at every precision of the schedule and the
+    last two values do not agree (a value that stays put is not rounding noise, however small); nonzero
+    as soon as |value| is above that bound at the previous precision and agrees with the previous precision's
+    value to 10 digits (however small it is: there is no absolute floor). A value neither zero nor nonzero at
+    the end of the schedule is evaluated again at doubling precisions up to ``escalate_to`` digits; None if it
+    stays undecided.
     """
     expr = _check_expr(expr)
     values = _check_point(expr, point)
     schedule = _check_schedule(dps_schedule)
-    scale = _check_scale(rel_scale)
+    escalate_to = check_int("escalate_to", escalate_to, minimum=schedule[-1])
+    floor = _check_scale(rel_scale) if rel_scale is not None else mpmath.mpf(0)
     substituted = expr.xreplace(values)
     if substituted.is_Rational:
         return ZeroTest(is_zero=bool(substituted == 0), value=str(substituted), dps=0, magnitudes=(), exact=True)
 
     magnitudes: list[tuple[int, mpmath.mpf]] = []
     all_small = True
-    previous: MpNumber | None = None
+    previous: tuple[int, MpNumber] | None = None
     value_text = ""
-    for dps in schedule:
+    scale = None
+    escalation = []
+    while (escalation[-1] if escalation else schedule[-1]) * 2 <= escalate_to:
+        escalation.append((escalation[-1] if escalation else schedule[-1]) * 2)
+    stuck = False
+    for dps in (*schedule, *escalation):
+        if dps > schedule[-1] and all_small and not stuck:
+            break
         value = _evaluate(expr, values, dps)
+        if scale is None:
+            scale = max(floor, _term_scale(expr, values, dps))
         with mpmath.workdps(dps):
             magnitude = abs(value)
             value_text = str(value)
             magnitudes.append((dps, magnitude))
-            all_small = all_small and magnitude <= mpmath.mpf(10) ** -(dps - ZERO_SLACK_DIGITS) * scale
-            if previous is not None and magnitude > NONZERO_FLOOR * scale:
-                tolerance = mpmath.mpf(10) ** -AGREEMENT_DIGITS * max(magnitude, abs(previous))
-                if abs(value - previous) <= tolerance:
-                    return ZeroTest(False, value_text, dps, tuple(magnitudes))
-        previous = value
-    return ZeroTest(True if all_small else None, value_text, schedule[-1], tuple(magnitudes))
+            all_small = all_small and magnitude <= _noise(dps, scale)
+            agrees = previous is not None and magnitude > 0 and abs(value - previous[1]) <= (
+                mpmath.mpf(10) ** -AGREEMENT_DIGITS * max(magnitude, abs(previous[1])))
+            if agrees and magnitude > _noise(previous[0], scale):
+                return ZeroTest(False, value_text, dps, tuple(magnitudes))
+            # a value that stays put as the precision grows is not rounding noise, however small against the terms
+            stuck = agrees
+        previous = (dps, value)
+    return ZeroTest(True if all_small and not stuck else None, value_text, magnitudes[-1][0], tuple(magnitudes))
+
+
+def _noise(dps: int, scale: mpmath.mpf) -> mpmath.mpf:
+    """The rounding error a value computed at ``dps`` digits from terms of size ``scale`` may carry."""
+    return mpmath.mpf(10) ** -(dps - ZERO_SLACK_DIGITS) * scale

@@ -2,41 +2,46 @@
 
 Each check returns a ``CheckResult``. Failing to simplify to zero is never a refutation: a refutation needs a
 point of the declared domain (the symbols' assumptions and the constraints, checked again at the point) where the
-two sides differ, confirmed independently of the search: exactly (rational substitution), or by re-evaluating both
-sides with mpmath at two precisions of at least ``CONFIRM_MIN_DPS`` digits (the gap must agree between them and
-exceed the rounding noise of the sides) and by SymPy's adaptive ``evalf`` of the difference, which refuses to
-answer when cancellation exhausts its precision. A point where a side is undefined (a pole) is skipped, not a
-counterexample; a difference the search calls nonzero but that is not confirmed counts as undecided.
+two sides differ, confirmed independently of the search (which evaluates lambdified mpmath functions): exactly
+(rational substitution), or by SymPy's adaptive ``evalf`` of the exactly substituted difference at
+``CONFIRM_MIN_DPS`` digits or more, which refuses to answer when cancellation exhausts its precision, must agree with
+the search's value and must exceed the rounding noise of the difference's terms. The counterexample records the
+confirming values and gap. A point where a side is undefined (a pole) is skipped, not a counterexample; a
+difference the search calls nonzero but the confirmation does not is undecided, and both values are kept.
 """
 
 from __future__ import annotations
 
 import itertools
 import math
-from collections.abc import Callable, Iterable, Sequence
+import time
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 import mpmath
 import sympy as sp
 from sympy.core.evalf import PrecisionExhausted
+from sympy.functions.elementary.hyperbolic import HyperbolicFunction
+from sympy.functions.elementary.trigonometric import TrigonometricFunction
 
 from numeric_backend import Domain, NumericBackendError, classify_zero, draw_points, evaluate_high_precision
 from symbolic_vae._core.errors import SymbolicVAEError
 from symbolic_vae._core.seeds import derive_seed
-from symbolic_vae._core.verdict import CheckResult, Counterexample, Status
+from symbolic_vae._core.verdict import CheckResult, Counterexample, Status, decimal_text
+from symbolic_vae._engine.probes import probe_points
 from symbolic_vae._model.polynomial import expand_in_symengine
 
 DEFAULT_POINTS = 12
 DEFAULT_SEED = 20221128
 
 CONFIRM_MIN_DPS = 50
-"""A counterexample is confirmed at max(CONFIRM_MIN_DPS, 2 x the search's precision) digits and twice that."""
+"""A counterexample is confirmed at max(CONFIRM_MIN_DPS, the search's precision) digits."""
 
 CONFIRM_AGREEMENT_DIGITS = 10
-"""The gap |lhs - rhs| must agree to this many digits between the two confirmation precisions and with evalf."""
+"""The confirming value of lhs - rhs must agree with the search's to this many digits."""
 
 CONFIRM_NOISE_DIGITS = 10
-"""The gap must exceed 10**-(dps - CONFIRM_NOISE_DIGITS) x max(1, |lhs|, |rhs|) at the lower confirmation dps."""
+"""The gap must exceed 10**-(dps - CONFIRM_NOISE_DIGITS) x the sum of |term| of lhs - rhs (its rounding noise)."""
 
 CONFIRM_MAX_DPS = 2000
 """Most digits SymPy's evalf may use to see through cancellation while confirming."""
@@ -53,23 +58,61 @@ class SizedIdentity:
     constraints: tuple[sp.Basic, ...] = ()
 
 
-def is_symbolic_zero(expr: sp.Basic) -> bool:
-    """True only when ``expr`` reduces to exactly 0 (polynomial fast path through symengine, then SymPy)."""
+SIMPLIFY_BUDGET_SECONDS = 10.0
+"""The symbolic attempts after expansion stop being tried once this much time has gone into them."""
+
+SIMPLIFY_MAX_OPS = 400
+"""SymPy's heavier rewriters (simplify, trigsimp, gammasimp, ...) are tried only on expressions this small."""
+
+_GAMMA_FAMILY = (sp.gamma, sp.RisingFactorial, sp.FallingFactorial, sp.factorial, sp.binomial, sp.beta)
+
+
+def is_symbolic_zero(expr: sp.Basic, *, budget: float = SIMPLIFY_BUDGET_SECONDS) -> bool:
+    """True only when ``expr`` reduces to exactly 0. Tried in turn: symengine's expansion (decisive for a
+    polynomial), then SymPy's expand, cancel, simplify, trigsimp, gammasimp (after rewriting factorials as
+    gamma) and powsimp/radsimp, the heavier ones within ``budget`` seconds and on small expressions only."""
     if isinstance(expr, sp.MatrixBase):
-        return all(is_symbolic_zero(e) for e in expr)
+        return all(is_symbolic_zero(e, budget=budget) for e in expr)
+    expr = sp.sympify(expr)
     if expr == 0:
         return True
-    radicals = any(not p.exp.is_Integer for p in expr.atoms(sp.Pow))
-    if not radicals and not expr.has(sp.log, sp.Piecewise, sp.Abs, sp.Max, sp.Min, sp.exp):
+    powers = expr.atoms(sp.Pow)
+    algebraic = not expr.atoms(sp.Function) and all(p.exp.is_Integer for p in powers)
+    names = {s.name for s in expr.free_symbols}
+    if algebraic and len(names) == len(expr.free_symbols):  # symengine merges symbols that share a name
         expanded_by_symengine = expand_in_symengine(expr)
         if expanded_by_symengine is not None:  # else (e.g. a Sum) SymPy decides
-            return expanded_by_symengine == 0
+            if expanded_by_symengine == 0:
+                return True
+            if all(p.exp > 0 for p in powers):  # a polynomial's expansion is canonical: it is not zero
+                return False
     expanded = sp.expand(sp.expand_log(sp.expand(expr)))
-    if expanded == 0:
+    if expanded == 0 or sp.cancel(sp.together(expanded)) == 0:
         return True
-    if sp.cancel(sp.together(expanded)) == 0:
-        return True
-    return sp.simplify(expanded) == 0
+    return _rewrites_to_zero(expr, expanded, budget)
+
+
+def _rewrites_to_zero(expr: sp.Basic, expanded: sp.Basic, budget: float) -> bool:
+    """Whether one of SymPy's rewriters takes ``expr`` to 0, tried while the ``budget`` (seconds) lasts."""
+    if sp.count_ops(expr) > SIMPLIFY_MAX_OPS:
+        return sp.simplify(expanded) == 0
+    attempts: list[Callable[[], sp.Basic]] = [lambda: sp.simplify(expanded)]
+    if expr.has(*_GAMMA_FAMILY):
+        attempts.append(lambda: sp.simplify(sp.gammasimp(expr.rewrite(sp.gamma))))
+    if expr.atoms(TrigonometricFunction, HyperbolicFunction):
+        attempts.append(lambda: sp.trigsimp(sp.expand_trig(expr)))
+    if expr.atoms(sp.Pow):
+        attempts.append(lambda: sp.radsimp(sp.powsimp(sp.expand_power_base(expr), force=False)))
+    start = time.monotonic()
+    for attempt in attempts:
+        if time.monotonic() - start > budget:
+            return False
+        try:
+            if attempt() == 0:
+                return True
+        except (TypeError, ValueError, NotImplementedError, AttributeError, RecursionError):
+            continue
+    return False
 
 
 def _free_real_symbols(*exprs: sp.Basic) -> tuple[sp.Symbol, ...]:
@@ -121,23 +164,47 @@ def search_counterexample(
                                  n_points, derive_seed(seed))
         except NumericBackendError as err:
             info["error"] = str(err)
-            return None, info
+            points = []
+    cx = _search_points(pairs, points, symbols, constraints, info)
+    if cx is None:
+        cx = _search_probes(pairs, symbols, constraints, seed, info)
+    return cx, info
+
+
+def _search_points(pairs, points, symbols, constraints, info) -> Counterexample | None:
+    """The first confirmed counterexample among the seeded ``points``, counting each point's kind in ``info``."""
     for point in points:
         if not _in_domain(point, symbols, constraints):
             info["outside_domain"] += 1
             continue
         info["points"] += 1
         kind, left, right, test = _classify_point(pairs, point)
-        if kind == "nonzero":
+        if kind in ("nonzero", "undecided"):  # an undecided value may still be confirmed nonzero independently
             cx = _confirm(left, right, point, test.dps, info)
             if cx is not None:
-                return cx, info
-            info["unconfirmed"] += 1
+                return cx
+            info["unconfirmed"] += kind == "nonzero"
             kind = "undecided"
         info[kind] += 1
         if kind == "undefined" and "undefined_example" not in info:
             info["undefined_example"] = {"point": _fmt_point(point), "reason": str(test)}
-    return None, info
+    return None
+
+
+def _search_probes(pairs, symbols, constraints, seed, info) -> Counterexample | None:
+    """The first confirmed counterexample among the probe points (``probes.probe_points``) inside the domain. A
+    probe can only refute: one left undecided or undefined does not count against the identity."""
+    probes = [p for p in probe_points(symbols, [side for pair in pairs for side in pair], constraints, seed)
+              if _in_domain(p, symbols, constraints)]
+    info["probes"] = len(probes)
+    for point in probes:
+        kind, left, right, test = _classify_point(pairs, point)
+        if kind == "nonzero":
+            cx = _confirm(left, right, point, test.dps, info)
+            if cx is not None:
+                info["refuted_at_probe"] = True
+                return cx
+    return None
 
 
 def _nonzero_constraints(symbols: Sequence[sp.Symbol]) -> tuple[sp.Basic, ...]:
@@ -169,11 +236,8 @@ def _classify_point(pairs: list[tuple[sp.Basic, sp.Basic]], point: dict) -> tupl
     """("zero" | "undecided" | "undefined" | "nonzero", left, right, ZeroTest or the error) for one point."""
     undecided = None
     for left, right in pairs:
-        diff = left - right
         try:
-            test = classify_zero(diff, point)
-            if test.is_zero is None:
-                test = _classify_relative(diff, left, right, point) or test
+            test = classify_zero(left - right, point)
         except NumericBackendError as err:  # a side is undefined or not finite here: a pole, not a counterexample
             return "undefined", left, right, err
         if test.is_zero is None:
@@ -183,43 +247,83 @@ def _classify_point(pairs: list[tuple[sp.Basic, sp.Basic]], point: dict) -> tupl
     return undecided or ("zero", None, None, None)
 
 
-def _classify_relative(diff: sp.Basic, left: sp.Basic, right: sp.Basic, point: dict):
-    """``classify_zero`` relative to the size of the sides (for sides far above 1, whose rounding noise at 30
-    digits exceeds the absolute thresholds); None when the sides are not larger than 1."""
-    with mpmath.workdps(30):
-        scale = max(abs(evaluate_high_precision(left, point, 30)), abs(evaluate_high_precision(right, point, 30)))
-        if scale <= 1:
-            return None
-        return classify_zero(diff, point, rel_scale=scale)
-
-
 def _confirm(left: sp.Basic, right: sp.Basic, point: dict, dps: int, info: dict) -> Counterexample | None:
-    """A counterexample at ``point`` when ``left != right`` there is confirmed independently of the search (see the
-    module docstring); None otherwise."""
+    """A counterexample at ``point`` when ``left != right`` there is confirmed independently of the search: by
+    exact rational arithmetic, or by SymPy's adaptive ``evalf`` of the exactly substituted difference at
+    >= CONFIRM_MIN_DPS digits, which must agree with the search's value and exceed the rounding noise of its terms.
+    None otherwise, with both values kept in ``info["disagreement"]`` (the first such point)."""
     diff = (left - right).xreplace(point)
-    low = max(CONFIRM_MIN_DPS, 2 * dps)
+    low = max(CONFIRM_MIN_DPS, dps)
+    searched = _search_value(left, right, point, dps)
     if diff.is_Rational:
         if diff == 0:
-            return None
-        gap = mpmath.mpf(abs(diff.p)) / abs(diff.q)
+            return _disagree(info, point, searched, "0 (exact rational arithmetic)")
+        gap, tolerance = mpmath.mpf(abs(diff.p)) / abs(diff.q), mpmath.mpf(0)
         how = "confirmed exactly (rational substitution)"
     else:
-        gap = _confirmed_gap(left, right, diff, point, low)
-        if gap is None:
-            return None
-        how = (f"confirmed by mpmath at {low} and {2 * low} digits and by SymPy's adaptive evalf "
-               f"(gap above tolerance)")
+        confirmed = _evalf_gap(left - right, diff, point, low, searched)
+        if isinstance(confirmed, str):
+            return _disagree(info, point, searched, confirmed)
+        gap, tolerance = confirmed
+        how = (f"confirmed by SymPy's adaptive evalf of the substituted difference at {low} digits, independently "
+               f"of the search")
     if left.has(sp.Float) or right.has(sp.Float):
         how += "; the sides contain Floats, taken as their exact binary values (write sp.Rational(1, 10), not 0.1)"
     lhs_exact, rhs_exact = left.xreplace(point), right.xreplace(point)
     with mpmath.workdps(30):
         scale = max(abs(_magnitude(lhs_exact)), abs(_magnitude(rhs_exact)), mpmath.mpf(1))
-        shown = int(min(low, max(30, math.ceil(float(mpmath.log10(scale / gap))) + 15 if gap > 0 else 30)))
+        shown = int(min(low, max(30, math.ceil(float(mpmath.log10(scale / gap))) + 15)))
     lhs_val, rhs_val = sp.N(lhs_exact, shown), sp.N(rhs_exact, shown)
-    info["worst_residual"] = float(gap)
+    info["worst_residual"] = float(gap) if gap > 1e-300 else 0.0
     info["dps"] = max(info["dps"], low)
     return Counterexample(_fmt_point(point) or {"(no free symbols)": "-"}, str(lhs_val), str(rhs_val), shown,
-                          f"{how}; |lhs - rhs| = {mpmath.nstr(gap, 6)}")
+                          f"{how}; |lhs - rhs| = {mpmath.nstr(gap, 6)}", decimal_text(gap),
+                          "0" if tolerance == 0 else decimal_text(tolerance))
+
+
+def _search_value(left: sp.Basic, right: sp.Basic, point: dict, dps: int) -> mpmath.mpf | mpmath.mpc | None:
+    """lhs - rhs at ``point`` as the search computed it (mpmath at ``dps`` digits); None where it cannot."""
+    try:
+        return evaluate_high_precision(left - right, point, max(dps, 30))
+    except NumericBackendError:
+        return None
+
+
+def _evalf_gap(difference: sp.Basic, substituted: sp.Basic, point: dict, dps: int,
+               searched: mpmath.mpf | mpmath.mpc | None) -> tuple[mpmath.mpf, mpmath.mpf] | str:
+    """(|lhs - rhs|, the noise it must exceed) from SymPy's evalf of ``substituted`` at ``dps`` digits, or the
+    reason the confirmation fails (its value, when it has one)."""
+    try:
+        evaluated = substituted.evalf(dps, strict=True, maxn=CONFIRM_MAX_DPS)
+        real, imag = evaluated.as_real_imag()
+        if not (real.is_Number and imag.is_Number):
+            return f"not a number by evalf ({sp.sstr(evaluated)[:60]})"
+        terms = [abs(term.xreplace(point).evalf(30)) for term in sp.Add.make_args(difference)]
+        scale = mpmath.mpf(sp.Float(sp.Add(*terms), 30)._mpf_)
+    except PrecisionExhausted:
+        return f"indistinguishable from 0 by evalf at {CONFIRM_MAX_DPS} digits"
+    except (ValueError, TypeError, ZeroDivisionError, NotImplementedError, AttributeError) as err:
+        return f"evalf failed ({type(err).__name__})"
+    with mpmath.workdps(dps):
+        value = mpmath.mpc(sp.Float(real, dps)._mpf_, sp.Float(imag, dps)._mpf_)
+        value = value.real if value.imag == 0 else value
+        gap = abs(value)
+        tolerance = mpmath.mpf(10) ** -(dps - CONFIRM_NOISE_DIGITS) * scale
+        text = mpmath.nstr(value, 15)
+        if gap <= tolerance:
+            return f"{text} (within the rounding noise {mpmath.nstr(tolerance, 3)} of its terms)"
+        if searched is None or abs(value - searched) > mpmath.mpf(10) ** -CONFIRM_AGREEMENT_DIGITS * gap:
+            return text
+        return gap, tolerance
+
+
+def _disagree(info: dict, point: dict, searched: object, confirming: str) -> None:
+    """Keep the first point where the search's nonzero value was not confirmed, with both values."""
+    if "disagreement" not in info:
+        info["disagreement"] = {"point": _fmt_point(point),
+                                "search (mpmath)": "undefined" if searched is None else mpmath.nstr(searched, 15),
+                                "confirming (SymPy evalf)": confirming}
+    return None
 
 
 def _magnitude(value: sp.Basic) -> mpmath.mpf:
@@ -227,35 +331,6 @@ def _magnitude(value: sp.Basic) -> mpmath.mpf:
         return abs(evaluate_high_precision(value, {}, 30))
     except NumericBackendError:
         return mpmath.mpf(0)
-
-
-def _confirmed_gap(left, right, diff, point, low) -> mpmath.mpf | None:
-    """|lhs - rhs| when mpmath at ``low`` and ``2 low`` digits and SymPy's evalf agree on it and it is above the
-    rounding noise of the sides; None otherwise."""
-    high = 2 * low
-    try:
-        gaps = []
-        for dps in (low, high):
-            lhs_val = evaluate_high_precision(left, point, dps)
-            rhs_val = evaluate_high_precision(right, point, dps)
-            with mpmath.workdps(high):
-                gaps.append((lhs_val - rhs_val, max(mpmath.mpf(1), abs(lhs_val), abs(rhs_val))))
-        evaluated = diff.evalf(low, strict=True, maxn=CONFIRM_MAX_DPS)
-    except (NumericBackendError, PrecisionExhausted, ValueError, TypeError, ZeroDivisionError, NotImplementedError):
-        return None
-    real, imag = evaluated.as_real_imag()
-    if not (real.is_Number and imag.is_Number):
-        return None
-    with mpmath.workdps(high):
-        by_evalf = mpmath.mpc(mpmath.mpf(sp.Float(real, low)._mpf_), mpmath.mpf(sp.Float(imag, low)._mpf_))
-        (d_low, _), (d_high, scale) = gaps
-        gap = abs(d_high)
-        agree = mpmath.mpf(10) ** -CONFIRM_AGREEMENT_DIGITS * gap
-        if gap <= mpmath.mpf(10) ** -(low - CONFIRM_NOISE_DIGITS) * scale:
-            return None
-        if abs(d_low - d_high) > agree or abs(by_evalf - d_high) > agree:
-            return None
-        return gap
 
 
 def prove_identity(
@@ -302,7 +377,7 @@ def _numeric_verdict(lhs, rhs, symbols, constraints, n_points, seed, what, why) 
     cx, info = search_counterexample(lhs, rhs, symbols, constraints, n_points, seed)
     if cx is not None:
         return CheckResult(Status.REFUTED, "high-precision counterexample",
-                           f"{what}: sides differ at a domain point (|diff|={info['worst_residual']:.3g})",
+                           f"{what}: sides differ at a domain point (|diff| = {cx.gap})",
                            info, cx)
     if _all_zero(info):
         return CheckResult(Status.CHECKED, "mpmath",
@@ -337,7 +412,8 @@ def prove_at_sizes(
         if result.status is Status.REFUTED:
             cx = result.counterexample
             assert cx is not None
-            cx = Counterexample({"size": str(size), **cx.instance}, cx.lhs, cx.rhs, cx.dps, cx.note)
+            cx = Counterexample({"size": str(size), **cx.instance}, cx.lhs, cx.rhs, cx.dps, cx.note, cx.gap,
+                                cx.tolerance)
             return CheckResult(Status.REFUTED, "explicit-size expansion + counterexample",
                                f"{what}: fails at size {size}", {"size": list(size), **result.details}, cx)
         if result.status is Status.CHECKED:
@@ -378,53 +454,91 @@ def _has_branches(expr: sp.Basic) -> bool:
 
 
 def _prove_by_regions(lhs, rhs, symbols, constraints, n_points, seed, what) -> CheckResult:
-    """Rewrite every branch as Piecewise, fold, and prove the difference zero on each region separately."""
+    """Rewrite every branch as Piecewise, fold, and prove the difference zero on each region separately. Every
+    region is tried: one that refutes, anywhere, refutes the identity; one left undecided makes it INCONCLUSIVE."""
     diff = _difference(lhs, rhs)
-    entries = _entries(diff)
-    regions_proved = 0
-    regions_checked = 0
-    regions_empty = 0
-    for entry in entries:
-        folded = sp.piecewise_fold(entry.rewrite(sp.Piecewise))
-        pieces = folded.args if isinstance(folded, sp.Piecewise) else ((folded, sp.true),)
-        excluded: list[sp.Basic] = []
-        for piece_expr, cond in pieces:
-            # the constraints are part of every region: a region they exclude is empty, not a counterexample
-            region = _simplify_region(sp.And(cond, *[sp.Not(c) for c in excluded], *constraints))
-            excluded.append(cond)
+    symbols = tuple(symbols) or _free_real_symbols(lhs, rhs)
+    counts = {"regions_proved": 0, "regions_checked_numerically": 0, "regions_empty": 0, "regions_undecided": 0}
+    undecided: CheckResult | None = None
+    for entry in _entries(diff):
+        for piece_expr, region in _regions(entry, constraints):
             if region is sp.false:
-                regions_empty += 1
+                counts["regions_empty"] += 1
                 continue
-            if is_symbolic_zero(piece_expr) or is_symbolic_zero(_refine(piece_expr, region)):
-                regions_proved += 1
+            outcome = _decide_region(lhs, rhs, piece_expr, region, symbols, constraints, n_points, seed, what)
+            if outcome.status is Status.REFUTED:
+                return outcome
+            if outcome.status is Status.INCONCLUSIVE:
+                counts["regions_undecided"] += 1
+                undecided = undecided or outcome
                 continue
-            on_boundary = _zero_on_boundary(piece_expr, region)
-            if on_boundary is True:
-                regions_proved += 1
-                continue
-            region_constraints = (*constraints, region) if region is not sp.true else tuple(constraints)
-            cx, info = search_counterexample(piece_expr, sp.Integer(0), symbols or _free_real_symbols(lhs, rhs),
-                                             region_constraints, n_points, seed)
-            if cx is not None:  # a refutation is an instance of the original sides, confirmed on them
-                full, full_info = search_counterexample(lhs, rhs, symbols, region_constraints, n_points, seed)
-                if full is not None:
-                    return CheckResult(Status.REFUTED, "region-by-region + counterexample",
-                                       f"{what}: fails on region {sp.sstr(region)}", full_info, full)
-                return CheckResult(Status.INCONCLUSIVE, "region-by-region",
-                                   f"{what}: on region {sp.sstr(region)} the folded difference is nonzero at "
-                                   f"{cx.instance}, but the sides themselves were not confirmed to differ", info)
-            if not _all_zero(info):
-                return CheckResult(Status.INCONCLUSIVE, "region-by-region",
-                                   f"{what}: region {sp.sstr(region)} neither proved nor sampled"
-                                   f"{_search_note(info)}", info)
-            regions_checked += 1
-    details = {"regions_proved": regions_proved, "regions_checked_numerically": regions_checked,
-               "regions_empty": regions_empty}
-    if regions_checked:
+            counts["regions_proved" if outcome.status is Status.PROVED else "regions_checked_numerically"] += 1
+    if undecided is not None:
+        return CheckResult(Status.INCONCLUSIVE, undecided.method,
+                           f"{undecided.summary} ({counts['regions_undecided']} regions undecided, "
+                           f"{counts['regions_proved']} proved, {counts['regions_checked_numerically']} numeric only)",
+                           {**undecided.details, **counts})
+    if counts["regions_checked_numerically"]:
         return CheckResult(Status.CHECKED, "region-by-region + mpmath",
-                           f"{what}: {regions_proved} regions proved, {regions_checked} numeric only", details)
+                           f"{what}: {counts['regions_proved']} regions proved, "
+                           f"{counts['regions_checked_numerically']} numeric only", counts)
     return CheckResult(Status.PROVED, "symbolic, region by region",
-                       f"{what}: difference is 0 on each of {regions_proved} regions", details)
+                       f"{what}: difference is 0 on each of {counts['regions_proved']} regions", counts)
+
+
+def _regions(entry: sp.Basic, constraints: Sequence[sp.Basic]) -> Iterator[tuple[sp.Basic, sp.Basic]]:
+    """(piece of the folded difference, its region within the constraints: sp.false when empty), piece by piece."""
+    folded = sp.piecewise_fold(entry.rewrite(sp.Piecewise))
+    pieces = folded.args if isinstance(folded, sp.Piecewise) else ((folded, sp.true),)
+    excluded: list[sp.Basic] = []
+    for piece_expr, cond in pieces:
+        # the constraints are part of every region: a region they exclude is empty, not a counterexample
+        region = _simplify_region(sp.And(cond, *[sp.Not(c) for c in excluded], *constraints))
+        excluded.append(cond)
+        yield piece_expr, region
+
+
+def _decide_region(lhs, rhs, piece_expr, region, symbols, constraints, n_points, seed, what) -> CheckResult:
+    """PROVED, CHECKED, REFUTED (confirmed on the original sides) or INCONCLUSIVE for one region."""
+    if is_symbolic_zero(piece_expr) or is_symbolic_zero(_refine(piece_expr, region)):
+        return CheckResult(Status.PROVED, "symbolic", "")
+    on_boundary = _zero_on_boundary(piece_expr, region)
+    if on_boundary is True:
+        return CheckResult(Status.PROVED, "symbolic", "")
+    region_constraints = (*constraints, region) if region is not sp.true else tuple(constraints)
+    if isinstance(on_boundary, dict):  # the sides differ exactly at a pinned point of the region
+        point = on_boundary
+        cx = _confirm_on_sides(lhs, rhs, point, symbols, region_constraints)
+        if cx is not None:
+            return CheckResult(Status.REFUTED, "region-by-region + exact boundary point",
+                               f"{what}: fails{_on_region(region)}", {"region": sp.sstr(region)}, cx)
+    cx, info = search_counterexample(piece_expr, sp.Integer(0), symbols, region_constraints, n_points, seed)
+    if cx is not None:  # a refutation is an instance of the original sides, confirmed on them
+        full, full_info = search_counterexample(lhs, rhs, symbols, region_constraints, n_points, seed)
+        if full is not None:
+            return CheckResult(Status.REFUTED, "region-by-region + counterexample",
+                               f"{what}: fails{_on_region(region)}", full_info, full)
+        return CheckResult(Status.INCONCLUSIVE, "region-by-region",
+                           f"{what}: on region {sp.sstr(region)} the folded difference is nonzero at "
+                           f"{cx.instance}, but the sides themselves were not confirmed to differ", info)
+    if not _all_zero(info):
+        return CheckResult(Status.INCONCLUSIVE, "region-by-region",
+                           f"{what}: region {sp.sstr(region)} neither proved nor sampled{_search_note(info)}", info)
+    return CheckResult(Status.CHECKED, "mpmath", "", info)
+
+
+def _confirm_on_sides(lhs, rhs, point: dict, symbols, constraints) -> Counterexample | None:
+    """The confirmed counterexample of the original sides at ``point`` (every symbol given, inside the domain)."""
+    if set(point) != set(symbols) or not _in_domain(point, symbols, constraints):
+        return None
+    pairs = [(sp.sympify(left), sp.sympify(right)) for left, right in zip(_entries(lhs), _entries(rhs), strict=True)]
+    info = {"worst_residual": 0.0, "dps": 30}
+    for left, right in pairs:
+        if (left - right).xreplace(point) != 0:
+            cx = _confirm(left, right, point, 30, info)
+            if cx is not None:
+                return cx
+    return None
 
 
 def _simplify_region(region: sp.Basic) -> sp.Basic:
@@ -477,16 +591,21 @@ def _contradictory(region: sp.Basic) -> bool:
     return any(sp.expand(-d) in strict or sp.expand(-d) in weak for d in strict)
 
 
-def _zero_on_boundary(expr: sp.Basic, region: sp.Basic) -> bool | None:
+def _zero_on_boundary(expr: sp.Basic, region: sp.Basic) -> bool | dict | None:
     """For a region that pins a variable (a >= b and a <= b, or a univariate finite set), substitute the pinned
-    value and decide the piece exactly; None when the region is not of that kind."""
+    value and decide the piece exactly: True when it vanishes there, the point (symbol -> value) where it does not
+    when that point is complete, None when the region is not of that kind or nothing was decided."""
     try:
         free = region.free_symbols
         if len(free) == 1:
             points = region.as_set()
             if isinstance(points, sp.FiniteSet):
                 (var,) = free
-                return all(is_symbolic_zero(expr.xreplace({var: p})) for p in points)
+                for p in points:
+                    if not is_symbolic_zero(expr.xreplace({var: p})):
+                        rest = expr.free_symbols - {var}
+                        return {var: p} if not rest and p.is_number else None
+                return True
             return None
         args = region.args if isinstance(region, sp.And) else (region,)
         ge = {sp.expand(r.lhs - r.rhs) for r in args if isinstance(r, sp.GreaterThan)}
@@ -512,3 +631,8 @@ def _refine(expr: sp.Basic, region: sp.Basic) -> sp.Basic:
 def all_sizes(max_size: int, dims: int = 3, min_size: int = 1) -> list[tuple[int, ...]]:
     """Every tuple of ``dims`` sizes in [min_size, max_size], e.g. all (d0, d1, d2) up to 3."""
     return list(itertools.product(range(min_size, max_size + 1), repeat=dims))
+
+
+def _on_region(region: sp.Basic) -> str:
+    """" on region R" for a region that restricts the domain; nothing for the whole domain."""
+    return "" if region is sp.true else f" on region {sp.sstr(region)}"

@@ -55,3 +55,14 @@ def test_explicit_size_identity_and_its_control():
     bad = prove_at_sizes(lambda s: build(s, wrong=True), [(1,), (2,)])
     assert bad.status is Status.REFUTED
     assert bad.counterexample is not None
+
+
+def test_the_numeric_search_skips_poles():
+    from symbolic_vae._engine.identity import search_counterexample
+
+    n = sp.Symbol("n", integer=True)
+    # seed 0 draws n = 1, where (n^3 - 1)/(n - 1) is undefined: skipped, the other points are zero
+    cx, info = search_counterexample((n**3 - 1) / (n - 1), n**2 + n + 1, (n,), (), 12, 0)
+    assert cx is None and info["undefined"] >= 1 and info["zero"] == info["points"] - info["undefined"]
+    cx, info = search_counterexample((n**3 - 1) / (n - 1), n**2 + n + 2, (n,), (), 12, 0)  # control
+    assert cx is not None and cx.gap == "1.0" and cx.tolerance == "0"

@@ -72,7 +72,7 @@ def test_numerical_zero_needs_every_precision():
     identity = (sympy.sqrt(x) + 1) ** 2 - x - 2 * sympy.sqrt(x) - 1  # not simplified by substitution
     result = classify_zero(identity, {x: 2})
     assert result.is_zero is True and not result.exact
-    assert [dps for dps, _ in result.magnitudes] == [30, 60, 120] and result.dps == 120
+    assert [dps for dps, _ in result.magnitudes] == [30, 60, 120] and result.dps == 120  # no escalation needed
     assert all(magnitude <= mpmath.mpf(10) ** -(dps - 8) for dps, magnitude in result.magnitudes)
 
 
@@ -82,18 +82,36 @@ def test_nonzero_decided_after_two_agreeing_precisions():
     assert result.value.startswith("0.000000000353553390")
 
 
-def test_tiny_but_nonzero_is_undecided():
-    # |value| ~ 3.5e-16: above the zero threshold, below the 1e-12 nonzero floor
+def test_tiny_but_nonzero_is_decided_relative_to_its_terms():
+    # |value| ~ 3.5e-16 against terms ~ 1.4: far above the rounding noise, so nonzero (there is no absolute floor)
     result = classify_zero(sympy.sqrt(x) - sympy.sqrt(2), {x: 2 + sympy.Rational(1, 10**15)})
-    assert result.is_zero is None and result.dps == 120
+    assert result.is_zero is False and result.dps == 60
+    assert result.value.startswith("0.000000000000000353553390593")
 
 
-def test_rel_scale_absorbs_cancellation_in_large_terms():
+def test_a_value_below_every_absolute_threshold_is_still_nonzero():
+    result = classify_zero(x + sympy.exp(-300) - x, {x: 1})  # the difference is exp(-300) ~ 5e-131
+    assert result.is_zero is False
+    assert abs(mpmath.mpf(result.value) / mpmath.exp(-300) - 1) < 1e-20
+
+
+def test_a_near_miss_constant_is_decided_by_escalation():
+    near_miss = sympy.exp(sympy.pi * sympy.sqrt(163)) - 262537412640768744  # ~ -7.5e-13 against terms ~ 2.6e17
+    result = classify_zero(near_miss + 0 * x, {x: 1})
+    assert result.is_zero is False and result.value.startswith("-0.000000000000749927") and result.dps == 120
+    # at 30 digits alone it sits inside the rounding noise of its terms: one precision cannot tell it from 0
+    assert classify_zero(near_miss, {}, dps_schedule=(30,), escalate_to=30).is_zero is True
+
+
+def test_cancellation_in_large_terms_is_measured_against_the_terms():
     cancelling = (x + sympy.sqrt(2)) ** 2 - x**2 - 2 * sympy.sqrt(2) * x - 2  # identically zero
     point = {x: 10**20}
-    assert classify_zero(cancelling, point).is_zero is None  # dps 30 loses the terms ~1e40
+    result = classify_zero(cancelling, point)
+    assert result.is_zero is True  # |value| ~ 1e9 at 30 digits, against terms ~ 1e40
+    assert result.magnitudes[0][1] > 1  # an absolute threshold would have called it nonzero or undecided
     assert classify_zero(cancelling, point, rel_scale=10**40).is_zero is True
-    assert classify_zero(cancelling, point, dps_schedule=(60, 120)).is_zero is True
+    off_by_one = cancelling + 1
+    assert classify_zero(off_by_one, point).is_zero is False  # but a unit difference in 1e40 is seen
 
 
 def test_classify_zero_bad_arguments():
@@ -109,3 +127,5 @@ def test_classify_zero_bad_arguments():
         classify_zero(x, {x: 1}, rel_scale=float("nan"))
     with pytest.raises(NumericBackendError, match="^point:"):
         classify_zero(x, [1])
+    with pytest.raises(NumericBackendError, match="^escalate_to:"):
+        classify_zero(x, {x: 1}, escalate_to=60)
