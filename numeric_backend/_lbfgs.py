@@ -3,14 +3,17 @@
 Both work on all rows of ``params [B, P]`` at once with one loss-and-gradient evaluation per iteration (on the
 rows still active), never form a Hessian, and treat trial points where the loss is not finite (or raises) as
 rejected steps. ``_lbfgs`` returns a ``_FirstOrderOutcome``: where each row ended and whether it meets the
-gradient criterion (the curvature test and Newton are in ``_newton``).
+gradient criterion (the curvature test and Newton are in ``_newton``); ``_lbfgs_projected`` runs it on the free
+coordinates of a loss with an eliminated quadratic block (``Derivatives``).
 """
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, ClassVar
 
+from numeric_backend._errors import NumericBackendError
 from numeric_backend._row_loss import ROUNDOFF_BAND, _RowLoss, _trial_loss_and_grad
 
 if TYPE_CHECKING:
@@ -30,6 +33,9 @@ _SMALLEST_STEP = 1e-15  # a trial step shorter than this (1 + |x|) means the lin
 _MAX_RESTARTS = 3  # line-search failures (each resets the row's memory) before the row is handed to Newton
 _POLISH = 1e-3  # L-BFGS goes on to ||grad|| <= _POLISH gtol (1 + |loss|) (Newton polishing used to give such
 _POLISH_REJECTIONS = 3  # accuracy in the parameters), unless this many trials in a row fail once gtol is met
+_POOL_BUDGET = 2**21  # elements of the L-BFGS pool's memory and vectors (16 MB of float64: about the L3 cache)
+_POOL_VECTORS = 12  # [b, P] tensors per row besides the memory pairs
+_POOL_MIN_ROWS = 256
 
 
 def _adam(
@@ -113,6 +119,14 @@ def _lbfgs_direction(
     return q
 
 
+def _pool_capacity(row_loss: _RowLoss, batch: int, dim: int, memory: int) -> int:
+    """How many rows L-BFGS works on at once: all of a full-batch loss (which is evaluated on every row anyway),
+    else as many as keep the rows' memory and vectors within ``_POOL_BUDGET`` elements (cache-resident)."""
+    if not row_loss.any_subset:
+        return batch
+    return max(_POOL_MIN_ROWS, _POOL_BUDGET // (dim * (2 * memory + _POOL_VECTORS)))
+
+
 def _lbfgs(row_loss: _RowLoss, params: torch.Tensor, max_steps: int, gtol: float, memory: int) -> _FirstOrderOutcome:
     """Batched L-BFGS on every row until ||grad|| <= gtol (1 + |loss|), then on to 1e-3 of that (the minimizer's
     parameters, not only its loss, are read by callers) unless round-off stops the line search first.
@@ -123,45 +137,104 @@ def _lbfgs(row_loss: _RowLoss, params: torch.Tensor, max_steps: int, gtol: float
     iteration with t shrunk to the minimizer of the interpolating quadratic, clamped to [0.1 t, 0.5 t] (0.1 t
     after a non-finite trial), so rows backtrack in the same batched evaluation in which others advance. Pairs
     with s.y <= 1e-10 |s| |y| are not stored. A row whose step shrinks below 1e-15 (1 + |x|) restarts from
-    steepest descent with empty memory; after ``_MAX_RESTARTS`` such failures, or a non-finite gradient at the
-    start, it leaves the phase unfinished. A row's result is recorded as soon as it meets the criterion and
-    its iterates do not depend on the other rows (finished rows are kept, inert, until an eighth of the
-    batch has finished, then dropped).
+    steepest descent with empty memory; after ``_MAX_RESTARTS`` such failures, after ``max_steps`` iterations,
+    or with a non-finite gradient at the start, it leaves the phase unfinished. A row's result is recorded as
+    soon as it leaves, and its iterates do not depend on the other rows.
+
+    Rows are worked on in a pool of at most ``_pool_capacity`` rows (all rows for a full-batch loss): rows that
+    leave are dropped (once an eighth of the pool has left) and the pool is refilled with the next rows, so
+    the working set stays in cache and the last slow rows run alongside new ones instead of alone.
     """
     import torch
 
-    batch = params.shape[0]
-    rows = torch.arange(batch)
-    loss, grad = _trial_loss_and_grad(row_loss, params, rows)
-    outputs = (params.clone(), loss.clone(), grad.clone())
+    batch, dim = params.shape
+    capacity = _pool_capacity(row_loss, batch, dim, memory)
+    outputs = (params.clone(), torch.empty(batch, dtype=params.dtype), torch.empty_like(params))
     stationary = torch.zeros(batch, dtype=torch.bool)
-    grad_norm = grad.norm(dim=1)
-    met = grad_norm <= _POLISH * gtol * (1 + loss.abs())
-    stationary[met] = True
-    active = (~met & torch.isfinite(grad_norm)).nonzero().flatten()
-    state = _LbfgsRows.start(active, params[active], loss[active], grad[active], grad_norm[active], memory)
-    steps = 0
-    for steps in range(1, max_steps + 1):  # noqa: B007 (the count is returned)
-        if state.rows.shape[0] == 0:
-            steps -= 1
-            break
+    state = _LbfgsRows.start(torch.zeros(0, dtype=torch.int64), params[:0], outputs[1][:0], params[:0],
+                             outputs[1][:0], memory)
+    admitted, steps = 0, 0
+    while True:
+        working = int((~state.finished).sum())
+        if admitted < batch and 4 * working <= 3 * capacity:
+            new_rows = torch.arange(admitted, min(batch, admitted + capacity - working))
+            admitted += new_rows.shape[0]
+            state.compact()
+            _admit(row_loss, state, params[new_rows], new_rows, outputs, stationary, gtol)
+            working = state.rows.shape[0]
+        if working == 0:
+            if admitted == batch:
+                break
+            continue
         if bool(state.needs_direction.any()):
             state.choose_directions()
         accepted, rejected = state.line_search(row_loss)
         state.restart_failed(accepted, rejected)
-        leaving, meets = state.leaving(accepted, gtol)
+        state.age += ~state.finished
+        leaving, meets = state.leaving(accepted, gtol, max_steps)
         if bool(leaving.any()):
             state.record(outputs, leaving)
             stationary[state.rows[leaving & meets]] = True
+            steps = max(steps, int(state.age[leaving].max()))
             state.finished |= leaving
             # finished rows stay (inert, step 0) until an eighth of the rows has finished: compacting the
             # memory costs as much as a few iterations
             if 8 * int(state.finished.sum()) >= state.rows.shape[0]:
                 state.compact()
-    unfinished = ~state.finished
-    state.record(outputs, unfinished)
-    stationary[state.rows[unfinished]] = state.grad_norm[unfinished] <= gtol * (1 + state.loss[unfinished].abs())
     return _FirstOrderOutcome(*outputs, stationary, steps)
+
+
+def _lbfgs_projected(
+    row_loss: _RowLoss, params: torch.Tensor, max_steps: int, gtol: float, memory: int
+) -> _FirstOrderOutcome:
+    """``_lbfgs`` on the variable projection of ``row_loss`` (its free coordinates, the others eliminated; see
+    ``Derivatives``), returned in all P coordinates: params [B, P] eliminated at the end (rows where that fails
+    keep ``params``), the full loss and gradient there, and ``stationary`` where the full gradient meets the
+    criterion."""
+    import torch
+
+    batch, dim = params.shape
+    assert row_loss.free is not None
+    reduced = _lbfgs(row_loss.reduced(dim), params[:, row_loss.free], max_steps, gtol, memory)
+    rows = torch.arange(batch)
+    full = _embed_rows(row_loss, reduced.params, rows, dim)
+    full = torch.where(torch.isfinite(full).all(dim=1, keepdim=True), full, params)
+    loss, grad = _trial_loss_and_grad(row_loss, full, rows)
+    stationary = reduced.stationary & (grad.norm(dim=1) <= gtol * (1 + loss.abs()))
+    return _FirstOrderOutcome(full, loss, grad, stationary, reduced.steps)
+
+
+def _embed_rows(row_loss: _RowLoss, free_params: torch.Tensor, rows: torch.Tensor, dim: int) -> torch.Tensor:
+    """``row_loss.embed``, with NaN on the rows where elimination raises (found by bisecting the rows)."""
+    import torch
+
+    try:
+        return row_loss.embed(free_params, rows, dim)
+    except (NumericBackendError, torch.linalg.LinAlgError):
+        if rows.shape[0] == 1:
+            return torch.full((1, dim), math.nan, dtype=free_params.dtype)
+        half = rows.shape[0] // 2
+        return torch.cat([_embed_rows(row_loss, free_params[:half], rows[:half], dim),
+                          _embed_rows(row_loss, free_params[half:], rows[half:], dim)])
+
+
+def _admit(
+    row_loss: _RowLoss, state: _LbfgsRows, x: torch.Tensor, rows: torch.Tensor,
+    outputs: tuple[torch.Tensor, torch.Tensor, torch.Tensor], stationary: torch.Tensor, gtol: float,
+) -> None:
+    """Evaluate new rows ``rows`` [n] at x [n, P], record them in ``outputs`` and add to ``state`` those that do
+    not already meet the polished criterion and have a finite gradient."""
+    import torch
+
+    loss, grad = _trial_loss_and_grad(row_loss, x, rows)
+    out_params, out_loss, out_grad = outputs
+    out_params[rows], out_loss[rows], out_grad[rows] = x, loss, grad
+    grad_norm = grad.norm(dim=1)
+    met = grad_norm <= _POLISH * gtol * (1 + loss.abs())
+    stationary[rows[met]] = True
+    active = (~met & torch.isfinite(grad_norm)).nonzero().flatten()
+    if active.numel():
+        state.extend(rows[active], x[active], loss[active], grad[active], grad_norm[active])
 
 
 @dataclass
@@ -172,7 +245,8 @@ class _LbfgsRows:
     ``grad_norm`` [b]; the memory ``s_memory``, ``y_memory`` [m, b, P] and ``rho`` [m, b] (0 marks an empty
     pair), a ring buffer whose newest slot is ``newest`` with ``filled`` slots in use, and the initial scaling
     ``gamma`` [b]; the line search's ``direction`` [b, P], ``slope`` [b] (g.d), ``step`` [b] and
-    ``needs_direction`` [b]; ``restarts``, ``rejections`` [b] (int64) and ``finished`` [b].
+    ``needs_direction`` [b]; ``restarts``, ``rejections``, ``age`` (iterations so far) [b] (int64) and
+    ``finished`` [b].
     """
 
     rows: torch.Tensor
@@ -191,13 +265,14 @@ class _LbfgsRows:
     restarts: torch.Tensor
     rejections: torch.Tensor
     finished: torch.Tensor
+    age: torch.Tensor
     memory: int
     newest: int = -1
     filled: int = 0
 
     _PER_ROW: ClassVar[tuple[str, ...]] = (
         "rows", "x", "loss", "grad", "grad_norm", "gamma", "direction", "slope", "step", "needs_direction", "restarts",
-        "finished", "rejections",
+        "finished", "rejections", "age",
     )
     _PER_PAIR_AND_ROW: ClassVar[tuple[str, ...]] = ("s_memory", "y_memory", "rho")
 
@@ -219,8 +294,21 @@ class _LbfgsRows:
         restarts = torch.zeros(size, dtype=torch.int64)
         rejections = torch.zeros(size, dtype=torch.int64)
         finished = torch.zeros(size, dtype=torch.bool)
+        age = torch.zeros(size, dtype=torch.int64)
         return cls(rows, x, loss, grad, grad_norm, s_memory, y_memory, rho, gamma, direction, slope, step,
-                   needs_direction, restarts, rejections, finished, memory)
+                   needs_direction, restarts, rejections, finished, age, memory)
+
+    def extend(self, rows: torch.Tensor, x: torch.Tensor, loss: torch.Tensor, grad: torch.Tensor,
+               grad_norm: torch.Tensor) -> None:
+        """Append new rows (as ``start`` makes them: empty memory, needing a direction). Their empty pairs are
+        exact no-ops of the two-loop recursion, so joining mid-run does not change a row's iterates."""
+        import torch
+
+        new = _LbfgsRows.start(rows, x, loss, grad, grad_norm, self.memory)
+        for name in self._PER_ROW:
+            setattr(self, name, torch.cat([getattr(self, name), getattr(new, name)]))
+        for name in self._PER_PAIR_AND_ROW:
+            setattr(self, name, torch.cat([getattr(self, name), getattr(new, name)], dim=1))
 
     def choose_directions(self) -> None:
         """A new direction [b, P] (and step 1) for the rows that need one: the two-loop recursion, or scaled
@@ -300,13 +388,14 @@ class _LbfgsRows:
             self.needs_direction = self.needs_direction | failed
         self.rejections = torch.where(accepted, 0, self.rejections + 1)
 
-    def leaving(self, accepted: torch.Tensor, gtol: float) -> tuple[torch.Tensor, torch.Tensor]:
+    def leaving(self, accepted: torch.Tensor, gtol: float, max_steps: int) -> tuple[torch.Tensor, torch.Tensor]:
         """(leaving [b], meets [b]): rows that leave the phase now (polished, settled by round-off once they meet
-        the criterion, or out of restarts), and rows meeting ||grad|| <= gtol (1 + |loss|)."""
+        the criterion, out of restarts or of iterations), and rows meeting ||grad|| <= gtol (1 + |loss|)."""
         meets = self.grad_norm <= gtol * (1 + self.loss.abs())
         polished = accepted & (self.grad_norm <= _POLISH * gtol * (1 + self.loss.abs()))
         settled = meets & (self.rejections >= _POLISH_REJECTIONS)  # round-off stops the polishing
-        return ~self.finished & (polished | settled | (self.restarts > _MAX_RESTARTS)), meets
+        out = (self.restarts > _MAX_RESTARTS) | (self.age >= max_steps)
+        return ~self.finished & (polished | settled | out), meets
 
     def record(self, outputs: tuple[torch.Tensor, torch.Tensor, torch.Tensor], which: torch.Tensor) -> None:
         """Write params, loss and grad of the rows marked in ``which`` [b] into ``outputs`` ([B, P], [B], [B, P])."""

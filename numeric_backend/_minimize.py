@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from numeric_backend._errors import fail
-from numeric_backend._lbfgs import LBFGS_MEMORY, _adam, _lbfgs
+from numeric_backend._lbfgs import LBFGS_MEMORY, _adam, _lbfgs, _lbfgs_projected
 from numeric_backend._newton import _certify_minima, _newton
 from numeric_backend._row_loss import NEGATIVE_CURVATURE_TOLERANCE, LossFunction, _diagnose, _RowLoss
 from numeric_backend._validate import check_int, check_positive_float, check_seed
@@ -230,7 +230,8 @@ def _minimize(
     grad_norm, min_eigenvalue = torch.zeros_like(final_loss), torch.zeros_like(final_loss)
     lbfgs_steps = 0
     if options.lbfgs_steps > 0:
-        first_order = _lbfgs(row_loss, params, options.lbfgs_steps, options.gtol, LBFGS_MEMORY)
+        first_order_phase = _lbfgs if row_loss.free is None else _lbfgs_projected
+        first_order = first_order_phase(row_loss, params, options.lbfgs_steps, options.gtol, LBFGS_MEMORY)
         params, lbfgs_steps = first_order.params, first_order.steps
         stationary = first_order.stationary.nonzero().flatten()
         if stationary.numel():

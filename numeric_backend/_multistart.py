@@ -12,6 +12,7 @@ import math
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from numeric_backend._derivatives import Derivatives
 from numeric_backend._errors import fail
 from numeric_backend._minimize import OPTION_DEFAULTS, _run, _torch_threads, convergence_criterion
 from numeric_backend._row_loss import InstanceLossFunction, _RowLoss, _trial_loss_and_grad
@@ -73,6 +74,7 @@ def multistart_minimize(
     *,
     init_scale: float = 1.0,
     seed: int,
+    derivatives: Derivatives | None = None,
     **minimize_options: Any,
 ) -> MultistartResult:
     """Minimize each of ``n_instances`` problems from ``n_starts`` random normal starts (scale ``init_scale``).
@@ -84,6 +86,9 @@ def multistart_minimize(
     minimum is certified by the Cholesky test (``certified_shift``), with eigvalsh only where it fails. The
     best start is the lowest loss; ``n_starts_at_best`` counts starts within 1e-8 (1 + |best|) of it
     (evidence that the minimum is global).
+
+    ``derivatives`` (``Derivatives``): the loss's analytic gradient (and Hessian), used instead of autograd, and
+    optionally a quadratic block to eliminate (the first-order phase then runs on the other coordinates).
 
     A start at which the loss (or its gradient) is not finite or raises, or that ends at such a point, has
     failed: it is left out and counted in ``MultistartResult.failures``; if every start of an instance fails,
@@ -99,6 +104,10 @@ def multistart_minimize(
     param_dim = check_int("param_dim", param_dim, minimum=1)
     init_scale = check_positive_float("init_scale", init_scale)
     seed = check_seed(seed)
+    if derivatives is not None:
+        if not isinstance(derivatives, Derivatives):
+            raise fail("derivatives", f"expected a Derivatives or None, received {type(derivatives).__name__}")
+        derivatives.free_coordinates(param_dim)
     unknown = set(minimize_options) - MINIMIZE_OPTIONS
     if unknown:
         raise fail("minimize_options", f"unknown options {sorted(unknown)}")
@@ -108,7 +117,7 @@ def multistart_minimize(
     generator = torch.Generator().manual_seed(seed)
     init = init_scale * torch.randn(n_instances * n_starts, param_dim, generator=generator, dtype=torch.float64)
     instance_index = torch.arange(n_instances).repeat_interleave(n_starts)
-    starts = _minimize_starts(loss_fn_for_instances, init, instance_index, seed, minimize_options)
+    starts = _minimize_starts(loss_fn_for_instances, init, instance_index, seed, minimize_options, derivatives)
     failed = (starts.failed_at_start | starts.failed_at_end).reshape(n_instances, n_starts)
     every_start = failed.all(dim=1)
     if bool(every_start.any()):
@@ -138,13 +147,13 @@ class _Starts:
 
 def _minimize_starts(
     loss_fn_for_instances: InstanceLossFunction, init: torch.Tensor, instance_index: torch.Tensor, seed: int,
-    minimize_options: dict[str, Any],
+    minimize_options: dict[str, Any], derivatives: Derivatives | None = None,
 ) -> _Starts:
     """Check the loss at every start init [R, P] (instance_index [R]) and minimize the starts where it is finite."""
     import torch
 
     # unlike a full-batch loss_fn, an instance loss can be evaluated on any subset of rows
-    row_loss = _RowLoss.per_instance(loss_fn_for_instances, instance_index)
+    row_loss = _RowLoss.per_instance(loss_fn_for_instances, instance_index, derivatives)
     with _torch_threads(minimize_options.get("num_threads", OPTION_DEFAULTS["num_threads"])):
         start_loss, start_grad = _trial_loss_and_grad(row_loss, init, torch.arange(init.shape[0]))
     failed_at_start = ~(torch.isfinite(start_loss) & torch.isfinite(start_grad).all(dim=1))
@@ -154,7 +163,7 @@ def _minimize_starts(
     row_converged, failed_at_end = torch.zeros(rows, dtype=torch.bool), torch.zeros(rows, dtype=torch.bool)
     criterion = convergence_criterion(minimize_options.get("gtol", OPTION_DEFAULTS["gtol"]))
     if good.numel():
-        result = _run(_RowLoss.per_instance(loss_fn_for_instances, instance_index[good]), init[good],
+        result = _run(_RowLoss.per_instance(loss_fn_for_instances, instance_index[good], derivatives), init[good],
                       exact_eigenvalues=False, seed=seed, allow_failed=True, **minimize_options)
         params[good], row_min[good], row_converged[good] = result.params, result.loss, result.converged
         failed_at_end[good] = result.failed

@@ -3,8 +3,9 @@
 ``_RowLoss`` evaluates the loss on a subset of rows (``params [b, P]``, sorted row numbers ``rows [b]`` ->
 ``[b]``) for both kinds of objective (full batch or per instance); ``_loss_and_grad`` / ``_trial_loss_and_grad``
 give loss [b] and gradient [b, P] (the trial version turns rows that raise into NaN), ``_hessians`` the
-symmetrized Hessians [b, P, P] (torch.func, else double backward), and ``_diagnose`` the convergence verdict.
-The tolerances shared by all phases live here.
+symmetrized Hessians [b, P, P], and ``_diagnose`` the convergence verdict. Derivatives come from the objective's
+analytic ``loss_and_grad`` / ``hessian`` when it has them (``Derivatives``), else from autograd (torch.func, else
+double backward). The tolerances shared by all phases live here.
 """
 
 from __future__ import annotations
@@ -19,6 +20,8 @@ from numeric_backend._errors import NumericBackendError, fail
 
 if TYPE_CHECKING:
     import torch
+
+    from numeric_backend._derivatives import Derivatives
 
 
 LossFunction = Callable[["torch.Tensor"], "torch.Tensor"]
@@ -39,12 +42,20 @@ class _RowLoss:
     """The objective restricted to some rows: ``self(params [b, P], rows [b]) -> loss [b]``.
 
     ``rows`` are sorted, distinct row numbers of the full problem. Full-batch losses are evaluated on
-    ``anchor`` (the checked init) with the requested rows replaced; instance losses are called directly.
+    ``anchor`` (the checked init) with the requested rows replaced; instance losses are called directly, so
+    evaluating a subset costs only that subset (``any_subset``). ``loss_and_grad(params, rows) -> (loss [b],
+    grad [b, P])`` and ``hessian(params, rows) -> [b, P, P]``, when set, replace autograd; ``eliminate(params,
+    rows) -> [b, P]`` and ``free`` [P_free] (int64) are the variable projection of ``Derivatives``.
     """
 
     evaluate: Callable[[torch.Tensor, torch.Tensor], torch.Tensor]
     argument: str
     batch_size: int
+    any_subset: bool = False
+    loss_and_grad: Callable[[torch.Tensor, torch.Tensor], tuple[torch.Tensor, torch.Tensor]] | None = None
+    hessian: Callable[[torch.Tensor, torch.Tensor], torch.Tensor] | None = None
+    eliminate: Callable[[torch.Tensor, torch.Tensor], torch.Tensor] | None = None
+    free: torch.Tensor | None = None
 
     def __post_init__(self) -> None:
         assert callable(self.evaluate) and self.batch_size >= 1
@@ -76,18 +87,70 @@ class _RowLoss:
         return cls(evaluate, "loss_fn", batch)
 
     @classmethod
-    def per_instance(cls, loss_fn: InstanceLossFunction, instance_index: torch.Tensor) -> _RowLoss:
-        """From ``loss_fn(params [b, P], instance_index [b]) -> [b]``, callable on any subset of rows."""
-        return cls(lambda params, rows: loss_fn(params, instance_index[rows]), "loss_fn_for_instances",
-                   instance_index.shape[0])
+    def per_instance(
+        cls, loss_fn: InstanceLossFunction, instance_index: torch.Tensor, derivatives: Derivatives | None = None
+    ) -> _RowLoss:
+        """From ``loss_fn(params [b, P], instance_index [b]) -> [b]``, callable on any subset of rows, and its
+        analytic ``derivatives`` if given."""
+        import torch
+        if derivatives is None:
+            return cls(lambda params, rows: loss_fn(params, instance_index[rows]), "loss_fn_for_instances",
+                       instance_index.shape[0], any_subset=True)
+        loss_and_grad, hessian, eliminate = derivatives.loss_and_grad, derivatives.hessian, derivatives.eliminate
+        return cls(
+            lambda params, rows: loss_fn(params, instance_index[rows]), "loss_fn_for_instances",
+            instance_index.shape[0], any_subset=True,
+            loss_and_grad=lambda params, rows: loss_and_grad(params, instance_index[rows]),
+            hessian=None if hessian is None else lambda params, rows: hessian(params, instance_index[rows]),
+            eliminate=None if eliminate is None else lambda params, rows: eliminate(params, instance_index[rows]),
+            free=None if derivatives.free is None else torch.tensor(list(derivatives.free), dtype=torch.int64),
+        )
+
+    def embed(self, free_params: torch.Tensor, rows: torch.Tensor, param_dim: int) -> torch.Tensor:
+        """Full params [b, param_dim] from the free coordinates [b, P_free]: the others eliminated."""
+        import torch
+
+        assert self.eliminate is not None and self.free is not None
+        full = torch.zeros(free_params.shape[0], param_dim, dtype=free_params.dtype)
+        full[:, self.free] = free_params
+        with torch.no_grad():
+            full = self.eliminate(full, rows)
+        if not isinstance(full, torch.Tensor) or tuple(full.shape) != (free_params.shape[0], param_dim):
+            shape = tuple(full.shape) if isinstance(full, torch.Tensor) else type(full).__name__
+            raise fail("derivatives.eliminate", f"must return params of shape {(rows.shape[0], param_dim)}, "
+                       f"returned {shape}")
+        return full
+
+    def reduced(self, param_dim: int) -> _RowLoss:
+        """The variable projection f(v) = L(eliminate(v), v) over the free coordinates v [b, P_free]; its
+        gradient is the free part of L's gradient at the eliminated params."""
+        free = self.free
+        assert free is not None
+
+        def evaluate(free_params: torch.Tensor, rows: torch.Tensor) -> torch.Tensor:
+            return self(self.embed(free_params, rows, param_dim), rows)
+
+        def loss_and_grad(free_params: torch.Tensor, rows: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+            loss, grad = _loss_and_grad(self, self.embed(free_params, rows, param_dim), rows)
+            return loss, grad[:, free]
+
+        return _RowLoss(evaluate, self.argument, self.batch_size, any_subset=self.any_subset,
+                        loss_and_grad=loss_and_grad)
 
 
 def _loss_and_grad(
     row_loss: _RowLoss, params: torch.Tensor, rows: torch.Tensor
 ) -> tuple[torch.Tensor, torch.Tensor]:
-    """Per-row loss [b] and gradient [b, P] (rows are independent, so grad of the sum is per row)."""
+    """Per-row loss [b] and gradient [b, P] (rows are independent, so grad of the sum is per row): the analytic
+    ``row_loss.loss_and_grad`` if it has one, else autograd."""
     import torch
 
+    if row_loss.loss_and_grad is not None:
+        with torch.no_grad():
+            loss, grad = row_loss.loss_and_grad(params.detach(), rows)
+        _check_analytic("loss_and_grad", loss, (rows.shape[0],))
+        _check_analytic("loss_and_grad", grad, tuple(params.shape))
+        return loss, grad
     with torch.enable_grad():
         x = params.detach().requires_grad_(True)
         loss = row_loss(x, rows)
@@ -146,9 +209,18 @@ def _hessians_autograd(row_loss: _RowLoss, params: torch.Tensor, rows: torch.Ten
     return torch.stack(columns, dim=-1).detach()
 
 
+def _check_analytic(name: str, value: object, shape: tuple[int, ...]) -> None:
+    """An analytic derivative must return a float64 tensor of the expected shape, else NumericBackendError."""
+    import torch
+
+    if not isinstance(value, torch.Tensor) or tuple(value.shape) != shape or value.dtype != torch.float64:
+        got = f"{tuple(value.shape)} {value.dtype}" if isinstance(value, torch.Tensor) else type(value).__name__
+        raise fail(f"derivatives.{name}", f"must return float64 tensors of shape {shape}, returned {got}")
+
+
 def _hessians(row_loss: _RowLoss, params: torch.Tensor, rows: torch.Tensor) -> torch.Tensor:
     """Symmetrized per-row Hessians [b, P, P] of the given rows, built in chunks of _HESSIAN_ROW_BUDGET // P^2
-    rows."""
+    rows: the analytic ``row_loss.hessian`` if it has one, else autograd."""
     import torch
 
     dim = params.shape[1]
@@ -156,6 +228,12 @@ def _hessians(row_loss: _RowLoss, params: torch.Tensor, rows: torch.Tensor) -> t
     parts = []
     for begin in range(0, params.shape[0], chunk):
         part_params, part_rows = params[begin:begin + chunk].detach(), rows[begin:begin + chunk]
+        if row_loss.hessian is not None:
+            with torch.no_grad():
+                hessian = row_loss.hessian(part_params, part_rows)
+            _check_analytic("hessian", hessian, (part_rows.shape[0], dim, dim))
+            parts.append(torch.add(hessian, hessian.transpose(-1, -2)).mul_(0.5))
+            continue
         try:
             hessian = _hessians_functorch(row_loss, part_params, part_rows)
         except (RuntimeError, NotImplementedError, TypeError):
