@@ -45,11 +45,12 @@ def test_a_control_worded_for_another_statement_keeps_its_check():
 
 def test_a_float64_refutation_records_both_sides_to_17_digits():
     result = float64_refutation("quadrature", "1 vs 1/3", {"n": "1"}, 1.0, 1 / 3, note="lhs quadrature",
-                                details={"points": 1})
+                                gap=2 / 3, tolerance=1e-9, details={"points": 1})
     assert result.status is Status.REFUTED and result.details == {"points": 1}
     cx = result.counterexample
     assert (cx.lhs, cx.rhs, cx.dps, cx.note) == ("1", "0.33333333333333331", 17, "lhs quadrature")
-    assert float64_refutation("m", "s", {"n": "1"}, 0.0, 1.0, note="").details == {}
+    assert (cx.gap, cx.tolerance, cx.exceeds_tolerance) == ("0.666667", "1.0e-9", True)
+    assert float64_refutation("m", "s", {"n": "1"}, 0.0, 1.0, note="", gap=1.0, tolerance=0.0).details == {}
 
 
 def test_symengine_expansion_says_when_it_cannot_hold_an_expression():
