@@ -1,4 +1,4 @@
-"""Command line: ``symbolic-vae verify``, ``list``, ``latex -o DIR``, ``plot -o DIR`` and ``thresholds [DATA]``.
+"""Command line: ``symbolic-vae verify``, ``list``, ``store``, ``latex``, ``plot``, ``thresholds`` and ``mutate``.
 
 Exit codes of ``verify``:
   0  every claim was decided, every negative control was refuted, and every refuted claim has a corrected claim
@@ -13,6 +13,7 @@ Exit codes of ``verify``:
 (e.g. an existing output without --force, an unwritable -o, a bad data file, a LaTeX error with --pdf), with one
 line on stderr; every option and the output directory are checked before any computation, and a run that fails
 writes nothing (130 / 143 on SIGINT / SIGTERM, also writing nothing).
+``mutate`` exits with 0 when its report is printed (whatever the kill rate) and 2 on a usage error.
 """
 
 from __future__ import annotations
@@ -88,7 +89,24 @@ def _parser() -> argparse.ArgumentParser:
     _add_latex(sub)
     _add_plot(sub)
     _add_thresholds(sub)
+    _add_mutate(sub)
     return parser
+
+
+def _add_mutate(sub: argparse._SubParsersAction) -> None:
+    from symbolic_vae._report.mutation import DEFAULT_MAX_MUTANTS, DEFAULT_SEED
+
+    p = sub.add_parser("mutate", help="mutation testing: run the passing claims on mutants of their formulas")
+    p.add_argument("--claim", action="append", metavar="ID", help="only this claim (repeatable; default: all)")
+    p.add_argument("--max-mutants", type=_positive_int, default=DEFAULT_MAX_MUTANTS, metavar="N",
+                   help=f"non-equivalent mutants per claim, sampled deterministically (default {DEFAULT_MAX_MUTANTS})")
+    p.add_argument("--seed", type=_non_negative_int, default=DEFAULT_SEED, metavar="N",
+                   help=f"seed of the sampling of mutation sites (default {DEFAULT_SEED})")
+    p.add_argument("--timeout", type=_real, metavar="S", help="seconds per mutant (default: 60 or 5 times the "
+                   "claim's own run, whichever is larger)")
+    p.add_argument("--json", metavar="FILE", help="also write the report as JSON to FILE")
+    p.add_argument("--force", action="store_true", help="overwrite an existing --json file")
+    p.add_argument("--quiet", action="store_true", help="no progress lines on stderr")
 
 
 def _non_negative_int(text: str) -> int:
@@ -530,6 +548,32 @@ def _run_store(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _run_mutate(args: argparse.Namespace) -> int:
+    """Mutation testing of the claims (every option and the --json path are checked before any claim runs)."""
+    from symbolic_vae._core.files import write_json_atomically
+    from symbolic_vae._report.ledger import check_output_path
+    from symbolic_vae._report.mutation import mutate_claims
+
+    json_path = check_output_path(args.json, force=args.force, argument="--json")
+    if args.timeout is not None and not 0 < args.timeout < float("inf"):
+        raise SymbolicVAEError(f"--timeout: expected a positive number of seconds, got {args.timeout:g}")
+    ids = _claim_ids(args.claim)
+    for claim_id in ids or ():
+        _flagged({"claim": "--claim"}, lambda i=claim_id: get_claim(i))
+
+    def progress(i: int, n: int, claim_id: str) -> None:
+        if not args.quiet:
+            print(f"[{i + 1}/{n}] {claim_id} ...", file=sys.stderr, flush=True)
+
+    report = mutate_claims(ids, max_mutants=args.max_mutants, seed=args.seed, timeout=args.timeout,
+                           progress=progress)
+    print(report.text())
+    if json_path is not None:
+        write_json_atomically(json_path, report.to_json())
+        print(f"wrote {json_path}")
+    return EXIT_OK
+
+
 def _set_torch_threads(threads: int) -> int | None:
     """Set torch's intra-op thread count when torch is installed; the count set (None without torch)."""
     try:
@@ -555,6 +599,8 @@ def main(argv: list[str] | None = None) -> int:
             return EXIT_OK
         if args.command == "store":
             return _run_store(args)
+        if args.command == "mutate":
+            return _run_mutate(args)
         runner = {"latex": _run_latex, "plot": _run_plot, "thresholds": _run_thresholds}.get(args.command)
         if runner is None:
             return _run_verify(args)

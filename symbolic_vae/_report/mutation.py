@@ -1,0 +1,172 @@
+"""Mutation testing of the built-in claims (``symbolic-vae mutate``, ``sv.mutate_claims``): the formula modules
+are the sections' ``forms`` modules; every passing claim is run again on mutants of the formulas its checks use,
+and the report gives the kill rate per claim and in total, the survivors and the equivalent mutants excluded.
+
+The verdict store is off while mutants run (SYMBOLIC_VAE_STORE=off): no mutant's verdict is read or stored, and
+the per-process verdict cache is emptied before and after every run."""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import os
+import sys
+import time
+from collections.abc import Callable, Iterator, Sequence
+from types import ModuleType
+from typing import Any
+
+from symbolic_vae._core.claim import Claim
+from symbolic_vae._core.errors import SymbolicVAEError
+from symbolic_vae._engine.mutate import (
+    OUTCOMES,
+    ClaimMutation,
+    MutationSetup,
+    check_max_mutants,
+    formulas_in,
+    mutate_claim,
+)
+from symbolic_vae._engine.runner import Context
+from symbolic_vae._engine.store import STORE_ENV
+from symbolic_vae._kernels import checks as _kernel_checks
+from symbolic_vae._papers import sections as _sections
+from symbolic_vae._report import registry
+
+PACKAGES = ("symbolic_vae",)
+"""Where formulas are rebound and caches cleared (numeric_backend's caches are keyed by the expressions)."""
+FORMS_PREFIX = "symbolic_vae._papers."
+DEFAULT_MAX_MUTANTS = 8
+DEFAULT_SEED = 0
+
+
+def formula_modules() -> list[ModuleType]:
+    """The sections' formula modules (``symbolic_vae._papers.<paper>.<section>.forms``), loaded with the claims."""
+    registry.all_claims()
+    return sorted((m for name, m in list(sys.modules.items())
+                   if name.startswith(FORMS_PREFIX) and name.rsplit(".", 1)[-1] == "forms" and m is not None),
+                  key=lambda m: m.__name__)
+
+
+@contextlib.contextmanager
+def _store_off() -> Iterator[None]:
+    """SYMBOLIC_VAE_STORE=off within the block (restored after)."""
+    previous = os.environ.get(STORE_ENV)
+    os.environ[STORE_ENV] = "off"
+    try:
+        yield
+    finally:
+        if previous is None:
+            os.environ.pop(STORE_ENV, None)
+        else:
+            os.environ[STORE_ENV] = previous
+
+
+def _forget_claims() -> None:
+    """Drop the claims built so far: the next request builds them again."""
+    registry._CACHE.clear()
+    _sections.section_claims.cache_clear()
+    _sections._paper_claims_by_id.cache_clear()
+
+
+def _fresh_claim(claim_id: str) -> Claim:
+    """The claim built again, with every claim of the registry (so that it captures the formulas bound now)."""
+    _forget_claims()
+    return registry.get_claim(claim_id)
+
+
+@dataclasses.dataclass(frozen=True)
+class MutationReport:
+    """The mutation run of several claims: one ClaimMutation each, the settings and the wall time."""
+
+    claims: tuple[ClaimMutation, ...]
+    max_mutants: int
+    seed: int
+    seconds: float
+
+    @property
+    def tested(self) -> int:
+        return sum(c.tested for c in self.claims)
+
+    @property
+    def kills(self) -> int:
+        return sum(c.kills for c in self.claims)
+
+    @property
+    def kill_rate(self) -> float | None:
+        return self.kills / self.tested if self.tested else None
+
+    def count(self, outcome: str) -> int:
+        return sum(c.count(outcome) for c in self.claims)
+
+    def survivors(self) -> list[tuple[str, Any]]:
+        """(claim id, MutantResult) of every mutant that survived or timed out."""
+        return [(c.claim_id, r) for c in self.claims for r in c.results if r.outcome in ("survived", "timeout")]
+
+    def to_json(self) -> dict[str, Any]:
+        return {"format": "symbolic-vae-mutation/1", "max_mutants": self.max_mutants, "seed": self.seed,
+                "seconds": round(self.seconds, 3), "tested": self.tested, "kills": self.kills,
+                "kill_rate": self.kill_rate, **{o: self.count(o) for o in OUTCOMES},
+                "survivors": [{"claim": cid, **r.to_json()} for cid, r in self.survivors()],
+                "equivalents": [{"claim": c.claim_id, **r.to_json()} for c in self.claims for r in c.results
+                                if r.outcome == "equivalent"],
+                "claims": [c.to_json() for c in self.claims]}
+
+    def text(self) -> str:
+        """The report as printed by ``symbolic-vae mutate``."""
+        rows = [("claim", "baseline", "kill rate", "killed", "inconcl.", "survived", "timeout", "equiv.",
+                 "sampled/sites", "seconds")]
+        for c in self.claims:
+            rate = "-" if c.kill_rate is None else f"{100 * c.kill_rate:.0f}%"
+            rows.append((c.claim_id, c.baseline, rate, *(str(c.count(o)) for o in OUTCOMES),
+                         f"{len(c.results)}/{c.sites}", f"{c.seconds:.1f}"))
+        widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
+        lines = ["  ".join(cell.ljust(w) for cell, w in zip(r, widths, strict=True)).rstrip() for r in rows]
+        lines.insert(1, "-" * len(lines[0]))
+        notes = [f"  {c.claim_id}: {c.note}" for c in self.claims if c.note]
+        if notes:
+            lines += ["", "not mutated:", *notes]
+        survivors = self.survivors()
+        lines += ["", f"survivors ({len(survivors)}):"]
+        lines += [f"  {cid}  {r.formula}  {r.mutation}" + ("  (timeout)" if r.outcome == "timeout" else "")
+                  for cid, r in survivors] or ["  none"]
+        equivalents = [(c.claim_id, r) for c in self.claims for r in c.results if r.outcome == "equivalent"]
+        lines += ["", f"equivalent mutants excluded ({len(equivalents)}):"]
+        lines += [f"  {cid}  {r.formula}  {r.mutation}" for cid, r in equivalents] or ["  none"]
+        rate = "-" if self.kill_rate is None else f"{100 * self.kill_rate:.1f}%"
+        mutated = sum(c.tested > 0 for c in self.claims)
+        lines += ["", f"total kill rate: {rate} ({self.kills} of {self.tested} non-equivalent mutants killed: "
+                      f"{self.count('killed')} refuted, {self.count('inconclusive')} inconclusive; "
+                      f"{self.count('survived')} survived, {self.count('timeout')} timed out; "
+                      f"{self.count('equivalent')} equivalent excluded) over {mutated} claims; at most "
+                      f"{self.max_mutants} mutants per claim, seed {self.seed}; {self.seconds:.1f} s"]
+        return "\n".join(lines)
+
+
+def mutate_claims(claim_ids: Sequence[str] | None = None, *, max_mutants: int = DEFAULT_MAX_MUTANTS,
+                  seed: int = DEFAULT_SEED, timeout: float | None = None,
+                  progress: Callable[[int, int, str], None] | None = None) -> MutationReport:
+    """Mutation-test the claims ``claim_ids`` (default: every built-in claim; those that do not pass are listed
+    and skipped): at most ``max_mutants`` non-equivalent mutants per claim, drawn deterministically from
+    ``seed``; ``timeout`` seconds per mutant (default: 60 s or 5 times the claim's baseline). The verdict store
+    is neither read nor written. Same arguments, same mutants, same report (apart from the times)."""
+    check_max_mutants(max_mutants)
+    if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
+        raise SymbolicVAEError(f"seed: expected a non-negative integer, got {seed!r}")
+    if timeout is not None and (isinstance(timeout, bool) or not isinstance(timeout, (int, float))
+                                or not timeout > 0):
+        raise SymbolicVAEError(f"timeout: expected a positive number of seconds, got {timeout!r}")
+    ids = [c.id for c in registry.all_claims()] if claim_ids is None else list(dict.fromkeys(claim_ids))
+    for claim_id in ids:
+        registry.get_claim(claim_id)  # unknown ids: SymbolicVAEError before anything runs
+    start = time.perf_counter()
+    with _store_off():
+        setup = MutationSetup(build_claim=_fresh_claim, formulas=tuple(formulas_in(formula_modules())),
+                              packages=PACKAGES, context=Context(),
+                              owned_caches=((_kernel_checks._round_trip, _kernel_checks._ROUND_TRIPS.clear),))
+        results = []
+        for i, claim_id in enumerate(ids):
+            if progress is not None:
+                progress(i, len(ids), claim_id)
+            results.append(mutate_claim(claim_id, setup, max_mutants=max_mutants, seed=seed, timeout=timeout))
+        _forget_claims()
+    return MutationReport(tuple(results), max_mutants, seed, time.perf_counter() - start)
