@@ -104,6 +104,8 @@ def _add_mutate(sub: argparse._SubParsersAction) -> None:
                    help=f"seed of the sampling of mutation sites (default {DEFAULT_SEED})")
     p.add_argument("--timeout", type=_real, metavar="S", help="seconds per mutant (default: 60 or 5 times the "
                    "claim's own run, whichever is larger)")
+    p.add_argument("--workers", type=_positive_int, default=1, metavar="N",
+                   help="processes that run the claims, one claim at a time each (default 1: this process)")
     p.add_argument("--json", metavar="FILE", help="also write the report as JSON to FILE")
     p.add_argument("--force", action="store_true", help="overwrite an existing --json file")
     p.add_argument("--quiet", action="store_true", help="no progress lines on stderr")
@@ -561,12 +563,16 @@ def _run_mutate(args: argparse.Namespace) -> int:
     for claim_id in ids or ():
         _flagged({"claim": "--claim"}, lambda i=claim_id: get_claim(i))
 
-    def progress(i: int, n: int, claim_id: str) -> None:
+    start = time.perf_counter()
+
+    def progress(i: int, n: int, result) -> None:
         if not args.quiet:
-            print(f"[{i + 1}/{n}] {claim_id} ...", file=sys.stderr, flush=True)
+            rate = "-" if result.kill_rate is None else f"{result.kills}/{result.tested} killed"
+            print(f"[{i + 1}/{n}] {result.claim_id}: {result.baseline}, {rate} ({time.perf_counter() - start:.0f} s)",
+                  file=sys.stderr, flush=True)
 
     report = mutate_claims(ids, max_mutants=args.max_mutants, seed=args.seed, timeout=args.timeout,
-                           progress=progress)
+                           workers=args.workers, progress=progress)
     print(report.text())
     if json_path is not None:
         write_json_atomically(json_path, report.to_json())

@@ -670,7 +670,7 @@ def sample_order(count: int, seed: int, claim_id: str) -> list[int]:
     return order
 
 
-def mutate_claim(claim_id: str, setup: MutationSetup, *, max_mutants: int = 8, seed: int = 0,
+def mutate_claim(claim_id: str, setup: MutationSetup, *, max_mutants: int = 4, seed: int = 0,
                  timeout: float | None = None) -> ClaimMutation:
     """Mutation-test one claim: its baseline verdict, traced with every cache empty, finds the formulas its checks
     use (narrowed to those its statement shows, when it shows some); then, if it passes, up to ``max_mutants``

@@ -35,7 +35,7 @@ from symbolic_vae._report import registry
 PACKAGES = ("symbolic_vae",)
 """Where formulas are rebound and caches cleared (numeric_backend's caches are keyed by the expressions)."""
 FORMS_PREFIX = "symbolic_vae._papers."
-DEFAULT_MAX_MUTANTS = 8
+DEFAULT_MAX_MUTANTS = 4
 DEFAULT_SEED = 0
 
 
@@ -143,30 +143,62 @@ class MutationReport:
 
 
 def mutate_claims(claim_ids: Sequence[str] | None = None, *, max_mutants: int = DEFAULT_MAX_MUTANTS,
-                  seed: int = DEFAULT_SEED, timeout: float | None = None,
-                  progress: Callable[[int, int, str], None] | None = None) -> MutationReport:
+                  seed: int = DEFAULT_SEED, timeout: float | None = None, workers: int = 1,
+                  progress: Callable[[int, int, ClaimMutation], None] | None = None) -> MutationReport:
     """Mutation-test the claims ``claim_ids`` (default: every built-in claim; those that do not pass are listed
     and skipped): at most ``max_mutants`` non-equivalent mutants per claim, drawn deterministically from
-    ``seed``; ``timeout`` seconds per mutant (default: 60 s or 5 times the claim's baseline). The verdict store
-    is neither read nor written. Same arguments, same mutants, same report (apart from the times)."""
+    ``seed``; ``timeout`` seconds per mutant (default: 60 s or 5 times the claim's baseline); ``workers``
+    processes, one claim at a time each (1: in this process); ``progress(i, n, result)`` after each claim. The
+    verdict store is neither read nor written.
+    Same arguments, same mutants, same report, whatever the number of workers (apart from the times)."""
     check_max_mutants(max_mutants)
     if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
         raise SymbolicVAEError(f"seed: expected a non-negative integer, got {seed!r}")
     if timeout is not None and (isinstance(timeout, bool) or not isinstance(timeout, (int, float))
-                                or not timeout > 0):
+                                or not 0 < timeout < float("inf")):
         raise SymbolicVAEError(f"timeout: expected a positive number of seconds, got {timeout!r}")
+    if isinstance(workers, bool) or not isinstance(workers, int) or workers < 1:
+        raise SymbolicVAEError(f"workers: expected a positive integer, got {workers!r}")
     ids = [c.id for c in registry.all_claims()] if claim_ids is None else list(dict.fromkeys(claim_ids))
     for claim_id in ids:
         registry.get_claim(claim_id)  # unknown ids: SymbolicVAEError before anything runs
     start = time.perf_counter()
+    options = {"max_mutants": max_mutants, "seed": seed, "timeout": timeout}
+    if workers == 1 or len(ids) <= 1:
+        results = []
+        for i, claim_id in enumerate(ids):
+            results.append(_mutate_one(claim_id, **options))
+            if progress is not None:
+                progress(i, len(ids), results[-1])
+    else:
+        results = _mutate_in_processes(ids, workers, options, progress)
+    return MutationReport(tuple(results), max_mutants, seed, time.perf_counter() - start)
+
+
+def _mutate_one(claim_id: str, *, max_mutants: int, seed: int, timeout: float | None) -> ClaimMutation:
+    """One claim's mutation run in this process, with the verdict store off."""
     with _store_off():
         setup = MutationSetup(build_claim=_fresh_claim, formulas=tuple(formulas_in(formula_modules())),
                               packages=PACKAGES, context=Context(),
                               owned_caches=((_kernel_checks._round_trip, _kernel_checks._ROUND_TRIPS.clear),))
-        results = []
-        for i, claim_id in enumerate(ids):
+        try:
+            return mutate_claim(claim_id, setup, max_mutants=max_mutants, seed=seed, timeout=timeout)
+        finally:
+            _forget_claims()
+
+
+def _mutate_in_processes(ids: list[str], workers: int, options: dict[str, Any],
+                         progress: Callable[[int, int, ClaimMutation], None] | None) -> list[ClaimMutation]:
+    """The claims on ``workers`` fresh processes (spawned), one task per claim; results in the order of ``ids``."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor, as_completed
+
+    done: dict[str, ClaimMutation] = {}
+    with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn")) as pool:
+        futures = {pool.submit(_mutate_one, claim_id, **options): claim_id for claim_id in ids}
+        for finished in as_completed(futures):
+            claim_id = futures[finished]
+            done[claim_id] = finished.result()
             if progress is not None:
-                progress(i, len(ids), claim_id)
-            results.append(mutate_claim(claim_id, setup, max_mutants=max_mutants, seed=seed, timeout=timeout))
-        _forget_claims()
-    return MutationReport(tuple(results), max_mutants, seed, time.perf_counter() - start)
+                progress(len(done) - 1, len(ids), done[claim_id])
+    return [done[claim_id] for claim_id in ids]
