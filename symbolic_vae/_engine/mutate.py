@@ -306,6 +306,9 @@ class Trace:
     executed: dict[CodeType, dict[str, Any]] = dataclasses.field(default_factory=dict)
     returns: dict[CodeType, list[Any]] = dataclasses.field(default_factory=dict)
     calls: set[tuple[CodeType | None, CodeType]] = dataclasses.field(default_factory=set)
+    steps: set[CodeType] = dataclasses.field(default_factory=set)
+    """The code executed while ``in_steps`` (the claim's steps, not its negative control)."""
+    in_steps: bool = True
 
     def callers_of(self, codes: Iterable[CodeType]) -> set[CodeType]:
         """``codes`` and every code object that called one of them, directly or not."""
@@ -330,7 +333,7 @@ def traced(watched: Iterable[CodeType], passthrough: Iterable[CodeType] = ()) ->
     first RETURNS_KEPT distinct return values of the ``watched`` code objects."""
     trace = Trace()
     watch, skip = set(watched), set(passthrough)
-    executed, returns, calls = trace.executed, trace.returns, trace.calls
+    executed, returns, calls, steps = trace.executed, trace.returns, trace.calls, trace.steps
 
     def on_return(frame: Any, event: str, arg: Any) -> Any:
         if event == "return":
@@ -343,6 +346,8 @@ def traced(watched: Iterable[CodeType], passthrough: Iterable[CodeType] = ()) ->
         code = frame.f_code
         if code not in executed:
             executed[code] = frame.f_globals
+        if trace.in_steps:
+            steps.add(code)
         caller = frame.f_back
         while caller is not None and caller.f_code in skip:
             caller = caller.f_back
@@ -397,14 +402,15 @@ def _has_contents(cell: Any) -> bool:
 
 def used_formulas(trace: Trace, formulas: Sequence[Formula], checks: Iterable[Any], packages: Sequence[str]
                   ) -> dict[Formula, set[CodeType]]:
-    """The formulas a traced run used, each with the code objects that read it: functions it called (read by
-    their own code), constants named by code it executed in ``packages`` (directly or as an attribute of their
-    module), and constants the ``checks`` captured when they were built (read by no code of the run)."""
+    """The formulas the steps of a traced run used, each with the code objects that read it: functions they called
+    (read by their own code), constants named by code they executed in ``packages`` (directly or as an attribute
+    of their module), and constants the ``checks`` captured when they were built (read by no code of the run)."""
     by_id = {id(f.value): f for f in formulas if f.kind == "constant"}
     modules = {f.module for f in formulas}
     used: dict[Formula, set[CodeType]] = {f: {f.code} for f in formulas  # type: ignore[misc]
-                                          if f.kind == "function" and f.code in trace.executed}
-    for code, globs in trace.executed.items():
+                                          if f.kind == "function" and f.code in trace.steps}
+    for code in trace.steps:
+        globs = trace.executed[code]
         if not str(globs.get("__name__", "")).startswith(tuple(packages)):
             continue
         for name in code.co_names:
@@ -619,9 +625,10 @@ def _time_limit(seconds: float | None) -> Iterator[None]:
         signal.signal(signal.SIGALRM, previous)
 
 
-def claim_status(claim: Claim, context: Any) -> Status:
+def claim_status(claim: Claim, context: Any, before_control: Callable[[], None] | None = None) -> Status:
     """The status ``run_claim`` would give ``claim``, without its details: the steps in order up to the first
-    refutation, then, for a passing claim, the negative control (not refuted: INCONCLUSIVE)."""
+    refutation, then, for a passing claim, the negative control (not refuted: INCONCLUSIVE), after calling
+    ``before_control``."""
     from symbolic_vae._engine.runner import _guarded
 
     set_run_seed(context.seed)
@@ -632,6 +639,8 @@ def claim_status(claim: Claim, context: Any) -> Status:
             break
     status, _, _ = combine(claim.id, checks, [s.corroborating for s in claim.steps[:len(checks)]])
     if status.passed:
+        if before_control is not None:
+            before_control()
         control = _guarded(claim.control.check, "negative control", context)
         if control.status is not Status.REFUTED:
             return Status.INCONCLUSIVE
@@ -672,19 +681,19 @@ def sample_order(count: int, seed: int, claim_id: str) -> list[int]:
 
 def mutate_claim(claim_id: str, setup: MutationSetup, *, max_mutants: int = 4, seed: int = 0,
                  timeout: float | None = None) -> ClaimMutation:
-    """Mutation-test one claim: its baseline verdict, traced with every cache empty, finds the formulas its checks
-    use (narrowed to those its statement shows, when it shows some); then, if it passes, up to ``max_mutants``
-    non-equivalent mutants drawn deterministically (``sample_order``) among every mutation site of those formulas
-    are each substituted for their formula in every binding of the packages, the claim rebuilt if it captured the
-    formula, the caches that depend on the formula emptied, and the checks run again. ``timeout``: seconds per
-    mutant (default: 60 s or 5 times the baseline, whichever is larger)."""
+    """Mutation-test one claim: its baseline verdict, traced with every cache empty, finds the formulas its steps
+    use (not its negative control; narrowed to those its statement shows, when it shows some); then, if it
+    passes, up to ``max_mutants`` non-equivalent mutants drawn deterministically (``sample_order``) among every
+    mutation site of those formulas are each substituted for their formula in every binding of the packages, the
+    claim rebuilt if it captured the formula, the caches that depend on the formula emptied, and the checks run
+    again. ``timeout``: seconds per mutant (default: 60 s or 5 times the baseline, whichever is larger)."""
     check_max_mutants(max_mutants)
     start = time.perf_counter()
     clear_caches(setup.caches())
     claim = setup.build_claim(claim_id)
     watched = [f.code for f in setup.formulas if f.code is not None]
     with traced(watched, memo_wrappers(setup.packages)) as trace:
-        baseline = claim_status(claim, setup.context)
+        baseline = claim_status(claim, setup.context, before_control=lambda: setattr(trace, "in_steps", False))
     base_seconds = time.perf_counter() - start
 
     def finish(formulas: Sequence[Formula], scope: str, sites: int, results: list[MutantResult], note: str
@@ -694,11 +703,11 @@ def mutate_claim(claim_id: str, setup: MutationSetup, *, max_mutants: int = 4, s
 
     if not baseline.passed:
         return finish((), "", 0, [], f"not passing ({baseline.value}): nothing to mutate")
-    checks = [s.check for s in claim.steps] + [claim.control.check]
+    checks = [s.check for s in claim.steps]  # the formulas under test are those the steps use, not the control
     used = used_formulas(trace, setup.formulas, checks, setup.packages)
     stated = stated_formulas(claim, used, trace)
     formulas, scope = (stated, "stated") if stated else (list(used), "used")
-    captured = set().union(*(_captured_ids(c) for c in checks))
+    captured = set().union(*(_captured_ids(c) for c in [*checks, claim.control.check]))
     candidates: list[tuple[Formula, _LazyMutation]] = []
     for formula in formulas:
         seen: set[tuple[sp.Basic, str, int]] = set()

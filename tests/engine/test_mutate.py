@@ -130,6 +130,7 @@ def function_check():
     return verdict(same, "printed")
 
 def control():
+    CONTROL_ONLY.free_symbols  # read by the negative control only
     return verdict(False, "perturbed")
 """
 
@@ -141,11 +142,13 @@ def _probe_modules() -> tuple[types.ModuleType, types.ModuleType]:
     forms.POLY = x**2 + 2 * x * y
     forms.UNCHECKED = x + y
     forms.NEVER_READ = sp.Max(x, y)
+    forms.CONTROL_ONLY = sp.Min(x, y)
     exec("def printed(scale=1):\n    return scale * (x + y) ** 2\n", forms.__dict__.update(x=x, y=y) or forms.__dict__)
     checks = types.ModuleType("mutation_probe.checks")
     checks.__dict__.update(sp=sp, x=x, y=y, CheckResult=CheckResult, Counterexample=Counterexample, Status=Status,
                            verdict_store=verdict_store,
-                           SEEN=[], POLY=forms.POLY, UNCHECKED=forms.UNCHECKED, printed=forms.printed)
+                           SEEN=[], POLY=forms.POLY, CONTROL_ONLY=forms.CONTROL_ONLY, UNCHECKED=forms.UNCHECKED,
+                           printed=forms.printed)
     exec(CHECKS_SOURCE, checks.__dict__)
     for module in (forms, checks):
         sys.modules[module.__name__] = module
@@ -178,7 +181,8 @@ def _setup(forms: types.ModuleType, claim: Callable[[], Claim]) -> mt.MutationSe
 def test_the_driver_kills_every_mutant_of_a_formula_the_claim_states_and_checks(probe):
     forms, checks = probe
     setup = _setup(forms, lambda: _claim(checks))
-    assert [f.label for f in setup.formulas] == ["mutation_probe.forms.NEVER_READ", "mutation_probe.forms.POLY",
+    assert [f.label for f in setup.formulas] == ["mutation_probe.forms.CONTROL_ONLY", "mutation_probe.forms.NEVER_READ",
+                                                 "mutation_probe.forms.POLY",
                                                  "mutation_probe.forms.UNCHECKED", "mutation_probe.forms.printed"]
     result = mt.mutate_claim("probe.claim", setup, max_mutants=100, seed=0)
     assert result.baseline == "PROVED" and result.scope == "stated"
@@ -195,7 +199,7 @@ def test_mutants_of_a_formula_read_but_not_compared_survive(probe):
     result = mt.mutate_claim("probe.claim", setup, max_mutants=100, seed=0)
     assert result.scope == "used"
     assert set(result.formulas) == {"mutation_probe.forms.POLY", "mutation_probe.forms.UNCHECKED",
-                                    "mutation_probe.forms.printed"}  # NEVER_READ is not read
+                                    "mutation_probe.forms.printed"}  # no NEVER_READ, no CONTROL_ONLY (read by no step)
     assert {r.formula for r in result.results if r.outcome == "survived"} == {"mutation_probe.forms.UNCHECKED"}
     killed = {r.formula for r in result.results if r.outcome == "killed"}
     assert killed == {"mutation_probe.forms.POLY", "mutation_probe.forms.printed"}  # a function's return value too
