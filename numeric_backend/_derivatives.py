@@ -55,13 +55,16 @@ class Derivatives:
             if not free or any(not isinstance(i, int) or i < 0 for i in free) or free != sorted(set(free)):
                 raise fail("derivatives.free", "expected ascending, distinct, non-negative coordinate numbers")
 
-    def free_coordinates(self, param_dim: int) -> torch.Tensor | None:
-        """The free coordinates as an int64 tensor (None without elimination), checked against ``param_dim``."""
+    def free_coordinates(self, param_dim: int | None = None) -> slice | torch.Tensor | None:
+        """The free coordinates as an index of dimension 1 (None without elimination): a slice when they are
+        consecutive (views instead of copies), else an int64 tensor; checked against ``param_dim`` if given."""
         import torch
 
         if self.free is None:
             return None
         free = list(self.free)
-        if free[-1] >= param_dim or len(free) == param_dim:
+        if param_dim is not None and (free[-1] >= param_dim or len(free) == param_dim):
             raise fail("derivatives.free", f"expected a proper subset of range({param_dim}), received {free[:10]}...")
+        if free == list(range(free[0], free[-1] + 1)):
+            return slice(free[0], free[-1] + 1)
         return torch.tensor(free, dtype=torch.int64)

@@ -12,10 +12,10 @@ import math
 from typing import TYPE_CHECKING
 
 from numeric_backend._row_loss import (
-    _HESSIAN_ROW_BUDGET,
     NEGATIVE_CURVATURE_TOLERANCE,
     ROUNDOFF_BAND,
     _diagnose,
+    _hessian_chunk,
     _hessians,
     _RowLoss,
     _trial_loss_and_grad,
@@ -69,7 +69,7 @@ def _certify_minima(
     dim = params.shape[1]
     curved_up = torch.zeros(rows.shape[0], dtype=torch.bool)
     min_eigenvalue = torch.empty(rows.shape[0], dtype=params.dtype)
-    chunk = max(1, _HESSIAN_ROW_BUDGET // (dim * dim))
+    chunk = _hessian_chunk(row_loss, dim)
     for begin in range(0, rows.shape[0], chunk):
         part = slice(begin, begin + chunk)
         hessian = _hessians(row_loss, params[part], rows[part])
@@ -86,7 +86,8 @@ def _certify_minima(
             diagonal = hessian.diagonal(dim1=1, dim2=2)
             unshifted = diagonal.clone()
             diagonal.add_(shift[:, None])
-            certified = finite & torch.isfinite(shift) & (torch.linalg.cholesky_ex(hessian).info == 0)
+            # the upper factor of a row-major symmetric matrix is LAPACK's lower factor of the same memory: no copy
+            certified = finite & torch.isfinite(shift) & (torch.linalg.cholesky_ex(hessian, upper=True).info == 0)
             diagonal.copy_(unshifted)
             curved_up[part] = certified
             min_eigenvalue[part] = torch.where(certified, -threshold, -math.inf)

@@ -35,6 +35,13 @@ ROUNDOFF_BAND = 16 * 2.0**-52
 
 _HESSIAN_ROW_BUDGET = 2**20  # Hessians are built for at most this // P^2 rows at a time (8 MB of float64: larger
 _HESSIAN_TANGENT_BUDGET = 2**18  # blocks measured slower), and for at most this // (rows * P) unit vectors at a time
+_ANALYTIC_HESSIAN_ROW_BUDGET = 2**18  # the same for analytic Hessians, cheap to build: blocks of 2 MB stay in cache
+
+
+def _hessian_chunk(row_loss: _RowLoss, dim: int) -> int:
+    """Rows per block of Hessians [rows, P, P] (see ``_HESSIAN_ROW_BUDGET``)."""
+    budget = _HESSIAN_ROW_BUDGET if row_loss.hessian is None else _ANALYTIC_HESSIAN_ROW_BUDGET
+    return max(1, budget // (dim * dim))
 
 
 @dataclass(frozen=True)
@@ -45,7 +52,8 @@ class _RowLoss:
     ``anchor`` (the checked init) with the requested rows replaced; instance losses are called directly, so
     evaluating a subset costs only that subset (``any_subset``). ``loss_and_grad(params, rows) -> (loss [b],
     grad [b, P])`` and ``hessian(params, rows) -> [b, P, P]``, when set, replace autograd; ``eliminate(params,
-    rows) -> [b, P]`` and ``free`` [P_free] (int64) are the variable projection of ``Derivatives``.
+    rows) -> [b, P]`` and ``free`` (an index of dimension 1: slice or int64 [P_free]) are the variable
+    projection of ``Derivatives``.
     """
 
     evaluate: Callable[[torch.Tensor, torch.Tensor], torch.Tensor]
@@ -55,7 +63,7 @@ class _RowLoss:
     loss_and_grad: Callable[[torch.Tensor, torch.Tensor], tuple[torch.Tensor, torch.Tensor]] | None = None
     hessian: Callable[[torch.Tensor, torch.Tensor], torch.Tensor] | None = None
     eliminate: Callable[[torch.Tensor, torch.Tensor], torch.Tensor] | None = None
-    free: torch.Tensor | None = None
+    free: slice | torch.Tensor | None = None
 
     def __post_init__(self) -> None:
         assert callable(self.evaluate) and self.batch_size >= 1
@@ -92,7 +100,6 @@ class _RowLoss:
     ) -> _RowLoss:
         """From ``loss_fn(params [b, P], instance_index [b]) -> [b]``, callable on any subset of rows, and its
         analytic ``derivatives`` if given."""
-        import torch
         if derivatives is None:
             return cls(lambda params, rows: loss_fn(params, instance_index[rows]), "loss_fn_for_instances",
                        instance_index.shape[0], any_subset=True)
@@ -103,7 +110,7 @@ class _RowLoss:
             loss_and_grad=lambda params, rows: loss_and_grad(params, instance_index[rows]),
             hessian=None if hessian is None else lambda params, rows: hessian(params, instance_index[rows]),
             eliminate=None if eliminate is None else lambda params, rows: eliminate(params, instance_index[rows]),
-            free=None if derivatives.free is None else torch.tensor(list(derivatives.free), dtype=torch.int64),
+            free=derivatives.free_coordinates(),
         )
 
     def embed(self, free_params: torch.Tensor, rows: torch.Tensor, param_dim: int) -> torch.Tensor:
@@ -219,12 +226,12 @@ def _check_analytic(name: str, value: object, shape: tuple[int, ...]) -> None:
 
 
 def _hessians(row_loss: _RowLoss, params: torch.Tensor, rows: torch.Tensor) -> torch.Tensor:
-    """Symmetrized per-row Hessians [b, P, P] of the given rows, built in chunks of _HESSIAN_ROW_BUDGET // P^2
-    rows: the analytic ``row_loss.hessian`` if it has one, else autograd."""
+    """Symmetrized per-row Hessians [b, P, P] of the given rows, built in chunks of ``_hessian_chunk`` rows: the
+    analytic ``row_loss.hessian`` if it has one, else autograd."""
     import torch
 
     dim = params.shape[1]
-    chunk = max(1, _HESSIAN_ROW_BUDGET // (dim * dim))
+    chunk = _hessian_chunk(row_loss, dim)
     parts = []
     for begin in range(0, params.shape[0], chunk):
         part_params, part_rows = params[begin:begin + chunk].detach(), rows[begin:begin + chunk]

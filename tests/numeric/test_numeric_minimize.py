@@ -508,3 +508,154 @@ def test_multistart_result_invariants_reject_converged_failed_starts():
         dataclasses.replace(result, failures={"start": int(result.failed.sum()) + 1})
     with pytest.raises(AssertionError):
         dataclasses.replace(result, failed=torch.zeros(3, 7, dtype=torch.bool))
+
+
+def _benchmark_module():
+    """benchmarks/minimize.py, whose analytic factorization derivatives the throughput benchmark measures."""
+    import importlib.util
+    import pathlib
+    import sys
+
+    if "benchmark_minimize" in sys.modules:
+        return sys.modules["benchmark_minimize"]
+    folder = pathlib.Path(__file__).resolve().parents[2] / "benchmarks"
+    sys.path.insert(0, str(folder))  # for its `_common`
+    try:
+        spec = importlib.util.spec_from_file_location("benchmark_minimize", folder / "minimize.py")
+        module = importlib.util.module_from_spec(spec)
+        sys.modules["benchmark_minimize"] = module  # its dataclasses look their module up
+        spec.loader.exec_module(module)
+    finally:
+        sys.path.remove(str(folder))
+    return module
+
+
+@pytest.mark.parametrize("d", [2, 3, 5])
+def test_analytic_factorization_derivatives_match_autograd(d):
+    bench = _benchmark_module()
+    Z, _ = bench.problem(d, 6, seed=d)
+    loss, derivatives = bench.torch_loss(Z, d), bench.torch_derivatives(Z, d)
+    params = torch.randn(12, 2 * d * d, dtype=torch.float64, generator=torch.Generator().manual_seed(d))
+    index = torch.arange(6).repeat_interleave(2)
+    rows = torch.arange(12)
+    value, grad = derivatives.loss_and_grad(params, index)
+    autograd_value, autograd_grad = _loss_and_grad(_RowLoss.per_instance(loss, index), params, rows)
+    assert torch.allclose(value, autograd_value, rtol=1e-13) and torch.allclose(grad, autograd_grad, atol=1e-11)
+    hessian = derivatives.hessian(params, index)
+    autograd_hessian = _hessians_functorch(_RowLoss.per_instance(loss, index), params, rows)
+    assert torch.allclose(hessian, autograd_hessian, atol=1e-11)
+    # eliminating U: the loss is then minimal over U (zero U-gradient), V is kept, and no other U does better
+    eliminated = derivatives.eliminate(params, index)
+    size = d * d
+    assert torch.equal(eliminated[:, size:], params[:, size:])
+    _, eliminated_grad = derivatives.loss_and_grad(eliminated, index)
+    assert eliminated_grad[:, :size].abs().max().item() <= 1e-12 * (1 + Z.abs().max().item())
+    moved = eliminated.clone()
+    moved[:, :size] += 1e-3 * torch.randn(12, size, dtype=torch.float64, generator=torch.Generator().manual_seed(0))
+    assert bool((loss(moved, index) > loss(eliminated, index)).all())
+
+
+@pytest.mark.parametrize("eliminate", [False, True])
+def test_multistart_with_analytic_derivatives_reaches_the_minima_autograd_reaches(eliminate):
+    bench = _benchmark_module()
+    d, n_instances, n_starts = 4, 30, 3
+    Z, closed_form = bench.problem(d, n_instances, seed=5)
+    loss, derivatives = bench.torch_loss(Z, d), bench.torch_derivatives(Z, d)
+    if not eliminate:
+        derivatives = dataclasses.replace(derivatives, eliminate=None, free=None)
+    plain = multistart_minimize(loss, n_instances, n_starts, 2 * d * d, seed=2)
+    analytic = multistart_minimize(loss, n_instances, n_starts, 2 * d * d, seed=2, derivatives=derivatives)
+    for result in (plain, analytic):
+        assert ((result.best_loss - closed_form).abs() / (1 + closed_form.abs())).max().item() <= 1e-12
+        assert bool(result.converged.all())
+    assert torch.allclose(analytic.loss, plain.loss, rtol=1e-12)
+    # the returned parameters meet the first-order criterion of the full loss (all P coordinates)
+    _, grad = derivatives.loss_and_grad(analytic.best_params, torch.arange(n_instances))
+    assert bool((grad.norm(dim=1) <= 1e-9 * (1 + analytic.best_loss.abs())).all())
+
+
+def test_eliminated_rows_where_elimination_fails_keep_their_start_and_go_on():
+    # loss (x - 1)^2 + x^2 y^2 + (y - 2)^2 is quadratic in x with curvature 2 (1 + y^2); eliminate x = 1 / (1 + y^2)
+    # but refuse (NaN) while y < 0: those starts must still reach the minimum through the other phases
+    def loss(params, instance_index):
+        x, y = params[:, 0], params[:, 1]
+        return (x - 1) ** 2 + x**2 * y**2 + (y - 2) ** 2
+
+    def loss_and_grad(params, instance_index):
+        x, y = params[:, 0], params[:, 1]
+        grad = torch.stack([2 * (x - 1) + 2 * x * y**2, 2 * x**2 * y + 2 * (y - 2)], dim=1)
+        return loss(params, instance_index), grad
+
+    def eliminate(params, instance_index):
+        y = params[:, 1]
+        x = torch.where(y >= 0, 1 / (1 + y**2), math.nan)
+        return torch.stack([x, y], dim=1)
+
+    from numeric_backend._derivatives import Derivatives
+
+    derivatives = Derivatives(loss_and_grad, eliminate=eliminate, free=[1])
+    result = multistart_minimize(loss, 2, 8, 2, seed=3, derivatives=derivatives)
+    reference = multistart_minimize(loss, 2, 8, 2, seed=3)
+    assert bool(result.converged.all()) and not bool(result.failed.any())
+    assert torch.allclose(result.best_loss, reference.best_loss, rtol=1e-12)
+
+
+def test_lbfgs_pool_gives_the_same_rows_as_one_batch(monkeypatch):
+    # rows refilled into a small pool as others leave: every row's iterates, loss, gradient and verdict are the
+    # same as when all rows run together, and the step count is the longest row's
+    import numeric_backend._lbfgs as lbfgs_module
+
+    loss, _, param_dim = factorization_problem(40, 4, 3, 3, seed=9)
+    init = torch.randn(80, param_dim, dtype=torch.float64, generator=torch.Generator().manual_seed(4))
+    row_loss = _RowLoss.per_instance(loss, torch.arange(40).repeat_interleave(2))
+    together = _lbfgs(row_loss, init, 1000, 1e-9, LBFGS_MEMORY)
+    assert lbfgs_module._pool_capacity(row_loss, 80, param_dim, LBFGS_MEMORY) >= 80
+    monkeypatch.setattr(lbfgs_module, "_POOL_BUDGET", 1)
+    monkeypatch.setattr(lbfgs_module, "_POOL_MIN_ROWS", 7)
+    pooled = _lbfgs(row_loss, init, 1000, 1e-9, LBFGS_MEMORY)
+    for name in ("params", "loss", "grad", "stationary"):
+        assert torch.equal(getattr(pooled, name), getattr(together, name)), name
+    assert pooled.steps == together.steps
+    # a full-batch loss is always evaluated on every row, so it is never split into a pool
+    full_batch = _RowLoss.full_batch(lambda p: p.sum(1), init)
+    assert lbfgs_module._pool_capacity(full_batch, 80, param_dim, LBFGS_MEMORY) == 80
+
+
+def test_lbfgs_step_budget_is_per_row_in_the_pool(monkeypatch):
+    import numeric_backend._lbfgs as lbfgs_module
+
+    monkeypatch.setattr(lbfgs_module, "_POOL_BUDGET", 1)
+    monkeypatch.setattr(lbfgs_module, "_POOL_MIN_ROWS", 3)
+    loss, _, param_dim = factorization_problem(5, 3, 3, 3, seed=2)
+    init = torch.randn(10, param_dim, dtype=torch.float64, generator=torch.Generator().manual_seed(1))
+    row_loss = _RowLoss.per_instance(loss, torch.arange(5).repeat_interleave(2))
+    few = _lbfgs(row_loss, init, 4, 1e-9, LBFGS_MEMORY)
+    assert few.steps == 4 and not bool(few.stationary.any())
+    # rows admitted late got the same 4 iterations as the first ones
+    monkeypatch.setattr(lbfgs_module, "_POOL_MIN_ROWS", 10)
+    assert torch.equal(_lbfgs(row_loss, init, 4, 1e-9, LBFGS_MEMORY).params, few.params)
+
+
+def test_bad_derivatives_raise():
+    from numeric_backend._derivatives import Derivatives
+
+    def loss(params, instance_index):
+        return (params**2).sum(1)
+
+    def loss_and_grad(params, instance_index):
+        return loss(params, instance_index), 2 * params
+
+    with pytest.raises(NumericBackendError, match="^derivatives.loss_and_grad:"):
+        Derivatives("grad")
+    with pytest.raises(NumericBackendError, match="^derivatives.eliminate:"):
+        Derivatives(loss_and_grad, eliminate=lambda p, i: p)
+    with pytest.raises(NumericBackendError, match="^derivatives.free:"):
+        Derivatives(loss_and_grad, eliminate=lambda p, i: p, free=[1, 0])
+    with pytest.raises(NumericBackendError, match="^derivatives.free:"):
+        multistart_minimize(loss, 2, 2, 2, seed=0, derivatives=Derivatives(loss_and_grad, eliminate=lambda p, i: p,
+                                                                            free=[0, 1]))
+    with pytest.raises(NumericBackendError, match="^derivatives:"):
+        multistart_minimize(loss, 2, 2, 2, seed=0, derivatives=loss_and_grad)
+    bad_hessian = Derivatives(loss_and_grad, hessian=lambda p, i: torch.zeros(p.shape[0], 3, 3, dtype=torch.float64))
+    with pytest.raises(NumericBackendError, match="^derivatives.hessian:"):
+        multistart_minimize(loss, 2, 2, 2, seed=0, derivatives=bad_hessian)
