@@ -123,11 +123,13 @@ def torch_derivatives(Z, d: int):  # noqa: ANN001, ANN201
         U, V = split(params)
         rows = U.shape[0]
         R = U @ V.transpose(1, 2) - Z[instance_index]
-        H = torch.empty(rows, 2, d, d, 2, d, d, dtype=torch.float64)  # [b, block, i, k, block, j, l]
-        H[:, 0, :, :, 0] = torch.einsum("ij,bkl->bikjl", eye, 2 * (V.transpose(1, 2) @ V + a * eye))
-        H[:, 1, :, :, 1] = torch.einsum("ij,bkl->bikjl", eye, 2 * (U.transpose(1, 2) @ U + b * eye))
-        cross = 2 * torch.einsum("bil,bjk->bikjl", U, V) + 2 * torch.einsum("bij,kl->bikjl", R, eye)
-        H[:, 0, :, :, 1] = cross
+        H = torch.zeros(rows, 2, d, d, 2, d, d, dtype=torch.float64)  # [b, block, i, k, block, j, l]
+        for block, (X, weight) in enumerate(((V, a), (U, b))):  # I (x) 2 (X^T X + weight I): its (i, i) diagonal
+            gram = torch.baddbmm(eye, X.transpose(1, 2), X, beta=weight).mul_(2)
+            torch.diagonal(H[:, block, :, :, block], dim1=1, dim2=3).copy_(gram[..., None])
+        cross = H[:, 0, :, :, 1]  # [b, i, k, j, l] = 2 U_il V_jk + 2 R_ij delta_kl
+        torch.mul(U[:, :, None, None, :], 2 * V.transpose(1, 2)[:, None, :, :, None], out=cross)
+        torch.diagonal(cross, dim1=2, dim2=4).add_(2 * R[..., None])
         H[:, 1, :, :, 0] = cross.permute(0, 3, 4, 1, 2)
         return H.reshape(rows, 2 * size, 2 * size)
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, ClassVar
 
 from numeric_backend._errors import NumericBackendError
-from numeric_backend._row_loss import ROUNDOFF_BAND, _RowLoss, _trial_loss_and_grad
+from numeric_backend._row_loss import ROUNDOFF_BAND, _DerivativesContractError, _RowLoss, _trial_loss_and_grad
 
 if TYPE_CHECKING:
     import torch
@@ -108,14 +108,15 @@ def _lbfgs_direction(
 
     q = -grad
     product = torch.empty_like(q)
+    s_pairs, y_pairs, rhos = s_memory.unbind(0), y_memory.unbind(0), rho.unbind(0)  # views, taken once
     alphas = {}
     for slot in slots:
-        alphas[slot] = rho[slot] * torch.mul(s_memory[slot], q, out=product).sum(dim=1)
-        q.addcmul_(alphas[slot][:, None], y_memory[slot], value=-1.0)
-    q.mul_(gamma[:, None])
+        alphas[slot] = rhos[slot] * torch.mul(s_pairs[slot], q, out=product).sum(dim=1)
+        q.addcmul_(alphas[slot].unsqueeze(1), y_pairs[slot], value=-1.0)
+    q.mul_(gamma.unsqueeze(1))
     for slot in reversed(slots):
-        beta = rho[slot] * torch.mul(y_memory[slot], q, out=product).sum(dim=1)
-        q.addcmul_((alphas[slot] - beta)[:, None], s_memory[slot])
+        beta = rhos[slot] * torch.mul(y_pairs[slot], q, out=product).sum(dim=1)
+        q.addcmul_((alphas[slot] - beta).unsqueeze(1), s_pairs[slot])
     return q
 
 
@@ -210,6 +211,8 @@ def _embed_rows(row_loss: _RowLoss, free_params: torch.Tensor, rows: torch.Tenso
 
     try:
         return row_loss.embed(free_params, rows, dim)
+    except _DerivativesContractError:
+        raise
     except (NumericBackendError, torch.linalg.LinAlgError):
         if rows.shape[0] == 1:
             return torch.full((1, dim), math.nan, dtype=free_params.dtype)

@@ -8,14 +8,17 @@ still being worked on. Losses must be composable with torch.func (no in-place up
 ``.item()``); otherwise Hessians fall back to P double-backward passes.
 
 Phases, per row: (1) Adam for at most ``max_adam_steps`` steps (0 skips it); (2) L-BFGS with a batched
-backtracking line search until the gradient criterion holds (no Hessians are formed); (3) rows meeting it get
-their Hessian once and are certified by a Cholesky test (``_certify_minima``); (4) every row not certified
-(saddle points, stalled or unfinished rows) goes to saddle-free Newton with per-step eigendecompositions,
-which escapes along negative curvature and polishes to a second-order stationary point.
+backtracking line search until the gradient criterion holds (no Hessians are formed; for an instance loss the
+rows run in a cache-sized pool that is refilled as rows leave); (3) rows meeting it get their Hessian once and
+are certified by a Cholesky test (``_certify_minima``); (4) every row not certified (saddle points, stalled or
+unfinished rows) goes to saddle-free Newton with per-step eigendecompositions, which escapes along negative
+curvature and polishes to a second-order stationary point. Gradients and Hessians come from autograd, or from
+the loss's analytic ``Derivatives`` (``multistart_minimize(derivatives=...)``), which may also eliminate a
+quadratic block so that phase (2) runs on the other coordinates.
 
 This module validates the options and runs the phases (``minimize_batched``); the phases live in ``_lbfgs``
-(Adam, L-BFGS) and ``_newton`` (curvature test, Newton), the row-wise objective in ``_row_loss``, and
-``multistart_minimize`` in ``_multistart``.
+(Adam, L-BFGS) and ``_newton`` (curvature test, Newton), the row-wise objective in ``_row_loss``, analytic
+derivatives in ``_derivatives``, and ``multistart_minimize`` in ``_multistart``.
 """
 
 from __future__ import annotations

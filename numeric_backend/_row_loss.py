@@ -122,10 +122,7 @@ class _RowLoss:
         full[:, self.free] = free_params
         with torch.no_grad():
             full = self.eliminate(full, rows)
-        if not isinstance(full, torch.Tensor) or tuple(full.shape) != (free_params.shape[0], param_dim):
-            shape = tuple(full.shape) if isinstance(full, torch.Tensor) else type(full).__name__
-            raise fail("derivatives.eliminate", f"must return params of shape {(rows.shape[0], param_dim)}, "
-                       f"returned {shape}")
+        _check_analytic("eliminate", full, (free_params.shape[0], param_dim))
         return full
 
     def reduced(self, param_dim: int) -> _RowLoss:
@@ -176,6 +173,8 @@ def _trial_loss_and_grad(
 
     try:
         return _loss_and_grad(row_loss, params, rows)
+    except _DerivativesContractError:
+        raise
     except (NumericBackendError, torch.linalg.LinAlgError):
         if rows.shape[0] == 1:
             return torch.full((1,), math.nan, dtype=params.dtype), torch.full_like(params, math.nan)
@@ -216,13 +215,18 @@ def _hessians_autograd(row_loss: _RowLoss, params: torch.Tensor, rows: torch.Ten
     return torch.stack(columns, dim=-1).detach()
 
 
+class _DerivativesContractError(NumericBackendError):
+    """An analytic derivative returned the wrong kind of value: a bug of the caller, never a rejected step."""
+
+
 def _check_analytic(name: str, value: object, shape: tuple[int, ...]) -> None:
     """An analytic derivative must return a float64 tensor of the expected shape, else NumericBackendError."""
     import torch
 
     if not isinstance(value, torch.Tensor) or tuple(value.shape) != shape or value.dtype != torch.float64:
         got = f"{tuple(value.shape)} {value.dtype}" if isinstance(value, torch.Tensor) else type(value).__name__
-        raise fail(f"derivatives.{name}", f"must return float64 tensors of shape {shape}, returned {got}")
+        raise _DerivativesContractError(
+            f"derivatives.{name}: must return float64 tensors of shape {shape}, returned {got}")
 
 
 def _hessians(row_loss: _RowLoss, params: torch.Tensor, rows: torch.Tensor) -> torch.Tensor:

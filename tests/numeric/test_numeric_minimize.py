@@ -659,3 +659,10 @@ def test_bad_derivatives_raise():
     bad_hessian = Derivatives(loss_and_grad, hessian=lambda p, i: torch.zeros(p.shape[0], 3, 3, dtype=torch.float64))
     with pytest.raises(NumericBackendError, match="^derivatives.hessian:"):
         multistart_minimize(loss, 2, 2, 2, seed=0, derivatives=bad_hessian)
+    # a wrong shape is the caller's bug, reported at once (not a trial point where the loss fails)
+    bad_grad = Derivatives(lambda p, i: (loss(p, i), 2 * p[:, :1]))
+    with pytest.raises(NumericBackendError, match=r"^derivatives.loss_and_grad: .*\(4, 2\)"):
+        multistart_minimize(loss, 2, 2, 2, seed=0, derivatives=bad_grad)
+    bad_eliminate = Derivatives(loss_and_grad, eliminate=lambda p, i: p[:, :1].float(), free=[1])
+    with pytest.raises(NumericBackendError, match="^derivatives.eliminate:"):
+        multistart_minimize(loss, 2, 2, 2, seed=0, derivatives=bad_eliminate)
