@@ -554,7 +554,7 @@ def _run_mutate(args: argparse.Namespace) -> int:
     """Mutation testing of the claims (every option and the --json path are checked before any claim runs)."""
     from symbolic_vae._core.files import write_json_atomically
     from symbolic_vae._report.ledger import check_output_path
-    from symbolic_vae._report.mutation import mutate_claims
+    from symbolic_vae._report.mutation import MutationReport, mutate_claims
 
     json_path = check_output_path(args.json, force=args.force, argument="--json")
     if args.timeout is not None and not 0 < args.timeout < float("inf"):
@@ -564,8 +564,13 @@ def _run_mutate(args: argparse.Namespace) -> int:
         _flagged({"claim": "--claim"}, lambda i=claim_id: get_claim(i))
 
     start = time.perf_counter()
+    done: list = []
 
     def progress(i: int, n: int, result) -> None:
+        done.append(result)
+        if json_path is not None:  # the claims done so far, in case the run is stopped
+            partial = MutationReport(tuple(done), args.max_mutants, args.seed, time.perf_counter() - start)
+            write_json_atomically(json_path, {**partial.to_json(), "complete": False})
         if not args.quiet:
             rate = "-" if result.kill_rate is None else f"{result.kills}/{result.tested} killed"
             print(f"[{i + 1}/{n}] {result.claim_id}: {result.baseline}, {rate} ({time.perf_counter() - start:.0f} s)",
@@ -575,7 +580,7 @@ def _run_mutate(args: argparse.Namespace) -> int:
                            workers=args.workers, progress=progress)
     print(report.text())
     if json_path is not None:
-        write_json_atomically(json_path, report.to_json())
+        write_json_atomically(json_path, {**report.to_json(), "complete": True})
         print(f"wrote {json_path}")
     return EXIT_OK
 

@@ -31,7 +31,7 @@ def test_mutate_one_claim_prints_the_report_and_writes_json(tmp_path):
     assert "total kill rate:" in text and "survivors (" in text and "equivalent mutants excluded (" in text
     assert f"wrote {out}" in text and f"[1/1] {CLAIM}: PROVED_AT_SIZES, 3/3 killed" in proc.stderr
     data = json.loads(out.read_text(), parse_constant=lambda c: pytest.fail(f"not strict JSON: {c}"))
-    assert data["max_mutants"] == 3 and data["seed"] == 0 and data["seconds"] > 0
+    assert data["complete"] is True and data["max_mutants"] == 3 and data["seed"] == 0 and data["seconds"] > 0
     (entry,) = data["claims"]
     assert entry["claim"] == CLAIM and entry["baseline"] == "PROVED_AT_SIZES" and entry["formulas"]
     assert entry["tested"] == 3 and 3 <= entry["sampled"] <= entry["sites"]
