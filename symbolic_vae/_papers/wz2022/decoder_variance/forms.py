@@ -5,6 +5,7 @@ statements."""
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Sequence
 
 import sympy as sp
@@ -41,8 +42,8 @@ def G_expr(d: int, d1: int, d2: int, *, with_c: bool = True, partition_2pi: bool
     and target size d2: (c + sum_{i > d1} zeta_i^2)/(2 s) + sum_{i <= d1} m(zeta_i^2, s) + (d2/2) log(2 pi s)."""
     zs = zeta_symbols(d)
     k = min(d1, d)
-    outside = sum((z**2 for z in zs[k:]), sp.Integer(0))
-    expr = ((c_sym if with_c else 0) + outside) / (2 * s) + sum((mode_value(z**2) for z in zs[:k]), sp.Integer(0))
+    outside = sp.Add(*(z**2 for z in zs[k:]))
+    expr = ((c_sym if with_c else 0) + outside) / (2 * s) + sp.Add(*(mode_value(z**2) for z in zs[:k]))
     return expr + sp.sympify(d2) / 2 * sp.log((2 * sp.pi if partition_2pi else 1) * s)
 
 
@@ -62,7 +63,8 @@ def eq49_stated(active: set, zs: Sequence[sp.Symbol], shift: int = 0) -> sp.Expr
 
 
 def _R_expr(zs: Sequence[sp.Symbol], p: int) -> sp.Expr:
-    return c_sym + sum((z**2 for z in zs[p:]), sp.Integer(0))
+    """R_p = c + sum_{i > p} zeta_i^2, built as one Add (a sum term by term would flatten d times)."""
+    return sp.Add(c_sym, *(z**2 for z in zs[p:]))
 
 
 def threshold_exprs(d: int, d1: int, d2: int) -> list[sp.Expr]:
@@ -97,7 +99,7 @@ def survivors_expr(d: int, d1: int, d2: int, *, alive: AliveCondition | None = N
     """Number of modes alive at s*: #{p: beta < beta_p} (``alive`` as in ``s_star_expr``)."""
     alive = alive or _below_threshold
     zs = zeta_symbols(d)
-    return sum((sp.Piecewise((1, alive(zs, p, d2)), (0, True)) for p in range(1, min(d1, d) + 1)), sp.Integer(0))
+    return sp.Add(*(sp.Piecewise((1, alive(zs, p, d2)), (0, True)) for p in range(1, min(d1, d) + 1)))
 
 
 def regime_expr(d: int, d1: int, d2: int) -> sp.Expr:
@@ -106,10 +108,10 @@ def regime_expr(d: int, d1: int, d2: int) -> sp.Expr:
     the first d1 (the outer Piecewise), so no relational contains a Piecewise."""
     zs = zeta_symbols(d)
     K = min(d1, d)
-    Rm = _R_expr(zs, K)
+    no_residual = sp.Eq(_R_expr(zs, K), 0)  # R_m = 0, built once for every branch
 
     def given(m: int) -> sp.Expr:
-        return sp.Piecewise((0, sp.Eq(Rm, 0) & (beta * m < d2)), (1, sp.Eq(Rm, 0) & sp.Eq(beta * m, d2)), (2, True))
+        return sp.Piecewise((0, no_residual & (beta * m < d2)), (1, no_residual & sp.Eq(beta * m, d2)), (2, True))
 
     return sp.Piecewise(*[(given(m), zs[m - 1] ** 2 > 0) for m in range(K, 0, -1)], (given(0), True))
 
@@ -156,7 +158,13 @@ def _alive(zs: Sequence[sp.Symbol], p: int, d2: int) -> sp.Boolean:
     rounding cannot contradict the branch it selects. The factor d2 - beta p is computed exactly as the denominator
     of the branch R_p / (d2 - beta p) of s*, so a branch is taken only where that denominator is positive (never a
     division by zero, never a negative s*), and at a tie beta p = d2 the mode is collapsed, as in exact arithmetic.
-    (The form sympy gives ``_below_threshold`` inside a Piecewise divides by d2, whose rounding can flip a tie.)"""
+    (The form sympy gives ``_below_threshold`` inside a Piecewise divides by d2, whose rounding can flip a tie.)
+    Built once per (zeta symbols, p, d2): s* and the surviving modes share it."""
+    return _alive_once(tuple(zs), p, d2)
+
+
+@functools.cache
+def _alive_once(zs: tuple[sp.Symbol, ...], p: int, d2: int) -> sp.Boolean:
     R = _R_expr(zs, p)
     gap = (d2 - beta * p) * zs[p - 1] ** 2 - beta * R
     stated = _below_threshold(zs, p, d2)
