@@ -142,9 +142,10 @@ def _lbfgs(row_loss: _RowLoss, params: torch.Tensor, max_steps: int, gtol: float
     or with a non-finite gradient at the start, it leaves the phase unfinished. A row's result is recorded as
     soon as it leaves, and its iterates do not depend on the other rows.
 
-    Rows are worked on in a pool of at most ``_pool_capacity`` rows (all rows for a full-batch loss): rows that
-    leave are dropped (once an eighth of the pool has left) and the pool is refilled with the next rows, so
-    the working set stays in cache and the last slow rows run alongside new ones instead of alone.
+    Rows are worked on in a pool of at most ``_pool_capacity`` rows (all rows for a full-batch loss): once an
+    eighth of the pool has left, the next rows take the places of those that left (in no particular order:
+    the pool's rows are not sorted), so the working set stays in cache and the last slow rows run alongside new
+    ones instead of alone; once every row is admitted, rows that leave are dropped as before.
     """
     import torch
 
@@ -157,12 +158,11 @@ def _lbfgs(row_loss: _RowLoss, params: torch.Tensor, max_steps: int, gtol: float
     admitted, steps = 0, 0
     while True:
         working = int((~state.finished).sum())
-        if admitted < batch and 4 * working <= 3 * capacity:
+        if admitted < batch and 8 * (capacity - working) >= capacity:
             new_rows = torch.arange(admitted, min(batch, admitted + capacity - working))
             admitted += new_rows.shape[0]
-            state.compact()
             _admit(row_loss, state, params[new_rows], new_rows, outputs, stationary, gtol)
-            working = state.rows.shape[0]
+            working = int((~state.finished).sum())
         if working == 0:
             if admitted == batch:
                 break
@@ -178,9 +178,9 @@ def _lbfgs(row_loss: _RowLoss, params: torch.Tensor, max_steps: int, gtol: float
             stationary[state.rows[leaving & meets]] = True
             steps = max(steps, int(state.age[leaving].max()))
             state.finished |= leaving
-            # finished rows stay (inert, step 0) until an eighth of the rows has finished: compacting the
-            # memory costs as much as a few iterations
-            if 8 * int(state.finished.sum()) >= state.rows.shape[0]:
+            # finished rows stay (inert, step 0) until an eighth of the rows has finished: then new rows take
+            # their places, or once every row is admitted the memory is compacted (costs a few iterations)
+            if admitted == batch and 8 * int(state.finished.sum()) >= state.rows.shape[0]:
                 state.compact()
     return _FirstOrderOutcome(*outputs, stationary, steps)
 
@@ -237,7 +237,7 @@ def _admit(
     stationary[rows[met]] = True
     active = (~met & torch.isfinite(grad_norm)).nonzero().flatten()
     if active.numel():
-        state.extend(rows[active], x[active], loss[active], grad[active], grad_norm[active])
+        state.place(rows[active], x[active], loss[active], grad[active], grad_norm[active])
 
 
 @dataclass
@@ -301,17 +301,26 @@ class _LbfgsRows:
         return cls(rows, x, loss, grad, grad_norm, s_memory, y_memory, rho, gamma, direction, slope, step,
                    needs_direction, restarts, rejections, finished, age, memory)
 
-    def extend(self, rows: torch.Tensor, x: torch.Tensor, loss: torch.Tensor, grad: torch.Tensor,
-               grad_norm: torch.Tensor) -> None:
-        """Append new rows (as ``start`` makes them: empty memory, needing a direction). Their empty pairs are
-        exact no-ops of the two-loop recursion, so joining mid-run does not change a row's iterates."""
+    def place(self, rows: torch.Tensor, x: torch.Tensor, loss: torch.Tensor, grad: torch.Tensor,
+              grad_norm: torch.Tensor) -> None:
+        """Add new rows (as ``start`` makes them: empty memory, needing a direction), in the places of finished
+        rows first, then appended. Their empty pairs are exact no-ops of the two-loop recursion, so joining
+        mid-run does not change a row's iterates (nor does the place: every operation is row by row)."""
         import torch
 
         new = _LbfgsRows.start(rows, x, loss, grad, grad_norm, self.memory)
-        for name in self._PER_ROW:
-            setattr(self, name, torch.cat([getattr(self, name), getattr(new, name)]))
-        for name in self._PER_PAIR_AND_ROW:
-            setattr(self, name, torch.cat([getattr(self, name), getattr(new, name)], dim=1))
+        places = self.finished.nonzero().flatten()[: rows.shape[0]]
+        taken = places.shape[0]
+        if taken:
+            for name in self._PER_ROW:
+                getattr(self, name)[places] = getattr(new, name)[:taken]
+            for name in self._PER_PAIR_AND_ROW:
+                getattr(self, name)[:, places] = 0.0
+        if taken < rows.shape[0]:
+            for name in self._PER_ROW:
+                setattr(self, name, torch.cat([getattr(self, name), getattr(new, name)[taken:]]))
+            for name in self._PER_PAIR_AND_ROW:
+                setattr(self, name, torch.cat([getattr(self, name), getattr(new, name)[:, taken:]], dim=1))
 
     def choose_directions(self) -> None:
         """A new direction [b, P] (and step 1) for the rows that need one: the two-loop recursion, or scaled

@@ -1,6 +1,6 @@
 """The objective of the batched minimizer seen row by row, and its derivatives.
 
-``_RowLoss`` evaluates the loss on a subset of rows (``params [b, P]``, sorted row numbers ``rows [b]`` ->
+``_RowLoss`` evaluates the loss on a subset of rows (``params [b, P]``, distinct row numbers ``rows [b]`` ->
 ``[b]``) for both kinds of objective (full batch or per instance); ``_loss_and_grad`` / ``_trial_loss_and_grad``
 give loss [b] and gradient [b, P] (the trial version turns rows that raise into NaN), ``_hessians`` the
 symmetrized Hessians [b, P, P], and ``_diagnose`` the convergence verdict. Derivatives come from the objective's
@@ -48,7 +48,8 @@ def _hessian_chunk(row_loss: _RowLoss, dim: int) -> int:
 class _RowLoss:
     """The objective restricted to some rows: ``self(params [b, P], rows [b]) -> loss [b]``.
 
-    ``rows`` are sorted, distinct row numbers of the full problem. Full-batch losses are evaluated on
+    ``rows`` are distinct row numbers of the full problem (sorted, except in the L-BFGS pool of an instance
+    loss). Full-batch losses are evaluated on
     ``anchor`` (the checked init) with the requested rows replaced; instance losses are called directly, so
     evaluating a subset costs only that subset (``any_subset``). ``loss_and_grad(params, rows) -> (loss [b],
     grad [b, P])`` and ``hessian(params, rows) -> [b, P, P]``, when set, replace autograd; ``eliminate(params,
