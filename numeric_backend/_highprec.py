@@ -80,6 +80,8 @@ def _evalf_to_mpmath(value: sympy.Expr, dps: int) -> MpNumber:
     real, imag = numeric.as_real_imag()
     if not (real.is_Number and imag.is_Number):
         raise fail("expr", f"could not be evaluated to a number (got {numeric})")
+    if not (real.is_finite and imag.is_finite):
+        raise fail("point", f"the expression is not finite there (value {numeric})")
     real_mp = mpmath.mpf(real._mpf_) if real.is_Float else mpmath.mpf(sympy.Float(real, dps)._mpf_)
     if imag == 0:
         return real_mp

@@ -24,13 +24,26 @@ was received and what was expected):
 - ``n_points``: the number of seeded points of the numeric search, an integer in [1, MAX_POINTS].
 - ``seed``: an integer in [0, 2**63).
 
-Verdicts: PROVED (the difference reduces to 0, region by region for Abs/Max/Min/Piecewise), CHECKED (zero at every
-seeded point where both sides are defined; a pole is skipped), REFUTED (a point of the domain where the sides differ,
-confirmed exactly or at >= 50 digits independently of the search), INCONCLUSIVE otherwise.
+Verdicts:
+
+- PROVED: the difference reduces to 0 (symengine's expansion, then SymPy's cancel, simplify, trigsimp, gammasimp and
+  powsimp/radsimp in turn), region by region for Abs/Max/Min/Heaviside/Piecewise.
+- CHECKED: zero at every seeded point where both sides are defined (a pole is skipped), and no probe point (extreme
+  magnitudes, integers and half-integers, complex values for symbols not declared real, branch thresholds and the
+  points beside them) refutes it. Checked at sampled points: not a proof; ``assert_identity`` accepts it only with
+  ``allow_numeric=True``.
+- REFUTED: a point of the domain where the sides differ, confirmed independently of the search, exactly (rational
+  arithmetic) or by SymPy's evalf at 50 digits or more, above the rounding noise of the difference's terms. The
+  counterexample is shown at the simplest values found (small integers and fractions first), with its gap.
+- INCONCLUSIVE otherwise; where the search and the confirmation disagree at a point, both values are shown.
+
+Zero is judged relative to the size of the terms that cancel, never against an absolute floor: x + exp(-300) = x is
+REFUTED, and a difference left by cancelling terms of size 1e40 is rounding noise.
 """
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
@@ -41,7 +54,7 @@ from sympy.logic.boolalg import Boolean, BooleanAtom
 from symbolic_vae._core.errors import SymbolicVAEError
 from symbolic_vae._core.validation import dimension, flag, seed_integer
 from symbolic_vae._core.verdict import CheckResult, Status
-from symbolic_vae._engine.identity import SizedIdentity, prove_at_sizes, prove_identity
+from symbolic_vae._engine.identity import SizedIdentity, prove_at_sizes, prove_identity, simplest_counterexample
 
 __all__ = ["ASSUMPTION_WORDS", "MAX_POINTS", "assert_identity", "assert_refuted", "assert_identity_at_sizes",
            "check_identity"]
@@ -225,9 +238,16 @@ def _validated(lhs: object, rhs: object, assumptions: object, constraints: objec
 
 def check_identity(lhs: object, rhs: object, *, assumptions: Mapping | None = None,
                    constraints: Sequence[sp.Basic] = (), n_points: int = 12, seed: int = 0) -> CheckResult:
-    """The checker's result for ``lhs == rhs``; ``assumptions`` maps symbols to words such as "positive"."""
+    """The checker's result for ``lhs == rhs``; ``assumptions`` maps symbols to words such as "positive". A
+    counterexample is given at the simplest values (small integers and fractions first) where the sides differ."""
     left, right, checked, n_points, seed = _validated(lhs, rhs, assumptions, constraints, n_points, seed)
-    return prove_identity(left, right, constraints=checked, n_points=n_points, seed=seed)
+    result = prove_identity(left, right, constraints=checked, n_points=n_points, seed=seed)
+    if result.status is Status.REFUTED and result.counterexample is not None:
+        simplest = simplest_counterexample(left, right, result.counterexample, checked)
+        if simplest is not result.counterexample:
+            summary = result.summary.replace(f"(|diff| = {result.counterexample.gap})", f"(|diff| = {simplest.gap})")
+            result = dataclasses.replace(result, counterexample=simplest, summary=summary)
+    return result
 
 
 def _describe_result(result: CheckResult) -> str:
@@ -238,13 +258,21 @@ def _describe_result(result: CheckResult) -> str:
         text += f"\n  counterexample: {point}\n  lhs = {cx.lhs}\n  rhs = {cx.rhs}\n  ({cx.dps} digits)"
         if cx.note:
             text += f"\n  {cx.note}"
+    disagreement = result.details.get("disagreement")
+    if disagreement:
+        point = ", ".join(f"{k} = {v}" for k, v in disagreement["point"].items())
+        text += (f"\n  not a counterexample: at {point} the search found lhs - rhs = "
+                 f"{disagreement['search (mpmath)']}, but the confirming evaluation gave "
+                 f"{disagreement['confirming (SymPy evalf)']}")
     return text
 
 
 def assert_identity(lhs: object, rhs: object, *, assumptions: Mapping | None = None,
                     constraints: Sequence[sp.Basic] = (), allow_numeric: bool = False, n_points: int = 12,
                     seed: int = 0) -> CheckResult:
-    """Assert that ``lhs == rhs`` is PROVED (or CHECKED, with ``allow_numeric``); otherwise fail with the evidence."""
+    """Assert that ``lhs == rhs`` is PROVED; otherwise fail with the evidence. With ``allow_numeric`` a CHECKED
+    identity passes too: checked at sampled points (seeded draws and probe points), which is not a proof."""
+    __tracebackhide__ = True  # pytest shows the failing call, not this function's internals
     allow_numeric = flag("allow_numeric", allow_numeric)
     result = check_identity(lhs, rhs, assumptions=assumptions, constraints=constraints, n_points=n_points,
                             seed=seed)
@@ -257,6 +285,7 @@ def assert_identity(lhs: object, rhs: object, *, assumptions: Mapping | None = N
 def assert_refuted(lhs: object, rhs: object, *, assumptions: Mapping | None = None,
                    constraints: Sequence[sp.Basic] = (), n_points: int = 12, seed: int = 0) -> CheckResult:
     """Assert that ``lhs == rhs`` is REFUTED by a concrete counterexample (e.g. a negative control)."""
+    __tracebackhide__ = True  # pytest shows the failing call, not this function's internals
     result = check_identity(lhs, rhs, assumptions=assumptions, constraints=constraints, n_points=n_points,
                             seed=seed)
     if result.status is not Status.REFUTED:
@@ -293,6 +322,7 @@ def _built(build: Callable[[tuple[int, ...]], Any], size: tuple[int, ...]) -> Si
 def assert_identity_at_sizes(build: Callable[[tuple[int, ...]], tuple[sp.Basic, sp.Basic]],
                              sizes: Iterable[tuple[int, ...]]) -> CheckResult:
     """Assert an explicit-matrix identity at every size: ``build(size)`` returns (lhs, rhs)."""
+    __tracebackhide__ = True  # pytest shows the failing call, not this function's internals
     if not callable(build):
         raise SymbolicVAEError(f"build: expected a function size -> (lhs, rhs), got {_describe(build)}")
     checked = _sizes(sizes)

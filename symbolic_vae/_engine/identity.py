@@ -636,3 +636,47 @@ def all_sizes(max_size: int, dims: int = 3, min_size: int = 1) -> list[tuple[int
 def _on_region(region: sp.Basic) -> str:
     """" on region R" for a region that restricts the domain; nothing for the whole domain."""
     return "" if region is sp.true else f" on region {sp.sstr(region)}"
+
+
+SIMPLE_VALUES: tuple[sp.Expr, ...] = tuple(sp.sympify(v) for v in (
+    0, 1, -1, 2, -2, "1/2", "-1/2", 3, -3, "1/3", "-1/3", "3/2", "-3/2", 4, -4, "1/4", "-1/4", 5, -5, 10, -10, 100,
+    -100, 1000, -1000, 10**6, -10**6, "I", "-I", "1 + I", "1 - I", "-1 + I", "2*I", "4*I", "-4*I"))
+"""Values tried, simplest first, when a counterexample is simplified."""
+
+
+def simplest_counterexample(lhs: sp.Basic, rhs: sp.Basic, counterexample: Counterexample,
+                            constraints: Sequence[sp.Basic] = ()) -> Counterexample:
+    """``counterexample`` with each symbol's value replaced, in turn, by the simplest of SIMPLE_VALUES at which the
+    sides still differ inside the domain (confirmed as any counterexample is); unchanged if none is simpler."""
+    symbols = _free_real_symbols(lhs, rhs)
+    try:
+        point = {s: sp.sympify(counterexample.instance[s.name]) for s in symbols}
+    except (KeyError, sp.SympifyError, TypeError):
+        return counterexample
+    pairs = [(sp.sympify(left), sp.sympify(right)) for left, right in zip(_entries(lhs), _entries(rhs), strict=True)]
+    best = counterexample
+    for symbol in symbols:
+        current = SIMPLE_VALUES.index(point[symbol]) if point[symbol] in SIMPLE_VALUES else len(SIMPLE_VALUES)
+        for value in SIMPLE_VALUES[:current]:
+            candidate = {**point, symbol: value}
+            if not _in_domain(candidate, symbols, constraints):
+                continue
+            found = _confirm_on_pairs(pairs, candidate)
+            if found is not None:
+                point, best = candidate, found
+                break
+    return best
+
+
+def _confirm_on_pairs(pairs: list[tuple[sp.Basic, sp.Basic]], point: dict) -> Counterexample | None:
+    """A confirmed counterexample at ``point`` for the first entry whose sides differ there; None otherwise."""
+    for left, right in pairs:
+        try:
+            test = classify_zero(left - right, point)
+        except NumericBackendError:
+            return None
+        if test.is_zero is not True:
+            cx = _confirm(left, right, point, test.dps, {"worst_residual": 0.0, "dps": 30})
+            if cx is not None:
+                return cx
+    return None

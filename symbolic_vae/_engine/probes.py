@@ -22,18 +22,20 @@ MAX_PROBES = 24
 """The most probe points one search evaluates (the thresholds' points first, then the special values)."""
 
 _HALF = sp.Rational(1, 2)
+_SEVENTH = sp.Rational(1, 7)
 REAL_VALUES: tuple[sp.Expr, ...] = (
     sp.Integer(1), -sp.Integer(1), sp.Integer(0), _HALF, -_HALF, sp.Integer(2), sp.Rational(-3, 2), sp.Integer(3),
-    sp.Rational(7, 3), sp.Integer(-5), sp.Integer(10) ** 6, -sp.Integer(10) ** 6, sp.Integer(10) ** -6,
-    -sp.Integer(10) ** -6, sp.Integer(10) ** 12, sp.Integer(10) ** -12, sp.Rational(999, 1000), sp.Integer(100),
+    sp.Rational(7, 3), sp.Integer(-5), 10**6 + _SEVENTH, -(10**6 + _SEVENTH), sp.Integer(10) ** -6,
+    -sp.Integer(10) ** -6, 10**12 + _SEVENTH, sp.Integer(10) ** -12, sp.Rational(999, 1000), 100 + _SEVENTH,
 )
-"""Special real values: small integers and half-integers, and extreme magnitudes of both signs."""
+"""Special real values: small integers and half-integers, and extreme magnitudes of both signs. The large ones are
+not integers: SymPy evaluates gamma, polygamma or harmonic at a large integer exactly, with millions of digits."""
 
 INTEGER_VALUES: tuple[sp.Expr, ...] = tuple(v for v in REAL_VALUES if v.is_integer)
 
 COMPLEX_VALUES: tuple[sp.Expr, ...] = (
     sp.I, -sp.I, 1 + 2 * sp.I, sp.Rational(-3, 2) + sp.I / 2, -2 - 3 * sp.I, sp.Integer(-1) + sp.I / 1000,
-    sp.Integer(-2), 3 * sp.I - sp.Integer(10) ** 6, 1 + 4 * sp.I, sp.Rational(-7, 2) * sp.I + 1,
+    sp.Integer(-2), 3 * sp.I - 10**6 - _SEVENTH, 1 + 4 * sp.I, sp.Rational(-7, 2) * sp.I + 1,
 )
 """Special values of a complex symbol: both half-planes, beside the negative real axis (branch cuts), and
 imaginary parts beyond pi (where log(exp(z)) != z)."""
@@ -67,8 +69,9 @@ def _allowed(symbol: sp.Symbol, value: sp.Expr) -> bool:
 
 def probe_points(symbols: Sequence[sp.Symbol], sides: Sequence[sp.Basic], constraints: Sequence[sp.Basic],
                  seed: int) -> list[dict[sp.Symbol, sp.Expr]]:
-    """At most MAX_PROBES points (symbol -> exact value): beside and on each branch threshold first, then the
-    special values, combined across symbols in a seeded order. Not filtered by the constraints (the caller does)."""
+    """At most MAX_PROBES points (symbol -> exact value): between two thresholds of a symbol, on and beside each
+    branch threshold, then the special values, combined across symbols in a seeded order. Not filtered by the
+    constraints (the caller does)."""
     if not symbols:
         return []
     pools = {s: special_values(s) for s in symbols}
@@ -81,11 +84,17 @@ def probe_points(symbols: Sequence[sp.Symbol], sides: Sequence[sp.Basic], constr
         return {s: pools[s][(offsets[s] + k * (i + 1)) % len(pools[s])] for i, s in enumerate(symbols)}
 
     points: list[dict[sp.Symbol, sp.Expr]] = []
-    for symbol, threshold in _thresholds(symbols, sides, constraints, special(0)):
+    thresholds = _thresholds(symbols, sides, constraints, special(0))
+    for symbol, threshold in thresholds:
         step = THRESHOLD_OFFSET * max(sp.Integer(1), abs(threshold))
         for value in (threshold, threshold - step, threshold + step):
             if _allowed(symbol, value):
                 points.append({**special(len(points)), symbol: value})
+    for symbol in symbols:  # between two thresholds of one symbol: a region thinner than any offset
+        values = sorted({v for s, v in thresholds if s == symbol})
+        for low, high in zip(values, values[1:], strict=False):
+            if _allowed(symbol, (low + high) / 2):
+                points.insert(0, {**special(len(points)), symbol: (low + high) / 2})
     k = 0
     while len(points) < MAX_PROBES and k < MAX_PROBES:
         points.append(special(k))

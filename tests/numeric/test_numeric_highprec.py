@@ -129,3 +129,8 @@ def test_classify_zero_bad_arguments():
         classify_zero(x, [1])
     with pytest.raises(NumericBackendError, match="^escalate_to:"):
         classify_zero(x, {x: 1}, escalate_to=60)
+
+
+def test_a_value_evalf_finds_undefined_is_a_pole_not_a_crash():
+    with pytest.raises(NumericBackendError, match="^point:.*not finite"):
+        evaluate_high_precision(sympy.gamma(x + 1) - x * sympy.gamma(x), {x: 0})
