@@ -126,6 +126,11 @@ def _entries(expr: sp.Basic) -> list[sp.Basic]:
     return list(expr) if isinstance(expr, sp.MatrixBase) else [expr]
 
 
+def _pairs(lhs: sp.Basic, rhs: sp.Basic) -> list[tuple[sp.Basic, sp.Basic]]:
+    """(lhs entry, rhs entry) for each entry of two matrices of one shape, or the one pair of two scalars."""
+    return [(sp.sympify(left), sp.sympify(right)) for left, right in zip(_entries(lhs), _entries(rhs), strict=True)]
+
+
 def _fmt_point(point: dict) -> dict[str, str]:
     return {str(k): str(v) for k, v in sorted(point.items(), key=lambda kv: str(kv[0]))}
 
@@ -146,8 +151,7 @@ def search_counterexample(
     the sampler does not model (e.g. ``nonzero``, ``even``) are left out (``outside_domain``).
     """
     symbols = tuple(symbols) or _free_real_symbols(lhs, rhs)
-    pairs = [(sp.sympify(left), sp.sympify(right))
-             for left, right in zip(_entries(lhs), _entries(rhs), strict=True)]
+    pairs = _pairs(lhs, rhs)
     missing = set().union(*(left.free_symbols | right.free_symbols for left, right in pairs)) - set(symbols)
     if missing:
         raise SymbolicVAEError(f"symbols: {sorted(map(str, missing))} occur in the identity but not in "
@@ -531,7 +535,7 @@ def _confirm_on_sides(lhs, rhs, point: dict, symbols, constraints) -> Counterexa
     """The confirmed counterexample of the original sides at ``point`` (every symbol given, inside the domain)."""
     if set(point) != set(symbols) or not _in_domain(point, symbols, constraints):
         return None
-    pairs = [(sp.sympify(left), sp.sympify(right)) for left, right in zip(_entries(lhs), _entries(rhs), strict=True)]
+    pairs = _pairs(lhs, rhs)
     info = {"worst_residual": 0.0, "dps": 30}
     for left, right in pairs:
         if (left - right).xreplace(point) != 0:
@@ -653,7 +657,7 @@ def simplest_counterexample(lhs: sp.Basic, rhs: sp.Basic, counterexample: Counte
         point = {s: sp.sympify(counterexample.instance[s.name]) for s in symbols}
     except (KeyError, sp.SympifyError, TypeError):
         return counterexample
-    pairs = [(sp.sympify(left), sp.sympify(right)) for left, right in zip(_entries(lhs), _entries(rhs), strict=True)]
+    pairs = _pairs(lhs, rhs)
     best = counterexample
     for symbol in symbols:
         current = SIMPLE_VALUES.index(point[symbol]) if point[symbol] in SIMPLE_VALUES else len(SIMPLE_VALUES)
