@@ -143,3 +143,15 @@ def test_cli_rejects_bad_ledgers(tmp_path, capsys):
     bad.write_text(json.dumps({"claims": [{"claim": REFUTED, "status": "MAYBE"}]}))
     assert main(["latex", "-o", str(tmp_path / "r"), "--ledger", str(bad)]) == 2
     assert main(["latex", "-o", str(tmp_path / "r"), "--ledger", str(tmp_path / "missing.json")]) == 2
+
+
+def test_no_statement_collapses_to_true_or_false():
+    """A relation SymPy can decide (a symbol against an interval, a matrix against a symbol) evaluates itself to
+    True/False unless built with evaluate=False; the statement must stay the mathematics."""
+    from sympy.logic.boolalg import BooleanAtom
+
+    collapsed = [c.id for c in all_claims()
+                 for part in (c.statement if isinstance(c.statement, tuple) else (c.statement,))
+                 if isinstance(part, (bool, BooleanAtom))]
+    assert collapsed == []
+    assert isinstance(sp.Eq(sp.Symbol("a"), sp.Interval(0, 1)), BooleanAtom)  # the failure this guards against

@@ -385,7 +385,8 @@ def claims() -> list[Claim]:  # noqa: PLR0915 - one list, in ledger order
             title="Case 2: hat d_1 = hat d* and d2 = beta hat d_1 imply global minimizers (0, s_{hat d_1}] and no "
                   "posterior collapse",
             ref=wz(sec_d, (), "Case 2"),
-            statement=sp.Eq(sp.Symbol(r"\arg\min G"), sp.Interval.Lopen(0, sp.Symbol(r"s_{\hat d_1}"))),
+            statement=sp.Eq(sp.Symbol(r"\arg\min G"), sp.Interval.Lopen(0, sp.Symbol(r"s_{\hat d_1}")),
+                            evaluate=False),
             steps=(Step("exact minimizer sets and surviving modes at every minimizer",
                         _on(partial(case2, printed=True), "Case 2")),),
             control=Control("corrected Case 2 with 'no collapse' at s_{hat d_1} (swapped branch)",
@@ -396,7 +397,8 @@ def claims() -> list[Claim]:  # noqa: PLR0915 - one list, in ledger order
                   "hat d_1; it is (0, s_{hat d_1}], no collapse inside, and at s_{hat d_1} exactly the modes with "
                   "zeta_i^2 = zeta_{hat d_1}^2 collapse",
             ref=wz(sec_d, (), "Case 2, corrected"),
-            statement=sp.Eq(sp.Symbol(r"\arg\min G"), sp.Interval.Lopen(0, sp.Symbol(r"s_{\hat d_1}"))),
+            statement=sp.Eq(sp.Symbol(r"\arg\min G"), sp.Interval.Lopen(0, sp.Symbol(r"s_{\hat d_1}")),
+                            evaluate=False),
             steps=(Step("exact minimizer sets and collapse pattern, both directions",
                         _on(partial(case2, printed=False), "corrected Case 2")), numeric_g),
             control=Control("no collapse at s_{hat d_1} (the printed branch)", CASE2_PRINTED_BRANCH),

@@ -310,7 +310,7 @@ def _result_claims() -> list[Claim]:
                       "orthogonal matrix commuting with Sigma; every global minimizer has these singular values",
                 ref=wz("Sec. 4.1", ("7", "8"), "Proposition 2, corrected"),
                 statement=(sp.Eq(_sym("U^*"), _sym(r"F\Lambda\Pi R")), sp.Eq(_sym("V^*"), _sym(r"G\Theta\Pi R")),
-                           sp.Eq(_sym(r"R\Sigma R^\top"), Sig),
+                           sp.Eq(_sym(r"R\Sigma R^\top"), Sig, evaluate=False),
                            sp.Eq(_sym(r"\lambda_k"), LAMBDA_PRINTED.xreplace({zeta: _sym(r"\zeta_k"),
                                                                               sigma: _sym(r"\sigma_{\pi(k)}")}))),
                 assumptions=(*FIXED, "pi sorts sigma increasingly (ties in any order); for Sigma = sigma^2 I, R is any "
