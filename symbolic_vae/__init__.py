@@ -38,7 +38,7 @@ from symbolic_vae._report.ledger import Ledger, load_ledger, read_ledger, reuse_
 from symbolic_vae._report.mutation import MutationReport, mutate_claims
 from symbolic_vae._report.notebook import ClaimView, LedgerTable, NotebookLedger
 from symbolic_vae._report.plots import plot_all
-from symbolic_vae._report.registry import all_claims, get_claim, run_claim, verify
+from symbolic_vae._report.registry import all_claims, get_claim, run_claim, select_claims, verify
 from symbolic_vae._report.thresholds import DIGITS, collapse_threshold, load_digits_data, thresholds
 
 __all__ = [
@@ -50,5 +50,5 @@ __all__ = [
     "check_second_moment", "eta_dec", "eta_enc", "expect_over_data", "expect_over_noise", "gaussian_log_density",
     "get_claim", "kl_diagonal_gaussians", "prove_at_sizes", "prove_identity", "run_claim", "trace_form", "vae_loss",
     "verify", "whiten", "Ledger", "load_ledger", "read_ledger", "reuse_ledger", "VerdictStore", "verdict_store",
-    "Origin", "MutationReport", "mutate_claims",
+    "Origin", "MutationReport", "mutate_claims", "select_claims",
 ]

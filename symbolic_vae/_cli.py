@@ -33,7 +33,7 @@ from symbolic_vae._core.errors import SymbolicVAEError
 from symbolic_vae._core.seeds import DEFAULT_RUN_SEED, set_run_seed
 from symbolic_vae._core.verdict import Status, Verdict
 from symbolic_vae._report.parallel import iter_verify_on
-from symbolic_vae._report.registry import all_claims, get_claim, verify
+from symbolic_vae._report.registry import all_claims, get_claim, select_claims, verify
 
 EXIT_OK, EXIT_UNDECIDED, EXIT_USAGE = 0, 1, 2
 EXIT_INTERRUPTED, EXIT_TERMINATED = 130, 143  # 128 + SIGINT, 128 + SIGTERM
@@ -58,7 +58,8 @@ def _parser() -> argparse.ArgumentParser:
                              epilog=__doc__.split("\n", 2)[2])
     sub = parser.add_subparsers(dest="command", required=True)
     v = sub.add_parser("verify", help="check claims and print the ledger")
-    v.add_argument("--claim", action="append", metavar="ID", help="check only this claim (repeatable)")
+    v.add_argument("--claim", action="append", metavar="ID",
+                   help="check only this claim, or the claims a glob such as 'decvar.*' matches (repeatable)")
     v.add_argument("--json", metavar="PATH", help="also write the ledger as JSON to PATH")
     v.add_argument("--force", action="store_true", help="overwrite an existing --json file")
     v.add_argument("--quiet", action="store_true", help="no progress lines on stderr")
@@ -243,8 +244,8 @@ def _flagged_iteration(flags: dict[str, str], items: Iterator) -> Iterator:
 
 
 def _claim_ids(ids: list[str] | None) -> list[str] | None:
-    """The --claim ids in order, each once."""
-    return None if ids is None else list(dict.fromkeys(ids))
+    """The ids the --claim ids and globs name, in order, each once."""
+    return None if ids is None else [c.id for c in _flagged(LATEX_FLAGS, lambda: select_claims(ids))]
 
 
 def _require_torch() -> None:
@@ -414,7 +415,7 @@ def _run_verify(args: argparse.Namespace) -> int:
     plan = _flagged(VERIFY_FLAGS, lambda: Plan(args.backend, workers=args.workers or _default_workers(),
                                                scheduler=args.scheduler, threads=args.threads,
                                                recompute=args.recompute))
-    claims = [get_claim(c) for c in args.claim] if args.claim else all_claims()
+    claims = _flagged({"claim": "--claim"}, lambda: select_claims(args.claim)) if args.claim else all_claims()
     run = _VerifyRun(claims, json_path if json_path is not None else partial_run_path(), args, threads)
     bar = Progress(len(claims), quiet=args.quiet)
     try:

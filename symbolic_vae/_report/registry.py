@@ -3,6 +3,8 @@ claims through the runner in ledger order."""
 
 from __future__ import annotations
 
+import difflib
+import fnmatch
 from collections.abc import Callable, Iterable, Iterator
 
 from symbolic_vae._core.claim import Claim
@@ -15,7 +17,7 @@ from symbolic_vae._kernels import checks as _kernel_checks
 from symbolic_vae._papers.sections import paper_claims
 
 __all__ = ["BACKEND_TAG", "Context", "all_claims", "check_backend", "claim_verdict", "get_claim", "iter_verify",
-           "remember_verdict", "run_claim", "verify"]
+           "remember_verdict", "run_claim", "select_claims", "verify"]
 
 _CACHE: dict[str, Claim] = {}
 
@@ -35,11 +37,36 @@ def all_claims() -> list[Claim]:
 
 
 def get_claim(claim_id: str) -> Claim:
-    """The claim with this id; unknown ids raise SymbolicVAEError listing the known ones."""
+    """The claim with this id; an unknown id raises SymbolicVAEError suggesting the closest ones."""
     claims = {c.id: c for c in all_claims()}
     if claim_id not in claims:
-        raise SymbolicVAEError(f"claim: unknown id {claim_id!r}; known ids: {', '.join(claims)}")
+        raise SymbolicVAEError(f"claim: unknown id {claim_id!r}; {_suggestion(claim_id, list(claims))}")
     return claims[claim_id]
+
+
+def select_claims(patterns: Iterable[str]) -> list[Claim]:
+    """The claims named by ``patterns``: each an id or a glob such as ``decvar.*`` (fnmatch), in the order given
+    (within a glob, ledger order), each claim once. A pattern that names nothing raises SymbolicVAEError."""
+    claims = {c.id: c for c in all_claims()}
+    chosen: dict[str, Claim] = {}
+    for pattern in patterns:
+        if not isinstance(pattern, str) or not pattern:
+            raise SymbolicVAEError(f"claim: expected an id or a glob such as 'decvar.*', got {pattern!r}")
+        matched = [pattern] if pattern in claims else fnmatch.filter(claims, pattern)
+        if not matched:
+            what = f"{pattern!r} matches no claim id" if set("*?[") & set(pattern) else f"unknown id {pattern!r}"
+            raise SymbolicVAEError(f"claim: {what}; {_suggestion(pattern, list(claims))}")
+        chosen.update((i, claims[i]) for i in matched)
+    return list(chosen.values())
+
+
+def _suggestion(wanted: str, ids: list[str]) -> str:
+    """The closest ids to ``wanted`` (by similarity, then those sharing its section prefix), as a sentence."""
+    close = difflib.get_close_matches(wanted, ids, n=5, cutoff=0.5)
+    section = wanted.split(".", 1)[0] + "."
+    close += [i for i in ids if i.startswith(section) and i not in close][: max(0, 5 - len(close))]
+    hint = f"did you mean {', '.join(close)}? " if close else "no id is close. "
+    return f"{hint}There are {len(ids)} claims (`symbolic-vae list`); globs such as 'decvar.*' select several"
 
 
 def claim_verdict(claim_id: str, context: Context | None = None) -> Verdict:

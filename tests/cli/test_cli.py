@@ -30,3 +30,19 @@ def test_unknown_claim_is_a_usage_error(capsys):
 def test_list_prints_every_claim(capsys):
     assert main(["list"]) == 0
     assert "prop1.argmin" in capsys.readouterr().out
+
+
+def test_an_unknown_claim_suggests_the_closest_ids(capsys):
+    assert main(["verify", "--claim", "decvar.cas2", "--quiet"]) == 2
+    err = capsys.readouterr().err
+    assert "unknown id 'decvar.cas2'" in err and "did you mean decvar.case2" in err and "symbolic-vae list" in err
+    assert main(["verify", "--claim", "nosuch.*", "--quiet"]) == 2
+    assert "'nosuch.*' matches no claim id" in capsys.readouterr().err
+
+
+def test_claim_accepts_globs():
+    from symbolic_vae import select_claims
+
+    ids = [c.id for c in select_claims(["elbo.eq*", "elbo.eq4_to_eq5", "prop1.whitening_identity"])]
+    assert ids[0].startswith("elbo.eq") and len(ids) == len(set(ids)) and ids[-1] == "prop1.whitening_identity"
+    assert "elbo.eq4_to_eq5" in ids and all(i.startswith("elbo.eq") for i in ids[:-1])
