@@ -21,6 +21,7 @@ from dataclasses import dataclass
 import mpmath
 import sympy as sp
 from sympy.core.evalf import PrecisionExhausted
+from sympy.core.relational import Relational
 from sympy.functions.elementary.hyperbolic import HyperbolicFunction
 from sympy.functions.elementary.trigonometric import TrigonometricFunction
 
@@ -550,7 +551,7 @@ def _simplify_region(region: sp.Basic) -> sp.Basic:
     try:
         region = region.replace(lambda e: isinstance(e, sp.core.relational.Relational), _normalize_relational)
         region = sp.simplify_logic(region)
-        if _contradictory(region):
+        if _contradictory(region) or _signs_contradict(region):
             return sp.false
         free = region.free_symbols
         if region not in (sp.true, sp.false) and len(free) == 1 and region.as_set().is_empty:
@@ -558,6 +559,27 @@ def _simplify_region(region: sp.Basic) -> sp.Basic:
     except (TypeError, ValueError, NotImplementedError, AttributeError):
         pass
     return region
+
+
+_SIGN_WORDS = {sp.StrictGreaterThan: "positive", sp.GreaterThan: "nonnegative", sp.StrictLessThan: "negative",
+               sp.LessThan: "nonpositive"}
+
+
+def _signs_contradict(region: sp.Basic) -> bool:
+    """A conjunction whose sign bounds on single symbols (s > 0, s >= 0, ...), taken as assumptions, make another of
+    its relations False: (x >= 0) & (y >= 0) & (x y < 0) is empty."""
+    args = region.args if isinstance(region, sp.And) else (region,)
+    signs: dict[sp.Symbol, dict[str, bool]] = {}
+    for r in args:
+        if type(r) in _SIGN_WORDS and isinstance(r.lhs, sp.Symbol) and r.rhs == 0:
+            signs.setdefault(r.lhs, {})[_SIGN_WORDS[type(r)]] = True
+    if not signs:
+        return False
+    try:
+        signed = {s: sp.Dummy(s.name, **{**(s._assumptions_orig or {}), **words}) for s, words in signs.items()}
+    except ValueError:  # the bounds contradict each other or the symbol's own assumptions
+        return True
+    return any(r.xreplace(signed) is sp.false for r in args if isinstance(r, Relational))
 
 
 _FLIP = {sp.StrictGreaterThan: sp.StrictLessThan, sp.GreaterThan: sp.LessThan, sp.StrictLessThan: sp.StrictGreaterThan,

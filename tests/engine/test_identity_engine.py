@@ -66,3 +66,11 @@ def test_the_numeric_search_skips_poles():
     assert cx is None and info["undefined"] >= 1 and info["zero"] == info["points"] - info["undefined"]
     cx, info = search_counterexample((n**3 - 1) / (n - 1), n**2 + n + 2, (n,), (), 12, 0)  # control
     assert cx is not None and cx.gap == "1.0" and cx.tolerance == "0"
+
+
+def test_sign_bounds_that_contradict_a_relation_make_an_empty_region():
+    from symbolic_vae._engine.identity import _simplify_region
+
+    x, y = sp.symbols("x y", real=True)
+    assert _simplify_region(sp.And(x >= 0, y >= 0, x * y < 0)) is sp.false
+    assert _simplify_region(sp.And(x >= 0, y <= 0, x * y < 0)) is not sp.false  # control: x = 1, y = -1
