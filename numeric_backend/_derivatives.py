@@ -32,8 +32,9 @@ class Derivatives:
     instance_index) -> [b, P, P]`` (None: autograd of the loss). ``eliminate(params, instance_index) -> [b, P]``
     (optional, with ``free``): params with every coordinate not in ``free`` replaced by the minimizer of the loss
     over those coordinates given the free ones (a row where that minimizer does not exist gets NaN). ``free``:
-    the coordinates, ascending, that the first-order phase then moves. Each is called under ``torch.no_grad()``
-    on the rows being worked on.
+    the coordinates, ascending, that the first-order phase then moves (a start's values of the other coordinates
+    are not used: they are eliminated before its first step). Each is called under ``torch.no_grad()`` on the
+    rows being worked on; a wrong shape or dtype raises NumericBackendError naming it.
     """
 
     loss_and_grad: LossAndGrad
