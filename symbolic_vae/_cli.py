@@ -84,7 +84,7 @@ def _parser() -> argparse.ArgumentParser:
     v.add_argument("--recompute", action="store_true",
                    help="compute every verdict again instead of reusing the verdict store's (the new verdicts are "
                         "stored)")
-    sub.add_parser("list", help="list the claim ids with their paper references")
+    sub.add_parser("list", help="list the claims: id, paper reference, stored verdict and title")
     st = sub.add_parser("store", help="where the verdict store is and what it holds")
     st.add_argument("--clear", action="store_true", help="remove every stored verdict")
     _add_latex(sub)
@@ -256,6 +256,24 @@ def _require_torch() -> None:
         raise SymbolicVAEError(str(err)) from None
 
 
+def _run_list() -> int:
+    """Every claim: id, paper reference, the verdict the verdict store holds for this code (default seed and
+    backend; "-" when none was computed), and its title. Nothing is computed."""
+    from symbolic_vae._engine.runner import Context, known_verdict
+    from symbolic_vae._engine.store import verdict_store
+
+    store = verdict_store()
+    rows = [("claim", "paper reference", "stored verdict", "title")]
+    for claim in all_claims():
+        known = known_verdict(claim, Context(), store)
+        rows.append((claim.id, claim.ref.short(), known.status.value if known is not None else "-", claim.title))
+    print(_table_text(rows))
+    stored = sum(row[2] != "-" for row in rows[1:])
+    print(f"\n{len(rows) - 1} claims; {stored} with a stored verdict of this code (`symbolic-vae verify` computes "
+          f"the others)")
+    return EXIT_OK
+
+
 def _run_latex(args: argparse.Namespace) -> int:
     """Everything is checked before any claim is run: -o (a directory, existing or creatable, writable), the
     ledger, the claim ids, existing files without --force, pdflatex with --pdf."""
@@ -335,7 +353,6 @@ def _run_thresholds(args: argparse.Namespace) -> int:
 
 
 def _table(verdicts: list[Verdict], refs: dict[str, str]) -> str:
-    width = _terminal_width()
     rows = [("claim", "paper reference", "verdict", "method", "control", "evidence")]
     for v in verdicts:
         evidence = v.summary
@@ -345,12 +362,19 @@ def _table(verdicts: list[Verdict], refs: dict[str, str]) -> str:
             evidence += f" | corrected by {v.corrected_by}"
         control = "REFUTED" if v.control_refuted else "NOT refuted"
         rows.append((v.claim_id, refs[v.claim_id], v.status.value, v.method, control, evidence))
-    widths = [max(len(r[i]) for r in rows) for i in range(5)]
+    return _table_text(rows)
+
+
+def _table_text(rows: list[tuple[str, ...]], width: int | None = None) -> str:
+    """``rows`` (the first is the header) in aligned columns, the last one cut to the terminal's width."""
+    width = _terminal_width() if width is None else width
+    n = len(rows[0]) - 1
+    widths = [max(len(r[i]) for r in rows) for i in range(n)]
     lines = []
     for r in rows:
-        head = "  ".join(r[i].ljust(widths[i]) for i in range(5))
+        head = "  ".join(r[i].ljust(widths[i]) for i in range(n))
         room = max(60, width - len(head) - 2)
-        tail = r[5] if len(r[5]) <= room else r[5][: room - 3] + "..."
+        tail = r[n] if len(r[n]) <= room else r[n][: room - 3] + "..."
         lines.append(f"{head}  {tail}")
     lines.insert(1, "-" * min(width, len(lines[0]) + 10))
     return "\n".join(lines)
@@ -606,9 +630,7 @@ def main(argv: list[str] | None = None) -> int:
     _install_stop_handlers()
     try:
         if args.command == "list":
-            for claim in all_claims():
-                print(f"{claim.id:36s} {claim.ref.short()}  {claim.title}")
-            return EXIT_OK
+            return _run_list()
         if args.command == "store":
             return _run_store(args)
         if args.command == "mutate":

@@ -27,9 +27,18 @@ def test_unknown_claim_is_a_usage_error(capsys):
     assert "unknown id" in capsys.readouterr().err
 
 
-def test_list_prints_every_claim(capsys):
+def test_list_prints_every_claim_with_its_stored_verdict(capsys, tmp_path, monkeypatch):
+    monkeypatch.setenv("SYMBOLIC_VAE_CACHE_DIR", str(tmp_path))  # an empty store
     assert main(["list"]) == 0
-    assert "prop1.argmin" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    row = next(line for line in out.splitlines() if line.startswith("elbo.kl_split "))
+    assert "prop1.argmin" in out and " - " in row and "0 with a stored verdict" in out
+    assert main(["verify", "--claim", "elbo.kl_split", "--quiet", "--workers", "1"]) == 0
+    capsys.readouterr()
+    assert main(["list"]) == 0
+    out = capsys.readouterr().out
+    row = next(line for line in out.splitlines() if line.startswith("elbo.kl_split "))
+    assert " PROVED_AT_SIZES " in row and "1 with a stored verdict" in out
 
 
 def test_an_unknown_claim_suggests_the_closest_ids(capsys):
