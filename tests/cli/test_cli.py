@@ -1,4 +1,5 @@
 import json
+import sys
 
 from symbolic_vae._cli import main
 
@@ -27,17 +28,22 @@ def test_unknown_claim_is_a_usage_error(capsys):
     assert "unknown id" in capsys.readouterr().err
 
 
-def test_list_prints_every_claim_with_its_stored_verdict(capsys, tmp_path, monkeypatch):
-    monkeypatch.setenv("SYMBOLIC_VAE_CACHE_DIR", str(tmp_path))  # an empty store
-    assert main(["list"]) == 0
-    out = capsys.readouterr().out
-    row = next(line for line in out.splitlines() if line.startswith("elbo.kl_split "))
+def test_list_prints_every_claim_with_its_stored_verdict(tmp_path):
+    import os
+    import subprocess
+
+    env = {**os.environ, "SYMBOLIC_VAE_CACHE_DIR": str(tmp_path)}  # an empty store, and fresh processes
+
+    def listed() -> tuple[str, str]:
+        out = subprocess.run([sys.executable, "-m", "symbolic_vae", "list"], env=env, capture_output=True, text=True,
+                             check=True).stdout
+        return out, next(line for line in out.splitlines() if line.startswith("elbo.kl_split "))
+
+    out, row = listed()
     assert "prop1.argmin" in out and " - " in row and "0 with a stored verdict" in out
-    assert main(["verify", "--claim", "elbo.kl_split", "--quiet", "--workers", "1"]) == 0
-    capsys.readouterr()
-    assert main(["list"]) == 0
-    out = capsys.readouterr().out
-    row = next(line for line in out.splitlines() if line.startswith("elbo.kl_split "))
+    subprocess.run([sys.executable, "-m", "symbolic_vae", "verify", "--claim", "elbo.kl_split", "--quiet",
+                    "--workers", "1"], env=env, capture_output=True, check=True)
+    out, row = listed()
     assert " PROVED_AT_SIZES " in row and "1 with a stored verdict" in out
 
 
