@@ -103,7 +103,7 @@ def torch_derivatives(Z, d: int):  # noqa: ANN001, ANN201
     delta_kl; U eliminated as Z V (V^T V + a I)^-1 (the loss is a strictly convex quadratic in U)."""
     import torch
 
-    from numeric_backend._derivatives import Derivatives
+    from numeric_backend import Derivatives
 
     a, b = REGULARIZATION
     size = d * d

@@ -7,6 +7,7 @@ reads are ``NUMERIC_BACKEND_TORCH_CACHE`` and ``NUMERIC_BACKEND_TORCH_AOT``, or 
 ``use_environment``.
 """
 
+from numeric_backend._derivatives import Derivatives
 from numeric_backend._environment import use_environment
 from numeric_backend._errors import NumericBackendError, fail
 from numeric_backend._highprec import ZeroTest, classify_zero, evaluate_high_precision
@@ -73,6 +74,7 @@ __all__ = [
     "minimize_batched",
     "monte_carlo_mean",
     "multistart_minimize",
+    "Derivatives",
     "random_dataset",
     "second_moments",
     "to_torch",

@@ -591,7 +591,7 @@ def test_eliminated_rows_where_elimination_fails_keep_their_start_and_go_on():
         x = torch.where(y >= 0, 1 / (1 + y**2), math.nan)
         return torch.stack([x, y], dim=1)
 
-    from numeric_backend._derivatives import Derivatives
+    from numeric_backend import Derivatives
 
     derivatives = Derivatives(loss_and_grad, eliminate=eliminate, free=[1])
     result = multistart_minimize(loss, 2, 8, 2, seed=3, derivatives=derivatives)
@@ -637,7 +637,7 @@ def test_lbfgs_step_budget_is_per_row_in_the_pool(monkeypatch):
 
 
 def test_bad_derivatives_raise():
-    from numeric_backend._derivatives import Derivatives
+    from numeric_backend import Derivatives
 
     def loss(params, instance_index):
         return (params**2).sum(1)
