@@ -19,6 +19,7 @@ writes nothing (130 / 143 on SIGINT / SIGTERM, also writing nothing).
 from __future__ import annotations
 
 import argparse
+import re
 import shutil
 import signal
 import sys
@@ -52,10 +53,15 @@ class _ArgumentParser(argparse.ArgumentParser):
         raise _UsageError(f"{message} (see {self.prog} --help)")
 
 
+def _plain(docstring: str) -> str:
+    """A docstring as terminal text: reST literals (``x``) become plain words."""
+    return re.sub(r"``([^`]+)``", r"\1", docstring)
+
+
 def _parser() -> argparse.ArgumentParser:
-    parser = _ArgumentParser(prog="symbolic-vae", description=__doc__.split("\n")[0],
-                             formatter_class=argparse.RawDescriptionHelpFormatter,
-                             epilog=__doc__.split("\n", 2)[2])
+    text = _plain(__doc__)
+    parser = _ArgumentParser(prog="symbolic-vae", description=text.split("\n")[0],
+                             formatter_class=argparse.RawDescriptionHelpFormatter, epilog=text.split("\n", 2)[2])
     sub = parser.add_subparsers(dest="command", required=True)
     v = sub.add_parser("verify", help="check claims and print the ledger")
     v.add_argument("--claim", action="append", metavar="ID",

@@ -61,3 +61,14 @@ def test_claim_accepts_globs():
     ids = [c.id for c in select_claims(["elbo.eq*", "elbo.eq4_to_eq5", "prop1.whitening_identity"])]
     assert ids[0].startswith("elbo.eq") and len(ids) == len(set(ids)) and ids[-1] == "prop1.whitening_identity"
     assert "elbo.eq4_to_eq5" in ids and all(i.startswith("elbo.eq") for i in ids[:-1])
+
+
+def test_help_has_no_rest_markup(capsys):
+    import pytest
+
+    for command in ([], ["verify"], ["list"], ["latex"], ["thresholds"], ["mutate"]):
+        with pytest.raises(SystemExit):
+            main([*command, "--help"])
+        text = capsys.readouterr().out
+        assert "usage: symbolic-vae" in text
+        assert "``" not in text and ":func:" not in text and "::" not in text, command
