@@ -4,7 +4,12 @@ each check (``collect_campaigns``) and puts their sum in the check's details, un
 
 ``cached`` is ``functools.cache`` for functions that (maybe indirectly) run campaigns: a cache hit replays the
 records of the call that computed the value, so a check that reuses a cached ground truth still reports the
-starts behind it.
+starts behind it. A value is computed once per process, and once for all processes when it can be stored: it is
+kept in the verdict store (``store.VerdictStore.save_campaign``, under a key covering the code, the versions, the
+function and its arguments, the run seed and torch's thread count), where another process, e.g. another worker of a
+verify on Dask, reads it instead of computing it again (or waits while one computes it). ``noting_campaigns``
+tells which cached values a block used, and what computing them cost: the hints by which verify places the claims
+that share them.
 """
 
 from __future__ import annotations
@@ -12,14 +17,21 @@ from __future__ import annotations
 import contextlib
 import contextvars
 import functools
+import hashlib
+import json
+import time
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from numeric_backend import MultistartResult, multistart_minimize
-from symbolic_vae._core.seeds import derive_seed
+from symbolic_vae._core.seeds import derive_seed, run_seed
+from symbolic_vae._engine import store as _store
 
 _RECORDS: contextvars.ContextVar[list[dict[str, Any]] | None] = contextvars.ContextVar("campaigns", default=None)
 F = TypeVar("F", bound=Callable[..., Any])
+SHARE_SECONDS = 0.05
+"""A value that took less to compute is not worth a file: it is not stored."""
 
 
 def _record(record: dict[str, Any]) -> None:
@@ -66,21 +78,154 @@ def summarize_campaigns(records: list[dict[str, Any]]) -> dict[str, Any]:
             "reasons": dict(sorted(reasons.items()))}
 
 
+# --- which cached values a block used ------------------------------------------------------------------------------
+@dataclass
+class CampaignUse:
+    """What a block did with the cached values it needed, each named by ``hint_name`` (stable across edits of the
+    code): ``computed`` the seconds each took to compute here (nested ones included), ``stored`` those it put in the
+    store or read from it, ``used`` every value it needed at top level (not inside another cached function)."""
+
+    computed: dict[str, float] = field(default_factory=dict)
+    stored: set[str] = field(default_factory=set)
+    used: set[str] = field(default_factory=set)
+
+    def to_json(self) -> dict[str, Any]:
+        return {"computed": {k: round(v, 3) for k, v in sorted(self.computed.items())},
+                "stored": sorted(self.stored), "used": sorted(self.used)}
+
+
+_USE: contextvars.ContextVar[CampaignUse | None] = contextvars.ContextVar("campaign_use", default=None)
+_DEPTH: contextvars.ContextVar[int] = contextvars.ContextVar("campaign_depth", default=0)
+
+
+@contextlib.contextmanager
+def noting_campaigns() -> Iterator[CampaignUse]:
+    """Within the block, which cached values were needed, computed (and for how long) and stored or read from the
+    store."""
+    use = CampaignUse()
+    token, depth = _USE.set(use), _DEPTH.set(0)
+    try:
+        yield use
+    finally:
+        _USE.reset(token)
+        _DEPTH.reset(depth)
+
+
+def hint_name(name: str, arguments: Any) -> str:
+    """A short name of the value of ``name`` at ``arguments`` (JSON) under this run seed, the same for every version
+    of the code: what the hints of the next run refer to."""
+    text = json.dumps([name, arguments, run_seed()], sort_keys=True, separators=(",", ":"))
+    return f"{name.rsplit('.', 1)[-1]}:{hashlib.sha256(text.encode()).hexdigest()[:12]}"
+
+
+# --- the cache -----------------------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class _Call:
+    """One call of a cached function: its name (module.qualname), its arguments as JSON (None when they cannot be
+    written), and the hint name."""
+
+    name: str
+    arguments: Any
+    hint: str
+
+
+def _call(name: str, args: tuple[Any, ...], kwargs: dict[str, Any]) -> _Call:
+    try:
+        arguments = _store.encode_value([list(args), sorted(kwargs.items())])
+    except _store.UnshareableError:  # not stored; its hint names it by its printed arguments
+        return _Call(name, None, hint_name(name, repr((args, sorted(kwargs.items())))))
+    return _Call(name, arguments, hint_name(name, arguments))
+
+
+_UNSHAREABLE: set[str] = set()
+"""The cached functions of this process whose values cannot be stored."""
+
+
+def _own_function(name: str) -> bool:
+    """Whether ``name`` is a function of the two packages (the store key covers their code, no one else's)."""
+    return any(name.startswith(f"{package}.") for package in _store.SOURCE_PACKAGES)
+
+
+def _torch_threads() -> int:
+    import torch
+
+    return int(torch.get_num_threads())
+
+
+def _computed(fn: Callable[..., Any], args: tuple[Any, ...], kwargs: dict[str, Any]
+              ) -> tuple[Any, list[dict[str, Any]], float]:
+    records: list[dict[str, Any]] = []
+    token, depth = _RECORDS.set(records), _DEPTH.set(_DEPTH.get() + 1)
+    start = time.perf_counter()
+    try:
+        value = fn(*args, **kwargs)
+    finally:
+        _RECORDS.reset(token)
+        _DEPTH.reset(depth)
+    return value, records, time.perf_counter() - start
+
+
+def _shared_or_computed(fn: Callable[..., Any], call: _Call, args: tuple[Any, ...], kwargs: dict[str, Any]
+                        ) -> tuple[Any, list[dict[str, Any]]]:
+    """The value of ``fn(*args, **kwargs)`` and its campaign records: read from the verdict store when a process
+    stored it, else computed here (and stored when it can be read back exactly)."""
+    use = _USE.get()
+    shareable = call.arguments is not None and call.name not in _UNSHAREABLE and _own_function(call.name)
+    store = _store.verdict_store() if shareable else None
+    if store is not None:
+        note_fields = _store.campaign_function_fields(call.name)
+        if store.is_unshareable(_store.verdict_key(note_fields)):
+            _UNSHAREABLE.add(call.name)
+            store = None
+    if store is None:
+        value, records, seconds = _computed(fn, args, kwargs)
+        if use is not None:
+            use.computed[call.hint] = seconds
+        return value, records
+    fields = _store.campaign_fields(call.name, call.arguments, run_seed(), _torch_threads())
+    key = _store.verdict_key(fields)
+    found = store.load_campaign(key)
+    if found is None:
+        with store.computing(key, campaign=True):
+            found = store.load_campaign(key)
+            if found is None:
+                value, records, seconds = _computed(fn, args, kwargs)
+                if use is not None:
+                    use.computed[call.hint] = seconds
+                try:
+                    if seconds < SHARE_SECONDS:  # not worth a file, but a value that cannot be stored is noted
+                        _store.encode_value(value)
+                        return value, records
+                    store.save_campaign(key, fields, value, records, seconds)
+                except _store.UnshareableError as err:
+                    _UNSHAREABLE.add(call.name)
+                    store.note_unshareable(_store.verdict_key(note_fields), note_fields, str(err))
+                    return value, records
+                if use is not None:
+                    use.stored.add(call.hint)
+                return value, records
+    if use is not None:
+        use.stored.add(call.hint)
+    return found
+
+
 def cached(fn: F) -> F:
-    """``functools.cache`` that replays, on every hit, the campaign records of the call that computed the value."""
+    """``functools.cache`` that replays, on every hit, the campaign records of the call that computed the value; the
+    value is shared with other processes through the verdict store when it can be stored (module docstring)."""
     memo: dict[Any, tuple[Any, list[dict[str, Any]]]] = {}
+    calls: dict[Any, _Call] = {}
+    name = f"{fn.__module__}.{fn.__qualname__}"
 
     @functools.wraps(fn)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         key = (args, tuple(sorted(kwargs.items())))
+        if key not in calls:
+            calls[key] = _call(name, args, kwargs)
+        use = _USE.get()
+        if use is not None and _DEPTH.get() == 0:
+            use.used.add(calls[key].hint)
         if key not in memo:
-            records: list[dict[str, Any]] = []
-            token = _RECORDS.set(records)
-            try:
-                value = fn(*args, **kwargs)
-            finally:
-                _RECORDS.reset(token)
-            memo[key] = (value, records)
+            memo[key] = _shared_or_computed(fn, calls[key], args, kwargs)
         value, records = memo[key]
         for record in records:
             _record(record)

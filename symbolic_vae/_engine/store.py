@@ -14,13 +14,25 @@ atomically (a temporary file and a rename), and a ``filelock`` per key lets one 
 another that wants the same one waits and then reads it. An entry that cannot be read back exactly (not JSON, another
 key or claim, not a verdict) is a miss, never an error. Stored data is JSON: reading it runs no code. INCONCLUSIVE
 verdicts, and verdicts computed while a stop signal was pending, are not stored.
+
+Campaigns (the values of ``campaigns.cached`` functions, e.g. ground-truth minimizations that several claims share)
+are kept beside the verdicts, in ``<cache dir>/verdicts/campaigns/``, under a key that covers the same source hash,
+versions and run seed, the function, its arguments and torch's thread count. A value is stored only when it is made of
+JSON values, tuples, lists, dicts, fractions, numpy arrays and scalars, torch tensors, and dataclasses, named tuples
+and enums of the two packages, and reads back exactly as it was computed (types, dtypes, shapes and every bit);
+anything else (a SymPy expression, a compiled function) stays in its process.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
+import enum
+import fractions
 import hashlib
+import importlib
 import json
+import math
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -30,12 +42,17 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from symbolic_vae._core import stop_signals
 from symbolic_vae._core.errors import SymbolicVAEError
 from symbolic_vae._core.files import cache_dir, write_json_atomically
 from symbolic_vae._core.verdict import Origin, Status, Verdict
 
 STORE_FORMAT = 1
+CAMPAIGN_FORMAT = 1
+CAMPAIGNS_DIR = "campaigns"
+"""Under the store's root: the stored campaigns."""
 STORE_ENV = "SYMBOLIC_VAE_STORE"
 """Set to "off" (or "0") to run without the verdict store."""
 KEYED_VERSIONS = ("sympy", "symengine", "numpy", "scipy", "mpmath", "torch", "scikit-learn")
@@ -144,15 +161,72 @@ class VerdictStore:
             return replace(verdict, origin=Origin(computed=True))
         return verdict
 
+    def campaign_path(self, key: str) -> Path:
+        """The file of the campaign ``key``."""
+        return self.root / CAMPAIGNS_DIR / key[:2] / f"{key}.json"
+
+    def load_campaign(self, key: str) -> tuple[Any, list[dict[str, Any]]] | None:
+        """The value and the campaign records stored under ``key``, or None when there are none or they cannot be
+        read back (and always with ``read=False``)."""
+        if not self.read:
+            return None
+        try:
+            entry = json.loads(self.campaign_path(key).read_text())
+            if entry.get("key") != key or entry.get("format") != CAMPAIGN_FORMAT or "value" not in entry:
+                return None
+            records = decode_value(entry["records"])
+            if not isinstance(records, list) or not all(isinstance(r, dict) for r in records):
+                return None
+            return decode_value(entry["value"]), records
+        except (OSError, UnicodeDecodeError, ValueError, KeyError, TypeError, AttributeError, AssertionError,
+                ImportError):
+            return None
+
+    def save_campaign(self, key: str, fields: dict[str, Any], value: Any, records: list[dict[str, Any]],
+                      seconds: float) -> None:
+        """Store a campaign's ``value`` and ``records`` under ``key`` (not while a stop signal is pending); raises
+        UnshareableError when the value cannot be read back exactly."""
+        entry = {"format": CAMPAIGN_FORMAT, "key": key, "fields": fields,
+                 "date": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
+                 "seconds": round(float(seconds), 3), "records": as_json_exactly(records),
+                 "value": as_json_exactly(value)}
+        if stop_signals.pending() is not None:
+            return
+        self._write(self.campaign_path(key), entry)
+
+    def note_unshareable(self, key: str, fields: dict[str, Any], reason: str) -> None:
+        """Note under ``key`` (``campaign_function_fields``) that a function's values cannot be stored, so that other
+        processes compute them without waiting for one another."""
+        self._write(self.campaign_path(key), {"format": CAMPAIGN_FORMAT, "key": key, "fields": fields,
+                                              "unshareable": reason})
+
+    def is_unshareable(self, key: str) -> bool:
+        """Whether ``note_unshareable`` noted ``key``."""
+        try:
+            entry = json.loads(self.campaign_path(key).read_text())
+            return entry.get("key") == key and entry.get("format") == CAMPAIGN_FORMAT and "unshareable" in entry
+        except (OSError, UnicodeDecodeError, ValueError, AttributeError):
+            return False
+
+    @staticmethod
+    def _write(path: Path, entry: dict[str, Any]) -> None:
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            write_json_atomically(path, entry, indent=None)
+        except OSError:  # a store that cannot be written costs time, never a value
+            pass
+
     @contextmanager
-    def computing(self, key: str) -> Iterator[None]:
-        """Hold the lock of ``key``: one process computes a verdict, the others wait for it and then read it. A
-        store directory that cannot hold a lock file is used without one."""
+    def computing(self, key: str, *, campaign: bool = False) -> Iterator[None]:
+        """Hold the lock of ``key`` (of a campaign's key with ``campaign``): one process computes a verdict or a
+        campaign, the others wait for it and then read it. A store directory that cannot hold a lock file is used
+        without one."""
         from filelock import FileLock, Timeout
 
+        path = self.campaign_path(key) if campaign else self.path(key)
         try:
-            self.path(key).parent.mkdir(parents=True, exist_ok=True)
-            lock = FileLock(self.path(key).with_suffix(".lock"), timeout=3600)
+            path.parent.mkdir(parents=True, exist_ok=True)
+            lock = FileLock(path.with_suffix(".lock"), timeout=3600)
             lock.acquire()
         except (OSError, Timeout):
             yield
@@ -175,13 +249,207 @@ class VerdictStore:
         return sorted(out, key=lambda e: e["date"], reverse=True)
 
     def clear(self) -> int:
-        """Remove every entry (and lock file) of the store; how many entries were removed."""
+        """Remove every entry (and lock file) of the store, the stored campaigns included; how many verdicts were
+        removed."""
         removed = 0
-        for path in self.root.glob("??/*"):
+        for path in (*self.root.glob("??/*"), *(self.root / CAMPAIGNS_DIR).glob("??/*")):
             if path.suffix in (".json", ".lock") and path.is_file():
                 path.unlink(missing_ok=True)
-                removed += path.suffix == ".json"
+                removed += path.suffix == ".json" and path.parent.parent == self.root
         return removed
+
+
+# ----------------------------------------------------------------------------------------------------------------
+# Campaign values: JSON that reads back exactly
+# ----------------------------------------------------------------------------------------------------------------
+class UnshareableError(Exception):
+    """A value that cannot be written as JSON and read back exactly: it stays in the process that computed it."""
+
+
+def _own_type(cls: type) -> str:
+    """``module:qualname`` of a class of the two packages (else UnshareableError)."""
+    module = cls.__module__
+    if not any(module == p or module.startswith(p + ".") for p in SOURCE_PACKAGES) or "<locals>" in cls.__qualname__:
+        raise UnshareableError(f"{module}.{cls.__qualname__} is not a class of {' or '.join(SOURCE_PACKAGES)}")
+    return f"{module}:{cls.__qualname__}"
+
+
+def _resolve(name: str) -> type:
+    """The class ``module:qualname`` of the two packages (ValueError for anything else)."""
+    module, _, qualname = str(name).partition(":")
+    if not any(module == p or module.startswith(p + ".") for p in SOURCE_PACKAGES) or not qualname:
+        raise ValueError(f"not a class of the packages: {name!r}")
+    found: Any = importlib.import_module(module)
+    for part in qualname.split("."):
+        found = getattr(found, part)
+    if not isinstance(found, type) or f"{found.__module__}:{found.__qualname__}" != f"{module}:{qualname}":
+        raise ValueError(f"not a class of the packages: {name!r}")
+    return found
+
+
+def _float_bits(array: np.ndarray) -> str:
+    return array.tobytes().hex()
+
+
+def _encode_array(array: np.ndarray) -> dict[str, Any]:
+    dtype = array.dtype
+    if dtype.kind not in "biuf" or dtype.itemsize > 8:
+        raise UnshareableError(f"an array of dtype {dtype}")
+    if array.flags.c_contiguous:
+        order = "C"
+    elif array.flags.f_contiguous:
+        order = "F"
+    else:  # a strided view: its layout (which can change how numpy sums it) would not come back
+        raise UnshareableError("an array that is neither C- nor Fortran-contiguous")
+    flat = np.ascontiguousarray(array).reshape(-1)
+    data: list[Any] = flat.tolist()
+    if dtype.kind == "f":
+        for i in np.flatnonzero(~np.isfinite(flat)).tolist():
+            data[i] = {"$": "bits", "hex": _float_bits(flat[i:i + 1])}  # NaN payloads and signs kept
+    return {"$": "array", "dtype": dtype.str, "shape": list(array.shape), "order": order,
+            "writeable": bool(array.flags.writeable), "data": data}
+
+
+def _decode_array(data: dict[str, Any]) -> np.ndarray:
+    dtype = np.dtype(str(data["dtype"]))
+    if dtype.kind not in "biuf" or dtype.itemsize > 8:
+        raise ValueError(f"an array of dtype {dtype}")
+    values = list(data["data"])
+    special = [(i, x) for i, x in enumerate(values) if isinstance(x, dict)]
+    for i, _ in special:
+        values[i] = 0
+    flat = np.array(values, dtype=dtype).reshape(-1)
+    for i, x in special:
+        flat[i] = np.frombuffer(bytes.fromhex(x["hex"]), dtype=dtype)[0]
+    array = flat.reshape(tuple(int(n) for n in data["shape"]))
+    if data["order"] == "F":
+        array = np.asfortranarray(array)
+    if not data["writeable"]:
+        array.setflags(write=False)
+    return array
+
+
+def encode_value(value: Any) -> Any:
+    """``value`` as JSON (raises UnshareableError for what cannot be written exactly: see the module docstring)."""
+    kind = type(value)
+    if value is None or kind in (bool, int, str):
+        return value
+    if kind is float:
+        return value if math.isfinite(value) else {"$": "float", "hex": _float_bits(np.array(value))}
+    if kind is list:
+        return [encode_value(x) for x in value]
+    if kind is tuple:
+        return {"$": "tuple", "items": [encode_value(x) for x in value]}
+    if kind is dict:
+        return {"$": "dict", "items": [[encode_value(k), encode_value(x)] for k, x in value.items()]}
+    if kind is fractions.Fraction:
+        return {"$": "fraction", "n": value.numerator, "d": value.denominator}
+    if kind is np.ndarray:
+        return _encode_array(value)
+    if isinstance(value, np.generic) and value.dtype.kind in "biuf":
+        return {"$": "scalar", "array": _encode_array(np.array(value))}
+    if kind.__module__ == "torch" and kind.__name__ == "Tensor":
+        if value.device.type != "cpu" or value.requires_grad or not value.is_contiguous():
+            raise UnshareableError("a torch tensor off the CPU, with a gradient or not contiguous")
+        return {"$": "tensor", "dtype": str(value.dtype), "array": _encode_array(value.numpy())}
+    if isinstance(value, enum.Enum):
+        return {"$": "enum", "type": _own_type(kind), "name": value.name}
+    if isinstance(value, tuple) and hasattr(kind, "_fields"):
+        return {"$": "namedtuple", "type": _own_type(kind), "items": [encode_value(x) for x in value]}
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {"$": "dataclass", "type": _own_type(kind),
+                "fields": [[f.name, encode_value(getattr(value, f.name))] for f in dataclasses.fields(value) if f.init]}
+    raise UnshareableError(f"a value of type {kind.__module__}.{kind.__qualname__}")
+
+
+def decode_value(data: Any) -> Any:
+    """The value ``encode_value`` wrote (ValueError, KeyError or TypeError for anything else)."""
+    if data is None or type(data) in (bool, int, float, str):
+        return data
+    if type(data) is list:
+        return [decode_value(x) for x in data]
+    tag = data["$"]
+    if tag == "float":
+        return float(np.frombuffer(bytes.fromhex(data["hex"]), dtype=np.float64)[0])
+    if tag == "tuple":
+        return tuple(decode_value(x) for x in data["items"])
+    if tag == "dict":
+        return {decode_value(k): decode_value(x) for k, x in data["items"]}
+    if tag == "fraction":
+        return fractions.Fraction(int(data["n"]), int(data["d"]))
+    if tag == "array":
+        return _decode_array(data)
+    if tag == "scalar":
+        return _decode_array(data["array"])[()]
+    if tag == "tensor":
+        import torch
+
+        tensor = torch.from_numpy(np.array(_decode_array(data["array"])))
+        if str(tensor.dtype) != data["dtype"]:
+            raise ValueError(f"a tensor of dtype {data['dtype']} read back as {tensor.dtype}")
+        return tensor
+    cls = _resolve(data["type"])
+    if tag == "enum" and issubclass(cls, enum.Enum):
+        return cls[data["name"]]
+    if tag == "namedtuple" and issubclass(cls, tuple):
+        return cls(*(decode_value(x) for x in data["items"]))
+    if tag == "dataclass" and dataclasses.is_dataclass(cls):
+        return cls(**{str(name): decode_value(x) for name, x in data["fields"]})
+    raise ValueError(f"not a stored value: {tag!r}")
+
+
+def same_value(a: Any, b: Any) -> bool:
+    """Whether ``a`` and ``b`` are the same value: the same types throughout, equal numbers bit for bit (NaN payloads
+    and the sign of zero included), arrays with the same dtype, shape, layout and writeability."""
+    kind = type(a)
+    if kind is not type(b):
+        return False
+    if kind is float:
+        return np.array(a).tobytes() == np.array(b).tobytes()
+    if kind is np.ndarray:
+        return (a.dtype == b.dtype and a.shape == b.shape and a.flags.c_contiguous == b.flags.c_contiguous
+                and a.flags.f_contiguous == b.flags.f_contiguous and a.flags.writeable == b.flags.writeable
+                and a.tobytes() == b.tobytes())
+    if isinstance(a, np.generic):
+        return a.dtype == b.dtype and a.tobytes() == b.tobytes()
+    if kind.__module__ == "torch" and kind.__name__ == "Tensor":
+        return (a.dtype == b.dtype and a.requires_grad == b.requires_grad and a.device == b.device
+                and a.is_contiguous() == b.is_contiguous() and same_value(a.numpy(), b.numpy()))
+    if isinstance(a, (list, tuple)):
+        return len(a) == len(b) and all(same_value(x, y) for x, y in zip(a, b, strict=True))
+    if kind is dict:
+        return len(a) == len(b) and all(same_value(ka, kb) and same_value(va, vb)
+                                        for (ka, va), (kb, vb) in zip(a.items(), b.items(), strict=True))
+    if dataclasses.is_dataclass(a) and not isinstance(a, type):
+        return all(same_value(getattr(a, f.name), getattr(b, f.name)) for f in dataclasses.fields(a))
+    if isinstance(a, enum.Enum):
+        return a is b
+    return a == b if a is None or kind in (bool, int, str, fractions.Fraction) else False
+
+
+def as_json_exactly(value: Any) -> Any:
+    """``encode_value(value)`` after checking that it reads back as ``value`` (else UnshareableError)."""
+    encoded = encode_value(value)
+    try:
+        if not same_value(value, decode_value(json.loads(json.dumps(encoded, allow_nan=False)))):
+            raise UnshareableError("the value does not read back exactly")
+    except (ValueError, KeyError, TypeError, AttributeError, AssertionError) as err:
+        raise UnshareableError(f"the value does not read back ({type(err).__name__}: {err})") from None
+    return encoded
+
+
+def campaign_fields(name: str, arguments: Any, seed: int, threads: int) -> dict[str, Any]:
+    """What the key of a campaign covers: the function ``name`` (module.qualname), its ``arguments`` (as
+    ``encode_value`` writes them), the source hash, the versions, the run seed and torch's thread count."""
+    return {"format": CAMPAIGN_FORMAT, "campaign": name, "arguments": arguments, "source": _process_source_hash(),
+            "versions": keyed_versions(), "seed": int(seed), "threads": int(threads)}
+
+
+def campaign_function_fields(name: str) -> dict[str, Any]:
+    """The key fields of a note that the function ``name`` returns values that cannot be stored (this code, these
+    versions)."""
+    return {"format": CAMPAIGN_FORMAT, "unshareable": name, "source": _process_source_hash(),
+            "versions": keyed_versions()}
 
 
 _PROCESS = {"read": True}

@@ -7,6 +7,13 @@ the ledger is the one a serial run writes. The cluster is an embedded ``LocalClu
 default), or an existing one at a scheduler address (started with ``dask scheduler`` and ``dask worker``). With one
 worker, or a single claim to compute, the claims run in this process without Dask. A worker that runs other code or
 other versions (its store key differs from the client's) is refused: its verdicts would not be this code's.
+
+The client places the tasks itself, one per free worker thread (``Dispatch``): the kernel checks after the claims that
+gate the kernels, and each claim where it is cheapest. Several claims share cached values (ground-truth campaigns,
+symbolic forms): a value the verdict store can hold is computed once for all workers, and one it cannot (a SymPy
+expression) lives in the worker that computed it, so the claims that need it go to that worker. What each claim
+needed and what it cost come from the last run that computed it (``Hints``, kept in the store's directory; they
+survive an edit of the code, which the verdicts do not). No verdict depends on where a claim ran.
 """
 
 from __future__ import annotations
@@ -16,7 +23,7 @@ import os
 import sys
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from symbolic_vae._core.claim import Claim
@@ -24,12 +31,15 @@ from symbolic_vae._core.errors import SymbolicVAEError
 from symbolic_vae._core.files import write_json_atomically
 from symbolic_vae._core.seeds import run_seed, set_run_seed
 from symbolic_vae._core.verdict import Origin, Verdict
+from symbolic_vae._engine.campaigns import noting_campaigns
 from symbolic_vae._engine.runner import Context, known_verdict, remember_verdict, verdict_of
 from symbolic_vae._engine.store import key_fields, recompute_in_this_process, verdict_key, verdict_store
 from symbolic_vae._report.registry import BACKEND_TAG, get_claim, is_builtin
 
 CONNECT_TIMEOUT = 10.0
 """Seconds to wait for a scheduler given by address."""
+POLL_SECONDS = 0.05
+"""How often the client looks for finished tasks (a free worker gets its next claim this soon)."""
 
 
 def default_workers() -> int:
@@ -67,9 +77,11 @@ def verdict_task(claim_id: str, backend: str, seed: int, threads: int, recompute
     _set_torch_threads(threads)
     claim = get_claim(claim_id)
     tagged = backend if BACKEND_TAG in claim.tags else ""
-    verdict = verdict_of(claim, Context(backend=backend, seed=seed), store=verdict_store())
+    with noting_campaigns() as use:
+        verdict = verdict_of(claim, Context(backend=backend, seed=seed), store=verdict_store())
     origin = verdict.origin.to_json() if verdict.origin is not None else None
-    return {"verdict": verdict.to_json(), "origin": origin, "fields": key_fields(claim_id, tagged, seed)}
+    return {"verdict": verdict.to_json(), "origin": origin, "fields": key_fields(claim_id, tagged, seed),
+            "use": use.to_json()}
 
 
 def _set_torch_threads(threads: int) -> None:
@@ -122,32 +134,212 @@ def iter_verify_on(claims: list[Claim], plan: Plan, progress: Any = None) -> Ite
         yield i, known
     distributed = [i for i in todo if is_builtin(claims[i])]
     workers = min(plan.workers, len(distributed))
-    costs = _costs()
+    hints = load_hints()
     try:
         if distributed and (plan.scheduler is not None or workers > 1):
-            for i, verdict in _on_dask([claims[i] for i in distributed], distributed, plan, workers, progress, costs):
-                yield i, _cost_noted(costs, verdict)
+            dispatch = Dispatch([claims[i].id for i in distributed], hints, gate_dependencies())
+            yield from _on_dask(claims, distributed, plan, workers, progress, dispatch, hints)
             todo = [i for i in todo if i not in set(distributed)]  # a caller's claims: not importable on a worker
         for i in todo:
             if progress is not None:
                 progress.started(claims[i])
-            verdict = verdict_of(claims[i], context, store=store if is_builtin(claims[i]) else None)
+            with noting_campaigns() as use:
+                verdict = verdict_of(claims[i], context, store=store if is_builtin(claims[i]) else None)
+            hints.note(verdict, use.to_json())
             if progress is not None:
                 progress.done(claims[i], verdict)
-            yield i, _cost_noted(costs, verdict)
+            yield i, verdict
     finally:
-        _save_costs(costs)
+        save_hints(hints)
 
 
-def _cost_noted(costs: dict[str, float], verdict: Verdict) -> Verdict:
-    if verdict.origin is not None and verdict.origin.computed:
-        costs[verdict.claim_id] = verdict.seconds
-    return verdict
+# --- where each claim runs -----------------------------------------------------------------------------------------
+HINTS_FILE = "costs.json"
+"""In the verdict store's directory: per claim, the seconds it took when last computed (by any version of the code)
+and the cached values it used (``campaigns.CampaignUse``). They only place and order the tasks, so that a shared
+value is computed once and the workers finish together; no verdict depends on them."""
+HINTS_FORMAT = 2
+SLACK_SECONDS = 0.5
+"""A worker takes a claim that would cost it more than this above another worker's cost (a value the other holds)
+only when no other claim is ready."""
+
+
+@dataclass
+class Hints:
+    """What the last runs learned of each claim: ``seconds`` when it was computed, and its ``use`` of cached values
+    (``CampaignUse.to_json()``: "computed" hint -> seconds, "stored", "used")."""
+
+    seconds: dict[str, float] = field(default_factory=dict)
+    use: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+    def note(self, verdict: Verdict, use: dict[str, Any] | None) -> None:
+        """Keep what computing ``verdict`` cost (nothing for a verdict reused from the store)."""
+        if verdict.origin is not None and verdict.origin.computed:
+            self.seconds[verdict.claim_id] = float(verdict.seconds)
+            if use is not None:
+                self.use[verdict.claim_id] = use
+
+    def to_json(self) -> dict[str, Any]:
+        return {"format": HINTS_FORMAT,
+                "claims": {c: {"seconds": round(s, 3), **({"use": self.use[c]} if c in self.use else {})}
+                           for c, s in sorted(self.seconds.items())}}
+
+    @classmethod
+    def from_json(cls, data: Any) -> Hints:
+        """The hints of ``to_json`` (or of the first format, claim -> seconds); what cannot be read is left out."""
+        hints = cls()
+        if not isinstance(data, dict):
+            return hints
+        claims = data.get("claims") if data.get("format") == HINTS_FORMAT else {k: {"seconds": v}
+                                                                               for k, v in data.items()}
+        for claim, entry in (claims.items() if isinstance(claims, dict) else ()):
+            seconds = entry.get("seconds") if isinstance(entry, dict) else None
+            if isinstance(seconds, bool) or not isinstance(seconds, (int, float)) or not seconds >= 0:
+                continue
+            hints.seconds[str(claim)] = float(seconds)
+            use = entry.get("use")
+            if _valid_use(use):
+                hints.use[str(claim)] = use
+        return hints
+
+
+def _valid_use(use: Any) -> bool:
+    return (isinstance(use, dict) and isinstance(use.get("computed"), dict)
+            and all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in use["computed"].values())
+            and all(isinstance(use.get(k), list) and all(isinstance(h, str) for h in use[k])
+                    for k in ("stored", "used")))
+
+
+def load_hints() -> Hints:
+    """The hints kept in the store's directory (none when there is no store or the file cannot be read)."""
+    store = verdict_store()
+    if store is None:
+        return Hints()
+    try:
+        return Hints.from_json(json.loads((store.root / HINTS_FILE).read_text()))
+    except (OSError, ValueError):
+        return Hints()
+
+
+def save_hints(hints: Hints) -> None:
+    """Keep ``hints`` (merged into those of the file: a claim not computed in this run keeps its old entry)."""
+    store = verdict_store()
+    if store is None or not hints.seconds:
+        return
+    old = load_hints()
+    old.seconds.update(hints.seconds)
+    old.use.update(hints.use)
+    for claim in hints.seconds.keys() - hints.use.keys():
+        old.use.pop(claim, None)
+    try:
+        store.root.mkdir(parents=True, exist_ok=True)
+        write_json_atomically(store.root / HINTS_FILE, old.to_json(), indent=None)
+    except OSError:
+        pass
+
+
+def gate_dependencies() -> dict[str, set[str]]:
+    """Claim id -> the claims whose verdicts computing it reads: every kernel check reads the verdicts of the claims
+    that gate the kernels (``kernel_sources``), so it runs after them and reads them from the store."""
+    from symbolic_vae._kernels.build import kernel_sources
+    from symbolic_vae._papers.sections import paper_claims
+    from symbolic_vae._report.registry import all_claims
+
+    gates = {source.claim for source in kernel_sources().values()}
+    papers = {claim.id for claim in paper_claims()}
+    return {claim.id: set(gates) for claim in all_claims() if claim.id not in papers}
+
+
+class Dispatch:
+    """Which claim a free worker runs next. A claim is ready when the claims it reads are done; of the ready claims a
+    worker takes the one that costs it least more than on another worker (a claim whose cached values another worker
+    holds, or is computing, waits for that worker while there is other work), then the longest (with the work that
+    waits for it), then the first in ledger order. The expected cost of a claim on a worker is its own work plus the
+    values it uses (``Hints``) that neither that worker nor the store holds."""
+
+    def __init__(self, claim_ids: list[str], hints: Hints, dependencies: dict[str, set[str]]) -> None:
+        self._rank = {c: r for r, c in enumerate(claim_ids)}
+        self._waiting = set(claim_ids)
+        self._after = {c: {d for d in dependencies.get(c, ()) if d in self._rank and d != c} for c in claim_ids}
+        known = sorted(hints.seconds[c] for c in claim_ids if c in hints.seconds)
+        default = known[len(known) // 2] if known else 1.0
+        self._cost: dict[str, float] = {}  # hint -> seconds it took to compute
+        for use in hints.use.values():
+            for hint, seconds in use["computed"].items():
+                self._cost[hint] = max(self._cost.get(hint, 0.0), float(seconds))
+        self._used: dict[str, set[str]] = {}
+        self._base: dict[str, float] = {}  # claim -> seconds of its own work (the values it computed left out)
+        for claim in claim_ids:
+            use = hints.use.get(claim, {"computed": {}, "stored": [], "used": []})
+            self._used[claim] = set(use["used"])
+            own = hints.seconds.get(claim, default)
+            self._base[claim] = max(0.0, own - sum(float(use["computed"].get(h, 0.0)) for h in use["used"]))
+        self._in_store: set[str] = set()
+        self._held: dict[str, set[str]] = {}  # worker -> hints it holds or is computing
+        self._tail = self._tails()
+
+    def _tails(self) -> dict[str, float]:
+        """Per claim, the longest chain of work that waits for it (its dependents, theirs, ...)."""
+        dependents: dict[str, set[str]] = {c: set() for c in self._rank}
+        for claim, after in self._after.items():
+            for d in after:
+                dependents[d].add(claim)
+        tails: dict[str, float] = {}
+
+        def tail(claim: str, seen: frozenset[str]) -> float:
+            if claim not in tails:
+                tails[claim] = max((self._full(d) + tail(d, seen | {claim}) for d in dependents[claim]
+                                    if d not in seen), default=0.0)
+            return tails[claim]
+
+        for claim in self._rank:
+            tail(claim, frozenset())
+        return tails
+
+    def _full(self, claim: str) -> float:
+        return self._base[claim] + sum(self._cost.get(h, 0.0) for h in self._used[claim])
+
+    def expected(self, claim: str, worker: str) -> float:
+        """Seconds ``claim`` is expected to take on ``worker``."""
+        held = self._held.get(worker, set())
+        return self._base[claim] + sum(self._cost.get(h, 0.0) for h in self._used[claim]
+                                       if h not in held and h not in self._in_store)
+
+    def pending(self) -> bool:
+        """Whether some claim has not been given to a worker."""
+        return bool(self._waiting)
+
+    def next_for(self, worker: str, workers: list[str], done: set[str]) -> str | None:
+        """The claim ``worker`` runs next (None when no claim is ready); ``workers`` are all the workers now,
+        ``done`` the claims finished."""
+        ready = [c for c in self._waiting if self._after[c] <= done]
+        if not ready:
+            return None
+        others = [w for w in workers if w != worker]
+
+        def order(claim: str) -> tuple[int, float, float, int]:
+            here = self.expected(claim, worker)
+            extra = max(0.0, here - min((self.expected(claim, w) for w in others), default=here))
+            late = extra > SLACK_SECONDS
+            return (int(late), extra if late else 0.0, -(here + self._tail[claim]), self._rank[claim])
+
+        claim = min(ready, key=order)
+        self._waiting.discard(claim)
+        self._held.setdefault(worker, set()).update(self._used[claim])  # held there from now on (being computed)
+        return claim
+
+    def finished(self, worker: str, use: dict[str, Any] | None) -> None:
+        """What the claim ``worker`` ran used: the values it now holds, and those in the store."""
+        if not _valid_use(use):
+            return
+        self._held.setdefault(worker, set()).update(use["used"], use["computed"])
+        self._in_store.update(use["stored"])
 
 
 def _on_dask(claims: list[Claim], indices: list[int], plan: Plan, workers: int, progress: Any,
-             costs: dict[str, float]) -> Iterator[tuple[int, Verdict]]:
-    """The claims as tasks on a Dask cluster, yielded as they complete."""
+             dispatch: Dispatch, hints: Hints) -> Iterator[tuple[int, Verdict]]:
+    """The claims at ``indices`` as tasks on a Dask cluster, each placed by ``dispatch`` on a free worker thread,
+    yielded as they complete (what each cost noted in ``hints``)."""
     import logging
 
     from distributed import Client, LocalCluster
@@ -163,70 +355,59 @@ def _on_dask(claims: list[Claim], indices: list[int], plan: Plan, workers: int, 
         except (OSError, TimeoutError) as err:
             raise SymbolicVAEError(f"scheduler: cannot reach the Dask scheduler at {plan.scheduler} "
                                    f"({type(err).__name__}: {err})") from None
+    by_id = {claims[i].id: (claims[i], i) for i in indices}
     try:
-        futures = {}
-        for rank, (claim, index) in enumerate(zip(claims, indices, strict=True)):
-            priority = round(1000 * costs[claim.id]) if claim.id in costs else 10**9 - rank  # longest first
-            future = client.submit(verdict_task, claim.id, plan.backend, run_seed(), plan.threads, plan.recompute,
-                                   key=f"verdict-{claim.id}-{rank}", pure=False, priority=priority)
-            futures[future] = (claim, index)
-        keys = {future.key: claim for future, (claim, _) in futures.items()}
-        pending = dict(futures)
-        while pending:
-            for key in _processing(client):
-                if progress is not None and key in keys:
-                    progress.started(keys[key])
-            finished = sorted((f for f in pending if f.done()), key=lambda f: pending[f][1])
-            for future in finished:
-                claim, index = pending.pop(future)
-                verdict = _from_task(future.result(), claim, plan.backend)
+        client.wait_for_workers(1)
+        threads = _worker_threads(client)
+        running: dict[Any, tuple[Claim, int, str]] = {}
+        done: set[str] = set()
+        checked = time.monotonic()
+        while dispatch.pending() or running:
+            if time.monotonic() - checked > 1.0 or not threads:
+                threads, checked = _worker_threads(client) or threads, time.monotonic()
+            busy = [w for _, _, w in running.values()]
+            for worker, slots in threads.items():
+                for _ in range(slots - busy.count(worker)):
+                    claim_id = dispatch.next_for(worker, list(threads), done)
+                    if claim_id is None:
+                        break
+                    claim, index = by_id[claim_id]
+                    future = client.submit(verdict_task, claim.id, plan.backend, run_seed(), plan.threads,
+                                           plan.recompute, key=f"verdict-{claim.id}-{index}", pure=False,
+                                           workers=[worker], allow_other_workers=True)
+                    running[future] = (claim, index, worker)
+                    if progress is not None:
+                        progress.started(claim)
+            if not running:  # nothing ready and nothing running: the dependencies cannot be met
+                raise RuntimeError("verify: claims wait for claims that are not run")
+            finished = [future for future in running if future.done()]
+            for future in sorted(finished, key=lambda f: running[f][1]):
+                claim, index, worker = running.pop(future)
+                result = future.result()
+                verdict = _from_task(result, claim, plan.backend)
+                dispatch.finished(worker, result.get("use"))
+                hints.note(verdict, result.get("use"))
+                done.add(claim.id)
                 if progress is not None:
                     progress.done(claim, verdict)
                 yield index, verdict
             if not finished:
                 if progress is not None:
                     progress.refresh()
-                time.sleep(0.25)
+                time.sleep(POLL_SECONDS)
     finally:
         client.close()
         if cluster is not None:
             cluster.close()
 
 
-COSTS_FILE = "costs.json"
-"""In the verdict store's directory: the seconds each claim took when last computed (any version of the code). It
-only orders the tasks, longest first, so that the workers finish together; no verdict depends on it."""
-
-
-def _costs() -> dict[str, float]:
-    """The last known cost of each claim (empty when unknown or unreadable)."""
-    store = verdict_store()
-    if store is None:
+def _worker_threads(client: Any) -> dict[str, int]:
+    """Address -> threads of every worker of the cluster now."""
+    try:
+        workers = client.scheduler_info()["workers"]
+        return {address: max(1, int(info.get("nthreads", 1))) for address, info in sorted(workers.items())}
+    except Exception:  # a scheduler that cannot answer now is asked again
         return {}
-    try:
-        data = json.loads((store.root / COSTS_FILE).read_text())
-        return {str(k): float(v) for k, v in data.items() if isinstance(v, (int, float)) and v >= 0}
-    except (OSError, ValueError, AttributeError, TypeError):
-        return {}
-
-
-def _save_costs(costs: dict[str, float]) -> None:
-    store = verdict_store()
-    if store is None or not costs:
-        return
-    try:
-        store.root.mkdir(parents=True, exist_ok=True)
-        write_json_atomically(store.root / COSTS_FILE, {k: round(v, 3) for k, v in sorted(costs.items())})
-    except OSError:
-        pass
-
-
-def _processing(client: Any) -> set[str]:
-    """The keys of the tasks the workers are running now."""
-    try:
-        return {key for keys in client.processing().values() for key in keys}
-    except Exception:  # the progress bar is a view, never a reason to stop a run
-        return set()
 
 
 class Progress:

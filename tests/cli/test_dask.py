@@ -141,11 +141,65 @@ def test_a_worker_running_other_code_is_refused():
     assert parallel._from_task(result, claim, "numpy").status.value == result["verdict"]["status"]
 
 
-def test_the_costs_that_order_the_tasks_are_kept_and_a_bad_file_is_ignored(tmp_path, monkeypatch):
+def test_the_hints_that_place_the_tasks_are_kept_and_a_bad_file_is_ignored(tmp_path, monkeypatch):
     monkeypatch.setenv("SYMBOLIC_VAE_CACHE_DIR", str(tmp_path))
-    costs_file = tmp_path / "verdicts" / parallel.COSTS_FILE
-    parallel._save_costs({"a.claim": 1.25, "b.claim": 0.5})
-    assert parallel._costs() == {"a.claim": 1.25, "b.claim": 0.5}
-    for bad in ("not json", "[1, 2]", '{"a.claim": "slow", "b.claim": -1}'):
-        costs_file.write_text(bad)
-        assert parallel._costs() == {}
+    hints_file = tmp_path / "verdicts" / parallel.HINTS_FILE
+    use = {"computed": {"f:1": 0.75}, "stored": ["f:1"], "used": ["f:1"]}
+    parallel.save_hints(parallel.Hints({"a.claim": 1.25, "b.claim": 0.5}, {"a.claim": use}))
+    hints = parallel.load_hints()
+    assert hints.seconds == {"a.claim": 1.25, "b.claim": 0.5} and hints.use == {"a.claim": use}
+    parallel.save_hints(parallel.Hints({"b.claim": 2.0}, {}))  # merged: a.claim keeps its entry
+    assert parallel.load_hints().seconds == {"a.claim": 1.25, "b.claim": 2.0}
+    hints_file.write_text(json.dumps({"a.claim": 3.0}))  # the first format: seconds only
+    assert parallel.load_hints().seconds == {"a.claim": 3.0}
+    for bad in ("not json", "[1, 2]", '{"a.claim": "slow", "b.claim": -1}',
+                '{"format": 2, "claims": {"a.claim": {"seconds": true}, "b.claim": 3}}'):
+        hints_file.write_text(bad)
+        assert parallel.load_hints().seconds == {}
+    hints_file.write_text(json.dumps({"format": 2, "claims": {"a.claim": {"seconds": 1, "use": {"used": 3}}}}))
+    assert parallel.load_hints().seconds == {"a.claim": 1.0} and parallel.load_hints().use == {}
+
+
+def _use(computed: dict[str, float] | None = None, stored: tuple[str, ...] = (), used: tuple[str, ...] = ()) -> dict:
+    return {"computed": dict(computed or {}), "stored": list(stored), "used": list(used)}
+
+
+def test_a_claim_goes_to_the_worker_that_holds_its_values():
+    hints = parallel.Hints({"a": 6.0, "b": 1.0, "c": 2.0, "d": 1.5},
+                           {"a": _use({"X": 5.0}, used=("X",)), "b": _use(used=("X",)), "c": _use(), "d": _use()})
+    dispatch = parallel.Dispatch(["a", "b", "c", "d"], hints, {})
+    workers = ["w1", "w2"]
+    assert dispatch.expected("b", "w2") == 6.0  # b's own second and X, which it has to compute
+    assert dispatch.next_for("w1", workers, set()) == "a"  # the longest first
+    assert dispatch.expected("b", "w1") == 1.0 and dispatch.expected("b", "w2") == 6.0
+    assert dispatch.next_for("w2", workers, set()) == "c"  # not b: w1 is computing X
+    dispatch.finished("w2", _use())
+    assert dispatch.next_for("w2", workers, {"c"}) == "d"
+    dispatch.finished("w1", _use({"X": 5.0}, used=("X",)))
+    assert dispatch.next_for("w1", workers, {"a", "c", "d"}) == "b"
+    assert not dispatch.pending() and dispatch.next_for("w2", workers, {"a", "c", "d"}) is None
+
+
+def test_a_stored_value_is_held_by_every_worker_and_a_worker_with_nothing_else_takes_a_claim_anyway():
+    hints = parallel.Hints({"a": 6.0, "b": 1.0, "c": 1.0},
+                           {"a": _use({"X": 5.0}, used=("X",)), "b": _use(used=("X",)), "c": _use(used=("X",))})
+    dispatch = parallel.Dispatch(["a", "b", "c"], hints, {})
+    assert dispatch.next_for("w1", ["w1", "w2"], set()) == "a"
+    assert dispatch.next_for("w2", ["w1", "w2"], set()) == "b"  # late (w1 computes X) but the only work left
+    dispatch.finished("w1", _use({"X": 5.0}, stored=("X",), used=("X",)))
+    assert dispatch.expected("c", "w2") == dispatch.expected("c", "w1") == 1.0  # X is in the store
+
+
+def test_the_kernel_checks_wait_for_the_claims_that_gate_the_kernels():
+    dependencies = parallel.gate_dependencies()
+    assert set(dependencies) == {"kernels.per_mode_round_trip", "kernels.spectrum_round_trip", "kernels.ground_truth"}
+    gates = dependencies["kernels.ground_truth"]
+    assert "decvar.table1_corrected" in gates and all(not g.startswith("kernels.") for g in gates)
+    claims = ["kernels.ground_truth", *sorted(gates)]
+    dispatch = parallel.Dispatch(claims, parallel.Hints(), dependencies)
+    order = []
+    while dispatch.pending():
+        claim = dispatch.next_for("w1", ["w1"], set(order))
+        assert claim is not None
+        order.append(claim)
+    assert order[-1] == "kernels.ground_truth" and order[:-1] == sorted(gates)  # ledger order otherwise

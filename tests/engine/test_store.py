@@ -205,3 +205,158 @@ def test_a_new_process_reuses_until_a_source_file_changes(tmp_path):
     edited = _verify(source, cache)
     assert _origins(edited) == ["computed", "computed"]
     assert [c["store"]["key"] for c in edited["claims"]] != [c["store"]["key"] for c in first["claims"]]
+
+
+# --- campaigns: values that read back exactly ----------------------------------------------------------------------
+@dataclasses.dataclass(frozen=True)
+class _Foreign:
+    """A dataclass outside the packages: never read back from a store."""
+
+    x: int
+
+
+def _values() -> list:
+    import fractions
+
+    import numpy as np
+    import torch
+
+    from numeric_backend import MultistartResult
+
+    nan = np.frombuffer(bytes.fromhex("010000000000f8ff"), dtype=np.float64)  # a NaN with a payload, sign set
+    frozen = np.arange(6.0).reshape(2, 3)
+    frozen.setflags(write=False)
+    result = MultistartResult(
+        best_params=torch.zeros(2, 3, dtype=torch.float64), best_loss=torch.tensor([1.0, 2.0]),
+        best_converged=torch.tensor([True, True]), n_starts_converged=torch.tensor([2, 1]),
+        n_starts_at_best=torch.tensor([1, 1]), spread=torch.tensor([0.5, 0.0]),
+        loss=torch.tensor([[1.0, 1.5], [2.0, float("inf")]]), converged=torch.tensor([[True, True], [True, False]]),
+        seed=7, criterion="grad", failed=torch.tensor([[False, False], [False, True]]), failures={"nan": 1})
+    return [None, True, 3, 2**80, -0.0, 1e-310, float("inf"), float("nan"), "text", [1, (2, 3.5)],
+            {"a": 1, (1, 2): [0.1]}, fractions.Fraction(-3, 7), np.float32(0.1), np.int64(-4), np.bool_(True),
+            np.array([[1.0, np.nan], [-np.inf, -0.0]]), np.asfortranarray(np.arange(6.0).reshape(2, 3)), frozen,
+            np.array([nan[0], 1.0]), np.zeros((0, 3), dtype=np.int32), np.array(2.5), np.array([True, False]),
+            sv.Status.REFUTED, sv.CheckResult(sv.Status.CHECKED, "numeric", "ok", {"worst": 1e-12}), result]
+
+
+def test_a_campaign_value_reads_back_exactly():
+    for value in _values():
+        encoded = _store.as_json_exactly(value)
+        back = _store.decode_value(json.loads(json.dumps(encoded, allow_nan=False)))
+        assert _store.same_value(value, back), value
+    payload = _store.decode_value(_store.as_json_exactly(_values()[18]))
+    assert payload.tobytes() == _values()[18].tobytes()  # the NaN payload and sign came back
+    assert _store.decode_value(_store.as_json_exactly(_values()[16])).flags.f_contiguous
+
+
+def test_same_value_tells_types_bits_and_layouts_apart():
+    import numpy as np
+
+    a = np.arange(6.0).reshape(2, 3)
+    for x, y in [(1, 1.0), (1, True), ((1,), [1]), (0.0, -0.0), (np.float64(1), 1.0), (a, np.asfortranarray(a)),
+                 (a, a.astype(np.float32)), (a, a.reshape(3, 2)), ({"a": 1, "b": 2}, {"b": 2, "a": 1}),
+                 (np.array([np.nan]), np.array([-np.nan]))]:
+        assert not _store.same_value(x, y), (x, y)
+    assert _store.same_value(np.array([np.nan]), np.array([np.nan]))
+
+
+@pytest.mark.parametrize("value", ["sympy", "lambda", "foreign", "strided", "object array", "complex",
+                                   "tensor with a gradient"])
+def test_a_value_that_cannot_read_back_exactly_is_not_shareable(value):
+    import numpy as np
+    import sympy
+    import torch
+
+    values = {"sympy": sympy.Symbol("x") + 1, "lambda": lambda: 1, "foreign": _Foreign(1),
+              "strided": np.arange(10.0)[::2], "object array": np.array([1, "a"], dtype=object),
+              "complex": np.array([1j]), "tensor with a gradient": torch.zeros(2, requires_grad=True)}
+    with pytest.raises(_store.UnshareableError):
+        _store.as_json_exactly((1, values[value]))
+
+
+@pytest.mark.parametrize("name", ["os:system", "builtins:eval", "symbolic_vae._engine.store:Path", "json",
+                                  "subprocess:Popen"])
+def test_reading_a_campaign_makes_no_class_outside_the_packages(name):
+    for tag in ("dataclass", "namedtuple", "enum"):
+        with pytest.raises((ValueError, AttributeError, TypeError, KeyError)):
+            _store.decode_value({"$": tag, "type": name, "fields": [], "items": [], "name": "x"})
+
+
+def test_the_campaign_key_covers_function_arguments_source_versions_seed_and_threads():
+    base = _store.campaign_fields("pkg.f", [[1], []], 1, 1)
+    assert {"campaign", "arguments", "source", "versions", "seed", "threads"} <= set(base)
+    changed = [{**base, "campaign": "pkg.g"}, {**base, "arguments": [[2], []]}, {**base, "seed": 2},
+               {**base, "threads": 2}, {**base, "source": "0" * 64},
+               {**base, "versions": {**base["versions"], "numpy": "0.0"}}]
+    keys = {_store.verdict_key(base), *(_store.verdict_key(f) for f in changed)}
+    assert len(keys) == 1 + len(changed)
+    assert _store.verdict_key(base) != _store.verdict_key(_store.key_fields("pkg.f", "", 1))
+
+
+def test_a_campaign_entry_reads_back_and_anything_else_is_a_miss(tmp_path):
+    import numpy as np
+
+    store = _store.VerdictStore(tmp_path)
+    fields = _store.campaign_fields("pkg.f", [], 0, 1)
+    key = _store.verdict_key(fields)
+    value, records = (np.arange(3.0), {"n": 2}), [{"instances": 1, "starts": 4, "failed": 1, "reasons": {"nan": 1}}]
+    store.save_campaign(key, fields, value, records, 1.5)
+    back, back_records = store.load_campaign(key)
+    assert _store.same_value(back, value) and back_records == records
+    assert _store.VerdictStore(tmp_path, read=False).load_campaign(key) is None
+    with pytest.raises(_store.UnshareableError):
+        store.save_campaign(key, fields, lambda: 1, records, 1.0)
+    other = "cd" + "0" * 62
+    for content in ("", "not json", json.dumps({"format": 1, "key": key, "value": 1, "records": []}),
+                    json.dumps({"format": 1, "key": other, "value": {"$": "nothing"}, "records": []})):
+        store.campaign_path(other).parent.mkdir(parents=True, exist_ok=True)
+        store.campaign_path(other).write_text(content)
+        assert store.load_campaign(other) is None
+    store.note_unshareable(other, {"unshareable": "pkg.g"}, "a SymPy value")
+    assert store.is_unshareable(other) and not store.is_unshareable(key)
+    assert store.clear() == 0 and store.load_campaign(key) is None and not store.is_unshareable(other)
+
+
+CAMPAIGN_SCRIPT = """
+import hashlib, json, sys
+from symbolic_vae._core.seeds import set_run_seed
+from symbolic_vae._engine import campaigns, store
+if sys.argv[2] == "recompute":
+    store.recompute_in_this_process()
+set_run_seed(int(sys.argv[1]))
+campaigns.SHARE_SECONDS = 0.0
+from symbolic_vae._papers.wz2022.global_minimum.checks_orthogonal import trace_cases
+with campaigns.noting_campaigns() as use:
+    value = trace_cases()
+digest = hashlib.sha256(json.dumps(store.encode_value(value), sort_keys=True).encode()).hexdigest()
+print(json.dumps({"use": use.to_json(), "value": digest}))
+"""
+
+
+def _campaign(source: Path, cache: Path, seed: int = 20221128, mode: str = "") -> dict:
+    """In a new process importing the packages from ``source``: what computing ``trace_cases()`` did."""
+    env = {"PATH": "/usr/bin:/bin", "PYTHONPATH": str(source), "SYMBOLIC_VAE_CACHE_DIR": str(cache),
+           "SYMBOLIC_VAE_TORCH_AOT": "0", "HOME": str(cache.parent)}
+    result = subprocess.run([sys.executable, "-c", CAMPAIGN_SCRIPT, str(seed), mode or "-"], env=env,
+                            capture_output=True, text=True, timeout=300, cwd=cache.parent)
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def test_a_stored_campaign_is_computed_once_and_again_when_code_seed_or_recompute_says_so(tmp_path):
+    source = tmp_path / "source"
+    for package in ("symbolic_vae", "numeric_backend"):
+        shutil.copytree(ROOT / package, source / package, ignore=shutil.ignore_patterns("__pycache__"))
+    cache = tmp_path / "cache"
+    first = _campaign(source, cache)
+    (hint,) = first["use"]["used"]
+    assert hint.startswith("trace_cases:") and hint in first["use"]["computed"] and first["use"]["stored"] == [hint]
+    again = _campaign(source, cache)
+    assert again["use"]["computed"] == {} and again["use"]["stored"] == [hint] and again["value"] == first["value"]
+    other_seed = _campaign(source, cache, seed=3)
+    assert len(other_seed["use"]["computed"]) == 1
+    assert _campaign(source, cache, mode="recompute")["use"]["computed"]
+    with (source / "symbolic_vae" / "_engine" / "campaigns.py").open("a") as handle:
+        handle.write("# an edit\n")
+    edited = _campaign(source, cache)
+    assert edited["use"]["computed"] and edited["value"] == first["value"]
