@@ -16,6 +16,7 @@ import sympy as sp
 from sympy.logic.boolalg import And, BooleanFunction, Equivalent, Implies, Or
 
 from symbolic_vae._core.claim import PAPERS, Claim
+from symbolic_vae._core.notation import to_latex
 from symbolic_vae._core.verdict import CheckResult, Counterexample, Status, Verdict
 from symbolic_vae._papers.sections import SECTIONS, section_claims, section_title
 
@@ -114,7 +115,7 @@ def _paren(obj: Any) -> str:
 
 def _latex(obj: Any) -> str:
     if isinstance(obj, (sp.Basic, sp.MatrixBase)):
-        return sp.latex(obj)
+        return to_latex(obj)
     return r"\text{" + tex_escape(obj) + "}"
 
 
@@ -125,9 +126,9 @@ def _terms(expr: Any) -> list[str]:
     out = []
     for k, term in enumerate(expr.as_ordered_terms()):
         if term.could_extract_minus_sign():
-            out.append(f"- {sp.latex(-term)}")
+            out.append(f"- {to_latex(-term)}")
         else:
-            out.append(sp.latex(term) if k == 0 else f"+ {sp.latex(term)}")
+            out.append(to_latex(term) if k == 0 else f"+ {to_latex(term)}")
     return out
 
 

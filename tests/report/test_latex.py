@@ -155,3 +155,26 @@ def test_no_statement_collapses_to_true_or_false():
                  if isinstance(part, (bool, BooleanAtom))]
     assert collapsed == []
     assert isinstance(sp.Eq(sp.Symbol("a"), sp.Interval(0, 1)), BooleanAtom)  # the failure this guards against
+
+
+def test_symbols_print_with_their_latex_names():
+    from symbolic_vae._core.notation import to_latex
+
+    authored = sp.Symbol(r"m(\zeta^2, s)")
+    assert to_latex(authored) == r"m(\zeta^2, s)"  # SymPy alone splits the name at ^ and _
+    assert sp.latex(authored) != r"m(\zeta^2, s)"
+    z2 = sp.Symbol("zeta2", positive=True)
+    assert to_latex(sp.Max(0, z2 - sp.Symbol("s"))) == sp.latex(sp.Max(0, z2 - sp.Symbol("s"))).replace(
+        r"\zeta_{2}", r"\zeta^{2}")
+    assert to_latex(sp.Symbol("eta_dec")) == r"\eta_{\mathrm{dec}}"
+    assert to_latex(sp.Symbol("d_1")) == "d_{1}"  # a name SymPy prints well is left to it
+
+
+def test_no_statement_prints_a_squared_symbol_as_a_subscript():
+    from symbolic_vae._core.notation import to_latex
+
+    for claim in all_claims():
+        for part in (claim.statement if isinstance(claim.statement, tuple) else (claim.statement,)):
+            text = to_latex(part) if isinstance(part, sp.Basic) else ""
+            assert r"\zeta_{2}" not in text and r"\sigma_{2}" not in text, claim.id
+            assert "^{2,s}" not in text and "G'(s}" not in text, claim.id

@@ -1,0 +1,46 @@
+"""How symbols print in LaTeX: one place that knows each symbol's typeset name.
+
+A symbol whose name is already LaTeX (it holds a backslash, a space, a parenthesis or a prime, e.g.
+``m(\\zeta^2, s)``) prints as written: SymPy's own printer would split it at ``_`` and ``^`` and mangle it. Other
+names SymPy prints well (``d_1``, ``U^*``), except those listed in ``LATEX_NAMES`` (``eta_dec``, ``zeta2``, ...),
+whose typeset form is given there. ``to_latex`` is the printer the report uses.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import sympy as sp
+
+LATEX_NAMES: dict[str, str] = {
+    "eta_dec": r"\eta_{\mathrm{dec}}",
+    "eta_enc": r"\eta_{\mathrm{enc}}",
+    "zeta2": r"\zeta^{2}",
+    "sigma2": r"\sigma^{2}",
+    "zeta_p2": r"\zeta_{p}^{2}",
+    "sum/d2": r"\textstyle\sum / d_2",
+}
+"""Symbol name -> its LaTeX, for the names SymPy's printer gets wrong (a trailing digit is not a subscript here)."""
+
+
+_WRITTEN_AS_LATEX = ("\\", " ", "(", "'")
+"""A name holding one of these is a formula written in LaTeX (``s_p^2 G'(s_p)``), not a symbol's name."""
+
+
+def latex_name(symbol: sp.Symbol) -> str | None:
+    """The LaTeX of ``symbol`` when it is not SymPy's default: its name as written if it is LaTeX already, or its
+    entry of LATEX_NAMES; None otherwise."""
+    if symbol.name in LATEX_NAMES:
+        return LATEX_NAMES[symbol.name]
+    if any(mark in symbol.name for mark in _WRITTEN_AS_LATEX):
+        return symbol.name
+    return None
+
+
+def to_latex(obj: Any, **settings: Any) -> str:
+    """``sp.latex(obj)`` with every symbol printed by ``latex_name`` where it has one."""
+    if isinstance(obj, (sp.Basic, sp.MatrixBase)):
+        names = {s: tex for s in obj.atoms(sp.Symbol) if (tex := latex_name(s)) is not None}
+        if names:
+            settings = {**settings, "symbol_names": {**names, **settings.get("symbol_names", {})}}
+    return sp.latex(obj, **settings)
