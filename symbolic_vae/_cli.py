@@ -607,8 +607,14 @@ def _run_mutate(args: argparse.Namespace) -> int:
             print(f"[{i + 1}/{n}] {result.claim_id}: {result.baseline}, {rate} ({time.perf_counter() - start:.0f} s)",
                   file=sys.stderr, flush=True)
 
-    report = mutate_claims(ids, max_mutants=args.max_mutants, seed=args.seed, timeout=args.timeout,
-                           workers=args.workers, progress=progress)
+    try:
+        report = mutate_claims(ids, max_mutants=args.max_mutants, seed=args.seed, timeout=args.timeout,
+                               workers=args.workers, progress=progress)
+    except (KeyboardInterrupt, _TerminatedError) as stop:
+        what = "SIGINT" if isinstance(stop, KeyboardInterrupt) else "SIGTERM"
+        kept = f"; the {len(done)} claims done are in {json_path}" if json_path is not None and done else ""
+        print(f"symbolic-vae: interrupted ({what}) during mutate after {len(done)} claims{kept}", file=sys.stderr)
+        return EXIT_INTERRUPTED if what == "SIGINT" else EXIT_TERMINATED
     print(report.text())
     if json_path is not None:
         write_json_atomically(json_path, {**report.to_json(), "complete": True})
