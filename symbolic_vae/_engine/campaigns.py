@@ -19,6 +19,7 @@ import contextvars
 import functools
 import hashlib
 import json
+import sys
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -82,20 +83,31 @@ def summarize_campaigns(records: list[dict[str, Any]]) -> dict[str, Any]:
 @dataclass
 class CampaignUse:
     """What a block did with the cached values it needed, each named by ``hint_name`` (stable across edits of the
-    code): ``computed`` the seconds each took to compute here (nested ones included), ``stored`` those it put in the
-    store or read from it, ``used`` every value it needed at top level (not inside another cached function)."""
+    code): ``used`` the values it needed at top level (not inside another cached function), ``computed`` the seconds
+    each value computed here took itself (the values computed inside it left out), ``children`` the values each of
+    those needed (computed or not), ``stored`` the values it put in the store or read from it."""
 
-    computed: dict[str, float] = field(default_factory=dict)
-    stored: set[str] = field(default_factory=set)
     used: set[str] = field(default_factory=set)
+    computed: dict[str, float] = field(default_factory=dict)
+    children: dict[str, set[str]] = field(default_factory=dict)
+    stored: set[str] = field(default_factory=set)
 
     def to_json(self) -> dict[str, Any]:
-        return {"computed": {k: round(v, 3) for k, v in sorted(self.computed.items())},
-                "stored": sorted(self.stored), "used": sorted(self.used)}
+        return {"used": sorted(self.used), "computed": {k: round(v, 3) for k, v in sorted(self.computed.items())},
+                "children": {k: sorted(v) for k, v in sorted(self.children.items()) if v},
+                "stored": sorted(self.stored)}
+
+
+@dataclass
+class _Frame:
+    """A cached value being computed: the values it needs, and the seconds spent computing them."""
+
+    children: set[str] = field(default_factory=set)
+    nested_seconds: float = 0.0
 
 
 _USE: contextvars.ContextVar[CampaignUse | None] = contextvars.ContextVar("campaign_use", default=None)
-_DEPTH: contextvars.ContextVar[int] = contextvars.ContextVar("campaign_depth", default=0)
+_FRAME: contextvars.ContextVar[_Frame | None] = contextvars.ContextVar("campaign_frame", default=None)
 
 
 @contextlib.contextmanager
@@ -103,12 +115,12 @@ def noting_campaigns() -> Iterator[CampaignUse]:
     """Within the block, which cached values were needed, computed (and for how long) and stored or read from the
     store."""
     use = CampaignUse()
-    token, depth = _USE.set(use), _DEPTH.set(0)
+    token, frame = _USE.set(use), _FRAME.set(None)
     try:
         yield use
     finally:
         _USE.reset(token)
-        _DEPTH.reset(depth)
+        _FRAME.reset(frame)
 
 
 def hint_name(name: str, arguments: Any) -> str:
@@ -146,23 +158,32 @@ def _own_function(name: str) -> bool:
     return any(name.startswith(f"{package}.") for package in _store.SOURCE_PACKAGES)
 
 
-def _torch_threads() -> int:
-    import torch
+def _torch_threads() -> int | None:
+    """torch's thread count, None before torch is imported (its default then; torch is not imported for this)."""
+    torch = sys.modules.get("torch")
+    return int(torch.get_num_threads()) if torch is not None else None
 
-    return int(torch.get_num_threads())
 
-
-def _computed(fn: Callable[..., Any], args: tuple[Any, ...], kwargs: dict[str, Any]
+def _computed(fn: Callable[..., Any], call: _Call, args: tuple[Any, ...], kwargs: dict[str, Any]
               ) -> tuple[Any, list[dict[str, Any]], float]:
+    """``fn(*args, **kwargs)``, its campaign records and the seconds it took (what it cost noted for the block)."""
     records: list[dict[str, Any]] = []
-    token, depth = _RECORDS.set(records), _DEPTH.set(_DEPTH.get() + 1)
+    frame, parent = _Frame(), _FRAME.get()
+    tokens = _RECORDS.set(records), _FRAME.set(frame)
     start = time.perf_counter()
     try:
         value = fn(*args, **kwargs)
     finally:
-        _RECORDS.reset(token)
-        _DEPTH.reset(depth)
-    return value, records, time.perf_counter() - start
+        _RECORDS.reset(tokens[0])
+        _FRAME.reset(tokens[1])
+    seconds = time.perf_counter() - start
+    if parent is not None:
+        parent.nested_seconds += seconds
+    use = _USE.get()
+    if use is not None:
+        use.computed[call.hint] = max(0.0, seconds - frame.nested_seconds)
+        use.children.setdefault(call.hint, set()).update(frame.children)
+    return value, records, seconds
 
 
 def _shared_or_computed(fn: Callable[..., Any], call: _Call, args: tuple[Any, ...], kwargs: dict[str, Any]
@@ -178,9 +199,7 @@ def _shared_or_computed(fn: Callable[..., Any], call: _Call, args: tuple[Any, ..
             _UNSHAREABLE.add(call.name)
             store = None
     if store is None:
-        value, records, seconds = _computed(fn, args, kwargs)
-        if use is not None:
-            use.computed[call.hint] = seconds
+        value, records, _ = _computed(fn, call, args, kwargs)
         return value, records
     fields = _store.campaign_fields(call.name, call.arguments, run_seed(), _torch_threads())
     key = _store.verdict_key(fields)
@@ -189,9 +208,7 @@ def _shared_or_computed(fn: Callable[..., Any], call: _Call, args: tuple[Any, ..
         with store.computing(key, campaign=True):
             found = store.load_campaign(key)
             if found is None:
-                value, records, seconds = _computed(fn, args, kwargs)
-                if use is not None:
-                    use.computed[call.hint] = seconds
+                value, records, seconds = _computed(fn, call, args, kwargs)
                 try:
                     if seconds < SHARE_SECONDS:  # not worth a file, but a value that cannot be stored is noted
                         _store.encode_value(value)
@@ -221,8 +238,10 @@ def cached(fn: F) -> F:
         key = (args, tuple(sorted(kwargs.items())))
         if key not in calls:
             calls[key] = _call(name, args, kwargs)
-        use = _USE.get()
-        if use is not None and _DEPTH.get() == 0:
+        use, frame = _USE.get(), _FRAME.get()
+        if frame is not None:
+            frame.children.add(calls[key].hint)
+        elif use is not None:
             use.used.add(calls[key].hint)
         if key not in memo:
             memo[key] = _shared_or_computed(fn, calls[key], args, kwargs)

@@ -18,9 +18,9 @@ verdicts, and verdicts computed while a stop signal was pending, are not stored.
 Campaigns (the values of ``campaigns.cached`` functions, e.g. ground-truth minimizations that several claims share)
 are kept beside the verdicts, in ``<cache dir>/verdicts/campaigns/``, under a key that covers the same source hash,
 versions and run seed, the function, its arguments and torch's thread count. A value is stored only when it is made of
-JSON values, tuples, lists, dicts, fractions, numpy arrays and scalars, torch tensors, and dataclasses, named tuples
-and enums of the two packages, and reads back exactly as it was computed (types, dtypes, shapes and every bit);
-anything else (a SymPy expression, a compiled function) stays in its process.
+JSON values, tuples, lists, dicts, sets, fractions, numpy arrays (their strides kept) and scalars, torch tensors, and
+dataclasses, named tuples and enums of the two packages, and reads back exactly as it was computed (types, dtypes,
+shapes, strides and every bit); anything else (a SymPy expression, a compiled function) stays in its process.
 """
 
 from __future__ import annotations
@@ -295,18 +295,20 @@ def _encode_array(array: np.ndarray) -> dict[str, Any]:
     dtype = array.dtype
     if dtype.kind not in "biuf" or dtype.itemsize > 8:
         raise UnshareableError(f"an array of dtype {dtype}")
-    if array.flags.c_contiguous:
-        order = "C"
-    elif array.flags.f_contiguous:
-        order = "F"
-    else:  # a strided view: its layout (which can change how numpy sums it) would not come back
-        raise UnshareableError("an array that is neither C- nor Fortran-contiguous")
+    if array.strides == np.empty(array.shape, dtype, order="C").strides:
+        layout: Any = "C"
+    elif array.strides == np.empty(array.shape, dtype, order="F").strides:
+        layout = "F"
+    elif all(stride >= 0 and stride % dtype.itemsize == 0 for stride in array.strides):
+        layout = list(array.strides)  # a strided view comes back with its strides (they can change how numpy sums)
+    else:
+        raise UnshareableError("an array with negative or unaligned strides")
     flat = np.ascontiguousarray(array).reshape(-1)
     data: list[Any] = flat.tolist()
     if dtype.kind == "f":
         for i in np.flatnonzero(~np.isfinite(flat)).tolist():
             data[i] = {"$": "bits", "hex": _float_bits(flat[i:i + 1])}  # NaN payloads and signs kept
-    return {"$": "array", "dtype": dtype.str, "shape": list(array.shape), "order": order,
+    return {"$": "array", "dtype": dtype.str, "shape": list(array.shape), "order": layout,
             "writeable": bool(array.flags.writeable), "data": data}
 
 
@@ -321,9 +323,21 @@ def _decode_array(data: dict[str, Any]) -> np.ndarray:
     flat = np.array(values, dtype=dtype).reshape(-1)
     for i, x in special:
         flat[i] = np.frombuffer(bytes.fromhex(x["hex"]), dtype=dtype)[0]
-    array = flat.reshape(tuple(int(n) for n in data["shape"]))
+    shape = tuple(int(n) for n in data["shape"])
+    array = flat.reshape(shape)
     if data["order"] == "F":
         array = np.asfortranarray(array)
+    elif isinstance(data["order"], list):
+        strides = tuple(int(n) for n in data["order"])
+        if len(strides) != len(shape) or any(n < 0 or n % dtype.itemsize for n in strides):
+            raise ValueError(f"strides {strides} for shape {shape}")
+        steps = zip(shape, strides, strict=True)
+        extent = 1 + sum((n - 1) * st // dtype.itemsize for n, st in steps) if flat.size else 0
+        view = np.lib.stride_tricks.as_strided(np.zeros(extent, dtype=dtype), shape, strides)
+        view[...] = array
+        array = view
+    elif data["order"] != "C":
+        raise ValueError(f"layout {data['order']!r}")
     if not data["writeable"]:
         array.setflags(write=False)
     return array
@@ -342,6 +356,8 @@ def encode_value(value: Any) -> Any:
         return {"$": "tuple", "items": [encode_value(x) for x in value]}
     if kind is dict:
         return {"$": "dict", "items": [[encode_value(k), encode_value(x)] for k, x in value.items()]}
+    if kind in (set, frozenset):  # in iteration order, so that the set is built as it was
+        return {"$": kind.__name__, "items": [encode_value(x) for x in value]}
     if kind is fractions.Fraction:
         return {"$": "fraction", "n": value.numerator, "d": value.denominator}
     if kind is np.ndarray:
@@ -375,6 +391,8 @@ def decode_value(data: Any) -> Any:
         return tuple(decode_value(x) for x in data["items"])
     if tag == "dict":
         return {decode_value(k): decode_value(x) for k, x in data["items"]}
+    if tag in ("set", "frozenset"):
+        return {"set": set, "frozenset": frozenset}[tag](decode_value(x) for x in data["items"])
     if tag == "fraction":
         return fractions.Fraction(int(data["n"]), int(data["d"]))
     if tag == "array":
@@ -407,9 +425,11 @@ def same_value(a: Any, b: Any) -> bool:
     if kind is float:
         return np.array(a).tobytes() == np.array(b).tobytes()
     if kind is np.ndarray:
-        return (a.dtype == b.dtype and a.shape == b.shape and a.flags.c_contiguous == b.flags.c_contiguous
-                and a.flags.f_contiguous == b.flags.f_contiguous and a.flags.writeable == b.flags.writeable
-                and a.tobytes() == b.tobytes())
+        return (a.dtype == b.dtype and a.shape == b.shape and a.strides == b.strides
+                and a.flags.c_contiguous == b.flags.c_contiguous and a.flags.f_contiguous == b.flags.f_contiguous
+                and a.flags.writeable == b.flags.writeable and a.tobytes() == b.tobytes())
+    if kind in (set, frozenset):
+        return a == b and sorted(map(repr, a)) == sorted(map(repr, b)) and len(a) == len(b)
     if isinstance(a, np.generic):
         return a.dtype == b.dtype and a.tobytes() == b.tobytes()
     if kind.__module__ == "torch" and kind.__name__ == "Tensor":
@@ -438,11 +458,12 @@ def as_json_exactly(value: Any) -> Any:
     return encoded
 
 
-def campaign_fields(name: str, arguments: Any, seed: int, threads: int) -> dict[str, Any]:
+def campaign_fields(name: str, arguments: Any, seed: int, threads: int | None) -> dict[str, Any]:
     """What the key of a campaign covers: the function ``name`` (module.qualname), its ``arguments`` (as
-    ``encode_value`` writes them), the source hash, the versions, the run seed and torch's thread count."""
+    ``encode_value`` writes them), the source hash, the versions, the run seed and torch's thread count (None: torch
+    not imported yet, its default)."""
     return {"format": CAMPAIGN_FORMAT, "campaign": name, "arguments": arguments, "source": _process_source_hash(),
-            "versions": keyed_versions(), "seed": int(seed), "threads": int(threads)}
+            "versions": keyed_versions(), "seed": int(seed), "threads": None if threads is None else int(threads)}
 
 
 def campaign_function_fields(name: str) -> dict[str, Any]:

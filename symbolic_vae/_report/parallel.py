@@ -159,6 +159,8 @@ HINTS_FILE = "costs.json"
 and the cached values it used (``campaigns.CampaignUse``). They only place and order the tasks, so that a shared
 value is computed once and the workers finish together; no verdict depends on them."""
 HINTS_FORMAT = 2
+HINT_SECONDS = 0.05
+"""A cached value that takes less to compute is left out of the hints."""
 SLACK_SECONDS = 0.5
 """A worker takes a claim that would cost it more than this above another worker's cost (a value the other holds)
 only when no other claim is ready."""
@@ -167,7 +169,7 @@ only when no other claim is ready."""
 @dataclass
 class Hints:
     """What the last runs learned of each claim: ``seconds`` when it was computed, and its ``use`` of cached values
-    (``CampaignUse.to_json()``: "computed" hint -> seconds, "stored", "used")."""
+    (``CampaignUse.to_json()``: "used", "computed" hint -> its own seconds, "children", "stored")."""
 
     seconds: dict[str, float] = field(default_factory=dict)
     use: dict[str, dict[str, Any]] = field(default_factory=dict)
@@ -176,12 +178,51 @@ class Hints:
         """Keep what computing ``verdict`` cost (nothing for a verdict reused from the store)."""
         if verdict.origin is not None and verdict.origin.computed:
             self.seconds[verdict.claim_id] = float(verdict.seconds)
-            if use is not None:
+            if _valid_use(use):
                 self.use[verdict.claim_id] = use
+            else:
+                self.use.pop(verdict.claim_id, None)
+
+    def campaign_seconds(self) -> dict[str, float]:
+        """Hint -> the longest any claim took to compute that value itself (the values inside it left out)."""
+        costs: dict[str, float] = {}
+        for use in self.use.values():
+            for hint, seconds in use["computed"].items():
+                costs[hint] = max(costs.get(hint, 0.0), float(seconds))
+        return costs
+
+    def children(self) -> dict[str, set[str]]:
+        """Hint -> the values computing it needs."""
+        out: dict[str, set[str]] = {}
+        for use in self.use.values():
+            for hint, inner in use.get("children", {}).items():
+                out.setdefault(hint, set()).update(inner)
+        return out
 
     def to_json(self) -> dict[str, Any]:
+        """The hints as JSON, without the values that cost less than HINT_SECONDS to compute, those they need
+        included (they place nothing)."""
+        costs, children = self.campaign_seconds(), self.children()
+        totals: dict[str, float] = {}
+
+        def total(hint: str, path: frozenset[str]) -> float:
+            if hint not in totals:
+                totals[hint] = costs.get(hint, 0.0) + sum(total(c, path | {hint}) for c in children.get(hint, ())
+                                                          if c not in path)
+            return totals[hint]
+
+        kept = {h for h in {*costs, *children} if total(h, frozenset()) >= HINT_SECONDS}
+
+        def pruned(use: dict[str, Any]) -> dict[str, Any]:
+            return {"used": sorted(h for h in use["used"] if h in kept),
+                    "computed": {h: round(v, 3) for h, v in sorted(use["computed"].items()) if h in kept},
+                    "children": {h: sorted(c for c in inner if c in kept)
+                                 for h, inner in sorted(use.get("children", {}).items())
+                                 if h in kept and any(c in kept for c in inner)},
+                    "stored": sorted(h for h in use["stored"] if h in kept)}
+
         return {"format": HINTS_FORMAT,
-                "claims": {c: {"seconds": round(s, 3), **({"use": self.use[c]} if c in self.use else {})}
+                "claims": {c: {"seconds": round(s, 3), **({"use": pruned(self.use[c])} if c in self.use else {})}
                            for c, s in sorted(self.seconds.items())}}
 
     @classmethod
@@ -204,10 +245,13 @@ class Hints:
 
 
 def _valid_use(use: Any) -> bool:
+    def hint_list(value: Any) -> bool:
+        return isinstance(value, list) and all(isinstance(h, str) for h in value)
+
     return (isinstance(use, dict) and isinstance(use.get("computed"), dict)
             and all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in use["computed"].values())
-            and all(isinstance(use.get(k), list) and all(isinstance(h, str) for h in use[k])
-                    for k in ("stored", "used")))
+            and hint_list(use.get("stored")) and hint_list(use.get("used"))
+            and isinstance(use.get("children", {}), dict) and all(map(hint_list, use.get("children", {}).values())))
 
 
 def load_hints() -> Hints:
@@ -255,7 +299,8 @@ class Dispatch:
     worker takes the one that costs it least more than on another worker (a claim whose cached values another worker
     holds, or is computing, waits for that worker while there is other work), then the longest (with the work that
     waits for it), then the first in ledger order. The expected cost of a claim on a worker is its own work plus the
-    values it uses (``Hints``) that neither that worker nor the store holds."""
+    values it needs (``Hints``: those it uses, and those they need in turn) that neither that worker nor the store
+    holds."""
 
     def __init__(self, claim_ids: list[str], hints: Hints, dependencies: dict[str, set[str]]) -> None:
         self._rank = {c: r for r, c in enumerate(claim_ids)}
@@ -263,17 +308,15 @@ class Dispatch:
         self._after = {c: {d for d in dependencies.get(c, ()) if d in self._rank and d != c} for c in claim_ids}
         known = sorted(hints.seconds[c] for c in claim_ids if c in hints.seconds)
         default = known[len(known) // 2] if known else 1.0
-        self._cost: dict[str, float] = {}  # hint -> seconds it took to compute
-        for use in hints.use.values():
-            for hint, seconds in use["computed"].items():
-                self._cost[hint] = max(self._cost.get(hint, 0.0), float(seconds))
+        self._cost = hints.campaign_seconds()  # hint -> seconds to compute it (what it needs left out)
+        self._children = hints.children()
         self._used: dict[str, set[str]] = {}
         self._base: dict[str, float] = {}  # claim -> seconds of its own work (the values it computed left out)
         for claim in claim_ids:
             use = hints.use.get(claim, {"computed": {}, "stored": [], "used": []})
             self._used[claim] = set(use["used"])
             own = hints.seconds.get(claim, default)
-            self._base[claim] = max(0.0, own - sum(float(use["computed"].get(h, 0.0)) for h in use["used"]))
+            self._base[claim] = max(0.0, own - sum(float(s) for s in use["computed"].values()))
         self._in_store: set[str] = set()
         self._held: dict[str, set[str]] = {}  # worker -> hints it holds or is computing
         self._tail = self._tails()
@@ -288,7 +331,7 @@ class Dispatch:
 
         def tail(claim: str, seen: frozenset[str]) -> float:
             if claim not in tails:
-                tails[claim] = max((self._full(d) + tail(d, seen | {claim}) for d in dependents[claim]
+                tails[claim] = max((self.expected(d, "") + tail(d, seen | {claim}) for d in dependents[claim]
                                     if d not in seen), default=0.0)
             return tails[claim]
 
@@ -296,14 +339,23 @@ class Dispatch:
             tail(claim, frozenset())
         return tails
 
-    def _full(self, claim: str) -> float:
-        return self._base[claim] + sum(self._cost.get(h, 0.0) for h in self._used[claim])
+    def _missing(self, claim: str, worker: str) -> set[str]:
+        """The values ``claim`` would compute on ``worker``: those it needs that neither the worker nor the store
+        holds (a value held is not looked into)."""
+        held = self._held.get(worker, set())
+        missing: set[str] = set()
+        todo = list(self._used[claim])
+        while todo:
+            hint = todo.pop()
+            if hint in missing or hint in held or hint in self._in_store:
+                continue
+            missing.add(hint)
+            todo.extend(self._children.get(hint, ()))
+        return missing
 
     def expected(self, claim: str, worker: str) -> float:
         """Seconds ``claim`` is expected to take on ``worker``."""
-        held = self._held.get(worker, set())
-        return self._base[claim] + sum(self._cost.get(h, 0.0) for h in self._used[claim]
-                                       if h not in held and h not in self._in_store)
+        return self._base[claim] + sum(self._cost.get(h, 0.0) for h in self._missing(claim, worker))
 
     def pending(self) -> bool:
         """Whether some claim has not been given to a worker."""
@@ -325,7 +377,7 @@ class Dispatch:
 
         claim = min(ready, key=order)
         self._waiting.discard(claim)
-        self._held.setdefault(worker, set()).update(self._used[claim])  # held there from now on (being computed)
+        self._held.setdefault(worker, set()).update(self._missing(claim, worker))  # held there from now on
         return claim
 
     def finished(self, worker: str, use: dict[str, Any] | None) -> None:

@@ -144,10 +144,11 @@ def test_a_worker_running_other_code_is_refused():
 def test_the_hints_that_place_the_tasks_are_kept_and_a_bad_file_is_ignored(tmp_path, monkeypatch):
     monkeypatch.setenv("SYMBOLIC_VAE_CACHE_DIR", str(tmp_path))
     hints_file = tmp_path / "verdicts" / parallel.HINTS_FILE
-    use = {"computed": {"f:1": 0.75}, "stored": ["f:1"], "used": ["f:1"]}
+    use = {"used": ["f:1"], "computed": {"f:1": 0.75, "g:2": 0.01}, "children": {"f:1": ["g:2"]}, "stored": ["f:1"]}
     parallel.save_hints(parallel.Hints({"a.claim": 1.25, "b.claim": 0.5}, {"a.claim": use}))
     hints = parallel.load_hints()
-    assert hints.seconds == {"a.claim": 1.25, "b.claim": 0.5} and hints.use == {"a.claim": use}
+    kept = {**use, "computed": {"f:1": 0.75}, "children": {}}  # g:2 is too cheap to place anything
+    assert hints.seconds == {"a.claim": 1.25, "b.claim": 0.5} and hints.use == {"a.claim": kept}
     parallel.save_hints(parallel.Hints({"b.claim": 2.0}, {}))  # merged: a.claim keeps its entry
     assert parallel.load_hints().seconds == {"a.claim": 1.25, "b.claim": 2.0}
     hints_file.write_text(json.dumps({"a.claim": 3.0}))  # the first format: seconds only
@@ -160,8 +161,21 @@ def test_the_hints_that_place_the_tasks_are_kept_and_a_bad_file_is_ignored(tmp_p
     assert parallel.load_hints().seconds == {"a.claim": 1.0} and parallel.load_hints().use == {}
 
 
-def _use(computed: dict[str, float] | None = None, stored: tuple[str, ...] = (), used: tuple[str, ...] = ()) -> dict:
-    return {"computed": dict(computed or {}), "stored": list(stored), "used": list(used)}
+def _use(computed: dict[str, float] | None = None, stored: tuple[str, ...] = (), used: tuple[str, ...] = (),
+         children: dict[str, list[str]] | None = None) -> dict:
+    return {"used": list(used), "computed": dict(computed or {}), "children": dict(children or {}),
+            "stored": list(stored)}
+
+
+def test_a_value_needed_inside_another_counts_where_neither_is_held_and_the_hints_keep_it():
+    inner = _use({"P": 0.01, "X": 5.0}, used=("P",), children={"P": ["X"]})
+    hints = parallel.Hints({"a": 6.0, "b": 0.5}, {"a": inner, "b": _use(used=("P",))})
+    dispatch = parallel.Dispatch(["a", "b"], hints, {})
+    assert dispatch.expected("b", "w2") == pytest.approx(5.51)  # P, and X inside it
+    assert dispatch.next_for("w1", ["w1", "w2"], set()) == "a"
+    assert dispatch.expected("b", "w1") == pytest.approx(0.5)
+    kept = parallel.Hints.from_json(json.loads(json.dumps(hints.to_json())))
+    assert kept.use["a"]["children"] == {"P": ["X"]} and kept.use["b"]["used"] == ["P"]  # P is cheap, X is not
 
 
 def test_a_claim_goes_to_the_worker_that_holds_its_values():

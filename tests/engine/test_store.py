@@ -286,7 +286,7 @@ def test_the_campaign_key_covers_function_arguments_source_versions_seed_and_thr
     base = _store.campaign_fields("pkg.f", [[1], []], 1, 1)
     assert {"campaign", "arguments", "source", "versions", "seed", "threads"} <= set(base)
     changed = [{**base, "campaign": "pkg.g"}, {**base, "arguments": [[2], []]}, {**base, "seed": 2},
-               {**base, "threads": 2}, {**base, "source": "0" * 64},
+               {**base, "threads": 2}, {**base, "threads": None}, {**base, "source": "0" * 64},
                {**base, "versions": {**base["versions"], "numpy": "0.0"}}]
     keys = {_store.verdict_key(base), *(_store.verdict_key(f) for f in changed)}
     assert len(keys) == 1 + len(changed)
