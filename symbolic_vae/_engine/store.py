@@ -324,7 +324,7 @@ def _decode_array(data: dict[str, Any]) -> np.ndarray:
     for i, x in special:
         flat[i] = np.frombuffer(bytes.fromhex(x["hex"]), dtype=dtype)[0]
     shape = tuple(int(n) for n in data["shape"])
-    array = flat.reshape(shape)
+    array = flat.reshape(shape) if flat.size else np.empty(shape, dtype, order="F" if data["order"] == "F" else "C")
     if data["order"] == "F":
         array = np.asfortranarray(array)
     elif isinstance(data["order"], list):

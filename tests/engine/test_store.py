@@ -236,7 +236,9 @@ def _values() -> list:
             {"a": 1, (1, 2): [0.1]}, fractions.Fraction(-3, 7), np.float32(0.1), np.int64(-4), np.bool_(True),
             np.array([[1.0, np.nan], [-np.inf, -0.0]]), np.asfortranarray(np.arange(6.0).reshape(2, 3)), frozen,
             np.array([nan[0], 1.0]), np.zeros((0, 3), dtype=np.int32), np.array(2.5), np.array([True, False]),
-            sv.Status.REFUTED, sv.CheckResult(sv.Status.CHECKED, "numeric", "ok", {"worst": 1e-12}), result]
+            sv.Status.REFUTED, sv.CheckResult(sv.Status.CHECKED, "numeric", "ok", {"worst": 1e-12}), result,
+            np.arange(24.0).reshape(2, 3, 4).transpose(1, 0, 2), np.arange(24.0).reshape(4, 6)[:, 1:4:2],
+            np.broadcast_to(np.arange(3.0), (4, 3)), frozenset({"a", 1, (2, 3)}), {1.5, 2.5}]
 
 
 def test_a_campaign_value_reads_back_exactly():
@@ -268,7 +270,7 @@ def test_a_value_that_cannot_read_back_exactly_is_not_shareable(value):
     import torch
 
     values = {"sympy": sympy.Symbol("x") + 1, "lambda": lambda: 1, "foreign": _Foreign(1),
-              "strided": np.arange(10.0)[::2], "object array": np.array([1, "a"], dtype=object),
+              "strided": np.arange(10.0)[::-2], "object array": np.array([1, "a"], dtype=object),
               "complex": np.array([1j]), "tensor with a gradient": torch.zeros(2, requires_grad=True)}
     with pytest.raises(_store.UnshareableError):
         _store.as_json_exactly((1, values[value]))
