@@ -4,8 +4,9 @@ Run ``python benchmarks/verify_times.py`` (about 10 minutes on 2 cores; ``--skip
 ``--cache`` instead of the two cold runs, ``--no-minimize`` skips the minimizer benchmark). It prints:
 
 * a cold ``symbolic-vae verify`` (empty verdict store) with 1 worker and with 2, and their ratio (target >= 1.7x;
-  cold within 60 s on 2 cores); the 2-worker run orders its tasks by the claims' costs in the 1-worker run, as any
-  run after an edit of the code does (the costs survive the edit; the verdicts do not);
+  cold within 60 s on 2 cores); the 2-worker run places and orders its tasks by the hints of the 1-worker run (each
+  claim's seconds and the cached values it used), as any run after an edit of the code does (the hints survive the
+  edit; the verdicts and the stored campaigns do not);
 * a cached ``verify`` (every verdict in the store; target <= 5 s);
 * a new process's first ``sv.kernel("sigma_star")`` call, after ``import symbolic_vae`` and ``import torch``
   (target <= 1 s);
@@ -85,7 +86,7 @@ def main() -> None:
     if not args.skip_cold:
         one = verify({**base, "SYMBOLIC_VAE_CACHE_DIR": str(cache / "cold-1")}, "--workers", "1")
         line("cold verify, 1 worker (in-process)", one, "<= 60 s")
-        # the claims' costs of that run order the tasks (as they do after any edit of the code); no verdict is shared
+        # the hints of that run place the tasks (as after any edit of the code); no verdict or campaign is shared
         costs = cache / "cold-1" / "verdicts" / "costs.json"
         (cache / "verdicts").mkdir(parents=True, exist_ok=True)
         (cache / "verdicts" / "costs.json").write_bytes(costs.read_bytes())

@@ -153,3 +153,29 @@ def test_ledger_verdicts_gate_the_kernels_of_thresholds(tmp_path, capsys, monkey
     path.write_text("[1, 2]")
     assert main(["thresholds", str(data), "--ledger", str(path)]) == 2
     assert "--ledger" in capsys.readouterr().err
+
+
+def test_the_digits_are_read_as_load_digits_reads_them():
+    from sklearn.datasets import load_digits
+
+    from symbolic_vae._report.thresholds import load_digits_data
+
+    ours, theirs = load_digits_data(), np.asarray(load_digits().data, dtype=np.float64)
+    assert ours.shape == (1797, 64) and ours.strides == theirs.strides and ours.tobytes() == theirs.tobytes()
+
+
+def test_the_closed_forms_of_the_digits_are_the_term_by_term_sums():
+    import sympy as sp
+
+    from symbolic_vae._papers.wz2022.decoder_variance import forms
+
+    zs = forms.zeta_symbols(7)
+    for p in range(8):
+        assert forms._R_expr(zs, p) == forms.c_sym + sum((z**2 for z in zs[p:]), sp.Integer(0))
+    outside = sum((z**2 for z in zs[4:]), sp.Integer(0))
+    modes = sum((forms.mode_value(z**2) for z in zs[:4]), sp.Integer(0))
+    assert forms.G_expr(7, 4, 5) == (forms.c_sym + outside) / (2 * forms.s) + modes + sp.Rational(5, 2) * sp.log(
+        2 * sp.pi * forms.s)
+    alive = sum((sp.Piecewise((1, forms._alive(zs, p, 5)), (0, True)) for p in range(1, 8)), sp.Integer(0))
+    assert forms.survivors_expr(7, 7, 5, alive=forms._alive) == alive
+    assert forms._alive(zs, 3, 5) is forms._alive(list(zs), 3, 5)  # built once per size
