@@ -213,9 +213,13 @@ class Hints:
 
         kept = {h for h in {*costs, *children} if total(h, frozenset()) >= HINT_SECONDS}
 
+        def own(use: dict[str, Any], hint: str) -> float:  # its seconds, with those of the values left out inside it
+            inner = use.get("children", {}).get(hint, ())
+            return float(use["computed"][hint]) + sum(total(c, frozenset()) for c in inner if c not in kept)
+
         def pruned(use: dict[str, Any]) -> dict[str, Any]:
             return {"used": sorted(h for h in use["used"] if h in kept),
-                    "computed": {h: round(v, 3) for h, v in sorted(use["computed"].items()) if h in kept},
+                    "computed": {h: round(own(use, h), 3) for h in sorted(use["computed"]) if h in kept},
                     "children": {h: sorted(c for c in inner if c in kept)
                                  for h, inner in sorted(use.get("children", {}).items())
                                  if h in kept and any(c in kept for c in inner)},
