@@ -147,7 +147,7 @@ def test_the_hints_that_place_the_tasks_are_kept_and_a_bad_file_is_ignored(tmp_p
     use = {"used": ["f:1"], "computed": {"f:1": 0.75, "g:2": 0.01}, "children": {"f:1": ["g:2"]}, "stored": ["f:1"]}
     parallel.save_hints(parallel.Hints({"a.claim": 1.25, "b.claim": 0.5}, {"a.claim": use}))
     hints = parallel.load_hints()
-    kept = {**use, "computed": {"f:1": 0.75}, "children": {}}  # g:2 is too cheap to place anything
+    kept = {**use, "computed": {"f:1": 0.76}, "children": {}}  # g:2 is too cheap to place: its seconds join f:1's
     assert hints.seconds == {"a.claim": 1.25, "b.claim": 0.5} and hints.use == {"a.claim": kept}
     parallel.save_hints(parallel.Hints({"b.claim": 2.0}, {}))  # merged: a.claim keeps its entry
     assert parallel.load_hints().seconds == {"a.claim": 1.25, "b.claim": 2.0}
