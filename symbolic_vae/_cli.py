@@ -583,10 +583,14 @@ def _run_store(args: argparse.Namespace) -> int:
 
 def _run_mutate(args: argparse.Namespace) -> int:
     """Mutation testing of the claims (every option and the --json path are checked before any claim runs)."""
+    import os
+
     from symbolic_vae._core.files import write_json_atomically
+    from symbolic_vae._engine.store import STORE_ENV
     from symbolic_vae._report.ledger import check_output_path
     from symbolic_vae._report.mutation import MutationReport, mutate_claims
 
+    os.environ[STORE_ENV] = "off"  # no verdict or campaign of a mutant is read from or written to the store
     json_path = check_output_path(args.json, force=args.force, argument="--json")
     if args.timeout is not None and not 0 < args.timeout < float("inf"):
         raise SymbolicVAEError(f"--timeout: expected a positive number of seconds, got {args.timeout:g}")

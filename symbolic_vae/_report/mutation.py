@@ -159,19 +159,20 @@ def mutate_claims(claim_ids: Sequence[str] | None = None, *, max_mutants: int = 
         raise SymbolicVAEError(f"timeout: expected a positive number of seconds, got {timeout!r}")
     if isinstance(workers, bool) or not isinstance(workers, int) or workers < 1:
         raise SymbolicVAEError(f"workers: expected a positive integer, got {workers!r}")
-    ids = [c.id for c in registry.all_claims()] if claim_ids is None else list(dict.fromkeys(claim_ids))
-    for claim_id in ids:
-        registry.get_claim(claim_id)  # unknown ids: SymbolicVAEError before anything runs
     start = time.perf_counter()
     options = {"max_mutants": max_mutants, "seed": seed, "timeout": timeout}
-    if workers == 1 or len(ids) <= 1:
-        results = []
-        for i, claim_id in enumerate(ids):
-            results.append(_mutate_one(claim_id, **options))
-            if progress is not None:
-                progress(i, len(ids), results[-1])
-    else:
-        results = _mutate_in_processes(ids, workers, options, progress)
+    with _store_off():  # for the whole run, so that the worker processes inherit it
+        ids = [c.id for c in registry.all_claims()] if claim_ids is None else list(dict.fromkeys(claim_ids))
+        for claim_id in ids:
+            registry.get_claim(claim_id)  # unknown ids: SymbolicVAEError before anything runs
+        if workers == 1 or len(ids) <= 1:
+            results = []
+            for i, claim_id in enumerate(ids):
+                results.append(_mutate_one(claim_id, **options))
+                if progress is not None:
+                    progress(i, len(ids), results[-1])
+        else:
+            results = _mutate_in_processes(ids, workers, options, progress)
     return MutationReport(tuple(results), max_mutants, seed, time.perf_counter() - start)
 
 
