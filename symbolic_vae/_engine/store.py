@@ -30,10 +30,10 @@ import datetime
 import enum
 import fractions
 import hashlib
-import importlib
 import json
 import math
 import os
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
@@ -275,11 +275,15 @@ def _own_type(cls: type) -> str:
 
 
 def _resolve(name: str) -> type:
-    """The class ``module:qualname`` of the two packages (ValueError for anything else)."""
+    """The class ``module:qualname`` of the two packages, from a module this process has already imported
+    (ValueError for anything else: the stored value is then a miss, and is computed again). Nothing is imported
+    because a file names it."""
     module, _, qualname = str(name).partition(":")
     if not any(module == p or module.startswith(p + ".") for p in SOURCE_PACKAGES) or not qualname:
         raise ValueError(f"not a class of the packages: {name!r}")
-    found: Any = importlib.import_module(module)
+    found: Any = sys.modules.get(module)
+    if found is None:
+        raise ValueError(f"the module of {name!r} is not imported in this process")
     for part in qualname.split("."):
         found = getattr(found, part)
     if not isinstance(found, type) or f"{found.__module__}:{found.__qualname__}" != f"{module}:{qualname}":
