@@ -29,7 +29,7 @@ from numeric_backend import Domain, NumericBackendError, classify_zero, draw_poi
 from symbolic_vae._core.errors import SymbolicVAEError
 from symbolic_vae._core.seeds import derive_seed
 from symbolic_vae._core.verdict import CheckResult, Counterexample, Status, decimal_text
-from symbolic_vae._engine.probes import probe_points
+from symbolic_vae._engine.probes import allowed_value, probe_points
 from symbolic_vae._model.polynomial import expand_in_symengine
 
 DEFAULT_POINTS = 12
@@ -220,14 +220,8 @@ def _nonzero_constraints(symbols: Sequence[sp.Symbol]) -> tuple[sp.Basic, ...]:
 
 def _in_domain(point: dict, symbols: Sequence[sp.Symbol], constraints: Sequence[sp.Basic]) -> bool:
     """Every assumption of every symbol holds at its value (as far as SymPy decides it), and every constraint."""
-    for symbol in symbols:
-        value = point.get(symbol)
-        if value is None:
-            continue
-        for key, wanted in symbol.assumptions0.items():
-            actual = getattr(value, f"is_{key}", None)
-            if actual is not None and actual != wanted:
-                return False
+    if not all(allowed_value(s, point[s]) for s in symbols if point.get(s) is not None):
+        return False
     for constraint in constraints:
         try:
             if sp.sympify(constraint).xreplace(point) is not sp.true:
@@ -259,13 +253,13 @@ def _confirm(left: sp.Basic, right: sp.Basic, point: dict, dps: int, info: dict)
     None otherwise, with both values kept in ``info["disagreement"]`` (the first such point)."""
     diff = (left - right).xreplace(point)
     low = max(CONFIRM_MIN_DPS, dps)
-    searched = _search_value(left, right, point, dps)
     if diff.is_Rational:
         if diff == 0:
-            return _disagree(info, point, searched, "0 (exact rational arithmetic)")
+            return _disagree(info, point, _search_value(left, right, point, dps), "0 (exact rational arithmetic)")
         gap, tolerance = mpmath.mpf(abs(diff.p)) / abs(diff.q), mpmath.mpf(0)
         how = "confirmed exactly (rational substitution)"
     else:
+        searched = _search_value(left, right, point, dps)
         confirmed = _evalf_gap(left - right, diff, point, low, searched)
         if isinstance(confirmed, str):
             return _disagree(info, point, searched, confirmed)

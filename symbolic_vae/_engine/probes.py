@@ -55,10 +55,10 @@ def special_values(symbol: sp.Symbol) -> list[sp.Expr]:
         pool = REAL_VALUES
     else:
         pool = (*COMPLEX_VALUES, *REAL_VALUES[:6])
-    return [v for v in pool if _allowed(symbol, v)]
+    return [v for v in pool if allowed_value(symbol, v)]
 
 
-def _allowed(symbol: sp.Symbol, value: sp.Expr) -> bool:
+def allowed_value(symbol: sp.Symbol, value: sp.Expr) -> bool:
     """Every assumption SymPy can decide at ``value`` holds."""
     for key, wanted in symbol.assumptions0.items():
         actual = getattr(value, f"is_{key}", None)
@@ -88,12 +88,12 @@ def probe_points(symbols: Sequence[sp.Symbol], sides: Sequence[sp.Basic], constr
     for symbol, threshold in thresholds:
         step = THRESHOLD_OFFSET * max(sp.Integer(1), abs(threshold))
         for value in (threshold, threshold - step, threshold + step):
-            if _allowed(symbol, value):
+            if allowed_value(symbol, value):
                 points.append({**special(len(points)), symbol: value})
     for symbol in symbols:  # between two thresholds of one symbol: a region thinner than any offset
         values = sorted({v for s, v in thresholds if s == symbol})
         for low, high in zip(values, values[1:], strict=False):
-            if _allowed(symbol, (low + high) / 2):
+            if allowed_value(symbol, (low + high) / 2):
                 points.insert(0, {**special(len(points)), symbol: (low + high) / 2})
     k = 0
     while len(points) < MAX_PROBES and k < MAX_PROBES:

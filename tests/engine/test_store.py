@@ -184,11 +184,16 @@ def _origins(ledger: dict) -> list[str]:
     return [c["store"]["origin"] for c in ledger["claims"]]
 
 
-def test_a_new_process_reuses_until_a_source_file_changes(tmp_path):
+def _copy_of_the_source(tmp_path: Path) -> Path:
+    """A copy of both packages under ``tmp_path`` (so that a test can edit a source file)."""
     source = tmp_path / "source"
     for package in ("symbolic_vae", "numeric_backend"):
         shutil.copytree(ROOT / package, source / package, ignore=shutil.ignore_patterns("__pycache__"))
-    cache = tmp_path / "cache"
+    return source
+
+
+def test_a_new_process_reuses_until_a_source_file_changes(tmp_path):
+    source, cache = _copy_of_the_source(tmp_path), tmp_path / "cache"
     first = _verify(source, cache)
     assert _origins(first) == ["computed", "computed"]
     again = _verify(source, cache)
@@ -346,10 +351,7 @@ def _campaign(source: Path, cache: Path, seed: int = 20221128, mode: str = "") -
 
 
 def test_a_stored_campaign_is_computed_once_and_again_when_code_seed_or_recompute_says_so(tmp_path):
-    source = tmp_path / "source"
-    for package in ("symbolic_vae", "numeric_backend"):
-        shutil.copytree(ROOT / package, source / package, ignore=shutil.ignore_patterns("__pycache__"))
-    cache = tmp_path / "cache"
+    source, cache = _copy_of_the_source(tmp_path), tmp_path / "cache"
     first = _campaign(source, cache)
     (hint,) = first["use"]["used"]
     assert hint.startswith("trace_cases:") and hint in first["use"]["computed"] and first["use"]["stored"] == [hint]
