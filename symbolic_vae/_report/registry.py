@@ -49,6 +49,10 @@ def select_claims(patterns: Iterable[str]) -> list[Claim]:
     (within a glob, ledger order), each claim once. A pattern that names nothing raises SymbolicVAEError."""
     claims = {c.id: c for c in all_claims()}
     chosen: dict[str, Claim] = {}
+    if isinstance(patterns, str):  # one id or glob, not its characters
+        patterns = [patterns]
+    elif not isinstance(patterns, Iterable):
+        raise SymbolicVAEError(f"claim: expected ids or globs such as ['decvar.*'], got {patterns!r}")
     for pattern in patterns:
         if not isinstance(pattern, str) or not pattern:
             raise SymbolicVAEError(f"claim: expected an id or a glob such as 'decvar.*', got {pattern!r}")

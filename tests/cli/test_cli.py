@@ -72,3 +72,14 @@ def test_help_has_no_rest_markup(capsys):
         text = capsys.readouterr().out
         assert "usage: symbolic-vae" in text
         assert "``" not in text and ":func:" not in text and "::" not in text, command
+
+
+def test_select_claims_takes_one_pattern_or_several_and_names_bad_input():
+    import pytest
+
+    from symbolic_vae import SymbolicVAEError, select_claims
+
+    assert [c.id for c in select_claims("elbo.eq4_to_eq5")] == ["elbo.eq4_to_eq5"]
+    for bad in (None, 3, [""], [7]):
+        with pytest.raises(SymbolicVAEError, match="^claim: "):
+            select_claims(bad)
