@@ -42,6 +42,10 @@ PAPERS = {
                   "NeurIPS 2019"),
 }
 
+SEVERITIES = ("substantive", "boundary-only", "constant-only", "notation")
+"""Severities of a refuted claim, most severe first: fails on an open set or changes a conclusion; fails only on
+an equality set; off by a term free of the optimized parameters; a notation slip or typo."""
+
 Check = Callable[..., CheckResult]
 """A check: ``check()``, or ``check(context)`` for one that depends on the run's Context (see ``_runner``)."""
 
@@ -89,6 +93,11 @@ class Claim:
     assumptions; ``assumptions`` lists the hypotheses in words. ``steps`` are checked in order and folded into
     one verdict. ``corrected`` is the id of the corrected claim when this one is expected to be refutable as
     printed (it is only followed when the computation refutes it).
+
+    Errata triage (for a printed claim, see ``_report/errata``): ``erratum_cause`` tags the root cause it shares
+    with other refutations; ``erratum_severity`` (one of SEVERITIES) with ``erratum_reason`` is the severity given
+    as data where no rule computes it; ``erratum_parameters`` names the symbols an objective-valued statement is
+    optimized over, so that whether printed minus corrected is free of them is computed.
     """
 
     id: str
@@ -102,11 +111,18 @@ class Claim:
     corrected: str | None = None
     corrects: str | None = None
     tags: tuple[str, ...] = dataclasses.field(default_factory=tuple)
+    erratum_cause: str = ""
+    erratum_severity: str = ""
+    erratum_reason: str = ""
+    erratum_parameters: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         assert self.id and " " not in self.id, f"bad claim id {self.id!r}"
         assert self.steps, f"claim {self.id} has no steps"
         assert isinstance(self.control, Control), f"claim {self.id} has no negative control"
+        assert self.erratum_severity in ("", *SEVERITIES), f"claim {self.id}: unknown severity"
+        assert bool(self.erratum_severity) == bool(self.erratum_reason), \
+            f"claim {self.id}: a declared severity needs its reason (and a reason its severity)"
 
     def statement_latex(self) -> str:
         items = self.statement if isinstance(self.statement, tuple) else (self.statement,)
@@ -116,11 +132,17 @@ class Claim:
         return f"$$\\begin{{gathered}}\\text{{{self.id}}}: \\\\ {self.statement_latex()}\\end{{gathered}}$$"
 
 
-def erratum(printed: Claim | Sequence[Claim], corrected: Claim) -> tuple[Claim, ...]:
+def erratum(printed: Claim | Sequence[Claim], corrected: Claim, *, cause: str = "", severity: str = "",
+            reason: str = "", parameters: tuple[str, ...] = ()) -> tuple[Claim, ...]:
     """A statement as printed and its correction, declared once: each printed claim (the computation is expected to
-    refute it) links to ``corrected``, which links back to the first of them. Returns the printed claims followed by
-    the corrected one, in that order."""
+    refute it) links to ``corrected``, which links back to the first of them. ``cause``, ``severity`` with
+    ``reason``, and ``parameters`` fill the printed claims' ``erratum_*`` fields that they leave empty. Returns the
+    printed claims followed by the corrected one, in that order."""
     printed = (printed,) if isinstance(printed, Claim) else tuple(printed)
     assert printed, "erratum: no printed claim"
-    linked = tuple(dataclasses.replace(claim, corrected=corrected.id) for claim in printed)
+    linked = tuple(dataclasses.replace(
+        claim, corrected=corrected.id, erratum_cause=claim.erratum_cause or cause,
+        erratum_parameters=claim.erratum_parameters or parameters,
+        **({} if claim.erratum_severity else {"erratum_severity": severity, "erratum_reason": reason}))
+        for claim in printed)
     return (*linked, dataclasses.replace(corrected, corrects=printed[0].id))
