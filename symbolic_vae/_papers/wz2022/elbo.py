@@ -133,6 +133,7 @@ def claims() -> list[Claim]:
                             at_sizes(_eq3_vs_eq4, SIZES, what="Eq.3 = Eq.4 + (d2/2)log(2 pi eta_dec^2)")),),
                 perturbed="KL-mean coefficient beta eta_dec^2/eta_enc^2 inverted to beta eta_enc^2/eta_dec^2",
                 perturbation=partial(_eq3_vs_eq4, control=True)),
+            cause="log-partition-dropped", parameters=("U", "W", "Sigma",),
         ),
         _identity_of_sec3(
             "elbo.eq4_to_eq5", "Averaging over eps and x turns Eq. 4 into the trace form Eq. 5", ("4", "5"),

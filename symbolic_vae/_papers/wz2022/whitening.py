@@ -321,6 +321,7 @@ def claims() -> list[Claim]:
                                 lambda: check_dataset_identity(_z_norm_vs_y_energy, _datasets(),
                                                                what="||Z||_F^2 = E||y||^2")),
             ),
+            cause="residual-c-omitted", parameters=("U", "V",),
         ),
         Claim(
             id="prop1.argmin",

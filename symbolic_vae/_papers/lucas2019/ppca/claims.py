@@ -122,6 +122,9 @@ def claims() -> list[Claim]:
                 steps=(Step("every member is stationary (autograd, float64) and classified by its Hessian, in the "
                             "likelihood and in the ELBO", stationary_check),),
                 control=ALL_MAX),
+            cause="stationary-points", severity="substantive",
+            reason="saddles without zero columns exist (W = U_J(Lambda_J - s I)^(1/2) R for any J): the "
+                   "classification of stationary points changes",
         ),
         Claim(
             id="lucas.ppca_collapse_regimes",
@@ -189,6 +192,9 @@ def claims() -> list[Claim]:
             control=Control("generic rotations keep the optimum (distinct spectra)",
                             partial(rotation_check, "generic_control")),
             corrected="lucas.cross_identifiability",
+            erratum_cause="rotation-freedom", erratum_severity="boundary-only",
+            erratum_reason="holds for distinct eigenvalues; fails only where eigenvalues tie (an equality set), where "
+                           "rotations within the tie are optimal too",
         ),
         Claim(
             id="lucas.theorem3",
@@ -238,6 +244,9 @@ def claims() -> list[Claim]:
             control=Control("the decoder scaled by 1.25 (P = I) is optimal",
                             partial(rotation_check, "scaled_control")),
             corrected="lucas.cross_identifiability",
+            erratum_cause="rotation-freedom", erratum_severity="substantive",
+            erratum_reason="with distinct eigenvalues a generic P is not optimal (-ELBO 0.0065 above the optimum): "
+                           "the set of minimizers is smaller",
         ),
         Claim(
             id="lucas.cross_identifiability",

@@ -120,6 +120,8 @@ def claims() -> list[Claim]:
                 ),
                 control=Control("the KL's log term with the sign flipped", LOG_SIGN),
             ),
+            cause="transpose-W", severity="notation",
+            reason="the encoder mean is written W x where the model (Eq. 28) has W^T x; read with W^T, Eq. 29 holds",
         ),
         *erratum(
             Claim(
@@ -149,6 +151,9 @@ def claims() -> list[Claim]:
                 ),
                 control=SIGMA_SQUARED,
             ),
+            cause="kl-term-placement", severity="substantive",
+            reason="kappa ||W^T x||^2 weighted 1 instead of 1/(2 eta_dec^2): the difference depends on W (unless 2 "
+                   "eta_dec^2 = 1), so the minimizers move",
         ),
         _variance_moment(
             "ddv.expected_variance", "Eq. 31: E_x sigma_i(x)^2 = f_i^2 + C_i A C_i^T when E[x] = 0",
@@ -271,5 +276,8 @@ def claims() -> list[Claim]:
                                 _on(partial(_eq42_on_corrected, coefficient=beta), ("zero_d1_1", "zero"),
                                     "difference = beta sum_i [log E s^2 - E log s^2]")),
             ),
+            cause="dropped-factor", severity="notation",
+            reason="the sum over i and the factor beta/2 are dropped; the difference keeps its sign (Jensen), so "
+                   "Proposition 5's conclusion stands",
         ),
     ]

@@ -132,6 +132,15 @@ def claims() -> list[Claim]:  # noqa: PLR0915 - one list, in ledger order
             "sum_{i>p} zeta_i^2/(d2 - beta p)", "sum_{i>p}/(d2 - beta p)"),
         5: ("beta >= d2 zeta_1^2/sum zeta_i^2: complete collapse, eta*^2 = sum zeta_i^2/d2", "sum/d2"),
     }
+    table_row_reasons = {  # each row's erratum: what the corrected table changes there
+        1: "with c > 0 G has a minimizer (s* = 1 at zeta = 0, c = 1): no 'NA'",
+        2: "with c > 0 the interval of minimizers shrinks to one point (s* = 2 at zeta^2 = c = 1)",
+        3: "eta*^2 = R_{hat d_1}/(d2 - beta hat d_1) needs c in R (s* = 6/5, not 3/5, at c = 1)",
+        4: "R_p needs c (the row moves for c > 0); at c = 0 it overlaps row 2 at beta = d2/hat d_1 (minimizers "
+           "(0, 1], not one point)",
+        5: "R_0 = c + sum zeta_i^2 (threshold and eta*^2 move for c > 0); at c = 0 it overlaps row 2 at beta = "
+           "d2/hat d_1 (minimizers (0, 1])",
+    }
     return [
         Claim(
             id="decvar.mode_minimum",
@@ -158,6 +167,7 @@ def claims() -> list[Claim]:  # noqa: PLR0915 - one list, in ledger order
             steps=(Step("exact values at size 1, where the minimization over (U, W, Sigma) is proved; datasets "
                         "realize (zeta^2, c)", g_eq44_size1),),
             control=Control("the partition's sign flipped in Eq. 44", lambda: g_eq44_size1(partition_sign=-1)),
+            erratum_cause="residual-c-omitted", erratum_parameters=("s",),
         ), Claim(
             id="decvar.G_eq44_argmin",
             title="Eq. 44 differs from min L^LDV by a constant only, so minimizing it over s gives the model's s*",
@@ -168,6 +178,9 @@ def claims() -> list[Claim]:  # noqa: PLR0915 - one list, in ledger order
                         _on(g_eq44_argmin, "argmin Eq. 44 = argmin of the model")),),
             control=Control("Eq. 44 also without the modes beyond d1",
                             _on(partial(g_eq44_argmin, drop_outside=True), "control")),
+            erratum_cause="residual-c-omitted", erratum_severity="substantive",
+            erratum_reason="c/(2s) depends on s: with c > 0 Eq. 44 has no minimizer where the model has one (s* = 1 "
+                           "at zeta = 0, c = 1)",
         )], Claim(
             id="decvar.G_model",
             title="Corrected Eq. 44: min over (U, W, Sigma) of L^LDV(., s) = (c + sum_{i<=d*} zeta_i^2)/(2s) - "
@@ -226,7 +239,9 @@ def claims() -> list[Claim]:  # noqa: PLR0915 - one list, in ledger order
                    Step("exact engine = compiled dG/ds at points inside every interval", engine_vs_sympy_derivative,
                         corroborating=True)),
             control=EQ49_SHIFTED,
-        )),
+        ),
+            cause="sum-limit-hat-d1", severity="substantive",
+            reason="the sum stops at hat d_1 (and c is left out): G'(s) is wrong on whole intervals of s"),
         *erratum(Claim(
             id="decvar.eq50",
             title="Eq. 50 as printed: G'(s_p) = beta^2/(2 zeta_p^4)[(d2/beta - p) zeta_p^2 - sum_{i=p+1}^{hat d_1} "
@@ -249,7 +264,10 @@ def claims() -> list[Claim]:  # noqa: PLR0915 - one list, in ledger order
                                                                               "corrected Eq. 50"),
                         corroborating=True)),
             control=EQ50_SHIFTED,
-        )),
+        ),
+            cause="sum-limit-hat-d1", severity="substantive",
+            reason="the sum stops at hat d_1 (and c is left out): the sign of G'(s_p), which places the minimizer, is "
+                   "wrong (0 vs 1/2 at zeta^2 = (1, 1), d1 = 1, d2 = 2)"),
         *erratum(Claim(
             id="decvar.lemma3",
             title="Lemma 3: on each [s_{p+1}, s_p), at most one stationary point if d2 != beta hat d_1; every point "
@@ -269,7 +287,10 @@ def claims() -> list[Claim]:  # noqa: PLR0915 - one list, in ledger order
                         _on(partial(lemma3, printed=False), "corrected Lemma 3")),
                    _on_c0(partial(lemma3, printed=True), "Lemma 3")),
             control=Control("the c = 0 condition dropped", LEMMA3_WITHOUT_C),
-        )),
+        ),
+            cause="residual-c-omitted", severity="substantive",
+            reason="with c > 0 no interval is flat: 'every point stationary' needs c = 0 (the count of stationary "
+                   "points changes)"),
         Claim(
             id="decvar.cor3",
             title="Corollary 3: a unique stationary point in [s_{p+1}, s_p) implies G'(s_p) G'(s_{p+1}) <= 0",
@@ -322,7 +343,9 @@ def claims() -> list[Claim]:  # noqa: PLR0915 - one list, in ledger order
                    Step("exact on all instances", _on(partial(eq53, printed=False), "corrected Eq. 53")),
                    _on_c0(partial(eq53, printed=True), "Eq. 53")),
             control=EQ53_COEFFICIENT,
-        )),
+        ),
+            cause="residual-c-omitted", severity="substantive",
+            reason="sum zeta_i^2 stands for R_0 = c + sum zeta_i^2: s_+ and 2 s_+^2 G'(s_+) are off for every c > 0"),
         Claim(
             id="decvar.eq54",
             title="Eq. 54: on (0, s_{hat d_1}), G'(s) = ((d2/beta - hat d_1) s - sum_{i>hat d_1} zeta_i^2)/(2 s^2)",
@@ -331,6 +354,9 @@ def claims() -> list[Claim]:  # noqa: PLR0915 - one list, in ledger order
             steps=(Step("exact G' on (0, s_{hat d_1})", _on(eq54, "Eq. 54")),),
             control=EQ49_SHIFTED.of("corrected Eq. 49"),
             corrected="decvar.eq49_corrected",
+            erratum_cause="beta-scaling", erratum_severity="substantive",
+            erratum_reason="d2/beta - hat d_1 stands for d2 - beta hat d_1: G' is wrong for every beta != 1, on an "
+                           "open set of s",
         ),
         *erratum(Claim(
             id="decvar.eq55",
@@ -350,7 +376,10 @@ def claims() -> list[Claim]:  # noqa: PLR0915 - one list, in ledger order
             assumptions=("hat d_1 < hat d* or d2 < beta hat d_1 or c > 0; s_0 = oo",),
             steps=(Step("exact G' on (0, s_-)", _on(partial(eq55, printed=False), "corrected Eq. 55")),),
             control=EQ55_SCALED,
-        )),
+        ),
+            cause="beta-scaling", severity="substantive",
+            reason="s_- uses d2/beta - hat d_1 for d2 - beta hat d_1: the interval where G' < 0 is misplaced for beta "
+                   "!= 1"),
         Claim(
             id="decvar.eq56",
             title="Eq. 56: on (s_+, oo), G'(s) = ((d2/beta) s - sum_{i>hat d_1} zeta_i^2)/(2 s^2) > 0",
@@ -359,6 +388,9 @@ def claims() -> list[Claim]:  # noqa: PLR0915 - one list, in ledger order
             steps=(Step("exact G' beyond s_+", _on(eq56, "Eq. 56")),),
             control=EQ53_COEFFICIENT.of("corrected Eq. 53"),
             corrected="decvar.eq53_corrected",
+            erratum_cause="sum-limit-hat-d1", erratum_severity="substantive",
+            erratum_reason="beyond s_1 every mode is collapsed, so the sum runs over all modes (R_0), not i > hat "
+                           "d_1: G' is wrong on (s_+, oo)",
         ),
         *erratum(Claim(
             id="decvar.case1",
@@ -379,7 +411,10 @@ def claims() -> list[Claim]:  # noqa: PLR0915 - one list, in ledger order
                                                                           "corrected Case 1")),
                    _on_c0(partial(case1, printed=True), "Case 1"), numeric_g),
             control=CASE1_WEAK,
-        )),
+        ),
+            cause="residual-c-omitted", severity="substantive",
+            reason="with c > 0, G -> +oo as s -> 0 and a minimizer exists: 'no global minimizer' fails on an open set "
+                   "of data"),
         *erratum(Claim(
             id="decvar.case2",
             title="Case 2: hat d_1 = hat d* and d2 = beta hat d_1 imply global minimizers (0, s_{hat d_1}] and no "
@@ -402,7 +437,10 @@ def claims() -> list[Claim]:  # noqa: PLR0915 - one list, in ledger order
             steps=(Step("exact minimizer sets and collapse pattern, both directions",
                         _on(partial(case2, printed=False), "corrected Case 2")), numeric_g),
             control=Control("no collapse at s_{hat d_1} (the printed branch)", CASE2_PRINTED_BRANCH),
-        )),
+        ),
+            cause="residual-c-omitted", severity="substantive",
+            reason="needs c = 0 (with c > 0 there is no interval of minimizers), and at s_{hat d_1} the modes with "
+                   "zeta_i^2 = zeta_{hat d_1}^2 collapse (the counterexample, at c = 0)"),
         Claim(
             id="decvar.prop7",
             title="Proposition 7: when hat d_1 < hat d* or d2/beta < hat d_1, G has a unique global minimizer, its "
@@ -453,7 +491,10 @@ def claims() -> list[Claim]:  # noqa: PLR0915 - one list, in ledger order
                                                                           "hat d_1 forces both sides false)"),
                    gt_joint),
             control=EQ57_D1,
-        )),
+        ),
+            cause="residual-c-omitted", severity="substantive",
+            reason="R_{hat d_1} is written without c, and d1 stands for hat d_1: the threshold on beta and eta*^2 "
+                   "move (s* = 6/5 at c = 1)"),
         *erratum(Claim(
             id="decvar.thm4_eq58",
             title="Theorem 4, bullet 2: eta*^2 = sum_{i>p} zeta_i^2/(d2 - beta p) in (s_{p+1}, s_p) iff Eq. 58, "
@@ -480,7 +521,10 @@ def claims() -> list[Claim]:  # noqa: PLR0915 - one list, in ledger order
                                                                              "corrected Eq. 58")),
                    gt_joint),
             control=EQ58_SHIFTED,
-        )),
+        ),
+            cause="residual-c-omitted", severity="substantive",
+            reason="R_p without c moves the beta range and eta*^2 for c > 0; the interval is also closed at s_{p+1} "
+                   "(the counterexample, c = 0, beta = beta_{p+1})"),
         *erratum(Claim(
             id="decvar.thm4_eq59",
             title="Theorem 4, bullet 3: eta*^2 = sum zeta_i^2/d2 in (s_1, oo) iff beta >= d2 zeta_1^2 / sum zeta_i^2",
@@ -502,7 +546,10 @@ def claims() -> list[Claim]:  # noqa: PLR0915 - one list, in ledger order
             steps=(thr, Step("exact minimizers, both directions", _on(partial(thm4_b3, corrected=True),
                                                                       "corrected Eq. 59")), gt_joint),
             control=EQ59_STRICT,
-        )),
+        ),
+            cause="residual-c-omitted", severity="substantive",
+            reason="R_0 without c moves the complete-collapse threshold for c > 0; the interval is also closed at s_1 "
+                   "(the counterexample, c = 0)"),
         *[Claim(
             id=f"decvar.table1_row{r}",
             title=f"Table 1, row {r}: {text}",
@@ -512,6 +559,7 @@ def claims() -> list[Claim]:  # noqa: PLR0915 - one list, in ledger order
                         _on(partial(table_row, row=r), f"Table 1 row {r}")),),
             control=TABLE_SHIFTED.of("corrected table"),
             corrected="decvar.table1_corrected",
+            erratum_cause="residual-c-omitted", erratum_severity="substantive", erratum_reason=table_row_reasons[r],
         ) for r, (text, eta) in table_rows.items()],
         Claim(
             id="decvar.table1_row4_case3",
@@ -524,6 +572,9 @@ def claims() -> list[Claim]:  # noqa: PLR0915 - one list, in ledger order
                         _on(partial(table_row, row=4, case3_linear=True), "Table 1 row 4 (Theorem 4's case, c = 0)")),),
             control=TABLE_SHIFTED.of("corrected table"),
             corrected="decvar.table1_corrected",
+            erratum_cause="sum-limit-hat-d1", erratum_severity="substantive",
+            erratum_reason="the beta range's sums stop at hat d_1: the row predicts a surviving mode where all modes "
+                           "collapse (zeta^2 = (2, 1, 1), beta = 3/2)",
         ),
         Claim(
             id="decvar.table1_corrected",
@@ -565,7 +616,10 @@ def claims() -> list[Claim]:  # noqa: PLR0915 - one list, in ledger order
                    Step("surviving modes at every breakpoint and inside every interval",
                         _on(partial(remark_intervals, printed=False), "corrected Remark"))),
             control=REMARK_OPEN,
-        )),
+        ),
+            cause="index-range-hat-d1", severity="substantive",
+            reason="p = hat d_1 gives (0, s_{hat d_1}), where no mode collapses: 'partial' is wrong on an open "
+                   "interval of s"),
         *erratum(Claim(
             id="decvar.remark_no_collapse",
             title="Remark: for an arbitrary choice of zeta_i^2, the condition for no posterior collapse is beta in "
@@ -594,7 +648,10 @@ def claims() -> list[Claim]:  # noqa: PLR0915 - one list, in ledger order
                         _on(partial(tightness, over_hat=True), "tightness over hat d*")),
                    _on_c0(partial(remark_no_collapse, printed=True), "Remark (no collapse)"), gt_joint),
             control=NO_COLLAPSE_WEAK,
-        )),
+        ),
+            cause="residual-c-omitted", severity="substantive",
+            reason="for y not linear in x (c > 0) no beta > 0 avoids collapse for every data; the threshold is "
+                   "beta_{hat d_1}"),
         Claim(
             id="decvar.sec44_sufficient",
             title="Sec. 4.4: with a learnable eta_dec, beta < d2/d* avoids posterior collapse",
@@ -605,6 +662,9 @@ def claims() -> list[Claim]:  # noqa: PLR0915 - one list, in ledger order
                                                                                  "Sec. 4.4 sufficiency")),),
             control=NO_COLLAPSE_WEAK.of("corrected condition"),
             corrected="decvar.remark_no_collapse_corrected",
+            erratum_cause="residual-c-omitted", erratum_severity="substantive",
+            erratum_reason="beta < d2/d* does not prevent collapse when c > 0 (zeta^2 = 1, c = 1, beta = 1/2: the "
+                           "mode collapses)",
         ),
         Claim(
             id="decvar.sec44_tight",
@@ -632,7 +692,9 @@ def claims() -> list[Claim]:  # noqa: PLR0915 - one list, in ledger order
             statement=sp.Eq(_d2 / _ds, sp.Symbol("D_0") / sp.Symbol(r"\mathrm{rank}(A)")),
             steps=(Step("exact ranks on integer datasets", lambda: vae_ratio_check(printed=False)),),
             control=RATIO_SHIFTED,
-        )),
+        ),
+            cause="rank-deficient-data", severity="substantive",
+            reason="d2/d* = D0/rank(A) > 1 when A is not of full rank: the threshold d2/d* changes"),
         *erratum(Claim(
             id="decvar.sec44_vanilla",
             title="Sec. 4.4: the vanilla VAE (beta = 1) cannot avoid complete collapse: for every size some data make "
@@ -656,5 +718,8 @@ def claims() -> list[Claim]:  # noqa: PLR0915 - one list, in ledger order
                                                                                        "vanilla VAE", vae)),
                    gt_joint),
             control=Control("isotropy dropped", _on(partial(vanilla_corrected, drop_isotropy=True), "control", vae)),
-        )),
+        ),
+            cause="vanilla-collapse-overstated", severity="substantive",
+            reason="only d1 < D0 with A = phi I forces complete collapse; otherwise non-collapsed minimizers (or "
+                   "none) exist"),
     ]

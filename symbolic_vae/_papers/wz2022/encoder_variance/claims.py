@@ -145,6 +145,9 @@ def _sigma_claims() -> list[Claim]:
                             lambda: reduced_check("sorted"))),
                 control=Control("the constant with ||Z||_F^2 in place of E||y||^2 (Prop. 1 as printed)",
                                 lambda: reduced_check("sorted_without_c"))),
+            cause="index-pairing", severity="substantive",
+            reason="with index pairing Eq. 12 is not the minimum over (U, W) for unsorted Sigma, so the minimizer "
+                   "over Sigma changes",
         ),
         _on_theorem2(
             "encvar.prop3", "Proposition 3: sigma_i* = sqrt(beta) eta_dec eta_enc/zeta_i if beta eta_dec^2 < zeta_i^2, "
@@ -172,6 +175,8 @@ def _sigma_claims() -> list[Claim]:
                 assumptions=DERIVED_L, part="corrected",
                 steps=(Step("d l_i/d sigma = 2 x Eq. 93", partial(derivative_check, 2)), *MODE_STEPS),
                 control=Control("2 x Eq. 93 with sigma + eta_enc^2/sigma", partial(derivative_check, 2, 1))),
+            cause="dropped-factor", severity="notation",
+            reason="l_i' is twice the printed expression; its sign, hence sigma*, is unchanged",
         ),
         _on_proof_of_prop3(
             "encvar.prop3_bracket", "Proof of Prop. 3: l_i' is increasing, l_i'(sigma_-) < 0 < l_i'(sigma_+), and "
@@ -217,6 +222,7 @@ def _sigma_claims() -> list[Claim]:
                        INACTIVE_BRANCH),
                 control=Control("corrected Eq. 100 with beta eta_dec^2 > zeta^2 on the right",
                                 partial(case_step, "eq100_corrected_strict"))),
+            cause="strict-vs-nonstrict",
         ),
     ]
 
@@ -268,6 +274,8 @@ def _minimum_claims() -> list[Claim]:
                        _on_ground_truth(" (d1 > d*): learned sigma_i^2 as a multiset",
                                         partial(param_check, "beyond_rank", "corrected"))),
                 control=HALF_ETA_BEYOND_RANK),
+            cause="zero-mode-variance", severity="substantive",
+            reason="sigma_i* = eta_enc, not 0, for i > d*: another minimizer (sigma_i -> 0 sends the loss to +oo)",
         ),
         *erratum(
             _on_theorem2(
@@ -297,6 +305,9 @@ def _minimum_claims() -> list[Claim]:
                        _on_ground_truth(": members drawn from the set attain the minimum; minimizers found satisfy the "
                                         "coupling of Sigma and U", partial(set_check, "aligned"))),
                 control=Control("members with P dropped from W", partial(set_check, "aligned_w_without_p"))),
+            cause="rotation-freedom", severity="substantive",
+            reason="with distinct sigma_i* a generic orthogonal P gives a point above the minimum: the set of "
+                   "minimizers is smaller",
         ),
         *erratum(
             Claim(
@@ -329,6 +340,7 @@ def _minimum_claims() -> list[Claim]:
                 control=Control("the sum over every i <= d* instead of i <= d1 (index shifted)",
                                 partial(minimum_check, "all_modes")),
             ),
+            cause="residual-c-omitted", parameters=("U", "W", "Sigma",),
         ),
         _on_theorem2(
             "encvar.collapse_unchanged", "Remark (a) after Theorem 2: the conditions of complete / partial collapse "

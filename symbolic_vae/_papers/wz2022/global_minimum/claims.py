@@ -190,6 +190,9 @@ def _proof_claims() -> list[Claim]:
                             "and random rational (Cayley) orthogonal Q, P, F, G, every size up to 3",
                             lambda: svd_step_check("corrected")),),
                 control=Control("P dropped (Eq. 79 as printed)", lambda: svd_step_check("printed"))),
+            cause="index-pairing", severity="substantive",
+            reason="dropping P makes the reduced objective blind to P, which yields the index pairing of Proposition "
+                   "2 (a wrong minimizer)",
         ),
         *erratum(
             Claim(
@@ -212,6 +215,8 @@ def _proof_claims() -> list[Claim]:
                 steps=(Step("random (Haar) and constructed orthogonal Q, d1 <, =, > d2, tied and zero entries",
                             lambda: vn_inequality_check("sorted")),),
                 control=ANTI_SORTED),
+            cause="index-pairing", severity="substantive",
+            reason="the bound pairs D with S by index, not both sorted; it fails on an open set of unsorted D",
         ),
         *erratum(
             _proof_of_prop2(
@@ -234,6 +239,8 @@ def _proof_claims() -> list[Claim]:
                             lambda: vn_equality_check("corrected")),),
                 control=Control("the ordering condition dropped (commuting only)",
                                 lambda: vn_equality_check("commute"))),
+            cause="von-neumann-equality", severity="substantive",
+            reason="equality also holds for Q != F (e.g. Q = -F), so the iff misses global minimizers",
         ),
         _proof_of_prop2(
             "globalmin.mode_objective", "Eq. 81-85: at Q = F, P = I the reduced objective separates into modes J(t_i) "
@@ -323,6 +330,9 @@ def _result_claims() -> list[Claim]:
                 control=Control("R arbitrary orthogonal (not commuting with Sigma)",
                                 lambda: prop2_corrected_check(arbitrary=True)),
             ),
+            cause="index-pairing", severity="substantive",
+            reason="with sigma not sorted increasingly the stated points are not global minimizers (35 of 108 "
+                   "members): the minimizer changes",
         ),
         Claim(
             id="globalmin.thm1",
@@ -370,6 +380,9 @@ def _result_claims() -> list[Claim]:
                                      "non-decreasing"),
                 steps=(Step("one mode: zeta^2 + min_t J = m(zeta, sigma) (region by region)", mode_minimum_check),
                        _on_ground_truth("the stated minimum vs the ground truth", lambda: cor1_check("corrected")))),
+            cause="index-pairing", severity="substantive",
+            reason="with sigma not sorted increasingly the stated minimum exceeds the true one (relative gap up to "
+                   "0.52); the proof's Eq. 91 also loses the tail i > d1",
         ),
         _discussion_of_thm1(
             "globalmin.collapse_complete", "Sec. 4.2: complete posterior collapse (U* = 0, V* = 0) happens iff "
@@ -403,6 +416,9 @@ def _result_claims() -> list[Claim]:
                                         "condition holds, both directions",
                                         lambda: collapse_check(KEYS[3], "partial_collapse"))),
                 control=TO_RANK),
+            cause="collapse-threshold", severity="substantive",
+            reason="zeta_i^2 <= sqrt(beta) eta_dec for zeta_i <= sqrt(beta) eta_dec: the collapse prediction is wrong "
+                   "on the open set between the two thresholds",
         ),
         Claim(
             id="globalmin.sqrt_beta_eta",
@@ -452,5 +468,8 @@ def _result_claims() -> list[Claim]:
                        _on_ground_truth("the origin is a global minimizer iff beta >= zeta_1^2/eta_dec^2",
                                         lambda: collapse_check(KEYS[0], "complete_collapse"))),
                 control=SMALL_BETA_IFF_RANK),
+            cause="rank-deficient-data", severity="substantive",
+            reason="a mode with zeta_i = 0 collapses for every beta > 0: no small beta prevents collapse when rank(Z) "
+                   "< d1",
         ),
     ]

@@ -151,6 +151,9 @@ def claims() -> list[Claim]:
                             _eq116_at_sizes)),
                 control=Control("LQ with Sigma = sigma^2 I against 2 Eq. 115 with sigma instead of sigma^2",
                                 partial(_eq115_control, "power"))),
+            cause="sigma-vs-sigma-squared", severity="notation",
+            reason="'Sigma = sigma I' must read Sigma = sigma^2 I (LQ then carries a factor 2); so read, Eq. 115-116 "
+                   "hold",
         ),
         _on_proof_of_thm3(
             "hessian.eq117_alignment", "Eq. 117: for fixed alpha, the middle term is minimized by the top singular "
@@ -238,5 +241,8 @@ def claims() -> list[Claim]:
                        _on_campaign("distinct", "sigma_min"), _on_campaign("equal", "sigma_min")),
                 control=SIGMA_MAX,
             ),
+            cause="index-pairing", severity="substantive",
+            reason="zeta_i <= sigma_i sqrt(kappa) per index must be zeta_max <= sigma_min sqrt(kappa): the "
+                   "complete-collapse threshold changes",
         ),
     ]
