@@ -1,4 +1,5 @@
-"""Numeric backend: SymPy -> numeric callables, seeded random instances, batched minimization, high precision.
+"""Numeric backend: SymPy -> numeric callables, seeded random instances, batched minimization, high precision, and SGD training of
+VAEs over a grid of beta values (``train_linear_vae``, ``train_nonlinear_vae``, ``latent_usage``).
 
 Knows nothing about any paper and imports nothing of the packages that use it. torch is imported lazily, so
 ``import numeric_backend`` works without it. ``compile_expression(expr, args, backend)`` picks "numpy", "torch" or
@@ -38,8 +39,22 @@ from numeric_backend._torch_translate import (
     TorchFunction,
     to_torch,
 )
+from numeric_backend._training import (
+    ACTIVE_UNIT_THRESHOLD,
+    LatentUsage,
+    TrainedVAE,
+    latent_usage,
+    train_linear_vae,
+    train_nonlinear_vae,
+)
 
 __all__ = [
+    "ACTIVE_UNIT_THRESHOLD",
+    "LatentUsage",
+    "TrainedVAE",
+    "latent_usage",
+    "train_linear_vae",
+    "train_nonlinear_vae",
     "ROUND_TRIP_RTOL",
     "round_trip_gap",
     "within_round_trip_tolerance",
