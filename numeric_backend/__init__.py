@@ -1,5 +1,5 @@
-"""Numeric backend: SymPy -> numeric callables, seeded random instances, batched minimization, high precision, and SGD training of
-VAEs over a grid of beta values (``train_linear_vae``, ``train_nonlinear_vae``, ``latent_usage``).
+"""Numeric backend: SymPy -> numeric callables, seeded random instances, batched minimization, high precision, and
+SGD training of VAEs over a grid of beta values (``train_linear_vae``, ``train_nonlinear_vae``, ``latent_usage``).
 
 Knows nothing about any paper and imports nothing of the packages that use it. torch is imported lazily, so
 ``import numeric_backend`` works without it. ``compile_expression(expr, args, backend)`` picks "numpy", "torch" or
