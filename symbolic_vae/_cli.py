@@ -1,4 +1,5 @@
-"""Command line: ``symbolic-vae verify``, ``list``, ``store``, ``latex``, ``plot``, ``thresholds`` and ``mutate``.
+"""Command line: ``symbolic-vae verify``, ``list``, ``store``, ``errata``, ``latex``, ``plot``, ``thresholds`` and
+``mutate``.
 
 Exit codes of ``verify``:
   0  every claim was decided, every negative control was refuted, and every refuted claim has a corrected claim
@@ -13,7 +14,8 @@ Exit codes of ``verify``:
 (e.g. an existing output without --force, an unwritable -o, a bad data file, a LaTeX error with --pdf), with one
 line on stderr; every option and the output directory are checked before any computation, and a run that fails
 writes nothing (130 / 143 on SIGINT / SIGTERM, also writing nothing).
-``mutate`` exits with 0 when its report is printed (whatever the kill rate) and 2 on a usage error.
+``mutate`` exits with 0 when its report is printed (whatever the kill rate) and 2 on a usage error; ``errata`` exits
+with 0 when its summary is printed and 2 on a usage error or bad input.
 """
 
 from __future__ import annotations
@@ -93,6 +95,7 @@ def _parser() -> argparse.ArgumentParser:
     sub.add_parser("list", help="list the claims: id, paper reference, stored verdict and title")
     st = sub.add_parser("store", help="where the verdict store is and what it holds")
     st.add_argument("--clear", action="store_true", help="remove every stored verdict")
+    _add_errata(sub)
     _add_latex(sub)
     _add_plot(sub)
     _add_thresholds(sub)
@@ -148,6 +151,42 @@ def _integer(text: str) -> int:
         return int(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"expected an integer, got {text!r}") from None
+
+
+def _add_errata(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("errata", help="one page of errata: each refuted claim's severity and reason, grouped by root "
+                       "cause")
+    p.add_argument("--ledger", metavar="FILE", help="read the verdicts from `symbolic-vae verify --json` output "
+                   "(default: the verdict store, computing the missing ones)")
+    p.add_argument("--claim", action="append", metavar="ID", help="only this claim, or the claims a glob matches "
+                   "(repeatable; default: every claim that has a correction)")
+    p.add_argument("--json", action="store_true", help="print the same data as JSON")
+    p.add_argument("--quiet", action="store_true", help="no progress lines on stderr")
+
+
+def _run_errata(args: argparse.Namespace) -> int:
+    """The errata summary of the ledger's refuted claims, or of the stored verdicts (the missing ones computed)."""
+    import json
+
+    from symbolic_vae._report.errata import errata_json, errata_text, triage_verdicts
+    from symbolic_vae._report.ledger import reuse_ledger
+
+    ids = _claim_ids(args.claim)
+    if args.ledger:
+        ledger = reuse_ledger(args.ledger)
+        verdicts = [v for v in ledger.verdicts if ids is None or v.claim_id in ids]
+        source = f"read from the ledger {args.ledger}"
+    else:
+        claims = [get_claim(i) for i in ids] if ids else [c for c in all_claims() if c.corrected]
+        verdicts = verify(claims, _progress(args.quiet))
+        reused = sum(v.origin is not None and not v.origin.computed for v in verdicts)
+        source = f"{reused} reused from the verdict store, {len(verdicts) - reused} computed"
+    triages = triage_verdicts(all_claims(), verdicts)
+    if args.json:
+        print(json.dumps(errata_json(triages, source=source), indent=2))
+    else:
+        print(errata_text(triages, source=source, width=_terminal_width()))
+    return EXIT_OK
 
 
 def _add_latex(sub: argparse._SubParsersAction) -> None:
@@ -651,6 +690,8 @@ def main(argv: list[str] | None = None) -> int:
             return _run_store(args)
         if args.command == "mutate":
             return _run_mutate(args)
+        if args.command == "errata":
+            return _run_errata(args)
         runner = {"latex": _run_latex, "plot": _run_plot, "thresholds": _run_thresholds}.get(args.command)
         if runner is None:
             return _run_verify(args)

@@ -10,7 +10,7 @@ from typing import Any
 
 from symbolic_vae._core.errors import SymbolicVAEError
 from symbolic_vae._core.files import cache_dir
-from symbolic_vae._core.verdict import Verdict
+from symbolic_vae._core.verdict import Status, Verdict
 from symbolic_vae._report.registry import BACKEND_TAG, all_claims, remember_verdict
 
 
@@ -94,8 +94,14 @@ def environment() -> dict[str, Any]:
 
 
 def ledger_entry(claim: Any, verdict: Verdict) -> dict[str, Any]:
-    """The ledger entry of ``verdict``: its JSON with the claim's paper reference and title."""
-    return {**verdict.to_json(), "ref": claim.ref.to_json(), "title": claim.title}
+    """The ledger entry of ``verdict``: its JSON with the claim's paper reference and title, and for a refuted claim
+    its errata triage (severity, severity_reason, severity_source, root_cause)."""
+    entry = {**verdict.to_json(), "ref": claim.ref.to_json(), "title": claim.title}
+    if verdict.status is Status.REFUTED:
+        from symbolic_vae._report.errata import triage_of
+
+        entry.update(triage_of(claim, verdict).ledger_fields())
+    return entry
 
 
 def ledger_payload(claims: list, verdicts: list[Verdict], *, backend: str, seed: int, threads: int | None,

@@ -1,0 +1,439 @@
+"""Errata triage: each refuted claim's severity, computed where a rule decides it, and its root cause.
+
+Main results: ``constant_only_finding`` (is printed minus corrected free of the optimized parameters?),
+``boundary_finding`` (does the counterexample lie on an equality set, with the interior points around it passing?),
+``triage`` (one claim: the computed severity where a rule decides, else the one declared on the claim, with any
+disagreement between the two reported), and the one-page summary grouped by root cause (``errata_text``,
+``errata_json``, ``errata_latex``, ``readme_section``).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import random
+import re
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+import sympy as sp
+
+from symbolic_vae._core.claim import SEVERITIES, Claim
+from symbolic_vae._core.verdict import Status, Verdict
+
+ROOT_CAUSES: dict[str, str] = {
+    "residual-c-omitted": "c = E||y||^2 - ||Z||_F^2 >= 0, the part of y not linear in x, is left out (the paper "
+                          "writes ||Z||_F^2 for E||y||^2)",
+    "index-pairing": "sigma_i is paired with zeta_i by index; the minimum pairs the largest zeta with the smallest "
+                     "sigma (the proof drops P from Tr(U Sigma U^T))",
+    "sum-limit-hat-d1": "a sum over the modes stops at hat d_1 (or starts after it) where it must run over every "
+                        "non-zero mode up to hat d*",
+    "index-range-hat-d1": "an index range includes p = hat d_1 where it must stop before it",
+    "rank-deficient-data": "a zero singular value (rank(Z) < d1, or A not of full rank) is not allowed for",
+    "zero-mode-variance": "the encoder variance of a mode with zeta_i = 0 is its prior value, not 0",
+    "rotation-freedom": "the optimal decoders are taken to be free up to every orthogonal P; a learnable diagonal "
+                        "Sigma leaves only signed permutations and rotations within ties",
+    "von-neumann-equality": "the equality case of von Neumann's trace inequality is narrower than the true one",
+    "collapse-threshold": "the collapse condition compares zeta_i^2, not zeta_i, with sqrt(beta) eta_dec",
+    "vanilla-collapse-overstated": "complete collapse of the vanilla VAE is claimed for data where non-collapsed "
+                                   "minimizers exist",
+    "stationary-points": "stationary points other than the MLE are said to have zero columns",
+    "kl-term-placement": "kappa ||W^T x||^2 stands outside the 1/(2 eta_dec^2) bracket of Eq. 30",
+    "log-partition-dropped": "the Gaussian decoder's log-partition (d2/2) log(2 pi eta_dec^2) is left out",
+    "dropped-factor": "a factor (2, beta/2 or the sum over i) is dropped from an expression whose sign is what the "
+                      "proof uses",
+    "transpose-W": "the encoder mean is written W x where the model has W^T x",
+    "sigma-vs-sigma-squared": "Sigma = sigma I is written where Sigma = sigma^2 I is meant",
+    "strict-vs-nonstrict": "a strict inequality where the equivalence needs a non-strict one",
+    "beta-scaling": "G' is written with d2/beta where the model has d2 - beta p (the s-term divided by beta)",
+}
+"""Root-cause tags of the refuted claims (``Claim.erratum_cause``), each with one line on what is wrong."""
+
+_RANK = {severity: k for k, severity in enumerate(SEVERITIES)}
+_UNASSIGNED = "unassigned"
+
+
+@dataclasses.dataclass(frozen=True)
+class Finding:
+    """What one rule computed: whether the severity it tests (``rule``) ``holds``, and why."""
+
+    rule: str
+    holds: bool
+    reason: str
+
+    def __post_init__(self) -> None:
+        assert self.rule in SEVERITIES and self.reason
+
+
+@dataclasses.dataclass(frozen=True)
+class Triage:
+    """One refuted claim: severity with its reason (``computed`` by a rule, or declared on the claim), root cause,
+    paper reference, what is wrong in one line, and any disagreement between a computed and a declared severity."""
+
+    claim_id: str
+    ref: str
+    severity: str
+    reason: str
+    computed: bool
+    root_cause: str
+    what: str
+    corrected: str | None = None
+    disagreement: str = ""
+
+    def ledger_fields(self) -> dict[str, Any]:
+        """The fields a verify ledger entry of a refuted claim carries."""
+        return {"severity": self.severity, "severity_reason": self.reason,
+                "severity_source": "computed" if self.computed else "declared", "root_cause": self.root_cause,
+                **({"severity_disagreement": self.disagreement} if self.disagreement else {})}
+
+    def to_json(self) -> dict[str, Any]:
+        return {"claim": self.claim_id, "ref": self.ref, "what": self.what, "corrected": self.corrected,
+                **self.ledger_fields()}
+
+
+# --- constant-only: printed minus corrected, free of the optimized parameters? ----------------------------------
+def _items(statement: Any) -> tuple[Any, ...]:
+    return statement if isinstance(statement, tuple) else (statement,)
+
+
+def _name(atom: sp.Basic) -> str:
+    return str(atom.base.label) if isinstance(atom, sp.Indexed) else str(atom)
+
+
+def _parameter_atoms(expr: sp.Expr, parameters: Sequence[str]) -> list[sp.Basic]:
+    """The symbols and indexed symbols of ``expr`` named in ``parameters`` (an IndexedBase by its label)."""
+    atoms = expr.free_symbols | expr.atoms(sp.Indexed)
+    return sorted((a for a in atoms if _name(a) in parameters and not (
+        isinstance(a, sp.Symbol) and any(isinstance(b, sp.Indexed) and b.base.label == a for b in atoms))),
+        key=sp.default_sort_key)
+
+
+def _evaluate(expr: sp.Expr, point: dict[sp.Basic, sp.Expr]) -> sp.Expr | None:
+    """``expr`` at ``point`` as a 40-digit number (None where it is not one)."""
+    try:
+        value = sp.N(expr.xreplace(point).doit(), 40)
+    except (TypeError, ValueError, ZeroDivisionError):
+        return None
+    return value if value.is_number and value.is_finite else None
+
+
+def _dependence_witness(diff: sp.Expr, parameters: Sequence[str], seed: int = 0, tries: int = 12
+                        ) -> tuple[str, str, str] | None:
+    """Two points that differ only in the parameters where ``diff`` takes different values: (the parameter values,
+    the value at each); free integer symbols (sizes, sum limits) are drawn in 1..4 first. None if none is found."""
+    rng = random.Random(seed)
+    bound = {v for s in diff.atoms(sp.Sum, sp.Product) for v in s.variables}
+    for _ in range(tries):
+        ints = {a: sp.Integer(rng.randint(1, 4)) for a in sorted(diff.free_symbols - bound, key=str) if a.is_integer}
+        expr = diff.xreplace(ints).doit()
+        atoms = expr.atoms(sp.Symbol, sp.Indexed)
+        atoms = sorted(atoms - {a for a in atoms if isinstance(a, sp.Symbol) and any(
+            isinstance(b, sp.Indexed) and b.base.label == a for b in atoms)}, key=sp.default_sort_key)
+        if not _parameter_atoms(expr, parameters):
+            continue
+        base = {a: sp.Rational(rng.randint(2, 30), rng.randint(2, 10)) for a in atoms}
+        moved = {a: (v + sp.Rational(rng.randint(1, 9), 4) if _name(a) in parameters else v) for a, v in base.items()}
+        first, second = _evaluate(expr, base), _evaluate(expr, moved)
+        if first is not None and second is not None and abs(first - second) > sp.Float(10) ** -25:
+            shown = ", ".join(f"{a} = {base[a]} -> {moved[a]}" for a in atoms if _name(a) in parameters)
+            return shown, sp.sstr(first, full_prec=False)[:12], sp.sstr(second, full_prec=False)[:12]
+    return None
+
+
+def _hides_parameters(expr: sp.Expr, parameters: Sequence[str]) -> bool:
+    """Whether a placeholder symbol of ``expr`` names a parameter among its written arguments (e.g. a symbol
+    ``E log sigma^2(C, f)``): it may depend on it, so its absence as a symbol proves nothing."""
+    for atom in expr.free_symbols:
+        for inside in re.findall(r"\(([^()]*)\)", str(atom)):
+            if {t.strip() for t in inside.split(",")} & set(parameters):
+                return True
+    return False
+
+
+def constant_only_finding(printed: Any, corrected: Any, parameters: Sequence[str]) -> Finding | None:
+    """Compare each equation of ``printed`` with the equation of ``corrected`` that has the same left side: the
+    difference of their right sides either contains none of ``parameters`` (its derivative in each is 0:
+    constant-only), or takes two values at two points that differ only in the parameters (not constant-only).
+    None when no rule applies (no parameters, no paired equations, differences 0, a placeholder symbol whose name
+    mentions a parameter, or no witness found)."""
+    if not parameters:
+        return None
+    pairs = [(p, c) for p in _items(printed) for c in _items(corrected)
+             if isinstance(p, sp.Eq) and isinstance(c, sp.Eq) and p.lhs == c.lhs]
+    diffs = [(d, p.rhs - c.rhs) for d, (p, c) in ((sp.simplify(p.rhs - c.rhs), (p, c)) for p, c in pairs) if d != 0]
+    if not diffs or any(_hides_parameters(d, parameters) for d, _ in diffs):
+        return None
+    names = ", ".join(parameters)
+    for diff, raw in diffs:
+        present = _parameter_atoms(diff, parameters)
+        if not present:
+            continue
+        witness = _dependence_witness(raw, parameters)
+        if witness is None:
+            return None
+        derivative = ""
+        if len(present) == 1 and isinstance(present[0], sp.Symbol):
+            slope = sp.simplify(sp.diff(diff, present[0]))
+            derivative = f"; d/d{present[0]} = {sp.sstr(slope)}" if len(sp.sstr(slope)) <= 40 else ""
+        return Finding("constant-only", False,
+                       f"printed - corrected = {_short(diff)} depends on {', '.join(map(str, present))}"
+                       f"{derivative} ({witness[1]} vs {witness[2]} at {witness[0]}): fails on an open set")
+    shown = "; ".join(_short(d) for d, _ in diffs)
+    return Finding("constant-only", True, f"printed - corrected = {shown} is free of {names} (derivative 0 in "
+                   "each): same minimizers, the value is off by a constant")
+
+
+def _short(expr: sp.Basic, limit: int = 60) -> str:
+    text = sp.sstr(expr)
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+# --- boundary-only: the counterexample on an equality set, the interior around it passing -------------------------
+def _instance_values(instance: dict[str, Any], symbols: Iterable[sp.Symbol]) -> dict[sp.Symbol, sp.Rational]:
+    """The instance's exact rational values of ``symbols`` (by name; a value that is not a number is skipped)."""
+    by_name = {str(s): s for s in symbols}
+    out = {}
+    for key, value in instance.items():
+        if key in by_name:
+            try:
+                number = sp.Rational(str(value).strip())
+            except (TypeError, ValueError):
+                continue
+            out[by_name[key]] = number
+    return out
+
+
+def _truth(item: sp.Basic, point: dict[sp.Symbol, sp.Expr]) -> bool | None:
+    value = sp.simplify(item.xreplace(point))
+    return bool(value) if value in (sp.true, sp.false) else None
+
+
+def _in_domain(symbol: sp.Symbol, value: sp.Rational) -> bool:
+    return not ((symbol.is_positive and value <= 0) or (symbol.is_nonnegative and value < 0))
+
+
+def boundary_finding(statement: Any, instance: dict[str, Any], *, samples: int = 12, seed: int = 0
+                     ) -> Finding | None:
+    """Evaluate the parts of ``statement`` (relations and logic in symbols the ``instance`` gives values to) at the
+    counterexample: a failure where every relation of it is strict extends to a neighbourhood (not boundary-only);
+    a failure on an equality set of one of its relations whose interior points (``samples`` seeded perturbations
+    off every equality set, inside the symbols' domains) all pass is boundary-only; one of them failing is not.
+    None when no part of the statement can be evaluated at the instance, or none fails there."""
+    items = [i for i in _items(statement) if isinstance(i, sp.Basic) and isinstance(i, sp.logic.boolalg.Boolean)]
+    evaluable = []
+    for item in items:
+        values = _instance_values(instance, item.free_symbols)
+        if item.free_symbols and set(values) == item.free_symbols:
+            evaluable.append((item, values))
+    failing = [(item, values) for item, values in evaluable if _truth(item, values) is False]
+    if not failing:
+        return None
+    item, values = failing[0]
+    point = ", ".join(f"{s} = {v}" for s, v in sorted(values.items(), key=lambda kv: str(kv[0])))
+    relations = sorted(item.atoms(sp.core.relational.Relational), key=sp.default_sort_key)
+    on_equality = [r for r in relations if sp.simplify((r.lhs - r.rhs).xreplace(values)) == 0]
+    if not on_equality:
+        return Finding("boundary-only", False, f"fails at {point}, where every relation is strict: it fails on "
+                       "a neighbourhood of that point (an open set)")
+    rng = random.Random(seed)
+    passed = 0
+    for _ in range(samples * 4):
+        moved = {s: v * (1 + sp.Rational(rng.choice((-1, 1)) * rng.randint(1, 20), 200)) + sp.Rational(
+            rng.choice((-1, 1)) * rng.randint(1, 20), 400) for s, v in values.items()}
+        if not all(_in_domain(s, v) for s, v in moved.items()):
+            continue
+        if any(sp.simplify((r.lhs - r.rhs).xreplace(moved)) == 0 for r in relations):
+            continue
+        truth = _truth(item, moved)
+        if truth is False:
+            shown = ", ".join(f"{s} = {v}" for s, v in sorted(moved.items(), key=lambda kv: str(kv[0])))
+            return Finding("boundary-only", False, f"fails at {point} on the equality set {sp.sstr(on_equality[0])} "
+                           f"and also at the interior point {shown}: an open set")
+        passed += truth is True
+        if passed == samples:
+            break
+    if passed < samples:
+        return None
+    return Finding("boundary-only", True, f"fails at {point}, on the equality set of {sp.sstr(on_equality[0])}; "
+                   f"{passed} interior points around it pass")
+
+
+# --- one claim -----------------------------------------------------------------------------------------------------
+def findings(claim: Claim, corrected: Claim | None, verdict: Verdict | None) -> list[Finding]:
+    """What the rules compute for ``claim`` (its corrected claim's statement, its verdict's counterexample)."""
+    out = []
+    if corrected is not None:
+        out.append(constant_only_finding(claim.statement, corrected.statement, claim.erratum_parameters))
+    cx = verdict.counterexample if verdict is not None else None
+    if cx is not None:
+        out.append(boundary_finding(claim.statement, cx.instance))
+    return [f for f in out if f is not None]
+
+
+def triage(claim: Claim, corrected: Claim | None = None, verdict: Verdict | None = None) -> Triage:
+    """The severity of ``claim``. A rule that finds the severity it tests wins (constant-only, boundary-only); a
+    rule that finds a failure on an open set makes it substantive, unless the claim declares a notation slip (kept,
+    with what was computed); otherwise the declared severity. A computed severity that contradicts the declared one
+    is kept and the disagreement recorded."""
+    found = findings(claim, corrected, verdict)
+    declared, because = claim.erratum_severity, claim.erratum_reason
+    against = [f for f in found if not f.holds]
+    yes = next((f for f in found if f.holds), None)
+    if yes is not None:
+        severity, reason, computed = yes.rule, yes.reason, True
+    elif against and declared != "notation":
+        severity, reason, computed = "substantive", "; ".join(f.reason for f in against), True
+    elif declared:
+        severity, computed = declared, False
+        reason = because + "".join(f"; computed: not {f.rule}: {f.reason}" for f in against)
+    else:
+        severity, reason, computed = _UNASSIGNED, "no rule applies and no severity is declared", False
+    disagreement = ""
+    if computed and declared and declared != severity:
+        disagreement = f"declared {declared} ({because}), computed {severity}"
+    what = claim.printed or ("fix: " + corrected.title.removeprefix("Corrected ") if corrected is not None
+                             else claim.title)
+    return Triage(claim.id, claim.ref.short(), severity, reason, computed, claim.erratum_cause or _UNASSIGNED,
+                  " ".join(what.split()), claim.corrected, disagreement)
+
+
+def triage_verdicts(claims: Sequence[Claim], verdicts: Iterable[Verdict]) -> list[Triage]:
+    """The triage of every REFUTED verdict among ``verdicts`` (claims looked up in ``claims``), in ledger order."""
+    by_id = {c.id: c for c in claims}
+    refuted = {v.claim_id: v for v in verdicts if v.status is Status.REFUTED}
+    return [triage(c, by_id.get(c.corrected or ""), refuted[c.id]) for c in claims if c.id in refuted]
+
+
+_CACHE: dict[tuple[int, str], Triage] = {}
+
+
+def triage_of(claim: Claim, verdict: Verdict) -> Triage:
+    """``triage`` of a refuted claim with its corrected claim from the registry (computed once per process)."""
+    from symbolic_vae._report.registry import all_claims
+
+    key = (id(claim), repr(verdict.counterexample))
+    if key not in _CACHE:
+        corrected = next((c for c in all_claims() if c.id == claim.corrected), None)
+        _CACHE[key] = triage(claim, corrected, verdict)
+    return _CACHE[key]
+
+
+# --- the summary ---------------------------------------------------------------------------------------------------
+def _rank(severity: str) -> int:
+    return _RANK.get(severity, len(SEVERITIES))
+
+
+def grouped(triages: Sequence[Triage]) -> list[tuple[str, list[Triage]]]:
+    """The triages by root cause: groups with a more severe member first (then larger, then by tag), members by
+    severity, then in ledger order."""
+    groups: dict[str, list[Triage]] = {}
+    for t in triages:
+        groups.setdefault(t.root_cause, []).append(t)
+    order = sorted(groups, key=lambda g: (min(_rank(t.severity) for t in groups[g]), -len(groups[g]), g))
+    return [(g, sorted(groups[g], key=lambda t: _rank(t.severity))) for g in order]
+
+
+def severity_counts(triages: Iterable[Triage]) -> dict[str, int]:
+    triages = list(triages)
+    return {s: n for s in (*SEVERITIES, _UNASSIGNED) if (n := sum(t.severity == s for t in triages))}
+
+
+def _counts_text(triages: Iterable[Triage]) -> str:
+    return ", ".join(f"{s} {n}" for s, n in severity_counts(triages).items())
+
+
+def _cut(text: str, room: int) -> str:
+    return text if len(text) <= room else text[: max(0, room - 3)] + "..."
+
+
+def errata_text(triages: Sequence[Triage], *, source: str = "", width: int = 160) -> str:
+    """One page: a headline, then per root cause one line of what is wrong and one line per claim (id, paper
+    reference, severity with '*' where computed, its reason, what is wrong), then the disagreements."""
+    computed = sum(t.computed for t in triages)
+    lines = [f"Errata: {len(triages)} refuted claims, {len({t.root_cause for t in triages})} root causes "
+             f"({_counts_text(triages)}); severity computed for {computed} (*), declared for "
+             f"{len(triages) - computed}" + (f"; verdicts {source}" if source else "")]
+    id_w = max((len(t.claim_id) for t in triages), default=0)
+    ref_w = min(34, max((len(t.ref) for t in triages), default=0))
+    for cause, members in grouped(triages):
+        lines.append("")
+        lines.append(_cut(f"{cause} [{len(members)}: {_counts_text(members)}]: {ROOT_CAUSES.get(cause, '')}",
+                          width))
+        for t in members:
+            mark = "*" if t.computed else ""
+            head = f"  {t.claim_id.ljust(id_w)}  {_cut(t.ref, ref_w).ljust(ref_w)}  {t.severity}{mark}"
+            room = max(40, width - len(head) - 4)
+            reason_room = min(len(t.reason), max(room - len(t.what) - 3, room // 2))
+            lines.append(_cut(f"{head}: {_cut(t.reason, reason_room)} | {t.what}", width))
+    disagreements = [t for t in triages if t.disagreement]
+    lines.append("")
+    lines.append("computed and declared severities agree" if not disagreements
+                 else "computed and declared severities disagree:")
+    lines.extend(_cut(f"  {t.claim_id}: {t.disagreement}", width) for t in disagreements)
+    return "\n".join(lines)
+
+
+def errata_json(triages: Sequence[Triage], *, source: str = "") -> dict[str, Any]:
+    """The summary as JSON: counts, root causes in summary order with their claims, disagreements."""
+    return {"refuted": len(triages), "source": source, "severities": severity_counts(triages),
+            "computed": sum(t.computed for t in triages),
+            "root_causes": [{"root_cause": cause, "description": ROOT_CAUSES.get(cause, ""),
+                             "severities": severity_counts(members), "claims": [t.to_json() for t in members]}
+                            for cause, members in grouped(triages)],
+            "disagreements": [{"claim": t.claim_id, "disagreement": t.disagreement}
+                              for t in triages if t.disagreement]}
+
+
+def errata_latex(triages: Sequence[Triage]) -> str:
+    """The summary as a LaTeX section body: one longtable, a row per claim under a row per root cause."""
+    from symbolic_vae._report.latex import tex_escape, tex_id
+
+    rows = []
+    for cause, members in grouped(triages):
+        rows.append(f"\\multicolumn{{4}}{{@{{}}p{{0.97\\linewidth}}@{{}}}}{{\\textbf{{{tex_escape(cause)}}} "
+                    f"({len(members)}: {tex_escape(_counts_text(members))}): "
+                    f"{tex_escape(ROOT_CAUSES.get(cause, ''))}}} \\\\")
+        for t in members:
+            mark = "$^*$" if t.computed else ""
+            rows.append(f"{tex_id(t.claim_id)} & {tex_escape(t.ref)} & {tex_escape(t.severity)}{mark} & "
+                        f"{tex_escape(_cut(t.what, 110))} \\\\")
+        rows.append("\\midrule")
+    computed = sum(t.computed for t in triages)
+    head = (f"{len(triages)} refuted claims, {len({t.root_cause for t in triages})} root causes "
+            f"({tex_escape(_counts_text(triages))}); severity computed for {computed} ($^*$), declared on the claim "
+            f"for {len(triages) - computed}. Each severity's reason is in the ledger and in "
+            "\\texttt{symbolic-vae errata}.")
+    disagreements = [t for t in triages if t.disagreement]
+    tail = ("Computed and declared severities agree." if not disagreements else
+            "Computed and declared severities disagree for " + "; ".join(
+                f"{tex_id(t.claim_id)} ({tex_escape(t.disagreement)})" for t in disagreements) + ".")
+    cols = ("@{}>{\\raggedright\\arraybackslash}p{0.22\\linewidth}>{\\raggedright\\arraybackslash}p{0.2\\linewidth}"
+            "l>{\\raggedright\\arraybackslash}p{0.4\\linewidth}@{}")
+    return (f"\\noindent {head}\\par\n{{\\scriptsize\\begin{{longtable}}{{{cols}}}\n\\toprule\nclaim & reference & "
+            "severity & what is wrong \\\\\n\\midrule\n\\endhead\n" + "\n".join(rows[:-1] or [""])
+            + "\n\\bottomrule\n\\end{longtable}}\n" + f"\\noindent {tail}\\par\n")
+
+
+README_BEGIN = "<!-- errata:begin (generated by symbolic_vae._report.errata.readme_section) -->"
+README_END = "<!-- errata:end -->"
+
+
+def readme_section(triages: Sequence[Triage]) -> str:
+    """The README's list of root causes (between README_BEGIN and README_END): one bullet per root cause with its
+    severities and claim ids."""
+    lines = [README_BEGIN]
+    for cause, members in grouped(triages):
+        ids = ", ".join(f"`{t.claim_id}`" for t in members)
+        lines.append(f"- `{cause}` ({_counts_text(members)}): {ROOT_CAUSES.get(cause, '')}. {ids}")
+    lines.append(README_END)
+    return "\n".join(lines)
+
+
+def readme_with_section(readme: str, triages: Sequence[Triage]) -> str:
+    """``readme`` with the text between README_BEGIN and README_END replaced by ``readme_section(triages)``."""
+    start, end = readme.index(README_BEGIN), readme.index(README_END) + len(README_END)
+    return readme[:start] + readme_section(triages) + readme[end:]
+
+
+__all__ = ["ROOT_CAUSES", "Finding", "Triage", "boundary_finding", "constant_only_finding", "errata_json",
+           "errata_latex", "errata_text", "findings", "grouped", "readme_section", "readme_with_section",
+           "severity_counts", "triage", "triage_of", "triage_verdicts"]
