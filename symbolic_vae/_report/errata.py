@@ -183,8 +183,7 @@ def constant_only_finding(printed: Any, corrected: Any, parameters: Sequence[str
 
 
 def _short(expr: sp.Basic, limit: int = 60) -> str:
-    text = sp.sstr(expr)
-    return text if len(text) <= limit else text[: limit - 3] + "..."
+    return _cut(sp.sstr(expr), limit)
 
 
 # --- boundary-only: the counterexample on an equality set, the interior around it passing -------------------------
@@ -308,11 +307,11 @@ _CACHE: dict[tuple[int, str], Triage] = {}
 
 def triage_of(claim: Claim, verdict: Verdict) -> Triage:
     """``triage`` of a refuted claim with its corrected claim from the registry (computed once per process)."""
-    from symbolic_vae._report.registry import all_claims
+    from symbolic_vae._report.registry import get_claim
 
     key = (id(claim), repr(verdict.counterexample))
     if key not in _CACHE:
-        corrected = next((c for c in all_claims() if c.id == claim.corrected), None)
+        corrected = get_claim(claim.corrected) if claim.corrected else None
         _CACHE[key] = triage(claim, corrected, verdict)
     return _CACHE[key]
 
