@@ -12,6 +12,10 @@ Main results:
   of them a run reads or calls (``sys.settrace``).
 - ``mutate_claim``: the claim's baseline verdict, then one verdict per sampled mutant (killed when it no longer
   passes), with every per-process cache cleared between runs so each mutant is really recomputed.
+- ``invariance_of``: a surviving mutant's formula is invariant for the claim when the claim is still proved with
+  the formula replaced by free symbols; such mutants are excluded from the kill rate and reported apart.
+- Names listed in a formula module's ``REFERENCES`` (name -> reason) are not formulas under test: the model's own
+  loss and its derivatives, or converters, against which the printed formulas are compared.
 
 It knows nothing of the papers: the caller names the formula modules, the packages whose caches and bindings are
 affected, and how to build the claim afresh.
@@ -65,16 +69,25 @@ class Mutation:
     kind: str
     original: sp.Basic
     replacement: sp.Basic
+    entry: Any = None
+    """For a dict value: the key of the one entry mutated (None: every occurrence in the whole value)."""
 
     def __post_init__(self) -> None:
         assert self.kind in KINDS, self.kind
 
     def apply(self, value: Any) -> Any:
-        """``value`` with the mutation applied (SymPy objects, matrices, tuples, lists and dict values)."""
-        return _map_expressions(value, lambda e: e.xreplace({self.original: self.replacement}))
+        """``value`` with the mutation applied (SymPy objects, matrices, tuples, lists and dict values; in a dict,
+        only the value of ``entry`` when it is set)."""
+        def mutate(e: sp.Basic) -> sp.Basic:
+            return e.xreplace({self.original: self.replacement})
+
+        if self.entry is not None and isinstance(value, dict):
+            return {k: _map_expressions(v, mutate) if k == self.entry else v for k, v in value.items()}
+        return _map_expressions(value, mutate)
 
     def describe(self, width: int = 70) -> str:
-        return f"{self.kind}: {_short(self.original, width)} -> {_short(self.replacement, width)}"
+        where = "" if self.entry is None else f"[{self.entry!r}] "
+        return f"{self.kind}: {where}{_short(self.original, width)} -> {_short(self.replacement, width)}"
 
 
 def _short(expr: sp.Basic, width: int) -> str:
@@ -204,22 +217,27 @@ class _LazyMutation:
     original: sp.Basic
     index: int  # the position of the mutation among those of its node
     build: Callable[[], sp.Basic] = dataclasses.field(compare=False)
+    entry: Any = None
 
     def mutation(self) -> Mutation:
-        return Mutation(self.kind, self.original, self.build())
+        return Mutation(self.kind, self.original, self.build(), self.entry)
 
 
 def _lazy_mutations(value: Any) -> list[_LazyMutation]:
-    """Every mutation site of ``value``, in a fixed order, built only when asked for."""
+    """Every mutation site of ``value``, in a fixed order, built only when asked for. A dict's entries are
+    mutated one at a time (a subexpression shared by two entries is a site of each), so that a mutant of one
+    derived quantity is not cancelled by the same change in another."""
     out: list[_LazyMutation] = []
-    seen: set[tuple[sp.Basic, str, int]] = set()
-    for expr in expressions_in(value):
-        for node in _nodes(expr):
-            for index, (kind, build) in enumerate(_node_sites(node, node is expr)):
-                key = (node, kind, index)
-                if key not in seen:
-                    seen.add(key)
-                    out.append(_LazyMutation(kind, node, index, build))
+    seen: set[tuple[Any, sp.Basic, str, int]] = set()
+    parts = list(value.items()) if isinstance(value, dict) else [(None, value)]
+    for entry, part in parts:
+        for expr in expressions_in(part):
+            for node in _nodes(expr):
+                for index, (kind, build) in enumerate(_node_sites(node, node is expr)):
+                    key = (entry, node, kind, index)
+                    if key not in seen:
+                        seen.add(key)
+                        out.append(_LazyMutation(kind, node, index, build, entry))
     return out
 
 
@@ -230,7 +248,7 @@ def mutations_of(value: Any) -> list[Mutation]:
     seen: set[tuple[sp.Basic, sp.Basic]] = set()
     for lazy in _lazy_mutations(value):
         mutation = lazy.mutation()
-        key = (mutation.original, mutation.replacement)
+        key = (mutation.entry, mutation.original, mutation.replacement)
         if mutation.replacement != mutation.original and key not in seen:
             seen.add(key)
             out.append(mutation)
@@ -279,14 +297,35 @@ class Formula:
         return getattr(fn, "__code__", None)
 
 
+REFERENCES_ATTRIBUTE = "REFERENCES"
+"""A formula module's dict name -> reason of the objects that are references, not formulas under test."""
+
+
+def references_in(modules: Iterable[ModuleType]) -> dict[str, str]:
+    """Label -> reason of every object a module of ``modules`` lists in its REFERENCES (each must exist there)."""
+    out: dict[str, str] = {}
+    for module in sorted(modules, key=lambda m: m.__name__):
+        for name, reason in getattr(module, REFERENCES_ATTRIBUTE, {}).items():
+            if name not in vars(module) or not isinstance(reason, str) or not reason:
+                raise SymbolicVAEError(f"{module.__name__}.{REFERENCES_ATTRIBUTE}: {name!r} must name an object of "
+                                       "the module and give a reason")
+            out[f"{module.__name__}.{name}"] = reason
+    return out
+
+
 def formulas_in(modules: Iterable[ModuleType]) -> list[Formula]:
-    """The constants holding SymPy expressions and the functions defined in ``modules``, sorted by label; an
-    object bound in several of them is listed once (under the first module)."""
+    """The constants holding SymPy expressions and the functions defined in ``modules``, sorted by label, apart
+    from the references each module lists in its REFERENCES; an object bound in several of them is listed once
+    (under the first module)."""
     out: list[Formula] = []
     seen: set[int] = set()
     for module in sorted(modules, key=lambda m: m.__name__):
+        references = getattr(module, REFERENCES_ATTRIBUTE, {})
         for name, value in sorted(vars(module).items()):
             if name.startswith("__") or id(value) in seen or isinstance(value, (ModuleType, type)):
+                continue
+            if name in references:
+                seen.add(id(value))
                 continue
             if callable(value) and getattr(inspect.unwrap(value), "__module__", None) == module.__name__ \
                     and isinstance(inspect.unwrap(value), FunctionType):
@@ -309,6 +348,15 @@ class Trace:
     steps: set[CodeType] = dataclasses.field(default_factory=set)
     """The code executed while ``in_steps`` (the claim's steps, not its negative control)."""
     in_steps: bool = True
+    step: int = 0
+    """The index of the step running (set by the caller)."""
+    step_codes: dict[int, set[CodeType]] = dataclasses.field(default_factory=dict)
+    """Step index -> the code executed while it ran."""
+
+    def steps_running(self, codes: Iterable[CodeType]) -> set[int]:
+        """The steps that executed one of ``codes``."""
+        wanted = set(codes)
+        return {i for i, executed in self.step_codes.items() if executed & wanted}
 
     def callers_of(self, codes: Iterable[CodeType]) -> set[CodeType]:
         """``codes`` and every code object that called one of them, directly or not."""
@@ -348,6 +396,7 @@ def traced(watched: Iterable[CodeType], passthrough: Iterable[CodeType] = ()) ->
             executed[code] = frame.f_globals
         if trace.in_steps:
             steps.add(code)
+            trace.step_codes.setdefault(trace.step, set()).add(code)
         caller = frame.f_back
         while caller is not None and caller.f_code in skip:
             caller = caller.f_back
@@ -540,9 +589,13 @@ def clear_caches(caches: Iterable[Cache], owners: set[CodeType] | None = None) -
 
 # ---------------------------------------------------------------------------------------------------- the driver
 
-OUTCOMES = ("killed", "inconclusive", "survived", "timeout", "equivalent")
+OUTCOMES = ("killed", "inconclusive", "survived", "timeout", "equivalent", "invariant")
 """killed: the mutant's verdict is REFUTED; inconclusive: INCONCLUSIVE (a kill, counted apart); survived: it still
-passes; timeout: its checks did not finish in time (not a kill); equivalent: provably the same formula (excluded)."""
+passes; timeout: its checks did not finish in time (not a kill); equivalent: provably the same formula (excluded);
+invariant: a surviving mutant of a formula the claim is proved for whatever its value (``invariance_of``; excluded,
+and reported apart with that proof)."""
+EXCLUDED = ("equivalent", "invariant")
+"""The outcomes that are not counted in the kill rate."""
 
 
 @dataclasses.dataclass(frozen=True)
@@ -584,8 +637,8 @@ class ClaimMutation:
 
     @property
     def tested(self) -> int:
-        """The non-equivalent mutants run."""
-        return sum(r.outcome != "equivalent" for r in self.results)
+        """The mutants counted in the kill rate (neither equivalent nor invariant)."""
+        return sum(r.outcome not in EXCLUDED for r in self.results)
 
     @property
     def kills(self) -> int:
@@ -625,16 +678,22 @@ def _time_limit(seconds: float | None) -> Iterator[None]:
         signal.signal(signal.SIGALRM, previous)
 
 
-def claim_status(claim: Claim, context: Any, before_control: Callable[[], None] | None = None) -> Status:
+def claim_status(claim: Claim, context: Any, before_control: Callable[[], None] | None = None,
+                 before_step: Callable[[int], None] | None = None,
+                 step_statuses: list[Status] | None = None) -> Status:
     """The status ``run_claim`` would give ``claim``, without its details: the steps in order up to the first
-    refutation, then, for a passing claim, the negative control (not refuted: INCONCLUSIVE), after calling
-    ``before_control``."""
+    refutation (``before_step(i)`` called before step i; each step's status appended to ``step_statuses``), then,
+    for a passing claim, the negative control (not refuted: INCONCLUSIVE), after calling ``before_control``."""
     from symbolic_vae._engine.runner import _guarded
 
     set_run_seed(context.seed)
     checks: list[CheckResult] = []
-    for step in claim.steps:
+    for i, step in enumerate(claim.steps):
+        if before_step is not None:
+            before_step(i)
         checks.append(_guarded(step.check, step.description, context))
+        if step_statuses is not None:
+            step_statuses.append(checks[-1].status)
         if checks[-1].status is Status.REFUTED:
             break
     status, _, _ = combine(claim.id, checks, [s.corroborating for s in claim.steps[:len(checks)]])
@@ -693,7 +752,8 @@ def mutate_claim(claim_id: str, setup: MutationSetup, *, max_mutants: int = 4, s
     claim = setup.build_claim(claim_id)
     watched = [f.code for f in setup.formulas if f.code is not None]
     with traced(watched, memo_wrappers(setup.packages)) as trace:
-        baseline = claim_status(claim, setup.context, before_control=lambda: setattr(trace, "in_steps", False))
+        baseline = claim_status(claim, setup.context, before_control=lambda: setattr(trace, "in_steps", False),
+                                before_step=lambda i: setattr(trace, "step", i))
     base_seconds = time.perf_counter() - start
 
     def finish(formulas: Sequence[Formula], scope: str, sites: int, results: list[MutantResult], note: str
@@ -710,10 +770,10 @@ def mutate_claim(claim_id: str, setup: MutationSetup, *, max_mutants: int = 4, s
     captured = set().union(*(_captured_ids(c) for c in [*checks, claim.control.check]))
     candidates: list[tuple[Formula, _LazyMutation]] = []
     for formula in formulas:
-        seen: set[tuple[sp.Basic, str, int]] = set()
+        seen: set[tuple[Any, sp.Basic, str, int]] = set()
         for value in _values(formula, trace):
             for lazy in _lazy_mutations(value):
-                key = (lazy.original, lazy.kind, lazy.index)
+                key = (lazy.entry, lazy.original, lazy.kind, lazy.index)
                 if key not in seen:
                     seen.add(key)
                     candidates.append((formula, lazy))
@@ -722,13 +782,16 @@ def mutate_claim(claim_id: str, setup: MutationSetup, *, max_mutants: int = 4, s
                                               "formula modules")
     limit = max(60.0, 5 * base_seconds) if timeout is None else timeout
     results: list[MutantResult] = []
-    done: set[tuple[str, sp.Basic, sp.Basic]] = set()
+    done: set[tuple[str, Any, sp.Basic, sp.Basic]] = set()
+    invariant: dict[str, bool] = {}  # formula label -> whether the claim is proved for a free symbol in its place
     for index in sample_order(len(candidates), seed, claim_id):
-        if sum(r.outcome != "equivalent" for r in results) >= max_mutants:
+        if sum(r.outcome not in EXCLUDED for r in results) >= max_mutants:
             break
         formula, lazy = candidates[index]
+        if invariant.get(formula.label):
+            continue  # every mutant of it passes: the claim holds whatever its value
         mutation = lazy.mutation()
-        key = (formula.label, mutation.original, mutation.replacement)
+        key = (formula.label, mutation.entry, mutation.original, mutation.replacement)
         if mutation.replacement == mutation.original or key in done:
             continue
         done.add(key)
@@ -737,9 +800,79 @@ def mutate_claim(claim_id: str, setup: MutationSetup, *, max_mutants: int = 4, s
             continue
         owners = trace.callers_of(used[formula])
         rebuild = id(formula.value) in captured
-        results.append(_run_mutant(claim, formula, mutation, setup, limit, owners, trace, rebuild))
+        result = _run_mutant(claim, formula, _mutated_formula(formula, mutation), mutation.describe(),
+                             mutation.kind, setup, limit, owners, trace, rebuild)
+        if result.outcome == "survived":
+            if formula.label not in invariant:
+                invariant[formula.label] = invariance_of(claim, formula, setup, limit, owners, used[formula], trace)
+            if invariant[formula.label]:
+                result = dataclasses.replace(result, outcome="invariant")
+        results.append(result)
     clear_caches(setup.caches())
     return finish(formulas, scope, len(candidates), results, "")
+
+
+def generic_formula(formula: Formula) -> tuple[Any, dict[sp.Basic, sp.Dummy]]:
+    """The formula with each non-atomic expression of its value (a constant's value, or each return value of a
+    function) replaced by a fresh Dummy, the same expression by the same Dummy, and the map expression -> Dummy
+    (filled as a function formula is called). Relationals and logical expressions keep their form, with their
+    expressions replaced."""
+    dummies: dict[sp.Basic, sp.Dummy] = {}
+
+    def general(expr: sp.Basic) -> sp.Basic:
+        if expr.is_Atom:
+            return expr
+        if isinstance(expr, sp.Expr):
+            if expr not in dummies:
+                dummies[expr] = sp.Dummy(f"g{len(dummies)}")
+            return dummies[expr]
+        return expr.func(*(general(a) if isinstance(a, sp.Basic) else a for a in expr.args))
+
+    if formula.kind == "constant":
+        return _map_expressions(formula.value, general), dummies
+    original = formula.value
+
+    @functools.wraps(original)
+    def replaced(*args: Any, **kwargs: Any) -> Any:
+        return _map_expressions(original(*args, **kwargs), general)
+
+    return replaced, dummies
+
+
+def invariance_of(claim: Claim, formula: Formula, setup: MutationSetup, limit: float, owners: set[CodeType],
+                  readers: set[CodeType], trace: Trace) -> bool:
+    """Whether the claim holds whatever the formula's value: with the formula replaced by free symbols
+    (``generic_formula``), the claim rebuilt shows one of them in its statement or in a side of a step, it still
+    passes, and every step that read the formula in the baseline run is still PROVED or PROVED_AT_SIZES (a
+    symbolic proof for a free symbol holds for every expression put in its place, so no mutant of the formula can
+    be killed by those steps, and the other steps never read it). A formula read but never stated, or read by a
+    step decided only numerically, is not invariant: its survivors stay survivors."""
+    replacement, dummies = generic_formula(formula)
+    reading_steps = trace.steps_running(readers)
+    status: Status | None = None
+    statuses: list[Status] = []
+    shown: set[sp.Basic] = set()
+    caches = setup.caches()
+    clear_caches(caches, owners)
+    try:
+        with substituted(formula.value, replacement, setup.packages):
+            run = setup.build_claim(claim.id)
+            with _time_limit(limit):
+                status = claim_status(run, setup.context, step_statuses=statuses)
+            for item in (run.statement, *((s.lhs, s.rhs) for s in run.steps)):
+                for expr in expressions_in(item):
+                    shown |= expr.free_symbols
+    except _MutantTimeout:
+        status = None
+    except Exception:  # a check that cannot take a free symbol: not shown invariant
+        status = None
+    finally:
+        caches = setup.caches()
+        clear_caches(caches, owners | {c.owner for c in caches if c.owner not in trace.executed})  # type: ignore[misc]
+        setup.build_claim(claim.id)
+    proved = (Status.PROVED, Status.PROVED_AT_SIZES)
+    return (status is not None and status.passed and bool(reading_steps) and bool(shown & set(dummies.values()))
+            and all(i < len(statuses) and statuses[i] in proved for i in reading_steps))
 
 
 def _mutated_formula(formula: Formula, mutation: Mutation) -> Any:
@@ -754,8 +887,9 @@ def _mutated_formula(formula: Formula, mutation: Mutation) -> Any:
     return mutant
 
 
-def _run_mutant(claim: Claim, formula: Formula, mutation: Mutation, setup: MutationSetup, limit: float,
-                owners: set[CodeType], trace: Trace, rebuild: bool) -> MutantResult:
+def _run_mutant(claim: Claim, formula: Formula, replacement: Any, description: str, kind: str,
+                setup: MutationSetup, limit: float, owners: set[CodeType], trace: Trace, rebuild: bool
+                ) -> MutantResult:
     """One mutant: the caches that depend on the formula (their functions call it or code that reads it) are
     emptied before and after; after, also every cache the baseline did not fill (the mutant may have taken
     another path)."""
@@ -764,7 +898,7 @@ def _run_mutant(claim: Claim, formula: Formula, mutation: Mutation, setup: Mutat
     caches = setup.caches()
     clear_caches(caches, owners)
     try:
-        with substituted(formula.value, _mutated_formula(formula, mutation), setup.packages):
+        with substituted(formula.value, replacement, setup.packages):
             run = setup.build_claim(claim.id) if rebuild else claim
             with _time_limit(limit):
                 status = claim_status(run, setup.context)
@@ -783,5 +917,5 @@ def _run_mutant(claim: Claim, formula: Formula, mutation: Mutation, setup: Mutat
         outcome = "inconclusive"
     else:
         outcome = "survived"
-    return MutantResult(formula.label, mutation.describe(), mutation.kind, outcome,
+    return MutantResult(formula.label, description, kind, outcome,
                         None if status is None else status.value, time.perf_counter() - start)

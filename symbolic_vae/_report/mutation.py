@@ -25,6 +25,7 @@ from symbolic_vae._engine.mutate import (
     check_max_mutants,
     formulas_in,
     mutate_claim,
+    references_in,
 )
 from symbolic_vae._engine.runner import Context
 from symbolic_vae._engine.store import STORE_ENV
@@ -40,11 +41,20 @@ DEFAULT_SEED = 0
 
 
 def formula_modules() -> list[ModuleType]:
-    """The sections' formula modules (``symbolic_vae._papers.<paper>.<section>.forms``), loaded with the claims."""
+    """The sections' formula modules, loaded with the claims: the ``forms`` module of a section that is a package
+    (``symbolic_vae._papers.<paper>.<section>.forms``), and a section that is a single module, whose formula
+    builders sit beside its checks (the check functions return verdicts, which hold no formula to mutate)."""
     registry.all_claims()
+    single = {id(m) for m in _sections.SECTIONS.values() if not hasattr(m, "__path__")}
     return sorted((m for name, m in list(sys.modules.items())
-                   if name.startswith(FORMS_PREFIX) and name.rsplit(".", 1)[-1] == "forms" and m is not None),
+                   if m is not None and name.startswith(FORMS_PREFIX)
+                   and (name.rsplit(".", 1)[-1] == "forms" or id(m) in single)),
                   key=lambda m: m.__name__)
+
+
+def reference_formulas() -> dict[str, str]:
+    """Label -> reason of the objects of the formula modules that are references, not formulas under test."""
+    return references_in(formula_modules())
 
 
 @contextlib.contextmanager
@@ -82,6 +92,8 @@ class MutationReport:
     max_mutants: int
     seed: int
     seconds: float
+    references: dict[str, str] = dataclasses.field(default_factory=dict)
+    """Label -> reason of the objects of the formula modules left out as references."""
 
     @property
     def tested(self) -> int:
@@ -109,12 +121,15 @@ class MutationReport:
                 "survivors": [{"claim": cid, **r.to_json()} for cid, r in self.survivors()],
                 "equivalents": [{"claim": c.claim_id, **r.to_json()} for c in self.claims for r in c.results
                                 if r.outcome == "equivalent"],
+                "invariants": [{"claim": c.claim_id, **r.to_json()} for c in self.claims for r in c.results
+                               if r.outcome == "invariant"],
+                "references": self.references,
                 "claims": [c.to_json() for c in self.claims]}
 
     def text(self) -> str:
         """The report as printed by ``symbolic-vae mutate``."""
         rows = [("claim", "baseline", "kill rate", "killed", "inconcl.", "survived", "timeout", "equiv.",
-                 "sampled/sites", "seconds")]
+                 "invar.", "sampled/sites", "seconds")]
         for c in self.claims:
             rate = "-" if c.kill_rate is None else f"{100 * c.kill_rate:.0f}%"
             rows.append((c.claim_id, c.baseline, rate, *(str(c.count(o)) for o in OUTCOMES),
@@ -132,12 +147,19 @@ class MutationReport:
         equivalents = [(c.claim_id, r) for c in self.claims for r in c.results if r.outcome == "equivalent"]
         lines += ["", f"equivalent mutants excluded ({len(equivalents)}):"]
         lines += [f"  {cid}  {r.formula}  {r.mutation}" for cid, r in equivalents] or ["  none"]
+        invariants = [(c.claim_id, r) for c in self.claims for r in c.results if r.outcome == "invariant"]
+        lines += ["", f"invariant formulas excluded ({len(invariants)}: the claim is still proved with the formula "
+                      "replaced by a free symbol, so no mutant of it can be killed):"]
+        lines += [f"  {cid}  {r.formula}  {r.mutation}" for cid, r in invariants] or ["  none"]
+        lines += ["", f"references, not mutated ({len(self.references)}):"]
+        lines += [f"  {label}: {reason}" for label, reason in self.references.items()] or ["  none"]
         rate = "-" if self.kill_rate is None else f"{100 * self.kill_rate:.1f}%"
         mutated = sum(c.tested > 0 for c in self.claims)
         lines += ["", f"total kill rate: {rate} ({self.kills} of {self.tested} non-equivalent mutants killed: "
                       f"{self.count('killed')} refuted, {self.count('inconclusive')} inconclusive; "
                       f"{self.count('survived')} survived, {self.count('timeout')} timed out; "
-                      f"{self.count('equivalent')} equivalent excluded) over {mutated} claims; at most "
+                      f"{self.count('equivalent')} equivalent and {self.count('invariant')} invariant excluded) "
+                      f"over {mutated} claims; at most "
                       f"{self.max_mutants} mutants per claim, seed {self.seed}; {self.seconds:.1f} s"]
         return "\n".join(lines)
 
@@ -173,7 +195,7 @@ def mutate_claims(claim_ids: Sequence[str] | None = None, *, max_mutants: int = 
                     progress(i, len(ids), results[-1])
         else:
             results = _mutate_in_processes(ids, workers, options, progress)
-    return MutationReport(tuple(results), max_mutants, seed, time.perf_counter() - start)
+    return MutationReport(tuple(results), max_mutants, seed, time.perf_counter() - start, reference_formulas())
 
 
 def _mutate_one(claim_id: str, *, max_mutants: int, seed: int, timeout: float | None) -> ClaimMutation:

@@ -239,3 +239,66 @@ def test_bad_arguments_raise_the_package_error():
         mt.check_max_mutants(0)
     with pytest.raises(SymbolicVAEError, match="max_mutants"):
         mt.check_max_mutants(True)
+
+
+FREE_CHECK_SOURCE = """
+def free_check():
+    same = sp.expand((POLY + FREE) - (x**2 + 2 * x * y + FREE)) == 0
+    status = STEP_STATUS if same else Status.REFUTED
+    return CheckResult(status, "exact", "POLY + FREE",
+                       counterexample=None if same else Counterexample({"x": "1"}, "1", "2", 30))
+"""
+
+
+def _free_claim(checks: types.ModuleType, *, shown: bool) -> Claim:
+    """A claim whose statement (when ``shown``) and check carry FREE on both sides: true whatever FREE is."""
+    P, Q = sp.symbols("P Q")
+    statement = (sp.Eq(P, checks.POLY), sp.Eq(Q, checks.FREE)) if shown else P
+    return Claim("probe.claim", "probe", PaperRef("wz2022", "1"), statement, (Step("free", checks.free_check),),
+                 Control("perturbed", checks.control))
+
+
+@pytest.mark.parametrize(("step_status", "shown", "expected"), [
+    (Status.PROVED, True, "invariant"),      # proved for a free symbol in place of FREE: no mutant can be killed
+    (Status.CHECKED, True, "survived"),      # only checked numerically: no proof that FREE is free
+    (Status.PROVED, False, "survived"),      # the statement does not show FREE: read, not what the claim states
+])
+def test_a_formula_the_claim_holds_for_whatever_its_value_is_invariant(probe, step_status, shown, expected):
+    forms, checks = probe
+    forms.FREE = checks.FREE = x * y**3
+    checks.STEP_STATUS = step_status
+    exec(FREE_CHECK_SOURCE, checks.__dict__)
+    setup = _setup(forms, lambda: _free_claim(checks, shown=shown))
+    result = mt.mutate_claim("probe.claim", setup, max_mutants=100, seed=0)
+    free = [r for r in result.results if r.formula == "mutation_probe.forms.FREE"]
+    poly = [r for r in result.results if r.formula == "mutation_probe.forms.POLY"]
+    assert free and {r.outcome for r in free} == {expected}
+    assert poly and {r.outcome for r in poly} <= {"killed", "equivalent"}  # POLY is still under test
+    if expected == "invariant":
+        assert len(free) == 1 and result.tested == len([r for r in poly if r.outcome != "equivalent"])
+        assert result.kill_rate == 1.0  # the invariant mutant is excluded, not counted as a kill
+    else:
+        assert result.count("invariant") == 0 and result.count("survived") == len(free)
+    assert checks.FREE is forms.FREE and forms.FREE == x * y**3  # every binding restored
+
+
+def test_references_are_not_formulas_under_test(probe):
+    forms, _ = probe
+    forms.REFERENCES = {"POLY": "the reference the printed formula is compared with"}
+    labels = [f.label for f in mt.formulas_in([forms])]
+    assert "mutation_probe.forms.POLY" not in labels and "mutation_probe.forms.UNCHECKED" in labels
+    assert mt.references_in([forms]) == {"mutation_probe.forms.POLY": forms.REFERENCES["POLY"]}
+    forms.REFERENCES = {"MISSING": "a name the module does not bind"}
+    with pytest.raises(SymbolicVAEError, match="REFERENCES"):
+        mt.references_in([forms])
+
+
+def test_the_entries_of_a_dict_are_mutated_one_at_a_time():
+    value = {"a": x + y, "b": (x + y) * z}
+    flips = [m for m in mt.mutations_of(value) if m.kind == "sign flip" and m.original == x + y]
+    assert {m.entry for m in flips} == {"a", "b"}  # the shared subexpression is a site of each entry
+    for m in flips:
+        mutated = m.apply(value)
+        other = "b" if m.entry == "a" else "a"
+        assert mutated[other] == value[other] and mutated[m.entry] != value[m.entry]
+        assert repr(m.entry) in m.describe()

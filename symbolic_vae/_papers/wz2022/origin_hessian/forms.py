@@ -14,6 +14,15 @@ import sympy as sp
 from symbolic_vae._engine.campaigns import cached
 from symbolic_vae._model.lvm import LinearLVM, beta, eta_dec, eta_enc, matrix_of_symbols
 
+REFERENCES = {
+    "derivatives": "the gradient and Hessian of L(U, V) by differentiation: the reference Eq. 101-110 are compared "
+                   "with",
+    "model_loss": "the model's loss (Eq. 5) from the Gaussian rules: the reference the origin results are checked on",
+    "model_origin_hessian": "the Hessian at 0 of the model's loss by differentiation: a reference",
+    "_to_sympy": "a converter from symengine to SymPy, not a formula",
+}
+"""The objects of this module that are references, not formulas under test (mutation testing leaves them out)."""
+
 kappa = sp.Symbol("kappa", positive=True)
 s_sym = sp.Symbol("sigma", positive=True)
 s2_sym = sp.Symbol("sigma2", positive=True)
