@@ -12,6 +12,7 @@ difference the search calls nonzero but the confirmation does not is undecided, 
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import math
 import time
@@ -75,6 +76,8 @@ def is_symbolic_zero(expr: sp.Basic, *, budget: float = SIMPLIFY_BUDGET_SECONDS)
     if isinstance(expr, sp.MatrixBase):
         return all(is_symbolic_zero(e, budget=budget) for e in expr)
     expr = sp.sympify(expr)
+    for compared in _COMPARED:
+        compared |= expr.free_symbols
     if expr == 0:
         return True
     powers = expr.atoms(sp.Pow)
@@ -433,7 +436,28 @@ def _max_size(sizes: list[tuple[int, ...]]) -> str:
     return "x".join(str(max(s[i] for s in sizes)) for i in range(len(sizes[0]))) if sizes else "-"
 
 
+_COMPARED: list[set[sp.Basic]] = []
+"""The open ``recording_compared`` blocks: each collects the free symbols of the sides compared in it."""
+
+
+@contextlib.contextmanager
+def recording_compared() -> Iterator[set[sp.Basic]]:
+    """Within the block, the free symbols of every pair of sides an identity check of this module compares are
+    added to the set yielded (mutation testing reads it: a formula replaced by a free symbol that reaches no
+    comparison was not checked)."""
+    compared: set[sp.Basic] = set()
+    _COMPARED.append(compared)
+    try:
+        yield compared
+    finally:
+        _COMPARED.remove(compared)
+
+
 def _difference(lhs: sp.Basic, rhs: sp.Basic) -> sp.Basic:
+    for compared in _COMPARED:
+        for side in (lhs, rhs):
+            if isinstance(side, sp.Basic):
+                compared |= side.free_symbols
     if isinstance(lhs, sp.MatrixBase) and isinstance(rhs, sp.MatrixBase):
         left, right = sp.Matrix(lhs), sp.Matrix(rhs)
         if left.shape != right.shape:

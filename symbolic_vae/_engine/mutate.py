@@ -842,11 +842,14 @@ def generic_formula(formula: Formula) -> tuple[Any, dict[sp.Basic, sp.Dummy]]:
 def invariance_of(claim: Claim, formula: Formula, setup: MutationSetup, limit: float, owners: set[CodeType],
                   readers: set[CodeType], trace: Trace) -> bool:
     """Whether the claim holds whatever the formula's value: with the formula replaced by free symbols
-    (``generic_formula``), the claim rebuilt shows one of them in its statement or in a side of a step, it still
-    passes, and every step that read the formula in the baseline run is still PROVED or PROVED_AT_SIZES (a
-    symbolic proof for a free symbol holds for every expression put in its place, so no mutant of the formula can
-    be killed by those steps, and the other steps never read it). A formula read but never stated, or read by a
-    step decided only numerically, is not invariant: its survivors stay survivors."""
+    (``generic_formula``) and the claim rebuilt, one of them reaches a side of an identity the engine compares
+    (``recording_compared``), the claim still passes, and every step that read the formula in the baseline run is
+    still PROVED or PROVED_AT_SIZES (a symbolic proof for a free symbol holds for every expression put in its
+    place, so no mutant of the formula can be killed by those steps, and the other steps never read it). A formula
+    read but never compared, or read by a step decided only numerically, is not invariant: its survivors stay
+    survivors."""
+    from symbolic_vae._engine.identity import recording_compared
+
     replacement, dummies = generic_formula(formula)
     reading_steps = trace.steps_running(readers)
     status: Status | None = None
@@ -855,13 +858,11 @@ def invariance_of(claim: Claim, formula: Formula, setup: MutationSetup, limit: f
     caches = setup.caches()
     clear_caches(caches, owners)
     try:
-        with substituted(formula.value, replacement, setup.packages):
+        with substituted(formula.value, replacement, setup.packages), recording_compared() as compared:
             run = setup.build_claim(claim.id)
             with _time_limit(limit):
                 status = claim_status(run, setup.context, step_statuses=statuses)
-            for item in (run.statement, *((s.lhs, s.rhs) for s in run.steps)):
-                for expr in expressions_in(item):
-                    shown |= expr.free_symbols
+        shown = compared
     except _MutantTimeout:
         status = None
     except Exception:  # a check that cannot take a free symbol: not shown invariant

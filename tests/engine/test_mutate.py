@@ -14,6 +14,7 @@ import sympy as sp
 
 from symbolic_vae import CheckResult, Claim, Control, Counterexample, PaperRef, Status, Step, SymbolicVAEError
 from symbolic_vae._engine import mutate as mt
+from symbolic_vae._engine.identity import prove_identity
 from symbolic_vae._engine.runner import Context
 from symbolic_vae._engine.store import verdict_store
 
@@ -243,43 +244,54 @@ def test_bad_arguments_raise_the_package_error():
 
 FREE_CHECK_SOURCE = """
 def free_check():
-    same = sp.expand((POLY + FREE) - (x**2 + 2 * x * y + FREE)) == 0
-    status = STEP_STATUS if same else Status.REFUTED
-    return CheckResult(status, "exact", "POLY + FREE",
-                       counterexample=None if same else Counterexample({"x": "1"}, "1", "2", 30))
+    result = prove_identity(POLY + FREE, x**2 + 2 * x * y + FREE, what="POLY + FREE")  # an engine comparison
+    if result.status is Status.PROVED:
+        return CheckResult(STEP_STATUS, "exact", "POLY + FREE")
+    return result
+
+def unchecked_free_check():
+    UNCHECKED.free_symbols  # read, never compared
+    return free_check()
 """
 
 
-def _free_claim(checks: types.ModuleType, *, shown: bool) -> Claim:
-    """A claim whose statement (when ``shown``) and check carry FREE on both sides: true whatever FREE is."""
+def _free_claim(checks: types.ModuleType, check: str, *, shown: bool) -> Claim:
+    """A claim whose check compares FREE on both sides (true whatever FREE is); the statement shows POLY and FREE
+    when ``shown``."""
     P, Q = sp.symbols("P Q")
     statement = (sp.Eq(P, checks.POLY), sp.Eq(Q, checks.FREE)) if shown else P
-    return Claim("probe.claim", "probe", PaperRef("wz2022", "1"), statement, (Step("free", checks.free_check),),
+    return Claim("probe.claim", "probe", PaperRef("wz2022", "1"), statement, (Step("free", getattr(checks, check)),),
                  Control("perturbed", checks.control))
 
 
-@pytest.mark.parametrize(("step_status", "shown", "expected"), [
-    (Status.PROVED, True, "invariant"),      # proved for a free symbol in place of FREE: no mutant can be killed
-    (Status.CHECKED, True, "survived"),      # only checked numerically: no proof that FREE is free
-    (Status.PROVED, False, "survived"),      # the statement does not show FREE: read, not what the claim states
+@pytest.mark.parametrize(("step_status", "check", "shown", "formula", "expected"), [
+    # proved for a free symbol in place of FREE, which the engine compared: no mutant can be killed
+    (Status.PROVED, "free_check", True, "FREE", "invariant"),
+    (Status.PROVED, "free_check", False, "FREE", "invariant"),
+    # only checked numerically: no proof that FREE is free
+    (Status.CHECKED, "free_check", True, "FREE", "survived"),
+    # UNCHECKED is read by the proved step but reaches no comparison
+    (Status.PROVED, "unchecked_free_check", False, "UNCHECKED", "survived"),
 ])
-def test_a_formula_the_claim_holds_for_whatever_its_value_is_invariant(probe, step_status, shown, expected):
+def test_a_formula_the_claim_holds_for_whatever_its_value_is_invariant(probe, step_status, check, shown, formula,
+                                                                       expected):
     forms, checks = probe
     forms.FREE = checks.FREE = x * y**3
     checks.STEP_STATUS = step_status
+    checks.prove_identity = prove_identity
     exec(FREE_CHECK_SOURCE, checks.__dict__)
-    setup = _setup(forms, lambda: _free_claim(checks, shown=shown))
+    setup = _setup(forms, lambda: _free_claim(checks, check, shown=shown))
     result = mt.mutate_claim("probe.claim", setup, max_mutants=100, seed=0)
-    free = [r for r in result.results if r.formula == "mutation_probe.forms.FREE"]
+    mutants = [r for r in result.results if r.formula == f"mutation_probe.forms.{formula}"]
     poly = [r for r in result.results if r.formula == "mutation_probe.forms.POLY"]
-    assert free and {r.outcome for r in free} == {expected}
+    assert mutants and {r.outcome for r in mutants} == {expected}
     assert poly and {r.outcome for r in poly} <= {"killed", "equivalent"}  # POLY is still under test
     if expected == "invariant":
-        assert len(free) == 1 and result.tested == len([r for r in poly if r.outcome != "equivalent"])
-        assert result.kill_rate == 1.0  # the invariant mutant is excluded, not counted as a kill
+        assert len(mutants) == 1  # once shown invariant, its other mutants are not run
+        assert result.kill_rate == 1.0 and result.tested == len([r for r in poly if r.outcome != "equivalent"])
     else:
-        assert result.count("invariant") == 0 and result.count("survived") == len(free)
-    assert checks.FREE is forms.FREE and forms.FREE == x * y**3  # every binding restored
+        assert result.kill_rate < 1.0  # its survivors count against the kill rate
+    assert checks.FREE is forms.FREE and x * y**3 == forms.FREE  # every binding restored
 
 
 def test_references_are_not_formulas_under_test(probe):
