@@ -378,13 +378,13 @@ class Trace:
 def traced(watched: Iterable[CodeType], passthrough: Iterable[CodeType] = ()) -> Iterator[Trace]:
     """Within the block (this thread and threads it starts), record every code object executed, who called it
     (a caller whose code is in ``passthrough``, e.g. a memoizing wrapper, is skipped for its own caller), and the
-    first RETURNS_KEPT distinct return values of the ``watched`` code objects."""
+    first RETURNS_KEPT distinct return values of the ``watched`` code objects while ``in_steps``."""
     trace = Trace()
     watch, skip = set(watched), set(passthrough)
     executed, returns, calls, steps = trace.executed, trace.returns, trace.calls, trace.steps
 
     def on_return(frame: Any, event: str, arg: Any) -> Any:
-        if event == "return":
+        if event == "return" and trace.in_steps:  # a value only the negative control computed is not under test
             kept = returns.setdefault(frame.f_code, [])
             if len(kept) < RETURNS_KEPT and is_mutable(arg) and not any(arg is v for v in kept):
                 kept.append(arg)

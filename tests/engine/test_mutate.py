@@ -132,6 +132,7 @@ def function_check():
 
 def control():
     CONTROL_ONLY.free_symbols  # read by the negative control only
+    printed(scale=7)  # a value of a formula that only the control computes
     return verdict(False, "perturbed")
 """
 
@@ -204,6 +205,7 @@ def test_mutants_of_a_formula_read_but_not_compared_survive(probe):
     assert {r.formula for r in result.results if r.outcome == "survived"} == {"mutation_probe.forms.UNCHECKED"}
     killed = {r.formula for r in result.results if r.outcome == "killed"}
     assert killed == {"mutation_probe.forms.POLY", "mutation_probe.forms.printed"}  # a function's return value too
+    assert not any("7" in r.mutation for r in result.results)  # no site from the value only the control computed
     again = mt.mutate_claim("probe.claim", setup, max_mutants=100, seed=0)
     assert [(r.formula, r.mutation, r.outcome) for r in again.results] == [
         (r.formula, r.mutation, r.outcome) for r in result.results]  # same seed, same mutants, same outcomes
