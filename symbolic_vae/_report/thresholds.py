@@ -279,12 +279,14 @@ class ThresholdReport:
         learn = self.learnable or {}
         learn_beta = learn.get("collapse_beta")
         op = ">=" if self.strict else ">"
-        head = ["mode", "zeta_i", "zeta_i^2", f"collapses at beta {op}", f"at beta={g(self.beta)}", "sigma_i*"]
+        squares = self.eta_dec != 1  # at eta_dec = 1 the threshold zeta_i^2/eta_dec^2 is zeta_i^2 itself
+        head = ["mode", "zeta_i", *(["zeta_i^2"] if squares else []), f"collapses at beta {op}",
+                f"at beta={g(self.beta)}", "sigma_i*"]
         if learn_beta is not None:
             head.append("learnable eta_dec: collapses at beta >=")
         rows = []
         for i, (z, b, s) in enumerate(zip(self.latent_zeta, self.collapse_beta, self.sigma_star, strict=True)):
-            row = [str(i + 1), g(z), g(z * z), g(b) if b > 0 else "0 (always collapsed)",
+            row = [str(i + 1), g(z), *([g(z * z)] if squares else []), g(b) if b > 0 else "0 (always collapsed)",
                    "survives" if self._survives(b) else "collapsed", g(s)]
             if learn_beta is not None:
                 row.append(g(learn_beta[i]) if learn_beta[i] > 0 else "0 (always collapsed)")
@@ -300,13 +302,23 @@ class ThresholdReport:
                   "(symbolic_vae.surviving_modes)"]
         if learn.get("available"):
             star = learn["eta_dec2_star"]
-            lines.append(f"learnable eta_dec (claims {', '.join(sorted(set(learn['claims'].values())))}): optimal "
-                         f"eta_dec^2 = {'none' if star is None else g(star)} at beta = {g(self.beta)} "
-                         f"({learn['regime']}: {REGIMES.get(learn['regime'], 'unknown regime')}); "
-                         f"{learn['surviving']} modes survive there")
+            claims = ", ".join(sorted(set(learn["claims"].values())))
+            regime = f"{learn['regime']}: {REGIMES.get(learn['regime'], 'unknown regime')}"
+            if star is None:
+                outcome = (f"as eta_dec^2 -> 0 the loss decreases without bound and {_modes(learn['surviving'])} "
+                           "with zeta_i > 0 stay alive along the way")
+            else:
+                outcome = f"{_modes(learn['surviving'])} {'survives' if learn['surviving'] == 1 else 'survive'} there"
+            lines.append(f"learnable eta_dec (claims {claims}): optimal eta_dec^2 = "
+                         f"{'none' if star is None else g(star)} at beta = {g(self.beta)} ({regime}); {outcome}")
         else:
             lines.append(f"learnable eta_dec: {learn.get('reason', 'not available yet')}")
         return "\n".join(lines)
+
+
+def _modes(count: int) -> str:
+    """'1 mode', '3 modes'."""
+    return f"{count} mode" + ("" if count == 1 else "s")
 
 
 def _fmt(x: float) -> str:

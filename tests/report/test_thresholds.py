@@ -179,3 +179,20 @@ def test_the_closed_forms_of_the_digits_are_the_term_by_term_sums():
     alive = sum((sp.Piecewise((1, forms._alive(zs, p, 5)), (0, True)) for p in range(1, 8)), sp.Integer(0))
     assert forms.survivors_expr(7, 7, 5, alive=forms._alive) == alive
     assert forms._alive(zs, 3, 5) is forms._alive(list(zs), 3, 5)  # built once per size
+
+
+def test_the_table_reads_well_at_eta_dec_1_and_without_a_minimizer():
+    """At eta_dec = 1 the threshold column is zeta_i^2 itself, so it is not printed twice; one mode reads '1 mode';
+    with no minimizer of the decoder variance (y linear in x), no mode count is claimed at an optimum."""
+    X = np.random.default_rng(0).standard_normal((40, 3)) * np.array([3.0, 2.0, 1.0])
+    header = next(line for line in thresholds(X).table().splitlines() if line.startswith("mode"))
+    assert "zeta_i^2" not in header and "collapses at beta" in header
+    header = next(line for line in thresholds(X, eta_dec_value=2.0).table().splitlines() if line.startswith("mode"))
+    assert "zeta_i^2" in header
+    for beta_value in (0.5, 1.0, 2.0, 4.0, 8.0, 16.0):
+        text = thresholds(X, beta_value=beta_value).table()
+        assert " 1 modes" not in text and " 1 survive " not in text
+    from symbolic_vae._report.thresholds import load_digits_data
+
+    text = thresholds(load_digits_data()).table()  # digits, y = x: G(s) -> -oo as s -> 0
+    assert "NO_MINIMIZER" in text and "survive there" not in text and "decreases without bound" in text
