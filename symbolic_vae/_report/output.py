@@ -167,9 +167,14 @@ def _backup(target: Path) -> Path:
 
 
 def report_files(claims: Sequence[Claim], by_id: dict[str, Verdict], *, source: str) -> dict[str, str]:
-    """The text of every file of the report: ``report.tex`` and ``snippets/<claim id>.tex``."""
+    """The text of every file of the report: ``report.tex`` (opening with the errata triage of its refuted claims)
+    and ``snippets/<claim id>.tex``."""
+    from symbolic_vae._report.errata import triage_verdicts
+    from symbolic_vae._report.registry import all_claims
+
     files = {f"snippets/{claim.id}.tex": claim_snippet(claim, by_id[claim.id], by_id) for claim in claims}
-    return {"report.tex": report_tex(claims, by_id, source=source), **files}
+    triages = triage_verdicts(all_claims(), [by_id[c.id] for c in claims])
+    return {"report.tex": report_tex(claims, by_id, source=source, triages=triages), **files}
 
 
 def write_report(out_dir: str | Path, claims: Iterable[Claim], verdicts: Iterable[Verdict], *, source: str,
