@@ -492,7 +492,7 @@ README_END = "<!-- errata:end -->"
 
 def readme_section(triages: Sequence[Triage]) -> str:
     """The README's summary of the errata (between README_BEGIN and README_END): the counts by severity, then one
-    bullet per root cause, most severe first, with its correction in words and its claims."""
+    bullet per root cause, most severe first: its title (what is wrong), the correction in words and its claims."""
     lines = [README_BEGIN,
              f"{len(triages)} statements are false as printed, from {len({t.root_cause for t in triages})} root "
              f"causes ({counts_text(triages)}). Each has a counterexample and a corrected claim with a verdict of "
@@ -501,7 +501,7 @@ def readme_section(triages: Sequence[Triage]) -> str:
     for cause, members in grouped(triages):
         about = root_cause(cause)
         ids = ", ".join(f"`{t.claim_id}`" for t in members)
-        lines.append(f"- **{about.title}** ({counts_text(members)}): {about.wrong}. Correction: {about.fix}. {ids}")
+        lines.append(f"- **{about.title}** ({counts_text(members)}): {about.fix}. {ids}")
     lines.append(README_END)
     return "\n".join(lines)
 
