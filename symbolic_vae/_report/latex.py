@@ -1,8 +1,9 @@
 """LaTeX report of the ledger: every claim with its statement, derivation steps, verdict and evidence, an evidence
-matrix (claim x method), an errata section for the refuted claims, and one paste-ready snippet per claim.
+matrix (claim x method), the errata summary and an errata section for the refuted claims; per claim a card (the
+full record, which the report ``\\input``s) and a paste-ready snippet (the statement alone in a theorem-like
+environment, with a proof sketch and an evidence footnote), both needing ``SNIPPET_PREAMBLE``.
 
-What a claim is stays in ``_claim``/``_verdict``; this module only prints. The report ``\\input``s the snippets, so
-compiling the report also compiles every snippet.
+What a claim is stays in ``_claim``/``_verdict`` and the triage in ``_report/errata``; this module only prints.
 """
 
 from __future__ import annotations
@@ -327,11 +328,66 @@ def _link(claim_id: str, known: set[str], kind: str = "claim") -> str:
     return tex_id(claim_id) + " (not in this report)"
 
 
+SNIPPET_PREAMBLE = (
+    "% The preamble the symbolic-vae snippets (snippets/<claim id>.tex) and cards (cards/<claim id>.tex) need:\n"
+    "% \\input{snippets/preamble.tex} after \\documentclass, or paste these lines into your preamble.\n"
+    "\\usepackage{amsmath,amssymb,amsthm,graphicx,array,booktabs}\n" + SNIPPET_MACROS + r"""\makeatletter
+\theoremstyle{plain}
+\newtheorem*{sv@result}{\sv@resultname}
+\newenvironment{svresult}[1]{\def\sv@resultname{#1}\begin{sv@result}}{\end{sv@result}}
+\makeatother
+% \renewcommand{\svsketch}[1]{} leaves the proof sketches out.
+\providecommand{\svsketch}[1]{#1}
+""")
+"""``snippets/preamble.tex``: the packages and macros of every snippet and card."""
+
+
+def result_name(claim: Claim, verdict: Verdict | None = None) -> str:
+    """The name a snippet's environment carries, from the claim's paper reference: its numbered result (else its
+    equations, else its section), marked "(corrected)" for a correction and "(as printed)" for a refuted claim,
+    e.g. "Proposition 3 (corrected)"."""
+    ref = claim.ref
+    name = ref.result or ("Eq. " + ", ".join(ref.equations) if ref.equations else ref.section)
+    name, corrected = re.subn(r",? ?corrected$", "", name.strip())
+    if corrected or claim.corrects:
+        name = f"{name} (corrected)" if name else "Correction"
+    elif verdict is not None and verdict.status is Status.REFUTED:
+        name = f"{name} (as printed)"
+    return name
+
+
+def _evidence_line(claim: Claim, verdict: Verdict) -> str:
+    control = "refuted" if verdict.control_refuted else "NOT refuted"
+    fix = f"; corrected by {claim.corrected}" if claim.corrected and verdict.status is Status.REFUTED else ""
+    return (f"symbolic-vae claim {tex_id(claim.id)}: {tex_escape(verdict.status.value)} by "
+            f"{tex_escape(verdict.method)}; negative control {control}{tex_escape(fix)}.")
+
+
 def claim_snippet(claim: Claim, verdict: Verdict, verdicts: dict[str, Verdict]) -> str:
-    """A paste-ready LaTeX fragment for one claim (needs amsmath, amssymb, graphicx, booktabs, array)."""
+    """The statement alone, paste-ready: a theorem-like ``svresult`` environment named after the claim's paper
+    reference (``result_name``), its assumptions and its statement, a one-line evidence footnote, and the
+    derivation steps as a proof sketch (``\\svsketch``). Needs ``snippets/preamble.tex``."""
+    ref = claim.ref
+    where = ", ".join([ref.section, *(["Eq. " + ", ".join(ref.equations)] if ref.equations else [])])
+    out = [f"% symbolic-vae: claim {claim.id} ({claim.ref.short()}); needs snippets/preamble.tex\n",
+           f"\\begin{{svresult}}{{{tex_escape(result_name(claim, verdict))}}}[{tex_escape(PAPERS[ref.paper][0])}"
+           f"\\footnote{{{_evidence_line(claim, verdict)}}}]\n({tex_escape(where)}.)\n"]
+    if claim.assumptions:
+        out.append("Assume " + "; ".join(_breakable(a) for a in claim.assumptions) + ". Then\n")
+    out.append(math_block(claim.statement))
+    out.append("\\end{svresult}\n")
+    steps = "".join(f"\\item {_breakable(step.description)}\n" for step in claim.steps)
+    out.append("\\svsketch{\\begin{proof}[Proof sketch]\n\\begin{enumerate}\n" + steps
+               + "\\end{enumerate}\n\\end{proof}}\n")
+    return "".join(out)
+
+
+def claim_card(claim: Claim, verdict: Verdict, verdicts: dict[str, Verdict]) -> str:
+    """The full card of one claim: title, statement, assumptions, derivation steps with the check of each,
+    verdict, negative control, counterexample and links (needs ``snippets/preamble.tex``)."""
     known = set(verdicts)
-    out = [f"% symbolic-vae: claim {claim.id} ({claim.ref.short()})\n",
-           "% needs \\usepackage{amsmath,amssymb,graphicx,booktabs,array}\n", SNIPPET_MACROS]
+    out = [f"% symbolic-vae: card of claim {claim.id} ({claim.ref.short()}); needs snippets/preamble.tex\n",
+           SNIPPET_MACROS]
     out.append(f"\\noindent\\textit{{{tex_escape(claim.ref.short())}}}: {_breakable(claim.title)}.\\par\\smallskip\n")
     out.append(math_block(claim.statement))
     if claim.assumptions:
@@ -506,8 +562,8 @@ def errata_summary(triages: Sequence[Triage]) -> str:
 
 def report_tex(claims: Sequence[Claim], verdicts: dict[str, Verdict], *, source: str,
                triages: Sequence[Triage] = ()) -> str:
-    """The standalone report, opening with the errata summary of ``triages``; snippets are ``\\input`` from
-    ``snippets/<claim id>.tex``."""
+    """The standalone report, opening with the errata summary of ``triages``; the claims' cards are ``\\input``
+    from ``cards/<claim id>.tex``."""
     counts = {s: sum(verdicts[c.id].status is s for c in claims) for s in Status}
     controls = sum(verdicts[c.id].control_refuted for c in claims)
     refuted = [c for c in claims if verdicts[c.id].status is Status.REFUTED]
@@ -542,7 +598,7 @@ def report_tex(claims: Sequence[Claim], verdicts: dict[str, Verdict], *, source:
             out.append(f"\\section{{\\texorpdfstring{{{tex_escape(section)}}}{{{_pdf_string(section)}}}}}\n")
             current = section
         out.append(f"\\subsection{{\\texorpdfstring{{{tex_id(claim.id)}}}{{{tex_escape(claim.id)}}}}}"
-                   f"\\label{{{label('claim', claim.id)}}}\n\\input{{snippets/{claim.id}.tex}}\n\\medskip\n")
+                   f"\\label{{{label('claim', claim.id)}}}\n\\input{{cards/{claim.id}.tex}}\n\\medskip\n")
     out.append("\\clearpage\n\\section{Errata}\\label{sec:errata}\n" + errata(claims, verdicts))
     out.append("\\appendix\n\\section{Method families}\\label{sec:methods}\n" + _method_legend(verdicts))
     papers = "".join(f"\\item[{tex_escape(short)}] {tex_escape(full)}\n" for short, full in PAPERS.values())
