@@ -33,6 +33,7 @@ from numeric_backend import BACKENDS, NumericBackendError, require_torch
 from symbolic_vae._core import stop_signals
 from symbolic_vae._core import validation as _validation
 from symbolic_vae._core.errors import SymbolicVAEError
+from symbolic_vae._core.notation import markup_text
 from symbolic_vae._core.seeds import DEFAULT_RUN_SEED, set_run_seed
 from symbolic_vae._core.verdict import Status, Verdict
 from symbolic_vae._report.parallel import iter_verify_on
@@ -311,7 +312,8 @@ def _run_list() -> int:
     rows = [("claim", "paper reference", "stored verdict", "title")]
     for claim in all_claims():
         known = known_verdict(claim, Context(), store)
-        rows.append((claim.id, claim.ref.short(), known.status.value if known is not None else "-", claim.title))
+        rows.append((claim.id, claim.ref.short(), known.status.value if known is not None else "-",
+                     markup_text(claim.title)))
     print(_table_text(rows))
     stored = sum(row[2] != "-" for row in rows[1:])
     print(f"\n{len(rows) - 1} claims; {stored} with a stored verdict of this code (`symbolic-vae verify` computes "
@@ -401,7 +403,7 @@ def _run_thresholds(args: argparse.Namespace) -> int:
 def _table(verdicts: list[Verdict], refs: dict[str, str]) -> str:
     rows = [("claim", "paper reference", "verdict", "method", "control", "evidence")]
     for v in verdicts:
-        evidence = v.summary
+        evidence = markup_text(v.summary)
         if v.counterexample is not None:
             evidence += f" | counterexample: lhs={v.counterexample.lhs[:24]} rhs={v.counterexample.rhs[:24]}"
         if v.corrected_by:

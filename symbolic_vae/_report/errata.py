@@ -18,7 +18,7 @@ from typing import Any
 
 import sympy as sp
 
-from symbolic_vae._core.claim import SEVERITIES, Claim
+from symbolic_vae._core.claim import PAPERS, SEVERITIES, Claim
 from symbolic_vae._core.notation import markup_text
 from symbolic_vae._core.verdict import Status, Verdict
 
@@ -164,6 +164,8 @@ class Triage:
     what: str
     corrected: str | None = None
     disagreement: str = ""
+    section: str = ""
+    """The paper and section of ``ref`` (``WZ22 App. D``), which ``ref`` starts with."""
 
     def ledger_fields(self) -> dict[str, Any]:
         """The fields a verify ledger entry of a refuted claim carries."""
@@ -378,7 +380,8 @@ def triage(claim: Claim, corrected: Claim | None = None, verdict: Verdict | None
     what = claim.printed or ("fix: " + corrected.title.removeprefix("Corrected ") if corrected is not None
                              else claim.title)
     return Triage(claim.id, claim.ref.short(), severity, reason, computed, claim.erratum_cause or _UNASSIGNED,
-                  " ".join(what.split()), claim.corrected, disagreement)
+                  " ".join(what.split()), claim.corrected, disagreement,
+                  f"{PAPERS[claim.ref.paper][0]} {claim.ref.section}")
 
 
 def triage_verdicts(claims: Sequence[Claim], verdicts: Iterable[Verdict]) -> list[Triage]:

@@ -49,7 +49,7 @@ def test_the_report_opens_with_the_errata_summary():
     claims = [c for c in all_claims() if c.id.startswith("globalmin.")]
     by_id = {c.id: _refuted(c) if c.corrected else _passed(c) for c in claims}
     tex = report_files(claims, by_id, source="synthetic")["report.tex"]
-    body = tex.split("\\maketitle\n", 1)[1]
+    body = tex.split("\\end{center}\n", 1)[1]
     assert body.startswith("\\section{What the papers get wrong}\\label{sec:summary}")
     summary = body.split("\\clearpage", 1)[0]
     refuted = [c.id for c in claims if c.corrected]
