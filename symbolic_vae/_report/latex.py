@@ -107,8 +107,10 @@ _RELATIONS = (("<=>", r"\Leftrightarrow "), ("<=", r"\leq "), (">=", r"\geq "), 
 _TEXT_RELATIONS = (("<=>", "\u21d4"), ("<=", "\u2264"), (">=", "\u2265"), ("!=", "\u2260"), ("->", "\u2192"),
                    ("=>", "\u21d2"))
 _OPERATORS = {"=", "<", ">", "<=", ">=", "!=", "+", "-", "/", "*", "<=>", "=>", "->", "~"}
-_MATH_MARK = re.compile(r"[_^]|\*\*|\|\||sqrt\(|\bhat\{|(?<![A-Za-z])[dD][0-2](?![0-9A-Za-z])|^[A-Za-z]\*$|^oo$")
-_IDENTIFIER = re.compile(r"^(?:[a-z][a-z0-9]*\.)+[A-Za-z0-9_.*]+$|^[A-Za-z]{2,}_[A-Za-z0-9_]*[A-Za-z0-9]$")
+_MATH_MARK = re.compile(r"[_^]|\*\*|\|\||sqrt\(|\bhat\{|(?<![A-Za-z])[dD][0-2](?![0-9A-Za-z])|"
+                        r"^[A-Za-z]\*$|^oo$")
+_IDENTIFIER = re.compile(r"^(?:[a-z][a-z0-9]{2,}\.)+[A-Za-z0-9_.*]*[A-Za-z0-9_*]$"  # a claim id
+                         r"|^[A-Za-z]{2,}_[A-Za-z0-9_]*[A-Za-z0-9]$")  # a snake_case name
 
 
 def _is_identifier(core: str) -> bool:
@@ -663,9 +665,9 @@ def result_name(claim: Claim, verdict: Verdict | None = None) -> str:
 
 def _evidence_line(claim: Claim, verdict: Verdict) -> str:
     control = "refuted" if verdict.control_refuted else "NOT refuted"
-    fix = f"; corrected by {claim.corrected}" if claim.corrected and verdict.status is Status.REFUTED else ""
+    fix = f"; corrected by {tex_id(claim.corrected)}" if claim.corrected and verdict.status is Status.REFUTED else ""
     return (f"symbolic-vae claim {tex_id(claim.id)}: {tex_escape(verdict.status.value)} by "
-            f"{prose_tex(verdict.method)}; negative control {control}{tex_escape(fix)}.")
+            f"{prose_tex(verdict.method)}; negative control {control}{fix}.")
 
 
 def claim_snippet(claim: Claim, verdict: Verdict, verdicts: dict[str, Verdict]) -> str:
@@ -682,7 +684,7 @@ def claim_snippet(claim: Claim, verdict: Verdict, verdicts: dict[str, Verdict]) 
     out.append(math_block(claim.statement))
     out.append("\\end{svresult}\n")
     steps = "".join(f"\\item {prose_tex(step.description)}\n" for step in claim.steps)
-    out.append("\\svsketch{\\begin{proof}[Proof sketch]\n\\begin{enumerate}\n" + steps
+    out.append("\\svsketch{\\begin{proof}[Proof sketch]\\leavevmode\n\\begin{enumerate}\n" + steps
                + "\\end{enumerate}\n\\end{proof}}\n")
     return "".join(out)
 
