@@ -50,8 +50,8 @@ def to_latex(obj: Any, **settings: Any) -> str:
 def markup_text(text: str) -> str:
     """Prose with light LaTeX markup (``$...$``) as plain Unicode text for a terminal: each math span is turned
     into text by pylatexenc's latex2text (braced groups of two or more characters kept, ``\\geq 0`` spaced as
-    written), the prose around it is left as written."""
-    if "$" not in text:
+    written), the prose around it is left as written (all of it when a ``$`` is unpaired)."""
+    if "$" not in text or text.count("$") % 2:
         return text
     from pylatexenc.latex2text import LatexNodes2Text
 

@@ -465,8 +465,9 @@ def errata_text(triages: Sequence[Triage], *, source: str = "", width: int = 160
             mark = "*" if t.computed else ""
             head = f"  {t.claim_id.ljust(id_w)}  {_cut(t.ref, ref_w).ljust(ref_w)}  {t.severity}{mark}"
             room = max(40, width - len(head) - 4)
-            reason_room = min(len(t.reason), max(room - len(t.what) - 3, room // 2))
-            lines.append(_cut(f"{head}: {_cut(t.reason, reason_room)} | {t.what}", width))
+            reason, what = markup_text(t.reason), markup_text(t.what)
+            reason_room = min(len(reason), max(room - len(what) - 3, room // 2))
+            lines.append(_cut(f"{head}: {_cut(reason, reason_room)} | {what}", width))
     disagreements = [t for t in triages if t.disagreement]
     lines.append("")
     lines.append("computed and declared severities agree" if not disagreements
