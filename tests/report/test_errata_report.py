@@ -55,3 +55,11 @@ def test_the_report_opens_with_the_errata_summary():
     refuted = [c.id for c in claims if c.corrected]
     assert summary.count(r"\hyperref[erratum:") == len(refuted)
     assert all(f"\\label{{erratum:{i.replace('_', '-')}}}" in tex for i in refuted)
+
+
+def test_markup_reads_as_unicode_in_the_terminal():
+    from symbolic_vae._core.notation import markup_text
+
+    assert markup_text(r"keep $c \geq 0$ and $\lVert Z\rVert_F^2$") == "keep c \u2265 0 and \u2016Z\u2016_F^2"
+    assert markup_text("50% & #1, no markup") == "50% & #1, no markup"  # prose outside $...$ is left alone
+    assert markup_text("a lone $ sign") == "a lone $ sign"
