@@ -80,12 +80,14 @@ def tex_id(claim_id: str) -> str:
 
 
 def _breakable(text: str, every: int = 10) -> str:
-    """Escaped text with break points after punctuation and operators and inside long runs without spaces."""
+    """Escaped text with break points after punctuation and operators and inside long runs without spaces (every
+    ``every`` characters, but only after a character that is not a letter: words stay whole, hyphenation breaks
+    them)."""
     out, run = [], 0
     for ch in str(text):
         out.append(tex_escape(ch))
         run = 0 if ch.isspace() else run + 1
-        if run and (ch in ",;*/=+)]" or run >= every):
+        if run and (ch in ",;*/=+)]" or (run >= every and not ch.isalpha()) or run >= 3 * every):
             out.append(r"\allowbreak{}")
             run = 0
     return "".join(out)
@@ -204,6 +206,7 @@ def ascii_math(word: str) -> str | None:
     if not word or '"' in word or not _balanced(word):
         return None
     t = _sqrt(word.replace("**", "^"))
+    t = re.sub(r"^([A-Za-z])_(\d+)_(\d+)$", r"\1_{\2,\3}", t)  # a matrix entry C_0_1
     t = re.sub(r"_([dD])([0-2])(?![0-9A-Za-z])", r"_{\1_\2}", t)
     t = re.sub(r"^([dD])([0-2])$", r"\1_\2", t)
     t = re.sub(r"(?<![A-Za-z])([dD])([0-2])(?![0-9A-Za-z])", r"\1_\2", t)
@@ -212,6 +215,7 @@ def ascii_math(word: str) -> str | None:
                lambda m: "_{" + m[1] + "}" if _GREEK_WORD.fullmatch(m[1]) or m[1] in _FUNCTIONS
                else "_{\\mathrm{" + m[1] + "}}", t)
     t = re.sub(r"\^T(?![A-Za-z])", r"^{\\top}", t)
+    t = re.sub(r"\^-(\d+|[A-Za-z])", r"^{-\1}", t)
     star = "\x00"  # a superscript star, kept apart from the '*' of a product until those are replaced
     t = re.sub(r"\^(\{[^{}]*\}|[A-Za-z0-9])\*", lambda m: "^{" + m[1].strip("{}") + star + "}", t)
     t = re.sub(r"(\S)\*\^(\{[^{}]*\}|[A-Za-z0-9])", lambda m: m[1] + "^{" + star + m[2].strip("{}") + "}", t)
@@ -545,8 +549,10 @@ def key_details(details: dict[str, Any], limit: int = 8) -> list[tuple[str, Any]
 
 
 def _matrix(value: Any) -> list[list[Any]] | None:
-    """``value`` (a nested list, or its string) as rows of a matrix, or None."""
-    if isinstance(value, str) and value.strip().startswith("[["):
+    """``value`` (a nested list, or its string, or a string such as ``[1 0; 0 1]``) as rows of a matrix, or None."""
+    if isinstance(value, str) and re.fullmatch(r"\[[^\[\]]*;[^\[\]]*\]", value.strip()):  # [1 0; 0 1]
+        value = [re.split(r"[\s,]+", row.strip()) for row in value.strip()[1:-1].split(";")]
+    elif isinstance(value, str) and value.strip().startswith("[["):
         try:
             value = ast.literal_eval(value.strip())
         except (ValueError, SyntaxError):
@@ -615,7 +621,7 @@ def _number(text: str, digits: int = 30) -> str:
 
 def counterexample_tex(cx: Counterexample) -> str:
     """A table of the counterexample's instance and both sides."""
-    rows = [f"{prose_tex(k)} & {_instance_value(v)} \\\\" for k, v in cx.instance.items()]
+    rows = [f"{_detail_key(k)} & {_instance_value(v)} \\\\" for k, v in cx.instance.items()]
     rows.append(r"\midrule")
     rows.append(f"left side & {_number(cx.lhs)} \\\\")
     rows.append(f"right side & {_number(cx.rhs)} \\\\")
