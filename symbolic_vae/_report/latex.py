@@ -111,6 +111,7 @@ _TEXT_RELATIONS = (("<=>", "\u21d4"), ("<=", "\u2264"), (">=", "\u2265"), ("!=",
 _OPERATORS = {"=", "<", ">", "<=", ">=", "!=", "+", "-", "/", "*", "<=>", "=>", "->", "~"}
 _MATH_MARK = re.compile(r"[_^]|\*\*|\|\||sqrt\(|\bhat\{|(?<![A-Za-z])[dD][0-2](?![0-9A-Za-z])|"
                         r"^[A-Za-z]\*$|^oo$")
+_DICT_REPR = re.compile(r"\{'[^'{}]*': [^,{}]+(?:, '[^'{}]*': [^,{}]+)*\}")
 _IDENTIFIER = re.compile(r"^(?:[a-z][a-z0-9]{2,}\.)+[A-Za-z0-9_.*]*[A-Za-z0-9_*]$"  # a claim id
                          r"|^[A-Za-z]{2,}_[A-Za-z0-9_]*[A-Za-z0-9]$")  # a snake_case name
 
@@ -272,6 +273,8 @@ def prose_tex(text: Any) -> str:
     parts = text.split("$")
     if len(parts) > 1 and len(parts) % 2 == 1:
         return "".join(f"${part}$" if k % 2 else prose_tex(part) for k, part in enumerate(parts))
+    text = _DICT_REPR.sub(lambda m: ", ".join(f"{k} {v}" for k, v in re.findall(r"'([^']*)': ([^,{}]+)", m[0])),
+                          text)  # a summary that embeds a dict: its counts in words
     text = re.sub(r"\bhat ([A-Za-z])(?![A-Za-z])", r"hat{\1}", text)
     tokens: list[tuple[str, str]] = []  # (kind, LaTeX or raw text); kind "space" / "text" hold raw text
     for piece in re.split(r"(\s+)", text):

@@ -113,6 +113,7 @@ def test_control_the_grep_finds_each_defect():
     ("Eq. 3 -> Eq. 4", r"Eq. 3 $\to$ Eq. 4"),
     ("from globalmin.prop2_corrected", r"from \texttt{globalmin.prop2\_\allowbreak{}corrected}"),
     ("already $\\hat{d}_1$ marked", "already $\\hat{d}_1$ marked"),
+    ("agree: {'both true': 16, 'boundary': 8}.", r"agree: both true 16,\allowbreak{} boundary 8."),
 ])
 def test_prose_typesets_ascii_math(text, expected):
     assert prose_tex(text) == expected
