@@ -166,6 +166,7 @@ class Triage:
     disagreement: str = ""
     section: str = ""
     """The paper and section of ``ref`` (``WZ22 App. D``), which ``ref`` starts with."""
+    title: str = ""
 
     def ledger_fields(self) -> dict[str, Any]:
         """The fields a verify ledger entry of a refuted claim carries."""
@@ -381,7 +382,7 @@ def triage(claim: Claim, corrected: Claim | None = None, verdict: Verdict | None
                              else claim.title)
     return Triage(claim.id, claim.ref.short(), severity, reason, computed, claim.erratum_cause or _UNASSIGNED,
                   " ".join(what.split()), claim.corrected, disagreement,
-                  f"{PAPERS[claim.ref.paper][0]} {claim.ref.section}")
+                  f"{PAPERS[claim.ref.paper][0]} {claim.ref.section}", claim.title)
 
 
 def triage_verdicts(claims: Sequence[Claim], verdicts: Iterable[Verdict]) -> list[Triage]:

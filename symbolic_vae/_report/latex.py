@@ -865,8 +865,12 @@ def errata_summary(triages: Sequence[Triage]) -> str:
     for cause, members in grouped(triages):
         about = root_cause(cause)
         by_severity: dict[str, dict[str, list[str]]] = {}
-        for t in members:
-            rest = t.ref[len(t.section):].strip() if t.section and t.ref.startswith(t.section) else t.ref
+        texts = [t.ref[len(t.section):].strip() if t.section and t.ref.startswith(t.section) else t.ref
+                 for t in members]
+        for t, rest in zip(members, texts, strict=True):
+            name = t.title.split(":")[0]
+            if texts.count(rest) > 1 and rest and name.startswith(rest) and len(name) <= 40:
+                rest = name  # Table 1 -> Table 1, row 3
             link = (f"\\hyperref[{label('erratum', t.claim_id)}]{{{prose_tex(rest or t.ref)}}}"
                     + ("$^*$" if t.computed else ""))
             by_severity.setdefault(t.severity, {}).setdefault(t.section, []).append(link)
