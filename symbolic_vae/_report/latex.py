@@ -276,10 +276,10 @@ def prose_tex(text: Any) -> str:
     text = _DICT_REPR.sub(lambda m: ", ".join(f"{k} {v}" for k, v in re.findall(r"'([^']*)': ([^,{}]+)", m[0])),
                           text)  # a summary that embeds a dict: its counts in words
     text = re.sub(r"\bhat ([A-Za-z])(?![A-Za-z])", r"hat{\1}", text)
-    tokens: list[tuple[str, str]] = []  # (kind, LaTeX or raw text); kind "space" / "text" hold raw text
+    tokens: list[tuple[str, str, str]] = []  # (kind, LaTeX, the word as written)
     for piece in re.split(r"(\s+)", text):
         if not piece or piece.isspace():
-            tokens.append(("space", piece))
+            tokens.append(("space", " ", piece))
             continue
         lead = re.match(r"^['`]*", piece)[0]
         trail = re.search(r"[,;:.'!?]*$", piece[len(lead):])[0]
@@ -295,12 +295,13 @@ def prose_tex(text: Any) -> str:
             core, lead = core[cut:], lead + core[:cut]
         kind, tex = _word_kind(core) if core else ("text", "")
         if lead:
-            tokens.append(("text", lead))
-        tokens.append((kind, tex if kind != "text" else core))
+            tokens.append(("text", lead, lead))
+        tokens.append((kind, tex, core))
         if trail:
-            tokens.append(("text", trail))
+            tokens.append(("text", trail, trail))
     out: list[str] = []
-    run: list[tuple[str, str]] = []
+    run: list[tuple[str, str, str]] = []
+    tail: list[tuple[str, str, str]] = []
 
     def flush() -> None:
         while run and run[-1][0] in ("space", "op"):
@@ -308,15 +309,14 @@ def prose_tex(text: Any) -> str:
             tail.insert(0, rest)
         while run and run[0][0] in ("space", "op"):
             out.append(_render([run.pop(0)]))
-        if any(kind == "math" for kind, _ in run):
-            out.append("$" + "".join(" " if kind == "space" else tex for kind, tex in run) + "$")
+        if any(kind == "math" for kind, _, _ in run):
+            out.append("$" + "".join(tex for _, tex, _ in run) + "$")
         else:
             out.append(_render(run))
         run.clear()
         out.append(_render(tail))
         tail.clear()
 
-    tail: list[tuple[str, str]] = []
     for token in tokens:
         kind = token[0]
         if kind in ("math", "weak", "op") or (kind == "space" and run):
@@ -328,18 +328,9 @@ def prose_tex(text: Any) -> str:
     return "".join(out)
 
 
-def _render(tokens: list[tuple[str, str]]) -> str:
-    """Tokens outside math: text escaped, ops and weak words as written (escaped), code as is."""
-    out = []
-    for kind, tex in tokens:
-        if kind == "code":
-            out.append(tex)
-        elif kind in ("weak", "op"):
-            out.append(f"${tex}$" if kind == "weak" and re.search(r"[\\^_]", tex) else _text_tex(
-                {v.strip(): k for k, v in _RELATIONS}.get(tex, tex)))
-        else:
-            out.append(_text_tex(tex))
-    return "".join(out)
+def _render(tokens: list[tuple[str, str, str]]) -> str:
+    """Tokens outside math: code as typeset, everything else as written (escaped, relations as symbols)."""
+    return "".join(tex if kind == "code" else _text_tex(raw) for kind, tex, raw in tokens)
 
 
 def _pdf_string(text: str) -> str:

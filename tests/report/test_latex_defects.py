@@ -114,6 +114,7 @@ def test_control_the_grep_finds_each_defect():
     ("from globalmin.prop2_corrected", r"from \texttt{globalmin.prop2\_\allowbreak{}corrected}"),
     ("already $\\hat{d}_1$ marked", "already $\\hat{d}_1$ marked"),
     ("agree: {'both true': 16, 'boundary': 8}.", r"agree: both true 16,\allowbreak{} boundary 8."),
+    ("the sum over i, log of a max", r"the sum over i,\allowbreak{} log of a max"),  # words, not symbols
 ])
 def test_prose_typesets_ascii_math(text, expected):
     assert prose_tex(text) == expected
