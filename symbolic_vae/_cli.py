@@ -33,6 +33,7 @@ from numeric_backend import BACKENDS, NumericBackendError, require_torch
 from symbolic_vae._core import stop_signals
 from symbolic_vae._core import validation as _validation
 from symbolic_vae._core.errors import SymbolicVAEError
+from symbolic_vae._core.notation import markup_text
 from symbolic_vae._core.seeds import DEFAULT_RUN_SEED, set_run_seed
 from symbolic_vae._core.verdict import Status, Verdict
 from symbolic_vae._report.parallel import iter_verify_on
@@ -195,8 +196,8 @@ def _add_latex(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--claim", action="append", metavar="ID", help="only this claim (repeatable)")
     p.add_argument("--ledger", metavar="PATH", help="read the verdicts from `symbolic-vae verify --json` output "
                    "instead of running the checks")
-    p.add_argument("--force", action="store_true", help="replace report.tex and the snippets of the claims written "
-                   "(and report.pdf with --pdf) if they exist; other files stay")
+    p.add_argument("--force", action="store_true", help="replace report.tex and the snippets and cards of the "
+                   "claims written (and report.pdf with --pdf) if they exist; other files stay")
     p.add_argument("--pdf", action="store_true", help="also compile the report with pdflatex (twice)")
     p.add_argument("--backend", choices=BACKENDS, default="numpy",
                    help="backend of the compiled kernels in the kernel checks when they are run (default numpy)")
@@ -311,7 +312,8 @@ def _run_list() -> int:
     rows = [("claim", "paper reference", "stored verdict", "title")]
     for claim in all_claims():
         known = known_verdict(claim, Context(), store)
-        rows.append((claim.id, claim.ref.short(), known.status.value if known is not None else "-", claim.title))
+        rows.append((claim.id, claim.ref.short(), known.status.value if known is not None else "-",
+                     markup_text(claim.title)))
     print(_table_text(rows))
     stored = sum(row[2] != "-" for row in rows[1:])
     print(f"\n{len(rows) - 1} claims; {stored} with a stored verdict of this code (`symbolic-vae verify` computes "
@@ -323,7 +325,7 @@ def _run_latex(args: argparse.Namespace) -> int:
     """Everything is checked before any claim is run: -o (a directory, existing or creatable, writable), the
     ledger, the claim ids, existing files without --force, pdflatex with --pdf."""
     from symbolic_vae._report.ledger import reuse_ledger
-    from symbolic_vae._report.output import PDFLATEX_PACKAGES, write_report
+    from symbolic_vae._report.output import PDFLATEX_PACKAGES, report_file_names, write_report
 
     _validation.output_directory("-o", args.output)
     ids = _claim_ids(args.claim)
@@ -340,7 +342,7 @@ def _run_latex(args: argparse.Namespace) -> int:
         claims = [_flagged(LATEX_FLAGS, lambda i=i: get_claim(i)) for i in ids] if ids else all_claims()
         if args.backend != "numpy":
             _require_torch()
-    names = ["report.tex", *(f"snippets/{c.id}.tex" for c in claims), *(["report.pdf"] if args.pdf else [])]
+    names = report_file_names((c.id for c in claims), pdf=args.pdf)
     out = _validation.output_directory("-o", args.output, files=names, force=args.force, force_name="--force")
     if args.pdf and shutil.which("pdflatex") is None:
         raise SymbolicVAEError(f"--pdf: pdflatex not found ({PDFLATEX_PACKAGES})")
@@ -353,7 +355,8 @@ def _run_latex(args: argparse.Namespace) -> int:
                   f"on the {args.backend} backend")
     report = _flagged(LATEX_FLAGS, lambda: write_report(out, claims, verdicts, source=source, force=args.force,
                                                         pdf=args.pdf))
-    print(f"wrote {report} and {len(claims)} snippets in {out / 'snippets'}")
+    print(f"wrote {report}, {len(claims)} snippets in {out / 'snippets'} (preamble: "
+          f"{out / 'snippets' / 'preamble.tex'}) and {len(claims)} cards in {out / 'cards'}")
     if args.pdf:
         print(f"wrote {report.with_suffix('.pdf')}")
     return EXIT_OK
@@ -400,7 +403,7 @@ def _run_thresholds(args: argparse.Namespace) -> int:
 def _table(verdicts: list[Verdict], refs: dict[str, str]) -> str:
     rows = [("claim", "paper reference", "verdict", "method", "control", "evidence")]
     for v in verdicts:
-        evidence = v.summary
+        evidence = markup_text(v.summary)
         if v.counterexample is not None:
             evidence += f" | counterexample: lhs={v.counterexample.lhs[:24]} rhs={v.counterexample.rhs[:24]}"
         if v.corrected_by:

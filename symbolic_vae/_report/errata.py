@@ -3,8 +3,9 @@
 Main results: ``constant_only_finding`` (is printed minus corrected free of the optimized parameters?),
 ``boundary_finding`` (does the counterexample lie on an equality set, with the interior points around it passing?),
 ``triage`` (one claim: the computed severity where a rule decides, else the one declared on the claim, with any
-disagreement between the two reported), and the one-page summary grouped by root cause (``errata_text``,
-``errata_json``, ``errata_latex``, ``readme_section``).
+disagreement between the two reported), ``ROOT_CAUSES`` (what each root cause gets wrong and its fix), and the
+one-page summary grouped by root cause: the data (``grouped``, ``severity_counts``) and its text, JSON and README
+printers (``errata_text``, ``errata_json``, ``readme_section``); ``_report/latex`` prints the same data in LaTeX.
 """
 
 from __future__ import annotations
@@ -17,36 +18,121 @@ from typing import Any
 
 import sympy as sp
 
-from symbolic_vae._core.claim import SEVERITIES, Claim
+from symbolic_vae._core.claim import PAPERS, SEVERITIES, Claim
+from symbolic_vae._core.notation import markup_text
 from symbolic_vae._core.verdict import Status, Verdict
 
-ROOT_CAUSES: dict[str, str] = {
-    "residual-c-omitted": "c = E||y||^2 - ||Z||_F^2 >= 0, the part of y not linear in x, is left out (the paper "
-                          "writes ||Z||_F^2 for E||y||^2)",
-    "index-pairing": "sigma_i is paired with zeta_i by index; the minimum pairs the largest zeta with the smallest "
-                     "sigma (the proof drops P from Tr(U Sigma U^T))",
-    "sum-limit-hat-d1": "a sum over the modes stops at hat d_1 (or starts after it) where it must run over every "
-                        "non-zero mode up to hat d*",
-    "index-range-hat-d1": "an index range includes p = hat d_1 where it must stop before it",
-    "rank-deficient-data": "a zero singular value (rank(Z) < d1, or A not of full rank) is not allowed for",
-    "zero-mode-variance": "the encoder variance of a mode with zeta_i = 0 is its prior value, not 0",
-    "rotation-freedom": "the optimal decoders are taken to be free up to every orthogonal P; a learnable diagonal "
-                        "Sigma leaves only signed permutations and rotations within ties",
-    "von-neumann-equality": "the equality case of von Neumann's trace inequality is narrower than the true one",
-    "collapse-threshold": "the collapse condition compares zeta_i^2, not zeta_i, with sqrt(beta) eta_dec",
-    "vanilla-collapse-overstated": "complete collapse of the vanilla VAE is claimed for data where non-collapsed "
-                                   "minimizers exist",
-    "stationary-points": "stationary points other than the MLE are said to have zero columns",
-    "kl-term-placement": "kappa ||W^T x||^2 stands outside the 1/(2 eta_dec^2) bracket of Eq. 30",
-    "log-partition-dropped": "the Gaussian decoder's log-partition (d2/2) log(2 pi eta_dec^2) is left out",
-    "dropped-factor": "a factor (2, beta/2 or the sum over i) is dropped from an expression whose sign is what the "
-                      "proof uses",
-    "transpose-W": "the encoder mean is written W x where the model has W^T x",
-    "sigma-vs-sigma-squared": "Sigma = sigma I is written where Sigma = sigma^2 I is meant",
-    "strict-vs-nonstrict": "a strict inequality where the equivalence needs a non-strict one",
-    "beta-scaling": "G' is written with d2/beta where the model has d2 - beta p (the s-term divided by beta)",
+
+@dataclasses.dataclass(frozen=True)
+class RootCause:
+    """One root cause shared by refuted claims: a ``title``, what the papers get ``wrong`` and the ``fix``, in
+    prose with light LaTeX markup (``$...$``)."""
+
+    title: str
+    wrong: str
+    fix: str
+
+    def __post_init__(self) -> None:
+        assert self.title and self.wrong and self.fix
+        assert all(part.count("$") % 2 == 0 for part in (self.title, self.wrong, self.fix)), self.title
+
+
+ROOT_CAUSES: dict[str, RootCause] = {
+    "residual-c-omitted": RootCause(
+        "The residual of $y$ not linear in $x$ is dropped",
+        r"$\lVert Z\rVert_F^2$ is written for $\mathbb{E}\lVert y\rVert^2$: the residual "
+        r"$c = \mathbb{E}\lVert y\rVert^2 - \lVert Z\rVert_F^2 \geq 0$, the part of $y$ not linear in $x$, is left out",
+        r"keep $c$; it enters the minimal loss, $G(s)$ and every collapse threshold through "
+        r"$R_p = c + \sum_{i>p} \zeta_i^2$. The printed forms hold only for $y$ linear in $x$ ($c = 0$)"),
+    "index-pairing": RootCause(
+        "Singular values paired by index",
+        r"$\sigma_i$ is paired with $\zeta_i$ by index (the proof drops $P$ from $\mathrm{Tr}(U \Sigma U^\top)$, "
+        "Eq. 79)",
+        r"pair the $k$-th largest $\zeta$ with the $k$-th smallest $\sigma$ (von Neumann's trace inequality); the "
+        "minimizers and the minimal loss follow mode by mode with this pairing"),
+    "sum-limit-hat-d1": RootCause(
+        r"Sums over the modes stop at $\hat{d}_1$",
+        r"a sum over the modes stops at $\hat{d}_1$ (or starts after it) where it must run over every non-zero mode "
+        r"up to $\hat{d}^*$",
+        r"sum up to $\hat{d}^*$ and add $c$: $R_p = c + \sum_{i=p+1}^{\hat{d}^*} \zeta_i^2$"),
+    "index-range-hat-d1": RootCause(
+        r"An index range includes $p = \hat{d}_1$",
+        r"an index range includes $p = \hat{d}_1$ where it must stop before it",
+        r"partial collapse is $s \in [s_{p+1}, s_p)$ with $1 \leq p < \hat{d}_1$; mode $i$ collapses iff "
+        r"$\beta s \geq \zeta_i^2$"),
+    "rank-deficient-data": RootCause(
+        "Rank-deficient data not allowed for",
+        r"a zero singular value ($\mathrm{rank}(Z) < d_1$, or $A$ not of full rank) is not allowed for",
+        r"with $\zeta_{d_1} = 0$ a latent collapses at every $\beta > 0$: a small $\beta$ prevents collapse iff "
+        r"$\mathrm{rank}(Z) \geq d_1$; for the VAE $d_2/d^* = D_0/\mathrm{rank}(A) \geq 1$"),
+    "zero-mode-variance": RootCause(
+        "The encoder variance of a zero mode",
+        r"the optimal encoder variance of a mode with $\zeta_i = 0$ is given as $0$",
+        r"it is the prior value: $\sigma_i^* = \eta_{\mathrm{enc}}$ for $i > \min(d_0, d_2)$"),
+    "rotation-freedom": RootCause(
+        "Rotation freedom of the minimizers overstated",
+        r"the optimal decoders are taken to be free up to every orthogonal $P$",
+        r"with a learnable diagonal $\Sigma$ only signed permutations remain, and rotations within groups of equal "
+        r"$\sigma_i^*$; an arbitrary $P$ only when $\Sigma$ is fixed and isotropic"),
+    "von-neumann-equality": RootCause(
+        "Equality case of von Neumann's inequality too narrow",
+        r"equality in Eq. 80 is said to hold iff $Q = F$",
+        r"equality holds iff $Q D Q^\top$ and $F S F^\top$ commute with similarly ordered eigenvalues in a common "
+        "eigenbasis"),
+    "collapse-threshold": RootCause(
+        "Collapse threshold on the square",
+        r"the collapse condition compares $\zeta_i^2$, not $\zeta_i$, with $\sqrt{\beta}\,\eta_{\mathrm{dec}}$",
+        r"compare $\zeta_i$: some latent collapses iff $\zeta_{d_1} \leq \sqrt{\beta}\,\eta_{\mathrm{dec}}$"),
+    "vanilla-collapse-overstated": RootCause(
+        "Complete collapse of the vanilla VAE overstated",
+        r"complete collapse of the vanilla VAE ($\beta = 1$) is claimed for data where non-collapsed minimizers "
+        "exist",
+        r"every global minimizer is completely collapsed iff $d_1 < D_0$ and $A = \phi I$ (full rank, isotropic)"),
+    "stationary-points": RootCause(
+        "Stationary points of probabilistic PCA",
+        "stationary points other than the maximum-likelihood estimate are said to have zero columns",
+        r"they are $W = U_J (\Lambda_J - s I)^{1/2} R$ for any set $J$ of eigendirections; all but the top-$k$ one "
+        "are saddles, with or without zero columns"),
+    "kl-term-placement": RootCause(
+        "A KL term outside its bracket",
+        r"$\kappa \lVert W^\top x\rVert^2$ stands outside the $1/(2\eta_{\mathrm{dec}}^2)$ bracket of Eq. 30",
+        "move it inside the bracket"),
+    "log-partition-dropped": RootCause(
+        "The decoder's log-partition dropped",
+        r"the Gaussian decoder's log-partition $\frac{d_2}{2} \log(2\pi\eta_{\mathrm{dec}}^2)$ is left out",
+        r"add it back: it is free of the weights, but not of a learnable $\eta_{\mathrm{dec}}$"),
+    "dropped-factor": RootCause(
+        "A factor dropped",
+        r"a factor ($2$, $\beta/2$ or the sum over $i$) is dropped from an expression whose sign is what the proof "
+        "uses",
+        "restore the factor; the sign, hence the argument, is unchanged"),
+    "transpose-W": RootCause(
+        r"$W$ written for $W^\top$",
+        r"the encoder mean is written $W x$",
+        r"the model's encoder mean is $W^\top x$"),
+    "sigma-vs-sigma-squared": RootCause(
+        r"$\sigma$ written for $\sigma^2$",
+        r"$\Sigma = \sigma I$ is written",
+        r"$\Sigma = \sigma^2 I$ is meant"),
+    "strict-vs-nonstrict": RootCause(
+        "A strict inequality for a non-strict one",
+        "a strict inequality stands where the equivalence needs a non-strict one",
+        r"$\eta_{\mathrm{enc}} \geq \zeta \eta_{\mathrm{enc}}/(\sqrt{\beta}\,\eta_{\mathrm{dec}}) \Leftrightarrow "
+        r"\beta \eta_{\mathrm{dec}}^2 \geq \zeta^2$"),
+    "beta-scaling": RootCause(
+        r"The $s$-term of $G'$ divided by $\beta$",
+        r"$G'$ is written with $d_2/\beta$ where the model has $d_2 - \beta p$",
+        r"$2 s^2 G'(s) = (d_2 - \beta p) s - R_p$ on $[s_{p+1}, s_p)$"),
 }
-"""Root-cause tags of the refuted claims (``Claim.erratum_cause``), each with one line on what is wrong."""
+"""Root-cause tags of the refuted claims (``Claim.erratum_cause``), each with what is wrong and its fix."""
+
+SEVERITY_MEANINGS: dict[str, str] = {
+    "substantive": "fails on an open set or changes a conclusion",
+    "boundary-only": "fails only on an equality set",
+    "constant-only": "off by a term free of the optimized parameters",
+    "notation": "a notation slip or a typo",
+}
+"""What each severity of ``SEVERITIES`` means, in words."""
 
 _RANK = {severity: k for k, severity in enumerate(SEVERITIES)}
 _UNASSIGNED = "unassigned"
@@ -78,6 +164,9 @@ class Triage:
     what: str
     corrected: str | None = None
     disagreement: str = ""
+    section: str = ""
+    """The paper and section of ``ref`` (``WZ22 App. D``), which ``ref`` starts with."""
+    title: str = ""
 
     def ledger_fields(self) -> dict[str, Any]:
         """The fields a verify ledger entry of a refuted claim carries."""
@@ -292,7 +381,8 @@ def triage(claim: Claim, corrected: Claim | None = None, verdict: Verdict | None
     what = claim.printed or ("fix: " + corrected.title.removeprefix("Corrected ") if corrected is not None
                              else claim.title)
     return Triage(claim.id, claim.ref.short(), severity, reason, computed, claim.erratum_cause or _UNASSIGNED,
-                  " ".join(what.split()), claim.corrected, disagreement)
+                  " ".join(what.split()), claim.corrected, disagreement,
+                  f"{PAPERS[claim.ref.paper][0]} {claim.ref.section}", claim.title)
 
 
 def triage_verdicts(claims: Sequence[Claim], verdicts: Iterable[Verdict]) -> list[Triage]:
@@ -316,9 +406,14 @@ def triage_of(claim: Claim, verdict: Verdict) -> Triage:
     return _CACHE[key]
 
 
-# --- the summary ---------------------------------------------------------------------------------------------------
+# --- the summary: the data, then its text, JSON and README printers (the LaTeX printer is in _report/latex) -------
 def _rank(severity: str) -> int:
     return _RANK.get(severity, len(SEVERITIES))
+
+
+def root_cause(tag: str) -> RootCause:
+    """The RootCause of ``tag`` (a placeholder for a tag ROOT_CAUSES does not describe)."""
+    return ROOT_CAUSES.get(tag) or RootCause(tag, "no description of this root cause", "see the corrected claims")
 
 
 def grouped(triages: Sequence[Triage]) -> list[tuple[str, list[Triage]]]:
@@ -332,12 +427,21 @@ def grouped(triages: Sequence[Triage]) -> list[tuple[str, list[Triage]]]:
 
 
 def severity_counts(triages: Iterable[Triage]) -> dict[str, int]:
+    """Refuted claims per severity, most severe first (severities without claims left out)."""
     triages = list(triages)
     return {s: n for s in (*SEVERITIES, _UNASSIGNED) if (n := sum(t.severity == s for t in triages))}
 
 
-def _counts_text(triages: Iterable[Triage]) -> str:
+def counts_text(triages: Iterable[Triage]) -> str:
+    """``substantive 24, notation 4``: the severity counts in words."""
     return ", ".join(f"{s} {n}" for s, n in severity_counts(triages).items())
+
+
+def claim_triages(claims: Sequence[Claim]) -> list[Triage]:
+    """The triage of every claim with a corrected claim (the claims expected to be refuted as printed), from the
+    claims alone: the rules that need no counterexample, else the declared severity; in ``claims`` order."""
+    by_id = {c.id: c for c in claims}
+    return [triage(c, by_id.get(c.corrected)) for c in claims if c.corrected]
 
 
 def _cut(text: str, room: int) -> str:
@@ -345,24 +449,26 @@ def _cut(text: str, room: int) -> str:
 
 
 def errata_text(triages: Sequence[Triage], *, source: str = "", width: int = 160) -> str:
-    """One page: a headline, then per root cause one line of what is wrong and one line per claim (id, paper
+    """One page: a headline, then per root cause what is wrong, the correction and one line per claim (id, paper
     reference, severity with '*' where computed, its reason, what is wrong), then the disagreements."""
     computed = sum(t.computed for t in triages)
     lines = [f"Errata: {len(triages)} refuted claims, {len({t.root_cause for t in triages})} root causes "
-             f"({_counts_text(triages)}); severity computed for {computed} (*), declared for "
+             f"({counts_text(triages)}); severity computed for {computed} (*), declared for "
              f"{len(triages) - computed}" + (f"; verdicts {source}" if source else "")]
     id_w = max((len(t.claim_id) for t in triages), default=0)
     ref_w = min(34, max((len(t.ref) for t in triages), default=0))
     for cause, members in grouped(triages):
+        about = root_cause(cause)
         lines.append("")
-        lines.append(_cut(f"{cause} [{len(members)}: {_counts_text(members)}]: {ROOT_CAUSES.get(cause, '')}",
-                          width))
+        lines.append(_cut(f"{cause} [{len(members)}: {counts_text(members)}]: {markup_text(about.wrong)}", width))
+        lines.append(_cut(f"  correction: {markup_text(about.fix)}", width))
         for t in members:
             mark = "*" if t.computed else ""
             head = f"  {t.claim_id.ljust(id_w)}  {_cut(t.ref, ref_w).ljust(ref_w)}  {t.severity}{mark}"
             room = max(40, width - len(head) - 4)
-            reason_room = min(len(t.reason), max(room - len(t.what) - 3, room // 2))
-            lines.append(_cut(f"{head}: {_cut(t.reason, reason_room)} | {t.what}", width))
+            reason, what = markup_text(t.reason), markup_text(t.what)
+            reason_room = min(len(reason), max(room - len(what) - 3, room // 2))
+            lines.append(_cut(f"{head}: {_cut(reason, reason_room)} | {what}", width))
     disagreements = [t for t in triages if t.disagreement]
     lines.append("")
     lines.append("computed and declared severities agree" if not disagreements
@@ -372,57 +478,35 @@ def errata_text(triages: Sequence[Triage], *, source: str = "", width: int = 160
 
 
 def errata_json(triages: Sequence[Triage], *, source: str = "") -> dict[str, Any]:
-    """The summary as JSON: counts, root causes in summary order with their claims, disagreements."""
+    """The summary as JSON: counts, root causes in summary order (what is wrong and the correction, as text) with
+    their claims, disagreements."""
     return {"refuted": len(triages), "source": source, "severities": severity_counts(triages),
             "computed": sum(t.computed for t in triages),
-            "root_causes": [{"root_cause": cause, "description": ROOT_CAUSES.get(cause, ""),
+            "root_causes": [{"root_cause": cause, "title": markup_text(root_cause(cause).title),
+                             "description": markup_text(root_cause(cause).wrong),
+                             "correction": markup_text(root_cause(cause).fix),
                              "severities": severity_counts(members), "claims": [t.to_json() for t in members]}
                             for cause, members in grouped(triages)],
             "disagreements": [{"claim": t.claim_id, "disagreement": t.disagreement}
                               for t in triages if t.disagreement]}
 
 
-def errata_latex(triages: Sequence[Triage]) -> str:
-    """The summary as a LaTeX section body: one longtable, a row per claim under a row per root cause."""
-    from symbolic_vae._report.latex import tex_escape, tex_id
-
-    rows = []
-    for cause, members in grouped(triages):
-        rows.append(f"\\multicolumn{{4}}{{@{{}}p{{0.97\\linewidth}}@{{}}}}{{\\textbf{{{tex_escape(cause)}}} "
-                    f"({len(members)}: {tex_escape(_counts_text(members))}): "
-                    f"{tex_escape(ROOT_CAUSES.get(cause, ''))}}} \\\\")
-        for t in members:
-            mark = "$^*$" if t.computed else ""
-            rows.append(f"{tex_id(t.claim_id)} & {tex_escape(t.ref)} & {tex_escape(t.severity)}{mark} & "
-                        f"{tex_escape(_cut(t.what, 110))} \\\\")
-        rows.append("\\midrule")
-    computed = sum(t.computed for t in triages)
-    head = (f"{len(triages)} refuted claims, {len({t.root_cause for t in triages})} root causes "
-            f"({tex_escape(_counts_text(triages))}); severity computed for {computed} ($^*$), declared on the claim "
-            f"for {len(triages) - computed}. Each severity's reason is in the ledger and in "
-            "\\texttt{symbolic-vae errata}.")
-    disagreements = [t for t in triages if t.disagreement]
-    tail = ("Computed and declared severities agree." if not disagreements else
-            "Computed and declared severities disagree for " + "; ".join(
-                f"{tex_id(t.claim_id)} ({tex_escape(t.disagreement)})" for t in disagreements) + ".")
-    cols = ("@{}>{\\raggedright\\arraybackslash}p{0.22\\linewidth}>{\\raggedright\\arraybackslash}p{0.2\\linewidth}"
-            "l>{\\raggedright\\arraybackslash}p{0.4\\linewidth}@{}")
-    return (f"\\noindent {head}\\par\n{{\\scriptsize\\begin{{longtable}}{{{cols}}}\n\\toprule\nclaim & reference & "
-            "severity & what is wrong \\\\\n\\midrule\n\\endhead\n" + "\n".join(rows[:-1] or [""])
-            + "\n\\bottomrule\n\\end{longtable}}\n" + f"\\noindent {tail}\\par\n")
-
-
-README_BEGIN = "<!-- errata:begin (generated by symbolic_vae._report.errata.readme_section) -->"
+README_BEGIN = "<!-- errata:begin (generated by symbolic_vae._report.errata.readme_section; do not edit) -->"
 README_END = "<!-- errata:end -->"
 
 
 def readme_section(triages: Sequence[Triage]) -> str:
-    """The README's list of root causes (between README_BEGIN and README_END): one bullet per root cause with its
-    severities and claim ids."""
-    lines = [README_BEGIN]
+    """The README's summary of the errata (between README_BEGIN and README_END): the counts by severity, then one
+    bullet per root cause, most severe first: its title (what is wrong), the correction in words and its claims."""
+    lines = [README_BEGIN,
+             f"{len(triages)} statements are false as printed, from {len({t.root_cause for t in triages})} root "
+             f"causes ({counts_text(triages)}). Each has a counterexample and a corrected claim with a verdict of "
+             "its own; `symbolic-vae errata` prints each severity's reason, and the LaTeX report opens with this "
+             "page.", ""]
     for cause, members in grouped(triages):
+        about = root_cause(cause)
         ids = ", ".join(f"`{t.claim_id}`" for t in members)
-        lines.append(f"- `{cause}` ({_counts_text(members)}): {ROOT_CAUSES.get(cause, '')}. {ids}")
+        lines.append(f"- **{about.title}** ({counts_text(members)}): {about.fix}. {ids}")
     lines.append(README_END)
     return "\n".join(lines)
 
@@ -433,6 +517,7 @@ def readme_with_section(readme: str, triages: Sequence[Triage]) -> str:
     return readme[:start] + readme_section(triages) + readme[end:]
 
 
-__all__ = ["ROOT_CAUSES", "Finding", "Triage", "boundary_finding", "constant_only_finding", "errata_json",
-           "errata_latex", "errata_text", "findings", "grouped", "readme_section", "readme_with_section",
-           "severity_counts", "triage", "triage_of", "triage_verdicts"]
+__all__ = ["README_BEGIN", "README_END", "ROOT_CAUSES", "SEVERITY_MEANINGS", "Finding", "RootCause", "Triage",
+           "boundary_finding", "claim_triages", "constant_only_finding", "counts_text", "errata_json", "errata_text",
+           "findings", "grouped", "readme_section", "readme_with_section", "root_cause", "severity_counts", "triage",
+           "triage_of", "triage_verdicts"]

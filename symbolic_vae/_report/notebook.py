@@ -30,6 +30,14 @@ def md_escape(text: Any) -> str:
     return _MD_SPECIAL.sub(r"\\\1", str(text)).replace("\n", " ")
 
 
+def md_prose(text: Any) -> str:
+    """Prose with light LaTeX markup -> Markdown: ``$...$`` spans kept as math, the rest rendered literally."""
+    parts = str(text).split("$")
+    if len(parts) % 2 == 0:
+        return md_escape(text)
+    return "".join(f"${part}$" if k % 2 else md_escape(part) for k, part in enumerate(parts)).replace("\n", " ")
+
+
 def md_math(obj: Any) -> str:
     """``obj`` as display math for MathJax: one ``$$`` block per item, long items broken into aligned lines."""
     blocks = []
@@ -71,29 +79,29 @@ class ClaimView:
 
     def _repr_markdown_(self) -> str:
         c, v = self.claim, self.verdict
-        out = [f"#### `{c.id}` ({md_escape(c.ref.short())})", f"*{md_escape(c.title)}*", md_math(c.statement)]
+        out = [f"#### `{c.id}` ({md_escape(c.ref.short())})", f"*{md_prose(c.title)}*", md_math(c.statement)]
         if c.assumptions:
-            out.append("**Assumptions:** " + "; ".join(md_escape(a) for a in c.assumptions))
+            out.append("**Assumptions:** " + "; ".join(md_prose(a) for a in c.assumptions))
         if c.printed:
-            out.append(f"**As printed:** {md_escape(c.printed)}")
+            out.append(f"**As printed:** {md_prose(c.printed)}")
         steps = ["**Derivation steps**", ""]
         for i, step in enumerate(c.steps):
             if i < len(v.checks):
                 check = v.checks[i]
-                result = f"{md_status(check.status)} ({md_escape(check.method)}): {md_escape(check.summary)}"
+                result = f"{md_status(check.status)} ({md_escape(check.method)}): {md_prose(check.summary)}"
             else:
                 result = "*not run: an earlier step refuted the claim*"
-            steps.append(f"{i + 1}. {md_escape(step.description)}: {result}")
+            steps.append(f"{i + 1}. {md_prose(step.description)}: {result}")
             if step.lhs is not None and step.rhs is not None:
                 eq = (sp.Eq(step.lhs, step.rhs, evaluate=False)
                       if isinstance(step.lhs, sp.Expr) and isinstance(step.rhs, sp.Expr) else (step.lhs, step.rhs))
                 steps.append("\n" + md_math(eq).replace("\n", "\n   ") + "\n")
         out.append("\n".join(steps))
-        out.append(f"**Verdict:** {md_status(v.status)} by {md_escape(v.method)}: {md_escape(v.summary)}")
+        out.append(f"**Verdict:** {md_status(v.status)} by {md_escape(v.method)}: {md_prose(v.summary)}")
         if v.control is not None:
             state = "refuted, as it must be" if v.control_refuted else "<b>NOT refuted</b>"
             out.append(f"**Negative control** ({md_escape(c.control.perturbation)}): {state}; "
-                       f"{md_escape(v.control.summary)}")
+                       f"{md_prose(v.control.summary)}")
         labels = [f"step {i + 1}" for i in range(min(len(c.steps), len(v.checks)))]
         labels += ["extra"] * (len(v.checks) - len(labels))
         checks = [*v.checks, *([v.control] if v.control is not None else [])]

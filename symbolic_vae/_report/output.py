@@ -18,7 +18,7 @@ from symbolic_vae._core.claim import Claim
 from symbolic_vae._core.errors import SymbolicVAEError
 from symbolic_vae._core.files import new_file_mode as _new_file_mode
 from symbolic_vae._core.verdict import Verdict
-from symbolic_vae._report.latex import claim_snippet, report_tex
+from symbolic_vae._report.latex import SNIPPET_PREAMBLE, claim_card, claim_snippet, report_tex
 
 
 # ----------------------------------------------------------------------------------------------------------------
@@ -166,20 +166,34 @@ def _backup(target: Path) -> Path:
     return backup
 
 
+def report_file_names(claim_ids: Iterable[str], *, pdf: bool = False) -> list[str]:
+    """The files a report of ``claim_ids`` writes, relative to its directory."""
+    ids = list(claim_ids)
+    return ["report.tex", *(["report.pdf"] if pdf else []), "snippets/preamble.tex",
+            *(f"snippets/{i}.tex" for i in ids), *(f"cards/{i}.tex" for i in ids)]
+
+
 def report_files(claims: Sequence[Claim], by_id: dict[str, Verdict], *, source: str) -> dict[str, str]:
-    """The text of every file of the report: ``report.tex`` and ``snippets/<claim id>.tex``."""
-    files = {f"snippets/{claim.id}.tex": claim_snippet(claim, by_id[claim.id], by_id) for claim in claims}
-    return {"report.tex": report_tex(claims, by_id, source=source), **files}
+    """The text of every file of the report: ``report.tex`` (opening with the errata triage of its refuted claims),
+    ``snippets/preamble.tex``, ``snippets/<claim id>.tex`` and ``cards/<claim id>.tex``."""
+    from symbolic_vae._report.errata import triage_verdicts
+    from symbolic_vae._report.registry import all_claims
+
+    files = {"snippets/preamble.tex": SNIPPET_PREAMBLE}
+    files.update({f"snippets/{c.id}.tex": claim_snippet(c, by_id[c.id], by_id) for c in claims})
+    files.update({f"cards/{c.id}.tex": claim_card(c, by_id[c.id], by_id) for c in claims})
+    triages = triage_verdicts(all_claims(), [by_id[c.id] for c in claims])
+    return {"report.tex": report_tex(claims, by_id, source=source, triages=triages), **files}
 
 
 def write_report(out_dir: str | Path, claims: Iterable[Claim], verdicts: Iterable[Verdict], *, source: str,
                  force: bool = False, pdf: bool = False) -> Path:
-    """Write ``out_dir/report.tex`` and ``out_dir/snippets/<claim id>.tex`` (and, with ``pdf``, ``report.pdf``
+    """Write ``out_dir/report.tex``, the snippets and cards of ``report_file_names`` (and, with ``pdf``, ``report.pdf``
     compiled by ``compile_report`` in a temporary copy); returns the path of report.tex.
 
     Everything is checked and rendered before anything is written: the output directory (an existing or creatable
     directory), the verdicts (one per claim) and, without ``force``, that none of these files exists. With ``force``
-    only these files are replaced; other files in ``out_dir`` and ``out_dir/snippets`` stay. The files are written
+    only these files are replaced; other files in ``out_dir`` and its folders stay. The files are written
     under temporary names and moved into place at the end (``StagedOutput``): a failure, including a LaTeX error
     with ``pdf``, leaves ``out_dir`` as it was.
     """
@@ -206,7 +220,7 @@ def write_report(out_dir: str | Path, claims: Iterable[Claim], verdicts: Iterabl
     missing = [i for i in ids if i not in by_id]
     if missing:
         raise SymbolicVAEError(f"verdicts: no verdict for {', '.join(missing)}")
-    names = ["report.tex", *(f"snippets/{i}.tex" for i in ids), *(["report.pdf"] if pdf else [])]
+    names = report_file_names(ids, pdf=pdf)
     out = output_directory("out_dir", out_dir, files=names, force=force, force_name=FORCE_HINT)
     if pdf and shutil.which("pdflatex") is None:
         raise SymbolicVAEError(f"pdf: pdflatex not found ({PDFLATEX_PACKAGES})")

@@ -94,15 +94,16 @@ def test_latex_force_replaces_only_its_own_files(tmp_path, capsys):
     (out / "snippets" / "mine.tex").write_text("my own snippet")
     (out / "notes.txt").write_text("my notes")
     assert main(["latex", "-o", str(out), "--ledger", str(ledger), "--claim", CLAIMS[0], "--claim", CLAIMS[0]]) == 0
-    assert "and 1 snippets" in capsys.readouterr().out  # a repeated --claim is written once
+    assert ", 1 snippets in" in capsys.readouterr().out  # a repeated --claim is written once
     first = _files(out)
-    assert set(first) == {"notes.txt", "report.tex", "snippets/mine.tex", f"snippets/{CLAIMS[0]}.tex"}
+    assert set(first) == {"notes.txt", "report.tex", "snippets/mine.tex", "snippets/preamble.tex",
+                          f"snippets/{CLAIMS[0]}.tex", f"cards/{CLAIMS[0]}.tex"}
     assert main(["latex", "-o", str(out), "--ledger", str(ledger)]) == 2  # report.tex exists
     assert "--force" in _one_error_line(capsys.readouterr().err, "-o: ")
     assert _files(out) == first
     assert main(["latex", "-o", str(out), "--ledger", str(ledger), "--force"]) == 0
     after = _files(out)
-    assert set(after) == set(first) | {f"snippets/{CLAIMS[1]}.tex"}
+    assert set(after) == set(first) | {f"snippets/{CLAIMS[1]}.tex", f"cards/{CLAIMS[1]}.tex"}
     assert after["notes.txt"] == b"my notes" and after["snippets/mine.tex"] == b"my own snippet"
     assert CLAIMS[1].encode() in after["report.tex"] and after["report.tex"] != first["report.tex"]
     umask = os.umask(0)
@@ -153,7 +154,8 @@ def test_latex_pdf_is_compiled_aside_and_moved_in(tmp_path, capsys, monkeypatch)
     out = tmp_path / "out"
     assert main(["latex", "-o", str(out), "--ledger", str(ledger), "--pdf"]) == 0
     assert f"wrote {out / 'report.pdf'}" in capsys.readouterr().out
-    assert set(_files(out)) == {"report.tex", "report.pdf", *(f"snippets/{c}.tex" for c in CLAIMS)}
+    assert set(_files(out)) == {"report.tex", "report.pdf", "snippets/preamble.tex",
+                                *(f"snippets/{c}.tex" for c in CLAIMS), *(f"cards/{c}.tex" for c in CLAIMS)}
     assert main(["latex", "-o", str(out), "--ledger", str(ledger), "--claim", CLAIMS[0], "--pdf"]) == 2
     assert "report.pdf" in _one_error_line(capsys.readouterr().err, "-o: ")
 

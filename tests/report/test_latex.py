@@ -19,7 +19,15 @@ from symbolic_vae import (
     run_claim,
 )
 from symbolic_vae._cli import main
-from symbolic_vae._report.latex import LINE_BUDGET, math_lines, method_family, split_methods, tex_escape, visual_width
+from symbolic_vae._report.latex import (
+    LINE_BUDGET,
+    _matrix,
+    math_lines,
+    method_family,
+    split_methods,
+    tex_escape,
+    visual_width,
+)
 from symbolic_vae._report.ledger import load_ledger, verdict_from_json
 from symbolic_vae._report.notebook import ClaimView, md_math
 from symbolic_vae._report.output import compile_report, write_report
@@ -124,7 +132,9 @@ def test_cli_report_with_errata_compiles(tmp_path, capsys):
     assert cx is not None and "Counterexample (both sides at" in errata and "Corrected claim" in errata
     plain = errata.replace("\\allowbreak{}", "").replace("\\_", "_")
     assert cx.lhs[:12] in plain and cx.rhs[:12] in plain
-    assert all(str(value)[:10] in plain for value in cx.instance.values())
+    matrices = [v for v in cx.instance.values() if _matrix(v) is not None]  # typeset as a pmatrix
+    assert all(str(value)[:10] in plain for value in cx.instance.values() if value not in matrices)
+    assert plain.count("\\begin{pmatrix}") >= len(matrices)
     if shutil.which("pdftotext"):
         text = subprocess.run(["pdftotext", str(out / "report.pdf"), "-"], capture_output=True, text=True).stdout
         assert "Errata" in text and "REFUTED" in text and CORRECTION.split(".")[1][:8] in text.replace(" ", "_")

@@ -155,7 +155,8 @@ def stationary_check(*, claim_all_max: bool = False) -> CheckResult:
     smallest_ascent = min((min(r["max_ascent_ppca"], r["max_ascent_elbo"]) for r in rows if not r["top"]),
                           default=float("nan"))
     return CheckResult(Status.CHECKED, "autograd gradients and Hessians (float64)",
-                       f"{counts}; every point stationary (|grad| <= {GRAD_TOL:g}) in pPCA and in the ELBO; the same "
+                       ", ".join(f"{name} {n}" for name, n in counts.items())
+                       + f"; every point stationary (|grad| <= {GRAD_TOL:g}) in pPCA and in the ELBO; the same "
                        f"class in both; smallest ascent curvature at a non-top point {smallest_ascent:.2g}",
                        {**counts, "grad_tolerance": GRAD_TOL, "class_tolerance": CLASS_TOL, "seed": SEED,
                         "smallest_ascent_curvature": smallest_ascent})

@@ -222,7 +222,8 @@ def _sigma_claims() -> list[Claim]:
                        INACTIVE_BRANCH),
                 control=Control("corrected Eq. 100 with beta eta_dec^2 > zeta^2 on the right",
                                 partial(case_step, "eq100_corrected_strict"))),
-            cause="strict-vs-nonstrict",
+            cause="strict-vs-nonstrict", severity="boundary-only",
+            reason="the strict '>' fails only where beta eta_dec^2 = zeta^2, the boundary of the inactive branch",
         ),
     ]
 

@@ -58,7 +58,13 @@ SEED = 20221128
 # =====================================================================================================
 # 1. Eq. 101-114 at explicit sizes
 # =====================================================================================================
+def _tally(counts: dict[str, int]) -> str:
+    """Counts in words for a summary (``both true 12, boundary 3``), not a dict repr."""
+    return ", ".join(f"{name} {n}" for name, n in counts.items())
+
+
 # --- sized identities -----------------------------------------------------------------------------------
+
 def _gradient_identity(size: tuple[int, int, int], *, kappa_factor: sp.Expr = 2) -> SizedIdentity:
     return SizedIdentity(size, derivatives(size)[0], printed_gradient(size, kappa_factor=kappa_factor))
 
@@ -376,7 +382,7 @@ def _sign_samples(*, drop_sqrt: bool = False, seed: int = SEED, n_points: int = 
             return CheckResult(Status.REFUTED, "exact evaluation", "the two sides of the iff disagree", {}, cx)
         counts["boundary" if ratio == 1 else ("both true" if lhs else "both false")] += 1
     return CheckResult(Status.CHECKED, "exact evaluation at rational points",
-                       f"{n_points} points, both sides agree: {counts}", {"counts": counts, "seed": seed})
+                       f"{n_points} points, both sides agree: {_tally(counts)}", {"counts": counts, "seed": seed})
 
 # =====================================================================================================
 # 3. The smallest eigenvalue of H(0) for any diagonal Sigma
@@ -387,7 +393,8 @@ def _block_eigenvalues() -> CheckResult:
     charpoly = (sp.Matrix([[a, -z], [-z, b]]) - lam * sp.eye(2)).det()
     r = sp.sqrt((a - b) ** 2 + 4 * z**2)
     roots = sp.Matrix([charpoly.xreplace({lam: (a + b + r) / 2}), charpoly.xreplace({lam: (a + b - r) / 2})])
-    return _prove(roots, sp.zeros(2, 1), "eigenvalues of a 2 x 2 block [[a, -z], [-z, b]]")
+    return _prove(roots, sp.zeros(2, 1), r"eigenvalues of a $2 \times 2$ block "
+                  r"$\begin{pmatrix} a & -z \\ -z & b \end{pmatrix}$")
 
 
 def _min_eigenvalue_check(*, use_max_sigma: bool = False, seed: int = SEED, tol: float = 1e-10) -> CheckResult:
@@ -679,9 +686,11 @@ def _decide(results: Sequence[CaseResult], predicate: Callable[[CaseResult], boo
     worst_global = max((-r.margin for r in results if r.global_min), default=0.0)
     smallest_drop = min((r.margin for r in results if not r.global_min), default=float("inf"))
     if counts["true/true"] == 0 or counts["false/false"] == 0 or counts["exact boundary"] == 0:
-        return CheckResult(Status.INCONCLUSIVE, "ground truth", f"{what}: not every regime was sampled: {counts}")
+        return CheckResult(Status.INCONCLUSIVE, "ground truth",
+                           f"{what}: not every regime was sampled: {_tally(counts)}")
     return CheckResult(Status.CHECKED, "exact Hessian + ground truth (multistart minimization)",
-                       f"{what}: {len(results)} cases agree, {counts}; global-minimum cases: best found >= L(0) - "
+                       f"{what}: {len(results)} cases agree, {_tally(counts)}; global-minimum cases: best found "
+                       ">= L(0) - "
                        f"{worst_global:.1e}; other cases: L(0) - best >= {smallest_drop:.1e} (relative); tolerance "
                        f"{TOL:g}",
                        {"cases": len(results), "counts": counts, "tolerance": TOL, "starts": N_STARTS, "seed": 11,

@@ -195,11 +195,13 @@ def claims() -> list[Claim]:
             sp.Eq(H0, min_eigenvalue_expr(smin**2, zmax)),
             assumptions=(*COMMON, "sigma_i distinct or equal", "d0 <, =, > d2, Z of any rank"), part="generalized",
             printed="derived here: the paper treats Sigma = sigma I only",
-            steps=(Step(f"H(0) = 2 [[Sigma (x) I, -Z (x) I], [-Z^T (x) I, kappa I]] (Eq. 107-110), {EXPLICIT}: "
-                        "one block [[sigma_q^2 I, -Z], [-Z^T, kappa I]] per latent column",
+            steps=(Step(r"$H(0) = 2 \begin{pmatrix} \Sigma \otimes I & -Z \otimes I \\ -Z^\top \otimes I & "
+                        r"\kappa I \end{pmatrix}$ (Eq. 107-110), " + EXPLICIT + r": one block "
+                        r"$\begin{pmatrix} \sigma_q^2 I & -Z \\ -Z^\top & \kappa I \end{pmatrix}$ per latent column",
                         partial(_at_sizes, "origin")),
-                   Step("each 2 x 2 block [[a, -zeta_i], [-zeta_i, b]] (after the SVD of Z) has eigenvalues "
-                        "(a + b +- sqrt((a - b)^2 + 4 zeta_i^2)) / 2", _block_eigenvalues),
+                   Step(r"each $2 \times 2$ block $\begin{pmatrix} a & -\zeta_i \\ -\zeta_i & b \end{pmatrix}$ (after "
+                        r"the SVD of $Z$) has eigenvalues $\frac{1}{2}\bigl(a + b \pm \sqrt{(a - b)^2 + 4 \zeta_i^2}"
+                        r"\bigr)$", _block_eigenvalues),
                    Step("lambda_min of the assembled H(0) against the formula (the minimum over q and i sits at "
                         "sigma_min, zeta_max)", _min_eigenvalue_check)),
             control=Control("sigma_max instead of sigma_min in the formula",

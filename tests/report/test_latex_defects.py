@@ -1,0 +1,127 @@
+"""A grep for printing defects over the generated report, snippets and cards: no statement that is the bare word
+True/False, no ASCII math names (eta_dec, zeta^2, zeta**2, hat d, **, sqrt() outside math and typewriter text, no
+Python reprs ([[, {', 'key': 830,), no "->" in headings; and the prose printer that removes them, with controls."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from symbolic_vae import CheckResult, Counterexample, Status, Verdict, all_claims, get_claim, run_claim
+from symbolic_vae._report.latex import ascii_math, prose_tex
+from symbolic_vae._report.output import report_files
+
+_GREEK = ("alpha|beta|gamma|delta|epsilon|zeta|eta|theta|kappa|lambda|mu|nu|xi|pi|rho|sigma|tau|phi|chi|psi|omega|"
+          "Sigma|Lambda|Gamma|Theta|Phi")
+DEFECTS = {
+    "a statement that is the bare word True/False": re.compile(r"\\svline\{-?\d\}\{(\\text\{)?(True|False)\}?\}"),
+    "an ASCII math name": re.compile(rf"\b({_GREEK})(\\_|\\\^\{{\}}|\*\*)"),
+    "'hat d'": re.compile(r"\bhat d"),
+    "'sqrt('": re.compile(r"\bsqrt\("),
+    "'**'": re.compile(r"\*\*"),
+    "a nested-list repr": re.compile(r"\[\["),
+    "a dict repr": re.compile(r"\$\\\{\$'|'[^'\n]{1,40}': -?\d"),
+    "'->' in a heading": re.compile(r"\\(?:sub)*section\*?\{[^\n]*(->|-\$>\$)"),
+}
+_OPENERS = re.compile(r"\\svline\{-?\d\}\{|\\texttt\{|\\label\{|\\input\{|\\hyperref\[|\\svref\{|\\ref\*?\{")
+
+
+def _closing(text: str, start: int) -> int:
+    """The index past the group whose opening bracket is text[start - 1]."""
+    depth, close = 1, "]" if text[start - 1] == "[" else "}"
+    opening = "[" if close == "]" else "{"
+    for j in range(start, len(text)):
+        depth += (text[j] == opening) - (text[j] == close)
+        if depth == 0:
+            return j + 1
+    return len(text)
+
+
+def prose_of(tex: str) -> str:
+    """``tex`` without its math ($...$, display lines), typewriter text, labels, references and comments, and
+    without the PDF-bookmark half of \\texorpdfstring."""
+    tex = re.sub(r"(?m)(?<!\\)%.*$", "", tex.replace(r"\$", ""))
+    out, i = [], 0
+    while (m := _OPENERS.search(tex, i)) is not None:
+        out.append(tex[i:m.start()])
+        i = _closing(tex, m.end())
+    out.append(tex[i:])
+    tex = "".join(out)
+    out, i = [], 0
+    while (k := tex.find(r"\texorpdfstring{", i)) >= 0:
+        first = _closing(tex, k + len(r"\texorpdfstring{"))
+        out.append(tex[i:first])
+        i = _closing(tex, first + 1)
+    out.append(tex[i:])
+    return re.sub(r"\$[^$]*\$", " ", "".join(out))
+
+
+def defects(files: dict[str, str]) -> list[str]:
+    """Each defect found: the file, what it is and the text around it."""
+    found = []
+    for name, tex in files.items():
+        prose = prose_of(tex)
+        for what, pattern in DEFECTS.items():
+            where = tex if "True/False" in what or "heading" in what else prose
+            found.extend(f"{name}: {what}: ...{where[max(0, m.start() - 40):m.end() + 30]}..."
+                         for m in pattern.finditer(where))
+    return found
+
+
+def _synthetic(claim) -> Verdict:
+    cx = Counterexample({"eta_dec": "1/2", "M": "[[1, 2], [3, 4]]", "hat d_1": "2"}, "1", "2", 30,
+                        "at zeta_i^2 = beta eta_dec^2")
+    status = Status.REFUTED if claim.corrected else Status.PROVED
+    details = {"worst_residual": 1.5e-17, "sizes": [[1, 2, 3]] * 3, "starts": {"instances": 830, "failed": 0},
+               "float case": {"F": "[[0.5, 0.25], [0.25, 0.5]]"}, "eta_dec": 0.5}
+    check = CheckResult(status, "symbolic + ground truth (log grid + Brent)", "holds at sqrt(beta) eta_dec", details,
+                        cx if status is Status.REFUTED else None)
+    return Verdict(claim.id, status, "symbolic", "zeta_i^2 > beta eta_dec^2", (check,) * len(claim.steps),
+                   CheckResult(Status.REFUTED, "exact counterexample", "control", {}, cx),
+                   claim.corrected if status is Status.REFUTED else None, 0.0)
+
+
+@pytest.fixture(scope="module")
+def files() -> dict[str, str]:
+    claims = all_claims()
+    by_id = {c.id: _synthetic(c) for c in claims}
+    for claim_id in ("globalmin.von_neumann", "globalmin.von_neumann_sorted"):  # real evidence, cheap to compute
+        by_id[claim_id] = run_claim(get_claim(claim_id))
+    return report_files(claims, by_id, source="synthetic verdicts")
+
+
+def test_the_report_snippets_and_cards_have_no_printing_defects(files):
+    assert len(files) == 2 + 2 * len(all_claims())
+    found = defects(files)
+    assert found == [], f"{len(found)} defects, e.g.\n" + "\n".join(found[:15])
+
+
+def test_control_the_grep_finds_each_defect():
+    bad = {"bad.tex": "\\section{Eq. 3 -$>$ Eq. 4}\n\\svline{-1}{\\text{False}}\nat eta\\_dec and zeta\\^{}2, "
+           "zeta**2, hat d\\_1, sqrt(beta), sizes [[1, 2]], $\\{$'a': 830\n"}
+    hits = "\n".join(defects(bad))
+    assert all(what in hits for what in DEFECTS), hits
+    assert defects({"ok.tex": "$\\zeta^2$ \\texttt{eta\\_dec} % eta_dec in a comment\n"}) == []
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("zeta_i^2 - sqrt(beta) eta_dec <= 0", r"$\zeta_i^2 - \sqrt{\beta} \eta_{\mathrm{dec}} \leq 0$"),
+    ("sum_{i>hat d_1} zeta_i^2", r"$\sum_{i>\hat{d}_1} \zeta_i^2$"),
+    ("eta*^2 = R_0/d2", r"$\eta^{*2} = R_0/d_2$"),
+    ("||Z||_F^2 and W^T x", r"$\lVert Z\rVert_F^2$ and $W^{\top} x$"),
+    ("Eq. 3 -> Eq. 4", r"Eq. 3 $\to$ Eq. 4"),
+    ("from globalmin.prop2_corrected", r"from \texttt{globalmin.prop2\_\allowbreak{}corrected}"),
+    ("already $\\hat{d}_1$ marked", "already $\\hat{d}_1$ marked"),
+    ("agree: {'both true': 16, 'boundary': 8}.", r"agree: both true 16,\allowbreak{} boundary 8."),
+    ("the sum over i, log of a max", r"the sum over i,\allowbreak{} log of a max"),  # words, not symbols
+])
+def test_prose_typesets_ascii_math(text, expected):
+    assert prose_tex(text) == expected
+
+
+def test_ascii_math_refuses_what_it_cannot_typeset():
+    assert ascii_math("f'_i^2") == "{f'_i}^2"  # a prime is a superscript: grouped
+    assert ascii_math("lambda_fixed_sigma") is None  # two subscripts
+    assert ascii_math("x_{a") is None  # unbalanced
+    assert "\\_" in prose_tex("lambda_fixed_sigma") or "texttt" in prose_tex("lambda_fixed_sigma")
