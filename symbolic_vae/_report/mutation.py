@@ -217,11 +217,21 @@ def _mutate_in_processes(ids: list[str], workers: int, options: dict[str, Any],
     from concurrent.futures import ProcessPoolExecutor, as_completed
 
     done: dict[str, ClaimMutation] = {}
-    with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn")) as pool:
+    pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"))
+    try:
         futures = {pool.submit(_mutate_one, claim_id, **options): claim_id for claim_id in ids}
         for finished in as_completed(futures):
             claim_id = futures[finished]
             done[claim_id] = finished.result()
             if progress is not None:
                 progress(len(done) - 1, len(ids), done[claim_id])
+    except BaseException:  # interrupted (SIGINT, SIGTERM) or failed: no worker is left running its claim
+        processes = list((getattr(pool, "_processes", None) or {}).values())
+        pool.shutdown(wait=False, cancel_futures=True)
+        for process in processes:
+            process.terminate()
+        for process in processes:
+            process.join(timeout=10)
+        raise
+    pool.shutdown()
     return [done[claim_id] for claim_id in ids]
