@@ -1,0 +1,102 @@
+"""Numbered displayed equations of the papers: extraction from their plain text, the shipped data file, and parsing
+with SymPy's LaTeX parser after rewriting the papers' macros by a declared table (``MACROS``)."""
+
+from __future__ import annotations
+
+import functools
+import json
+import re
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from symbolic_vae._core.errors import fail
+
+WZ_FILE = "wang_ziyin_2022_posterior_collapse_linear_lvm.txt"
+LUCAS_FILE = "lucas_2019_dont_blame_the_elbo_poster.txt"
+DATA_FILES = {"wz2022": "wz2022_equations.json", "lucas2019": "lucas2019_equations.json"}
+PARSER_BACKEND = "lark"
+
+_DISPLAY = re.compile(r"\$\$(.*?)\$\$", re.S)
+_TAG = re.compile(r"(?:\\quad\s*\((\d+)\)|\\tag\{(\d+)\})\s*$")
+_SECTION = re.compile(r"^(?:([1-6](?:\.\d)?) [A-Z][A-Za-z].*|([A-E](?:\.\d)?) [A-Z].*)$")
+
+
+def _section_name(line: str) -> str | None:
+    match = _SECTION.match(line.strip())
+    if not match or len(line) > 80:
+        return None
+    number = match.group(1) or match.group(2)
+    return ("App. " if number[0].isalpha() else "Sec. ") + number
+
+
+def extract_wz2022(text: str) -> list[dict[str, Any]]:
+    """Every displayed ``$$ ... $$`` block of the WZ22 text that ends in a tag ``\\quad (n)`` or ``\\tag{n}``, in
+    order: number, section (the last heading before it) and LaTeX source (without the tag)."""
+    sections = [(m.start(), _section_name(m.group(0))) for m in re.finditer(r"^.*$", text, re.M)]
+    sections = [(pos, name) for pos, name in sections if name]
+    out = []
+    for match in _DISPLAY.finditer(text):
+        body = match.group(1).strip()
+        tag = _TAG.search(body)
+        if not tag:
+            continue
+        section = max(((p, n) for p, n in sections if p < match.start()), default=(0, ""))[1]
+        latex = body[:tag.start()].strip().rstrip(",.;").strip()
+        out.append({"number": tag.group(1) or tag.group(2), "section": section, "latex": latex})
+    return out
+
+
+LUCAS_TRANSCRIPTION = {
+    "1": ("pPCA", [r"p(z) = \mathcal{N}(0, I)", r"p(x|z) = \mathcal{N}(W z + \mu, \sigma^2 I)"]),
+    "2": ("Linear VAE", [r"p(x|z) = \mathcal{N}(W z + \mu, \sigma^2 I)",
+                         r"q(z|x) = \mathcal{N}(V(x - \mu), D)"]),
+    "3": ("Linear VAE", [r"L := \mathbb{E}_{q(z|x)}[\log p(x|z)] - D_{KL}(q(z|x)||p(z))"]),
+    "4": ("pPCA stationary points", [r"\sigma^2_{MLE} = \frac{1}{n-k} \sum_{j=k+1}^{n} \lambda_j",
+                                     r"W_{MLE} = U_k(\Lambda_k - \sigma^2_{MLE} I)^{1/2} R"]),
+}
+"""The Lucas poster's numbered formulas: its text is a PDF conversion without LaTeX, so each formula is transcribed
+here (number -> section, LaTeX); ``extract_lucas2019`` checks that each number is printed in the text."""
+
+
+def extract_lucas2019(text: str) -> list[dict[str, Any]]:
+    """The poster's numbered formulas (1)-(n), from LUCAS_TRANSCRIPTION, each only if its tag ``(n)`` is printed."""
+    printed = set(re.findall(r"\((\d)\)\s*$", text, re.M)) | set(re.findall(r"\s\((\d)\)\n", text))
+    return [{"number": n, "section": sec, "latex": r" \\ ".join(forms), "transcribed": True}
+            for n, (sec, forms) in LUCAS_TRANSCRIPTION.items() if n in printed]
+
+
+EXTRACTORS = {"wz2022": (WZ_FILE, extract_wz2022), "lucas2019": (LUCAS_FILE, extract_lucas2019)}
+
+
+def extract(paper: str, papers_dir: str | Path) -> list[dict[str, Any]]:
+    """The numbered equations of ``paper`` read from its text file in ``papers_dir``."""
+    if paper not in EXTRACTORS:
+        raise fail("paper", f"unknown paper {paper!r}; known: {', '.join(EXTRACTORS)}")
+    name, extractor = EXTRACTORS[paper]
+    return extractor((Path(papers_dir) / name).read_text(encoding="utf-8"))
+
+
+@functools.cache
+def equations(paper: str) -> tuple[dict[str, Any], ...]:
+    """The shipped numbered equations of ``paper`` (the package data file)."""
+    if paper not in DATA_FILES:
+        raise fail("paper", f"unknown paper {paper!r}; known: {', '.join(DATA_FILES)}")
+    text = resources.files(__package__).joinpath(DATA_FILES[paper]).read_text(encoding="utf-8")
+    return tuple(json.loads(text)["equations"])
+
+
+def write_data(papers_dir: str | Path) -> None:
+    """Regenerate the shipped data files from the papers' text."""
+    here = Path(__file__).parent
+    for paper, name in DATA_FILES.items():
+        data = {"paper": paper, "source": EXTRACTORS[paper][0], "equations": extract(paper, papers_dir)}
+        (here / name).write_text(json.dumps(data, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+
+
+def numbering(paper: str) -> dict[str, list[str]]:
+    """Numbers missing from 1..max and numbers printed more than once."""
+    numbers = [int(e["number"]) for e in equations(paper)]
+    top = max(numbers, default=0)
+    return {"missing": [str(n) for n in range(1, top + 1) if n not in numbers],
+            "duplicated": sorted({str(n) for n in numbers if numbers.count(n) > 1}, key=int)}

@@ -1,0 +1,28 @@
+"""The shipped numbered equations match a fresh extraction from the papers' text (when the papers are present)."""
+
+from pathlib import Path
+
+import pytest
+
+from symbolic_vae import SymbolicVAEError
+from symbolic_vae._papers.text.equations import DATA_FILES, equations, extract, numbering
+
+PAPERS_DIR = Path(__file__).resolve().parents[3] / "shared" / "papers"
+
+
+@pytest.mark.parametrize("paper", sorted(DATA_FILES))
+def test_data_file_matches_a_fresh_extraction(paper):
+    if not PAPERS_DIR.is_dir():
+        pytest.skip(f"the papers' text is not at {PAPERS_DIR}")
+    assert list(equations(paper)) == extract(paper, PAPERS_DIR)
+
+
+def test_wz2022_numbering():
+    assert len(equations("wz2022")) == 117
+    assert numbering("wz2022") == {"missing": ["13"], "duplicated": []}
+    assert [e["number"] for e in equations("lucas2019")] == ["1", "2", "3", "4"]
+
+
+def test_unknown_paper_is_named():
+    with pytest.raises(SymbolicVAEError, match="paper"):
+        equations("nosuch")
