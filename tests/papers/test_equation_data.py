@@ -26,3 +26,15 @@ def test_wz2022_numbering():
 def test_unknown_paper_is_named():
     with pytest.raises(SymbolicVAEError, match="paper"):
         equations("nosuch")
+
+
+def test_parse_records_a_reason_when_not_parsed():
+    from symbolic_vae._papers.text.equations import parse_equation
+
+    lam = r"\lambda_i = \frac{1}{\eta_{\text{enc}}} \sqrt{\max(0, \zeta_i^2 - \beta\eta_{\text{dec}}^2)}"
+    assert parse_equation(lam)["parsed"]
+    bad = parse_equation(r"\sigma = \begin{cases} 1 & x \\ 0 \end{cases}")
+    assert not bad["parsed"] and "cases" in bad["reason"]
+    assert not parse_equation(r"x = = + )")["parsed"]
+    for paper in DATA_FILES:
+        assert all(e["parsed"] == (not e["reason"]) for e in equations(paper))
