@@ -156,3 +156,16 @@ def parse_equation(latex: str) -> dict[str, Any]:
     except Exception as err:  # noqa: BLE001 - the parser's own error types differ by backend
         return {"parsed": False, "sympy": None, "reason": f"parser error: {type(err).__name__}"}
     return {"parsed": True, "sympy": srepr(expr), "reason": ""}
+
+
+ACCOUNTING_FILES = {"wz2022": "wz2022_equation_accounting.json", "lucas2019": "lucas2019_equation_accounting.json"}
+
+
+@functools.cache
+def declared_accounting(paper: str) -> dict[str, dict[str, str]]:
+    """The shipped accounting of ``paper``'s uncited equations: {"definitions": {n: model object},
+    "not_a_claim": {n: reason}}."""
+    if paper not in ACCOUNTING_FILES:
+        raise fail("paper", f"unknown paper {paper!r}; known: {', '.join(ACCOUNTING_FILES)}")
+    data = json.loads(resources.files(__package__).joinpath(ACCOUNTING_FILES[paper]).read_text(encoding="utf-8"))
+    return {"definitions": data["definitions"], "not_a_claim": data["not_a_claim"]}
