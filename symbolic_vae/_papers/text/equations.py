@@ -1,0 +1,171 @@
+"""Numbered displayed equations of the papers: extraction from their plain text, the shipped data file, and parsing
+with SymPy's LaTeX parser after rewriting the papers' macros by a declared table (``MACROS``)."""
+
+from __future__ import annotations
+
+import functools
+import json
+import re
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from symbolic_vae._core.errors import fail
+
+WZ_FILE = "wang_ziyin_2022_posterior_collapse_linear_lvm.txt"
+LUCAS_FILE = "lucas_2019_dont_blame_the_elbo_poster.txt"
+DATA_FILES = {"wz2022": "wz2022_equations.json", "lucas2019": "lucas2019_equations.json"}
+PARSER_BACKEND = "antlr"
+"""SymPy's ANTLR LaTeX backend: it parses 85 of the 121 equations after MACROS; the lark backend parsed none."""
+
+_DISPLAY = re.compile(r"\$\$(.*?)\$\$", re.S)
+_TAG = re.compile(r"(?:\\quad\s*\((\d+)\)|\\tag\{(\d+)\})\s*$")
+_SECTION = re.compile(r"^(?:([1-6](?:\.\d)?) [A-Z][A-Za-z].*|([A-E](?:\.\d)?) [A-Z].*)$")
+
+
+def _section_name(line: str) -> str | None:
+    match = _SECTION.match(line.strip())
+    if not match or len(line) > 80:
+        return None
+    number = match.group(1) or match.group(2)
+    return ("App. " if number[0].isalpha() else "Sec. ") + number
+
+
+def extract_wz2022(text: str) -> list[dict[str, Any]]:
+    """Every displayed ``$$ ... $$`` block of the WZ22 text that ends in a tag ``\\quad (n)`` or ``\\tag{n}``, in
+    order: number, section (the last heading before it) and LaTeX source (without the tag)."""
+    sections = [(m.start(), _section_name(m.group(0))) for m in re.finditer(r"^.*$", text, re.M)]
+    sections = [(pos, name) for pos, name in sections if name]
+    out = []
+    for match in _DISPLAY.finditer(text):
+        body = match.group(1).strip()
+        tag = _TAG.search(body)
+        if not tag:
+            continue
+        section = max(((p, n) for p, n in sections if p < match.start()), default=(0, ""))[1]
+        latex = body[:tag.start()].strip().rstrip(",.;").strip()
+        out.append({"number": tag.group(1) or tag.group(2), "section": section, "latex": latex})
+    return out
+
+
+LUCAS_TRANSCRIPTION = {
+    "1": ("pPCA", [r"p(z) = \mathcal{N}(0, I)", r"p(x|z) = \mathcal{N}(W z + \mu, \sigma^2 I)"]),
+    "2": ("Linear VAE", [r"p(x|z) = \mathcal{N}(W z + \mu, \sigma^2 I)",
+                         r"q(z|x) = \mathcal{N}(V(x - \mu), D)"]),
+    "3": ("Linear VAE", [r"L := \mathbb{E}_{q(z|x)}[\log p(x|z)] - D_{KL}(q(z|x)||p(z))"]),
+    "4": ("pPCA stationary points", [r"\sigma^2_{MLE} = \frac{1}{n-k} \sum_{j=k+1}^{n} \lambda_j",
+                                     r"W_{MLE} = U_k(\Lambda_k - \sigma^2_{MLE} I)^{1/2} R"]),
+}
+"""The Lucas poster's numbered formulas: its text is a PDF conversion without LaTeX, so each formula is transcribed
+here (number -> section, LaTeX); ``extract_lucas2019`` checks that each number is printed in the text."""
+
+
+def extract_lucas2019(text: str) -> list[dict[str, Any]]:
+    """The poster's numbered formulas (1)-(n), from LUCAS_TRANSCRIPTION, each only if its tag ``(n)`` is printed."""
+    printed = set(re.findall(r"\((\d)\)\s*$", text, re.M)) | set(re.findall(r"\s\((\d)\)\n", text))
+    return [{"number": n, "section": sec, "latex": r" \\ ".join(forms), "transcribed": True}
+            for n, (sec, forms) in LUCAS_TRANSCRIPTION.items() if n in printed]
+
+
+EXTRACTORS = {"wz2022": (WZ_FILE, extract_wz2022), "lucas2019": (LUCAS_FILE, extract_lucas2019)}
+
+
+def extract(paper: str, papers_dir: str | Path) -> list[dict[str, Any]]:
+    """The numbered equations of ``paper`` read from its text file in ``papers_dir``."""
+    if paper not in EXTRACTORS:
+        raise fail("paper", f"unknown paper {paper!r}; known: {', '.join(EXTRACTORS)}")
+    name, extractor = EXTRACTORS[paper]
+    found = extractor((Path(papers_dir) / name).read_text(encoding="utf-8"))
+    return [{**e, **parse_equation(e["latex"])} for e in found]
+
+
+@functools.cache
+def equations(paper: str) -> tuple[dict[str, Any], ...]:
+    """The shipped numbered equations of ``paper`` (the package data file)."""
+    if paper not in DATA_FILES:
+        raise fail("paper", f"unknown paper {paper!r}; known: {', '.join(DATA_FILES)}")
+    text = resources.files(__package__).joinpath(DATA_FILES[paper]).read_text(encoding="utf-8")
+    return tuple(json.loads(text)["equations"])
+
+
+def write_data(papers_dir: str | Path) -> None:
+    """Regenerate the shipped data files from the papers' text."""
+    here = Path(__file__).parent
+    for paper, name in DATA_FILES.items():
+        data = {"paper": paper, "source": EXTRACTORS[paper][0], "equations": extract(paper, papers_dir)}
+        (here / name).write_text(json.dumps(data, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+
+
+def numbering(paper: str) -> dict[str, list[str]]:
+    """Numbers missing from 1..max and numbers printed more than once."""
+    numbers = [int(e["number"]) for e in equations(paper)]
+    top = max(numbers, default=0)
+    return {"missing": [str(n) for n in range(1, top + 1) if n not in numbers],
+            "duplicated": sorted({str(n) for n in numbers if numbers.count(n) > 1}, key=int)}
+
+
+MACROS: tuple[tuple[str, str], ...] = (
+    (r"\\underbrace\{((?:[^{}]|\{(?:[^{}]|\{[^{}]*\})*\})*)\}_\{[^{}]*(?:\{[^{}]*\}[^{}]*)*\}", r"\1"),
+    (r"\\text\{(enc|dec|VAE|DDV|LDV|max|MLE)\}", r"\1"),
+    (r"\\text\{Tr\}", r"\\operatorname{Tr}"),
+    (r"\\text\{diag\}", r"\\operatorname{diag}"),
+    (r"\\mathbb\{E\}_\{([^{}]*)\}", r"E_{\1}"),
+    (r"\\mathbb\{E\}_(\\?\w+)", r"E_{\1}"),
+    (r"\\mathbb\{E\}", "E"),
+    (r"\\mathbb\{1\}_\{((?:[^{}]|\{(?:[^{}]|\{[^{}]*\})*\})*)\}", r"\\operatorname{ind}(\1)"),
+    (r"\\\|([^|]*?)\\\|_F\^2", r"\\operatorname{fnorm2}(\1)"),
+    (r"\\\|([^|]*?)\\\|(?:_2)?\^2", r"\\operatorname{norm2}(\1)"),
+    (r"\\left|\\right|\\bigg|\\Big|\\big", ""),
+    (r"\\top", "T"),
+    (r"\\quad|\\,|\\;|\\!", " "),
+    (r"\\max", r"\\operatorname{Max}"),
+    (r"\\min", r"\\operatorname{Min}"),
+)
+"""The papers' macros rewritten before parsing (regex -> replacement, applied in order): ``\\text{enc}`` and
+``\\text{dec}`` become plain subscript names, ``\\mathbb{E}_x`` an ``E_{x}`` symbol, ``\\text{Tr}`` and ``\\max``
+function names, ``\\|.\\|_F^2`` / ``\\|.\\|^2`` the functions fnorm2 / norm2, the indicator
+``\\mathbb{1}_{f}`` the function ind(f), ``\\underbrace{x}_{label}`` its argument, ``\\top`` a T superscript;
+sizing commands and spacing vanish."""
+
+TEXT_ONLY = (r"\begin{cases}", r"\begin{aligned}", r"\arg \min", r"\Leftrightarrow", r"\sum_{pqrs}",
+             r"\lim_", r"\partial^2")
+"""Constructs SymPy's LaTeX grammar has no rule for: an equation holding one is recorded as not parsed, with it
+named as the reason."""
+
+
+def rewrite(latex: str) -> str:
+    """``latex`` with the MACROS table applied."""
+    for pattern, replacement in MACROS:
+        latex = re.sub(pattern, replacement, latex)
+    return latex
+
+
+def parse_equation(latex: str) -> dict[str, Any]:
+    """Parse one equation (each side of a leading ``=`` continuation dropped): {"parsed": bool, "sympy": srepr or
+    None, "reason": why not}."""
+    from sympy import srepr
+    from sympy.parsing.latex import parse_latex
+
+    blocker = next((c for c in TEXT_ONLY if c in latex), None)
+    if blocker:
+        return {"parsed": False, "sympy": None, "reason": f"unsupported construct {blocker}"}
+    text = rewrite(latex).strip().removeprefix("=").strip()
+    text = text.replace(r"\\", " ")
+    try:
+        expr = parse_latex(text, backend=PARSER_BACKEND)
+    except Exception as err:  # noqa: BLE001 - the parser's own error types differ by backend
+        return {"parsed": False, "sympy": None, "reason": f"parser error: {type(err).__name__}"}
+    return {"parsed": True, "sympy": srepr(expr), "reason": ""}
+
+
+ACCOUNTING_FILES = {"wz2022": "wz2022_equation_accounting.json", "lucas2019": "lucas2019_equation_accounting.json"}
+
+
+@functools.cache
+def declared_accounting(paper: str) -> dict[str, dict[str, str]]:
+    """The shipped accounting of ``paper``'s uncited equations: {"definitions": {n: model object},
+    "not_a_claim": {n: reason}}."""
+    if paper not in ACCOUNTING_FILES:
+        raise fail("paper", f"unknown paper {paper!r}; known: {', '.join(ACCOUNTING_FILES)}")
+    data = json.loads(resources.files(__package__).joinpath(ACCOUNTING_FILES[paper]).read_text(encoding="utf-8"))
+    return {"definitions": data["definitions"], "not_a_claim": data["not_a_claim"]}
