@@ -1,5 +1,5 @@
-"""Command line: ``symbolic-vae verify``, ``list``, ``store``, ``errata``, ``latex``, ``plot``, ``thresholds`` and
-``mutate``.
+"""Command line: ``symbolic-vae verify``, ``list``, ``store``, ``errata``, ``coverage``, ``latex``, ``plot``,
+``thresholds`` and ``mutate``.
 
 Exit codes of ``verify``:
   0  every claim was decided, every negative control was refuted, and every refuted claim has a corrected claim
@@ -14,6 +14,7 @@ Exit codes of ``verify``:
 (e.g. an existing output without --force, an unwritable -o, a bad data file, a LaTeX error with --pdf), with one
 line on stderr; every option and the output directory are checked before any computation, and a run that fails
 writes nothing (130 / 143 on SIGINT / SIGTERM, also writing nothing).
+``coverage`` exits with 0 when its figures are printed and 2 on a usage error (e.g. an unknown --section).
 ``mutate`` exits with 0 when its report is printed (whatever the kill rate) and 2 on a usage error; ``errata`` exits
 with 0 when its summary is printed and 2 on a usage error or bad input.
 """
@@ -101,7 +102,26 @@ def _parser() -> argparse.ArgumentParser:
     _add_plot(sub)
     _add_thresholds(sub)
     _add_mutate(sub)
+    _add_coverage(sub)
     return parser
+
+
+def _add_coverage(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("coverage", help="every numbered equation of the papers accounted for: cited by a claim, a "
+                       "definition, or not a claim; and parsed by SymPy")
+    p.add_argument("--section", metavar="NAME", help="only this section (e.g. 'App. D')")
+    p.add_argument("--json", action="store_true", help="print the same data as JSON")
+
+
+def _run_coverage(args: argparse.Namespace) -> int:
+    """The coverage figures of the numbered equations, from the shipped data and the claims' references."""
+    import json
+
+    from symbolic_vae._report.coverage import coverage, coverage_text
+
+    report = coverage(all_claims(), section=args.section)
+    print(json.dumps(report, indent=2) if args.json else coverage_text(report))
+    return EXIT_OK
 
 
 def _add_mutate(sub: argparse._SubParsersAction) -> None:
@@ -695,6 +715,8 @@ def main(argv: list[str] | None = None) -> int:
             return _run_mutate(args)
         if args.command == "errata":
             return _run_errata(args)
+        if args.command == "coverage":
+            return _run_coverage(args)
         runner = {"latex": _run_latex, "plot": _run_plot, "thresholds": _run_thresholds}.get(args.command)
         if runner is None:
             return _run_verify(args)

@@ -42,11 +42,14 @@ def accounting_problems(paper: str, claims: Iterable[Claim]) -> list[str]:
     claims = list(claims)
     rows = equation_accounting(paper, claims)
     numbers = {r["number"] for r in rows}
-    problems = [f"{c.id} cites Eq. {n}, which {paper} does not print" for c in claims if c.ref.paper == paper
-                for n in c.ref.equations if n not in numbers]
-    problems += [f"Eq. {r['number']}: {r['kind']}" for r in rows if r["kind"] not in KINDS]
     declared = declared_accounting(paper)
-    problems += [f"declared Eq. {n} is not printed" for kind in declared.values() for n in kind if n not in numbers]
+    lost = declared["number_lost"]
+    problems = [f"{c.id} cites Eq. {n}, which {paper} does not print" for c in claims if c.ref.paper == paper
+                for n in c.ref.equations if n not in numbers and n not in lost]
+    problems += [f"Eq. {r['number']}: {r['kind']}" for r in rows if r["kind"] not in KINDS]
+    problems += [f"declared Eq. {n} is not printed" for kind, entries in declared.items() if kind != "number_lost"
+                 for n in entries if n not in numbers]
+    problems += [f"Eq. {n} is declared as a lost number but the text prints it" for n in lost if n in numbers]
     return problems
 
 

@@ -164,8 +164,10 @@ ACCOUNTING_FILES = {"wz2022": "wz2022_equation_accounting.json", "lucas2019": "l
 @functools.cache
 def declared_accounting(paper: str) -> dict[str, dict[str, str]]:
     """The shipped accounting of ``paper``'s uncited equations: {"definitions": {n: model object},
-    "not_a_claim": {n: reason}}."""
+    "not_a_claim": {n: reason}, "number_lost": {n: where the equation stands in the text, whose number the
+    conversion of the paper lost}}."""
     if paper not in ACCOUNTING_FILES:
         raise fail("paper", f"unknown paper {paper!r}; known: {', '.join(ACCOUNTING_FILES)}")
     data = json.loads(resources.files(__package__).joinpath(ACCOUNTING_FILES[paper]).read_text(encoding="utf-8"))
-    return {"definitions": data["definitions"], "not_a_claim": data["not_a_claim"]}
+    return {"definitions": data["definitions"], "not_a_claim": data["not_a_claim"],
+            "number_lost": data.get("number_lost", {})}
