@@ -372,3 +372,42 @@ def test_valid_values_match_hand_computations(kernels):
     t = collapse_threshold()
     np.testing.assert_allclose(t(z, eta_enc=1.0, eta_dec=0.5), z**2 / 0.25)
     assert t.survives(1.0, np.array([2.0, 1.0])).tolist() == [True, False]
+
+
+NOT_IN_TABLE = {
+    ("check_spectrum", "name"): "the label its messages use, not a value it computes with",
+    ("minimal_loss", "backend"): "a choice of backend, tested by test_an_unknown_backend_is_named",
+    ("surviving_modes", "backend"): "a choice of backend, tested by test_an_unknown_backend_is_named",
+}
+"""Parameters of the table's functions that the table leaves out, each with the reason."""
+
+
+def _signature_entries() -> list[str]:
+    """The entries that are the library's functions themselves (not wrappers built in the table)."""
+    return sorted(e for e, (fn, _) in ENTRIES.items() if getattr(fn, "__name__", "<lambda>") != "<lambda>")
+
+
+@pytest.mark.parametrize("entry", _signature_entries())
+def test_the_entry_table_matches_each_function_signature(entry):
+    """The shared table is checked against the functions it describes: its argument names are the function's
+    parameters in order, each passed by keyword exactly when the signature makes it keyword-only, and every
+    parameter it leaves out is declared in NOT_IN_TABLE with a reason (so a new argument cannot escape the
+    bad-input and fuzz tests unnoticed)."""
+    import inspect
+
+    fn, args = ENTRIES[entry]
+    params = {n: p for n, p in inspect.signature(fn).parameters.items()
+              if p.kind not in (p.VAR_POSITIONAL, p.VAR_KEYWORD)}
+    tabled = [a[0] for a in args]
+    assert tabled == [n for n in params if n in tabled], entry  # known names, in the signature's order
+    assert {n for n in params if n not in tabled} == {n for e, n in NOT_IN_TABLE if e == entry}, entry
+    for name, _, _, by_keyword in args:
+        assert by_keyword == (params[name].kind is inspect.Parameter.KEYWORD_ONLY), (entry, name)
+
+
+@pytest.mark.parametrize("entry", ["minimal_loss", "surviving_modes"])
+@pytest.mark.parametrize("backend", ["cuda", 3, None])
+def test_an_unknown_backend_is_named(entry, backend):
+    fn, args = ENTRIES[entry]
+    with pytest.raises(SymbolicVAEError, match="backend: expected one of"):
+        fn(args[0][1], **{name: value for name, value, _, kw in args if kw}, backend=backend)
