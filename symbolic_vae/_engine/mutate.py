@@ -852,27 +852,15 @@ def invariance_of(claim: Claim, formula: Formula, setup: MutationSetup, limit: f
 
     replacement, dummies = generic_formula(formula)
     reading_steps = trace.steps_running(readers)
-    status: Status | None = None
     statuses: list[Status] = []
-    shown: set[sp.Basic] = set()
-    caches = setup.caches()
-    clear_caches(caches, owners)
     try:
-        with substituted(formula.value, replacement, setup.packages), recording_compared() as compared:
-            run = setup.build_claim(claim.id)
-            with _time_limit(limit):
-                status = claim_status(run, setup.context, step_statuses=statuses)
-        shown = compared
-    except _MutantTimeout:
-        status = None
-    except Exception:  # a check that cannot take a free symbol: not shown invariant
-        status = None
-    finally:
-        caches = setup.caches()
-        clear_caches(caches, owners | {c.owner for c in caches if c.owner not in trace.executed})  # type: ignore[misc]
-        setup.build_claim(claim.id)
+        with recording_compared() as compared:
+            status = _status_with(claim, formula, replacement, setup, limit, owners, trace, rebuild=True,
+                                  step_statuses=statuses)
+    except Exception:  # a claim that cannot be built with a free symbol in place of the formula: not invariant
+        return False
     proved = (Status.PROVED, Status.PROVED_AT_SIZES)
-    return (status is not None and status.passed and bool(reading_steps) and bool(shown & set(dummies.values()))
+    return (status is not None and status.passed and bool(reading_steps) and bool(compared & set(dummies.values()))
             and all(i < len(statuses) and statuses[i] in proved for i in reading_steps))
 
 
@@ -888,21 +876,20 @@ def _mutated_formula(formula: Formula, mutation: Mutation) -> Any:
     return mutant
 
 
-def _run_mutant(claim: Claim, formula: Formula, replacement: Any, description: str, kind: str,
-                setup: MutationSetup, limit: float, owners: set[CodeType], trace: Trace, rebuild: bool
-                ) -> MutantResult:
-    """One mutant: the caches that depend on the formula (their functions call it or code that reads it) are
-    emptied before and after; after, also every cache the baseline did not fill (the mutant may have taken
-    another path)."""
-    start = time.perf_counter()
+def _status_with(claim: Claim, formula: Formula, replacement: Any, setup: MutationSetup, limit: float,
+                 owners: set[CodeType], trace: Trace, rebuild: bool, step_statuses: list[Status] | None = None
+                 ) -> Status | None:
+    """The claim's status with ``replacement`` bound in place of the formula (None: out of time). The caches that
+    depend on the formula (their functions call it or code that reads it) are emptied before and after; after,
+    also every cache the baseline did not fill (the run may have taken another path); the claim is rebuilt with
+    the replacement when ``rebuild``, and again after."""
     status: Status | None = None
-    caches = setup.caches()
-    clear_caches(caches, owners)
+    clear_caches(setup.caches(), owners)
     try:
         with substituted(formula.value, replacement, setup.packages):
             run = setup.build_claim(claim.id) if rebuild else claim
             with _time_limit(limit):
-                status = claim_status(run, setup.context)
+                status = claim_status(run, setup.context, step_statuses=step_statuses)
     except _MutantTimeout:
         status = None
     finally:
@@ -910,6 +897,15 @@ def _run_mutant(claim: Claim, formula: Formula, replacement: Any, description: s
         clear_caches(caches, owners | {c.owner for c in caches if c.owner not in trace.executed})  # type: ignore[misc]
         if rebuild:
             setup.build_claim(claim.id)
+    return status
+
+
+def _run_mutant(claim: Claim, formula: Formula, replacement: Any, description: str, kind: str,
+                setup: MutationSetup, limit: float, owners: set[CodeType], trace: Trace, rebuild: bool
+                ) -> MutantResult:
+    """One mutant's run (``_status_with``) and its outcome."""
+    start = time.perf_counter()
+    status = _status_with(claim, formula, replacement, setup, limit, owners, trace, rebuild)
     if status is None:
         outcome = "timeout"
     elif status is Status.REFUTED:
