@@ -11,7 +11,6 @@ from dataclasses import dataclass
 
 import numpy as np
 import sympy as sp
-from scipy import stats
 
 from numeric_backend import agrees_with, monte_carlo_mean, random_dataset
 from symbolic_vae._core.seeds import derive_seed
@@ -68,6 +67,8 @@ def closed_form_value(inst: ElboInstance, *, drop_noise_term: bool = False, dps:
 
 
 def _sampler(inst: ElboInstance):
+    from scipy import stats  # imported here: scipy.stats takes a second to import, and only this sampler needs it
+
     m, p = inst.model, inst.params
     U = np.array([[p[s] for s in m.U.row(i)] for i in range(m.target_dim)])
     W = np.array([[p[s] for s in m.W.row(i)] for i in range(m.input_dim)])

@@ -19,8 +19,12 @@ Campaigns (the values of ``campaigns.cached`` functions, e.g. ground-truth minim
 are kept beside the verdicts, in ``<cache dir>/verdicts/campaigns/``, under a key that covers the same source hash,
 versions and run seed, the function, its arguments and torch's thread count. A value is stored only when it is made of
 JSON values, tuples, lists, dicts, sets, fractions, numpy arrays (their strides kept) and scalars, torch tensors, and
-dataclasses, named tuples and enums of the two packages, and reads back exactly as it was computed (types, dtypes,
-shapes, strides and every bit); anything else (a SymPy expression, a compiled function) stays in its process.
+dataclasses, named tuples and enums of the two packages, SymPy expressions (below), and reads back exactly as it was
+computed (types, dtypes, shapes, strides and every bit); anything else (a compiled function, a Dummy symbol, a Float)
+stays in its process. A SymPy expression is written as its tree: each node the name of a SymPy class and its
+arguments, the leaves symbols (name and assumptions), integers, rationals and SymPy's named constants. Reading it back
+constructs those classes (unevaluated) from those arguments, and only SymPy classes of SymPy's namespace: no string is
+parsed or evaluated.
 """
 
 from __future__ import annotations
@@ -379,7 +383,71 @@ def encode_value(value: Any) -> Any:
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         return {"$": "dataclass", "type": _own_type(kind),
                 "fields": [[f.name, encode_value(getattr(value, f.name))] for f in dataclasses.fields(value) if f.init]}
+    if _is_sympy(value):
+        return {"$": "sympy", "tree": _encode_sympy(value)}
     raise UnshareableError(f"a value of type {kind.__module__}.{kind.__qualname__}")
+
+
+def _is_sympy(value: Any) -> bool:
+    """Whether ``value`` is a SymPy object (sympy is not imported for this)."""
+    sympy = sys.modules.get("sympy")
+    return sympy is not None and isinstance(value, sympy.Basic)
+
+
+def _encode_sympy(node: Any) -> Any:
+    """A SymPy object as a JSON tree (UnshareableError for a node that cannot be rebuilt from its name and
+    arguments: a Dummy or Wild symbol, a Float, an undefined function, an atom of another kind)."""
+    import sympy as sp
+
+    kind = type(node)
+    if kind is sp.Symbol:
+        return {"symbol": node.name, "assumptions": sorted(node.assumptions0.items())}
+    if isinstance(node, sp.Integer):
+        return {"integer": int(node)}
+    if isinstance(node, sp.Rational):
+        return {"rational": [int(node.p), int(node.q)]}
+    singleton = getattr(sp.S, kind.__name__, None)
+    if singleton is node:
+        return {"constant": kind.__name__}
+    if node.is_Atom or not str(kind.__module__).startswith("sympy.") or _sympy_class(kind.__name__) is not kind:
+        raise UnshareableError(f"a SymPy {kind.__module__}.{kind.__qualname__} (only SymPy's named classes, symbols, "
+                               "integers and rationals are written)")
+    return {"node": kind.__name__, "args": [_encode_sympy(arg) for arg in node.args]}
+
+
+def _sympy_class(name: str) -> type | None:
+    """The SymPy class of this name in SymPy's namespace (or Piecewise's ExprCondPair), None for any other name."""
+    import sympy as sp
+    from sympy.functions.elementary.piecewise import ExprCondPair
+
+    cls = ExprCondPair if name == "ExprCondPair" else getattr(sp, name, None)
+    return cls if isinstance(cls, type) and issubclass(cls, sp.Basic) else None
+
+
+def _decode_sympy(tree: Any) -> Any:
+    """The SymPy object ``_encode_sympy`` wrote (ValueError for a node of anything but a SymPy class)."""
+    import sympy as sp
+
+    if "symbol" in tree:
+        return sp.Symbol(str(tree["symbol"]), **{str(k): bool(v) for k, v in tree["assumptions"]})
+    if "integer" in tree:
+        return sp.Integer(int(tree["integer"]))
+    if "rational" in tree:
+        p, q = tree["rational"]
+        return sp.Rational(int(p), int(q))
+    if "constant" in tree:
+        value = getattr(sp.S, str(tree["constant"]))
+        if not isinstance(value, sp.Basic):
+            raise ValueError(f"not a SymPy constant: {tree['constant']!r}")
+        return value
+    cls = _sympy_class(str(tree["node"]))
+    if cls is None:
+        raise ValueError(f"not a SymPy class: {tree['node']!r}")
+    args = [_decode_sympy(arg) for arg in tree["args"]]
+    try:  # the stored tree is already evaluated: building it again without evaluation is faster and gives the same
+        return cls(*args, evaluate=False)
+    except TypeError:  # a class without the option
+        return cls(*args)
 
 
 def decode_value(data: Any) -> Any:
@@ -410,6 +478,8 @@ def decode_value(data: Any) -> Any:
         if str(tensor.dtype) != data["dtype"]:
             raise ValueError(f"a tensor of dtype {data['dtype']} read back as {tensor.dtype}")
         return tensor
+    if tag == "sympy":
+        return _decode_sympy(data["tree"])
     cls = _resolve(data["type"])
     if tag == "enum" and issubclass(cls, enum.Enum):
         return cls[data["name"]]
@@ -448,6 +518,8 @@ def same_value(a: Any, b: Any) -> bool:
         return all(same_value(getattr(a, f.name), getattr(b, f.name)) for f in dataclasses.fields(a))
     if isinstance(a, enum.Enum):
         return a is b
+    if _is_sympy(a):  # structural equality: the same tree, symbols with the same names and assumptions
+        return bool(a == b) and a.atoms() == b.atoms() and sorted(map(repr, a.atoms())) == sorted(map(repr, b.atoms()))
     return a == b if a is None or kind in (bool, int, str, fractions.Fraction) else False
 
 

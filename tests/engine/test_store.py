@@ -267,14 +267,39 @@ def test_same_value_tells_types_bits_and_layouts_apart():
     assert _store.same_value(np.array([np.nan]), np.array([np.nan]))
 
 
-@pytest.mark.parametrize("value", ["sympy", "lambda", "foreign", "strided", "object array", "complex",
-                                   "tensor with a gradient"])
+def test_a_sympy_expression_reads_back_as_the_same_tree_with_the_same_symbols():
+    import sympy as sp
+
+    x, n = sp.Symbol("x", positive=True), sp.Symbol("n", integer=True)
+    exprs = [x + 1, sp.Rational(-3, 7) * x**2 / (n + 2), sp.Piecewise((sp.log(x), x > 1), (0, True)),
+             sp.Max(x, sp.Integer(2) ** 90) + sp.pi * sp.sqrt(x), sp.StrictGreaterThan(x, 3) & sp.Eq(n, 0),
+             sp.Tuple(sp.oo, -sp.oo, sp.S.Half, sp.zoo, sp.true), sp.Sum(x**n, (n, 1, 3))]
+    for expr in exprs:
+        back = _store.decode_value(json.loads(json.dumps(_store.as_json_exactly(expr), allow_nan=False)))
+        assert _store.same_value(expr, back) and back == expr, expr
+        assert {(s.name, tuple(sorted(s.assumptions0.items()))) for s in back.free_symbols} == \
+               {(s.name, tuple(sorted(s.assumptions0.items()))) for s in expr.free_symbols}
+    # a symbol with other assumptions is another value
+    assert not _store.same_value(sp.Symbol("x") + 1, x + 1)
+
+
+@pytest.mark.parametrize("tree", [{"node": "sympify", "args": []}, {"node": "os", "args": []},
+                                  {"node": "__class__", "args": []}, {"constant": "__class__"},
+                                  {"constant": "register"}])
+def test_reading_a_sympy_tree_constructs_only_sympy_objects(tree):
+    with pytest.raises((ValueError, AttributeError, TypeError, KeyError)):
+        _store.decode_value({"$": "sympy", "tree": tree})
+
+
+@pytest.mark.parametrize("value", ["sympy dummy", "sympy float", "undefined function", "lambda", "foreign",
+                                   "strided", "object array", "complex", "tensor with a gradient"])
 def test_a_value_that_cannot_read_back_exactly_is_not_shareable(value):
     import numpy as np
     import sympy
     import torch
 
-    values = {"sympy": sympy.Symbol("x") + 1, "lambda": lambda: 1, "foreign": _Foreign(1),
+    values = {"sympy dummy": sympy.Dummy("x") + 1, "sympy float": sympy.Float(0.1) * sympy.Symbol("x"),
+              "undefined function": sympy.Function("F")(sympy.Symbol("x")), "lambda": lambda: 1, "foreign": _Foreign(1),
               "strided": np.arange(10.0)[::-2], "object array": np.array([1, "a"], dtype=object),
               "complex": np.array([1j]), "tensor with a gradient": torch.zeros(2, requires_grad=True)}
     with pytest.raises(_store.UnshareableError):

@@ -13,7 +13,6 @@ from functools import partial
 
 import numpy as np
 import sympy as sp
-from scipy import optimize
 
 from symbolic_vae._core.claim import Claim, Control, PaperRef, Step
 from symbolic_vae._core.seeds import derive_seed
@@ -239,6 +238,8 @@ def _numeric_loss(size: tuple[int, int, int]):
 def _ground_truth_check(seed: int = 7) -> CheckResult:
     """min over (b_e, b_d) of the model's loss, averaged over float datasets with nonzero mean, from several
     random starts (BFGS), for fixed random (U, W, Sigma); compare argmin and minimum with Proposition 4."""
+    from scipy import optimize  # imported here, as in every check that needs it: it is slow to import
+
     rng = np.random.default_rng(derive_seed(seed))
     worst_arg, worst_val, n = 0.0, 0.0, 0
     for size in GT_SIZES:

@@ -7,7 +7,6 @@ import math
 
 import numpy as np
 import sympy as sp
-from scipy import stats
 
 from numeric_backend import agrees_with, monte_carlo_mean
 from symbolic_vae._core.seeds import derive_seed
@@ -38,6 +37,8 @@ MC_SAMPLES = 200_000
 def elbo_monte_carlo(*, drop_decoder_noise: bool = False, seed: int = SEED) -> CheckResult:
     """Closed form vs the sampled definition log p(x|z) + log p(z) - log q(z|x) (scipy log-densities), rows drawn
     uniformly from a dataset, z ~ q(z|x)."""
+    from scipy import stats  # imported here: scipy.stats takes a second to import, and only this check needs it
+
     rng = np.random.default_rng(derive_seed(seed))
     f = sp.lambdify(ELBO_INVARIANTS, ELBO_CLOSED.xreplace({T_WDW: 0}) if drop_decoder_noise else ELBO_CLOSED, "numpy")
     worst = 0.0
