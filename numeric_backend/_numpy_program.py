@@ -389,9 +389,8 @@ class _Select(_Instr):
         return tuple(s for pair in self.branches for s in pair) + extra
 
     def make(self, dying: frozenset[int], dead_after: dict[int, frozenset[int]]) -> Step:
-        out, branches, remaining, region_mask, release = (
-            self.out, self.branches, self.remaining, self.region_mask, tuple(dying))
-        text = sp.sstr(self.expr)[:80]
+        out, branches, remaining, region_mask, release, expr = (
+            self.out, self.branches, self.remaining, self.region_mask, tuple(dying), self.expr)
 
         def run(frame: _Frame) -> None:
             values = frame.values
@@ -399,7 +398,8 @@ class _Select(_Instr):
             if left is not None:
                 bad = left if region_mask is None else np.logical_and(left, values[region_mask])
                 if np.any(bad):
-                    raise fail("inputs", f"{int(np.count_nonzero(bad))} elements satisfy no branch of {text}")
+                    raise fail("inputs", f"{int(np.count_nonzero(bad))} elements satisfy no branch of "
+                                         f"{sp.sstr(expr)[:80]}")
             present = [(slot, values[slot], values[m]) for slot, m in branches if values[slot] is not None]
             shape: tuple[int, ...] = () if left is None else _shape(left)
             for _, value, chosen in present:

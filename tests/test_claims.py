@@ -237,3 +237,19 @@ def test_refutation_gap_problems_catches_a_gap_at_or_below_its_tolerance():
         verdict = Verdict("unit.claim", Status.REFUTED, check.method, check.summary, (check,), control)
         problems = refutation_gap_problems(verdict)
         assert [p.split(" (")[0].split(":")[0] for p in problems] == flagged, problems
+
+
+def test_each_section_claim_is_found_through_its_id_prefix():
+    """``paper_claim`` builds only the section named by the id's prefix: every section's claims carry that prefix,
+    no prefix belongs to two sections, and the claim found is the registry's own object."""
+    from symbolic_vae._papers import sections
+
+    assert set(sections.SECTION_OF_PREFIX.values()) == set(sections.SECTIONS)
+    for section in sections.SECTIONS:
+        for claim in sections.section_claims(section):
+            assert sections.SECTION_OF_PREFIX[claim.id.split(".", 1)[0]] == section, claim.id
+            assert sections.paper_claim(claim.id) is get_claim(claim.id)
+    with pytest.raises(KeyError):
+        sections.paper_claim("decvar.no_such_claim")
+    with pytest.raises(KeyError):
+        sections.paper_claim("nosection.eq1")

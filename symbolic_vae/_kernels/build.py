@@ -159,7 +159,9 @@ def claim_verdict(claim_id: str) -> Any:
 def check_spectrum(zeta: Any, name: str = "zeta") -> np.ndarray:
     """Validate zeta [..., d] (d >= 1): real, finite, non-negative, non-increasing along the last axis, in the
     supported range (0 or [MIN_NONZERO_SPECTRUM, MAX_MAGNITUDE]); returns it as float64. ``name`` is the argument's
-    name in the error messages."""
+    name in the error messages (a non-empty string)."""
+    if not isinstance(name, str) or not name:
+        raise SymbolicVAEError(f"name: expected the argument's name as a non-empty string, got {name!r}")
     return v.spectrum(name, zeta)
 
 

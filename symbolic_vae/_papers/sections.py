@@ -33,6 +33,20 @@ SECTIONS: dict[str, ModuleType] = {
 }
 """Section name -> derivation module, in ledger order."""
 
+SECTION_OF_PREFIX: dict[str, str] = {
+    "elbo": "elbo",
+    "prop1": "whitening",
+    "bias": "optimal_biases",
+    "ddv": "data_dependent_variance",
+    "globalmin": "global_minimum",
+    "encvar": "encoder_variance",
+    "decvar": "decoder_variance",
+    "hessian": "origin_hessian",
+    "lucas": "ppca",
+}
+"""Claim-id prefix (the part before the first dot) -> the one section whose claims carry it, so that one claim is
+found by building its section alone."""
+
 
 @functools.cache
 def section_claims(section: str) -> tuple[Claim, ...]:
@@ -48,13 +62,16 @@ def paper_claims() -> list[Claim]:
 
 
 @functools.cache
-def _paper_claims_by_id() -> dict[str, Claim]:
-    return {claim.id: claim for claim in paper_claims()}
+def _section_claims_by_id(section: str) -> dict[str, Claim]:
+    return {claim.id: claim for claim in section_claims(section)}
 
 
 def paper_claim(claim_id: str) -> Claim:
-    """The section claim with this id (KeyError if there is none)."""
-    return _paper_claims_by_id()[claim_id]
+    """The section claim with this id, built with its section alone (KeyError if there is none)."""
+    section = SECTION_OF_PREFIX.get(claim_id.split(".", 1)[0])
+    if section is None:
+        raise KeyError(claim_id)
+    return _section_claims_by_id(section)[claim_id]
 
 
 def section_title(section: str) -> str:

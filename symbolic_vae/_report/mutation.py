@@ -75,7 +75,7 @@ def _forget_claims() -> None:
     """Drop the claims built so far: the next request builds them again."""
     registry._CACHE.clear()
     _sections.section_claims.cache_clear()
-    _sections._paper_claims_by_id.cache_clear()
+    _sections._section_claims_by_id.cache_clear()
 
 
 def _fresh_claim(claim_id: str) -> Claim:

@@ -374,8 +374,18 @@ def test_valid_values_match_hand_computations(kernels):
     assert t.survives(1.0, np.array([2.0, 1.0])).tolist() == [True, False]
 
 
+@pytest.mark.parametrize("label", [3, "", None, b"zeta"])
+def test_check_spectrum_names_a_bad_label(label):
+    """``name`` is only the label of its messages, but a label that is not a non-empty string is refused, by name."""
+    with pytest.raises(sv.SymbolicVAEError, match=r"^name: expected .* non-empty string"):
+        sv.check_spectrum([2.0, 1.0], name=label)
+    with pytest.raises(sv.SymbolicVAEError, match=r"^spectrum_of_x: "):
+        sv.check_spectrum([1.0, 2.0], name="spectrum_of_x")
+
+
 NOT_IN_TABLE = {
-    ("check_spectrum", "name"): "the label its messages use, not a value it computes with",
+    ("check_spectrum", "name"): "the label its messages use, not a value it computes with; tested by "
+                                "test_check_spectrum_names_a_bad_label",
     ("minimal_loss", "backend"): "a choice of backend, tested by test_an_unknown_backend_is_named",
     ("surviving_modes", "backend"): "a choice of backend, tested by test_an_unknown_backend_is_named",
 }

@@ -10,6 +10,7 @@ from fractions import Fraction
 
 import mpmath
 import numpy as np
+import sympy as sp
 
 from symbolic_vae._core.seeds import derive_seed
 from symbolic_vae._core.verdict import CheckResult, Counterexample, Status, decimal_text
@@ -23,6 +24,7 @@ from symbolic_vae._engine.exact import (
     to_mpf,
     transpose,
 )
+from symbolic_vae._papers.lucas2019.ppca.forms import lam_symbols, sigma2_mle_expr
 
 F = Fraction
 SKEW_ENTRIES = (-2, 3)  # the entries of the skew matrices behind Q and R: rng.integers(-2, 3)
@@ -83,10 +85,14 @@ def _parts(spec: ExactSpectrum) -> tuple[list[list[Fraction]], list[list[Fractio
     return Q, R, S
 
 
-def sigma2_mle(lam: Sequence[Fraction], k: int, denominator: int | None = None) -> Fraction:
-    """The printed sigma^2_MLE = sum_{j > k} lam_j / (n - k) (``denominator`` replaces n - k: controls)."""
+def sigma2_mle(lam: Sequence[Fraction], k: int) -> Fraction:
+    """The printed sigma^2_MLE (``forms.sigma2_mle_expr``, the kernel's formula) evaluated exactly at lam [n]."""
     n = len(lam)
-    return sum(lam[k:], F(0)) / (n - k if denominator is None else denominator)
+    value = sigma2_mle_expr(n, k).subs(dict(zip(lam_symbols(n), map(sp.Rational, lam), strict=True)))
+    value = sp.Rational(value) if value.is_Float else value  # a float's exact binary value
+    if not value.is_Rational:
+        raise TypeError(f"sigma^2_MLE at rational eigenvalues is not rational: {value}")
+    return F(int(value.p), int(value.q))
 
 
 def w_mle(spec: ExactSpectrum, sig2: Fraction, *, drop_root: bool = False) -> list[list[Fraction]]:
