@@ -54,6 +54,41 @@ def certified_shift(
     return threshold, threshold - margin
 
 
+_CHOLESKY_BLOCK = 32
+"""Column block of ``_cholesky_succeeds``: larger matrices are factored block by block with batched products."""
+
+
+def _cholesky_succeeds(hessian: torch.Tensor, shift: torch.Tensor) -> torch.Tensor:
+    """Whether the Cholesky factorization of symmetric hessian [b, P, P] + shift [b] I runs to completion, [b]
+    (bool; ``hessian`` is left unchanged).
+
+    Matrices larger than ``_CHOLESKY_BLOCK`` are factored right-looking, one column block at a time: the diagonal
+    block by LAPACK, the block column below it by a triangular solve, the trailing matrix updated by one batched
+    product. This is Cholesky with the inner products summed in another order, so the error bound of
+    ``certified_shift`` holds as for LAPACK's (itself blocked) factorization; a block that fails leaves non-finite
+    or failing blocks after it, and every block's failure counts.
+    """
+    import torch
+
+    dim = hessian.shape[-1]
+    if dim <= _CHOLESKY_BLOCK:
+        shifted = hessian.clone()
+        shifted.diagonal(dim1=1, dim2=2).add_(shift[:, None])
+        # the upper factor of a row-major symmetric matrix is LAPACK's lower factor of the same memory: no copy
+        return torch.linalg.cholesky_ex(shifted, upper=True).info == 0
+    work = hessian.clone()
+    work.diagonal(dim1=1, dim2=2).add_(shift[:, None])
+    failed = torch.zeros(hessian.shape[0], dtype=torch.bool)
+    for begin in range(0, dim, _CHOLESKY_BLOCK):
+        end = min(begin + _CHOLESKY_BLOCK, dim)
+        factor, info = torch.linalg.cholesky_ex(work[:, begin:end, begin:end])  # lower
+        failed |= info != 0
+        if end < dim:
+            below = torch.linalg.solve_triangular(factor, work[:, end:, begin:end].transpose(1, 2), upper=False)
+            work[:, end:, end:].baddbmm_(below.transpose(1, 2), below, alpha=-1.0)  # lower triangle is read
+    return ~failed
+
+
 def _certify_minima(
     row_loss: _RowLoss, params: torch.Tensor, rows: torch.Tensor, loss: torch.Tensor, exact_eigenvalues: bool
 ) -> tuple[torch.Tensor, torch.Tensor]:
@@ -83,12 +118,7 @@ def _certify_minima(
         undecided = torch.ones(hessian.shape[0], dtype=torch.bool)
         if not exact_eigenvalues:
             threshold, shift = certified_shift(hessian, squared_column_norms)
-            diagonal = hessian.diagonal(dim1=1, dim2=2)
-            unshifted = diagonal.clone()
-            diagonal.add_(shift[:, None])
-            # the upper factor of a row-major symmetric matrix is LAPACK's lower factor of the same memory: no copy
-            certified = finite & torch.isfinite(shift) & (torch.linalg.cholesky_ex(hessian, upper=True).info == 0)
-            diagonal.copy_(unshifted)
+            certified = finite & torch.isfinite(shift) & _cholesky_succeeds(hessian, shift)
             curved_up[part] = certified
             min_eigenvalue[part] = torch.where(certified, -threshold, -math.inf)
             undecided = ~certified & finite

@@ -16,7 +16,7 @@ from numeric_backend import (
 from numeric_backend._lbfgs import LBFGS_MEMORY, _lbfgs
 from numeric_backend._minimize import _run
 from numeric_backend._multistart import START_FAILURES
-from numeric_backend._newton import _certify_minima, certified_shift
+from numeric_backend._newton import _certify_minima, _cholesky_succeeds, certified_shift
 from numeric_backend._row_loss import (
     NEGATIVE_CURVATURE_TOLERANCE,
     _hessians_functorch,
@@ -282,6 +282,25 @@ def _symmetric_with_spectrum(eigenvalues, generator):
     dim = eigenvalues.shape[-1]
     basis, _ = torch.linalg.qr(torch.randn(eigenvalues.shape[0], dim, dim, dtype=torch.float64, generator=generator))
     return basis @ torch.diag_embed(eigenvalues) @ basis.transpose(1, 2)
+
+
+@pytest.mark.parametrize("dim", [7, 70])
+def test_blocked_cholesky_test_agrees_with_lapack(dim):
+    # 70 columns: two full column blocks and a partial one; smallest eigenvalues on both sides of the threshold
+    generator = torch.Generator().manual_seed(5)
+    factors = torch.tensor([-3.0, -1.01, -0.99, 0.0, 1.0], dtype=torch.float64).repeat_interleave(8)
+    lowest = factors * NEGATIVE_CURVATURE_TOLERANCE * 101.0
+    middle = torch.rand(lowest.shape[0], dim - 2, dtype=torch.float64, generator=generator) * 100.0
+    spectrum = torch.cat([lowest[:, None], middle, torch.full_like(lowest, 100.0)[:, None]], dim=1)
+    hessian = _symmetric_with_spectrum(spectrum, generator)
+    hessian = 0.5 * (hessian + hessian.transpose(1, 2))
+    original = hessian.clone()
+    _, shift = certified_shift(hessian)
+    shifted = hessian + shift[:, None, None] * torch.eye(dim, dtype=torch.float64)
+    expected = torch.linalg.cholesky_ex(shifted).info == 0
+    assert bool(expected.any()) and not bool(expected.all())
+    assert torch.equal(_cholesky_succeeds(hessian, shift), expected)
+    assert torch.equal(hessian, original)
 
 
 @pytest.mark.parametrize("largest", [1.0, 1e3])
