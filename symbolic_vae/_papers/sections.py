@@ -18,6 +18,7 @@ from symbolic_vae._papers.wz2022 import encoder_variance as _encoder_variance
 from symbolic_vae._papers.wz2022 import global_minimum as _global_minimum
 from symbolic_vae._papers.wz2022 import optimal_biases as _optimal_biases
 from symbolic_vae._papers.wz2022 import origin_hessian as _origin_hessian
+from symbolic_vae._papers.wz2022 import training as _training
 from symbolic_vae._papers.wz2022 import whitening as _whitening
 
 SECTIONS: dict[str, ModuleType] = {
@@ -30,6 +31,7 @@ SECTIONS: dict[str, ModuleType] = {
     "decoder_variance": _decoder_variance,
     "origin_hessian": _origin_hessian,
     "ppca": _ppca,
+    "training": _training,
 }
 """Section name -> derivation module, in ledger order."""
 
@@ -43,6 +45,7 @@ SECTION_OF_PREFIX: dict[str, str] = {
     "decvar": "decoder_variance",
     "hessian": "origin_hessian",
     "lucas": "ppca",
+    "training": "training",
 }
 """Claim-id prefix (the part before the first dot) -> the one section whose claims carry it, so that one claim is
 found by building its section alone."""

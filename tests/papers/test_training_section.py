@@ -1,0 +1,55 @@
+"""The training section: SGD-trained linear VAEs against the closed forms; the controls are refuted, the counts table
+is the claim's evidence, and bad input to the section's functions is named."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from helpers import assert_verdict_and_control
+
+from symbolic_vae import Status, SymbolicVAEError
+from symbolic_vae._papers.wz2022 import training
+from symbolic_vae._papers.wz2022.training import predictions
+from symbolic_vae._report.registry import claim_verdict
+
+
+@pytest.mark.parametrize("claim_id", ["training.surviving_modes_fixed", "training.surviving_modes_learnable"])
+def test_counts_agree_and_the_shifted_thresholds_are_refuted(claim_id):
+    verdict = claim_verdict(claim_id)
+    assert_verdict_and_control(verdict, Status.CHECKED)
+    cx = verdict.control.counterexample
+    assert float(cx.gap) >= 1 and float(cx.tolerance) == 0
+
+
+def test_the_counts_table_is_the_evidence():
+    verdict = claim_verdict("training.surviving_modes_fixed")
+    rows = training.counts_table(("fixed",))
+    assert verdict.checks[0].details["counts"] == rows
+    assert [r["predicted"] for r in rows] == [4, 3, 2, 1, 0] == [r["trained"] for r in rows]
+
+
+def test_the_data_have_the_prescribed_spectrum():
+    X = training.prescribed_data()
+    assert np.allclose(np.sqrt(np.linalg.eigvalsh(X.T @ X / X.shape[0]))[::-1], training.campaigns.ZETA)
+
+
+def test_the_predictions_cross_their_thresholds():
+    zeta = (2.0, 1.0)
+    assert list(predictions.fixed_count(zeta, [0.5, 2.0, 5.0], latent_dim=2)) == [2, 1, 0]
+    assert list(predictions.fixed_count(zeta, [0.5, 2.0, 5.0], latent_dim=2, shift=1)) == [1, 0, 0]
+    assert list(predictions.learnable_count((2.0, 1.2, 0.7, 0.4), [0.5, 1.5, 3.0], latent_dim=2,
+                                            target_dim=4)) == [2, 2, 0]
+
+
+@pytest.mark.parametrize(("call", "name"), [
+    (lambda: training.prescribed_data([1.0, 2.0]), "zeta"),
+    (lambda: training.prescribed_data([2.0, 1.0], n_samples=1), "n_samples"),
+    (lambda: predictions.fixed_count([1.0], [-1.0], latent_dim=1), "betas"),
+    (lambda: predictions.fixed_count([1.0], [1.0], latent_dim=0), "latent_dim"),
+    (lambda: predictions.fixed_count([1.0], [1.0], latent_dim=1, shift=-1), "shift"),
+    (lambda: predictions.sigma_star([np.nan], [1.0], latent_dim=1), "zeta"),
+    (lambda: training.trained_grid("nope"), "name"),
+])
+def test_bad_input_is_named(call, name):
+    with pytest.raises(SymbolicVAEError, match=name):
+        call()
