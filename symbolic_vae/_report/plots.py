@@ -21,7 +21,8 @@ from symbolic_vae._kernels.build import check_spectrum, kernel, kernel_sources, 
 MNIST_TOP5 = (5.12, 3.74, 3.25, 2.84, 2.57)  # Wang & Ziyin 2022, Sec. 5: the top-5 zeta_i of MNIST
 G_KERNEL, S_STAR_KERNEL = "decoder_variance_G", "optimal_decoder_variance"
 REGIME_KERNEL, ALIVE_KERNEL = "decoder_variance_regime", "decoder_variance_surviving_modes"
-FILES = {"phase": "phase_diagram.png", "G": "decoder_variance_G.png", "sweep": "loss_and_sigma_over_beta.png"}
+FILES = {"phase": "phase_diagram.png", "G": "decoder_variance_G.png", "sweep": "loss_and_sigma_over_beta.png",
+         "training": "theory_vs_training.png"}
 
 PLOT_MAX_MODES = 100
 """The most latent modes (latent_dim) and singular values (len(zeta)) a figure draws: the figures draw a curve, a
@@ -326,6 +327,61 @@ def beta_sweep(zeta: Sequence[float], path: str | Path, *, eta_enc: float = 1.0,
                       + ", ".join(f"{zi**2 / eta_dec**2:.3g}" for zi in z[:d1] if zi > 0))
 
 
+TRAINING_CLAIMS = ("training.closed_forms", "training.surviving_modes_fixed", "training.surviving_modes_learnable",
+                   "training.kl_annealing")
+"""The claims whose evidence (trained points) the theory-against-training figure draws."""
+
+
+def training_plot(path: str | Path) -> PlotResult:
+    """Theory curves with the SGD-trained points of the training claims overlaid: min L and sigma_i* over beta (fixed
+    eta_dec), and the surviving modes over beta with a fixed and a learnable eta_dec (the data of the section
+    ``training``: y = x with zeta = (2, 1.2, 0.7, 0.4)). The points are the evidence recorded in the verdicts."""
+    from symbolic_vae._papers.wz2022.training import GRIDS
+    from symbolic_vae._papers.wz2022.training import predictions as pred
+    from symbolic_vae._papers.wz2022.training.campaigns import ZETA
+    from symbolic_vae._report.registry import claim_verdict
+
+    verdicts = {c: claim_verdict(c) for c in TRAINING_CLAIMS}
+    rows = verdicts["training.closed_forms"].checks[0].details.get("rows", [])
+    counts = {c: verdicts[c].checks[0].details.get("counts", []) for c in TRAINING_CLAIMS[1:]}
+    fixed, learn = GRIDS["fixed"], GRIDS["learnable"]
+    d2 = len(ZETA)
+    betas = np.geomspace(0.04, 12.0, 400)
+    loss = pred.minimal_loss(ZETA, betas, latent_dim=fixed.latent_dim, target_dim=d2, s=1.0)
+    sigma = pred.sigma_star(ZETA, betas, latent_dim=fixed.latent_dim)
+    fig = _figure(7.2, 9.0)
+    ax_loss, ax_sigma, ax_count = fig.subplots(3, 1, sharex=True)
+    ax_loss.plot(betas, loss, color="black", lw=1.4, label="min L (closed form)")
+    trained = [r for r in rows if r["grid"] == "fixed"]
+    ax_loss.plot([r["beta"] for r in trained], [r["loss"] for r in trained], "o", color="C3", label="SGD-trained")
+    ax_loss.set(xscale="log", ylabel="loss (with log-partition)", title="Theory against SGD training (y = x, "
+                f"zeta = {_zeta_text(np.asarray(ZETA))})")
+    ax_loss.legend(fontsize=7)
+    for i in range(sigma.shape[1]):
+        ax_sigma.plot(betas, sigma[:, i], color="0.4", lw=1.0)
+        ax_sigma.plot([r["beta"] for r in trained], [r["encoder_std"][i] for r in trained], "o", color=f"C{i}",
+                      ms=4)
+    ax_sigma.set(ylabel=r"$\sigma_i^*$ (sorted; dots: trained)")
+    ax_count.step(betas, pred.fixed_count(ZETA, betas, latent_dim=fixed.latent_dim), where="post", color="C0",
+                  label=r"predicted, fixed $\eta_{dec}=1$")
+    ax_count.step(betas, pred.learnable_count(ZETA, betas, latent_dim=learn.latent_dim, target_dim=d2),
+                  where="post", color="C1", label=r"predicted, learnable $\eta_{dec}$ ($d_1=2$)")
+    marks = {"training.surviving_modes_fixed": ("o", "C0", "trained, fixed"),
+             "training.surviving_modes_learnable": ("s", "C1", "trained, learnable"),
+             "training.kl_annealing": ("x", "C2", "trained, KL annealed")}
+    for claim, (marker, colour, label) in marks.items():
+        ax_count.plot([r["beta"] for r in counts[claim]], [r["trained"] for r in counts[claim]], marker,
+                      color=colour, label=label, ms=6, fillstyle="none")
+    ax_count.set(xlabel=r"$\beta$", ylabel="surviving modes / active units")
+    ax_count.legend(fontsize=7)
+    fig.supxlabel("\n".join(f"{c}: {v.status.value}" for c, v in verdicts.items()), fontsize=7, color="0.3")
+    fig.savefig(path)
+    agree = sum(r["trained"] == r["predicted"] for c in counts.values() for r in c)
+    total = sum(len(c) for c in counts.values())
+    return PlotResult("training", Path(path), f"theory against SGD training: {agree} of {total} trained counts "
+                      "equal the prediction; " + ", ".join(f"{c} {v.status.value}" for c, v in verdicts.items()))
+
+
 def plot_all(out_dir: str | Path, zeta: Sequence[float] = MNIST_TOP5, *, force: bool = False, eta_enc: float = 1.0,
              eta_dec: float = 1.0, latent_dim: int | None = None, target_dim: int | None = None,
              residual: float = 0.0) -> list[PlotResult]:
@@ -351,6 +407,7 @@ def plot_all(out_dir: str | Path, zeta: Sequence[float] = MNIST_TOP5, *, force: 
         "G": lambda path: decoder_variance_plot(z, path, latent_dim=d1, target_dim=options.target_dim,
                                                 residual=options.residual),
         "sweep": lambda path: beta_sweep(z, path, eta_enc=options.eta_enc, eta_dec=options.eta_dec, latent_dim=d1),
+        "training": training_plot,
     }
     results = []
     with StagedOutput(out) as staged:

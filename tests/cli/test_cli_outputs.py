@@ -210,6 +210,7 @@ def fake_figures(monkeypatch):
     monkeypatch.setattr(_plots, "phase_diagram", fake("phase"))
     monkeypatch.setattr(_plots, "decoder_variance_plot", fake("G"))
     monkeypatch.setattr(_plots, "beta_sweep", fake("sweep"))
+    monkeypatch.setattr(_plots, "training_plot", lambda path: fake("training")(None, path))
     return state
 
 
@@ -292,7 +293,7 @@ def test_plot_skipped_figure_writes_no_file(tmp_path, capsys, fake_figures, monk
     out = tmp_path / "figures"
     assert main(["plot", "-o", str(out)]) == 0
     assert "G: (none): skipped" in capsys.readouterr().out
-    assert set(_files(out)) == {_plots.FILES["phase"], _plots.FILES["sweep"]}
+    assert set(_files(out)) == {_plots.FILES[name] for name in _plots.FILES if name != "G"}
 
 
 def test_plot_many_modes_draws_with_little_memory(tmp_path, monkeypatch):

@@ -53,3 +53,13 @@ def test_the_predictions_cross_their_thresholds():
 def test_bad_input_is_named(call, name):
     with pytest.raises(SymbolicVAEError, match=name):
         call()
+
+
+def test_the_training_figure_names_its_claims_and_verdicts(tmp_path):
+    from symbolic_vae._report import plots
+
+    result = plots.training_plot(tmp_path / "training.png")
+    assert result.path is not None and result.path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert "13 of 13 trained counts equal the prediction" in result.message
+    assert all(f"{claim} CHECKED" in result.message for claim in plots.TRAINING_CLAIMS)
+    assert plots.FILES["training"] == "theory_vs_training.png"
