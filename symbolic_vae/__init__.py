@@ -34,6 +34,7 @@ from symbolic_vae._model.lvm import (
     expect_over_data,
     trace_form,
 )
+from symbolic_vae._report.diagnose import Diagnosis, UnitDiagnosis, diagnose, diagnose_from_files
 from symbolic_vae._report.ledger import Ledger, load_ledger, read_ledger, reuse_ledger
 from symbolic_vae._report.mutation import MutationReport, mutate_claims
 from symbolic_vae._report.notebook import ClaimView, LedgerTable, NotebookLedger
@@ -50,5 +51,6 @@ __all__ = [
     "check_second_moment", "eta_dec", "eta_enc", "expect_over_data", "expect_over_noise", "gaussian_log_density",
     "get_claim", "kl_diagonal_gaussians", "prove_at_sizes", "prove_identity", "run_claim", "trace_form", "vae_loss",
     "verify", "whiten", "Ledger", "load_ledger", "read_ledger", "reuse_ledger", "VerdictStore", "verdict_store",
-    "Origin", "MutationReport", "mutate_claims", "select_claims",
+    "Origin", "MutationReport", "mutate_claims", "select_claims", "Diagnosis", "UnitDiagnosis", "diagnose",
+    "diagnose_from_files",
 ]

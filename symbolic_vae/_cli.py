@@ -1,5 +1,5 @@
 """Command line: ``symbolic-vae verify``, ``list``, ``store``, ``errata``, ``coverage``, ``latex``, ``plot``,
-``thresholds`` and ``mutate``.
+``thresholds``, ``diagnose`` and ``mutate``.
 
 Exit codes of ``verify``:
   0  every claim was decided, every negative control was refuted, and every refuted claim has a corrected claim
@@ -10,10 +10,10 @@ Exit codes of ``verify``:
   130 / 143  interrupted by SIGINT (Ctrl-C) / SIGTERM: one line on stderr says where, and the verdicts completed
      so far are kept (in the --json file, which is rewritten atomically after every verdict, or else in a
      partial-run file in the cache directory, named in that line).
-``latex``, ``plot`` and ``thresholds`` exit with 0 when their output is written and 2 on a usage error or bad input
-(e.g. an existing output without --force, an unwritable -o, a bad data file, a LaTeX error with --pdf), with one
-line on stderr; every option and the output directory are checked before any computation, and a run that fails
-writes nothing (130 / 143 on SIGINT / SIGTERM, also writing nothing).
+``latex``, ``plot``, ``thresholds`` and ``diagnose`` exit with 0 when their output is written and 2 on a usage error
+or bad input (e.g. an existing output without --force, an unwritable -o, a bad data file, a LaTeX error with
+--pdf), with one line on stderr; every option and the output directory are checked before any computation, and a
+run that fails writes nothing (130 / 143 on SIGINT / SIGTERM, also writing nothing).
 ``coverage`` exits with 0 when its figures are printed and 2 on a usage error (e.g. an unknown --section).
 ``mutate`` exits with 0 when its report is printed (whatever the kill rate) and 2 on a usage error; ``errata`` exits
 with 0 when its summary is printed and 2 on a usage error or bad input.
@@ -37,6 +37,7 @@ from symbolic_vae._core.errors import SymbolicVAEError
 from symbolic_vae._core.notation import markup_text
 from symbolic_vae._core.seeds import DEFAULT_RUN_SEED, set_run_seed
 from symbolic_vae._core.verdict import Status, Verdict
+from symbolic_vae._report.diagnose import LOGVAR_KEYS, MEAN_KEYS
 from symbolic_vae._report.parallel import iter_verify_on
 from symbolic_vae._report.registry import all_claims, get_claim, select_claims, verify
 
@@ -101,6 +102,7 @@ def _parser() -> argparse.ArgumentParser:
     _add_latex(sub)
     _add_plot(sub)
     _add_thresholds(sub)
+    _add_diagnose(sub)
     _add_mutate(sub)
     _add_coverage(sub)
     return parser
@@ -262,6 +264,40 @@ def _add_thresholds(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--json", action="store_true", help="print JSON instead of the table (a value JSON cannot hold, "
                    "inf or NaN, is the string \"Infinity\", \"-Infinity\" or \"NaN\", and listed in \"non_finite\")")
     _add_ledger_option(p)
+
+
+def _add_diagnose(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("diagnose", help="a trained VAE's active units and per-dimension KL against the linear "
+                       "theory's surviving modes and collapse thresholds for its data")
+    p.add_argument("data", nargs="?", metavar="DATA", help=".npy or .csv of the inputs x the model was trained on, "
+                   "rows = samples, y = x (default: scikit-learn's bundled digits)")
+    p.add_argument("--encoder", required=True, metavar="NPZ", help=".npz with the encoder's per-sample means "
+                   f"({', '.join(MEAN_KEYS)}) and log-variances ({', '.join(LOGVAR_KEYS)}), each [n, k]")
+    p.add_argument("--beta", type=_real, default=1.0, metavar="B", help="beta the model was trained with (default 1)")
+    p.add_argument("--eta-dec", type=_real, default=1.0, metavar="E", help="decoder std eta_dec (default 1)")
+    p.add_argument("--eta-enc", type=_real, default=1.0, metavar="E", help="prior std eta_enc (default 1)")
+    p.add_argument("--json", action="store_true", help="print JSON instead of the table")
+    _add_ledger_option(p)
+
+
+DIAGNOSE_FLAGS = {"data": "DATA", "encoder": "--encoder", "beta_value": "--beta", "eta_enc_value": "--eta-enc",
+                  "eta_dec_value": "--eta-dec"}
+"""Library argument names of ``diagnose_from_files`` -> the flags of ``diagnose``."""
+
+
+def _run_diagnose(args: argparse.Namespace) -> int:
+    """The scalar options are checked before the ledger and the files are read."""
+    from symbolic_vae._report.diagnose import diagnose_from_files, diagnosis_json
+    from symbolic_vae._report.ledger import reuse_ledger
+
+    for flag, value in (("--beta", args.beta), ("--eta-dec", args.eta_dec), ("--eta-enc", args.eta_enc)):
+        _validation.real_scalar(flag, value, positive=True)
+    if args.ledger:
+        reuse_ledger(args.ledger)
+    diagnosis = _flagged(DIAGNOSE_FLAGS, lambda: diagnose_from_files(
+        args.data, args.encoder, beta_value=args.beta, eta_enc_value=args.eta_enc, eta_dec_value=args.eta_dec))
+    print(diagnosis_json(diagnosis) if args.json else diagnosis.table())
+    return EXIT_OK
 
 
 def _add_ledger_option(p: argparse.ArgumentParser) -> None:
@@ -717,7 +753,8 @@ def main(argv: list[str] | None = None) -> int:
             return _run_errata(args)
         if args.command == "coverage":
             return _run_coverage(args)
-        runner = {"latex": _run_latex, "plot": _run_plot, "thresholds": _run_thresholds}.get(args.command)
+        runner = {"latex": _run_latex, "plot": _run_plot, "thresholds": _run_thresholds,
+                  "diagnose": _run_diagnose}.get(args.command)
         if runner is None:
             return _run_verify(args)
         return _run_output_verb(runner, args)
