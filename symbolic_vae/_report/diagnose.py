@@ -8,7 +8,6 @@ collapse last. Only the counts and this ranking are compared; a unit's identity 
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -23,6 +22,7 @@ from symbolic_vae._report.thresholds import (
     ThresholdReport,
     load_digits_data,
     load_matrix,
+    strict_json,
     thresholds,
 )
 
@@ -181,6 +181,5 @@ def diagnose_from_files(data: str | Path | None, encoder: str | Path, **kwargs: 
 
 
 def diagnosis_json(diagnosis: Diagnosis) -> str:
-    """``diagnosis.to_json()`` as strict JSON (inf and NaN written as strings, like ``thresholds --json``)."""
-    data, _ = v.json_compatible(diagnosis.to_json())
-    return json.dumps(data, indent=2, allow_nan=False)
+    """``diagnosis.to_json()`` as strict JSON, as ``thresholds --json`` writes it (``strict_json``)."""
+    return strict_json(diagnosis.to_json())

@@ -433,13 +433,17 @@ def _renamed(run: Any) -> ThresholdReport:
         raise v.for_flags(err, {"X": "data", "Y": "targets"}) from None
 
 
-def report_json(report: ThresholdReport) -> str:
-    """``report.to_json()`` as strict JSON (``allow_nan=False``): inf, -inf and NaN are written as the strings
-    "Infinity", "-Infinity" and "NaN" (``float()`` reads them back), and their JSON Pointers are listed under
-    "non_finite"."""
-    data, paths = v.json_compatible(report.to_json())
+def strict_json(payload: dict[str, Any]) -> str:
+    """``payload`` as strict JSON (``allow_nan=False``): inf, -inf and NaN are written as the strings "Infinity",
+    "-Infinity" and "NaN" (``float()`` reads them back), and their JSON Pointers are listed under "non_finite"."""
+    data, paths = v.json_compatible(payload)
     if paths:
         data["non_finite"] = {"values": paths, "why": "JSON has no number for inf or NaN: these values are the "
                               "strings \"Infinity\", \"-Infinity\" or \"NaN\" (float() reads them back); an "
                               "infinite threshold is one beyond the float64 range"}
     return json.dumps(data, indent=2, allow_nan=False)
+
+
+def report_json(report: ThresholdReport) -> str:
+    """``report.to_json()`` as strict JSON (``strict_json``)."""
+    return strict_json(report.to_json())
