@@ -21,6 +21,14 @@ SEED = 20221217
 N_SAMPLES = 512
 ZETA = (2.0, 1.2, 0.7, 0.4)
 """The prescribed singular values of the synthetic data (y = x): A = E[x x^T] has eigenvalues zeta_i^2 exactly."""
+STOP_RTOL = 1e-7
+STOP_PATIENCE = 16
+"""The stopping rule of every campaign: a step size ends once the full-data loss improved by less than STOP_RTOL
+(relative) over STOP_PATIENCE evaluations (50 steps apart). A shorter patience stops some seeds on the saddle where two
+latent units share the data's top two modes (at seed 1, learnable grid, beta = 0.5: loss 0.6% above the minimum,
+sigma_i* 20% off), or on the slow plateau where the encoder rotates towards the data's eigenbasis. With this rule
+seeds 1 to 16 and the default all reach the closed forms (loss within 7.1e-5, sigma_i* within 0.7%), in at most 14650
+steps."""
 
 
 @dataclass(frozen=True)
@@ -32,7 +40,7 @@ class Grid:
     betas: tuple[float, ...]
     learn_eta_dec: bool
     kl_anneal_steps: int = 0
-    max_steps: int = 4000
+    max_steps: int = 20000
 
 
 GRIDS: dict[str, Grid] = {
@@ -76,7 +84,8 @@ def trained_grid(name: str) -> dict[str, Any]:
     g = grid(name)
     run = nb.train_linear_vae(prescribed_data(), betas=list(g.betas), latent_dim=g.latent_dim,
                               learn_eta_dec=g.learn_eta_dec, seed=int(derive_seed(SEED)), max_steps=g.max_steps,
-                              kl_anneal_steps=g.kl_anneal_steps, num_threads=1)
+                              kl_anneal_steps=g.kl_anneal_steps, rtol=STOP_RTOL, patience=STOP_PATIENCE,
+                              num_threads=1)
     return {"betas": np.asarray(run.betas, dtype=np.float64), "active": np.asarray(run.active_units, dtype=np.int64),
             "encoder_std": np.sort(run.encoder_std, axis=-1), "eta_dec2": np.asarray(run.eta_dec2),
             "loss": np.asarray(run.loss), "loss_mc": np.asarray(run.loss_mc), "loss_se": np.asarray(run.loss_se),
