@@ -34,10 +34,19 @@ from symbolic_vae._model.lvm import (
     expect_over_data,
     trace_form,
 )
+from symbolic_vae._papers.wz2022.decoder_variance.forms import DecoderVarianceForms, decoder_variance_forms
 from symbolic_vae._report.diagnose import Diagnosis, UnitDiagnosis, diagnose, diagnose_from_files
 from symbolic_vae._report.ledger import Ledger, load_ledger, read_ledger, reuse_ledger
 from symbolic_vae._report.mutation import MutationReport, mutate_claims
-from symbolic_vae._report.notebook import ClaimView, LedgerTable, NotebookLedger
+from symbolic_vae._report.notebook import (
+    ClaimView,
+    Formula,
+    LedgerTable,
+    NotebookLedger,
+    StepCheck,
+    check_step,
+    formula,
+)
 from symbolic_vae._report.plots import plot_all
 from symbolic_vae._report.registry import all_claims, get_claim, run_claim, select_claims, verify
 from symbolic_vae._report.thresholds import DIGITS, collapse_threshold, load_digits_data, thresholds
@@ -53,4 +62,5 @@ __all__ = [
     "verify", "whiten", "Ledger", "load_ledger", "read_ledger", "reuse_ledger", "VerdictStore", "verdict_store",
     "Origin", "MutationReport", "mutate_claims", "select_claims", "Diagnosis", "UnitDiagnosis", "diagnose",
     "diagnose_from_files",
+    "Formula", "StepCheck", "check_step", "formula", "DecoderVarianceForms", "decoder_variance_forms",
 ]

@@ -11,7 +11,9 @@ from typing import Any
 import sympy as sp
 
 from symbolic_vae._core.claim import Claim
-from symbolic_vae._core.verdict import CheckResult, Status, Verdict
+from symbolic_vae._core.errors import SymbolicVAEError
+from symbolic_vae._core.verdict import CheckResult, Counterexample, Status, Verdict
+from symbolic_vae._engine.identity import prove_identity
 from symbolic_vae._papers.sections import section_claims
 from symbolic_vae._report.latex import format_value, math_lines
 
@@ -106,18 +108,85 @@ class ClaimView:
         labels += ["extra"] * (len(v.checks) - len(labels))
         checks = [*v.checks, *([v.control] if v.control is not None else [])]
         out.append("**Numeric evidence**\n\n" + evidence_rows(checks, [*labels, "control"][:len(checks)]))
-        cx = v.counterexample
-        if cx is not None:
-            rows = [f"| {md_escape(k)} | `{format_value(val, 120)}` |" for k, val in cx.instance.items()]
-            rows += [f"| **left side** | `{cx.lhs}` |", f"| **right side** | `{cx.rhs}` |"]
-            out.append(f"**Counterexample** (both sides at {cx.dps} digits)" + (f": {md_escape(cx.note)}" if cx.note
-                       else "") + "\n\n| | value |\n|---|---|\n" + "\n".join(rows))
+        if v.counterexample is not None:
+            out.append(_counterexample_md(v.counterexample))
         if c.corrected and v.status is Status.REFUTED:
             fix = self.known.get(c.corrected)
             out.append(f"**Corrected by** `{c.corrected}`" + (f" ({md_status(fix.status)})" if fix else ""))
         if c.corrects:
             out.append(f"**Corrects** `{c.corrects}`")
         return "\n\n".join(out)
+
+
+@dataclass(frozen=True, repr=False)
+class Formula:
+    """An expression shown in a notebook as display math, printed by the package's notation (``to_latex``: the
+    report's printer), under an optional ``label`` (prose, ``$...$`` spans kept as math)."""
+
+    expr: Any
+    label: str = ""
+
+    def __repr__(self) -> str:
+        return f"{self.label}: {self.expr}" if self.label else str(self.expr)
+
+    def _repr_markdown_(self) -> str:
+        return (f"**{md_prose(self.label)}**\n\n" if self.label else "") + md_math(self.expr)
+
+
+def formula(expr: Any, label: str = "") -> Formula:
+    """``expr`` (a SymPy object or a tuple of them) for display in a notebook, under ``label``."""
+    return Formula(expr, label)
+
+
+def _counterexample_md(cx: Counterexample) -> str:
+    rows = [f"| {md_escape(k)} | `{format_value(val, 120)}` |" for k, val in cx.instance.items()]
+    rows += [f"| **left side** | `{cx.lhs}` |", f"| **right side** | `{cx.rhs}` |"]
+    return (f"**Counterexample** (both sides at {cx.dps} digits)" + (f": {md_escape(cx.note)}" if cx.note else "")
+            + "\n\n| | value |\n|---|---|\n" + "\n".join(rows))
+
+
+@dataclass(frozen=True, repr=False)
+class StepCheck:
+    """One derivation step taken in a notebook: ``lhs == rhs`` (or ``display`` when given) with the result of
+    checking it (``prove_identity``) beside it, and the counterexample when the step is refuted."""
+
+    description: str
+    lhs: Any
+    rhs: Any
+    result: CheckResult
+    display: Any = None
+
+    @property
+    def passed(self) -> bool:
+        """True when the step is PROVED, PROVED_AT_SIZES or CHECKED."""
+        return self.result.status.passed
+
+    def __repr__(self) -> str:
+        return f"<step {self.description!r}: {self.result.status.value}>"
+
+    def _repr_markdown_(self) -> str:
+        r = self.result
+        shown = self.display
+        if shown is None:
+            both = isinstance(self.lhs, sp.Expr) and isinstance(self.rhs, sp.Expr)
+            shown = sp.Eq(self.lhs, self.rhs, evaluate=False) if both else (self.lhs, self.rhs)
+        out = [f"**Step:** {md_prose(self.description)}", md_math(shown),
+               f"**Check:** {md_status(r.status)} ({md_escape(r.method)}): {md_prose(r.summary)}"]
+        if r.counterexample is not None:
+            out.append(_counterexample_md(r.counterexample))
+        return "\n\n".join(out)
+
+
+def check_step(description: str, lhs: Any, rhs: Any, *, display: Any = None, symbols: Sequence[sp.Symbol] = (),
+               constraints: Sequence[sp.Basic] = (), what: str = "step") -> StepCheck:
+    """Take one derivation step in a notebook: check ``lhs == rhs`` with ``prove_identity`` (PROVED in general
+    symbols, REFUTED with a high-precision counterexample, CHECKED numerically, or INCONCLUSIVE) and show the
+    equation (or ``display``, e.g. a short form of long sides) with the result beside it. ``symbols`` and
+    ``constraints`` are passed on to ``prove_identity`` (the domain beyond the symbols' assumptions)."""
+    if not str(description).strip():
+        raise SymbolicVAEError("description: expected the step in words, got an empty string")
+    result = prove_identity(lhs, rhs, symbols=symbols, constraints=constraints, what=what)
+    return StepCheck(str(description), lhs, rhs, result, display)
 
 
 def module_claims(section: str) -> list[Claim]:

@@ -5,11 +5,13 @@ statements."""
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 from collections.abc import Callable, Sequence
 
 import sympy as sp
 
+from symbolic_vae._core.errors import SymbolicVAEError
 from symbolic_vae._engine.campaigns import cached
 from symbolic_vae._engine.kernel_spec import compiled
 from symbolic_vae._engine.runner import check_backend
@@ -181,3 +183,43 @@ def _compiled(kind: str, d: int, d1: int, d2: int, backend: str = "numpy"):
 def _compiled_once(kind: str, d: int, d1: int, d2: int, backend: str):
     functions = compiled(("decoder variance", kind, d, d1, d2), lambda: _kernel_forms(kind, d, d1, d2), backend)
     return list(functions) if kind == "thresholds" else functions[0]
+
+
+# The closed forms of App. D for users (the derivation notebook walks through them)
+@dataclasses.dataclass(frozen=True)
+class DecoderVarianceForms:
+    """The closed forms of App. D at explicit sizes, as SymPy expressions in the symbols they carry.
+
+    ``zeta``: the singular values zeta_0.. of Z (sorted, non-negative); ``s`` = eta_dec^2; ``c`` = E||y||^2 - ||Z||_F^2
+    (>= 0); ``zeta2``: the one-mode variable zeta^2 of ``mode_value`` and ``printed_F``. ``G`` is the model's G(s)
+    (corrected Eq. 44), ``G_printed`` Eq. 44 as printed; ``thresholds`` the beta_p (p = 1..min(d1, d)), ``s_star``
+    the minimizer eta_dec*^2 of G (corrected Theorem 4) and ``survivors`` the number of modes alive there."""
+
+    zeta: tuple[sp.Symbol, ...]
+    s: sp.Symbol
+    c: sp.Symbol
+    zeta2: sp.Symbol
+    mode_value: sp.Expr
+    printed_F: sp.Expr
+    G: sp.Expr
+    G_printed: sp.Expr
+    thresholds: tuple[sp.Expr, ...]
+    s_star: sp.Expr
+    survivors: sp.Expr
+
+    def __post_init__(self) -> None:
+        assert len(self.thresholds) <= len(self.zeta)
+
+
+def decoder_variance_forms(spectrum_size: int, latent_dim: int, target_dim: int) -> DecoderVarianceForms:
+    """The closed forms of a learnable decoder variance (App. D, Theorem 4) for ``spectrum_size`` singular values,
+    latent size d1 = ``latent_dim`` and target size d2 = ``target_dim`` (positive integers, spectrum_size <= d2)."""
+    for name, value in (("spectrum_size", spectrum_size), ("latent_dim", latent_dim), ("target_dim", target_dim)):
+        if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+            raise SymbolicVAEError(f"{name}: expected a positive integer, got {value!r}")
+    if spectrum_size > target_dim:
+        raise SymbolicVAEError(f"spectrum_size: Z has at most d2 = {target_dim} singular values, got {spectrum_size}")
+    d, d1, d2 = spectrum_size, latent_dim, target_dim
+    return DecoderVarianceForms(zeta_symbols(d), s, c_sym, z2_sym, mode_value(z2_sym), printed_F(z2_sym),
+                                G_expr(d, d1, d2), G_printed_expr(d, d1, d2), tuple(threshold_exprs(d, d1, d2)),
+                                s_star_expr(d, d1, d2), survivors_expr(d, d1, d2))
