@@ -14,6 +14,9 @@ Main results:
   passes), with every per-process cache cleared between runs so each mutant is really recomputed.
 - ``invariance_of``: a surviving mutant's formula is invariant for the claim when the claim is still proved with
   the formula replaced by free symbols; such mutants are excluded from the kill rate and reported apart.
+- ``entries_read``: the entries of a dict formula (a dict constant, or a function returning a dict) the claim's
+  steps read, recorded by running the claim with the dict replaced by a recording one; only those entries are
+  mutated for that claim, and the others are reported as unread.
 - Names listed in a formula module's ``REFERENCES`` (name -> reason) are not formulas under test: the model's own
   loss and its derivatives, or converters, against which the printed formulas are compared.
 
@@ -617,6 +620,128 @@ class MutantResult:
 
 
 @dataclasses.dataclass(frozen=True)
+class EntryReads:
+    """The entries (keys, as strings) of one dict formula that a claim's steps read and those they did not."""
+
+    formula: str
+    read: tuple[str, ...]
+    unread: tuple[str, ...]
+
+    def to_json(self) -> dict[str, Any]:
+        return {"formula": self.formula, "read": list(self.read), "unread": list(self.unread)}
+
+
+class _ReadRecorder(dict):  # type: ignore[type-arg]
+    """A dict that records in ``reads`` the keys whose values are read while ``on[0]`` is true. Every access to
+    several values at once (values, items, copies, comparisons, pickling, printing) counts as a read of every
+    key: a read missed would hide a survivor, a read too many only keeps one."""
+
+    def __init__(self, data: dict[Any, Any], reads: set[Any], on: list[bool]) -> None:
+        super().__init__(data)
+        self._reads, self._on = reads, on
+
+    def _read(self, keys: Iterable[Any]) -> None:
+        if self._on[0]:
+            self._reads.update(k for k in keys if dict.__contains__(self, k))
+
+    def _read_all(self) -> None:
+        self._read(dict.keys(self))
+
+    def __getitem__(self, key: Any) -> Any:
+        self._read([key])
+        return super().__getitem__(key)
+
+    def get(self, key: Any, default: Any = None) -> Any:
+        self._read([key])
+        return super().get(key, default)
+
+    def pop(self, key: Any, *default: Any) -> Any:
+        self._read([key])
+        return super().pop(key, *default)
+
+    def setdefault(self, key: Any, default: Any = None) -> Any:
+        self._read([key])
+        return super().setdefault(key, default)
+
+    def __iter__(self) -> Iterator[Any]:  # overridden, so that dict(d) and {**d} go through __getitem__
+        return super().__iter__()
+
+    def values(self) -> Any:
+        self._read_all()
+        return super().values()
+
+    def items(self) -> Any:
+        self._read_all()
+        return super().items()
+
+    def popitem(self) -> Any:
+        self._read_all()
+        return super().popitem()
+
+    def copy(self) -> dict[Any, Any]:
+        self._read_all()
+        return dict(super().items())
+
+    def __eq__(self, other: object) -> bool:
+        self._read_all()
+        return super().__eq__(other)
+
+    def __ne__(self, other: object) -> bool:
+        self._read_all()
+        return super().__ne__(other)
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        self._read_all()
+        return super().__repr__()
+
+    def __reduce_ex__(self, protocol: Any) -> Any:
+        self._read_all()
+        return dict, (dict(super().items()),)
+
+
+def _recording(value: Any, reads: set[Any], on: list[bool]) -> Any:
+    """``value`` with a top-level dict replaced by a _ReadRecorder (anything else unchanged)."""
+    return _ReadRecorder(value, reads, on) if isinstance(value, dict) and not isinstance(value, _ReadRecorder) \
+        else value
+
+
+def dict_entries(formula: Formula, values: Sequence[Any]) -> list[Any]:
+    """The keys of the dict values of a formula that hold a mutable expression (first seen first)."""
+    keys: list[Any] = []
+    for value in values:
+        if isinstance(value, dict):
+            keys += [k for k, v in value.items() if is_mutable(v) and k not in keys]
+    return keys
+
+
+def entries_read(claim: Claim, formula: Formula, setup: MutationSetup, limit: float, owners: set[CodeType],
+                 trace: Trace) -> set[Any] | None:
+    """The keys of the formula's dict value (a constant's, or each return value of a function) that the claim's
+    steps read, not its negative control: the claim run once more, rebuilt, with the formula bound to a version
+    whose dicts record their reads. None when the run does not pass again (out of time, or another verdict):
+    then every entry counts as read."""
+    reads: set[Any] = set()
+    on = [True]
+    if formula.kind == "constant":
+        replacement: Any = _recording(formula.value, reads, on)
+    else:
+        original = formula.value
+
+        @functools.wraps(original)
+        def replacement(*args: Any, **kwargs: Any) -> Any:
+            return _recording(original(*args, **kwargs), reads, on)
+
+    try:
+        status = _status_with(claim, formula, replacement, setup, limit, owners, trace, rebuild=True,
+                              before_control=lambda: on.__setitem__(0, False))
+    except Exception:  # a claim that cannot be run with the recording dict: every entry counts as read
+        return None
+    return reads if status is not None and status.passed else None
+
+
+@dataclasses.dataclass(frozen=True)
 class ClaimMutation:
     """The mutation run of one claim: its baseline status, the formulas under test (``scope``: "stated" when they
     are those its statement shows, "used" when they are every formula its checks use), how many mutation sites
@@ -631,6 +756,9 @@ class ClaimMutation:
     results: tuple[MutantResult, ...]
     note: str = ""
     seconds: float = 0.0
+    entries: tuple[EntryReads, ...] = ()
+    """For each dict formula under test: the entries its steps read (mutated) and those they do not (not
+    mutated for this claim)."""
 
     def count(self, outcome: str) -> int:
         return sum(r.outcome == outcome for r in self.results)
@@ -652,7 +780,8 @@ class ClaimMutation:
         return {"claim": self.claim_id, "baseline": self.baseline, "formulas": list(self.formulas),
                 "scope": self.scope, "sites": self.sites, "sampled": len(self.results), "tested": self.tested,
                 **{o: self.count(o) for o in OUTCOMES}, "kill_rate": self.kill_rate, "note": self.note,
-                "seconds": round(self.seconds, 3), "mutants": [r.to_json() for r in self.results]}
+                "seconds": round(self.seconds, 3), "entries": [e.to_json() for e in self.entries],
+                "mutants": [r.to_json() for r in self.results]}
 
 
 class _MutantTimeout(BaseException):
@@ -755,11 +884,12 @@ def mutate_claim(claim_id: str, setup: MutationSetup, *, max_mutants: int = 4, s
         baseline = claim_status(claim, setup.context, before_control=lambda: setattr(trace, "in_steps", False),
                                 before_step=lambda i: setattr(trace, "step", i))
     base_seconds = time.perf_counter() - start
+    entries: list[EntryReads] = []
 
     def finish(formulas: Sequence[Formula], scope: str, sites: int, results: list[MutantResult], note: str
                ) -> ClaimMutation:
         return ClaimMutation(claim_id, baseline.value, tuple(f.label for f in formulas), scope, sites,
-                             tuple(results), note, time.perf_counter() - start)
+                             tuple(results), note, time.perf_counter() - start, tuple(entries))
 
     if not baseline.passed:
         return finish((), "", 0, [], f"not passing ({baseline.value}): nothing to mutate")
@@ -768,19 +898,26 @@ def mutate_claim(claim_id: str, setup: MutationSetup, *, max_mutants: int = 4, s
     stated = stated_formulas(claim, used, trace)
     formulas, scope = (stated, "stated") if stated else (list(used), "used")
     captured = set().union(*(_captured_ids(c) for c in [*checks, claim.control.check]))
+    limit = max(60.0, 5 * base_seconds) if timeout is None else timeout
     candidates: list[tuple[Formula, _LazyMutation]] = []
     for formula in formulas:
+        keys = dict_entries(formula, _values(formula, trace))
+        unread: set[Any] = set()
+        if keys:  # a dict formula: only the entries the steps read are under test for this claim
+            read = entries_read(claim, formula, setup, limit, trace.callers_of(used[formula]), trace)
+            unread = set() if read is None else {k for k in keys if k not in read}
+            entries.append(EntryReads(formula.label, tuple(str(k) for k in keys if k not in unread),
+                                      tuple(str(k) for k in keys if k in unread)))
         seen: set[tuple[Any, sp.Basic, str, int]] = set()
         for value in _values(formula, trace):
             for lazy in _lazy_mutations(value):
                 key = (lazy.entry, lazy.original, lazy.kind, lazy.index)
-                if key not in seen:
+                if key not in seen and not (lazy.entry is not None and lazy.entry in unread):
                     seen.add(key)
                     candidates.append((formula, lazy))
     if not candidates:
         return finish(formulas, scope, 0, [], "no mutable formula: its checks use no SymPy expression of the "
                                               "formula modules")
-    limit = max(60.0, 5 * base_seconds) if timeout is None else timeout
     results: list[MutantResult] = []
     done: set[tuple[str, Any, sp.Basic, sp.Basic]] = set()
     invariant: dict[str, bool] = {}  # formula label -> whether the claim is proved for a free symbol in its place
@@ -877,8 +1014,8 @@ def _mutated_formula(formula: Formula, mutation: Mutation) -> Any:
 
 
 def _status_with(claim: Claim, formula: Formula, replacement: Any, setup: MutationSetup, limit: float,
-                 owners: set[CodeType], trace: Trace, rebuild: bool, step_statuses: list[Status] | None = None
-                 ) -> Status | None:
+                 owners: set[CodeType], trace: Trace, rebuild: bool, step_statuses: list[Status] | None = None,
+                 before_control: Callable[[], None] | None = None) -> Status | None:
     """The claim's status with ``replacement`` bound in place of the formula (None: out of time). The caches that
     depend on the formula (their functions call it or code that reads it) are emptied before and after; after,
     also every cache the baseline did not fill (the run may have taken another path); the claim is rebuilt with
@@ -889,7 +1026,8 @@ def _status_with(claim: Claim, formula: Formula, replacement: Any, setup: Mutati
         with substituted(formula.value, replacement, setup.packages):
             run = setup.build_claim(claim.id) if rebuild else claim
             with _time_limit(limit):
-                status = claim_status(run, setup.context, step_statuses=step_statuses)
+                status = claim_status(run, setup.context, step_statuses=step_statuses,
+                                      before_control=before_control)
     except _MutantTimeout:
         status = None
     finally:

@@ -110,6 +110,18 @@ class MutationReport:
     def count(self, outcome: str) -> int:
         return sum(c.count(outcome) for c in self.claims)
 
+    def unused_entries(self) -> dict[str, tuple[str, ...]]:
+        """Dict formula label -> its entries that the steps of no claim mutated here read (never mutated)."""
+        unread: dict[str, list[str]] = {}
+        read: dict[str, set[str]] = {}
+        for c in self.claims:
+            for e in c.entries:
+                unread.setdefault(e.formula, [])
+                unread[e.formula] += [k for k in e.unread if k not in unread[e.formula]]
+                read.setdefault(e.formula, set()).update(e.read)
+        return {f: tuple(k for k in keys if k not in read[f]) for f, keys in sorted(unread.items())
+                if any(k not in read[f] for k in keys)}
+
     def survivors(self) -> list[tuple[str, Any]]:
         """(claim id, MutantResult) of every mutant that survived or timed out."""
         return [(c.claim_id, r) for c in self.claims for r in c.results if r.outcome in ("survived", "timeout")]
@@ -124,6 +136,7 @@ class MutationReport:
                 "invariants": [{"claim": c.claim_id, **r.to_json()} for c in self.claims for r in c.results
                                if r.outcome == "invariant"],
                 "references": self.references,
+                "unused_entries": {f: list(keys) for f, keys in self.unused_entries().items()},
                 "claims": [c.to_json() for c in self.claims]}
 
     def text(self) -> str:
@@ -151,6 +164,12 @@ class MutationReport:
         lines += ["", f"invariant formulas excluded ({len(invariants)}: the claim is still proved with the formula "
                       "replaced by a free symbol, so no mutant of it can be killed):"]
         lines += [f"  {cid}  {r.formula}  {r.mutation}" for cid, r in invariants] or ["  none"]
+        unread = [(c.claim_id, e) for c in self.claims for e in c.entries if e.unread]
+        lines += ["", f"dict entries a claim's steps do not read, not mutated for it ({len(unread)} claims):"]
+        lines += [f"  {cid}  {e.formula}: {', '.join(e.unread)}" for cid, e in unread] or ["  none"]
+        unused = self.unused_entries()
+        lines += ["", f"dict entries read by no claim, unused ({sum(map(len, unused.values()))}):"]
+        lines += [f"  {label}: {', '.join(keys)}" for label, keys in unused.items()] or ["  none"]
         lines += ["", f"references, not mutated ({len(self.references)}):"]
         lines += [f"  {label}: {reason}" for label, reason in self.references.items()] or ["  none"]
         rate = "-" if self.kill_rate is None else f"{100 * self.kill_rate:.1f}%"

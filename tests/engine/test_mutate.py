@@ -316,3 +316,76 @@ def test_the_entries_of_a_dict_are_mutated_one_at_a_time():
         other = "b" if m.entry == "a" else "a"
         assert mutated[other] == value[other] and mutated[m.entry] != value[m.entry]
         assert repr(m.entry) in m.describe()
+
+
+DICT_CHECKS_SOURCE = """
+def dict_check():
+    mode = modes()
+    same = sp.expand(mode["poly"] - (x**2 + 2 * x * y)) == 0
+    mode["unchecked"].free_symbols  # read, never compared
+    return verdict(same, "modes()['poly']")
+
+def dict_control():
+    modes()["control_only"].free_symbols  # read by the negative control only
+    return verdict(False, "perturbed")
+"""
+
+
+def _dict_claim(checks: types.ModuleType) -> Claim:
+    return Claim("probe.claim", "probe", PaperRef("wz2022", "1"), sp.Symbol("P"), (Step("dict", checks.dict_check),),
+                 Control("perturbed", checks.dict_control))
+
+
+def test_only_the_entries_of_a_dict_formula_the_steps_read_are_mutated(probe):
+    forms, checks = probe
+    exec("def modes():\n    return {'poly': x**2 + 2 * x * y, 'unchecked': x + 3 * y, 'unused': x * y + 2,\n"
+         "            'control_only': x**3 + y, 'atom': x}\n", forms.__dict__)
+    checks.modes = forms.modes
+    exec(DICT_CHECKS_SOURCE, checks.__dict__)
+    setup = _setup(forms, lambda: _dict_claim(checks))
+    result = mt.mutate_claim("probe.claim", setup, max_mutants=100, seed=0)
+    assert result.baseline == "PROVED" and result.formulas == ("mutation_probe.forms.modes",)
+    (entries,) = result.entries
+    assert entries == mt.EntryReads("mutation_probe.forms.modes", ("poly", "unchecked"), ("unused", "control_only"))
+    mutated = {r.mutation.split("[", 1)[1].split("]", 1)[0] for r in result.results}
+    assert mutated == {"'poly'", "'unchecked'"}  # no mutant of an entry the steps do not read
+    outcomes = {e: {r.outcome for r in result.results if f"[{e!r}]" in r.mutation} for e in ("poly", "unchecked")}
+    assert outcomes["poly"] <= {"killed", "equivalent"} and "killed" in outcomes["poly"]
+    assert outcomes["unchecked"] == {"survived"}  # read but never compared: a survivor, counted
+    assert result.tested == sum(r.outcome != "equivalent" for r in result.results) and result.kill_rate < 1.0
+    assert result.sites == len(mt._lazy_mutations({k: v for k, v in forms.modes().items()
+                                                   if k in ("poly", "unchecked")}))
+    assert result.to_json()["entries"] == [entries.to_json()]
+    assert checks.modes is forms.modes  # every binding restored
+
+
+def test_the_read_recorder_counts_every_bulk_access_as_a_read_of_every_key():
+    def recorder() -> tuple[dict, set]:
+        reads: set = set()
+        return mt._ReadRecorder({"a": x, "b": y, "c": z}, reads, [True]), reads
+
+    d, reads = recorder()
+    assert d["a"] == x and d.get("b") == y and d.get("missing") is None and "c" in d and len(d) == 3
+    assert reads == {"a", "b"}  # a membership test or a length reads no value
+    for bulk in (dict, lambda d: {**d}, lambda d: list(d.values()), lambda d: list(d.items()),
+                 lambda d: d.copy(), lambda d: d == {}, repr):
+        d, reads = recorder()
+        bulk(d)
+        assert reads == {"a", "b", "c"}, bulk
+    off = [False]
+    d = mt._ReadRecorder({"a": x}, reads := set(), off)
+    assert d["a"] == x and reads == set()  # not recording (the negative control runs)
+
+
+def test_the_report_lists_the_entries_no_claim_reads_as_unused():
+    from symbolic_vae._report.mutation import MutationReport
+
+    def claim(cid: str, read: tuple, unread: tuple) -> mt.ClaimMutation:
+        return mt.ClaimMutation(cid, "PROVED", ("f.modes",), "used", 1, (), entries=(
+            mt.EntryReads("f.modes", read, unread),))
+
+    report = MutationReport((claim("a", ("x",), ("y", "z")), claim("b", ("y",), ("x", "z"))), 4, 0, 0.0)
+    assert report.unused_entries() == {"f.modes": ("z",)}
+    assert report.to_json()["unused_entries"] == {"f.modes": ["z"]}
+    text = report.text()
+    assert "a  f.modes: y, z" in text and "read by no claim, unused (1)" in text and "f.modes: z" in text
