@@ -230,6 +230,38 @@ def to_rational(q: Fraction | int) -> sp.Rational:
     return sp.Rational(q.numerator, q.denominator)
 
 
+_RELATIONS: dict[type, Callable[[Fraction, Fraction], bool]] = {
+    sp.StrictLessThan: lambda a, b: a < b, sp.LessThan: lambda a, b: a <= b, sp.StrictGreaterThan: lambda a, b: a > b,
+    sp.GreaterThan: lambda a, b: a >= b, sp.Equality: lambda a, b: a == b, sp.Unequality: lambda a, b: a != b}
+
+
+def evaluate_exact(expr: sp.Basic, values: dict[sp.Symbol, Fraction | int]) -> Fraction | bool:
+    """A rational function of symbols (sums, products, integer powers, Max, Min, rational numbers), or a relational
+    between two of them, evaluated exactly in Fractions at ``values`` (symbol -> rational): a formula written in
+    SymPy, read as exact arithmetic. Any other node, or a symbol without a value, raises ValueError."""
+    if isinstance(expr, sp.Rel):
+        relation = _RELATIONS.get(type(expr))
+        if relation is None:
+            raise ValueError(f"evaluate_exact: unsupported relation {expr}")
+        return relation(evaluate_exact(expr.lhs, values), evaluate_exact(expr.rhs, values))
+    if isinstance(expr, sp.Symbol):
+        if expr not in values:
+            raise ValueError(f"evaluate_exact: no value for {expr}")
+        return Fraction(values[expr])
+    if isinstance(expr, sp.Rational):
+        return Fraction(int(expr.p), int(expr.q))
+    args = [evaluate_exact(a, values) for a in expr.args]
+    if isinstance(expr, sp.Add):
+        return sum(args, Fraction(0))
+    if isinstance(expr, sp.Mul):
+        return math.prod(args, start=Fraction(1))
+    if isinstance(expr, sp.Pow) and isinstance(expr.exp, sp.Integer):
+        return args[0] ** int(expr.exp)
+    if isinstance(expr, (sp.Max, sp.Min)):
+        return (max if isinstance(expr, sp.Max) else min)(args)
+    raise ValueError(f"evaluate_exact: not a rational function: {expr}")
+
+
 def to_mpf(q: Fraction | int) -> mpmath.mpf:
     """q as an mpmath number at the working precision (numerator / denominator, rounded once)."""
     q = Fraction(q)

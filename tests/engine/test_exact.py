@@ -12,6 +12,7 @@ from symbolic_vae._engine.exact import (
     Dual,
     cayley,
     dyadic_orthogonal,
+    evaluate_exact,
     exact_simplify,
     exact_sqrt,
     gauss_jordan,
@@ -133,3 +134,16 @@ def test_sympy_views_and_text():
     assert matrix_text(S) == "[1/2 0; -3 2]" and rows_text(M) == "[['1/2', '0'], ['-3', '2']]"
     assert exact_simplify(sp.sqrt(8) / 2 - sp.sqrt(2)) == 0 and exact_simplify(sp.Rational(3, 4)) == sp.Rational(3, 4)
     assert to_rational(F(-3, 4)) == sp.Rational(-3, 4) and to_mpf(F(1, 4)) == 0.25
+
+
+def test_evaluate_exact_reads_a_sympy_formula_as_exact_rational_arithmetic():
+    x, y = sp.symbols("x y", positive=True)
+    values = {x: Fraction(1, 3), y: 2}
+    expr = ((2 - y * x) * x - sp.Rational(1, 7)) / (2 * x**2) + sp.Max(x, y) - sp.Min(x, y)
+    expected = ((2 - Fraction(2, 3)) * Fraction(1, 3) - Fraction(1, 7)) / (2 * Fraction(1, 9)) + 2 - Fraction(1, 3)
+    assert evaluate_exact(expr, values) == expected and isinstance(evaluate_exact(expr, values), Fraction)
+    assert evaluate_exact(sp.Le(x**2, y / 18), values) is True
+    assert evaluate_exact(sp.StrictLessThan(x**2, y / 18), values) is False
+    for bad in (sp.sqrt(x), sp.log(x), x + sp.Symbol("z")):
+        with pytest.raises(ValueError, match="evaluate_exact"):
+            evaluate_exact(bad, values)

@@ -7,6 +7,8 @@ from __future__ import annotations
 import itertools
 
 from symbolic_vae._engine.campaigns import cached
+from symbolic_vae._engine.exact import evaluate_exact
+from symbolic_vae._model.lvm import beta
 from symbolic_vae._papers.wz2022.decoder_variance.checks_exact import (
     OK,
     Component,
@@ -20,6 +22,7 @@ from symbolic_vae._papers.wz2022.decoder_variance.checks_exact import (
     stationary_set,
     truth_text,
 )
+from symbolic_vae._papers.wz2022.decoder_variance.forms import D2, EQ49_FORM, p_sym, s, tail_sym
 
 
 def intervals(inst: Inst) -> list[tuple[int, Q, Q | None]]:
@@ -54,7 +57,7 @@ def eq49(inst: Inst, *, printed: bool) -> Verdict3:
     for p, lo, hi in intervals(inst):
         for x in interval_points(lo, hi):
             tail = inst.tail(p, inst.m) if printed else inst.R(p)
-            stated = ((inst.d2 - inst.beta * p) * x - tail) / (2 * x * x)
+            stated = evaluate_exact(EQ49_FORM, {D2: inst.d2, beta: inst.beta, p_sym: p, s: x, tail_sym: tail})
             if stated != G1(inst, x):
                 return (False, f"G'({x}) = {G1(inst, x)} on [s_{p + 1}, s_{p}) (p = {p})", f"Eq. 49: {stated}",
                         G1(inst, x) - stated)

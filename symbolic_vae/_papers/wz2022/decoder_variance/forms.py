@@ -64,6 +64,14 @@ def eq49_stated(active: set, zs: Sequence[sp.Symbol], shift: int = 0) -> sp.Expr
     return ((D2 - beta * (len(active) + shift)) * s - c_sym - rest) / (2 * s**2)
 
 
+p_sym = sp.Symbol("p", nonnegative=True, integer=True)
+tail_sym = sp.Symbol("T", nonnegative=True)
+EQ49_FORM = ((D2 - beta * p_sym) * s - tail_sym) / (2 * s**2)
+"""Eq. 49 on [s_{p+1}, s_p), p surviving modes, with its sum as one symbol T: G'(s) = ((d2 - beta p) s - T)/(2 s^2);
+T is sum_{i=p+1}^{hat d_1} zeta_i^2 as printed and R_p = c + sum_{i>p} zeta_i^2 corrected. The exact engine's G' is
+compared with it at exact points (``evaluate_exact``)."""
+
+
 def _R_expr(zs: Sequence[sp.Symbol], p: int) -> sp.Expr:
     """R_p = c + sum_{i > p} zeta_i^2, built as one Add (a sum term by term would flatten d times)."""
     return sp.Add(c_sym, *(z**2 for z in zs[p:]))
