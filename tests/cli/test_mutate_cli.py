@@ -43,6 +43,8 @@ def test_mutate_one_claim_prints_the_report_and_writes_json(tmp_path):
     assert {m["outcome"] for m in entry["mutants"]} <= {"killed", "inconclusive", "survived", "timeout",
                                                       "equivalent"}
     assert all(m["mutation"] and m["formula"].startswith("symbolic_vae._papers.") for m in entry["mutants"])
+    assert isinstance(data["unused_entries"], dict) and isinstance(entry["entries"], list)
+    assert "dict entries read by no claim, unused (" in text
     assert not (cache / "verdicts").exists() or not any((cache / "verdicts").iterdir())  # nothing stored
 
 
