@@ -17,7 +17,15 @@ import sympy as sp
 from symbolic_vae._core.seeds import derive_seed
 from symbolic_vae._core.verdict import CheckResult, Counterexample, Status, decimal_text
 from symbolic_vae._engine.campaigns import cached
-from symbolic_vae._engine.exact import dyadic_orthogonal, exact_sqrt, is_psd, matmul, rows_text, transpose
+from symbolic_vae._engine.exact import (
+    dyadic_orthogonal,
+    evaluate_exact,
+    exact_sqrt,
+    is_psd,
+    matmul,
+    rows_text,
+    transpose,
+)
 from symbolic_vae._engine.floats import float64_refutation
 from symbolic_vae._engine.ground_truth import Instances, minimize_vae_loss, vae_loss_at
 from symbolic_vae._engine.identity import SizedIdentity, all_sizes, prove_at_sizes, prove_identity
@@ -25,6 +33,9 @@ from symbolic_vae._model.lvm import LinearLVM, beta, eta_dec, eta_enc
 from symbolic_vae._papers.wz2022.origin_hessian.forms import (
     EQ118,
     LAM_MIN,
+    ORIGIN_CONDITION,
+    ORIGIN_CONDITION_SIGMA_MAX,
+    PROP2_MODE_CONDITION,
     _origin,
     alpha,
     derivatives,
@@ -45,7 +56,10 @@ from symbolic_vae._papers.wz2022.origin_hessian.forms import (
     quadratic_form,
     s2_sym,
     s_sym,
+    sigma2_max,
+    sigma2_min,
     zeta,
+    zeta_max,
 )
 
 SIZES = all_sizes(4)  # every (d0, d1, d2) up to 4
@@ -494,9 +508,11 @@ class OriginCase:
         return max(self.zeta, default=F(0)) ** 2 / (min(self.sigma2) * self.kappa)
 
     def prop2_collapse(self) -> bool:
-        """Complete collapse read off Proposition 2: zeta_i <= sigma_i sqrt(kappa) for i <= d1 (zeta_i = 0 beyond)."""
+        """Complete collapse read off Proposition 2 (``PROP2_MODE_CONDITION`` for every i <= d1, zeta_i paired with
+        sigma_i, zeta_i = 0 beyond d*)."""
         z = list(self.zeta) + [F(0)] * self.d1
-        return all(z[i] ** 2 <= self.sigma2[i] * self.kappa for i in range(self.d1))
+        return all(evaluate_exact(PROP2_MODE_CONDITION, {zeta: z[i], s2_sym: self.sigma2[i], kappa: self.kappa})
+                   for i in range(self.d1))
 
     def describe(self) -> dict[str, str]:
         return {"label": self.label, "sizes (D0,d0,d1,d2)": str((self.D0, self.d0, self.d1, self.d2)),
@@ -706,9 +722,13 @@ def _theorem3_check(kind: str, *, half_beta: bool = False) -> CheckResult:
 
 def _condition_check(kind: str, rule: str) -> CheckResult:
     """A closed-form condition on (zeta, sigma, kappa) against the ground truth."""
+    def extremes(case: OriginCase, condition: sp.Basic) -> bool:
+        return bool(evaluate_exact(condition, {zeta_max: max(case.zeta, default=F(0)), sigma2_min: min(case.sigma2),
+                                               sigma2_max: max(case.sigma2), kappa: case.kappa}))
+
     preds: dict[str, Callable[[CaseResult], bool]] = {
-        "sigma_min": lambda r: r.case.ratio2() <= 1,
-        "sigma_max": lambda r: max(r.case.zeta, default=F(0)) ** 2 <= max(r.case.sigma2) * r.case.kappa,
+        "sigma_min": lambda r: extremes(r.case, ORIGIN_CONDITION),
+        "sigma_max": lambda r: extremes(r.case, ORIGIN_CONDITION_SIGMA_MAX),
         "prop2": lambda r: r.case.prop2_collapse(),
     }
     labels = {"sigma_min": "zeta_max <= sigma_min sqrt(kappa)", "sigma_max": "zeta_max <= sigma_max sqrt(kappa)",

@@ -217,6 +217,19 @@ LAM_MIN = (s2_sym + kappa - sp.sqrt((s2_sym - kappa) ** 2 + 4 * zeta**2)) / 2  #
 EQ118 = s2_sym + kappa - sp.sqrt((s2_sym - kappa) ** 2 + 4 * zeta**2)  # the printed right-hand side
 
 
+# The closed-form conditions for the origin to be the global minimum, on one case's exact zeta, sigma^2 and kappa
+zeta_max = sp.Symbol("zeta_max", nonnegative=True)
+sigma2_min = sp.Symbol("sigma2_min", positive=True)
+sigma2_max = sp.Symbol("sigma2_max", positive=True)
+ORIGIN_CONDITION = sp.Le(zeta_max**2, sigma2_min * kappa)
+"""Corrected Prop. 2 / Theorem 3: 0 is the global minimum iff zeta_max <= sigma_min sqrt(kappa) (squared)."""
+ORIGIN_CONDITION_SIGMA_MAX = sp.Le(zeta_max**2, sigma2_max * kappa)
+"""The same with sigma_max: a perturbed condition (the negative control)."""
+PROP2_MODE_CONDITION = sp.Le(zeta**2, s2_sym * kappa)
+"""Mode i of Prop. 2's pairing collapses: zeta_i <= sigma_i sqrt(kappa) (squared); the origin, when every i <= d1
+does."""
+
+
 def eq117(a: sp.Expr = alpha) -> sp.Expr:
     """Eq. 117 with sigma^2 -> sigma2: sigma2 a^2 - 2 sqrt(a^2 (1 - a^2)) zeta + kappa (1 - a^2)."""
     return s2_sym * a**2 - 2 * sp.sqrt(a**2 * (1 - a**2)) * zeta + kappa * (1 - a**2)
