@@ -35,6 +35,16 @@ from symbolic_vae._model.gaussian import expect_over_noise
 from symbolic_vae._model.lvm import DataMoments, LinearLVM, beta, eta_dec, eta_enc, expect_over_data
 from symbolic_vae._papers.wz2022.data_dependent_variance.forms import KAPPA, SIZES
 
+REFERENCES = {
+    "_loss": "the model's expected loss with biases, from the Gaussian rules: the reference Eq. 20-25 are checked on",
+    "_gradient": "the gradient in the biases of the model's loss, by differentiation: the reference Eq. 22-25 are "
+                 "compared with",
+    "_hessian": "the Hessian in the biases of the model's loss, by differentiation: a reference",
+    "_dataset_loss": "the model's loss on a dataset, from the Gaussian rules: the reference Prop. 4 and the centring "
+                     "are checked on (a mutant of it changes the ground truth, not a statement)",
+    "_ds_loss": "the model's loss on a dataset (``_dataset_loss`` at the dataset's exact values): a reference",
+}
+"""The objects of this module that are references, not formulas under test (mutation testing leaves them out)."""
 
 # =====================================================================================================
 # The biased model and its derivatives
