@@ -35,6 +35,8 @@ from symbolic_vae._model.lvm import (
     trace_form,
 )
 from symbolic_vae._papers.wz2022.decoder_variance.forms import DecoderVarianceForms, decoder_variance_forms
+from symbolic_vae._papers.wz2022.encoder_variance.forms import EncoderVarianceForms, encoder_variance_forms
+from symbolic_vae._papers.wz2022.global_minimum.forms import GlobalMinimumForms, global_minimum_forms
 from symbolic_vae._report.diagnose import Diagnosis, UnitDiagnosis, diagnose, diagnose_from_files
 from symbolic_vae._report.ledger import Ledger, load_ledger, read_ledger, reuse_ledger
 from symbolic_vae._report.mutation import MutationReport, mutate_claims
@@ -63,4 +65,5 @@ __all__ = [
     "Origin", "MutationReport", "mutate_claims", "select_claims", "Diagnosis", "UnitDiagnosis", "diagnose",
     "diagnose_from_files",
     "Formula", "StepCheck", "check_step", "formula", "DecoderVarianceForms", "decoder_variance_forms",
+    "EncoderVarianceForms", "encoder_variance_forms", "GlobalMinimumForms", "global_minimum_forms",
 ]

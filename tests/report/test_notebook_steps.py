@@ -52,3 +52,19 @@ def test_decoder_variance_forms_at_a_size():
 def test_decoder_variance_forms_bad_sizes(args, name):
     with pytest.raises(SymbolicVAEError, match=name):
         decoder_variance_forms(*args)
+
+
+def test_encoder_variance_forms_are_the_printed_ones():
+    forms = sv.encoder_variance_forms()
+    at = {forms.zeta: 3, sv.beta: 1, sv.eta_enc: 1, sv.eta_dec: 1}
+    assert forms.sigma_star.subs(at) == sp.Rational(1, 3)  # sqrt(beta) eta_dec eta_enc / zeta on the active side
+    assert sp.simplify(forms.l_prime.subs(at).subs(forms.sigma, sp.Rational(1, 3))) == 0
+    assert forms.lambda_star.subs(at) == 2 * sp.sqrt(2) and forms.theta_star.subs(at) == 2 * sp.sqrt(2) / 3
+
+
+def test_global_minimum_forms_are_the_printed_ones():
+    forms = sv.global_minimum_forms()
+    at = {forms.zeta: 3, forms.sigma: 1, sv.beta: 1, sv.eta_enc: 1, sv.eta_dec: 1}
+    assert forms.t1.subs(at) == 2 and forms.t2.subs(at) == -4  # sqrt(kappa)/sigma (+-zeta - sqrt(kappa) sigma)
+    assert forms.lambda_star.subs(at) == sp.sqrt(2) and forms.mode_minimum.subs(at) == 5
+    assert sp.simplify(forms.dJ.subs(at).subs(forms.t, 2)) == 0

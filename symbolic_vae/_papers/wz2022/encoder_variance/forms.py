@@ -4,6 +4,8 @@ lambda_i, theta_i of Eq. 17-18, the summand of Eq. 43, and the closed forms offe
 
 from __future__ import annotations
 
+import dataclasses
+
 import sympy as sp
 
 from symbolic_vae._model.lvm import beta, eta_dec, eta_enc
@@ -83,3 +85,26 @@ THETA_STAR = printed_theta()
 SIGMA_STAR = sp.Piecewise((sp.sqrt(beta) * eta_dec * eta_enc / zeta, zeta**2 > THRESHOLD), (eta_enc, True))
 MODE_LOSS = zeta**2 - printed_cor2_reduction()  # one mode's share of 2 eta_dec^2 min L_VAE (corrected Cor. 2)
 MODE_SURVIVES = sp.Piecewise((1, zeta**2 > THRESHOLD), (0, True))
+
+
+# The printed forms of one mode for users (the derivation notebook derives them from the model)
+@dataclasses.dataclass(frozen=True)
+class EncoderVarianceForms:
+    """One latent mode with a learnable encoder variance, as printed (Sec. 4.3, App. E.4), in the symbols ``zeta``
+    (the mode's singular value of Z, >= 0) and ``sigma`` (its encoder standard deviation, > 0) with ``beta``,
+    ``eta_enc``, ``eta_dec``: ``l`` = l_i(sigma) of Eq. 12 / 92, ``l_prime`` = l_i'(sigma) as Eq. 93 prints it,
+    ``sigma_star`` = sigma_i* of Eq. 14 / 19, ``lambda_star`` and ``theta_star`` = lambda_i, theta_i of Eq. 17-18."""
+
+    zeta: sp.Symbol
+    sigma: sp.Symbol
+    l: sp.Expr
+    l_prime: sp.Expr
+    sigma_star: sp.Expr
+    lambda_star: sp.Expr
+    theta_star: sp.Expr
+
+
+def encoder_variance_forms() -> EncoderVarianceForms:
+    """The printed closed forms of one mode with a learnable encoder variance (Eq. 12/92, 93, 14/19, 17, 18)."""
+    return EncoderVarianceForms(zeta, sigma, printed_li(), printed_eq93(), printed_sigma_star(), printed_lambda(),
+                                printed_theta())

@@ -4,6 +4,7 @@ d0 = d1 = d2 = 1, the objective L(U, V) at explicit matrices, and float versions
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Sequence
 
 import sympy as sp
@@ -102,3 +103,31 @@ J_FLOAT = _lambdify(J_PRINTED, (t, zeta, sigma, beta, eta_enc, eta_dec))
 LAMBDA_THM1_FLOAT = _lambdify(LAMBDA_THM1, (zeta, beta, eta_enc, eta_dec))
 THETA_THM1_FLOAT = _lambdify(THETA_THM1, (zeta, beta, eta_enc, eta_dec))
 
+
+
+# --- the printed one-mode forms for users (the derivation notebook derives them from the objective) ----------
+@dataclasses.dataclass(frozen=True)
+class GlobalMinimumForms:
+    """One mode of L(U, V) for a fixed encoder variance, as printed (App. E.2-E.3), in the symbols ``zeta`` (the
+    mode's singular value of Z, >= 0), ``sigma`` (its encoder standard deviation, > 0) and ``t`` = lambda^2 >= 0 with
+    ``beta``, ``eta_enc``, ``eta_dec``: ``J`` = J(t) of Eq. 81, ``dJ`` = dJ/dt of Eq. 85, ``t1``, ``t2`` its roots
+    of Eq. 86-87, ``lambda_star``, ``theta_star`` of Eq. 88-89, ``mode_minimum`` = the summand of Eq. 11, and
+    ``kappa`` = beta eta_dec^2 / eta_enc^2."""
+
+    zeta: sp.Symbol
+    sigma: sp.Symbol
+    t: sp.Symbol
+    kappa: sp.Expr
+    J: sp.Expr
+    dJ: sp.Expr
+    t1: sp.Expr
+    t2: sp.Expr
+    lambda_star: sp.Expr
+    theta_star: sp.Expr
+    mode_minimum: sp.Expr
+
+
+def global_minimum_forms() -> GlobalMinimumForms:
+    """The printed closed forms of one mode with a fixed encoder variance (Eq. 81, 85-89 and 11)."""
+    return GlobalMinimumForms(zeta, sigma, t, KAPPA, J_PRINTED, DJ_EQ85, T1_PRINTED, T2_PRINTED, LAMBDA_PRINTED,
+                              THETA_PRINTED, MODE_MIN_PRINTED)
