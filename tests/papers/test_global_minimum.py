@@ -138,3 +138,23 @@ def test_similarly_ordered_and_rational_orthogonal():
     assert checks_orthogonal.similarly_ordered(A, B) and not checks_orthogonal.similarly_ordered(A, B[::-1, ::-1])
     R = checks_orthogonal._rotation(3, 0, 1, 0.3)
     assert not checks_orthogonal.similarly_ordered(R @ A @ R.T, B)
+
+
+def test_a_region_parametrization_outside_its_region_voids_the_proof():
+    from symbolic_vae import Status
+    from symbolic_vae._engine.regions import Region
+    from symbolic_vae._papers.wz2022.global_minimum.checks_regions import (
+        general_regions,
+        outside_its_region,
+        prove_by_regions,
+        thm1_regions,
+    )
+    from symbolic_vae._papers.wz2022.global_minimum.forms import sigma, zeta
+
+    assert all(outside_its_region(r) is None for r in (*general_regions(), *thm1_regions()))
+    collapse = general_regions()[1]
+    flipped = Region(collapse.name, tuple((s, -v if s == sigma else v) for s, v in collapse.substitution),
+                     collapse.condition)  # sigma < 0: not a point of the domain, nor of the region
+    assert "positive" in outside_its_region(flipped)
+    result = prove_by_regions(zeta, zeta, (flipped,), what="zeta = zeta")
+    assert result.status is Status.INCONCLUSIVE and "not shown to lie in it" in result.summary

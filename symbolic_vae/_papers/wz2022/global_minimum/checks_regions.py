@@ -10,7 +10,7 @@ from functools import partial
 
 import sympy as sp
 
-from symbolic_vae._core.verdict import CheckResult
+from symbolic_vae._core.verdict import CheckResult, Status
 from symbolic_vae._engine.regions import (
     SEARCH_STYLE,
     Refutation,
@@ -82,14 +82,34 @@ def _refute(lhs: sp.Expr, rhs: sp.Expr, what: str, nonnegative: bool, n_points: 
     return Refutation(f"{what}: fails on the region {region.name}", cx, {"region": region.name})
 
 
+def outside_its_region(region: Region) -> str | None:
+    """Why the region's parametrization is not shown to lie in the region (None: it is): every substituted value
+    must keep its symbol's sign assumptions (positive, nonnegative) and make the region's condition True."""
+    for symbol, value in region.substitution:
+        for sign in ("positive", "nonnegative"):
+            if getattr(symbol, f"is_{sign}") and getattr(value, f"is_{sign}") is not True:
+                return f"{symbol} = {value} is not shown {sign}"
+    condition = region.condition.xreplace(region.mapping)
+    if condition is not sp.true:
+        return f"its condition becomes {condition}"
+    return None
+
+
 def prove_by_regions(lhs: sp.Expr, rhs: sp.Expr, regions: Sequence[Region], *, what: str,
                      nonnegative: bool = False, n_points: int = 24, seed: int = 20221128) -> CheckResult:
     """``lhs == rhs`` (or ``lhs - rhs >= 0`` when ``nonnegative``) on every region.
 
     PROVED when the parametrized difference reduces to 0 (or is manifestly nonnegative) on each region; REFUTED
     when a seeded high-precision search (in the original symbols under the region's condition, then in the
-    region's parameters, which reach its boundary) finds a point where it fails; INCONCLUSIVE otherwise.
+    region's parameters, which reach its boundary) finds a point where it fails; INCONCLUSIVE otherwise, and when
+    a region's parametrization is not shown to lie in the region (a proof on it would cover another set).
     """
+    for region in regions:
+        reason = outside_its_region(region)
+        if reason is not None:
+            return CheckResult(Status.INCONCLUSIVE, "region by region",
+                               f"{what}: the parametrization of the region {region.name} is not shown to lie in it "
+                               f"({reason})", {"region": region.name})
     refute = partial(_refute, lhs, rhs, what, nonnegative, n_points, seed)
     if nonnegative:
         return prove_sign_on_regions(lhs - rhs, ">=0", regions, what=what, refute=refute, signs=nonnegative_signs,
