@@ -4,7 +4,7 @@ the helpers shared by the ground-truth checks (evidence, counterexamples)."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -215,14 +215,17 @@ def fixed_campaign() -> tuple[ShapeRun, ...]:
 # --- numeric forms of the closed forms (the SymPy expressions themselves, compiled) ------------------------------
 @cached
 def compiled_form(name: str):
-    exprs = {"lambda": LAMBDA_STAR, "theta": THETA_STAR, "sigma": SIGMA_STAR, "mode_loss": MODE_LOSS,
-             "reduction": printed_cor2_reduction(), "reduction_control": printed_cor2_reduction(log_shift=1),
-             "sigma_swapped": printed_sigma_star(swap=True), "lambda_fixed": sp.sqrt(
-                 sp.Max(0, sp.sqrt(beta) * eta_dec / eta_enc**2 * (zeta - sp.sqrt(beta) * eta_dec))),
-             "lambda_control": printed_lambda(eta_enc), "theta_control": printed_theta(zeta / eta_enc)}
+    # thunks: only the form asked for is built (a control's form is not built by the step that asks for another)
+    exprs: dict[str, Callable[[], sp.Expr]] = {
+        "lambda": lambda: LAMBDA_STAR, "theta": lambda: THETA_STAR, "sigma": lambda: SIGMA_STAR,
+        "mode_loss": lambda: MODE_LOSS, "reduction": printed_cor2_reduction,
+        "reduction_control": lambda: printed_cor2_reduction(log_shift=1),
+        "sigma_swapped": lambda: printed_sigma_star(swap=True), "lambda_fixed": lambda: sp.sqrt(
+            sp.Max(0, sp.sqrt(beta) * eta_dec / eta_enc**2 * (zeta - sp.sqrt(beta) * eta_dec))),
+        "lambda_control": lambda: printed_lambda(eta_enc), "theta_control": lambda: printed_theta(zeta / eta_enc)}
     if name == "li":
         return to_numpy(printed_li(), (zeta, sigma, beta, eta_enc, eta_dec))
-    return to_numpy(exprs[name], SCALARS)
+    return to_numpy(exprs[name](), SCALARS)
 
 
 def scalar_arrays(sc: Scenario, n: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
