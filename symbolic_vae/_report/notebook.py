@@ -134,7 +134,13 @@ class Formula:
 
 
 def formula(expr: Any, label: str = "") -> Formula:
-    """``expr`` (a SymPy object or a tuple of them) for display in a notebook, under ``label``."""
+    """``expr`` (a SymPy object or a tuple of them) for display in a notebook, under ``label``. An item that is
+    SymPy's True or False is an error: an equation whose sides SymPy compared at once (a symbol = a matrix) is built
+    with ``evaluate=False``."""
+    for item in expr if isinstance(expr, tuple) else (expr,):
+        if isinstance(item, sp.logic.boolalg.BooleanAtom):
+            raise SymbolicVAEError(f"expr: an item evaluated to {item} (an equation is shown with "
+                                   "sp.Eq(lhs, rhs, evaluate=False); a matrix side as sp.ImmutableMatrix)")
     return Formula(expr, label)
 
 
@@ -185,6 +191,8 @@ def check_step(description: str, lhs: Any, rhs: Any, *, display: Any = None, sym
     ``constraints`` are passed on to ``prove_identity`` (the domain beyond the symbols' assumptions)."""
     if not str(description).strip():
         raise SymbolicVAEError("description: expected the step in words, got an empty string")
+    if display is not None:
+        formula(display)  # the same refusal of an equation SymPy already decided
     result = prove_identity(lhs, rhs, symbols=symbols, constraints=constraints, what=what)
     return StepCheck(str(description), lhs, rhs, result, display)
 

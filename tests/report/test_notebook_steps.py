@@ -68,3 +68,10 @@ def test_global_minimum_forms_are_the_printed_ones():
     assert forms.t1.subs(at) == 2 and forms.t2.subs(at) == -4  # sqrt(kappa)/sigma (+-zeta - sqrt(kappa) sigma)
     assert forms.lambda_star.subs(at) == sp.sqrt(2) and forms.mode_minimum.subs(at) == 5
     assert sp.simplify(forms.dJ.subs(at).subs(forms.t, 2)) == 0
+
+
+def test_formula_refuses_an_equation_sympy_already_decided():
+    with pytest.raises(SymbolicVAEError, match="evaluate=False"):
+        formula((sp.Eq(sp.Symbol("z"), sp.Matrix([1, 2])), sp.Integer(1)))
+    shown = formula(sp.Eq(sp.Symbol("z"), sp.ImmutableMatrix([1, 2]), evaluate=False))._repr_markdown_()
+    assert "z = " in shown and "matrix" in shown
