@@ -37,7 +37,7 @@ from symbolic_vae._core.errors import SymbolicVAEError
 from symbolic_vae._core.notation import markup_text
 from symbolic_vae._core.seeds import DEFAULT_RUN_SEED, set_run_seed
 from symbolic_vae._core.verdict import Status, Verdict
-from symbolic_vae._report.diagnose import LOGVAR_KEYS, MEAN_KEYS
+from symbolic_vae._report.diagnose import LOGVAR_KEYS, MEAN_KEYS, WEIGHT_KEYS
 from symbolic_vae._report.parallel import iter_verify_on
 from symbolic_vae._report.registry import all_claims, get_claim, select_claims, verify
 
@@ -272,7 +272,9 @@ def _add_diagnose(sub: argparse._SubParsersAction) -> None:
     p.add_argument("data", nargs="?", metavar="DATA", help=".npy or .csv of the inputs x the model was trained on, "
                    "rows = samples, y = x (default: scikit-learn's bundled digits)")
     p.add_argument("--encoder", required=True, metavar="NPZ", help=".npz with the encoder's per-sample means "
-                   f"({', '.join(MEAN_KEYS)}) and log-variances ({', '.join(LOGVAR_KEYS)}), each [n, k]")
+                   f"({', '.join(MEAN_KEYS)}) and log-variances ({', '.join(LOGVAR_KEYS)}), each [n, k]; or a saved "
+                   f"linear encoder: its weight ({', '.join(WEIGHT_KEYS)}) [D0, k] (z = W^T x + b_enc), log-variances "
+                   "[k] and optionally b_enc [k]")
     p.add_argument("--beta", type=_real, default=1.0, metavar="B", help="beta the model was trained with (default 1)")
     p.add_argument("--eta-dec", type=_real, default=1.0, metavar="E", help="decoder std eta_dec (default 1)")
     p.add_argument("--eta-enc", type=_real, default=1.0, metavar="E", help="prior std eta_enc (default 1)")

@@ -104,6 +104,8 @@ def spectrum_level_entry(name: str) -> tuple[Callable[..., Any], list[Arg]]:
 SCALARS: list[Arg] = [("beta", 1.0, "positive", True), ("eta_enc", 1.0, "positive", True),
                       ("eta_dec", 1.0, "positive", True)]
 X_DATA = dataset()
+MU_DATA = (X_DATA - X_DATA.mean(0))[:, :2] * 0.5  # a trained encoder's means [n, 2] and log-variances [n, 2]
+LOGVAR_DATA = np.full((X_DATA.shape[0], 2), -1.0)
 ENTRIES: dict[str, tuple[Callable[..., Any], list[Arg]]] = {
     **{f"kernel({n})": per_mode_entry(n) for n in PER_MODE},
     **{f"kernel({n})": spectrum_level_entry(n) for n in SPECTRUM_LEVEL},
@@ -124,6 +126,10 @@ ENTRIES: dict[str, tuple[Callable[..., Any], list[Arg]]] = {
                                    ("beta_value", 1.0, "positive", True), ("eta_enc_value", 1.0, "positive", True),
                                    ("eta_dec_value", 1.0, "positive", True), ("latent_dim", 2, "size", True),
                                    ("source", "array", "text", True), ("learnable", False, "flag", True)]),
+    "diagnose": (sv.diagnose, [("X", X_DATA, "data", False), ("mu", MU_DATA, "data", False),
+                               ("logvar", LOGVAR_DATA, "data", False), ("beta_value", 1.0, "positive", True),
+                               ("eta_enc_value", 1.0, "positive", True), ("eta_dec_value", 1.0, "positive", True),
+                               ("source", "array", "text", True)]),
     "vae_loss": (sv.vae_loss, [("U", np.ones((2, 1)), "real", False), ("W", np.ones((3, 1)), "real", False),
                                ("sigma", np.array([0.5]), "positive", False), ("A", np.eye(3), "moment", True),
                                ("B", np.ones((3, 2)), "cross moment", True), ("S_yy", np.eye(2) * 3, "moment", True),

@@ -177,6 +177,7 @@ EXPECTED: dict[str, Status] = {
     "training.surviving_modes_learnable": Status.CHECKED,
     "training.closed_forms": Status.CHECKED,
     "training.kl_annealing": Status.CHECKED,
+    "training.surviving_modes_digits": Status.CHECKED,
 }
 REFUTED = [k for k, s in EXPECTED.items() if s is Status.REFUTED]
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from pathlib import Path
 
 import mpmath
 import numpy as np
@@ -160,3 +161,30 @@ def whiten_mp(X: np.ndarray, Y: np.ndarray, dps: int = 30) -> WhitenedDataMP:
                 Xt[r, c] /= mpmath.sqrt(e)
         Z = (Ym.T * Xt) / n
         return WhitenedDataMP(A, P_A, phi, Z, S_yy, dps)
+
+
+DIGITS_SHAPE = (1797, 65)
+"""The rows of scikit-learn's digits file: 64 pixels and the label."""
+
+
+def load_digits_data() -> np.ndarray:
+    """The bundled scikit-learn digits, [1797, 64] float64: ``load_digits().data``, read from the file it reads
+    (``sklearn/datasets/data/digits.csv.gz``) without importing scikit-learn, the same array; through
+    ``load_digits`` when that file is not where it should be."""
+    import importlib.util
+
+    spec = importlib.util.find_spec("sklearn")
+    if spec is None or spec.origin is None:
+        raise SymbolicVAEError("data: no file given, and scikit-learn (for its bundled digits) is not installed")
+    try:
+        import gzip
+
+        with gzip.open(Path(spec.origin).parent / "datasets" / "data" / "digits.csv.gz", "rt") as handle:
+            data = np.loadtxt(handle, delimiter=",")
+        if data.shape == DIGITS_SHAPE:
+            return np.asarray(data[:, :-1], dtype=np.float64)  # as load_digits: the pixels, the label left out
+    except (OSError, ValueError, EOFError):
+        pass
+    from sklearn.datasets import load_digits
+
+    return np.asarray(load_digits().data, dtype=np.float64)

@@ -29,6 +29,9 @@ from symbolic_vae._report.thresholds import (
 MEAN_KEYS = ("mu", "mean", "means", "z_mean", "loc")
 """Array names of the encoder's per-sample means [n, k] in an ``.npz`` dump, tried in this order."""
 LOGVAR_KEYS = ("logvar", "log_var", "logvars", "z_log_var", "log_variance")
+WEIGHT_KEYS = ("W", "W_enc", "encoder_weight")
+"""Array names of a saved linear encoder's weight W [D0, k] (z = W^T x + b_enc, this package's convention); with it,
+the log-variances may be one row [k] (shared by every sample) and ``b_enc`` [k] is optional."""
 """Array names of the encoder's per-sample log-variances [n, k] in an ``.npz`` dump, tried in this order."""
 
 
@@ -140,7 +143,7 @@ def diagnose(X: Any, mu: Any, logvar: Any, *, beta_value: Any = 1.0, eta_enc_val
     return Diagnosis(units, int(usage.active_units), theory.surviving, theory, "mu", "logvar")
 
 
-def _encoder_arrays(path: str | Path) -> tuple[np.ndarray, np.ndarray, str, str]:
+def _encoder_archive(path: str | Path) -> dict[str, np.ndarray]:
     if not isinstance(path, str | Path):
         raise SymbolicVAEError(f"encoder: expected a path to an .npz file, got {type(path).__name__}")
     path = Path(path)
@@ -151,26 +154,59 @@ def _encoder_arrays(path: str | Path) -> tuple[np.ndarray, np.ndarray, str, str]
             arrays = {name: archive[name] for name in archive.files}
     except (ValueError, OSError, EOFError, AttributeError) as err:
         raise SymbolicVAEError(f"encoder: {path} is not a readable .npz archive ({err})") from None
+    for key, value in arrays.items():
+        if key in (*MEAN_KEYS, *LOGVAR_KEYS, *WEIGHT_KEYS, "b_enc") and value.dtype.kind not in "biuf":
+            raise SymbolicVAEError(f"encoder: array {key!r} of {path} holds {value.dtype} values, not real numbers")
+    return arrays
+
+
+def _encoder_arrays(path: str | Path, X: np.ndarray) -> tuple[np.ndarray, np.ndarray, str, str]:
+    """(mu [n, k], logvar [n, k], name of the means, name of the log-variances) from the archive at ``path``: the
+    per-sample arrays, or a linear encoder's W [D0, k] (and b_enc [k]) applied to X [n, D0]."""
+    arrays = _encoder_archive(path)
     mean_key = next((k for k in MEAN_KEYS if k in arrays), None)
+    weight_key = next((k for k in WEIGHT_KEYS if k in arrays), None)
     logvar_key = next((k for k in LOGVAR_KEYS if k in arrays), None)
-    for key, names, what in ((mean_key, MEAN_KEYS, "means"), (logvar_key, LOGVAR_KEYS, "log-variances")):
-        if key is None:
-            raise SymbolicVAEError(f"encoder: {path} has no array of {what} (looked for {', '.join(names)}; it holds "
-                                   f"{', '.join(arrays) or 'nothing'})")
-    for key in (mean_key, logvar_key):
-        if arrays[key].dtype.kind not in "biuf":
-            raise SymbolicVAEError(f"encoder: array {key!r} of {path} holds {arrays[key].dtype} values, not real "
-                                   "numbers")
-    return arrays[mean_key], arrays[logvar_key], mean_key, logvar_key
+    if mean_key is None and weight_key is None:
+        raise SymbolicVAEError(f"encoder: {path} has no array of means (looked for {', '.join(MEAN_KEYS)}) and no "
+                               f"linear encoder weight ({', '.join(WEIGHT_KEYS)}); it holds "
+                               f"{', '.join(arrays) or 'nothing'}")
+    if logvar_key is None:
+        raise SymbolicVAEError(f"encoder: {path} has no array of log-variances (looked for {', '.join(LOGVAR_KEYS)}; "
+                               f"it holds {', '.join(arrays) or 'nothing'})")
+    logvar = arrays[logvar_key]
+    if mean_key is not None:
+        return arrays[mean_key], logvar, mean_key, logvar_key
+    W = arrays[weight_key]
+    if W.ndim != 2 or W.shape[0] != X.shape[1]:
+        raise SymbolicVAEError(f"encoder: array {weight_key!r} has shape {W.shape}; expected [D0, k] with D0 = "
+                               f"{X.shape[1]} (the data's columns; z = W^T x, so a torch nn.Linear weight [k, D0] "
+                               "is its transpose)")
+    k = W.shape[1]
+    bias = arrays.get("b_enc", np.zeros(k))
+    if bias.shape != (k,):
+        raise SymbolicVAEError(f"encoder: array 'b_enc' has shape {bias.shape}; expected [k] = [{k}]")
+    if logvar.shape == (k,):
+        logvar = np.broadcast_to(logvar, (X.shape[0], k))
+    elif logvar.shape != (X.shape[0], k):
+        raise SymbolicVAEError(f"encoder: array {logvar_key!r} has shape {logvar.shape}; expected [k] = [{k}] or "
+                               f"[n, k] = [{X.shape[0]}, {k}]")
+    with np.errstate(all="ignore"):
+        mu = X @ W.astype(np.float64) + bias.astype(np.float64)
+    if not np.isfinite(mu).all():
+        raise SymbolicVAEError(f"encoder: the means x W + b_enc from array {weight_key!r} are not all finite (NaN or "
+                               "inf in W or b_enc, or an overflow)")
+    return mu, np.asarray(logvar), f"{weight_key} (mu = x W + b_enc)", logvar_key
 
 
 def diagnose_from_files(data: str | Path | None, encoder: str | Path, **kwargs: Any) -> Diagnosis:
     """``diagnose`` on a .npy/.csv file of the data (scikit-learn's digits when ``data`` is None) and an .npz of the
-    encoder's means and log-variances (array names: ``MEAN_KEYS``, ``LOGVAR_KEYS``); errors name ``data`` and
-    ``encoder``."""
-    mu, logvar, mean_key, logvar_key = _encoder_arrays(encoder)
+    encoder's means and log-variances (array names: ``MEAN_KEYS``, ``LOGVAR_KEYS``) or of a saved linear encoder
+    (``WEIGHT_KEYS``, log-variances [k] or [n, k], optional ``b_enc``); errors name ``data`` and ``encoder``."""
+    _encoder_archive(encoder)  # a bad archive is named before the data are read
     X = load_digits_data() if data is None else load_matrix(data, "data")
     source = DIGITS if data is None else str(data)
+    mu, logvar, mean_key, logvar_key = _encoder_arrays(encoder, X)
     try:
         result = diagnose(X, mu, logvar, source=source, **kwargs)
     except SymbolicVAEError as err:

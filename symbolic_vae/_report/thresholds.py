@@ -25,7 +25,7 @@ from symbolic_vae._kernels.build import (
     kernel_sources,
     surviving_modes,
 )
-from symbolic_vae._model.data import as_data_matrix, whiten
+from symbolic_vae._model.data import as_data_matrix, load_digits_data, whiten
 from symbolic_vae._model.lvm import beta
 
 DIGITS = "sklearn.datasets.load_digits (1797 images of 8x8 pixels, bundled with scikit-learn: no download)"
@@ -109,33 +109,6 @@ def load_matrix(path: str | Path, name: str = "data") -> np.ndarray:
         raise SymbolicVAEError(f"{name}: {path}: expected a 2-D array [samples, features], got shape {arr.shape}"
                                + (" (reshape to [n, 1] for a single feature)" if arr.ndim == 1 else ""))
     return as_data_matrix(name, arr)
-
-
-DIGITS_SHAPE = (1797, 65)
-"""The rows of scikit-learn's digits file: 64 pixels and the label."""
-
-
-def load_digits_data() -> np.ndarray:
-    """The bundled scikit-learn digits, [1797, 64] float64: ``load_digits().data``, read from the file it reads
-    (``sklearn/datasets/data/digits.csv.gz``) without importing scikit-learn, the same array; through
-    ``load_digits`` when that file is not where it should be."""
-    import importlib.util
-
-    spec = importlib.util.find_spec("sklearn")
-    if spec is None or spec.origin is None:
-        raise SymbolicVAEError("data: no file given, and scikit-learn (for its bundled digits) is not installed")
-    try:
-        import gzip
-
-        with gzip.open(Path(spec.origin).parent / "datasets" / "data" / "digits.csv.gz", "rt") as handle:
-            data = np.loadtxt(handle, delimiter=",")
-        if data.shape == DIGITS_SHAPE:
-            return np.asarray(data[:, :-1], dtype=np.float64)  # as load_digits: the pixels, the label left out
-    except (OSError, ValueError, EOFError):
-        pass
-    from sklearn.datasets import load_digits
-
-    return np.asarray(load_digits().data, dtype=np.float64)
 
 
 # ----------------------------------------------------------------------------------------------------------------

@@ -47,6 +47,36 @@ def test_a_trained_linear_vae_is_diagnosed_as_the_theory_predicts(dump):
                                trained.usage.kl[0], rtol=1e-6)
 
 
+def test_a_saved_linear_encoder_is_diagnosed_as_its_dump(dump, tmp_path, capsys):
+    """W [D0, k] and logvar [k] of the trained linear VAE give the per-sample means x W and the same diagnosis."""
+    X_path, encoder, trained = dump
+    W, logvar = trained.params["W"][0], trained.params["logvar"][0]
+    assert W.shape == (3, 3) and logvar.shape == (3,)
+    np.savez(tmp_path / "linear.npz", W=W, logvar=logvar)
+    from_model = sv.diagnose_from_files(X_path, tmp_path / "linear.npz", beta_value=BETA)
+    from_dump = sv.diagnose_from_files(X_path, encoder, beta_value=BETA)
+    assert from_model.active_units == from_dump.active_units == 2
+    assert [u.verdict for u in from_model.units] == [u.verdict for u in from_dump.units]
+    np.testing.assert_allclose([u.kl for u in from_model.units], [u.kl for u in from_dump.units], rtol=1e-9)
+    assert main(["diagnose", str(X_path), "--encoder", str(tmp_path / "linear.npz"), "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["arrays"]["mean"].startswith("W (mu = x W + b_enc)")
+
+
+@pytest.mark.parametrize(("arrays", "message"), [
+    ({"W": np.ones((4, 2)), "logvar": np.zeros(2)}, "array 'W' has shape (4, 2); expected [D0, k] with D0 = 3"),
+    ({"W": np.ones((3, 2)), "logvar": np.zeros(3)}, "array 'logvar' has shape (3,); expected [k] = [2]"),
+    ({"W": np.ones((3, 2)), "logvar": np.zeros(2), "b_enc": np.zeros(3)}, "array 'b_enc' has shape (3,)"),
+    ({"W": np.full((3, 2), np.nan), "logvar": np.zeros(2)}, "are not all finite"),
+    ({"W": np.array([["a", "b"]] * 3), "logvar": np.zeros(2)}, "array 'W' of"),
+])
+def test_a_bad_linear_encoder_is_named(dump, tmp_path, capsys, arrays, message):
+    X_path, _, _ = dump
+    np.savez(tmp_path / "bad.npz", **arrays)
+    assert main(["diagnose", str(X_path), "--encoder", str(tmp_path / "bad.npz")]) == 2
+    err = capsys.readouterr().err
+    assert "--encoder:" in err and message in err and "Traceback" not in err
+
+
 def test_a_disagreement_is_reported_as_such(dump):
     """The same encoder read as if trained at beta = 0.05: the theory then keeps all three modes alive."""
     X_path, encoder, _ = dump

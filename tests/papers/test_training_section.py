@@ -13,7 +13,8 @@ from symbolic_vae._papers.wz2022.training import predictions
 from symbolic_vae._report.registry import claim_verdict
 
 
-@pytest.mark.parametrize("claim_id", ["training.surviving_modes_fixed", "training.surviving_modes_learnable"])
+@pytest.mark.parametrize("claim_id", ["training.surviving_modes_fixed", "training.surviving_modes_learnable",
+                                      "training.surviving_modes_digits"])
 def test_counts_agree_and_the_shifted_thresholds_are_refuted(claim_id):
     verdict = claim_verdict(claim_id)
     assert_verdict_and_control(verdict, Status.CHECKED)
@@ -26,6 +27,17 @@ def test_the_counts_table_is_the_evidence():
     rows = training.counts_table(("fixed",))
     assert verdict.checks[0].details["counts"] == rows
     assert [r["predicted"] for r in rows] == [4, 3, 2, 1, 0] == [r["trained"] for r in rows]
+
+
+def test_the_digits_grid_crosses_the_widest_gaps_of_the_data_spectrum():
+    rows = training.counts_table(("digits",))
+    assert [r["predicted"] for r in rows] == [5, 4, 3, 0] == [r["trained"] for r in rows]
+    zeta2 = training.campaigns.grid_zeta("digits") ** 2
+    X = training.campaigns.digits_data()
+    assert X.shape == (1797, 64) and np.allclose(X.mean(axis=0), 0) and X.min() >= -1 and X.max() <= 1
+    assert np.allclose(np.sort(np.linalg.eigvalsh(np.cov(X.T, bias=True)))[::-1], zeta2)
+    for beta in training.campaigns.GRIDS["digits"].betas:  # every beta at least 15% from every threshold
+        assert np.min(np.abs(np.log(zeta2[:6] / beta))) > np.log(1.15)
 
 
 def test_the_data_have_the_prescribed_spectrum():

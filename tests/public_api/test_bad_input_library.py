@@ -200,6 +200,8 @@ def test_valid_input_of_every_entry_gives_a_finite_answer(kernels, entry):
         out = out.collapse_beta
     elif entry == "whiten":
         out = out.zeta
+    elif entry == "diagnose":
+        out = [value for unit in out.units for value in (unit.kl, unit.mean_variance, unit.collapse_beta)]
     assert np.isfinite(np.asarray(out, dtype=np.float64)).all(), (entry, out)
 
 

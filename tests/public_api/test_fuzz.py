@@ -190,6 +190,9 @@ def _result_arrays(entry: str, out: Any) -> dict[str, np.ndarray]:
         return {"zeta": out.zeta, "sigma_star": out.sigma_star, "residual": np.asarray(out.residual)}
     if entry == "whiten":
         return {f: getattr(out, f) for f in ("A", "B", "S_yy", "P_A", "phi", "Z", "zeta", "mean_x", "mean_y")}
+    if entry == "diagnose":
+        return {f: np.array([getattr(u, f) for u in out.units], dtype=np.float64)
+                for f in ("kl", "mean_variance", "collapse_beta")} | {"collapse_beta_theory": out.theory.collapse_beta}
     return {"value": np.asarray(out, dtype=np.float64)}
 
 

@@ -16,6 +16,7 @@ import numpy as np
 from symbolic_vae._core.errors import SymbolicVAEError
 from symbolic_vae._core.seeds import derive_seed
 from symbolic_vae._engine.campaigns import cached
+from symbolic_vae._model.data import load_digits_data
 
 SEED = 20221217
 N_SAMPLES = 512
@@ -41,6 +42,8 @@ class Grid:
     learn_eta_dec: bool
     kl_anneal_steps: int = 0
     max_steps: int = 20000
+    data: str = "prescribed"  # "prescribed" (prescribed_data) or "digits" (digits_data)
+    lr_decays: int = 3  # step sizes tried after the first (the stopping rule)
 
 
 GRIDS: dict[str, Grid] = {
@@ -50,6 +53,10 @@ GRIDS: dict[str, Grid] = {
     "learnable": Grid(2, (0.5, 1.5, 3.0), learn_eta_dec=True),
     # fixed eta_dec with a linear KL warm-up over the first 1000 steps
     "annealed": Grid(4, (0.08, 0.3, 0.9, 2.2, 7.0), learn_eta_dec=False, kl_anneal_steps=1000),
+    # scikit-learn's digits / 16, centred, fixed eta_dec = 1: thresholds zeta_i^2 = 0.699, 0.639, 0.554, 0.395, 0.271,
+    # 0.231, ...; the betas sit in the two widest gaps (ratios 1.40 and 1.45), below zeta_5^2 and above zeta_1^2. Counts
+    # only: one step-size decay (lr_decays = 1) settles which units are active.
+    "digits": Grid(5, (0.15, 0.33, 0.47, 1.0), learn_eta_dec=False, data="digits", lr_decays=1),
 }
 
 
@@ -74,18 +81,38 @@ def prescribed_data(zeta: Any = ZETA, n_samples: int = N_SAMPLES, seed: int = SE
     return np.sqrt(n_samples) * (Q * z) @ R.T
 
 
+def digits_data() -> np.ndarray:
+    """scikit-learn's digits [1797, 64] (bundled, ``load_digits_data``), pixels / 16 in [0, 1], centred (y = x)."""
+    X = load_digits_data() / 16.0
+    return X - X.mean(axis=0)
+
+
+def grid_data(name: str) -> np.ndarray:
+    """The data X [n, d] that campaign ``name`` trains on."""
+    return digits_data() if grid(name).data == "digits" else prescribed_data()
+
+
+def grid_zeta(name: str) -> np.ndarray:
+    """The singular values zeta [d] of Z for y = x of campaign ``name``'s data (non-increasing): ZETA for the
+    prescribed data, sqrt of the eigenvalues of X^T X / n otherwise."""
+    if grid(name).data != "digits":
+        return np.asarray(ZETA, dtype=np.float64)
+    X = grid_data(name)
+    return np.sqrt(np.clip(np.linalg.eigvalsh(X.T @ X / X.shape[0]), 0.0, None))[::-1]
+
+
 @cached
 def trained_grid(name: str) -> dict[str, Any]:
     """The linear VAE of campaign ``name`` trained by Adam on 1-sample reparametrized minibatch ELBOs (batch 128) at
-    every beta of the grid, on ``prescribed_data()``, eta_enc = eta_dec = 1 (eta_dec learned from 1 when learnable),
+    every beta of the grid, on ``grid_data(name)``, eta_enc = eta_dec = 1 (eta_dec learned from 1 when learnable),
     torch on one thread: arrays of the module docstring."""
     import numeric_backend as nb
 
     g = grid(name)
-    run = nb.train_linear_vae(prescribed_data(), betas=list(g.betas), latent_dim=g.latent_dim,
+    run = nb.train_linear_vae(grid_data(name), betas=list(g.betas), latent_dim=g.latent_dim,
                               learn_eta_dec=g.learn_eta_dec, seed=int(derive_seed(SEED)), max_steps=g.max_steps,
                               kl_anneal_steps=g.kl_anneal_steps, rtol=STOP_RTOL, patience=STOP_PATIENCE,
-                              num_threads=1)
+                              lr_decays=g.lr_decays, num_threads=1)
     return {"betas": np.asarray(run.betas, dtype=np.float64), "active": np.asarray(run.active_units, dtype=np.int64),
             "encoder_std": np.sort(run.encoder_std, axis=-1), "eta_dec2": np.asarray(run.eta_dec2),
             "loss": np.asarray(run.loss), "loss_mc": np.asarray(run.loss_mc), "loss_se": np.asarray(run.loss_se),

@@ -12,7 +12,7 @@ import numpy as np
 import symbolic_vae._papers.wz2022.training.predictions as pred
 from symbolic_vae._core.verdict import CheckResult, Status
 from symbolic_vae._engine.floats import float64_refutation
-from symbolic_vae._papers.wz2022.training.campaigns import GRIDS, N_SAMPLES, ZETA, grid, trained_grid
+from symbolic_vae._papers.wz2022.training.campaigns import GRIDS, N_SAMPLES, ZETA, grid, grid_zeta, trained_grid
 
 LOSS_TOL = 2e-4
 """Trained minus minimal loss, over 1 + |minimal loss|. The trained loss is evaluated exactly in eps (no Monte Carlo
@@ -34,17 +34,22 @@ standard errors of the exact-in-eps loss."""
 
 def _setting(name: str) -> dict[str, object]:
     g = grid(name)
-    return {"grid": name, "zeta": list(ZETA), "n_samples": N_SAMPLES, "latent_dim": g.latent_dim,
-            "target_dim": len(ZETA), "learnable_eta_dec": g.learn_eta_dec, "kl_anneal_steps": g.kl_anneal_steps,
+    if g.data == "digits":
+        data = {"data": "scikit-learn digits / 16, centred", "zeta_top": [float(z) for z in grid_zeta(name)[:8]],
+                "n_samples": 1797, "target_dim": 64}
+    else:
+        data = {"zeta": list(ZETA), "n_samples": N_SAMPLES, "target_dim": len(ZETA)}
+    return {"grid": name, **data, "latent_dim": g.latent_dim, "learnable_eta_dec": g.learn_eta_dec,
+            "kl_anneal_steps": g.kl_anneal_steps,
             "betas": list(g.betas), "eta_enc": 1.0, "eta_dec": "learned from 1" if g.learn_eta_dec else 1.0}
 
 
 def predicted_count(name: str, shift: int = 0) -> np.ndarray:
     """The predicted surviving modes of campaign ``name`` at each of its betas [B] (``shift``: the control)."""
-    g = grid(name)
+    g, zeta = grid(name), grid_zeta(name)
     if g.learn_eta_dec:
-        return pred.learnable_count(ZETA, g.betas, latent_dim=g.latent_dim, target_dim=len(ZETA), shift=shift)
-    return pred.fixed_count(ZETA, g.betas, latent_dim=g.latent_dim, shift=shift)
+        return pred.learnable_count(zeta, g.betas, latent_dim=g.latent_dim, target_dim=len(zeta), shift=shift)
+    return pred.fixed_count(zeta, g.betas, latent_dim=g.latent_dim, shift=shift)
 
 
 def counts_table(names: tuple[str, ...]) -> list[dict[str, object]]:
@@ -148,3 +153,4 @@ def annealing_check(*, shift: int = 0) -> CheckResult:
 
 fixed_counts = partial(count_check, ("fixed",))
 learnable_counts = partial(count_check, ("learnable",))
+digits_counts = partial(count_check, ("digits",))
