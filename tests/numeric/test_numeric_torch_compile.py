@@ -273,7 +273,7 @@ def test_ahead_of_time_package_starts_a_new_process_without_the_compiler(tmp_pat
     expr = sp.Piecewise((sp.sqrt(zeta**2 - THRESHOLD) / eta, zeta**2 > THRESHOLD), (0, True)) + sp.Max(0, x)
     arrays = points(12, seed=3)
     compile_expression(expr, ARGS, "torch-compiled", cache_dir=tmp_path)(*arrays)
-    waited = wait_for_packages(tmp_path, timeout=300)
+    waited = wait_for_packages(tmp_path, timeout=900)  # returns when the builder is done; slow only under load
     packages = list((tmp_path / PACKAGE_DIR).glob("*.pt2"))
     assert len(packages) == 1, (waited, (tmp_path / PACKAGE_DIR / "builder.log").read_text())
 
