@@ -456,11 +456,23 @@ def used_formulas(trace: Trace, formulas: Sequence[Formula], checks: Iterable[An
                   ) -> dict[Formula, set[CodeType]]:
     """The formulas the steps of a traced run used, each with the code objects that read it: functions they called
     (read by their own code), constants named by code they executed in ``packages`` (directly or as an attribute
-    of their module), and constants the ``checks`` captured when they were built (read by no code of the run)."""
+    of their module) or bound as a default argument of a function they ran, and constants the ``checks``
+    captured when they were built (read by no code of the run)."""
     by_id = {id(f.value): f for f in formulas if f.kind == "constant"}
     modules = {f.module for f in formulas}
     used: dict[Formula, set[CodeType]] = {f: {f.code} for f in formulas  # type: ignore[misc]
                                           if f.kind == "function" and f.code in trace.steps}
+    defaults: dict[CodeType, list[Any]] = {}  # code of a module-level function -> its defaults that are formulas
+    for module in list(sys.modules.values()):
+        name = getattr(module, "__name__", None)
+        if not isinstance(name, str) or not name.startswith(tuple(packages)):
+            continue
+        for value in list(vars(module).values()):
+            fn = inspect.unwrap(value) if isinstance(value, FunctionType) else None
+            if isinstance(fn, FunctionType):
+                found = [d for d in (*(fn.__defaults__ or ()), *(fn.__kwdefaults__ or {}).values()) if id(d) in by_id]
+                if found:
+                    defaults[fn.__code__] = found
     for code in trace.steps:
         globs = trace.executed[code]
         if not str(globs.get("__name__", "")).startswith(tuple(packages)):
@@ -474,6 +486,8 @@ def used_formulas(trace: Trace, formulas: Sequence[Formula], checks: Iterable[An
                     member = vars(value).get(attribute)
                     if id(member) in by_id:
                         used.setdefault(by_id[id(member)], set()).add(code)
+        for default in defaults.get(code, ()):  # a constant bound as a default argument of a function that ran
+            used.setdefault(by_id[id(default)], set()).add(code)
     captured = set().union(*(_captured_ids(c) for c in checks))
     for i, formula in by_id.items():
         if i in captured:
@@ -500,9 +514,11 @@ def _values(formula: Formula, trace: Trace) -> list[Any]:
 
 @contextlib.contextmanager
 def substituted(original: Any, replacement: Any, packages: Sequence[str]) -> Iterator[int]:
-    """Within the block, every module-level name of ``packages`` bound to ``original`` is bound to
-    ``replacement``; yields how many bindings were changed, and restores them all on exit."""
+    """Within the block, every module-level name of ``packages`` bound to ``original``, and every default argument
+    equal to it of their module-level functions (``def check(theta=THETA)`` bound THETA when it was defined), is
+    bound to ``replacement``; yields how many bindings were changed, and restores them all on exit."""
     changed: list[tuple[dict[str, Any], str]] = []
+    defaults: list[tuple[FunctionType, tuple[Any, ...] | None, dict[str, Any] | None]] = []
     for module in list(sys.modules.values()):
         name = getattr(module, "__name__", None)
         if not isinstance(name, str) or not name.startswith(tuple(packages)):
@@ -511,13 +527,26 @@ def substituted(original: Any, replacement: Any, packages: Sequence[str]) -> Ite
         for key, value in list(namespace.items()):
             if value is original:
                 changed.append((namespace, key))
+            fn = inspect.unwrap(value) if callable(value) else None
+            if isinstance(fn, FunctionType) and fn.__module__ == name and (
+                    any(d is original for d in fn.__defaults__ or ())
+                    or any(d is original for d in (fn.__kwdefaults__ or {}).values())) \
+                    and all(fn is not f for f, _, _ in defaults):
+                defaults.append((fn, fn.__defaults__, fn.__kwdefaults__))
     for namespace, key in changed:
         namespace[key] = replacement
+    for fn, positional, keywords in defaults:
+        if positional is not None:
+            fn.__defaults__ = tuple(replacement if d is original else d for d in positional)
+        if keywords is not None:
+            fn.__kwdefaults__ = {k: replacement if d is original else d for k, d in keywords.items()}
     try:
-        yield len(changed)
+        yield len(changed) + len(defaults)
     finally:
         for namespace, key in changed:
             namespace[key] = original
+        for fn, positional, keywords in defaults:
+            fn.__defaults__, fn.__kwdefaults__ = positional, keywords
 
 
 @dataclasses.dataclass(frozen=True)

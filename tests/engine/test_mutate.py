@@ -389,3 +389,17 @@ def test_the_report_lists_the_entries_no_claim_reads_as_unused():
     assert report.to_json()["unused_entries"] == {"f.modes": ["z"]}
     text = report.text()
     assert "a  f.modes: y, z" in text and "read by no claim, unused (1)" in text and "f.modes: z" in text
+
+
+def test_a_formula_bound_as_a_default_argument_is_substituted_there_too(probe):
+    forms, checks = probe
+    exec("def default_check(poly=POLY):\n    return verdict(sp.expand(poly - (x**2 + 2 * x * y)) == 0, 'POLY')\n",
+         checks.__dict__)
+    claim = lambda: Claim("probe.claim", "probe", PaperRef("wz2022", "1"), STATEMENT,  # noqa: E731
+                          (Step("default", lambda: checks.default_check()),), Control("perturbed", checks.control))
+    original, flipped = forms.POLY, -forms.POLY
+    with mt.substituted(original, flipped, ("mutation_probe",)) as count:
+        assert count >= 3 and checks.default_check.__defaults__ == (flipped,)  # two names and one default
+    assert checks.default_check.__defaults__ == (original,) and forms.POLY is original  # restored
+    result = mt.mutate_claim("probe.claim", _setup(forms, claim), max_mutants=100, seed=0)
+    assert result.formulas == ("mutation_probe.forms.POLY",) and result.kill_rate == 1.0
