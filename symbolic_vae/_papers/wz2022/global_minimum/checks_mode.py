@@ -69,11 +69,24 @@ def selection_check(t_star: sp.Expr) -> CheckResult:
                             what="J(t) - J(t*) - sigma^2 (t - t*)^2/(kappa + t) >= 0")
 
 
+def nonnegative_sides(derived: sp.Expr, printed: sp.Expr, regions: tuple, name: str) -> CheckResult | None:
+    """The first of ``derived >= 0`` and ``printed >= 0`` not PROVED on every region (None: both are), so that
+    comparing their squares compares them."""
+    for side, expr in (("derived", derived), ("printed", printed)):
+        result = prove_by_regions(expr, sp.Integer(0), regions, nonnegative=True, what=f"{side} {name} >= 0")
+        if result.status is not Status.PROVED:
+            return result
+    return None
+
+
 def theta_check(theta: sp.Expr = THETA_PRINTED) -> CheckResult:
-    """theta* = zeta lambda*/(kappa + lambda*^2) (from V(U), Eq. 74) equals the printed theta (squares compared;
-    both sides are nonnegative)."""
-    return prove_by_regions(derived_mode()["theta_star"] ** 2, theta**2, general_regions(),
-                            what="theta from V(U*) = printed theta (squared)")
+    """theta* = zeta lambda*/(kappa + lambda*^2) (from V(U), Eq. 74) equals the printed theta (squares compared,
+    once both sides are shown nonnegative)."""
+    derived = derived_mode()["theta_star"]
+    signs = nonnegative_sides(derived, theta, general_regions(), "theta")
+    if signs is not None:
+        return signs
+    return prove_by_regions(derived**2, theta**2, general_regions(), what="theta from V(U*) = printed theta (squared)")
 
 
 def lambda_check(lam: sp.Expr = LAMBDA_PRINTED) -> CheckResult:
@@ -88,6 +101,9 @@ def thm1_mode_check(lam: sp.Expr = LAMBDA_THM1, theta: sp.Expr = THETA_THM1) -> 
                              what="derived t* at sigma = eta_enc = Theorem 1's lambda^2")
     if first.status is not Status.PROVED:
         return first
+    signs = nonnegative_sides(mode["theta_star"].xreplace(at), theta, thm1_regions(), "theta at sigma = eta_enc")
+    if signs is not None:
+        return signs
     second = prove_by_regions(mode["theta_star"].xreplace(at) ** 2, theta**2, thm1_regions(),
                               what="derived theta at sigma = eta_enc = Theorem 1's theta (squared)")
     if second.status is not Status.PROVED:
