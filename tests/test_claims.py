@@ -178,6 +178,7 @@ EXPECTED: dict[str, Status] = {
     "training.closed_forms": Status.CHECKED,
     "training.kl_annealing": Status.CHECKED,
     "training.surviving_modes_digits": Status.CHECKED,
+    "training.nonlinear_complete_collapse": Status.CHECKED,
 }
 REFUTED = [k for k, s in EXPECTED.items() if s is Status.REFUTED]
 

@@ -40,6 +40,15 @@ def test_the_digits_grid_crosses_the_widest_gaps_of_the_data_spectrum():
         assert np.min(np.abs(np.log(zeta2[:6] / beta))) > np.log(1.15)
 
 
+def test_the_nonlinear_vae_collapses_completely_where_predicted_and_its_exact_count_is_refuted():
+    verdict = claim_verdict("training.nonlinear_complete_collapse")
+    assert_verdict_and_control(verdict, Status.CHECKED)
+    rows = training.counts_table(("digits_tanh",))
+    zeta1_squared = training.campaigns.grid_zeta("digits_tanh")[0] ** 2
+    assert [r["trained"] == 0 for r in rows] == [r["beta"] > zeta1_squared for r in rows] == [False, False, True, True]
+    assert any(r["trained"] != r["predicted"] for r in rows)  # what the control refutes
+
+
 def test_the_data_have_the_prescribed_spectrum():
     X = training.prescribed_data()
     assert np.allclose(np.sqrt(np.linalg.eigvalsh(X.T @ X / X.shape[0]))[::-1], training.campaigns.ZETA)

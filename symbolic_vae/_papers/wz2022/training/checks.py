@@ -151,6 +151,28 @@ def annealing_check(*, shift: int = 0) -> CheckResult:
                        "predicted surviving modes at every beta", result.details)
 
 
+def complete_collapse_check(name: str, *, shift: int = 0) -> CheckResult:
+    """The trained VAE of campaign ``name`` has no active unit exactly at the betas where the linear theory predicts
+    complete collapse (beta eta_dec^2 >= zeta_1^2; ``shift``: zeta_{1+shift}^2 in its place), and at least one
+    elsewhere."""
+    run, predicted = trained_grid(name), predicted_count(name, shift)
+    details = {"settings": [_setting(name)], "counts": counts_table((name,)), "sources": pred.SOURCES,
+               "active_unit_rule": "Cov_x(E_q[z_j]) > 0.01", "shift": shift}
+    for b, p, t in zip(run["betas"], predicted, run["active"], strict=True):
+        if (int(p) == 0) != (int(t) == 0):
+            return float64_refutation(
+                "SGD training vs closed form", f"{name}: at beta = {b:g} {t} units are active after training, the "
+                f"linear theory predicts {'complete collapse' if p == 0 else f'{p} surviving modes'}"
+                + (f" (threshold shifted by {shift})" if shift else ""), {**_setting(name), "beta": f"{b:.17g}"},
+                float(t), float(p), note="lhs: active units of the SGD-trained VAE; rhs: predicted surviving modes",
+                gap=1.0, tolerance=0.0, details=details)
+    return CheckResult(Status.CHECKED, "SGD training vs closed form",
+                       f"no active unit at every beta above zeta_1^2 and at least one below it, at all "
+                       f"{len(run['betas'])} betas of {name}; exact counts agree at "
+                       f"{int(np.sum(np.asarray(predicted) == run['active']))} of them", details)
+
+
 fixed_counts = partial(count_check, ("fixed",))
 learnable_counts = partial(count_check, ("learnable",))
 digits_counts = partial(count_check, ("digits",))
+tanh_digits_counts = partial(count_check, ("digits_tanh",))
