@@ -407,10 +407,10 @@ def training_plot(path: str | Path) -> PlotResult:
 def plot_all(out_dir: str | Path, zeta: Sequence[float] = MNIST_TOP5, *, force: bool = False, eta_enc: float = 1.0,
              eta_dec: float = 1.0, latent_dim: int | None = None, target_dim: int | None = None,
              residual: float = 0.0) -> list[PlotResult]:
-    """Write the three figures (FILES) into ``out_dir``, an existing or creatable directory.
+    """Write the figures (FILES) into ``out_dir``, an existing or creatable directory.
 
     Every argument is checked before anything is drawn (``plot_options``; SymbolicVAEError names the argument, e.g.
-    ``eta_dec``), and so is ``out_dir``: without ``force`` none of the three files may exist; with ``force`` only
+    ``eta_dec``), and so is ``out_dir``: without ``force`` none of the files may exist; with ``force`` only
     they are replaced, other files stay. The figures are drawn into temporary files next to their targets and moved
     into place at the end, so a failure leaves ``out_dir`` as it was. A skipped figure (no verified kernel) writes
     no file and leaves an existing one as it is.
