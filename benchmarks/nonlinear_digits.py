@@ -36,7 +36,7 @@ def main() -> None:
 
     X = sv.load_digits_data() / 16.0
     X = X - X.mean(axis=0)
-    zeta = np.sqrt(np.clip(np.linalg.eigvalsh(X.T @ X / X.shape[0]), 0.0, None))[::-1]
+    zeta = sv.whiten(X, center=False).zeta
     predicted = [int(sv.surviving_modes(zeta, beta=b, eta_enc=1.0, eta_dec=1.0, latent_dim=args.latent_dim))
                  for b in BETAS]
     print(f"digits / 16, centred: n = {X.shape[0]}, D = {X.shape[1]}; zeta_i^2 = "

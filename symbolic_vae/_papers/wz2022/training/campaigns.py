@@ -16,7 +16,7 @@ import numpy as np
 from symbolic_vae._core.errors import SymbolicVAEError
 from symbolic_vae._core.seeds import derive_seed
 from symbolic_vae._engine.campaigns import cached
-from symbolic_vae._model.data import load_digits_data
+from symbolic_vae._model.data import load_digits_data, whiten
 
 SEED = 20221217
 N_SAMPLES = 512
@@ -99,12 +99,11 @@ def grid_data(name: str) -> np.ndarray:
 
 
 def grid_zeta(name: str) -> np.ndarray:
-    """The singular values zeta [d] of Z for y = x of campaign ``name``'s data (non-increasing): ZETA for the
-    prescribed data, sqrt of the eigenvalues of X^T X / n otherwise."""
+    """The singular values zeta of Z for y = x of campaign ``name``'s data (non-increasing): ZETA for the prescribed
+    data, the whitening's zeta (``whiten``, the data already centred) otherwise."""
     if grid(name).data != "digits":
         return np.asarray(ZETA, dtype=np.float64)
-    X = grid_data(name)
-    return np.sqrt(np.clip(np.linalg.eigvalsh(X.T @ X / X.shape[0]), 0.0, None))[::-1]
+    return whiten(grid_data(name), center=False).zeta
 
 
 @cached
