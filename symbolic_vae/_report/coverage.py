@@ -9,6 +9,7 @@ from typing import Any
 from symbolic_vae._core.claim import PAPERS, Claim
 from symbolic_vae._core.errors import fail
 from symbolic_vae._papers.text.equations import declared_accounting, equations, numbering
+from symbolic_vae._report.printed_text import OUTCOMES, compare_printed, printed_text_figures
 
 KINDS = ("cited", "definition", "not a claim")
 
@@ -55,17 +56,23 @@ def accounting_problems(paper: str, claims: Iterable[Claim]) -> list[str]:
 
 def coverage(claims: Iterable[Claim], section: str | None = None) -> dict[str, Any]:
     """The coverage figures of both papers: per paper, equations (total, accounted, parsed, by kind, numbering)
-    and per section; ``section`` (e.g. "App. D") keeps only that section."""
+    and per section, and the comparison of the claims' statements with the parsed equations they cite
+    ("printed_text", see ``printed_text_figures``; each equation row lists its pairs' outcomes by claim);
+    ``section`` (e.g. "App. D") keeps only that section."""
     claims = list(claims)
     out: dict[str, Any] = {}
     for paper in PAPERS:
         rows = equation_accounting(paper, claims)
         if section is not None:
             rows = [r for r in rows if r["section"] == section]
+        kept = {r["number"] for r in rows}
+        pairs = [p for p in compare_printed(paper, claims) if p["equation"] in kept]
+        for row in rows:
+            row["printed_text"] = {p["claim"]: p["outcome"] for p in pairs if p["equation"] == row["number"]}
         out[paper] = {"label": PAPERS[paper][0], **_figures(rows), "numbering": numbering(paper),
                       "sections": {s: _figures([r for r in rows if r["section"] == s])
                                    for s in dict.fromkeys(r["section"] for r in rows)},
-                      "equations": rows}
+                      "printed_text": printed_text_figures(pairs), "equations": rows}
     if section is not None and not any(out[p]["total"] for p in out):
         known = sorted({r["section"] for p in PAPERS for r in equation_accounting(p, claims)})
         raise fail("section", f"no numbered equation in section {section!r}; known: {', '.join(known)}")
@@ -91,4 +98,19 @@ def coverage_text(report: dict[str, Any]) -> str:
             lines.append(f"  {name:<24} {fig['accounted']:>3}/{fig['total']:<3} accounted  {fig['parsed']:>3} parsed  "
                          f"{fig['cited']:>3} cited  {fig['definition']:>2} definitions  {fig['not a claim']:>2} "
                          f"not a claim")
+        lines += _printed_text_lines(data["printed_text"])
     return "\n".join(lines)
+
+
+def _printed_text_lines(fig: dict[str, Any]) -> list[str]:
+    counts = ", ".join(f"{fig['claims'][o]} {o}" for o in OUTCOMES)
+    pairs = ", ".join(f"{fig['pairs'][o]} {o}" for o in OUTCOMES)
+    lines = [f"  claims against the printed text (parsed equation vs statement): {counts} "
+             f"(pairs of claim and cited equation: {pairs})"]
+    for row in fig["rows"]:
+        if row["outcome"] != "not comparable":
+            detail = f"  difference {row['difference']}" if row["outcome"] == "differs" else ""
+            lines.append(f"    {row['outcome']:<8} {row['claim']} vs Eq. {row['equation']}: {row['method']}{detail}")
+    if fig["not_comparable_reasons"]:
+        lines.append("    not comparable: " + "; ".join(f"{n} {k}" for k, n in fig["not_comparable_reasons"].items()))
+    return lines

@@ -37,6 +37,9 @@ _GREEK = re.compile(r"\\(alpha|beta|gamma|delta|epsilon|zeta|eta|theta|kappa|lam
                     r"Theta|Phi|Gamma|Delta)(?![A-Za-z])")
 _N_POINTS = 8
 
+FUNCTIONS = {"max": sp.Max, "min": sp.Min}
+"""The parser's undefined functions that stand for SymPy's (``\\max(a, b)`` is read as a function max)."""
+
 
 @functools.cache
 def symbol_map(paper: str) -> dict[str, tuple[str, ...]]:
@@ -50,10 +53,11 @@ def symbol_map(paper: str) -> dict[str, tuple[str, ...]]:
 
 
 def _items(statement: Any) -> list[Relational]:
-    """The relations of a statement: a tuple's entries and the arguments of And / Equivalent / Implies, in order."""
+    """The relations a statement asserts: a tuple's entries and an And's arguments, in order (the sides of an
+    Equivalent or an Implies are conditions, not assertions)."""
     if isinstance(statement, tuple):
         return [r for s in statement for r in _items(s)]
-    if isinstance(statement, (sp.And, sp.Equivalent, sp.Implies)):
+    if isinstance(statement, sp.And):
         return [r for s in statement.args for r in _items(s)]
     return [statement] if isinstance(statement, Relational) else []
 
@@ -67,9 +71,9 @@ def _parsed(paper: str, number: str) -> tuple[dict[str, Any] | None, sp.Basic | 
 
 
 def _parse_fault(latex: str, expr: sp.Basic) -> tuple[str, ...]:
-    """Why the parse is not the printed equation, as (kind, detail), or () when nothing is seen: a relation lost, a Greek letter of the
-    source missing from the parse (the parser stopped early), a function name read as a product of letters, or a
-    transpose read as a power (matrices parsed as commuting scalars)."""
+    """Why the parse is not the printed equation, as (kind, detail), or () when nothing is seen: a relation lost, a
+    Greek letter of the source missing from the parse (the parser stopped early), a function name read as a product
+    of letters, or a transpose read as a power (matrices parsed as commuting scalars)."""
     if isinstance(expr, BooleanAtom):
         return "the parse reduced a chain of relations to a truth value", str(expr)
     if not isinstance(expr, Relational):
@@ -97,6 +101,8 @@ def _mapped(expr: sp.Basic, table: dict[str, tuple[str, ...]], item: Relational)
     """``expr`` with its symbols and applied functions replaced by the claim's (candidates resolved against
     ``item``), or (None, the unmapped names)."""
     named = _named(item)
+    expr = expr.replace(lambda e: isinstance(e, AppliedUndef) and e.func.__name__ in FUNCTIONS,
+                        lambda e: FUNCTIONS[e.func.__name__](*e.args))
     atoms = [*expr.atoms(AppliedUndef), *(s for s in expr.free_symbols
                                           if not any(s in f.free_symbols for f in expr.atoms(AppliedUndef)))]
     atoms += [s for s in expr.free_symbols if s not in atoms and str(s) in table]
@@ -198,10 +204,9 @@ def claim_outcomes(rows: Iterable[dict[str, Any]]) -> dict[str, dict[str, Any]]:
     return out
 
 
-def printed_text_figures(paper: str, claims: Iterable[Claim]) -> dict[str, Any]:
-    """The comparison of ``paper``: pair and claim counts per outcome, the not comparable pairs counted by kind of
-    reason, and the rows."""
-    rows = compare_printed(paper, claims)
+def printed_text_figures(rows: list[dict[str, Any]]) -> dict[str, Any]:
+    """The figures of comparison ``rows`` (``compare_printed``): pair and claim counts per outcome, the not
+    comparable pairs counted by kind of reason, the outcome of each claim, and the rows."""
     per_claim = claim_outcomes(rows)
     reasons: dict[str, int] = {}
     for row in rows:

@@ -118,12 +118,13 @@ MACROS: tuple[tuple[str, str], ...] = (
     (r"\\left|\\right|\\bigg|\\Big|\\big", ""),
     (r"\\top", "T"),
     (r"\\quad|\\,|\\;|\\!", " "),
-    (r"\\max", r"\\operatorname{Max}"),
-    (r"\\min", r"\\operatorname{Min}"),
+    (r"\\max(?!\s*\()", r"\\operatorname{Max}"),
+    (r"\\min(?!\s*\()", r"\\operatorname{Min}"),
 )
 """The papers' macros rewritten before parsing (regex -> replacement, applied in order): ``\\text{enc}`` and
-``\\text{dec}`` become plain subscript names, ``\\mathbb{E}_x`` an ``E_{x}`` symbol, ``\\text{Tr}`` and ``\\max``
-function names, ``\\|.\\|_F^2`` / ``\\|.\\|^2`` the functions fnorm2 / norm2, the indicator
+``\\text{dec}`` become plain subscript names, ``\\mathbb{E}_x`` an ``E_{x}`` symbol, ``\\text{Tr}`` and a
+subscripted ``\\max_i`` / ``\\min_x`` function names (``\\max(`` is left to the parser, which reads the function
+max), ``\\|.\\|_F^2`` / ``\\|.\\|^2`` the functions fnorm2 / norm2, the indicator
 ``\\mathbb{1}_{f}`` the function ind(f), ``\\underbrace{x}_{label}`` its argument, ``\\top`` a T superscript;
 sizing commands and spacing vanish."""
 
