@@ -12,6 +12,7 @@ comparable".
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import json
 import re
@@ -27,6 +28,7 @@ from sympy.logic.boolalg import BooleanAtom
 from symbolic_vae._core.claim import PAPERS, Claim
 from symbolic_vae._core.errors import SymbolicVAEError, fail
 from symbolic_vae._core.verdict import Status
+from symbolic_vae._engine.identity import prove_identity, simplest_counterexample
 from symbolic_vae._papers.text import equations as text_equations
 
 OUTCOMES = ("matches", "differs", "not comparable")
@@ -166,12 +168,16 @@ def _not(row: dict[str, Any], kind: str, detail: str = "") -> dict[str, Any]:
 
 
 def _identity(row: dict[str, Any], printed: sp.Basic, claimed: sp.Basic) -> dict[str, Any]:
-    from symbolic_vae.testing import check_identity
-
+    bad = sorted({str(a) for a in (printed - claimed).atoms(sp.Indexed, sp.MatrixSymbol)})
+    if bad:
+        return _not(row, "the checker does not take these sides", "indexed or matrix symbols " + ", ".join(bad))
     try:
-        result = check_identity(printed, claimed, n_points=_N_POINTS)
+        result = prove_identity(printed, claimed, n_points=_N_POINTS, what=row["claim"])
     except SymbolicVAEError as err:
         return _not(row, "the checker does not take these sides", str(err))
+    if result.status is Status.REFUTED and result.counterexample is not None:
+        result = dataclasses.replace(result, counterexample=simplest_counterexample(
+            printed, claimed, result.counterexample, ()))
     if result.status in (Status.PROVED, Status.CHECKED):
         return {**row, "outcome": "matches", "method": f"{result.status.value} ({result.method})"}
     if result.status is Status.REFUTED:
