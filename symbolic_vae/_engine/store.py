@@ -61,6 +61,8 @@ STORE_ENV = "SYMBOLIC_VAE_STORE"
 """Set to "off" (or "0") to run without the verdict store."""
 KEYED_VERSIONS = ("sympy", "symengine", "numpy", "scipy", "mpmath", "torch", "scikit-learn")
 SOURCE_PACKAGES = ("symbolic_vae", "numeric_backend")
+UNKEYED_FILES = ("_report/default_costs.json",)
+"""Files under the package roots that no verdict reads (the Dask tasks' placement hints), left out of the key."""
 
 
 def package_roots() -> tuple[Path, ...]:
@@ -71,12 +73,13 @@ def package_roots() -> tuple[Path, ...]:
 
 
 def source_hash(roots: tuple[Path, ...]) -> str:
-    """SHA-256 of every file under ``roots`` (relative path and content; compiled caches left out), in sorted
-    order: a hash of the code itself, unchanged by a touch that leaves the content as it was."""
+    """SHA-256 of every file under ``roots`` (relative path and content; compiled caches and UNKEYED_FILES left out),
+    in sorted order: a hash of the code itself, unchanged by a touch that leaves the content as it was."""
     digest = hashlib.sha256()
     for root in roots:
         files = sorted(p for p in root.rglob("*") if p.is_file() and "__pycache__" not in p.parts
-                       and p.suffix not in (".pyc", ".pyo"))
+                       and p.suffix not in (".pyc", ".pyo")
+                       and p.relative_to(root).as_posix() not in UNKEYED_FILES)
         for path in files:
             digest.update(f"{root.name}/{path.relative_to(root).as_posix()}\0".encode())
             digest.update(hashlib.sha256(path.read_bytes()).digest())

@@ -24,6 +24,7 @@ import sys
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
+from importlib.resources import files
 from typing import Any
 
 from symbolic_vae._core.claim import Claim
@@ -40,6 +41,20 @@ CONNECT_TIMEOUT = 10.0
 """Seconds to wait for a scheduler given by address."""
 POLL_SECONDS = 0.05
 """How often the client looks for finished tasks (a free worker gets its next claim this soon)."""
+
+
+MALLOC_ENVIRON = {"MALLOC_TRIM_THRESHOLD_": 128 << 20, "MALLOC_MMAP_THRESHOLD_": 32 << 20}
+"""glibc's thresholds in the workers' environment. Dask's default sets ``MALLOC_TRIM_THRESHOLD_`` to 64 KiB, which
+also freezes glibc's mmap threshold at 128 KiB: every array above it is mapped and unmapped again, and the torch
+training claims run at half speed. These are glibc's own adaptive limits (on 64-bit)."""
+WORKER_CONFIG: dict[str, Any] = {
+    "distributed.nanny.pre-spawn-environ": {"OMP_NUM_THREADS": 1, "MKL_NUM_THREADS": 1, "OPENBLAS_NUM_THREADS": 1,
+                                            **MALLOC_ENVIRON},
+    "distributed.worker.profile.enabled": False,
+}
+"""Dask settings of the local cluster's workers: MALLOC_ENVIRON, and no statistical profiler (it samples every
+thread's stack every 10 ms, which slows the SymPy checks by a third). Neither changes a verdict; the README shows how
+to start the workers of ``dask worker`` with the same."""
 
 
 def default_workers() -> int:
@@ -158,6 +173,10 @@ HINTS_FILE = "costs.json"
 """In the verdict store's directory: per claim, the seconds it took when last computed (by any version of the code)
 and the cached values it used (``campaigns.CampaignUse``). They only place and order the tasks, so that a shared
 value is computed once and the workers finish together; no verdict depends on them."""
+DEFAULT_HINTS_FILE = files("symbolic_vae._report") / "default_costs.json"
+"""The hints a serial cold ``verify`` of this package left (``scripts/update_default_costs.py`` writes it), used for
+the claims the store's own hints do not cover: a first run on a new machine places and orders its tasks as well as
+a later one. Only placement depends on them."""
 HINTS_FORMAT = 2
 HINT_SECONDS = 0.05
 """A cached value that takes less to compute is left out of the hints."""
@@ -259,14 +278,25 @@ def _valid_use(use: Any) -> bool:
 
 
 def load_hints() -> Hints:
-    """The hints kept in the store's directory (none when there is no store or the file cannot be read)."""
-    store = verdict_store()
-    if store is None:
-        return Hints()
+    """The hints of the package (``DEFAULT_HINTS_FILE``), overlaid with those kept in the store's directory."""
+    hints = _read_hints(DEFAULT_HINTS_FILE)
+    stored = _stored_hints()
+    hints.seconds.update(stored.seconds)
+    hints.use.update(stored.use)
+    return hints
+
+
+def _read_hints(path: Any) -> Hints:
     try:
-        return Hints.from_json(json.loads((store.root / HINTS_FILE).read_text()))
+        return Hints.from_json(json.loads(path.read_text()))
     except (OSError, ValueError):
         return Hints()
+
+
+def _stored_hints() -> Hints:
+    """The hints kept in the store's directory (none when there is no store or the file cannot be read)."""
+    store = verdict_store()
+    return Hints() if store is None else _read_hints(store.root / HINTS_FILE)
 
 
 def save_hints(hints: Hints) -> None:
@@ -274,7 +304,7 @@ def save_hints(hints: Hints) -> None:
     store = verdict_store()
     if store is None or not hints.seconds:
         return
-    old = load_hints()
+    old = _stored_hints()
     old.seconds.update(hints.seconds)
     old.use.update(hints.use)
     for claim in hints.seconds.keys() - hints.use.keys():
@@ -398,11 +428,13 @@ def _on_dask(claims: list[Claim], indices: list[int], plan: Plan, workers: int, 
     yielded as they complete (what each cost noted in ``hints``)."""
     import logging
 
+    import dask
     from distributed import Client, LocalCluster
 
     if plan.scheduler is None:
-        cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=":0",
-                               silence_logs=logging.ERROR)
+        with dask.config.set(WORKER_CONFIG):
+            cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=":0",
+                                   silence_logs=logging.ERROR)
         client = Client(cluster)
     else:
         cluster = None

@@ -18,7 +18,8 @@ import pytest
 from symbolic_vae import SymbolicVAEError
 from symbolic_vae._report import parallel
 from symbolic_vae._report.ledger import without_timing
-from symbolic_vae._report.registry import get_claim
+from symbolic_vae._engine.store import source_hash
+from symbolic_vae._report.registry import all_claims, get_claim
 
 CLAIMS = ("elbo.kl_split", "globalmin.von_neumann_sorted", "lucas.ppca_sigma2_mle", "elbo.eq3_eq4_as_printed",
           "lucas.ppca_collapse_regimes")
@@ -143,6 +144,7 @@ def test_a_worker_running_other_code_is_refused():
 
 def test_the_hints_that_place_the_tasks_are_kept_and_a_bad_file_is_ignored(tmp_path, monkeypatch):
     monkeypatch.setenv("SYMBOLIC_VAE_CACHE_DIR", str(tmp_path))
+    monkeypatch.setattr(parallel, "DEFAULT_HINTS_FILE", tmp_path / "no-defaults.json")
     hints_file = tmp_path / "verdicts" / parallel.HINTS_FILE
     use = {"used": ["f:1"], "computed": {"f:1": 0.75, "g:2": 0.01}, "children": {"f:1": ["g:2"]}, "stored": ["f:1"]}
     parallel.save_hints(parallel.Hints({"a.claim": 1.25, "b.claim": 0.5}, {"a.claim": use}))
@@ -159,6 +161,51 @@ def test_the_hints_that_place_the_tasks_are_kept_and_a_bad_file_is_ignored(tmp_p
         assert parallel.load_hints().seconds == {}
     hints_file.write_text(json.dumps({"format": 2, "claims": {"a.claim": {"seconds": 1, "use": {"used": 3}}}}))
     assert parallel.load_hints().seconds == {"a.claim": 1.0} and parallel.load_hints().use == {}
+
+
+def test_the_package_hints_place_a_first_run_and_the_stores_own_win(tmp_path, monkeypatch):
+    monkeypatch.setenv("SYMBOLIC_VAE_CACHE_DIR", str(tmp_path))
+    defaults = parallel.load_hints()  # an empty store: the package's hints alone
+    ids = {claim.id for claim in all_claims()}
+    assert len(defaults.seconds) >= 0.9 * len(ids) and set(defaults.seconds) <= ids
+    assert len(defaults.use) >= 0.9 * len(ids)
+    claim = sorted(defaults.seconds)[0]
+    parallel.save_hints(parallel.Hints({claim: 1234.0}, {}))
+    assert parallel.load_hints().seconds[claim] == 1234.0
+    stored = json.loads((tmp_path / "verdicts" / parallel.HINTS_FILE).read_text())
+    assert list(stored["claims"]) == [claim]  # the package's hints are not copied into the store
+
+
+def test_the_placement_hints_are_outside_the_verdicts_key(tmp_path):
+    (tmp_path / "_report").mkdir()
+    (tmp_path / "_report" / "default_costs.json").write_text("{}")
+    (tmp_path / "code.py").write_text("x = 1\n")
+    before = source_hash((tmp_path,))
+    (tmp_path / "_report" / "default_costs.json").write_text('{"format": 2, "claims": {}}')
+    assert source_hash((tmp_path,)) == before
+    (tmp_path / "code.py").write_text("x = 2\n")
+    assert source_hash((tmp_path,)) != before
+
+
+def test_local_workers_run_without_the_malloc_trim_setting_and_the_profiler():
+    import logging
+
+    import dask
+    from distributed import Client, LocalCluster
+
+    with dask.config.set(parallel.WORKER_CONFIG):
+        cluster = LocalCluster(n_workers=1, threads_per_worker=1, processes=True, dashboard_address=":0",
+                               silence_logs=logging.ERROR)
+    with cluster, Client(cluster) as client:
+        env, profile = client.submit(_worker_settings, pure=False).result(timeout=120)
+    assert env == {k: str(v) for k, v in parallel.MALLOC_ENVIRON.items()} and profile is False
+
+
+def _worker_settings() -> tuple[dict[str, str | None], bool]:
+    import dask
+
+    return ({k: os.environ.get(k) for k in parallel.MALLOC_ENVIRON},
+            dask.config.get("distributed.worker.profile.enabled"))
 
 
 def _use(computed: dict[str, float] | None = None, stored: tuple[str, ...] = (), used: tuple[str, ...] = (),
