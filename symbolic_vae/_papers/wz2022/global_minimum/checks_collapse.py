@@ -36,9 +36,9 @@ from symbolic_vae._papers.wz2022.global_minimum.checks_mode import survival_indi
 from symbolic_vae._papers.wz2022.global_minimum.checks_regions import prove_by_regions, thm1_regions
 from symbolic_vae._papers.wz2022.global_minimum.forms import (
     LAMBDA_THM1,
-    LAMBDA_THM1_FLOAT,
     T1_PRINTED,
     THETA_THM1,
+    lambda_thm1_float,
     objective,
     rect_diag,
     sigma,
@@ -64,7 +64,7 @@ def thm1_ground_truth_check() -> CheckResult:
         d1 = len(s.problem.sigma2)
         z = s.problem.zeta_padded(d1)
         p = s.problem
-        want = np.sort([LAMBDA_THM1_FLOAT(v, p.beta, p.eta_enc, p.eta_dec) ** 2 for v in z])[::-1]
+        want = np.sort([lambda_thm1_float(v, p.beta, p.eta_enc, p.eta_dec) ** 2 for v in z])[::-1]
         found = np.sort(np.linalg.svd(s.U, compute_uv=False) ** 2)[::-1]
         want = np.concatenate([want, np.zeros(max(0, len(found) - len(want)))])[:len(found)]
         worst_arg = max(worst_arg, float(np.max(np.abs(found - want) / (1 + want))))

@@ -16,11 +16,11 @@ from symbolic_vae._engine.campaigns import cached
 from symbolic_vae._engine.ground_truth import Instances, compiled_vae_loss, minimize_vae_loss
 from symbolic_vae._engine.instances import haar_orthogonal
 from symbolic_vae._papers.wz2022.global_minimum.forms import (
-    LAMBDA_FLOAT,
-    LAMBDA_THM1_FLOAT,
-    THETA_FLOAT,
-    THETA_THM1_FLOAT,
+    lambda_float,
+    lambda_thm1_float,
     rect_diag,
+    theta_float,
+    theta_thm1_float,
 )
 
 TOL = 1e-7  # relative gap between a claimed minimum and the ground truth
@@ -308,7 +308,7 @@ def mode_arguments(p: Problem, how: str) -> tuple[list[tuple[float, ...]], list[
 def mode_parameters(p: Problem, how: str) -> tuple[np.ndarray, np.ndarray, list[int]]:
     """lambda_k, theta_k (Eq. 8) for k = 1..d1 with zeta_k = 0 beyond min(d0, d2), and the pairing."""
     args, order = mode_arguments(p, how)
-    return np.array([LAMBDA_FLOAT(*a) for a in args]), np.array([THETA_FLOAT(*a) for a in args]), order
+    return np.array([lambda_float(*a) for a in args]), np.array([theta_float(*a) for a in args]), order
 
 
 def member(p: Problem, how: str, P: np.ndarray, *, thm1: bool = False) -> tuple[np.ndarray, np.ndarray]:
@@ -317,8 +317,8 @@ def member(p: Problem, how: str, P: np.ndarray, *, thm1: bool = False) -> tuple[
     d = p.data()
     if thm1:
         z = p.zeta_padded(d1)
-        lam = np.array([LAMBDA_THM1_FLOAT(z[k], p.beta, p.eta_enc, p.eta_dec) for k in range(d1)])
-        theta = np.array([THETA_THM1_FLOAT(z[k], p.beta, p.eta_enc, p.eta_dec) for k in range(d1)])
+        lam = np.array([lambda_thm1_float(z[k], p.beta, p.eta_enc, p.eta_dec) for k in range(d1)])
+        theta = np.array([theta_thm1_float(z[k], p.beta, p.eta_enc, p.eta_dec) for k in range(d1)])
         order = list(range(d1))
     else:
         lam, theta, order = mode_parameters(p, how)

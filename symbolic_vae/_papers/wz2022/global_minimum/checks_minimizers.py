@@ -38,13 +38,13 @@ from symbolic_vae._papers.wz2022.global_minimum.checks_ground_truth import (
     thm1_rows,
 )
 from symbolic_vae._papers.wz2022.global_minimum.forms import (
-    J_FLOAT,
     J_PRINTED,
-    LAMBDA_FLOAT,
     LAMBDA_PRINTED,
-    MODE_MIN_FLOAT,
     MODE_MIN_PRINTED,
     THETA_PRINTED,
+    j_float,
+    lambda_float,
+    mode_min_float,
     objective,
     rect_diag,
     sigma,
@@ -189,9 +189,9 @@ def predicted_minimum(p: Problem, formula: str) -> float:
     how = {"printed": "index", "eq91": "index", "corrected": "sorted", "descending": "descending"}[formula]
     args, _ = mode_arguments(p, how)
     if formula == "eq91":
-        return float(sum(a[0] ** 2 + J_FLOAT(LAMBDA_FLOAT(*a) ** 2, *a) for a in args))
+        return float(sum(a[0] ** 2 + j_float(lambda_float(*a) ** 2, *a) for a in args))
     tail = float(np.sum(np.array(p.zeta[d1:]) ** 2))
-    return float(sum(MODE_MIN_FLOAT(*a) for a in args)) + tail
+    return float(sum(mode_min_float(*a) for a in args)) + tail
 
 
 def _exact_value(size: tuple[int, int, int], zet: Sequence, sig: Sequence, formula: str) -> sp.Expr:

@@ -5,6 +5,7 @@ d0 = d1 = d2 = 1, the objective L(U, V) at explicit matrices, and float versions
 from __future__ import annotations
 
 import dataclasses
+import functools
 from collections.abc import Callable, Sequence
 
 import sympy as sp
@@ -43,11 +44,25 @@ THETA_THM1 = sp.sqrt(sp.Max(0, eta_enc**2 / (SQRT_BETA * eta_dec) * (zeta - THRE
 MODE_MIN_PRINTED = zeta**2 - (zeta - THRESHOLD) ** 2 * sp.Piecewise((1, zeta > THRESHOLD), (0, True))
 SURVIVES = sp.Piecewise((1, zeta > THRESHOLD), (0, True))
 
-def _lambdify(expr: sp.Expr, args: Sequence[sp.Symbol] = (zeta, sigma, beta, eta_enc, eta_dec)
-              ) -> Callable[..., float]:
-    """A float function of one mode: (zeta, sigma, beta, eta_enc, eta_dec) -> float."""
-    f = sp.lambdify(list(args), expr, "math")
-    return lambda *a: float(f(*[float(x) for x in a]))
+MODE_ARGS = (zeta, sigma, beta, eta_enc, eta_dec)
+"""The arguments of the float versions of the one-mode forms."""
+REFERENCES = {name: "a float version of a printed form, compiled from its current value (the form is mutated)"
+              for name in ("lambda_float", "theta_float", "mode_min_float", "j_float", "lambda_thm1_float",
+                           "theta_thm1_float")}
+REFERENCES |= {"_compiled": "compiles a form to a float function, not a formula",
+               "_evaluate": "evaluates a form in floats, not a formula"}
+"""The objects of this module that are references, not formulas under test (mutation testing leaves them out)."""
+
+
+@functools.lru_cache(maxsize=64)
+def _compiled(expr: sp.Expr, args: tuple[sp.Symbol, ...]) -> Callable[..., float]:
+    return sp.lambdify(list(args), expr, "math")
+
+
+def _evaluate(expr: sp.Expr, args: Sequence[sp.Symbol], values: Sequence[float]) -> float:
+    """``expr`` at ``args`` = ``values`` in floats, compiled once per expression (so a form replaced at run time is
+    compiled again, never evaluated in its old version)."""
+    return float(_compiled(expr, tuple(args))(*[float(x) for x in values]))
 
 
 # =====================================================================================================
@@ -96,13 +111,34 @@ def rect_diag(values: Sequence, rows: int, cols: int) -> sp.Matrix:
 
 
 # --- float versions of the printed one-mode forms (for the ground-truth campaigns) ---------------------------
-LAMBDA_FLOAT = _lambdify(LAMBDA_PRINTED)
-THETA_FLOAT = _lambdify(THETA_PRINTED)
-MODE_MIN_FLOAT = _lambdify(MODE_MIN_PRINTED)
-J_FLOAT = _lambdify(J_PRINTED, (t, zeta, sigma, beta, eta_enc, eta_dec))
-LAMBDA_THM1_FLOAT = _lambdify(LAMBDA_THM1, (zeta, beta, eta_enc, eta_dec))
-THETA_THM1_FLOAT = _lambdify(THETA_THM1, (zeta, beta, eta_enc, eta_dec))
+def lambda_float(*mode: float) -> float:
+    """LAMBDA_PRINTED at (zeta, sigma, beta, eta_enc, eta_dec) = ``mode``."""
+    return _evaluate(LAMBDA_PRINTED, MODE_ARGS, mode)
 
+
+def theta_float(*mode: float) -> float:
+    """THETA_PRINTED at (zeta, sigma, beta, eta_enc, eta_dec) = ``mode``."""
+    return _evaluate(THETA_PRINTED, MODE_ARGS, mode)
+
+
+def mode_min_float(*mode: float) -> float:
+    """MODE_MIN_PRINTED at (zeta, sigma, beta, eta_enc, eta_dec) = ``mode``."""
+    return _evaluate(MODE_MIN_PRINTED, MODE_ARGS, mode)
+
+
+def j_float(*point: float) -> float:
+    """J_PRINTED at (t, zeta, sigma, beta, eta_enc, eta_dec) = ``point``."""
+    return _evaluate(J_PRINTED, (t, *MODE_ARGS), point)
+
+
+def lambda_thm1_float(*mode: float) -> float:
+    """LAMBDA_THM1 at (zeta, beta, eta_enc, eta_dec) = ``mode``."""
+    return _evaluate(LAMBDA_THM1, (zeta, beta, eta_enc, eta_dec), mode)
+
+
+def theta_thm1_float(*mode: float) -> float:
+    """THETA_THM1 at (zeta, beta, eta_enc, eta_dec) = ``mode``."""
+    return _evaluate(THETA_THM1, (zeta, beta, eta_enc, eta_dec), mode)
 
 
 # --- the printed one-mode forms for users (the derivation notebook derives them from the objective) ----------
