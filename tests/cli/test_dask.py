@@ -16,9 +16,9 @@ from pathlib import Path
 import pytest
 
 from symbolic_vae import SymbolicVAEError
+from symbolic_vae._engine.store import source_hash
 from symbolic_vae._report import parallel
 from symbolic_vae._report.ledger import without_timing
-from symbolic_vae._engine.store import source_hash
 from symbolic_vae._report.registry import all_claims, get_claim
 
 CLAIMS = ("elbo.kl_split", "globalmin.von_neumann_sorted", "lucas.ppca_sigma2_mle", "elbo.eq3_eq4_as_printed",
