@@ -441,6 +441,9 @@ def plot_all(out_dir: str | Path, zeta: Sequence[float] = MNIST_TOP5_ZETA, *, fo
     they are replaced, other files stay. The figures are drawn into temporary files next to their targets and moved
     into place at the end, so a failure leaves ``out_dir`` as it was. A skipped figure (no verified kernel) writes
     no file and leaves an existing one as it is.
+
+    The default ``zeta`` is MNIST_TOP5_ZETA, the square roots of the values WZ22 Sec. 5 prints as MNIST's top 5
+    (they are zeta_i^2, eigenvalues of E[x x^T]: claim mnist.top5_are_eigenvalues_of_A).
     """
     from symbolic_vae._report.output import StagedOutput
 
