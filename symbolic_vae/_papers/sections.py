@@ -16,6 +16,7 @@ from symbolic_vae._papers.wz2022 import decoder_variance as _decoder_variance
 from symbolic_vae._papers.wz2022 import elbo as _elbo
 from symbolic_vae._papers.wz2022 import encoder_variance as _encoder_variance
 from symbolic_vae._papers.wz2022 import global_minimum as _global_minimum
+from symbolic_vae._papers.wz2022 import mnist_spectrum as _mnist_spectrum
 from symbolic_vae._papers.wz2022 import optimal_biases as _optimal_biases
 from symbolic_vae._papers.wz2022 import origin_hessian as _origin_hessian
 from symbolic_vae._papers.wz2022 import training as _training
@@ -32,6 +33,7 @@ SECTIONS: dict[str, ModuleType] = {
     "origin_hessian": _origin_hessian,
     "ppca": _ppca,
     "training": _training,
+    "mnist_spectrum": _mnist_spectrum,
 }
 """Section name -> derivation module, in ledger order."""
 
@@ -46,6 +48,7 @@ SECTION_OF_PREFIX: dict[str, str] = {
     "hessian": "origin_hessian",
     "lucas": "ppca",
     "training": "training",
+    "mnist": "mnist_spectrum",
 }
 """Claim-id prefix (the part before the first dot) -> the one section whose claims carry it, so that one claim is
 found by building its section alone."""

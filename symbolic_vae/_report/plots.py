@@ -17,8 +17,15 @@ import numpy as np
 from symbolic_vae._core import validation as check
 from symbolic_vae._core.errors import SymbolicVAEError
 from symbolic_vae._kernels.build import check_spectrum, kernel, kernel_sources, minimal_loss, surviving_modes
+from symbolic_vae._papers.wz2022.mnist_spectrum import PRINTED
 
-MNIST_TOP5 = (5.12, 3.74, 3.25, 2.84, 2.57)  # Wang & Ziyin 2022, Sec. 5: the top-5 zeta_i of MNIST
+MNIST_CLAIM = "mnist.top5_are_eigenvalues_of_A"
+MNIST_TOP5_ZETA2 = tuple(float(v) for v in PRINTED)
+"""The values Wang & Ziyin 2022, Sec. 5 print as MNIST's "top-5 zeta_i", (5.12, 3.74, 3.25, 2.84, 2.57): the
+eigenvalues zeta_i^2 of A = E[x x^T] (claim mnist.top5_are_eigenvalues_of_A), so the collapse thresholds at
+eta_dec = 1 are these values themselves."""
+MNIST_TOP5_ZETA = tuple(float(np.sqrt(v)) for v in MNIST_TOP5_ZETA2)
+"""The singular values zeta_i = sqrt(MNIST_TOP5_ZETA2): the default spectrum of the figures."""
 G_KERNEL, S_STAR_KERNEL = "decoder_variance_G", "optimal_decoder_variance"
 REGIME_KERNEL, ALIVE_KERNEL = "decoder_variance_regime", "decoder_variance_surviving_modes"
 FILES = {"phase": "phase_diagram.png", "G": "decoder_variance_G.png", "sweep": "loss_and_sigma_over_beta.png",
@@ -112,7 +119,7 @@ def _points(name: str, points: Any, figure: str) -> int:
     return check.dimension(name, points, minimum=2, maximum=MAX_POINTS[figure])
 
 
-def plot_options(zeta: Any = MNIST_TOP5, *, eta_enc: Any = 1.0, eta_dec: Any = 1.0, latent_dim: Any = None,
+def plot_options(zeta: Any = MNIST_TOP5_ZETA, *, eta_enc: Any = 1.0, eta_dec: Any = 1.0, latent_dim: Any = None,
                  target_dim: Any = None, residual: Any = 0.0) -> PlotOptions:
     """Validate the options of ``plot_all``; SymbolicVAEError names the argument (``eta_dec``, ...)."""
     z = _spectrum(zeta)
@@ -142,9 +149,27 @@ def _modes(n: int) -> str:
     return f"{n} mode" + ("" if n == 1 else "s")
 
 
+def _is_mnist(z: np.ndarray) -> bool:
+    return z.shape == (len(MNIST_TOP5_ZETA),) and bool(np.allclose(z, MNIST_TOP5_ZETA, rtol=1e-12, atol=0.0))
+
+
 def _zeta_text(z: np.ndarray, shown: int = 8) -> str:
+    """The spectrum for a title; the default one says where it comes from: MNIST's zeta_i^2 as printed."""
     head = ", ".join(f"{v:.3g}" for v in z[:shown])
+    if _is_mnist(z):
+        return "$\\sqrt{\\zeta_i^2}$, MNIST's $\\zeta_i^2$ = [" + ", ".join(f"{v:g}" for v in MNIST_TOP5_ZETA2) + "]"
     return f"[{head}, ... ({z.size} values)]" if z.size > shown else f"[{head}]"
+
+
+def _spectrum_source(z: np.ndarray) -> str:
+    """A caption line for the default spectrum: the claim that reads the printed values as zeta_i^2, and its
+    verdict (empty for any other spectrum)."""
+    if not _is_mnist(z):
+        return ""
+    from symbolic_vae._report.registry import claim_verdict
+
+    return (f"\nzeta: WZ22 Sec. 5's MNIST top 5 read as zeta_i^2, eigenvalues of E[x x^T] (claim {MNIST_CLAIM}, "
+            f"{claim_verdict(MNIST_CLAIM).status.value})")
 
 
 @dataclass(frozen=True)
@@ -208,7 +233,8 @@ def phase_diagram(zeta: Sequence[float], path: str | Path, *, eta_enc: float = 1
     ax.set(xscale="log", yscale="log", xlabel=r"$\beta$", ylabel=r"$\eta_{dec}$", ylim=(etas[0], etas[-1]),
            title=f"Surviving modes at the global minimum (learnable $\\Sigma$)\n$\\zeta$ = {_zeta_text(z)}")
     fig.supxlabel(f"kernel mode_survives from claim {source.claim} ({source.status.value}); dashed: "
-                  r"$\beta\eta_{dec}^2=\zeta_i^2$; dotted: $\eta_{dec}=1$", fontsize=7, color="0.3")
+                  r"$\beta\eta_{dec}^2=\zeta_i^2$; dotted: $\eta_{dec}=1$" + _spectrum_source(z), fontsize=7,
+                  color="0.3")
     fig.savefig(path)
     return PlotResult("phase", Path(path), f"surviving modes over beta in [{betas[0]:g}, {betas[-1]:g}] x eta_dec in "
                       f"[{etas[0]:.3g}, {etas[-1]:.3g}], d1 = {d1}, from {source.claim} ({source.status.value})")
@@ -282,7 +308,7 @@ def decoder_variance_plot(zeta: Sequence[float], path: str | Path, *,
     ax.legend(fontsize=7, loc="lower right")
     fig.supxlabel(f"d1 = {d1}, d2 = {d2}, c = {residual:g}; dots: minimizers; thick: an interval of minimizers\n"
                   f"{G_KERNEL} from {G.claim} ({G.status.value}); {S_STAR_KERNEL} from {s_star.claim} "
-                  f"({s_star.status.value})", fontsize=7, color="0.3")
+                  f"({s_star.status.value})" + _spectrum_source(z), fontsize=7, color="0.3")
     fig.savefig(path)
     return PlotResult("G", Path(path), "G(s) for beta in {" + ", ".join(f"{b:g}" for b in betas) + "}: "
                       + "; ".join(notes) + f" (from {G.claim}, {s_star.claim})")
@@ -321,7 +347,8 @@ def beta_sweep(zeta: Sequence[float], path: str | Path, *, eta_enc: float = 1.0,
                 ax.axvline(zi**2 / eta_dec**2, color="0.5", lw=0.8, ls="--")
     fig.supxlabel(f"eta_enc = {eta_enc:g}, eta_dec = {eta_dec:g}, d1 = {d1}; minimal_loss from {loss_source.claim} "
                   f"({loss_source.status.value}), sigma_star from {sigma_kernel.claim} ({sigma_kernel.status.value})\n"
-                  r"dashed: predicted collapse $\beta=\zeta_i^2/\eta_{dec}^2$", fontsize=7, color="0.3")
+                  r"dashed: predicted collapse $\beta=\zeta_i^2/\eta_{dec}^2$" + _spectrum_source(z), fontsize=7,
+                  color="0.3")
     fig.savefig(path)
     return PlotResult("sweep", Path(path), f"min L_VAE and sigma_i* over beta in (0, {betas[-1]:.3g}], thresholds "
                       + ", ".join(f"{zi**2 / eta_dec**2:.3g}" for zi in z[:d1] if zi > 0))
@@ -404,7 +431,7 @@ def training_plot(path: str | Path) -> PlotResult:
                       + ", ".join(f"{c} {v.status.value}" for c, v in verdicts.items()))
 
 
-def plot_all(out_dir: str | Path, zeta: Sequence[float] = MNIST_TOP5, *, force: bool = False, eta_enc: float = 1.0,
+def plot_all(out_dir: str | Path, zeta: Sequence[float] = MNIST_TOP5_ZETA, *, force: bool = False, eta_enc: float = 1.0,
              eta_dec: float = 1.0, latent_dim: int | None = None, target_dim: int | None = None,
              residual: float = 0.0) -> list[PlotResult]:
     """Write the figures (FILES) into ``out_dir``, an existing or creatable directory.
@@ -414,6 +441,9 @@ def plot_all(out_dir: str | Path, zeta: Sequence[float] = MNIST_TOP5, *, force: 
     they are replaced, other files stay. The figures are drawn into temporary files next to their targets and moved
     into place at the end, so a failure leaves ``out_dir`` as it was. A skipped figure (no verified kernel) writes
     no file and leaves an existing one as it is.
+
+    The default ``zeta`` is MNIST_TOP5_ZETA, the square roots of the values WZ22 Sec. 5 prints as MNIST's top 5
+    (they are zeta_i^2, eigenvalues of E[x x^T]: claim mnist.top5_are_eigenvalues_of_A).
     """
     from symbolic_vae._report.output import StagedOutput
 
