@@ -33,6 +33,10 @@ _RECORDS: contextvars.ContextVar[list[dict[str, Any]] | None] = contextvars.Cont
 F = TypeVar("F", bound=Callable[..., Any])
 SHARE_SECONDS = 0.05
 """A value that took less to compute is not worth a file: it is not stored."""
+LOCAL_AFTER = 3
+"""A function whose first LOCAL_AFTER values in this process were each computed here in less than SHARE_SECONDS (none
+found in the store) is computed here from then on without asking the store (a lookup and a lock cost more than the
+value); a later value that takes longer is stored again, and the function is asked for in the store once more."""
 
 
 def _record(record: dict[str, Any]) -> None:
@@ -186,12 +190,40 @@ def _computed(fn: Callable[..., Any], call: _Call, args: tuple[Any, ...], kwargs
     return value, records, seconds
 
 
+_CHEAP_CALLS: dict[str, int] = {}
+"""Per cached function of this process: how many of its values in a row were computed here in less than
+SHARE_SECONDS (LOCAL_AFTER)."""
+
+
+def _local(fn: Callable[..., Any], call: _Call, args: tuple[Any, ...], kwargs: dict[str, Any]
+           ) -> tuple[Any, list[dict[str, Any]]]:
+    """The value of a cheap function computed here without a store lookup; stored (and the function shared again)
+    when this value took SHARE_SECONDS or more."""
+    value, records, seconds = _computed(fn, call, args, kwargs)
+    if seconds >= SHARE_SECONDS:
+        _CHEAP_CALLS[call.name] = 0
+        store = _store.verdict_store()
+        if store is not None:
+            fields = _store.campaign_fields(call.name, call.arguments, run_seed(), _torch_threads())
+            try:
+                store.save_campaign(_store.verdict_key(fields), fields, value, records, seconds)
+            except _store.UnshareableError:
+                _UNSHAREABLE.add(call.name)
+            else:
+                use = _USE.get()
+                if use is not None:
+                    use.stored.add(call.hint)
+    return value, records
+
+
 def _shared_or_computed(fn: Callable[..., Any], call: _Call, args: tuple[Any, ...], kwargs: dict[str, Any]
                         ) -> tuple[Any, list[dict[str, Any]]]:
     """The value of ``fn(*args, **kwargs)`` and its campaign records: read from the verdict store when a process
     stored it, else computed here (and stored when it can be read back exactly)."""
     use = _USE.get()
     shareable = call.arguments is not None and call.name not in _UNSHAREABLE and _own_function(call.name)
+    if shareable and _CHEAP_CALLS.get(call.name, 0) >= LOCAL_AFTER:
+        return _local(fn, call, args, kwargs)
     store = _store.verdict_store() if shareable else None
     if store is not None:
         note_fields = _store.campaign_function_fields(call.name)
@@ -212,7 +244,9 @@ def _shared_or_computed(fn: Callable[..., Any], call: _Call, args: tuple[Any, ..
                 try:
                     if seconds < SHARE_SECONDS:  # not worth a file, but a value that cannot be stored is noted
                         _store.encode_value(value)
+                        _CHEAP_CALLS[call.name] = _CHEAP_CALLS.get(call.name, 0) + 1
                         return value, records
+                    _CHEAP_CALLS[call.name] = 0
                     store.save_campaign(key, fields, value, records, seconds)
                 except _store.UnshareableError as err:
                     _UNSHAREABLE.add(call.name)
@@ -221,6 +255,7 @@ def _shared_or_computed(fn: Callable[..., Any], call: _Call, args: tuple[Any, ..
                 if use is not None:
                     use.stored.add(call.hint)
                 return value, records
+    _CHEAP_CALLS[call.name] = 0
     if use is not None:
         use.stored.add(call.hint)
     return found

@@ -64,9 +64,26 @@ class Inst:
         """zeta_i^2, 1-indexed; 0 beyond d*."""
         return self.zeta2[i - 1] if 1 <= i <= self.d_star else Q(0)
 
+    @cached_property
+    def _tails(self) -> tuple[Q, ...]:
+        """sum_{i=p+1}^{d*} zeta_i^2 for p = 0..d*."""
+        out = [Q(0)]
+        for z in reversed(self.zeta2):
+            out.append(out[-1] + z)
+        return tuple(reversed(out))
+
+    @cached_property
+    def _hash(self) -> int:
+        return hash((self.zeta2, self.c, self.d1, self.d2, self.beta))
+
+    def __hash__(self) -> int:
+        return self._hash
+
     def tail(self, p: int, upto: int | None = None) -> Q:
         """sum_{i=p+1}^{upto} zeta_i^2 (upto = d* by default)."""
-        return sum(self.zeta2[p:upto if upto is not None else self.d_star], Q(0))
+        if upto is None:
+            return self._tails[min(max(p, 0), self.d_star)]
+        return sum(self.zeta2[p:upto], Q(0))
 
     def R(self, p: int) -> Q:
         return self.c + self.tail(p)
