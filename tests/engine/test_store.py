@@ -389,3 +389,31 @@ def test_a_stored_campaign_is_computed_once_and_again_when_code_seed_or_recomput
         handle.write("# an edit\n")
     edited = _campaign(source, cache)
     assert edited["use"]["computed"] and edited["value"] == first["value"]
+
+
+def test_a_cheap_cached_function_stops_asking_the_store_and_a_slow_value_is_stored_again(tmp_path, monkeypatch):
+    import time
+
+    from symbolic_vae._engine import campaigns
+
+    monkeypatch.setenv("SYMBOLIC_VAE_CACHE_DIR", str(tmp_path))
+    asked, saved = [], []
+    load, save = _store.VerdictStore.load_campaign, _store.VerdictStore.save_campaign
+    monkeypatch.setattr(_store.VerdictStore, "load_campaign", lambda self, key: asked.append(key) or load(self, key))
+    monkeypatch.setattr(_store.VerdictStore, "save_campaign",
+                        lambda self, key, *rest: saved.append(key) or save(self, key, *rest))
+
+    def probe(n: int, pause: float = 0.0) -> int:
+        time.sleep(pause)
+        return n * n
+
+    probe.__module__ = "symbolic_vae._probe_for_tests"
+    probe = campaigns.cached(probe)
+    cheap = campaigns.LOCAL_AFTER + 4
+    assert [probe(n) for n in range(cheap)] == [n * n for n in range(cheap)]
+    assert 0 < len(asked) <= 2 * campaigns.LOCAL_AFTER and saved == []  # asked (and locked) only at first
+    asked.clear()
+    assert probe(100, pause=2 * campaigns.SHARE_SECONDS) == 10000
+    assert asked == [] and len(saved) == 1  # a slow value is stored even so
+    assert probe(101) == 101 * 101 and len(asked) >= 1  # and the function is asked for in the store again
+    assert load(_store.verdict_store(), saved[0]) is not None
