@@ -173,7 +173,7 @@ def collapse_threshold() -> CollapseThreshold:
     slope = poly.coeff_monomial(beta)
     if poly.degree() != 1 or slope.is_negative is not True:
         raise RuntimeError(f"mode_survives: the condition {cond} is not decreasing-linear in beta")
-    return CollapseThreshold(sp.simplify(-poly.coeff_monomial(1) / slope), k, cond.rel_op in (">", "<"))
+    return CollapseThreshold(sp.cancel(-poly.coeff_monomial(1) / slope), k, cond.rel_op in (">", "<"))
 
 
 # ----------------------------------------------------------------------------------------------------------------

@@ -6,6 +6,7 @@ counterexample."""
 
 from __future__ import annotations
 
+import functools
 import itertools
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -283,8 +284,13 @@ def printed_thresholds(inst: Inst) -> set[Q]:
 
 def derived_thresholds(inst: Inst) -> set[Q]:
     """beta_p for every mode and d2 / hat d_1."""
+    return set(_derived_thresholds(inst))
+
+
+@functools.cache
+def _derived_thresholds(inst: Inst) -> frozenset[Q]:
     out = {inst.beta_p(p) for p in range(1, inst.m + 1)}
-    return out | ({Q(inst.d2, inst.m)} if inst.m else set())
+    return frozenset(out | ({Q(inst.d2, inst.m)} if inst.m else set()))
 
 
 def beta_grid(points: Iterable[Q]) -> list[Q]:
@@ -319,21 +325,26 @@ def regime_counts(insts: Iterable[Inst]) -> dict[str, int]:
     counts = {"no minimizer": 0, "interval of minimizers": 0, "no collapse": 0, "partial": 0, "complete": 0,
               "at a threshold": 0, "c > 0": 0, "hat d1 < hat d*": 0, "d1 > d*": 0, "ties": 0, "zeros": 0}
     for inst in insts:
-        am = argmin(inst)
-        if am.kind == "none":
-            counts["no minimizer"] += 1
-        elif am.unique is None:
-            counts["interval of minimizers"] += 1
-        else:
-            k = inst.alive(am.unique)
-            counts["no collapse" if k == inst.m else "complete" if k == 0 else "partial"] += 1
-        counts["at a threshold"] += inst.beta in derived_thresholds(inst)
-        counts["c > 0"] += inst.c > 0
-        counts["hat d1 < hat d*"] += inst.m < inst.hd_star
-        counts["d1 > d*"] += inst.d1 > inst.d_star
-        counts["ties"] += len(set(inst.zeta2)) < len(inst.zeta2)
-        counts["zeros"] += Q(0) in inst.zeta2
+        for regime in _regimes(inst):
+            counts[regime] += 1
     return counts
+
+
+@functools.cache
+def _regimes(inst: Inst) -> tuple[str, ...]:
+    """The entries of ``regime_counts`` that ``inst`` counts in."""
+    am = argmin(inst)
+    if am.kind == "none":
+        out = ["no minimizer"]
+    elif am.unique is None:
+        out = ["interval of minimizers"]
+    else:
+        k = inst.alive(am.unique)
+        out = ["no collapse" if k == inst.m else "complete" if k == 0 else "partial"]
+    facts = {"at a threshold": inst.beta in _derived_thresholds(inst), "c > 0": inst.c > 0,
+             "hat d1 < hat d*": inst.m < inst.hd_star, "d1 > d*": inst.d1 > inst.d_star,
+             "ties": len(set(inst.zeta2)) < len(inst.zeta2), "zeros": Q(0) in inst.zeta2}
+    return (*out, *(name for name, holds in facts.items() if holds))
 
 
 # --- exact checks over the instances
