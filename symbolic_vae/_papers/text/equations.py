@@ -107,14 +107,14 @@ def numbering(paper: str) -> dict[str, list[str]]:
 MACROS: tuple[tuple[str, str], ...] = (
     (r"\\underbrace\{((?:[^{}]|\{(?:[^{}]|\{[^{}]*\})*\})*)\}_\{[^{}]*(?:\{[^{}]*\}[^{}]*)*\}", r"\1"),
     (r"\\text\{(enc|dec|VAE|DDV|LDV|max|MLE)\}", r"\1"),
-    (r"\\text\{Tr\}", r"\\operatorname{Tr}"),
-    (r"\\text\{diag\}", r"\\operatorname{diag}"),
+    (r"\\text\{Tr\}", "T_{r}"),
+    (r"\\text\{diag\}", "D_{g}"),
     (r"\\mathbb\{E\}_\{([^{}]*)\}", r"E_{\1}"),
     (r"\\mathbb\{E\}_(\\?\w+)", r"E_{\1}"),
     (r"\\mathbb\{E\}", "E"),
-    (r"\\mathbb\{1\}_\{((?:[^{}]|\{(?:[^{}]|\{[^{}]*\})*\})*)\}", r"\\operatorname{ind}(\1)"),
-    (r"\\\|([^|]*?)\\\|_F\^2", r"\\operatorname{fnorm2}(\1)"),
-    (r"\\\|([^|]*?)\\\|(?:_2)?\^2", r"\\operatorname{norm2}(\1)"),
+    (r"\\mathbb\{1\}_\{((?:[^{}]|\{(?:[^{}]|\{[^{}]*\})*\})*)\}", r"I_{1}(\1)"),
+    (r"\\\|([^|]*?)\\\|_F\^2", r"N_{F}(\1)"),
+    (r"\\\|([^|]*?)\\\|(?:_2)?\^2", r"N_{2}(\1)"),
     (r"\\left|\\right|\\bigg|\\Big|\\big", ""),
     (r"\\top", "T"),
     (r"\\quad|\\,|\\;|\\!", " "),
@@ -122,11 +122,15 @@ MACROS: tuple[tuple[str, str], ...] = (
     (r"\\min(?!\s*\()", r"\\operatorname{Min}"),
 )
 """The papers' macros rewritten before parsing (regex -> replacement, applied in order): ``\\text{enc}`` and
-``\\text{dec}`` become plain subscript names, ``\\mathbb{E}_x`` an ``E_{x}`` symbol, ``\\text{Tr}`` and a
-subscripted ``\\max_i`` / ``\\min_x`` function names (``\\max(`` is left to the parser, which reads the function
-max), ``\\|.\\|_F^2`` / ``\\|.\\|^2`` the functions fnorm2 / norm2, the indicator
-``\\mathbb{1}_{f}`` the function ind(f), ``\\underbrace{x}_{label}`` its argument, ``\\top`` a T superscript;
-sizing commands and spacing vanish."""
+``\\text{dec}`` become plain subscript names, ``\\mathbb{E}_x`` an ``E_{x}`` symbol, ``\\text{Tr}``, ``\\text{diag}``,
+``\\|.\\|_F^2``, ``\\|.\\|^2`` and the indicator ``\\mathbb{1}_{f}`` the functions of PARSED_FUNCTIONS (a
+subscripted letter before parentheses is what the parser reads as a function), a subscripted ``\\max_i`` /
+``\\min_x`` function names (``\\max(`` is left to the parser, which reads the function max),
+``\\underbrace{x}_{label}`` its argument, ``\\top`` a T superscript; sizing commands and spacing vanish."""
+
+PARSED_FUNCTIONS = {"T_{r}": "trace", "D_{g}": "diagonal matrix of its arguments",
+                    "N_{F}": "squared Frobenius norm", "N_{2}": "squared Euclidean norm", "I_{1}": "indicator"}
+"""The functions MACROS writes, by the name the parser gives them -> what they are."""
 
 TEXT_ONLY = (r"\begin{cases}", r"\begin{aligned}", r"\arg \min", r"\Leftrightarrow", r"\sum_{pqrs}",
              r"\lim_", r"\partial^2")
@@ -138,12 +142,34 @@ def rewrite(latex: str) -> str:
     """``latex`` with the MACROS table applied."""
     for pattern, replacement in MACROS:
         latex = re.sub(pattern, replacement, latex)
+    return _bracket_calls(latex)
+
+
+def _bracket_calls(latex: str) -> str:
+    """``T_{r}[...]`` (a function of PARSED_FUNCTIONS applied with square brackets) with parentheses instead, so
+    that the parser reads an application."""
+    for name in PARSED_FUNCTIONS:
+        start = 0
+        while (at := latex.find(name, start)) >= 0:
+            open_at = at + len(name)
+            while open_at < len(latex) and latex[open_at] == " ":
+                open_at += 1
+            start = open_at
+            if open_at >= len(latex) or latex[open_at] != "[":
+                continue
+            depth = 0
+            for close_at in range(open_at, len(latex)):
+                depth += {"[": 1, "]": -1}.get(latex[close_at], 0)
+                if depth == 0:
+                    latex = latex[:open_at] + "(" + latex[open_at + 1:close_at] + ")" + latex[close_at + 1:]
+                    break
     return latex
 
 
 def parse_equation(latex: str) -> dict[str, Any]:
     """Parse one equation (each side of a leading ``=`` continuation dropped): {"parsed": bool, "sympy": srepr or
-    None, "reason": why not}."""
+    None, "reason": why not}. The srepr keeps the parser's order of factors (``order="none"``): read back under
+    ``sympy.evaluate(False)`` it is the parse as printed (U V^T, not V^T U), evaluated it is the same expression."""
     from sympy import srepr
     from sympy.parsing.latex import parse_latex
 
@@ -156,7 +182,7 @@ def parse_equation(latex: str) -> dict[str, Any]:
         expr = parse_latex(text, backend=PARSER_BACKEND)
     except Exception as err:  # noqa: BLE001 - the parser's own error types differ by backend
         return {"parsed": False, "sympy": None, "reason": f"parser error: {type(err).__name__}"}
-    return {"parsed": True, "sympy": srepr(expr), "reason": ""}
+    return {"parsed": True, "sympy": srepr(expr, order="none"), "reason": ""}
 
 
 ACCOUNTING_FILES = {"wz2022": "wz2022_equation_accounting.json", "lucas2019": "lucas2019_equation_accounting.json"}
