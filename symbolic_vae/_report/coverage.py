@@ -14,6 +14,7 @@ from symbolic_vae._core.errors import fail
 from symbolic_vae._papers.text import sentences as text_sentences
 from symbolic_vae._papers.text.equations import declared_accounting, equations, numbering
 from symbolic_vae._report.printed_text import OUTCOMES, compare_printed, printed_text_figures
+from symbolic_vae._report.shape_lint import lint_figures
 
 KINDS = ("cited", "definition", "not a claim")
 
@@ -145,13 +146,18 @@ def coverage(claims: Iterable[Claim], section: str | None = None) -> dict[str, A
                       "sections": {s: _figures([r for r in rows if r["section"] == s])
                                    for s in dict.fromkeys(r["section"] for r in rows)},
                       "printed_text": printed_text_figures(pairs), "equations": rows,
-                      "sentences": sentence_coverage(paper, section)}
+                      "sentences": sentence_coverage(paper, section), "shape_lint": _lint(paper, kept)}
     if section is not None and not any(out[p]["total"] or out[p]["sentences"]["sentences"] for p in out):
         known = sorted({r["section"] for p in PAPERS for r in equation_accounting(p, claims)}
                        | {s["section"] for p in PAPERS for s in text_sentences.sentences(p)})
         raise fail("section", f"no numbered equation or sentence in section {section!r}; known: "
                               f"{', '.join(known)}")
     return out
+
+
+def _lint(paper: str, kept: set[str]) -> dict[str, Any]:
+    fig = lint_figures(paper)
+    return {**fig, "flagged": [r for r in fig["flagged"] if r["equation"] in kept]}
 
 
 def _figures(rows: list[dict[str, Any]]) -> dict[str, int]:
@@ -175,7 +181,18 @@ def coverage_text(report: dict[str, Any]) -> str:
                          f"not a claim")
         lines += _printed_text_lines(data["printed_text"])
         lines += _sentence_lines(data["sentences"])
+        lines += _lint_lines(data["shape_lint"])
     return "\n".join(lines)
+
+
+def _lint_lines(fig: dict[str, Any]) -> list[str]:
+    lines = [f"  shape lint of the parsed formulas: {len(fig['flagged'])} of {fig['linted']} ill-typed"]
+    for row in fig["flagged"]:
+        lines += [f"    Eq. {row['equation']} ({row['section']}): {finding}" for finding in row["findings"]]
+        if row["reading"]:
+            clean = "well-typed" if not fig["readings"].get(row["equation"]) else "still ill-typed"
+            lines.append(f"      read as {row['reading']} ({clean}): {row['used']}")
+    return lines
 
 
 def _sentence_lines(fig: dict[str, Any]) -> list[str]:

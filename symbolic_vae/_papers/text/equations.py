@@ -115,6 +115,7 @@ MACROS: tuple[tuple[str, str], ...] = (
     (r"\\mathbb\{1\}_\{((?:[^{}]|\{(?:[^{}]|\{[^{}]*\})*\})*)\}", r"I_{1}(\1)"),
     (r"\\\|([^|]*?)\\\|_F\^2", r"N_{F}(\1)"),
     (r"\\\|([^|]*?)\\\|(?:_2)?\^2", r"N_{2}(\1)"),
+    (r"\\sigma_(\w|\{\w\})\^2\((x[^()]*)\)", r"{\\sigma_\1(\2)}^2"),
     (r"\\left|\\right|\\bigg|\\Big|\\big", ""),
     (r"\\top", "T"),
     (r"\\quad|\\,|\\;|\\!", " "),
@@ -126,7 +127,8 @@ MACROS: tuple[tuple[str, str], ...] = (
 ``\\|.\\|_F^2``, ``\\|.\\|^2`` and the indicator ``\\mathbb{1}_{f}`` the functions of PARSED_FUNCTIONS (a
 subscripted letter before parentheses is what the parser reads as a function), a subscripted ``\\max_i`` /
 ``\\min_x`` function names (``\\max(`` is left to the parser, which reads the function max),
-``\\underbrace{x}_{label}`` its argument, ``\\top`` a T superscript; sizing commands and spacing vanish."""
+``\\underbrace{x}_{label}`` its argument, ``\\sigma_i^2(x)`` the square of the function ``\\sigma_i(x)``,
+``\\top`` a T superscript; sizing commands and spacing vanish."""
 
 PARSED_FUNCTIONS = {"T_{r}": "trace", "D_{g}": "diagonal matrix of its arguments",
                     "N_{F}": "squared Frobenius norm", "N_{2}": "squared Euclidean norm", "I_{1}": "indicator"}
