@@ -151,6 +151,8 @@ class _Walk:
                                  node)
             return combined
         base = self.shape(node.base)
+        if isinstance(node.exp, sp.Symbol) and node.exp.name == "ast":  # X^* is the optimal X
+            return base
         if isinstance(node.exp, sp.Symbol) and node.exp.name == "T":
             return base if base in (SCALAR, ANY, IDENTITY) else (base[1], base[0])
         if base in (SCALAR, ANY, IDENTITY):
@@ -237,7 +239,8 @@ def lint_paper(paper: str, rows: Iterable[dict[str, Any]] | None = None) -> list
             continue
         with sp.evaluate(False):
             expr = eval(eq["sympy"], dict(vars(sp)))  # noqa: S307 - an srepr the package wrote to its own data
-        out.append({"equation": eq["number"], "section": eq["section"], "findings": lint_expression(expr, shapes)})
+        findings = list(dict.fromkeys(lint_expression(expr, shapes)))
+        out.append({"equation": eq["number"], "section": eq["section"], "findings": findings})
     return out
 
 

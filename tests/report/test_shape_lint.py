@@ -21,8 +21,10 @@ def test_the_lint_reads_every_parsed_formula(paper):
 
 def test_what_the_lint_flags_in_the_printed_formulas():
     flagged = {r["equation"]: r["findings"] for r in lint_paper("wz2022") if r["findings"]}
-    assert set(flagged) == {"9", "69"}
+    assert set(flagged) == {"9", "27", "30", "33", "69"}
     assert "D0 x d2 by D0 x D0" in flagged["9"][0] and "d2 x d1 by d0 x d1" in flagged["69"][0]
+    assert "D0 x d1 by D0 x 1" in flagged["27"][0]
+    assert all("a sum of d1 x 1 and d2 x 1 in W**T*x - y" in flagged[n][0] for n in ("30", "33"))
     assert not any(r["findings"] for r in lint_paper("lucas2019"))
 
 
