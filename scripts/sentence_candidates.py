@@ -1,7 +1,8 @@
 """The papers' sentence lists (symbolic_vae/_papers/text/*_sentences.json) regenerated from the papers' text: the
 prose split into sentences by ``symbolic_vae._papers.text.sentences``, each sentence keeping the reviewed fields
 (kind, status, claims, reason, note) of the shipped sentence with the same section and text, a new one getting the
-guessed kind and "not covered".
+guessed kind and "not covered"; with --write, the inline formulas of the asserting sentences are parsed again into
+*_inline_formulas.json.
 
     python scripts/sentence_candidates.py                 # print what would change
     python scripts/sentence_candidates.py --write         # write the data files
@@ -19,6 +20,8 @@ from pathlib import Path
 from symbolic_vae._papers.text import sentences as text_sentences
 
 HERE = Path(text_sentences.__file__).parent
+INLINE_NOTE = ("The inline formulas of the asserting sentences, parsed as the numbered equations are "
+               "(symbolic_vae._papers.text.sentences.extract_inline); the shape lint reads them.")
 DEFAULT_PAPERS = Path(__file__).resolve().parent.parent.parent / "shared" / "papers"
 
 
@@ -47,6 +50,10 @@ def main() -> int:
         if args.write:
             data = {"paper": paper, "note": text_sentences.FILE_NOTE, "sentences": merged}
             (HERE / name).write_text(json.dumps(data, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+            text_sentences.sentences.cache_clear()
+            inline = {"paper": paper, "note": INLINE_NOTE, "formulas": text_sentences.extract_inline(paper)}
+            (HERE / text_sentences.INLINE_FILES[paper]).write_text(
+                json.dumps(inline, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
     return 0
 
 

@@ -157,7 +157,12 @@ def coverage(claims: Iterable[Claim], section: str | None = None) -> dict[str, A
 
 def _lint(paper: str, kept: set[str]) -> dict[str, Any]:
     fig = lint_figures(paper)
-    return {**fig, "flagged": [r for r in fig["flagged"] if r["equation"] in kept]}
+    inline = fig["inline"]
+    if len(kept) < fig["linted"]:
+        sections = {r["section"] for r in fig["flagged"] if r["equation"] in kept} | \
+            {s["section"] for s in text_sentences.sentences(paper)}
+        inline = {**inline, "flagged": [r for r in inline["flagged"] if r["section"] in sections]}
+    return {**fig, "flagged": [r for r in fig["flagged"] if r["equation"] in kept], "inline": inline}
 
 
 def _figures(rows: list[dict[str, Any]]) -> dict[str, int]:
@@ -191,8 +196,20 @@ def _lint_lines(fig: dict[str, Any]) -> list[str]:
         lines += [f"    Eq. {row['equation']} ({row['section']}): {finding}" for finding in row["findings"]]
         if row["reading"]:
             clean = "well-typed" if not fig["readings"].get(row["equation"]) else "still ill-typed"
-            lines.append(f"      read as {row['reading']} ({clean}): {row['used']}")
+            lines.append(f"      read as {_short(row['reading'])} ({clean}): {row['used']}")
+    inline = fig["inline"]
+    unexplained = [r for r in inline["flagged"] if not r["explained"]]
+    lines.append(f"  shape lint of the sentences' inline formulas: {len(unexplained)} of {inline['linted']} parsed "
+                 f"({inline['formulas']} in all) ill-typed, {len(inline['flagged']) - len(unexplained)} well-typed "
+                 f"in the case the sentence states")
+    for row in inline["flagged"]:
+        tail = f" -- {row['explained']}" if row["explained"] else ""
+        lines.append(f"    {row['sentence']}: ${_short(row['latex'])}$: {row['findings'][0]}{tail}")
     return lines
+
+
+def _short(latex: str, width: int = 110) -> str:
+    return latex if len(latex) <= width else latex[:width - 3] + "..."
 
 
 def _sentence_lines(fig: dict[str, Any]) -> list[str]:

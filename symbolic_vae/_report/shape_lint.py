@@ -22,6 +22,7 @@ from sympy.core.relational import Relational
 
 from symbolic_vae._core.errors import fail
 from symbolic_vae._papers.text import equations as text_equations
+from symbolic_vae._papers.text import sentences as text_sentences
 
 Shape = tuple[str, str]
 SCALAR: Shape = ("1", "1")
@@ -31,6 +32,9 @@ IDENTITY: Shape = ("I", "I")
 READ_AS_LETTERS = frozenset({"partial", "operatorname", "mathcal", "underbrace", "propto"})
 """Symbols that are a command the parser read as letters (a derivative fraction, a function name): a product holding
 one has no shape the lint can read."""
+
+ANY_FUNCTIONS = frozenset({"D_{g}"})
+"""Functions of the parse whose shape the lint does not read (a diagonal matrix of any size)."""
 
 SCALAR_FUNCTIONS = {"T_{r}": "square", "N_{F}": "any", "N_{2}": "any", "I_{1}": "scalar"}
 """Functions of the parse with a scalar value -> what their argument must be (a square matrix, anything, a
@@ -63,6 +67,8 @@ class _Walk:
         if isinstance(node, Relational):
             return self.relation(node)
         if isinstance(node, sp.Symbol):
+            if node.name in ANY_FUNCTIONS:
+                return ANY  # a function name the parser left without its arguments
             return self.shapes.get(node.name, IDENTITY if node.name == "I" else SCALAR)
         if node == 0:
             return ANY  # a zero of whatever shape the other side has
@@ -164,6 +170,10 @@ class _Walk:
     def applied(self, node: AppliedUndef) -> Shape:
         name = node.func.__name__
         args = [self.shape(arg) for arg in node.args]
+        if (name == "E" or name.startswith("E_{")) and len(args) == 1:  # an expectation keeps the shape
+            return args[0]
+        if name in ANY_FUNCTIONS or (len(node.args) == 1 and node.args[0] == sp.Symbol("x")):
+            return ANY  # diag(...), or a function of the input written name(x): sigma(x), f(x), Sigma(x)
         if name in SCALAR_FUNCTIONS:
             need = SCALAR_FUNCTIONS[name]
             if len(args) == 1 and need == "square" and args[0] not in (SCALAR, ANY, IDENTITY) \
@@ -246,13 +256,31 @@ def lint_paper(paper: str, rows: Iterable[dict[str, Any]] | None = None) -> list
 
 def lint_figures(paper: str) -> dict[str, Any]:
     """The lint of ``paper``: equations linted (the parsed ones), the flagged ones with their findings and the
-    declared well-typed reading, and the readings' own lint."""
+    declared well-typed reading, the readings' own lint, and the lint of the sentences' inline formulas."""
     rows = lint_paper(paper)
     readings = declared_readings(paper)
     flagged = [{**r, "reading": readings.get(r["equation"], {}).get("latex", ""),
                 "used": readings.get(r["equation"], {}).get("used", "")} for r in rows if r["findings"]]
     return {"linted": len(rows), "flagged": flagged,
-            "readings": {n: lint_latex(paper, r["latex"]) for n, r in readings.items()}}
+            "readings": {n: lint_latex(paper, r["latex"]) for n, r in readings.items()},
+            "inline": lint_sentences(paper)}
+
+
+def lint_sentences(paper: str) -> dict[str, Any]:
+    """The lint of the inline formulas of ``paper``'s asserting sentences (the shipped ``inline_formulas``): how
+    many there are, how many parse, and the flagged ones {sentence, section, latex, findings, explained}
+    (``explained``: the shipped reason why the shapes agree in the case the sentence states, e.g. y = x)."""
+    declared_shapes(paper)
+    data = json.loads(resources.files(text_equations.__package__).joinpath("shapes.json")
+                      .read_text(encoding="utf-8"))
+    explained = data[paper].get("explained", {})
+    formulas = text_sentences.inline_formulas(paper)
+    rows = [{**f, "number": f["sentence"]} for f in formulas if f["parsed"]]
+    linted = lint_paper(paper, rows)
+    flagged = [{"sentence": row["sentence"], "section": row["section"], "latex": row["latex"],
+                "findings": lint["findings"], "explained": explained.get(row["sentence"], "")}
+               for row, lint in zip(rows, linted, strict=True) if lint["findings"]]
+    return {"formulas": len(formulas), "linted": len(rows), "flagged": flagged}
 
 
 def lint_latex(paper: str, latex: str) -> list[str]:

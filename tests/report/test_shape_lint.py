@@ -10,7 +10,15 @@ import sympy as sp
 from symbolic_vae import SymbolicVAEError
 from symbolic_vae._core.claim import PAPERS
 from symbolic_vae._papers.text.equations import equations
-from symbolic_vae._report.shape_lint import declared_readings, declared_shapes, lint_figures, lint_latex, lint_paper
+from symbolic_vae._papers.text.sentences import extract_inline, inline_formulas
+from symbolic_vae._report.shape_lint import (
+    declared_readings,
+    declared_shapes,
+    lint_figures,
+    lint_latex,
+    lint_paper,
+    lint_sentences,
+)
 
 
 @pytest.mark.parametrize("paper", sorted(PAPERS))
@@ -80,3 +88,19 @@ def test_bad_input_is_named():
     with pytest.raises(SymbolicVAEError, match="latex"):
         lint_latex("wz2022", r"\begin{cases} x \end{cases}")
     assert json.dumps(lint_figures("wz2022"))
+
+
+def test_the_inline_formulas_of_the_sentences():
+    fig = lint_sentences("wz2022")
+    assert fig["formulas"] > fig["linted"] > 300
+    unexplained = {r["sentence"] for r in fig["flagged"] if not r["explained"]}
+    assert unexplained == {"wz2022:E.1:6"}
+    assert {r["sentence"] for r in fig["flagged"] if r["explained"]} == {"wz2022:4.1:34"}
+    row = next(r for r in fig["flagged"] if r["sentence"] == "wz2022:E.1:6")
+    assert "d1 x d2 by d0 x d1" in row["findings"][0]
+    assert lint_sentences("lucas2019")["formulas"] == 0
+
+
+@pytest.mark.parametrize("paper", sorted(PAPERS))
+def test_the_shipped_inline_formulas_are_the_parse_of_the_sentences(paper):
+    assert list(inline_formulas(paper)) == extract_inline(paper)
