@@ -14,6 +14,7 @@ from symbolic_vae._core.errors import fail
 from symbolic_vae._papers.text import sentences as text_sentences
 from symbolic_vae._papers.text.equations import declared_accounting, equations, numbering
 from symbolic_vae._report.printed_text import OUTCOMES, compare_printed, printed_text_figures
+from symbolic_vae._report.scaling_lint import scaling_figures
 from symbolic_vae._report.shape_lint import lint_figures
 
 KINDS = ("cited", "definition", "not a claim")
@@ -146,7 +147,8 @@ def coverage(claims: Iterable[Claim], section: str | None = None) -> dict[str, A
                       "sections": {s: _figures([r for r in rows if r["section"] == s])
                                    for s in dict.fromkeys(r["section"] for r in rows)},
                       "printed_text": printed_text_figures(pairs), "equations": rows,
-                      "sentences": sentence_coverage(paper, section), "shape_lint": _lint(paper, kept)}
+                      "sentences": sentence_coverage(paper, section), "shape_lint": _lint(paper, kept),
+                      "scaling_lint": _scaling(paper, kept, section)}
     if section is not None and not any(out[p]["total"] or out[p]["sentences"]["sentences"] for p in out):
         known = sorted({r["section"] for p in PAPERS for r in equation_accounting(p, claims)}
                        | {s["section"] for p in PAPERS for s in text_sentences.sentences(p)})
@@ -163,6 +165,12 @@ def _lint(paper: str, kept: set[str]) -> dict[str, Any]:
             {s["section"] for s in text_sentences.sentences(paper)}
         inline = {**inline, "flagged": [r for r in inline["flagged"] if r["section"] in sections]}
     return {**fig, "flagged": [r for r in fig["flagged"] if r["equation"] in kept], "inline": inline}
+
+
+def _scaling(paper: str, kept: set[str], section: str | None) -> dict[str, Any]:
+    fig = scaling_figures(paper)
+    return {**fig, "flagged": [r for r in fig["flagged"] if r["number"] in kept],
+            "inline_flagged": [r for r in fig["inline_flagged"] if section is None or r["section"] == section]}
 
 
 def _figures(rows: list[dict[str, Any]]) -> dict[str, int]:
@@ -187,7 +195,20 @@ def coverage_text(report: dict[str, Any]) -> str:
         lines += _printed_text_lines(data["printed_text"])
         lines += _sentence_lines(data["sentences"])
         lines += _lint_lines(data["shape_lint"])
+        lines += _scaling_lines(data["scaling_lint"])
     return "\n".join(lines)
+
+
+def _scaling_lines(fig: dict[str, Any]) -> list[str]:
+    rows = [(f"Eq. {r['number']}", r) for r in fig["flagged"]] + [(r["sentence"], r) for r in fig["inline_flagged"]]
+    wrong = [name for name, r in rows if not r["explained"]]
+    lines = [f"  scaling lint under {fig['transformation']} ({fig['linted']} equations and {fig['inline_linted']} "
+             f"inline formulas, partial parses left out): {len(wrong)} scale inconsistently"
+             f"{': ' + ', '.join(wrong) if wrong else ''}; {len(rows) - len(wrong)} flagged but explained"]
+    for name, row in rows:
+        tail = f" -- {row['explained']}" if row["explained"] else ""
+        lines += [f"    {name}: {finding[:160]}{tail[:200]}" for finding in row["findings"]]
+    return lines
 
 
 def _lint_lines(fig: dict[str, Any]) -> list[str]:

@@ -146,7 +146,7 @@ def numbering(paper: str) -> dict[str, list[str]]:
             "duplicated": sorted({str(n) for n in numbers if numbers.count(n) > 1}, key=int)}
 
 
-MACROS: tuple[tuple[str, str], ...] = (
+MACROS: tuple[tuple[str, Any], ...] = (
     (r"\\underbrace\{((?:[^{}]|\{(?:[^{}]|\{[^{}]*\})*\})*)\}_\{[^{}]*(?:\{[^{}]*\}[^{}]*)*\}", r"\1"),
     (r"L_\{\\text\{VAE\}\}\^\{\\text\{(DDV|LDV)\}\}", r"L_{VAE\1}"),
     (r"\\text\{(enc|dec|VAE|DDV|LDV|max|MLE)\}", r"\1"),
@@ -162,6 +162,10 @@ MACROS: tuple[tuple[str, str], ...] = (
     (r"\\sigma_(\w|\{\w\})\^2\((x[^()]*)\)", r"{\\sigma_\1(\2)}^2"),
     (r"\\left(?![a-zA-Z])|\\right(?![a-zA-Z])|\\bigg|\\Big|\\big", ""),
     (r"\\top", "T"),
+    (r",\s*[a-z]\s*=\s*1\s*,\s*\\dots\s*,.*$", ""),
+    (r"t_i\^\{\((\d)\)\}", r"t_{i\1}"),
+    (r"s_([+-])(?![\w{])", lambda m: "s_{u}" if m.group(1) == "+" else "s_{l}"),
+    (r"(\\[A-Za-z]+_\w|\\[A-Za-z]+_\{[^{}]*\}|[A-Za-z]_\w|[A-Za-z]_\{[^{}]*\})\^\{\*(\d)\}", r"{\1^{\\ast}}^{\2}"),
     (r"\\hat\{d\}\^(\*|\{\*\})", "D_{s}"),
     (r"\\hat\{d\}_(1|\{1\})", "D_{1}"),
     (r"(?<![\\\w])d\^(\*|\{\*\})", "d_{s}"),
@@ -178,9 +182,11 @@ without its comma), ``\\text{Tr}``, ``\\text{diag}``, ``\\|.\\|_F^2``, ``\\|.\\|
 ``\\mathbb{1}_{f}`` the functions of PARSED_FUNCTIONS (a subscripted letter before parentheses is what the parser
 reads as a function), a subscripted ``\\max_i`` / ``\\min_x`` function names (``\\max(`` is left to the parser,
 which reads the function max), ``\\underbrace{x}_{label}`` its argument, ``\\sigma_i^2(x)`` the square of the
-function ``\\sigma_i(x)``, ``\\top`` a T superscript, ``\\hat{d}^*``, ``\\hat{d}_1`` and ``d^*`` the names D_{s},
-D_{1}, d_{s}, any other star superscript ``^{\\ast}`` (the parser stops at a bare ``^*``), ``L_{VAE}^{DDV}`` the
-name ``L_{VAEDDV}``, square brackets parentheses (the parser stops at a bracket); sizing commands and spacing
+function ``\\sigma_i(x)``, ``\\top`` a T superscript, a trailing index range ``, i = 1, \\dots, d_1`` dropped,
+the labels ``t_i^{(k)}`` the names t_{ik}, the interval ends ``s_+`` / ``s_-`` the names s_{u} / s_{l},
+``x_i^{*2}`` the square of ``x_i^{\\ast}``, ``\\hat{d}^*``, ``\\hat{d}_1`` and ``d^*`` the names D_{s}, D_{1},
+d_{s}, any other star superscript ``^{\\ast}`` (the parser stops at a bare ``^*``), ``L_{VAE}^{DDV}`` the name
+``L_{VAEDDV}``, square brackets parentheses (the parser stops at a bracket); sizing commands and spacing
 vanish."""
 
 PARSED_FUNCTIONS = {"T_{r}": "trace", "D_{g}": "diagonal matrix of its arguments",
