@@ -1,15 +1,21 @@
-"""Every numbered equation accounted for: cited by a claim (read from the claims' refs), a definition the model uses,
-or not a claim with a reason; with how many SymPy parsed, overall and per section."""
+"""Every printed statement accounted for. Every numbered equation: cited by a claim (read from the claims' refs), a
+definition the model uses, or not a claim with a reason; with how many SymPy parsed, overall and per section. Every
+asserting sentence of the prose (the shipped sentence lists): covered by the claims that check exactly it, not
+checkable with a reason, or not covered; per section."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from typing import Any
 
 from symbolic_vae._core.claim import PAPERS, Claim
 from symbolic_vae._core.errors import fail
+from symbolic_vae._papers.text import sentences as text_sentences
 from symbolic_vae._papers.text.equations import declared_accounting, equations, numbering
 from symbolic_vae._report.printed_text import OUTCOMES, compare_printed, printed_text_figures
+from symbolic_vae._report.scaling_lint import scaling_figures
+from symbolic_vae._report.shape_lint import lint_figures
 
 KINDS = ("cited", "definition", "not a claim")
 
@@ -54,6 +60,74 @@ def accounting_problems(paper: str, claims: Iterable[Claim]) -> list[str]:
     return problems
 
 
+SENTENCE_ID = re.compile(r"\b(?:wz2022|lucas2019):[A-Za-z0-9. ]+?:\d+\b")
+"""A sentence id as a claim may cite it in its reference or its printed field (e.g. ``wz2022:E.5:16``)."""
+
+
+def sentence_accounting(paper: str) -> list[dict[str, Any]]:
+    """The asserting sentences of ``paper`` (kind not empty), each {id, section, kind, status, claims, reason,
+    note}."""
+    if paper not in PAPERS:
+        raise fail("paper", f"unknown paper {paper!r}; known: {', '.join(PAPERS)}")
+    return [{k: s.get(k, "") for k in ("id", "section", "text", "kind", "status", "claims", "reason", "note")}
+            for s in text_sentences.sentences(paper) if s["kind"]]
+
+
+def sentence_problems(paper: str, claims: Iterable[Claim], paper_text: str | None = None) -> list[str]:
+    """What breaks the sentence list of ``paper``: an id twice, an unknown kind or status, a covered sentence with
+    no claim or a claim on one that is not covered, a not checkable one without its reason, a listed claim that
+    does not exist, a claim citing a sentence id that does not exist, and (given the paper's ``paper_text``) a
+    sentence that the text does not print."""
+    claims = list(claims)
+    known = {c.id for c in claims}
+    shipped = text_sentences.sentences(paper)
+    ids = [s["id"] for s in shipped]
+    problems = [f"sentence id {i} appears {ids.count(i)} times" for i in sorted(set(ids)) if ids.count(i) > 1]
+    for s in shipped:
+        where = f"sentence {s['id']}"
+        if s["kind"] not in ("", *text_sentences.KINDS):
+            problems.append(f"{where}: unknown kind {s['kind']!r}")
+        if not s["kind"]:
+            if s["status"] or s["claims"]:
+                problems.append(f"{where} asserts nothing but has an account")
+            continue
+        if s["status"] not in text_sentences.STATUSES:
+            problems.append(f"{where}: unknown status {s['status']!r}")
+        if (s["status"] == "covered") != bool(s["claims"]):
+            problems.append(f"{where}: status {s['status']!r} with claims {s['claims']}")
+        if s["status"] == "not checkable" and not s["reason"]:
+            problems.append(f"{where} is not checkable without a reason")
+        problems += [f"{where} lists claim {c}, which does not exist" for c in s["claims"] if c not in known]
+    all_ids = {s["id"] for p in PAPERS for s in text_sentences.sentences(p)}
+    for claim in claims:
+        cited = SENTENCE_ID.findall(" ".join((claim.ref.section, claim.ref.result, claim.printed)))
+        problems += [f"{claim.id} cites sentence {i}, which does not exist" for i in cited
+                     if i.startswith(paper + ":") and i not in all_ids]
+    if paper_text is not None:
+        printed = text_sentences.normalized(paper_text)
+        problems += [f"sentence {s['id']} is not in the text of {paper}: {s['text'][:60]}" for s in shipped
+                     if text_sentences.normalized(s["text"]) not in printed]
+    return problems
+
+
+def _sentence_figures(rows: list[dict[str, Any]]) -> dict[str, int]:
+    return {"asserting": len(rows), **{k: sum(r["status"] == k for r in rows) for k in text_sentences.STATUSES}}
+
+
+def sentence_coverage(paper: str, section: str | None = None) -> dict[str, Any]:
+    """The figures of ``paper``'s sentence list: sentences in all, asserting ones by status and by kind, per
+    section, the sentences with a note (an error seen in the sentence), and the asserting rows."""
+    everything = [s for s in text_sentences.sentences(paper) if section is None or s["section"] == section]
+    rows = [r for r in sentence_accounting(paper) if section is None or r["section"] == section]
+    return {"sentences": len(everything), **_sentence_figures(rows),
+            "kinds": {k: sum(r["kind"] == k for r in rows) for k in text_sentences.KINDS},
+            "sections": {name: {"sentences": sum(s["section"] == name for s in everything),
+                                **_sentence_figures([r for r in rows if r["section"] == name])}
+                         for name in dict.fromkeys(s["section"] for s in everything)},
+            "noted": [{"id": r["id"], "status": r["status"], "note": r["note"]} for r in rows if r["note"]],
+            "rows": rows}
+
+
 def coverage(claims: Iterable[Claim], section: str | None = None) -> dict[str, Any]:
     """The coverage figures of both papers: per paper, equations (total, accounted, parsed, by kind, numbering)
     and per section, and the comparison of the claims' statements with the parsed equations they cite
@@ -72,11 +146,31 @@ def coverage(claims: Iterable[Claim], section: str | None = None) -> dict[str, A
         out[paper] = {"label": PAPERS[paper][0], **_figures(rows), "numbering": numbering(paper),
                       "sections": {s: _figures([r for r in rows if r["section"] == s])
                                    for s in dict.fromkeys(r["section"] for r in rows)},
-                      "printed_text": printed_text_figures(pairs), "equations": rows}
-    if section is not None and not any(out[p]["total"] for p in out):
-        known = sorted({r["section"] for p in PAPERS for r in equation_accounting(p, claims)})
-        raise fail("section", f"no numbered equation in section {section!r}; known: {', '.join(known)}")
+                      "printed_text": printed_text_figures(pairs), "equations": rows,
+                      "sentences": sentence_coverage(paper, section), "shape_lint": _lint(paper, kept),
+                      "scaling_lint": _scaling(paper, kept, section)}
+    if section is not None and not any(out[p]["total"] or out[p]["sentences"]["sentences"] for p in out):
+        known = sorted({r["section"] for p in PAPERS for r in equation_accounting(p, claims)}
+                       | {s["section"] for p in PAPERS for s in text_sentences.sentences(p)})
+        raise fail("section", f"no numbered equation or sentence in section {section!r}; known: "
+                              f"{', '.join(known)}")
     return out
+
+
+def _lint(paper: str, kept: set[str]) -> dict[str, Any]:
+    fig = lint_figures(paper)
+    inline = fig["inline"]
+    if len(kept) < fig["linted"]:
+        sections = {r["section"] for r in fig["flagged"] if r["equation"] in kept} | \
+            {s["section"] for s in text_sentences.sentences(paper)}
+        inline = {**inline, "flagged": [r for r in inline["flagged"] if r["section"] in sections]}
+    return {**fig, "flagged": [r for r in fig["flagged"] if r["equation"] in kept], "inline": inline}
+
+
+def _scaling(paper: str, kept: set[str], section: str | None) -> dict[str, Any]:
+    fig = scaling_figures(paper)
+    return {**fig, "flagged": [r for r in fig["flagged"] if r["number"] in kept],
+            "inline_flagged": [r for r in fig["inline_flagged"] if section is None or r["section"] == section]}
 
 
 def _figures(rows: list[dict[str, Any]]) -> dict[str, int]:
@@ -99,7 +193,59 @@ def coverage_text(report: dict[str, Any]) -> str:
                          f"{fig['cited']:>3} cited  {fig['definition']:>2} definitions  {fig['not a claim']:>2} "
                          f"not a claim")
         lines += _printed_text_lines(data["printed_text"])
+        lines += _sentence_lines(data["sentences"])
+        lines += _lint_lines(data["shape_lint"])
+        lines += _scaling_lines(data["scaling_lint"])
     return "\n".join(lines)
+
+
+def _scaling_lines(fig: dict[str, Any]) -> list[str]:
+    rows = [(f"Eq. {r['number']}", r) for r in fig["flagged"]] + [(r["sentence"], r) for r in fig["inline_flagged"]]
+    wrong = [name for name, r in rows if not r["explained"]]
+    lines = [f"  scaling lint under {fig['transformation']} ({fig['linted']} equations and {fig['inline_linted']} "
+             f"inline formulas, partial parses left out): {len(wrong)} scale inconsistently"
+             f"{': ' + ', '.join(wrong) if wrong else ''}; {len(rows) - len(wrong)} flagged but explained"]
+    for name, row in rows:
+        tail = f" -- {row['explained']}" if row["explained"] else ""
+        lines += [f"    {name}: {finding[:160]}{tail[:200]}" for finding in row["findings"]]
+    return lines
+
+
+def _lint_lines(fig: dict[str, Any]) -> list[str]:
+    lines = [f"  shape lint of the parsed formulas: {len(fig['flagged'])} of {fig['linted']} ill-typed"]
+    for row in fig["flagged"]:
+        lines += [f"    Eq. {row['equation']} ({row['section']}): {finding}" for finding in row["findings"]]
+        if row["reading"]:
+            clean = "well-typed" if not fig["readings"].get(row["equation"]) else "still ill-typed"
+            lines.append(f"      read as {_short(row['reading'])} ({clean}): {row['used']}")
+    inline = fig["inline"]
+    unexplained = [r for r in inline["flagged"] if not r["explained"]]
+    lines.append(f"  shape lint of the sentences' inline formulas: {len(unexplained)} of {inline['linted']} parsed "
+                 f"({inline['formulas']} in all) ill-typed, {len(inline['flagged']) - len(unexplained)} well-typed "
+                 f"in the case the sentence states")
+    for row in inline["flagged"]:
+        tail = f" -- {row['explained']}" if row["explained"] else ""
+        lines.append(f"    {row['sentence']}: ${_short(row['latex'])}$: {row['findings'][0]}{tail}")
+    return lines
+
+
+def _short(latex: str, width: int = 110) -> str:
+    return latex if len(latex) <= width else latex[:width - 3] + "..."
+
+
+def _sentence_lines(fig: dict[str, Any]) -> list[str]:
+    kinds = ", ".join(f"{n} {k}" for k, n in fig["kinds"].items())
+    lines = [f"  asserting sentences: {fig['asserting']} of {fig['sentences']} sentences ({kinds}); "
+             f"{fig['covered']} covered by claims, {fig['not checkable']} not checkable, "
+             f"{fig['not covered']} not covered"]
+    for name, sec in fig["sections"].items():
+        lines.append(f"  {name or '(untitled)':<26} {sec['asserting']:>3} asserting / {sec['sentences']:<3} "
+                     f"{sec['covered']:>3} covered  {sec['not checkable']:>3} not checkable  "
+                     f"{sec['not covered']:>3} uncovered")
+    if fig["noted"]:
+        lines.append(f"  sentences with an error seen but no claim that checks it ({len(fig['noted'])}):")
+        lines += [f"    {n['id']} ({n['status']}): {n['note']}" for n in fig["noted"]]
+    return lines
 
 
 def _printed_text_lines(fig: dict[str, Any]) -> list[str]:

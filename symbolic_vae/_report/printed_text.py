@@ -38,6 +38,8 @@ SYMBOL_MAP_FILES = {"wz2022": "wz2022_symbol_map.json", "lucas2019": "lucas2019_
 _GREEK = re.compile(r"\\(alpha|beta|gamma|delta|epsilon|zeta|eta|theta|kappa|lambda|mu|sigma|phi|Sigma|Lambda|"
                     r"Theta|Phi|Gamma|Delta)(?![A-Za-z])")
 _N_POINTS = 8
+_STAR = sp.Symbol("ast")
+"""The parse of a star superscript (X^* is written X^{\\ast} before parsing)."""
 
 FUNCTIONS = {"max": sp.Max, "min": sp.Min}
 """The parser's undefined functions that stand for SymPy's (``\\max(a, b)`` is read as a function max)."""
@@ -105,6 +107,8 @@ def _mapped(expr: sp.Basic, table: dict[str, tuple[str, ...]], item: Relational)
     named = _named(item)
     expr = expr.replace(lambda e: isinstance(e, AppliedUndef) and e.func.__name__ in FUNCTIONS,
                         lambda e: FUNCTIONS[e.func.__name__](*e.args))
+    expr = expr.replace(lambda e: isinstance(e, sp.Pow) and isinstance(e.base, sp.Symbol) and e.exp == _STAR,
+                        lambda e: sp.Symbol(f"{e.base.name}^*"))
     atoms = [*expr.atoms(AppliedUndef), *(s for s in expr.free_symbols
                                           if not any(s in f.free_symbols for f in expr.atoms(AppliedUndef)))]
     atoms += [s for s in expr.free_symbols if s not in atoms and str(s) in table]

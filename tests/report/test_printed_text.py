@@ -47,7 +47,8 @@ def test_reasons_name_why_not_comparable():
     rows = {(r["claim"], r["equation"]): r for r in compare_printed("wz2022", all_claims())}
     assert rows[("prop1.argmin", "6")]["reason_kind"] == "equation not parsed"
     assert rows[("encvar.prop3_derivative_corrected", "93")]["reason_kind"] == "a correction, not the printed formula"
-    assert rows[("decvar.eq49", "49")]["reason_kind"] == "the parse is partial"
+    assert rows[("encvar.prop3_derivative", "93")]["reason_kind"] == "the parse is partial"
+    assert rows[("ddv.prop5", "41")]["reason_kind"] == "symbols not mapped"
 
 
 def test_coverage_reports_the_comparison():
