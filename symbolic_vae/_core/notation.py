@@ -62,3 +62,13 @@ def markup_text(text: str) -> str:
         return converter.latex_to_text(re.sub(r"(\\[A-Za-z]+) ", r"\1{} ", span))
 
     return "".join(math(part) if k % 2 else part for k, part in enumerate(text.split("$")))
+
+
+class SquaredNorm(sp.Function):
+    """``||v||^2`` of a vector expression (a MatrixSymbol expression), for displayed statements: it prints as
+    ``\\lVert v\\rVert^2`` and is never evaluated (the checks build the norm at explicit sizes)."""
+
+    nargs = 1
+
+    def _latex(self, printer: Any) -> str:
+        return r"\left\lVert " + printer._print(self.args[0]) + r"\right\rVert^{2}"

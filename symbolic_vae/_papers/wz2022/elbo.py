@@ -1,4 +1,5 @@
-"""Derivation: the ELBO of the linear model, Eq. 3 -> Eq. 4 -> Eq. 5, and the KL split into l_mean and l_var.
+r"""Derivation: the ELBO of the linear model, Eq. 3 to Eq. 4 to Eq. 5, and the KL split into $l_{\mathrm{mean}}$
+and $l_{\mathrm{var}}$.
 
 The left side of every step is the model's loss built from the Gaussian rules (``LinearLVM``); the right side is
 the paper's printed expression, transcribed at explicit sizes.

@@ -1,4 +1,4 @@
-"""Derivation: Proposition 1, the whitening change of variables V = Phi^{1/2} P_A^T W (Eq. 6, Eq. 66-72).
+r"""Derivation: Proposition 1, the whitening change of variables $V = \Phi^{1/2} P_A^\top W$ (Eq. 6, Eq. 66-72).
 
 At explicit sizes the input is written x = R x_tilde with E[x_tilde x_tilde^T] = I (R = P_A Phi^{1/2} is one such
 factor; R is kept general, D0 x d0 with D0 > d0 so that A = R R^T is singular). The constant that separates the

@@ -185,7 +185,7 @@ def claims() -> list[Claim]:
             ref=lucas("VAE Analysis", (), "Lemma 2"),
             statement=sp.Symbol(r"W^* = U_k(\Lambda_k - \sigma^2 I)^{1/2}\Pi,\ \Pi\ \mathrm{a\ signed\ permutation}"),
             assumptions=("D diagonal", "ties: any orthonormal basis of a tied eigenspace"),
-            steps=(Step(f"{elbo_gt}: columns orthogonal, eigenvectors of S, squared norms lam_j - sigma^2",
+            steps=(Step(rf"{elbo_gt}: columns orthogonal, eigenvectors of S, squared norms $\lambda_j - \sigma^2$",
                         lemma2_check),),
             control=Control(r"columns $\sqrt{\lambda_j} u_j$ (unscaled principal components)",
                             partial(lemma2_check, unscaled=True)),

@@ -224,7 +224,7 @@ def claims() -> list[Claim]:  # noqa: PLR0915 - one list, in ledger order
                          "of F'"),
                         _lemma2_limits),
                    Step("per mode dm/ds, region by region (G' exists on both sides; F'' jumps by "
-                        f"{_second_derivative_jump()} there, so G is C^1 but not C^2)", _mode_derivative,
+                        f"{_second_derivative_jump()} there, so $G$ is $C^1$ but not $C^2$)", _mode_derivative,
                         corroborating=True)),
             control=Control(r"F without its -1 ($F = \zeta^2/s + \beta \log(\beta s/\zeta^2)$)",
                             lambda: _lemma2_limits(minus_one=False)),

@@ -241,7 +241,8 @@ def claims() -> list[Claim]:
                     r"\eta_{\mathrm{enc}}$)"),
                    "Eq. 5 in (U, W)", "A possibly singular"),
                   campaign="distinct", printed=r"the paper restricts to $\sigma_i = \eta_{\mathrm{enc}}$",
-                  note=f"{GROUND_TRUTH}; ratio w.r.t. sigma_min; orderings where Prop. 2's pairing predicts collapse"),
+                  note=rf"{GROUND_TRUTH}; ratio w.r.t. $\sigma_{{\min}}$; orderings where Prop. 2's pairing predicts "
+                       "collapse"),
         *erratum(
             Claim(
                 id="hessian.prop2_origin_condition",
