@@ -130,7 +130,7 @@ def claims() -> list[Claim]:
                 ("3", "4"), sp.Eq(L3, L4 + d2_sym / 2 * sp.log(2 * sp.pi * eta_dec**2)),
                 assumptions=(r"$\beta$, $\eta_{\mathrm{enc}}$, $\eta_{\mathrm{dec}}$, $\sigma_i > 0$",
                              r"$\Sigma$ diagonal", "any data"),
-                printed=r"Eq. 3 = Eq. 4; the decoder's log-partition $(d_2/2)$ log(2 $\pi \eta_{\mathrm{dec}}^2$) is "
+                printed=r"Eq. 3 = Eq. 4; the decoder's log-partition $(d_2/2) \log(2\pi \eta_{\mathrm{dec}}^2)$ is "
                         r"dropped, as the text after Eq. 5 says, since it does not depend on (U, W, $\Sigma$)",
                 steps=(Step("per-sample loss from the Gaussian rules equals Eq. 4 plus the decoder's log-partition, "
                             "at every ($D_0$, $d_1$, $d_2$) up to 3",
@@ -143,24 +143,25 @@ def claims() -> list[Claim]:
         ),
         _identity_of_sec3(
             "elbo.eq4_to_eq5", r"Averaging over $\epsilon$ and x turns Eq. 4 into the trace form Eq. 5", ("4", "5"),
-            sp.Eq(L4, L5), assumptions=(r"$A = E[xx^{\top}]$", r"$\Sigma = \mathrm{diag}(\sigma_i^2)$"),
-            steps=(Step(r"$E_{\epsilon} \| U(W^{\top} x + \epsilon) - y\|^2 = \| U W^{\top} x - y\|^2$ + Tr(U $\Sigma "
-                        r"U^{\top}$) and $E_x \| W^{\top} x\|^2 = \mathrm{Tr}(W^{\top} A W)$, at every size up to 3",
+            sp.Eq(L4, L5), assumptions=(r"$A = \mathbb{E}[xx^\top]$", r"$\Sigma = \mathrm{diag}(\sigma_i^2)$"),
+            steps=(Step(r"$\mathbb{E}_{\epsilon} \| U(W^\top x + \epsilon) - y\|^2 = \| U W^\top x - y\|^2$ + "
+                        r"$\mathrm{Tr}(U \Sigma U^\top)$ and $\mathbb{E}_x \| W^\top x\|^2 = \mathrm{Tr}(W^\top A "
+                        "W)$, at every size up to 3",
                         at_sizes(_eq4_vs_eq5, SIZES, what="Eq.4 = Eq.5")),
                    Step("the general trace form equals the model's loss from first principles at every size up to 3",
                         at_sizes(_trace_form_vs_model, SIZES, what="trace form = model loss"))),
-            perturbed=(r"Tr(U $\Sigma U^{\top}$) with $\Sigma = \mathrm{diag}(\sigma_i)$ (standard deviations, not "
-                       "variances)"),
+            perturbed=(r"$\mathrm{Tr}(U \Sigma U^\top)$ with $\Sigma = \mathrm{diag}(\sigma_i)$ (standard deviations, "
+                       "not variances)"),
             perturbation=partial(_eq4_vs_eq5, control=True)),
         _identity_of_sec3(
             "elbo.kl_split",
-            r"$\beta E_x$ KL(q(z|x) $\| p(z)$) splits into $l_{\mathrm{mean}}$ / ($2 \eta_{\mathrm{dec}}^2$) and "
-            r"$l_{\mathrm{var}}$", ("5",),
+            r"$\beta \mathbb{E}_x$ KL(q(z|x) $\| p(z)$) splits into $l_{\mathrm{mean}}$ / ($2 \eta_{\mathrm{dec}}^2$) "
+            r"and $l_{\mathrm{var}}$", ("5",),
             sp.Eq(sp.Symbol(r"\beta\,\mathbb{E}_x D_{KL}"),
                   sp.Symbol(r"\ell_{mean}") / (2 * eta_dec**2) + sp.Symbol(r"\ell_{var}")),
-            assumptions=(r"$q(z|x) = N(W^{\top} x, \Sigma)$", r"p(z) = N(0, $\eta_{\mathrm{enc}}^2 I$)"),
-            steps=(Step((r"one coordinate, general symbols: KL(N(m, $s^2$) $\|$ N(0, $\eta^2$)) from $E_q[\log q - "
-                         r"\log p]$"),
+            assumptions=(r"$q(z|x) = N(W^\top x, \Sigma)$", r"p(z) = N(0, $\eta_{\mathrm{enc}}^2 I$)"),
+            steps=(Step((r"one coordinate, general symbols: KL(N(m, $s^2$) $\|$ N(0, $\eta^2$)) from "
+                         r"$\mathbb{E}_q[\log q - \log p]$"),
                         lambda: prove_identity(kl_1d, kl_1d_printed, what="1-d KL"), kl_1d, kl_1d_printed),
                    Step("the split at every ($D_0$, $d_1$, $d_2$) up to 3",
                         at_sizes(_kl_split, SIZES, what="KL split"))),
@@ -176,7 +177,8 @@ def claims() -> list[Claim]:
                 Step(r"closed form vs sampled -log $p(y|z) + \beta$ (log q(z|x) - log p(z)), scipy log-densities",
                      lambda: monte_carlo_check(perturb=False)),
             ),
-            control=Control(r"closed form without the Tr(U $\Sigma U^{\top}$) / ($2 \eta_{\mathrm{dec}}^2$) term",
+            control=Control((r"closed form without the $\mathrm{Tr}(U \Sigma U^\top)$ / ($2 \eta_{\mathrm{dec}}^2$) "
+                             "term"),
                             lambda: monte_carlo_check(perturb=True)),
         ),
     ]

@@ -137,7 +137,7 @@ def _hessian_identity(size: tuple[int, int, int]) -> SizedIdentity:
 
 def _hessian_check() -> CheckResult:
     result = prove_at_sizes(_hessian_identity, SIZES,
-                            what=r"Hessian in ($b_e$, $b_d$) = $[[U^{\top} U + \kappa I, U^{\top}], [U, "
+                            what=r"Hessian in ($b_e$, $b_d$) = $[[U^\top U + \kappa I, U^\top], [U, "
                                  r"I]]/\eta_{\mathrm{dec}}^2$, Schur complement = $(\beta /\eta_{\mathrm{enc}}^2) I$")
     if result.status is not Status.PROVED_AT_SIZES:
         return result
@@ -158,12 +158,13 @@ def _at_sizes(name: str) -> CheckResult:
         return prove_at_sizes(_gradient_identity, SIZES,
                               what="$dL/d(b_e, b_d)$ = E[Eq. 22, Eq. 24] = Eq. 23, Eq. 25")
     if name == "stationary":
-        return prove_at_sizes(_stationary_at_optimum, SIZES, what=r"gradient at ($-W^{\top}$ E[x], E[y]) = 0")
+        return prove_at_sizes(_stationary_at_optimum, SIZES, what=(r"gradient at ($-W^\top \mathbb{E}[x]$, "
+                                                                   r"$\mathbb{E}[y]$) = 0"))
     if name == "hessian":
         return _hessian_check()
     if name == "centering":
         return prove_at_sizes(_centering_identity, SIZES,
-                              what="$L(b_e^{*}, b_d^{*})$ = bias-free loss with centred moments")
+                              what="$L(b_e^*, b_d^*)$ = bias-free loss with centred moments")
     raise KeyError(name)
 
 
@@ -358,7 +359,7 @@ def claims() -> list[Claim]:
     datasets = _datasets()
     common = (r"$\beta$, $\eta_{\mathrm{enc}}$, $\eta_{\mathrm{dec}}$, $\sigma_i > 0$", r"$\Sigma$ diagonal",
               "E[x], E[y] arbitrary (nonzero)",
-              r"$A = E[xx^{\top}]$ possibly singular")
+              r"$A = \mathbb{E}[xx^\top]$ possibly singular")
     return [
         Claim(
             id="bias.gradients",
@@ -373,9 +374,9 @@ def claims() -> list[Claim]:
                      "rational parameters) equals Eq. 23/25 evaluated with the dataset's means",
                      lambda: on_datasets(_gradient_on_dataset, datasets, what="dL/db = Eq. 23/25"),
                      corroborating=True),
-                Step("$d/d(b_e, b_d)$ of the model's expected loss (moment form, E[x], E[y] general) = "
-                     r"$E_{x,\epsilon}$ of the integrands of Eq. 22 and 24 = Eq. 23 and 25, at every ($D_0$, $d_1$, "
-                     "$d_2$) up to 3",
+                Step(r"$d/d(b_e, b_d)$ of the model's expected loss (moment form, $\mathbb{E}[x]$, $\mathbb{E}[y]$ "
+                     r"general) = $\mathbb{E}_{x,\epsilon}$ of the integrands of Eq. 22 and 24 = Eq. 23 and 25, at "
+                     "every ($D_0$, $d_1$, $d_2$) up to 3",
                      lambda: _at_sizes("gradients")),
             ),
             control=Control(r"the printed factor $1/\eta_{\mathrm{dec}}^2$ replaced by 1/(2 $\eta_{\mathrm{dec}}^2$)",
@@ -385,17 +386,18 @@ def claims() -> list[Claim]:
         ),
         Claim(
             id="bias.optimal",
-            title=r"Proposition 4: $b_e^{*} = -W^{\top}$ E[x], $b_d^{*}$ = E[y] is the unique global minimizer over "
-                  r"the biases, for every (U, W, $\Sigma$)",
+            title=r"Proposition 4: $b_e^* = -W^\top \mathbb{E}[x]$, $b_d^*$ = $\mathbb{E}[y]$ is the unique global "
+                  r"minimizer over the biases, for every (U, W, $\Sigma$)",
             ref=wz("App. B", ("22", "23", "24", "25"), "Proposition 4"),
             statement=(sp.Eq(be, -W.T * mx), sp.Eq(bd, my)),
             assumptions=(*common, r"U, W, $\Sigma$ fixed and arbitrary"),
             steps=(
                 Step("on integer datasets with nonzero mean: the exact gradient of the model's dataset loss vanishes "
-                     r"at ($-W^{\top}$ E[x], E[y])",
-                     lambda: on_datasets(_gradient_at_claimed_optimum, datasets, what=r"$\| grad$ at $b^{*}\|^2 = 0$"),
+                     r"at ($-W^\top \mathbb{E}[x]$, $\mathbb{E}[y]$)",
+                     lambda: on_datasets(_gradient_at_claimed_optimum, datasets, what=r"$\| grad$ at $b^*\|^2 = 0$"),
                      corroborating=True),
-                Step(r"the gradient vanishes at ($-W^{\top}$ E[x], E[y]), every ($D_0$, $d_1$, $d_2$) up to 3",
+                Step((r"the gradient vanishes at ($-W^\top \mathbb{E}[x]$, $\mathbb{E}[y]$), every ($D_0$, $d_1$, "
+                      "$d_2$) up to 3"),
                      lambda: _at_sizes("stationary")),
                 Step(r"the Hessian in ($b_e$, $b_d$) is constant, its lower block $I/\eta_{\mathrm{dec}}^2$ and its "
                      r"Schur complement $(\beta /\eta_{\mathrm{enc}}^2) I$ are positive definite: strictly convex, so "
@@ -404,9 +406,11 @@ def claims() -> list[Claim]:
                 Step("ground truth: direct multistart minimization of the model's loss over ($b_e$, $b_d$), float "
                      "data with nonzero mean", _ground_truth_check, corroborating=True),
             ),
-            control=Control("$b_d^{*}$ = -E[y] (sign flipped): the gradient must then be nonzero on some dataset",
+            control=Control((r"$b_d^*$ = -$\mathbb{E}[y]$ (sign flipped): the gradient must then be nonzero on some "
+                             "dataset"),
                             lambda: on_datasets(partial(_gradient_at_claimed_optimum, sign_bd=-1), datasets,
-                                                what=r"$\| grad$ at $(-W^{\top} E[x], -E[y])\|^2 = 0$")),
+                                                what=(r"$\| grad$ at $(-W^\top $\mathbb{E}[x]$, -$\mathbb{E}[y]$)\|^2 "
+                                                      "= 0$"))),
         ),
         Claim(
             id="bias.centering",
@@ -415,7 +419,7 @@ def claims() -> list[Claim]:
             ref=wz("App. B", ("20",), "Proposition 4 (remark)"),
             statement=sp.Eq(L_b(U, W, sp.Symbol(r"\Sigma"), -W.T * mx, my),
                             L_0(U, W, sp.Symbol(r"\Sigma"), A - mx * mx.T, B - mx * my.T, S - my * my.T)),
-            assumptions=(*common, "the minimum over the biases is attained at Proposition 4's $b^{*}$ (bias.optimal)"),
+            assumptions=(*common, "the minimum over the biases is attained at Proposition 4's $b^*$ (bias.optimal)"),
             printed="stated in words after Proposition 4",
             steps=(
                 Step("integer datasets with nonzero mean: exact min over ($b_e$, $b_d$) of the model's dataset loss "
@@ -423,9 +427,9 @@ def claims() -> list[Claim]:
                      lambda: on_datasets(_min_over_biases_vs_centred, datasets,
                                          what=r"$\min_b L_{\mathrm{biased}} = L_{\mathrm{no}}-bias(centred$ data)"),
                      corroborating=True),
-                Step(r"$L(b_e^{*}, b_d^{*})$ = L(b = 0) with (A, B, $S_{\mathrm{yy}}$, E[x], E[y]) $\to$ (A - mx "
-                     r"$mx^{\top}$, B - mx $my^{\top}$, $S_{\mathrm{yy}}$ - my $my^{\top}$, 0, 0), every ($D_0$, "
-                     "$d_1$, $d_2$) up to 3", lambda: _at_sizes("centering")),
+                Step(r"$L(b_e^*, b_d^*)$ = L(b = 0) with (A, B, $S_{\mathrm{yy}}$, $\mathbb{E}[x]$, $\mathbb{E}[y]$) "
+                     r"$\to$ (A - mx $mx^\top$, B - mx $my^\top$, $S_{\mathrm{yy}}$ - my $my^\top$, 0, 0), every "
+                     "($D_0$, $d_1$, $d_2$) up to 3", lambda: _at_sizes("centering")),
             ),
             control=Control("only x centred (y left raw)",
                             lambda: on_datasets(partial(_min_over_biases_vs_centred, centre_y=False), datasets,

@@ -41,7 +41,7 @@ ALL_MAX = Control("every enumerated stationary point is a local maximum of the E
                   partial(stationary_check, claim_all_max=True))
 
 PPCA = ("x in $R^n$ (n the data dimension), z in $R^k$, k $<$ n",
-        r"S the (1/N) sample covariance, eigenvalues $\lambda_1$ $\geq$ ... $\geq$ $\lambda_n$",
+        r"S the (1/N) sample covariance, eigenvalues $\lambda_1 \geq \dots \geq \lambda_n$",
         r"$\mu$ at the sample mean (its MLE)")
 
 
@@ -63,15 +63,16 @@ def claims() -> list[Claim]:
     return [
         Claim(
             id="lucas.ppca_marginal",
-            title=r"pPCA marginal: $x ~ N(\mu, W W^{\top} + \sigma^2 I)$",
+            title=r"pPCA marginal: $x ~ N(\mu, W W^\top + \sigma^2 I)$",
             ref=lucas("pPCA", ("1",)),
             statement=sp.Eq(sp.Symbol("p(x)"), sp.Symbol(r"\mathcal{N}(x;\mu, WW^\top + \sigma^2 I)")),
             assumptions=(r"p(z) = N(0, $I_k$), p(x|z) = N(W $z + \mu$, $\sigma^2 I_n$)",),
             printed="implied by 'has an analytic maximum likelihood estimate'",
-            steps=(Step(r"E[x] = $\mu$ and Cov[x] = $W W^{\top} + \sigma^2 I$ by the noise rule, every (n, k) up to 3",
+            steps=(Step((r"$\mathbb{E}[x]$ = $\mu$ and Cov[x] = $W W^\top + \sigma^2 I$ by the noise rule, every (n, "
+                         "k) up to 3"),
                         at_sizes(moments_identity, SIZES_NK, what="moments of x")),
-                   Step(r"$\log p(x|z) + \log p(z) = -z^{\top} P z / 2 + b^{\top} z$ + c0 (completing the square), "
-                        "every (n, k) up to 3", at_sizes(complete_square, SIZES_NK, what="completing the square")),
+                   Step(r"$\log p(x|z) + \log p(z) = -z^\top P z / 2 + b^\top z$ + c0 (completing the square), every "
+                        "(n, k) up to 3", at_sizes(complete_square, SIZES_NK, what="completing the square")),
                    Step("the 1-d Gaussian integral", gaussian_integral_1d),
                    Step("determinant lemma and Woodbury as polynomial identities, every (n, k) up to 3",
                         at_sizes(det_and_woodbury, SIZES_NK, what="det lemma and Woodbury")),
@@ -79,12 +80,13 @@ def claims() -> list[Claim]:
                         marginal_bookkeeping),
                    Step(r"the k-dimensional integral of p(x|z) p(z) by Gauss-Hermite quadrature = N(x; $\mu$, C)",
                         quadrature_check)),
-            control=control_at_sizes(r"covariance $W W^{\top} + \sigma I$ ($\sigma$ in place of $\sigma^2$)",
+            control=control_at_sizes(r"covariance $W W^\top + \sigma I$ ($\sigma$ in place of $\sigma^2$)",
                                      partial(moments_identity, noise_power=1), SIZES_NK[:4]),
         ),
         _on_stationary_points(
             "lucas.ppca_sigma2_mle",
-            r"$\sigma^2_{\mathrm{MLE}}$ = 1/(n - k) sum_{j = k+1}^n $\lambda_j$, n the data dimension", sig2_stmt,
+            r"$\sigma^2_{\mathrm{MLE}} = \frac{1}{n - k} \sum_{j = k+1}^n \lambda_j$, $n$ the data dimension",
+            sig2_stmt,
             printed="n is not defined on the poster; the sum runs over the eigenvalues of the n x n covariance, so n "
                     "is the data dimension (reading it as the number of samples N is the negative control)",
             steps=(Step(r"exact gradient of the log-likelihood in $\sigma^2$ vanishes at ($W_{\mathrm{MLE}}$, "
@@ -155,9 +157,9 @@ def claims() -> list[Claim]:
         ),
         Claim(
             id="lucas.elbo_closed_form",
-            title=r"The linear VAE's ELBO in closed form: -n/2 log(2 $\pi \sigma^2$) - [tr S - 2 tr(WVS) + "
-                  r"$tr(WVSV^{\mathrm{TW}}^{\top}) + \mathrm{tr} (W D W^{\top})]$ / ($2 \sigma^2$) - [tr D + tr(V $S "
-                  r"V^{\top}$) - k - log det D] / 2",
+            title=r"The linear VAE's ELBO in closed form: $-\frac{n}{2} \log(2\pi \sigma^2) - [\mathrm{tr}\, S - 2\, "
+                  r"\mathrm{tr}(W V S) + \mathrm{tr}(W V S V^\top W^\top) + \mathrm{tr}(W D W^\top)] / (2 \sigma^2) "
+                  r"- [\mathrm{tr}\, D + \mathrm{tr}(V S V^\top) - k - \log\det D] / 2$",
             ref=lucas("Linear VAE", ("2", "3")),
             statement=sp.Eq(sp.Symbol(r"\mathcal{L}"), ELBO_CLOSED),
             assumptions=(r"q(z|x) = N(V(x - $\mu$), D), D diagonal positive",
@@ -166,7 +168,7 @@ def claims() -> list[Claim]:
             steps=(Step("ELBO from the Gaussian rules (noise rule and KL from its definition) = closed form, every "
                         "(n, k) up to 3", at_sizes(elbo_identity, SIZES_NK, what="ELBO closed form")),
                    Step("closed form vs Monte Carlo estimate of the definition", elbo_monte_carlo, corroborating=True)),
-            control=Control(r"closed form without tr(W $D W^{\top}$) / ($2 \sigma^2$)",
+            control=Control(r"closed form without $\mathrm{tr}(W D W^\top)$ / ($2 \sigma^2$)",
                             partial(elbo_monte_carlo, drop_decoder_noise=True)),
         ),
         Claim(
@@ -226,7 +228,7 @@ def claims() -> list[Claim]:
                   r"$\Sigma = D$, $d_1 = k$",
             ref=wz("Sec. 3, App. D", ("3", "5")),
             statement=sp.Eq(sp.Symbol(r"\mathcal{L}_{Lucas}"), -sp.Symbol(r"L_{VAE}|_{\beta=1,y=x}")),
-            assumptions=("centred data (W&Z App. B: biases act as centring)", r"U = W, $W_{\mathrm{enc}} = V^{\top}$"),
+            assumptions=("centred data (W&Z App. B: biases act as centring)", r"U = W, $W_{\mathrm{enc}} = V^\top$"),
             steps=(Step("the two losses derived from the Gaussian rules agree at every (n, k) up to 3",
                         at_sizes(cross_identity, SIZES_NK, what=r"Lucas ELBO = $-L_{\mathrm{VAE}}$")),),
             control=control_at_sizes(r"W&Z with $\beta = 2$", partial(cross_identity, beta_value=2), SIZES_NK[:3]),
@@ -235,7 +237,7 @@ def claims() -> list[Claim]:
             id="lucas.cross_mle",
             title=r"Cross-paper: minimizing W&Z's model ($\beta = 1$, y = x, learnable $\eta_{\mathrm{dec}}$) gives "
                   r"$\eta_{\mathrm{dec}}^{2*}$ = Lucas's $\sigma^2_{\mathrm{MLE}}$ (= W&Z Thm. 4 at $\beta = 1$) and "
-                  r"$U^{*} U^{*\top} = W_{\mathrm{MLE}} W_{\mathrm{MLE}}^{\top}$",
+                  r"$U^* U^{*\top} = W_{\mathrm{MLE}} W_{\mathrm{MLE}}^\top$",
             ref=wz("App. D", ("57",), "Theorem 4 vs Lucas et al. Eq. 4"),
             statement=sp.Eq(sp.Symbol(r"\eta_{dec}^{*2}"), sig2_stmt.rhs),
             assumptions=(r"$\beta = 1$, y = x, $\eta_{\mathrm{enc}} = 1$, $d_1 = k < n$",
@@ -248,12 +250,12 @@ def claims() -> list[Claim]:
         ),
         Claim(
             id="lucas.cross_wz_rotation",
-            title=r"Cross-paper: W&Z's optimal set $U^{*} = F \Lambda P$ with P an arbitrary orthogonal matrix (Thm. "
-                  r"2, learnable $\Sigma$) in the $\beta = 1$, y = x specialization",
+            title=r"Cross-paper: W&Z's optimal set $U^* = F \Lambda P$ with P an arbitrary orthogonal matrix (Thm. 2, "
+                  r"learnable $\Sigma$) in the $\beta = 1$, y = x specialization",
             ref=wz("Sec. 4.3", ("15", "16"), "Theorem 2"),
             statement=sp.Symbol(r"(U^*P, W^*P)\ \mathrm{optimal\ for\ all\ orthogonal\ } P"),
             assumptions=(r"$\Sigma$ learnable diagonal", "distinct top eigenvalues"),
-            steps=(Step((r"ground truth: with the decoder fixed at $U^{*} P$ (generic P), refit encoder, $\Sigma$, "
+            steps=(Step((r"ground truth: with the decoder fixed at $U^* P$ (generic P), refit encoder, $\Sigma$, "
                          r"$\eta_{\mathrm{dec}}$"),
                         partial(rotation_check, "wz")),),
             control=Control("the decoder scaled by 1.25 (P = I) is optimal",
@@ -265,7 +267,7 @@ def claims() -> list[Claim]:
         ),
         Claim(
             id="lucas.cross_identifiability",
-            title=r"Corrected (both papers): with $\Sigma = D$ learnable diagonal the optimal decoders are $U^{*}$ "
+            title=r"Corrected (both papers): with $\Sigma = D$ learnable diagonal the optimal decoders are $U^*$ "
                   r"times signed permutations, plus rotations within tied eigenvalues; arbitrary P only when $\Sigma$ "
                   "is fixed isotropic",
             ref=lucas("VAE Analysis", (), "Lemma 2 / W&Z Thm. 2, corrected"),

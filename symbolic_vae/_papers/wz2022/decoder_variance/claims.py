@@ -94,7 +94,7 @@ EQ55_SCALED = Control(r"the printed scaling $d_2/\beta - \hat{d}_1$",
 CASE1_WEAK = Control(r"$d_2 \geq \beta \hat{d}_1$", _on(partial(case1, printed=False, weak=True), "control"))
 EQ57_D1 = Control(r"$d_1$ in place of $\hat{d}_1$", _on(partial(thm4_b1, corrected=True, use_d1=True), "control"))
 EQ58_SHIFTED = Control("p + 2 in the lower bound", _on(partial(thm4_b2, corrected=True, shift=1), "control"))
-EQ59_STRICT = Control(r"$\beta$ $>$ in place of $\geq$", _on(partial(thm4_b3, corrected=True, strict=True), "control"))
+EQ59_STRICT = Control(r"$\beta >$ in place of $\geq$", _on(partial(thm4_b3, corrected=True, strict=True), "control"))
 TABLE_SHIFTED = Control(r"(p + 1) $\zeta_p^2$ in $\beta_p$", _on(partial(table_corrected, shift=1), "control"))
 REMARK_OPEN = Control(r"complete collapse on ($s_1$, $\infty$)",
                       _on(partial(remark_intervals, printed=False, open_complete=True), "control"))
@@ -121,15 +121,15 @@ def claims() -> list[Claim]:  # noqa: PLR0915 - one list, in ledger order
                      numeric_G_check, corroborating=True)
     thr = Step(r"$G'(s_p) > 0$ iff $\beta < \beta_p$: $h(s_p) = (p \zeta_p^2 + R_p)(\beta_p - \beta)/\beta$; "
                r"$\beta_p$ non-increasing in p (general symbols)", _threshold_sign_symbolic)
-    hyp = r"$\hat{d}_1 < \hat{d}^{*}$ or $d_2/\beta < \hat{d}_1$"
+    hyp = r"$\hat{d}_1 < \hat{d}^*$ or $d_2/\beta < \hat{d}_1$"
     table_rows = {
-        1: (r"$\hat{d}_1 = \hat{d}^{*}$, $\beta$ in (0, $d_2/\hat{d}_1$): no minimizer (NA)", "NA"),
-        2: ((r"$\hat{d}_1 = \hat{d}^{*}$, $\beta = d_2/\hat{d}_1$: $\eta^{*2}$ in $(0, s_{\hat{d}_1}]$, no collapse "
-             r"or $\zeta_{\hat{d}_1}^2$ only"),
+        1: (r"$\hat{d}_1 = \hat{d}^*$, $\beta$ in (0, $d_2/\hat{d}_1$): no minimizer (NA)", "NA"),
+        2: ((r"$\hat{d}_1 = \hat{d}^*$, $\beta = d_2/\hat{d}_1$: $\eta^{*2}$ in $(0, s_{\hat{d}_1}]$, no collapse or "
+             r"$\zeta_{\hat{d}_1}^2$ only"),
             r"$(0, s_{\hat{d}_1}]$"),
-        3: (r"$\hat{d}_1 < \hat{d}^{*}$, $\beta < d_2 \zeta_{\hat{d}_1}^2/(d_1 \zeta_{\hat{d}_1}^2 + "
-            r"\sum_{i>\hat{d}_1} \zeta_i^2)$: no collapse, $\eta^{*2} = \sum_{i>\hat{d}_1} \zeta_i^2/(d_2 - \beta "
-            r"\hat{d}_1)$", r"$\sum /(d_2 - \beta \hat{d}_1)$"),
+        3: (r"$\hat{d}_1 < \hat{d}^*$, $\beta < d_2 \zeta_{\hat{d}_1}^2/(d_1 \zeta_{\hat{d}_1}^2 + \sum_{i>\hat{d}_1} "
+            r"\zeta_i^2)$: no collapse, $\eta^{*2} = \sum_{i>\hat{d}_1} \zeta_i^2/(d_2 - \beta \hat{d}_1)$",
+            r"$\sum /(d_2 - \beta \hat{d}_1)$"),
         4: (r"$\beta$ in $[d_2 \zeta_{p+1}^2/(\sum_{i=p+2}^{\hat{d}_1} \zeta_i^2 + (p+1) \zeta_{p+1}^2), d_2 "
             r"\zeta_p^2/(\sum_{i=p+1}^{\hat{d}_1} \zeta_i^2 + p \zeta_p^2))$: only the first p modes survive, "
             r"$\eta^{*2} = \sum_{i>p} \zeta_i^2/(d_2 - \beta p)$", r"$\sum_{i>p}/(d_2 - \beta p)$"),
@@ -137,9 +137,9 @@ def claims() -> list[Claim]:  # noqa: PLR0915 - one list, in ledger order
             "sum/d2"),
     }
     table_row_reasons = {  # each row's erratum: what the corrected table changes there
-        1: r"with c $>$ 0 G has a minimizer ($s^{*} = 1$ at $\zeta = 0$, c = 1): no 'NA'",
-        2: r"with c $>$ 0 the interval of minimizers shrinks to one point ($s^{*} = 2$ at $\zeta^2 = c = 1$)",
-        3: r"$\eta^{*2} = R_{\hat{d}_1}/(d_2 - \beta \hat{d}_1)$ needs c in R ($s^{*} = 6/5$, not 3/5, at c = 1)",
+        1: r"with c $>$ 0 G has a minimizer ($s^* = 1$ at $\zeta = 0$, c = 1): no 'NA'",
+        2: r"with c $>$ 0 the interval of minimizers shrinks to one point ($s^* = 2$ at $\zeta^2 = c = 1$)",
+        3: r"$\eta^{*2} = R_{\hat{d}_1}/(d_2 - \beta \hat{d}_1)$ needs c in R ($s^* = 6/5$, not 3/5, at c = 1)",
         4: r"$R_p$ needs c (the row moves for c $>$ 0); at c = 0 it overlaps row 2 at $\beta = d_2/\hat{d}_1$ "
            "(minimizers (0, 1], not one point)",
         5: r"$R_0 = c + \sum \zeta_i^2$ (threshold and $\eta^{*2}$ move for c $>$ 0); at c = 0 it overlaps row 2 at "
@@ -168,9 +168,9 @@ def claims() -> list[Claim]:  # noqa: PLR0915 - one list, in ledger order
             statement=sp.Eq(_minL, _sum(_zeta[_i] ** 2, 1, _ds) / (2 * s) - _sum(_F(_i, s), 1, _hd1) / 2
                             + _d2 / 2 * sp.log(s)),
             assumptions=("y any function of x (Sec. 3)",
-                         r"$\zeta_i = 0$ for $i > d^{*}$ (printed: $d^{*} \leq i \leq d_1$)"),
-            printed=(r"G(s) := $L_{\mathrm{VAE}}^{\mathrm{LDV}}(U^{*}, W^{*}, \Sigma^{*}, \eta_{\mathrm{dec}}^2 = s)$ "
-                     r"= Eq. 44; partition $(d_2/2) \log s$"),
+                         r"$\zeta_i = 0$ for $i > d^*$ (printed: $d^* \leq i \leq d_1$)"),
+            printed=(r"G(s) := $L_{\mathrm{VAE}}^{\mathrm{LDV}}(U^*, W^*, \Sigma^*, \eta_{\mathrm{dec}}^2 = s)$ = Eq. "
+                     r"44; partition $(d_2/2) \log s$"),
             steps=(Step(r"exact values at size 1, where the minimization over (U, W, $\Sigma$) is proved; datasets "
                         r"realize ($\zeta^2$, c)", g_eq44_size1),),
             control=Control("the partition's sign flipped in Eq. 44", lambda: g_eq44_size1(partition_sign=-1)),
@@ -178,7 +178,7 @@ def claims() -> list[Claim]:  # noqa: PLR0915 - one list, in ledger order
         ), Claim(
             id="decvar.G_eq44_argmin",
             title=(r"Eq. 44 differs from $\min L^{\mathrm{LDV}}$ by a constant only, so minimizing it over s gives "
-                   "the model's $s^{*}$"),
+                   "the model's $s^*$"),
             ref=wz(sec_d, ("44",)),
             statement=sp.Eq(sp.Symbol(r"\arg\min_s G_{(44)}"), sp.Symbol(r"\arg\min_s \min_{U,W,\Sigma} L^{LDV}")),
             assumptions=("y any function of x",),
@@ -187,20 +187,20 @@ def claims() -> list[Claim]:  # noqa: PLR0915 - one list, in ledger order
             control=Control("Eq. 44 also without the modes beyond $d_1$",
                             _on(partial(g_eq44_argmin, drop_outside=True), "control")),
             erratum_cause="residual-c-omitted", erratum_severity="substantive",
-            erratum_reason="c/(2s) depends on s: with c $>$ 0 Eq. 44 has no minimizer where the model has one ($s^{*} "
-                           r"= 1$ at $\zeta = 0$, c = 1)",
+            erratum_reason="c/(2s) depends on s: with c $>$ 0 Eq. 44 has no minimizer where the model has one ($s^* = "
+                           r"1$ at $\zeta = 0$, c = 1)",
         )], Claim(
             id="decvar.G_model",
-            title=r"Corrected Eq. 44: min over (U, W, $\Sigma$) of $L^{\mathrm{LDV}}(., s) = (c + \sum_{i\leq d^{*}} "
-                  r"\zeta_i^2)/(2s) - (1/2) \sum_{i\leq \hat{d}_1} F_i(s) + (d_2/2)$ log(2 $\pi s$)",
+            title=r"Corrected Eq. 44: min over (U, W, $\Sigma$) of $L^{\mathrm{LDV}}(., s) = (c + \sum_{i\leq d^*} "
+                  r"\zeta_i^2)/(2s) - (1/2) \sum_{i\leq \hat{d}_1} F_i(s) + (d_2/2) \log(2\pi s)$",
             ref=wz(sec_d, ("43", "44", "45", "46"), "corrected"),
             statement=sp.Eq(_minL, (c_sym + _sum(_zeta[_i] ** 2, 1, _ds)) / (2 * s) - _sum(_F(_i, s), 1, _hd1) / 2
                             + _d2 / 2 * sp.log(2 * sp.pi * s)),
-            assumptions=((r"y any function of x; $c = E\lVert y\rVert^2 - \lVert Z\rVert_F^2 \geq 0$ (0 iff y is "
-                          "linear in x on the data)"),
+            assumptions=((r"y any function of x; $c = \mathbb{E}\lVert y\rVert^2 - \lVert Z\rVert_F^2 \geq 0$ (0 iff "
+                          "y is linear in x on the data)"),
                          r"modes beyond $d_1$ and zero modes contribute $\zeta_i^2/(2s)$"),
             steps=(Step("per mode: profile minimization of the model's size-1 loss", _mode_derivation),
-                   Step((r"$G_{\mathrm{model}}$ - Eq. 44 = $(d_2/2)$ log(2 $\pi$) + c/(2s) at every explicit size "
+                   Step((r"$G_{\mathrm{model}}$ - Eq. 44 = $(d_2/2) \log(2\pi)$ + c/(2s) at every explicit size "
                          "(region by region)"),
                         _G_vs_printed, corroborating=True),
                    Step(r"ground truth: min over (U, W, $\log \sigma^2$) of the model's trace form with the "
@@ -240,7 +240,7 @@ def claims() -> list[Claim]:  # noqa: PLR0915 - one list, in ledger order
             control=EQ49_SHIFTED.of("corrected Eq. 49"),
         ), Claim(
             id="decvar.eq49_corrected",
-            title=r"Corrected Eq. 49: on $[s_{p+1}, s_p), G'(s) = ((d_2 - \beta p) s - c - \sum_{i=p+1}^{\hat{d}^{*}} "
+            title=r"Corrected Eq. 49: on $[s_{p+1}, s_p), G'(s) = ((d_2 - \beta p) s - c - \sum_{i=p+1}^{\hat{d}^*} "
                   r"\zeta_i^2)/(2s^2)$",
             ref=wz(sec_d, ("49", "54"), "corrected"),
             statement=sp.Eq(_Gp, ((_d2 - beta * _p) * s - c_sym - _sum(_zeta[_i] ** 2, _p + 1, _hds)) / (2 * s**2)),
@@ -267,7 +267,7 @@ def claims() -> list[Claim]:  # noqa: PLR0915 - one list, in ledger order
         ), Claim(
             id="decvar.eq50_corrected",
             title=r"Corrected Eq. 50: $G'(s_p) = \beta^2/(2 \zeta_p^4)[(d_2/\beta - p) \zeta_p^2 - R_p]$, $R_p = c + "
-                  r"\sum_{i>p}^{\hat{d}^{*}} \zeta_i^2$",
+                  r"\sum_{i>p}^{\hat{d}^*} \zeta_i^2$",
             ref=wz(sec_d, ("50",), "corrected"),
             statement=sp.Eq(sp.Symbol("G'(s_p)"), beta**2 / (2 * _zeta[_p] ** 4) * (
                 (_d2 / beta - _p) * _zeta[_p] ** 2 - c_sym - _sum(_zeta[_i] ** 2, _p + 1, _hds))),
@@ -284,15 +284,15 @@ def claims() -> list[Claim]:  # noqa: PLR0915 - one list, in ledger order
         *erratum(Claim(
             id="decvar.lemma3",
             title=r"Lemma 3: on each $[s_{p+1}, s_p)$, at most one stationary point if $d_2 \neq \beta \hat{d}_1$; "
-                  r"every point stationary if $d_2 = \beta \hat{d}_1$ and $p = \hat{d}_1 = \hat{d}^{*}$",
+                  r"every point stationary if $d_2 = \beta \hat{d}_1$ and $p = \hat{d}_1 = \hat{d}^*$",
             ref=wz(sec_d, (), "Lemma 3"),
             statement=sp.Symbol(r"\#\{G'=0\}\cap[s_{p+1},s_p) \le 1 \;\text{or}\; = \infty"),
             steps=(Step("exact stationary sets on every interval", _on(partial(lemma3, printed=True), "Lemma 3")),),
             control=Control("corrected Lemma 3 without its c = 0 condition", LEMMA3_WITHOUT_C),
         ), Claim(
             id="decvar.lemma3_corrected",
-            title=r"Corrected Lemma 3: every point of $[s_{p+1}, s_p)$ is stationary iff $p = \hat{d}_1 = "
-                  r"\hat{d}^{*}$, c = 0 and $d_2 = \beta \hat{d}_1$; otherwise at most one",
+            title=r"Corrected Lemma 3: every point of $[s_{p+1}, s_p)$ is stationary iff $p = \hat{d}_1 = \hat{d}^*$, "
+                  r"c = 0 and $d_2 = \beta \hat{d}_1$; otherwise at most one",
             ref=wz(sec_d, (), "Lemma 3, corrected"),
             statement=sp.Symbol(r"G'\equiv 0 \text{ on } [s_{p+1},s_p) \iff p=\hat d_1=\hat d^*,\ c=0,"
                                 r"\ d_2=\beta\hat d_1"),
@@ -352,7 +352,7 @@ def claims() -> list[Claim]:  # noqa: PLR0915 - one list, in ledger order
                   r"$d_2 s_1$ + ($d_2 - 1$) $R_0 > 0$, and G' $>$ 0 beyond $\max(s_1, R_0/d_2)$",
             ref=wz(sec_d, ("53", "56"), "corrected"),
             statement=sp.Eq(sp.Symbol("2 s_+^2 G'(s_+)"), _d2 * sp.Symbol("s_1") + (_d2 - 1) * sp.Symbol("R_0")),
-            assumptions=(r"$R_0 = c + \sum_{i\leq d^{*}} \zeta_i^2$; $s_1 = 0$ when $\hat{d}_1 = 0$",),
+            assumptions=(r"$R_0 = c + \sum_{i\leq d^*} \zeta_i^2$; $s_1 = 0$ when $\hat{d}_1 = 0$",),
             steps=(Step("identity and sign in general symbols", _eq53_symbolic),
                    Step("exact on all instances", _on(partial(eq53, printed=False), "corrected Eq. 53")),
                    _on_c0(partial(eq53, printed=True), "Eq. 53")),
@@ -380,8 +380,8 @@ def claims() -> list[Claim]:  # noqa: PLR0915 - one list, in ledger order
                   r"\sum_{i>\hat{d}_1} \zeta_i^2 / (d_2/\beta - \hat{d}_1))$",
             ref=wz(sec_d, ("55",), "Proposition 7 (proof)"),
             statement=sp.Lt(_Gp, 0),
-            assumptions=((r"$\hat{d}_1 < \hat{d}^{*}$ or $d_2/\beta < \hat{d}_1$; vacuous when $d_2/\beta < "
-                          r"\hat{d}_1$ ($s_- < 0$)"),),
+            assumptions=((r"$\hat{d}_1 < \hat{d}^*$ or $d_2/\beta < \hat{d}_1$; vacuous when $d_2/\beta < \hat{d}_1$ "
+                          "($s_- < 0$)"),),
             steps=(Step("exact G' on (0, $s_-$)", _on(partial(eq55, printed=True), "Eq. 55")),),
             control=EQ55_SCALED.of("corrected $s_-$"),
         ), Claim(
@@ -390,7 +390,7 @@ def claims() -> list[Claim]:  # noqa: PLR0915 - one list, in ledger order
                   r"\hat{d}_1)) (s_{\hat{d}_1}$ if $d_2 \leq \beta \hat{d}_1$)",
             ref=wz(sec_d, ("55",), "corrected"),
             statement=sp.Lt(_Gp, 0),
-            assumptions=(r"$\hat{d}_1 < \hat{d}^{*}$ or $d_2 < \beta \hat{d}_1$ or c $>$ 0; $s_0 = \infty$",),
+            assumptions=(r"$\hat{d}_1 < \hat{d}^*$ or $d_2 < \beta \hat{d}_1$ or c $>$ 0; $s_0 = \infty$",),
             steps=(Step("exact G' on (0, $s_-$)", _on(partial(eq55, printed=False), "corrected Eq. 55")),),
             control=EQ55_SCALED,
         ),
@@ -412,16 +412,16 @@ def claims() -> list[Claim]:  # noqa: PLR0915 - one list, in ledger order
         ),
         *erratum(Claim(
             id="decvar.case1",
-            title=(r"Case 1: $\hat{d}_1 = \hat{d}^{*}$ and $d_2/\beta > \hat{d}_1$ imply G' $>$ 0 on (0, $\infty$) "
-                   "and no global minimizer"),
+            title=(r"Case 1: $\hat{d}_1 = \hat{d}^*$ and $d_2/\beta > \hat{d}_1$ imply G' $>$ 0 on (0, $\infty$) and "
+                   "no global minimizer"),
             ref=wz(sec_d, ("54",), "Case 1"),
             statement=sp.Implies(sp.Eq(_hd1, _hds) & sp.Gt(_d2 / beta, _hd1), sp.Gt(_Gp, 0)),
             steps=(Step("exact signs of G' and minimizers", _on(partial(case1, printed=True), "Case 1")),),
             control=CASE1_WEAK.of("corrected Case 1"),
         ), Claim(
             id="decvar.case1_corrected",
-            title=r"Corrected Case 1: G has no minimizer (G $\to$ -oo as s $\to$ 0) iff c = 0, $\hat{d}_1 = "
-                  r"\hat{d}^{*}$ and $d_2 > \beta \hat{d}_1$; then G' $>$ 0 on (0, $\infty$)",
+            title=r"Corrected Case 1: G has no minimizer (G $\to -\infty$ as s $\to$ 0) iff c = 0, $\hat{d}_1 = "
+                  r"\hat{d}^*$ and $d_2 > \beta \hat{d}_1$; then G' $>$ 0 on (0, $\infty$)",
             ref=wz(sec_d, ("54",), "Case 1, corrected"),
             statement=sp.Equivalent(sp.Symbol(r"\inf_s G = -\infty"),
                                     sp.Eq(c_sym, 0) & sp.Eq(_hd1, _hds) & sp.Gt(_d2, beta * _hd1)),
@@ -432,11 +432,11 @@ def claims() -> list[Claim]:  # noqa: PLR0915 - one list, in ledger order
             control=CASE1_WEAK,
         ),
             cause="residual-c-omitted", severity="substantive",
-            reason=r"with c $>$ 0, G $\to$ +oo as s $\to$ 0 and a minimizer exists: 'no global minimizer' fails on an "
-                   "open set of data"),
+            reason=r"with c $>$ 0, G $\to +\infty$ as s $\to$ 0 and a minimizer exists: 'no global minimizer' fails "
+                   "on an open set of data"),
         *erratum(Claim(
             id="decvar.case2",
-            title=r"Case 2: $\hat{d}_1 = \hat{d}^{*}$ and $d_2 = \beta \hat{d}_1$ imply global minimizers $(0, "
+            title=r"Case 2: $\hat{d}_1 = \hat{d}^*$ and $d_2 = \beta \hat{d}_1$ imply global minimizers $(0, "
                   r"s_{\hat{d}_1}]$ and no posterior collapse",
             ref=wz(sec_d, (), "Case 2"),
             statement=sp.Eq(sp.Symbol(r"\arg\min G"), sp.Interval.Lopen(0, sp.Symbol(r"s_{\hat d_1}")),
@@ -447,9 +447,9 @@ def claims() -> list[Claim]:  # noqa: PLR0915 - one list, in ledger order
                             CASE2_PRINTED_BRANCH),
         ), Claim(
             id="decvar.case2_corrected",
-            title=r"Corrected Case 2: an interval of minimizers occurs iff c = 0, $\hat{d}_1 = \hat{d}^{*}$ and $d_2 "
-                  r"= \beta \hat{d}_1$; it is $(0, s_{\hat{d}_1}]$, no collapse inside, and at $s_{\hat{d}_1}$ "
-                  r"exactly the modes with $\zeta_i^2 = \zeta_{\hat{d}_1}^2$ collapse",
+            title=r"Corrected Case 2: an interval of minimizers occurs iff c = 0, $\hat{d}_1 = \hat{d}^*$ and $d_2 = "
+                  r"\beta \hat{d}_1$; it is $(0, s_{\hat{d}_1}]$, no collapse inside, and at $s_{\hat{d}_1}$ exactly "
+                  r"the modes with $\zeta_i^2 = \zeta_{\hat{d}_1}^2$ collapse",
             ref=wz(sec_d, (), "Case 2, corrected"),
             statement=sp.Eq(sp.Symbol(r"\arg\min G"), sp.Interval.Lopen(0, sp.Symbol(r"s_{\hat d_1}")),
                             evaluate=False),
@@ -462,7 +462,7 @@ def claims() -> list[Claim]:  # noqa: PLR0915 - one list, in ledger order
                    r"with $\zeta_i^2 = \zeta_{\hat{d}_1}^2$ collapse (the counterexample, at c = 0)"),
         Claim(
             id="decvar.prop7",
-            title=r"Proposition 7: when $\hat{d}_1 < \hat{d}^{*}$ or $d_2/\beta < \hat{d}_1$, G has a unique global "
+            title=r"Proposition 7: when $\hat{d}_1 < \hat{d}^*$ or $d_2/\beta < \hat{d}_1$, G has a unique global "
                   "minimizer, its unique stationary point",
             ref=wz(sec_d, ("55", "56"), "Proposition 7"),
             statement=sp.Implies(sp.Lt(_hd1, _hds) | sp.Lt(_d2 / beta, _hd1),
@@ -474,12 +474,12 @@ def claims() -> list[Claim]:  # noqa: PLR0915 - one list, in ledger order
         Claim(
             id="decvar.prop7_all_targets",
             title="Proposition 7 for every target: G has a unique global minimizer (its unique stationary point) iff "
-                  r"c $>$ 0 or $\hat{d}_1 < \hat{d}^{*}$ or $d_2 < \beta \hat{d}_1$",
+                  r"c $>$ 0 or $\hat{d}_1 < \hat{d}^*$ or $d_2 < \beta \hat{d}_1$",
             ref=wz(sec_d, (), "Proposition 7, extended to c $>$ 0"),
             statement=sp.Equivalent(sp.Eq(sp.Symbol(r"\#\arg\min G"), 1),
                                     sp.Gt(c_sym, 0) | sp.Lt(_hd1, _hds) | sp.Lt(_d2, beta * _hd1)),
-            assumptions=((r"$c = E\lVert y\rVert^2 - \lVert Z\rVert^2 > 0$ exactly when y is not a linear function of "
-                          "x"),),
+            assumptions=((r"$c = \mathbb{E}\lVert y\rVert^2 - \lVert Z\rVert^2 > 0$ exactly when y is not a linear "
+                          "function of x"),),
             steps=(Step("exact, both directions", _on(partial(prop7, hypothesis="all"), "Prop. 7, every target")),
                    numeric_g),
             control=Control("the printed hypothesis (without c $>$ 0) as an iff",
@@ -516,7 +516,7 @@ def claims() -> list[Claim]:  # noqa: PLR0915 - one list, in ledger order
         ),
             cause="residual-c-omitted", severity="substantive",
             reason=r"$R_{\hat{d}_1}$ is written without c, and $d_1$ stands for $\hat{d}_1$: the threshold on $\beta$ "
-                   r"and $\eta^{*2}$ move ($s^{*} = 6/5$ at c = 1)"),
+                   r"and $\eta^{*2}$ move ($s^* = 6/5$ at c = 1)"),
         *erratum(Claim(
             id="decvar.thm4_eq58",
             title=r"Theorem 4, bullet 2: $\eta^{*2} = \sum_{i>p} \zeta_i^2/(d_2 - \beta p)$ in ($s_{p+1}$, $s_p$) iff "
@@ -590,7 +590,7 @@ def claims() -> list[Claim]:  # noqa: PLR0915 - one list, in ledger order
                   r"up to $\hat{d}_1$",
             ref=wz("App. D", (), "Table 1"),
             statement=sp.Eq(_sstar, sp.Symbol("sum_{i>p}/(d2 - beta p)")),
-            assumptions=(r"$\hat{d}_1 < \hat{d}^{*}$ or $d_2 < \beta \hat{d}_1$; c = 0",),
+            assumptions=(r"$\hat{d}_1 < \hat{d}^*$ or $d_2 < \beta \hat{d}_1$; c = 0",),
             steps=(Step("exact minimizers at every instance of row 4's range",
                         _on(partial(table_row, row=4, case3_linear=True), "Table 1 row 4 (Theorem 4's case, c = 0)")),),
             control=TABLE_SHIFTED.of("corrected table"),
@@ -609,12 +609,12 @@ def claims() -> list[Claim]:  # noqa: PLR0915 - one list, in ledger order
             ref=wz("App. D", ("57", "58", "59"), "Table 1, corrected"),
             statement=(sp.Eq(_betap, _d2 * _zeta[_p] ** 2 / (_p * _zeta[_p] ** 2 + sp.Symbol("R_p"))),
                        sp.Eq(_sstar, sp.Symbol("R_k") / (_d2 - beta * sp.Symbol("k")))),
-            assumptions=(r"any data; every $\beta > 0$; $d_1$ $<$, =, $>$ $d^{*}$; ties and zeros",),
+            assumptions=(r"any data; every $\beta > 0$; $d_1 <$, =, $> d^*$; ties and zeros",),
             steps=(Step(r"$G'(s_p) > 0$ iff $\beta < \beta_p$; $\beta_p$ non-increasing (general symbols)",
                         _threshold_sign_symbolic),
                    Step("exact minimizers, surviving modes and intervals on all instances",
                         _on(table_corrected, "corrected Table 1")),
-                   Step("the kernels' closed forms ($s^{*}$, surviving modes, regime) evaluated exactly",
+                   Step("the kernels' closed forms ($s^*$, surviving modes, regime) evaluated exactly",
                         kernel_forms_check),
                    _on_c0(partial(table_row, row=1), "row 1"), _on_c0(partial(table_row, row=2), "row 2"),
                    _on_c0(partial(table_row, row=3), "row 3"), numeric_g, gt_joint),
@@ -633,7 +633,7 @@ def claims() -> list[Claim]:  # noqa: PLR0915 - one list, in ledger order
         ), Claim(
             id="decvar.remark_intervals_corrected",
             title=r"Corrected Remark: mode i collapses iff $\beta s \geq \zeta_i^2$; partial collapse iff s in "
-                  r"$[s_{p+1}, s_p)$ for 1 $\leq$ $p < \hat{d}_1$",
+                  r"$[s_{p+1}, s_p)$ for 1 $\leq p < \hat{d}_1$",
             ref=wz("App. D", (), "Remark after Table 1, corrected"),
             statement=sp.Symbol(r"\text{partial} \iff s\in[s_{p+1},s_p),\ 1\le p<\hat d_1"),
             steps=(Step(r"a mode survives iff $\zeta^2 > \beta s$ ($u^{*2}$ = max(0, $\zeta^2 - \beta s$))",
@@ -648,30 +648,30 @@ def claims() -> list[Claim]:  # noqa: PLR0915 - one list, in ledger order
         *erratum(Claim(
             id="decvar.remark_no_collapse",
             title=r"Remark: for an arbitrary choice of $\zeta_i^2$, the condition for no posterior collapse is "
-                  r"$\beta$ in (0, $d_2/\hat{d}^{*}$)",
+                  r"$\beta$ in (0, $d_2/\hat{d}^*$)",
             ref=remark(),
             statement=sp.Equivalent(sp.Symbol(r"\text{no collapse for every spectrum}"), sp.Lt(beta, _d2 / _hds)),
             assumptions=(r"'no collapse' also when G has no minimizer (all modes survive as s $\to$ 0)",),
-            steps=(Step(r"$\beta < d_2/\hat{d}^{*}$ $\Rightarrow$ no collapse, on every instance",
+            steps=(Step(r"$\beta < d_2/\hat{d}^* \Rightarrow$ no collapse, on every instance",
                         _on(partial(remark_no_collapse, printed=True), "Remark (no collapse)")),
-                   Step((r"$\beta \geq d_2/\hat{d}^{*}$ $\Rightarrow$ some spectrum with this $\hat{d}^{*}$ collapses "
+                   Step((r"$\beta \geq d_2/\hat{d}^* \Rightarrow$ some spectrum with this $\hat{d}^*$ collapses "
                          "completely"),
-                        _on(partial(tightness, over_hat=True), r"tightness over $\hat{d}^{*}$"))),
+                        _on(partial(tightness, over_hat=True), r"tightness over $\hat{d}^*$"))),
             control=NO_COLLAPSE_WEAK.of("corrected condition"),
         ), Claim(
             id="decvar.remark_no_collapse_corrected",
             title=r"Corrected Remark: no collapse iff $\beta < \beta_{\hat{d}_1} = d_2 \zeta_{\hat{d}_1}^2/(\hat{d}_1 "
-                  r"\zeta_{\hat{d}_1}^2 + R_{\hat{d}_1})$; for y linear in $x \beta_{\hat{d}_1} \geq d_2/\hat{d}^{*}$ "
+                  r"\zeta_{\hat{d}_1}^2 + R_{\hat{d}_1})$; for y linear in $x \beta_{\hat{d}_1} \geq d_2/\hat{d}^*$ "
                   r"(tight), but for y not linear in x no $\beta > 0$ avoids collapse for every data",
             ref=wz("App. D", (), "Remark after Table 1, corrected"),
             statement=sp.Equivalent(sp.Symbol(r"\text{no collapse}"),
                                     sp.Lt(beta, _d2 * _zeta[_hd1] ** 2 / (_hd1 * _zeta[_hd1] ** 2
                                                                           + sp.Symbol(r"R_{\hat d_1}")))),
-            steps=(Step(r"no collapse iff $\beta < \beta_{\hat{d}_1}$; $\beta_{\hat{d}_1} \geq d_2/\hat{d}^{*}$ when "
-                        "c = 0; a larger c collapses the last mode", _on(partial(remark_no_collapse, printed=False),
+            steps=(Step(r"no collapse iff $\beta < \beta_{\hat{d}_1}$; $\beta_{\hat{d}_1} \geq d_2/\hat{d}^*$ when c "
+                        "= 0; a larger c collapses the last mode", _on(partial(remark_no_collapse, printed=False),
                                                        "corrected Remark")),
-                   Step(r"tightness for c = 0: $\beta \geq d_2/\hat{d}^{*}$ collapses an equal-valued spectrum",
-                        _on(partial(tightness, over_hat=True), r"tightness over $\hat{d}^{*}$")),
+                   Step(r"tightness for c = 0: $\beta \geq d_2/\hat{d}^*$ collapses an equal-valued spectrum",
+                        _on(partial(tightness, over_hat=True), r"tightness over $\hat{d}^*$")),
                    _on_c0(partial(remark_no_collapse, printed=True), "Remark (no collapse)"), gt_joint),
             control=NO_COLLAPSE_WEAK,
         ),
@@ -680,48 +680,48 @@ def claims() -> list[Claim]:  # noqa: PLR0915 - one list, in ledger order
                    r"$\beta_{\hat{d}_1}$"),
         Claim(
             id="decvar.sec44_sufficient",
-            title=r"Sec. 4.4: with a learnable $\eta_{\mathrm{dec}}$, $\beta < d_2/d^{*}$ avoids posterior collapse",
+            title=r"Sec. 4.4: with a learnable $\eta_{\mathrm{dec}}$, $\beta < d_2/d^*$ avoids posterior collapse",
             ref=sec44(),
             statement=sp.Implies(sp.Lt(beta, _d2 / _ds), sp.Symbol(r"\text{no collapse}")),
             assumptions=("any data (y = f(x) arbitrary, Sec. 3)",),
-            steps=(Step(r"exact minimizers on every instance with $\beta < d_2/d^{*}$", _on(sec44_sufficient,
+            steps=(Step(r"exact minimizers on every instance with $\beta < d_2/d^*$", _on(sec44_sufficient,
                                                                                  "Sec. 4.4 sufficiency")),),
             control=NO_COLLAPSE_WEAK.of("corrected condition"),
             corrected="decvar.remark_no_collapse_corrected",
             erratum_cause="residual-c-omitted", erratum_severity="substantive",
-            erratum_reason=r"$\beta < d_2/d^{*}$ does not prevent collapse when c $>$ 0 ($\zeta^2 = 1$, c = 1, $\beta "
-                           "= 1/2$: the mode collapses)",
+            erratum_reason=r"$\beta < d_2/d^*$ does not prevent collapse when c $>$ 0 ($\zeta^2 = 1$, c = 1, $\beta = "
+                           "1/2$: the mode collapses)",
         ),
         Claim(
             id="decvar.sec44_tight",
-            title=(r"Sec. 4.4: $\beta < d_2/d^{*}$ is tight: if $\beta \geq d_2/d^{*}$, some data distribution "
-                   "collapses completely"),
+            title=(r"Sec. 4.4: $\beta < d_2/d^*$ is tight: if $\beta \geq d_2/d^*$, some data distribution collapses "
+                   "completely"),
             ref=sec44(),
             statement=sp.Implies(sp.Ge(beta, _d2 / _ds), sp.Symbol(r"\exists\,\text{data: complete collapse}")),
-            assumptions=("witness: y linear in x (c = 0) with all $d^{*}$ singular values equal; complete collapse at "
-                         "a global minimizer",),
-            steps=(Step(r"a witness for every ($d^{*}$, $d_1$, $d_2$, $\beta \geq d_2/d^{*}$) of the instances",
+            assumptions=("witness: y linear in x (c = 0) with all $d^*$ singular values equal; complete collapse at a "
+                         "global minimizer",),
+            steps=(Step(r"a witness for every ($d^*$, $d_1$, $d_2$, $\beta \geq d_2/d^*$) of the instances",
                         _on(partial(tightness, over_hat=False), "Sec. 4.4 tightness")),),
             control=Control("every data distribution collapses completely",
                             _on(partial(tightness, over_hat=False, every=True), "control")),
         ),
         *erratum(Claim(
             id="decvar.sec44_vae_ratio",
-            title="Sec. 4.4: for the VAE (y = x), $d_2/d^{*} = 1$",
+            title="Sec. 4.4: for the VAE (y = x), $d_2/d^* = 1$",
             ref=sec44(),
             statement=sp.Eq(_d2 / _ds, 1),
-            steps=(Step("$d^{*}$ = rank(A) on integer datasets (exact)", lambda: vae_ratio_check(printed=True)),),
+            steps=(Step("$d^*$ = rank(A) on integer datasets (exact)", lambda: vae_ratio_check(printed=True)),),
             control=RATIO_SHIFTED.of("corrected ratio"),
         ), Claim(
             id="decvar.sec44_vae_ratio_corrected",
-            title=r"Corrected: for the VAE, $d_2/d^{*} = D_0/\mathrm{rank} (A) \geq 1$, equal to 1 iff A is full rank",
+            title=r"Corrected: for the VAE, $d_2/d^* = D_0/\mathrm{rank} (A) \geq 1$, equal to 1 iff A is full rank",
             ref=wz("Sec. 4.4", (), "corrected"),
             statement=sp.Eq(_d2 / _ds, sp.Symbol("D_0") / sp.Symbol(r"\mathrm{rank}(A)")),
             steps=(Step("exact ranks on integer datasets", lambda: vae_ratio_check(printed=False)),),
             control=RATIO_SHIFTED,
         ),
             cause="rank-deficient-data", severity="substantive",
-            reason=(r"$d_2/d^{*} = D_0/\mathrm{rank} (A) > 1$ when A is not of full rank: the threshold $d_2/d^{*}$ "
+            reason=(r"$d_2/d^* = D_0/\mathrm{rank} (A) > 1$ when A is not of full rank: the threshold $d_2/d^*$ "
                     "changes")),
         *erratum(Claim(
             id="decvar.sec44_vanilla",
@@ -730,7 +730,7 @@ def claims() -> list[Claim]:  # noqa: PLR0915 - one list, in ledger order
             ref=sec44(),
             statement=sp.Symbol(r"\forall D_0, d_1\ \exists x:\ \text{complete collapse at every minimizer}"),
             assumptions=(r"y = x, learnable $\eta_{\mathrm{dec}}$, $\beta = 1$",),
-            steps=(Step(r"$D_0 = d_1 = 1$, symbolic in $E[x^2] = \phi$: G is flat on $(0, \phi ]$",
+            steps=(Step(r"$D_0 = d_1 = 1$, symbolic in $\mathbb{E}[x^2] = \phi$: G is flat on $(0, \phi ]$",
                         _vanilla_d1_symbolic),),
             control=Control("corrected statement without isotropy",
                             _on(partial(vanilla_corrected, drop_isotropy=True), "control", vae)),

@@ -45,28 +45,27 @@ from symbolic_vae._papers.wz2022.encoder_variance.forms import THRESHOLD, zeta
 
 wz = partial(PaperRef, "wz2022")
 COMMON = (r"$\beta$, $\eta_{\mathrm{enc}}$, $\eta_{\mathrm{dec}} > 0$", r"$\Sigma$ diagonal, positive, learnable",
-          r"$\zeta_1$ $\geq$ ... $\geq$ $\zeta_{d^{*}} \geq 0$, $\zeta_i = 0$ for $i > d^{*} = \min(d_0, d_2)$",
+          r"$\zeta_1 \geq \dots \geq \zeta_{d^*} \geq 0$, $\zeta_i = 0$ for $i > d^* = \min(d_0, d_2)$",
           "A possibly singular; y any function of x")
 GROUND_TRUTH = (r"ground truth: min of the model's loss over U, W, $\Sigma$ (multistart, float64) on 63 instances: 6 "
-                r"shapes with $d_1$ $<$, =, $>$ $d^{*}$, singular A, distinct / tied / zero $\zeta$, $\beta$ below, "
-                r"at and above $\zeta^2 = \beta \eta_{\mathrm{dec}}^2$, $\eta \neq 1$, y nonlinear in x, linear in x, "
-                "y = x")
+                r"shapes with $d_1 <$, =, $> d^*$, singular A, distinct / tied / zero $\zeta$, $\beta$ below, at and "
+                r"above $\zeta^2 = \beta \eta_{\mathrm{dec}}^2$, $\eta \neq 1$, y nonlinear in x, linear in x, y = x")
 MODE_STEPS = (Step(r"$l_i(\sigma)$ of Eq. 92 = min over one mode's (u, v) of $2 \eta_{\mathrm{dec}}^2 "
-                   r"L_{\mathrm{VAE}}$, derived from the model ($v^{*}$ by convexity in v, then $t^{*} = u^{*2}$ on "
-                   "the convex g(t), region by region)",
+                   r"L_{\mathrm{VAE}}$, derived from the model ($v^*$ by convexity in v, then $t^* = u^{*2}$ on the "
+                   "convex g(t), region by region)",
                    mode_derivation_check),)
-UNIQUE_STEPS = (Step("l_i''(sigma) $>$ 0 on both sides of the kink", partial(mode_step, "curvature")),
+UNIQUE_STEPS = (Step(r"$l_i''(\sigma) > 0$ on both sides of the kink", partial(mode_step, "curvature")),
                 Step(r"$l_i'(\sigma)$ continuous at the kink, so $l_i$' is strictly increasing on (0, $\infty$)",
                      partial(mode_step, "continuity")))
-STATIONARY = Step(r"Prop. 3: $l_i'(\sigma^{*}) = 0$", partial(mode_step, "stationary"))
+STATIONARY = Step(r"Prop. 3: $l_i'(\sigma^*) = 0$", partial(mode_step, "stationary"))
 AT_OPTIMUM = (*MODE_STEPS, STATIONARY)
 """The mode derived from the model, at Prop. 3's sigma*: the first steps of every claim on Theorem 2's minimum."""
-MODE_LOSS_STEPS = (*MODE_STEPS, Step(r"one mode: $l_i(\sigma^{*}) = \zeta_i^2$ - Eq. 43 summand",
+MODE_LOSS_STEPS = (*MODE_STEPS, Step(r"one mode: $l_i(\sigma^*) = \zeta_i^2$ - Eq. 43 summand",
                                      partial(theorem2_mode, "mode_loss")))
 INACTIVE_BRANCH = Step(r"$\sigma = \eta_{\mathrm{enc}}$ solves the inactive branch of l' = 0 (Eq. 98)",
                        partial(case_step, "eq99"))
 DERIVED_L = ("$l_i$ as in Eq. 92", r"$\sigma > 0$")
-HALF_ETA_BEYOND_RANK = Control(r"$\sigma_i^{*} = \eta_{\mathrm{enc}}/2$ for $i > d^{*}$",
+HALF_ETA_BEYOND_RANK = Control(r"$\sigma_i^* = \eta_{\mathrm{enc}}/2$ for $i > d^*$",
                                partial(param_check, "beyond_rank", "control"))
 
 
@@ -143,20 +142,20 @@ def _sigma_claims() -> list[Claim]:
                 "encvar.reduced_objective_sorted",
                 r"Corrected Eq. 12: min over (U, W) of $L_{\mathrm{VAE}} = (1/2\eta_{\mathrm{dec}}^2) \sum_i "
                 r"l_i(\sigma_{(i)}) + C$, the i-th largest $\zeta$ paired with the i-th smallest $\sigma$, C = "
-                r"($E\lVert y\rVert^2 - \sum_{i\leq d_1} \zeta_i^2)/(2\eta_{\mathrm{dec}}^2$); hence min over "
-                r"$\Sigma$ separates into $\min l_i$", ("11", "12"),
+                r"($\mathbb{E}\lVert y\rVert^2 - \sum_{i\leq d_1} \zeta_i^2)/(2\eta_{\mathrm{dec}}^2$); hence min "
+                r"over $\Sigma$ separates into $\min l_i$", ("11", "12"),
                 (sp.Eq(lmin, sp.Sum(li_i.xreplace({sig_i: sorted_sig}), (i, 1, d1)) / (2 * eta_dec**2) + C), constant),
                 result="Eq. 12, corrected",
                 assumptions=(*COMMON,
-                             r"$\sigma_{(1)}$ $\leq$ ... $\leq$ $\sigma_{(d_1)}$: the entries of $\Sigma$ sorted "
+                             r"$\sigma_{(1)} \leq \dots \leq \sigma_{(d_1)}$: the entries of $\Sigma$ sorted "
                              "ascending"),
                 steps=(*MODE_STEPS,
                        Step(r"latent relabelling leaves $L_{\mathrm{VAE}}$ unchanged", relabel_check),
                        Step((r"ground truth at fixed $\Sigma$: random unsorted $\Sigma$, its reversal, $\sigma_i = "
                              r"\eta_{\mathrm{enc}}$"),
                             lambda: reduced_check("sorted"))),
-                control=Control((r"the constant with $\lVert Z\rVert_F^2$ in place of $E\lVert y\rVert^2$ (Prop. 1 as "
-                                 "printed)"),
+                control=Control((r"the constant with $\lVert Z\rVert_F^2$ in place of $\mathbb{E}\lVert y\rVert^2$ "
+                                 "(Prop. 1 as printed)"),
                                 lambda: reduced_check("sorted_without_c"))),
             cause="index-pairing", severity="substantive",
             reason=r"with index pairing Eq. 12 is not the minimum over (U, W) for unsorted $\Sigma$, so the minimizer "
@@ -164,15 +163,15 @@ def _sigma_claims() -> list[Claim]:
         ),
         _on_theorem2(
             "encvar.prop3",
-            r"Proposition 3: $\sigma_i^{*} = \sqrt{\beta} \eta_{\mathrm{dec}} \eta_{\mathrm{enc}}/\zeta_i$ if $\beta "
+            r"Proposition 3: $\sigma_i^* = \sqrt{\beta} \eta_{\mathrm{dec}} \eta_{\mathrm{enc}}/\zeta_i$ if $\beta "
             r"\eta_{\mathrm{dec}}^2 < \zeta_i^2$, else $\eta_{\mathrm{enc}}$, is the unique minimizer of $l_i$ over "
             r"$\sigma > 0$", ("14", "92"),
             sp.Eq(sp.Symbol(r"\sigma_i^*"), forms.printed_sigma_star()), result="Proposition 3",
             assumptions=(r"$\beta$, $\eta_{\mathrm{enc}}$, $\eta_{\mathrm{dec}} > 0$",
                          r"$\zeta_i \geq 0$ ($\zeta_i = 0$ included)",
                          "$l_i$ as derived from the model (Eq. 92)"),
-            steps=(Step((r"$l_i'(\sigma^{*}) = 0$ on every region ($\zeta^2$ $>$, = , $<$ $\beta "
-                         r"\eta_{\mathrm{dec}}^2$, $\zeta = 0$)"),
+            steps=(Step((r"$l_i'(\sigma^*) = 0$ on every region ($\zeta^2 >$, = , $< \beta \eta_{\mathrm{dec}}^2$, "
+                         r"$\zeta = 0$)"),
                         partial(mode_step, "stationary")),
                    *UNIQUE_STEPS, *MODE_STEPS,
                    _on_ground_truth(r": the learned $\sigma_i^2$ contain Eq. 14's values",
@@ -199,7 +198,7 @@ def _sigma_claims() -> list[Claim]:
                 control=Control(r"2 x Eq. 93 with $\sigma + \eta_{\mathrm{enc}}^2/\sigma$",
                                 partial(derivative_check, 2, 1))),
             cause="dropped-factor", severity="notation",
-            reason=r"$l_i$' is twice the printed expression; its sign, hence $\sigma^{*}$, is unchanged",
+            reason=r"$l_i$' is twice the printed expression; its sign, hence $\sigma^*$, is unchanged",
         ),
         _on_proof_of_prop3(
             "encvar.prop3_bracket",
@@ -223,7 +222,7 @@ def _sigma_claims() -> list[Claim]:
                             partial(bracket_step, "minus", sp.Integer(2)))),
         _on_proof_of_prop3(
             "encvar.prop3_case1",
-            r"Eq. 95-97: on the active branch $\sigma^{*} = \sqrt{\beta} \eta_{\mathrm{dec}} "
+            r"Eq. 95-97: on the active branch $\sigma^* = \sqrt{\beta} \eta_{\mathrm{dec}} "
             r"\eta_{\mathrm{enc}}/\zeta_i$, and it lies on that branch iff $\beta \eta_{\mathrm{dec}}^2 < \zeta_i^2$",
             ("95", "96", "97"),
             (sp.Eq(sp.Symbol(r"\sigma^*"), forms.SIGMA_CASE1), sp.Equivalent(*forms.EQ97)),
@@ -238,9 +237,9 @@ def _sigma_claims() -> list[Claim]:
         *erratum(
             _on_proof_of_prop3(
                 "encvar.prop3_case2",
-                r"Eq. 98-100 as printed: $\sigma^{*} = \eta_{\mathrm{enc}}$ on the inactive branch, which holds since "
-                r"$\eta_{\mathrm{enc}} > \zeta \eta_{\mathrm{enc}}/(\sqrt{\beta} \eta_{\mathrm{dec}}) "
-                r"\Leftrightarrow$ $\beta \eta_{\mathrm{dec}}^2 \geq \zeta^2$", ("98", "99", "100"),
+                r"Eq. 98-100 as printed: $\sigma^* = \eta_{\mathrm{enc}}$ on the inactive branch, which holds since "
+                r"$\eta_{\mathrm{enc}} > \zeta \eta_{\mathrm{enc}}/(\sqrt{\beta} \eta_{\mathrm{dec}}) \Leftrightarrow "
+                r"\beta \eta_{\mathrm{dec}}^2 \geq \zeta^2$", ("98", "99", "100"),
                 (sp.Eq(sp.Symbol(r"\sigma^*"), eta_enc), sp.Equivalent(*forms.EQ100)),
                 assumptions=(r"$\zeta_i \geq 0$",),
                 part="case 2", printed=r"strict '$>$' on the left, '$\geq$' on the right of Eq. 100",
@@ -249,9 +248,9 @@ def _sigma_claims() -> list[Claim]:
                                 partial(case_step, "eq100_flipped"))),
             _on_proof_of_prop3(
                 "encvar.prop3_case2_corrected",
-                r"Corrected Eq. 100: the case-2 condition $\sigma^{*}$ $\geq$ kink reads $\eta_{\mathrm{enc}} \geq "
-                r"\zeta \eta_{\mathrm{enc}}/(\sqrt{\beta} \eta_{\mathrm{dec}}) \Leftrightarrow$ $\beta "
-                r"\eta_{\mathrm{dec}}^2 \geq \zeta^2$", ("100",),
+                r"Corrected Eq. 100: the case-2 condition $\sigma^* \geq$ kink reads $\eta_{\mathrm{enc}} \geq \zeta "
+                r"\eta_{\mathrm{enc}}/(\sqrt{\beta} \eta_{\mathrm{dec}}) \Leftrightarrow \beta \eta_{\mathrm{dec}}^2 "
+                r"\geq \zeta^2$", ("100",),
                 sp.Equivalent(*forms.EQ100_CORRECTED), assumptions=(r"$\zeta_i \geq 0$",), part="case 2, corrected",
                 steps=(Step("corrected Eq. 100, both directions", partial(case_step, "eq100_corrected")),
                        INACTIVE_BRANCH),
@@ -278,13 +277,13 @@ def _minimum_claims() -> list[Claim]:
     return [
         _singular_values(
             "encvar.thm2_lambda",
-            r"Theorem 2, Eq. 17: the singular values of $U^{*}$ are $\lambda_i = \sqrt{\max(0, \zeta_i^2 - \beta "
+            r"Theorem 2, Eq. 17: the singular values of $U^*$ are $\lambda_i = \sqrt{\max(0, \zeta_i^2 - \beta "
             r"\eta_{\mathrm{dec}}^2)}/\eta_{\mathrm{enc}}$", ("15", "17"), sp.Eq(lam, forms.LAMBDA_STAR), of="lambda",
-            one_mode=r"one mode: $\sqrt{t (\sigma^{*})}$ = Eq. 17 on every region", matrix="U",
+            one_mode=r"one mode: $\sqrt{t (\sigma^*)}$ = Eq. 17 on every region", matrix="U",
             perturbed=r"$\lambda_i$ with $\eta_{\mathrm{enc}}$ in place of $1/\eta_{\mathrm{enc}}$"),
         _singular_values(
             "encvar.thm2_theta",
-            r"Theorem 2, Eq. 18: the singular values of $V^{*} = \Phi^{1/2} P_A^{\top} W^{*}$ are $\theta_i = "
+            r"Theorem 2, Eq. 18: the singular values of $V^* = \Phi^{1/2} P_A^\top W^*$ are $\theta_i = "
             r"(\eta_{\mathrm{enc}}/\zeta_i) \sqrt{\max(0, \zeta_i^2 - \beta \eta_{\mathrm{dec}}^2)}$ (0 when $\zeta_i "
             "= 0$)", ("16", "18"),
             sp.Eq(th, forms.THETA_STAR), of="theta",
@@ -292,7 +291,7 @@ def _minimum_claims() -> list[Claim]:
             perturbed=r"$\theta_i$ with $\zeta_i/\eta_{\mathrm{enc}}$ in place of $\eta_{\mathrm{enc}}/\zeta_i$"),
         _on_theorem2(
             "encvar.thm2_sigma",
-            r"Theorem 2, Eq. 19: for $i \leq \min(d_0, d_2), \sigma_i^{*}$ of the global minimum is Prop. 3's",
+            r"Theorem 2, Eq. 19: for $i \leq \min(d_0, d_2), \sigma_i^*$ of the global minimum is Prop. 3's",
             ("19",), sp.Eq(s_star, forms.printed_sigma_star()), assumptions=(*COMMON, r"$i \leq \min(d_0, d_2)$"),
             steps=(*MODE_STEPS, *UNIQUE_STEPS, STATIONARY,
                    _on_ground_truth(r": Eq. 19's values found among the learned $\sigma_i^2$",
@@ -300,56 +299,56 @@ def _minimum_claims() -> list[Claim]:
             control=Control("the two branches of Eq. 19 swapped", partial(param_check, "sigma", "swapped"))),
         *erratum(
             _on_theorem2(
-                "encvar.thm2_sigma_beyond_rank", r"Theorem 2: $\sigma_i^{*} = 0$ for $i > \min(d_0, d_2)$", ("19",),
+                "encvar.thm2_sigma_beyond_rank", r"Theorem 2: $\sigma_i^* = 0$ for $i > \min(d_0, d_2)$", ("19",),
                 sp.Eq(sp.Symbol(r"\sigma_{i>d^*}^*"), 0), assumptions=(*COMMON, r"$d_1 > \min(d_0, d_2)$"),
-                steps=(_on_ground_truth(r" (the 31 instances with $d_1 > d^{*}$): learned $\sigma_i^2$ as a multiset",
+                steps=(_on_ground_truth(r" (the 31 instances with $d_1 > d^*$): learned $\sigma_i^2$ as a multiset",
                                         lambda: refine_with_minimal(param_check("beyond_rank", "printed"),
                                                                     minimal_beyond_rank)),),
                 control=HALF_ETA_BEYOND_RANK),
             _on_theorem2(
                 "encvar.thm2_sigma_beyond_rank_corrected",
-                r"Corrected: $\sigma_i^{*} = \eta_{\mathrm{enc}}$ for $i > \min(d_0, d_2) (\zeta_i = 0$: the latent "
+                r"Corrected: $\sigma_i^* = \eta_{\mathrm{enc}}$ for $i > \min(d_0, d_2) (\zeta_i = 0$: the latent "
                 "stays at the prior)", ("19",), sp.Eq(sp.Symbol(r"\sigma_{i>d^*}^*"), eta_enc),
                 result="Theorem 2, corrected", assumptions=(*COMMON, r"$d_1 > \min(d_0, d_2)$"),
                 steps=(*MODE_STEPS, *UNIQUE_STEPS,
                        Step(r"Prop. 3 on the region $\zeta = 0$: $l_i'(\eta_{\mathrm{enc}}) = 0$",
                             partial(mode_step, "stationary")),
-                       _on_ground_truth(r" ($d_1 > d^{*}$): learned $\sigma_i^2$ as a multiset",
+                       _on_ground_truth(r" ($d_1 > d^*$): learned $\sigma_i^2$ as a multiset",
                                         partial(param_check, "beyond_rank", "corrected"))),
                 control=HALF_ETA_BEYOND_RANK),
             cause="zero-mode-variance", severity="substantive",
-            reason=(r"$\sigma_i^{*} = \eta_{\mathrm{enc}}$, not 0, for $i > d^{*}$: another minimizer ($\sigma_i \to "
-                    "0$ sends the loss to +oo)"),
+            reason=(r"$\sigma_i^* = \eta_{\mathrm{enc}}$, not 0, for $i > d^*$: another minimizer ($\sigma_i \to 0$ "
+                    r"sends the loss to $+\infty$)"),
         ),
         *erratum(
             _on_theorem2(
                 "encvar.thm2_minimizers",
-                r"Theorem 2, Eq. 15-16, 19: ($U^{*} = F \Lambda P$, $\Phi^{1/2} P_A^{\top} W^{*} = G \Theta P$, "
-                r"$\Sigma^{*} = \mathrm{diag}(\sigma_i^{*2})$) is a global minimizer for every orthogonal P",
+                r"Theorem 2, Eq. 15-16, 19: ($U^* = F \Lambda P$, $\Phi^{1/2} P_A^\top W^* = G \Theta P$, $\Sigma^* = "
+                r"\mathrm{diag}(\sigma_i^{*2})$) is a global minimizer for every orthogonal P",
                 ("15", "16", "19"),
                 (sp.Eq(U_, sp.Symbol(r"F\Lambda P")), encoder_set,
                  sp.Eq(Sig_, sp.Symbol(r"\mathrm{diag}(\sigma_i^{*2})"))),
                 assumptions=(*COMMON, "P an arbitrary orthogonal $d_1 x d_1$ matrix",
-                             r"checked where $d_1 \leq d^{*}$, so that Eq. 19 specifies $\Sigma^{*}$ ($i > d^{*}$: "
+                             r"checked where $d_1 \leq d^*$, so that Eq. 19 specifies $\Sigma^*$ ($i > d^*$: "
                              "encvar.thm2_sigma_beyond_rank)"),
-                steps=(_on_ground_truth(r" (those with $d_1 \leq d^{*}$, where Eq. 19 gives every $\sigma_i^{*}$): "
+                steps=(_on_ground_truth(r" (those with $d_1 \leq d^*$, where Eq. 19 gives every $\sigma_i^*$): "
                                         "members with P Haar-random (and a random null-space part of W) vs the minimum",
                                         lambda: refine_with_minimal(set_check("any"), minimal_minimizer_set)),),
-                control=Control(r"members with P dropped from W ($\Phi^{1/2} P_A^{\top} W = G \Theta$), P aligned",
+                control=Control(r"members with P dropped from W ($\Phi^{1/2} P_A^\top W = G \Theta$), P aligned",
                                 partial(set_check, "aligned_w_without_p"))),
             _on_theorem2(
                 "encvar.thm2_minimizers_corrected",
-                r"Corrected Theorem 2: the minimizers are $U^{*} = F \Lambda P$, $\Phi^{1/2} P_A^{\top} W^{*} = G "
-                r"\Theta P$, $\Sigma^{*} = P^{\top} \mathrm{diag}(\sigma_i^{*2}) P$, P orthogonal with $P^{\top} "
+                r"Corrected Theorem 2: the minimizers are $U^* = F \Lambda P$, $\Phi^{1/2} P_A^\top W^* = G \Theta "
+                r"P$, $\Sigma^* = P^\top \mathrm{diag}(\sigma_i^{*2}) P$, P orthogonal with $P^\top "
                 r"\mathrm{diag}(\sigma^{*2}) P$ diagonal (a signed permutation times rotations within groups of equal "
-                r"$\sigma_i^{*}$)", ("15", "16", "19"),
+                r"$\sigma_i^*$)", ("15", "16", "19"),
                 (sp.Eq(U_, sp.Symbol(r"F\Lambda P")), encoder_set,
                  sp.Eq(Sig_, sp.Symbol(r"P^\top\mathrm{diag}(\sigma_i^{*2})P"))),
                 result="Theorem 2, corrected",
                 assumptions=(*COMMON,
-                             r"$P^{\top} \mathrm{diag}(\sigma^{*2}) P$ diagonal",
-                             r"equivalently $\Sigma^{*} = \beta \eta_{\mathrm{dec}}^2 \eta_{\mathrm{enc}}^2 "
-                             r"(\eta_{\mathrm{enc}}^2 U^{*\top} U^{*} + \beta \eta_{\mathrm{dec}}^2 I)^{-1}$"),
+                             r"$P^\top \mathrm{diag}(\sigma^{*2}) P$ diagonal",
+                             r"equivalently $\Sigma^* = \beta \eta_{\mathrm{dec}}^2 \eta_{\mathrm{enc}}^2 "
+                             r"(\eta_{\mathrm{enc}}^2 U^{*\top} U^* + \beta \eta_{\mathrm{dec}}^2 I)^{-1}$"),
                 steps=(*AT_OPTIMUM,
                        Step(r"one mode: $\lambda_i$ (Eq. 17)", partial(theorem2_mode, "lambda")),
                        Step(r"one mode: $\theta_i$ (Eq. 18)", partial(theorem2_mode, "theta")),
@@ -357,20 +356,21 @@ def _minimum_claims() -> list[Claim]:
                                         r"the coupling of $\Sigma$ and U", partial(set_check, "aligned"))),
                 control=Control("members with P dropped from W", partial(set_check, "aligned_w_without_p"))),
             cause="rotation-freedom", severity="substantive",
-            reason=r"with distinct $\sigma_i^{*} a$ generic orthogonal P gives a point above the minimum: the set of "
+            reason=r"with distinct $\sigma_i^* a$ generic orthogonal P gives a point above the minimum: the set of "
                    "minimizers is smaller",
         ),
         *erratum(
             Claim(
                 id="encvar.cor2",
                 title=r"Corollary 2, Eq. 43 as printed: $2 \eta_{\mathrm{dec}}^2 \min L_{\mathrm{VAE}} = \sum_{i\leq "
-                      r"d^{*}} \zeta_i^2$ - sum_{i$\le$d1, $\zeta_i^2 > b$} $\zeta_i^2$ (1 + "
-                      r"($b/\zeta_i^2)(\log(b/\zeta_i^2) - 1$)), $b = \beta \eta_{\mathrm{dec}}^2$",
+                      r"d^*} \zeta_i^2 - \sum_{i \le d_1,\, \zeta_i^2 > b} \zeta_i^2 (1 + (b/\zeta_i^2)"
+                      r"(\log(b/\zeta_i^2) - 1))$, $b = \beta \eta_{\mathrm{dec}}^2$",
                 ref=wz("App. D", ("43",), "Corollary 2"),
                 statement=sp.Eq(min_lvae, (sp.Sum(zeta_i**2, (i, 1, dstar)) - sp.Sum(reduction, (i, 1, d1)))
                                 / (2 * eta_dec**2)),
                 assumptions=COMMON,
-                printed=r"the sum of $\zeta_i^2$ stands where $E\lVert y\rVert^2$ should (Prop. 1's dropped constant)",
+                printed=(r"the sum of $\zeta_i^2$ stands where $\mathbb{E}\lVert y\rVert^2$ should (Prop. 1's dropped "
+                         "constant)"),
                 steps=(*MODE_LOSS_STEPS,
                        _on_ground_truth(": the minimum found vs Eq. 43",
                                         lambda: refine_with_minimal(minimum_check("printed"), minimal_cor2))),
@@ -378,9 +378,9 @@ def _minimum_claims() -> list[Claim]:
             ),
             Claim(
                 id="encvar.cor2_corrected",
-                title=r"Corrected Corollary 2: $2 \eta_{\mathrm{dec}}^2 \min L_{\mathrm{VAE}} = E\lVert y\rVert^2$ - "
-                      r"sum_{i$\le$d1, $\zeta_i^2 > b$} $\zeta_i^2$ (1 + ($b/\zeta_i^2)(\log(b/\zeta_i^2) - 1$)); Eq. "
-                      r"43 holds iff $y = Z x_{\mathrm{tilde}}$ on the data",
+                title=r"Corrected Corollary 2: $2 \eta_{\mathrm{dec}}^2 \min L_{\mathrm{VAE}} = \mathbb{E}\lVert "
+                      r"y\rVert^2 - \sum_{i \le d_1,\, \zeta_i^2 > b} \zeta_i^2 (1 + (b/\zeta_i^2)(\log(b/\zeta_i^2) - "
+                      r"1))$; Eq. 43 holds iff $y = Z \tilde x$ on the data",
                 ref=wz("App. D", ("43",), "Corollary 2, corrected"),
                 statement=sp.Eq(min_lvae, (Ey2 - sp.Sum(reduction, (i, 1, d1))) / (2 * eta_dec**2)),
                 assumptions=COMMON,
@@ -388,9 +388,9 @@ def _minimum_claims() -> list[Claim]:
                        _on_ground_truth(": the minimum found vs the corrected formula",
                                         partial(minimum_check, "corrected")),
                        Step("ground truth: Eq. 43 as printed holds exactly on the instances with c = 0 ($y = Z "
-                            r"x_{\mathrm{tilde}}$: y linear in x, y = x) and fails on every instance with c $>$ 0",
+                            r"\tilde{x}$: y linear in x, y = x) and fails on every instance with c $>$ 0",
                             printed_minimum_iff_linear, corroborating=True)),
-                control=Control(r"the sum over every $i \leq d^{*}$ instead of $i \leq d_1$ (index shifted)",
+                control=Control(r"the sum over every $i \leq d^*$ instead of $i \leq d_1$ (index shifted)",
                                 partial(minimum_check, "all_modes")),
             ),
             cause="residual-c-omitted", parameters=("U", "W", "Sigma",),
@@ -439,16 +439,16 @@ def _minimum_claims() -> list[Claim]:
             sp.Eq(sp.Symbol(r"\lambda_i\theta_i"), sp.Piecewise(((zeta**2 - THRESHOLD) / zeta, zeta**2 > THRESHOLD),
                                                                 (0, True))),
             result="Theorem 2, remark", assumptions=(*COMMON,
-                                                     r"the learned map on whitened inputs is $U^{*} V^{*\top}$"),
+                                                     r"the learned map on whitened inputs is $U^* V^{*\top}$"),
             printed=r"'similar to soft thresholding': the shrinkage $b/\zeta_i$ decreases with $\zeta_i$ (a "
                     "non-negative garrote), unlike the constant shift of soft thresholding",
             steps=(*AT_OPTIMUM,
                    Step(r"one mode: $\lambda_i \theta_i = (\zeta_i^2 - b)_+/\zeta_i$",
                         partial(theorem2_mode, "product")),
-                   Step(r"one mode: removed $\Leftrightarrow$ $\zeta_i^2 \leq b$", partial(threshold_mode, "removed")),
+                   Step(r"one mode: removed $\Leftrightarrow \zeta_i^2 \leq b$", partial(threshold_mode, "removed")),
                    Step(r"one mode: $0 < \lambda_i \theta_i < \zeta_i$ when $\zeta_i^2 > b$",
                         partial(threshold_mode, "shrunk")),
-                   _on_ground_truth(r": singular values of $U V^{\top}$", threshold_check)),
+                   _on_ground_truth(r": singular values of $U V^\top$", threshold_check)),
             control=Control(r"hard thresholding: singular values $\zeta_i 1[\zeta_i^2 > b]$",
                             partial(threshold_check, True))),
     ]

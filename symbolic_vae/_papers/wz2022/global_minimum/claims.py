@@ -84,8 +84,8 @@ FIXED = (r"$\Sigma = \mathrm{diag}(\sigma_i^2)$ fixed, $\sigma_i > 0$",
 THM1_SETTING = (r"$\sigma_i = \eta_{\mathrm{enc}}$ for every i (Theorem 1)",
                 r"$\beta$, $\eta_{\mathrm{enc}}$, $\eta_{\mathrm{dec}} > 0$",
                 r"$\zeta_i = 0$ for $i > \min(d_0, d_2)$",
-                "collapse of latent i: its column of $U^{*}$ (and of $V^{*}$) is 0 at a global minimum; complete "
-                "collapse: $U^{*} = 0$, $V^{*} = 0$")
+                "collapse of latent i: its column of $U^*$ (and of $V^*$) is 0 at a global minimum; complete "
+                "collapse: $U^* = 0$, $V^* = 0$")
 GROUND_TRUTH = (r"ground truth: $L_{\mathrm{VAE}}$ minimized directly over (U, W), compared through $L = 2 "
                 r"\eta_{\mathrm{dec}}^2$ ($L_{\mathrm{VAE}} - l_{\mathrm{var}}$) - c (corrected Prop. 1)")
 KEYS = list(COLLAPSE_PREDICATES)
@@ -93,7 +93,7 @@ COUPLING = r"\mathrm{Tr}[(Q\Lambda\Gamma^{-1}\Lambda^\top Q^\top)(F\Sigma_Z\Sigm
 TRACE_PAIRING = r"\mathrm{Tr}[(QDQ^\top)(FSF^\top)]"
 MODES_STEP = Step(r"Eq. 81 at Q = F, P = I: $L(\Lambda, V(\Lambda)) = \lVert Z\rVert^2 + \sum_i J(\lambda_i^2; "
                   r"\zeta_i, \sigma_i)$ (every ($d_0$, $d_1$, $d_2$) up to 3)", lambda: at_sizes_check("modes"))
-MODE_COLLAPSE_STEP = Step((r"one mode at $\sigma = \eta_{\mathrm{enc}}$: $t^{*} = 0$ iff $\zeta - \sqrt{\beta} "
+MODE_COLLAPSE_STEP = Step((r"one mode at $\sigma = \eta_{\mathrm{enc}}$: $t^* = 0$ iff $\zeta - \sqrt{\beta} "
                            r"\eta_{\mathrm{dec}} \leq 0$ (region by region)"),
                           lambda: collapse_condition_check(zeta - THRESHOLD_THM1 <= 0))
 ANTI_SORTED = Control("the bound with D sorted increasingly against S decreasingly",
@@ -155,40 +155,40 @@ def _proof_claims() -> list[Claim]:
     return [
         _proof_of_prop2(
             "globalmin.stationarity_v",
-            r"Eq. 73-74: the gradient of L in V, and $V(U) = Z^{\top} U (\kappa I + U^{\top} U)^{-1}$ as the unique "
+            r"Eq. 73-74: the gradient of L in V, and $V(U) = Z^\top U (\kappa I + U^\top U)^{-1}$ as the unique "
             "minimizer over V", ("73", "74"),
             (sp.Eq(sp.MatrixSymbol(r"\tfrac12\partial_V L", d0, d1), V * U.T * U - Z.T * U + KAPPA * V),
              sp.Eq(V, Z.T * U * K_inv)),
             steps=(Step("(1/2) dL/dV differentiated entry by entry = Eq. 73 (every ($d_0$, $d_1$, $d_2$) up to 3)",
                         lambda: at_sizes_check("eq73")),
-                   Step(r"the derived gradient vanishes at V(U) of Eq. 74 (times $\det(\kappa I + U^{\top} U)$)",
+                   Step(r"the derived gradient vanishes at V(U) of Eq. 74 (times $\det(\kappa I + U^\top U)$)",
                         lambda: at_sizes_check("v_of_u")),
-                   Step(r"the Hessian of L in V is 2 ($U^{\top} U + \kappa I$) (x) I",
+                   Step(r"the Hessian of L in V is 2 ($U^\top U + \kappa I$) (x) I",
                         lambda: at_sizes_check("hessian")),
                    Step(r"$\kappa > 0$: L is strictly convex in V, so V(U) is its unique minimizer",
                         kappa_positive_check)),
-            control=control_at_sizes(r"Eq. 73 with + $Z^{\top} U$ (sign flipped)", partial(eq73_identity, sign=1),
+            control=control_at_sizes(r"Eq. 73 with + $Z^\top U$ (sign flipped)", partial(eq73_identity, sign=1),
                                      SIZES[:3])),
         _proof_of_prop2(
             "globalmin.reduced_objective",
-            (r"Eq. 75-77: L(U, V(U)) = Tr(U $\Sigma U^{\top}$) - $\mathrm{Tr} [U^{\top} Z Z^{\top} U (\kappa I + "
-             r"U^{\top} U)^{-1}] + \lVert Z\rVert_F^2$"),
+            (r"Eq. 75-77: L(U, V(U)) = $\mathrm{Tr}(U \Sigma U^\top)$ - $\mathrm{Tr} [U^\top Z Z^\top U (\kappa I + "
+             r"U^\top U)^{-1}] + \lVert Z\rVert_F^2$"),
             ("75", "76", "77"), sp.Eq(_sym("L(U, V(U))"), sp.Trace(U * Sig * U.T) - sp.Trace(U.T * Z * Z.T * U * K_inv)
                                       + sp.Trace(Z * Z.T)),
             steps=(Step("Eq. 75 for every V (every size up to 3)", lambda: at_sizes_check("eq75")),
-                   Step(r"Eq. 76-77 at V = V(U), times $\det(\kappa I + U^{\top} U)^2$ (every size up to 3)",
+                   Step(r"Eq. 76-77 at V = V(U), times $\det(\kappa I + U^\top U)^2$ (every size up to 3)",
                         lambda: at_sizes_check("eq77"))),
             control=control_at_sizes("Eq. 77 with + J instead of - J", partial(eq77_identity, sign=1), SIZES[:3])),
         *erratum(
             _proof_of_prop2(
                 "globalmin.svd_step",
-                r"Eq. 78-79 as printed: with $U = Q \Lambda P$, the reduced objective is $\mathrm{Tr} [\Lambda^{\top} "
-                r"\Lambda \Sigma ] - \mathrm{Tr} [(Q \Lambda \Gamma^{-1} \Lambda^{\top} Q^{\top})(F \Sigma_Z "
-                r"\Sigma_Z^{\top} F^{\top})] + \lVert Z\rVert^2$",
+                r"Eq. 78-79 as printed: with $U = Q \Lambda P$, the reduced objective is $\mathrm{Tr} [\Lambda^\top "
+                r"\Lambda \Sigma ] - \mathrm{Tr} [(Q \Lambda \Gamma^{-1} \Lambda^\top Q^\top)(F \Sigma_Z "
+                r"\Sigma_Z^\top F^\top)] + \lVert Z\rVert^2$",
                 ("78", "79"), sp.Eq(_sym("J"), _sym(r"\mathrm{Tr}[\Lambda^\top\Lambda\Sigma] - " + COUPLING)),
                 assumptions=orthogonal,
-                printed=(r"Eq. 79 drops P from Tr(U $\Sigma U^{\top}$) = $\mathrm{Tr} [\Lambda^{\top} \Lambda P "
-                         r"\Sigma P^{\top}]$"),
+                printed=(r"Eq. 79 drops P from $\mathrm{Tr}(U \Sigma U^\top)$ = $\mathrm{Tr} [\Lambda^\top \Lambda P "
+                         r"\Sigma P^\top]$"),
                 steps=(Step((r"Eq. 78 and Eq. 79 vs the reduced objective at $U = Q \Lambda P$ (exact, smallest size "
                              "first)"),
                             lambda: svd_step_check("printed")),),
@@ -196,9 +196,9 @@ def _proof_claims() -> list[Claim]:
                                 lambda: svd_step_check("flipped"))),
             _proof_of_prop2(
                 "globalmin.svd_step_corrected",
-                r"Corrected Eq. 79: with $U = Q \Lambda P$, the reduced objective is $\mathrm{Tr} [\Lambda^{\top} "
-                r"\Lambda P \Sigma P^{\top}] - \mathrm{Tr} [(Q \Lambda \Gamma^{-1} \Lambda^{\top} Q^{\top}) Z "
-                r"Z^{\top}] + \lVert Z\rVert^2$ (Eq. 78 holds)",
+                r"Corrected Eq. 79: with $U = Q \Lambda P$, the reduced objective is $\mathrm{Tr} [\Lambda^\top "
+                r"\Lambda P \Sigma P^\top] - \mathrm{Tr} [(Q \Lambda \Gamma^{-1} \Lambda^\top Q^\top) Z Z^\top] + "
+                r"\lVert Z\rVert^2$ (Eq. 78 holds)",
                 ("78", "79"), sp.Eq(_sym("J"), _sym(r"\mathrm{Tr}[\Lambda^\top\Lambda P\Sigma P^\top] - " + COUPLING)),
                 assumptions=orthogonal, corrected=True,
                 steps=(Step("Eq. 78 and the corrected Eq. 79 vs the reduced objective, exact at signed permutations "
@@ -212,8 +212,8 @@ def _proof_claims() -> list[Claim]:
         *erratum(
             Claim(
                 id="globalmin.von_neumann",
-                title=r"Eq. 80 as printed: $\mathrm{Tr} [(Q D Q^{\top})(F S F^{\top})]$ $\leq$ Tr[D S] with $D = "
-                      r"\Lambda \Gamma^{-1} \Lambda^{\top}$, $S = \Sigma_Z \Sigma_Z^{\top}$ (index pairing)",
+                title=r"Eq. 80 as printed: $\mathrm{Tr} [(Q D Q^\top)(F S F^\top)] \leq$ Tr[D S] with $D = \Lambda "
+                      r"\Gamma^{-1} \Lambda^\top$, $S = \Sigma_Z \Sigma_Z^\top$ (index pairing)",
                 ref=wz("App. E.2", ("80",), "Proposition 2 (proof), von Neumann's trace inequality"),
                 statement=sp.Le(_sym(TRACE_PAIRING), _sym(r"\mathrm{Tr}[DS]")),
                 assumptions=("Q, F orthogonal; D, S diagonal with nonnegative entries; S non-increasing; D in the "
@@ -224,12 +224,11 @@ def _proof_claims() -> list[Claim]:
             ),
             _proof_of_prop2(
                 "globalmin.von_neumann_sorted",
-                r"Corrected Eq. 80 (von Neumann): $\mathrm{Tr} [(Q D Q^{\top})(F S F^{\top})] \leq \sum_i \delta_[i] "
+                r"Corrected Eq. 80 (von Neumann): $\mathrm{Tr} [(Q D Q^\top)(F S F^\top)] \leq \sum_i \delta_[i] "
                 r"\zeta_i^2$ (both sorted decreasingly), attained by $Q = F \Pi$ with $\Pi$ sorting D", ("80",),
                 sp.Le(_sym(TRACE_PAIRING), _sym(r"\sum_i \delta_{[i]}\zeta_i^2")),
                 assumptions=("Q, F orthogonal; D, S diagonal with nonnegative entries",), corrected=True,
-                steps=(Step(("random (Haar) and constructed orthogonal Q, $d_1$ $<$, =, $>$ $d_2$, tied and zero "
-                             "entries"),
+                steps=(Step("random (Haar) and constructed orthogonal Q, $d_1 <$, =, $> d_2$, tied and zero entries",
                             lambda: vn_inequality_check("sorted")),),
                 control=ANTI_SORTED),
             cause="index-pairing", severity="substantive",
@@ -242,14 +241,14 @@ def _proof_claims() -> list[Claim]:
                 assumptions=("as in globalmin.von_neumann",),
                 steps=(Step("both directions on random and constructed cases; an exception is re-sought in exact "
                             "arithmetic", lambda: vn_equality_check("printed")),),
-                control=Control((r"equality iff $Q D Q^{\top}$ and $F S F^{\top}$ commute (ordering dropped), for the "
+                control=Control((r"equality iff $Q D Q^\top$ and $F S F^\top$ commute (ordering dropped), for the "
                                  "sorted bound"),
                                 lambda: vn_equality_check("commute"))),
             _proof_of_prop2(
                 "globalmin.von_neumann_equality_corrected",
-                r"Corrected equality case: $\mathrm{Tr} [(Q D Q^{\top})(F S F^{\top})] = \sum_i \delta_[i] \zeta_i^2$ "
-                r"iff $Q D Q^{\top}$ and $F S F^{\top}$ commute and their eigenvalues are similarly ordered in a "
-                "common eigenbasis", ("80",),
+                r"Corrected equality case: $\mathrm{Tr} [(Q D Q^\top)(F S F^\top)] = \sum_i \delta_[i] \zeta_i^2$ iff "
+                r"$Q D Q^\top$ and $F S F^\top$ commute and their eigenvalues are similarly ordered in a common "
+                "eigenbasis", ("80",),
                 sp.Equivalent(sp.Symbol(TRACE_PAIRING + r" = \sum_i\delta_{[i]}\zeta_i^2"),
                               sp.Symbol(r"[QDQ^\top, FSF^\top] = 0\ \text{and similarly ordered}")),
                 assumptions=("as in globalmin.von_neumann_sorted",), corrected=True,
@@ -268,7 +267,7 @@ def _proof_claims() -> list[Claim]:
             "dJ/dt is Eq. 83-85",
             ("81", "82", "83", "84", "85"), (sp.Eq(_sym("J(t)"), J_PRINTED), sp.Eq(_sym("dJ/dt"), DJ_EQ84)),
             assumptions=(*FIXED, r"$t_i = \lambda_i^2 \geq 0$"),
-            printed=r"Eq. 81 states $J \geq J_{Q^{*}}$; that inequality rests on Eq. 79-80 (see globalmin.svd_step, "
+            printed=r"Eq. 81 states $J \geq J_{Q^*}$; that inequality rests on Eq. 79-80 (see globalmin.svd_step, "
                     "globalmin.von_neumann). Checked here: the equality at Q = F, P = I, and Eq. 82-85",
             steps=(MODES_STEP,
                    Step("J derived at $d_0 = d_1 = d_2 = 1$ (v eliminated by its stationarity) = the printed J",
@@ -290,21 +289,21 @@ def _proof_claims() -> list[Claim]:
                             lambda: roots_check(t1=SQRT_BETA * eta_dec / (sigma * eta_enc) * (zeta + THRESHOLD)))),
         _proof_of_prop2(
             "globalmin.selection",
-            r"Eq. 88: the minimizer of J over t $\geq$ 0 is $t^{*}$ = max(0, t1), unique", ("88",),
+            r"Eq. 88: the minimizer of J over t $\geq$ 0 is $t^*$ = max(0, t1), unique", ("88",),
             sp.Eq(t_star, sp.Max(0, T1_PRINTED)), assumptions=(*FIXED, r"t $\geq$ 0"),
-            steps=(Step(r"$J(t) - J(t^{*}) \geq \sigma^2$ ($t - t^{*})^2/(\kappa + t$) for all t $\geq$ 0, region by "
+            steps=(Step(r"$J(t) - J(t^*) \geq \sigma^2$ ($t - t^*)^2/(\kappa + t$) for all t $\geq$ 0, region by "
                         r"region (the mode survives; collapses; $\zeta = 0$)",
                         lambda: selection_check(sp.Max(0, T1_PRINTED))),),
-            control=Control("$t^{*}$ = max(0, t2) (the other root)", lambda: selection_check(sp.Max(0, T2_PRINTED)))),
+            control=Control("$t^*$ = max(0, t2) (the other root)", lambda: selection_check(sp.Max(0, T2_PRINTED)))),
         _proof_of_prop2(
             "globalmin.v_star",
-            r"Eq. 89: $V^{*} = V(U^{*}) = G \Theta P$ with $\theta_i = \sqrt{\max(0, \sigma_i "
+            r"Eq. 89: $V^* = V(U^*) = G \Theta P$ with $\theta_i = \sqrt{\max(0, \sigma_i "
             r"\eta_{\mathrm{enc}}/(\sqrt{\beta} \eta_{\mathrm{dec}}) (\zeta_i - \sqrt{\beta} \sigma_i "
             r"\eta_{\mathrm{dec}}/\eta_{\mathrm{enc}}))}$", ("89",),
             sp.Eq(theta_i, THETA_PRINTED.xreplace({zeta: _sym(r"\zeta_i"), sigma: _sym(r"\sigma_i")})),
             assumptions=(*FIXED,
-                         r"$U^{*} = F \Lambda^{*} P$; printed G-bar = $[g_1..g_{d_1}]$ needs $d_1 \leq d_0$, $G "
-                         r"\Theta P$ (Prop. 2) does not"),
+                         r"$U^* = F \Lambda^* P$; printed G-bar = $[g_1..g_{d_1}]$ needs $d_1 \leq d_0$, $G \Theta P$ "
+                         "(Prop. 2) does not"),
             steps=(Step(r"$\theta$ from V(U*) one mode at a time = the printed $\theta$ (squared; region by region)",
                         theta_check),
                    Step(r"V(F $\Lambda P$) = $G \Theta P$ with $\theta_k = \zeta_k \lambda_k/(\kappa + \lambda_k^2)$, "
@@ -323,15 +322,15 @@ def _result_claims() -> list[Claim]:
         *erratum(
             Claim(
                 id="globalmin.prop2",
-                title=r"Proposition 2 as printed: the global minimizers are $U^{*} = F \Lambda P$, $V^{*} = G \Theta "
-                      r"P$ for an arbitrary orthogonal P, with $\lambda_i$, $\theta_i$ of Eq. 8 ($\sigma_i$ paired "
-                      r"with $\zeta_i$ by index)",
+                title=r"Proposition 2 as printed: the global minimizers are $U^* = F \Lambda P$, $V^* = G \Theta P$ "
+                      r"for an arbitrary orthogonal P, with $\lambda_i$, $\theta_i$ of Eq. 8 ($\sigma_i$ paired with "
+                      r"$\zeta_i$ by index)",
                 ref=wz("Sec. 4.1", ("7", "8"), "Proposition 2"),
                 statement=(sp.Eq(_sym("U^*"), _sym(r"F\Lambda P")), sp.Eq(_sym("V^*"), _sym(r"G\Theta P")),
                            sp.Eq(lam_i, LAMBDA_PRINTED.xreplace({zeta: _sym(r"\zeta_i"), sigma: _sym(r"\sigma_i")}))),
                 assumptions=(*FIXED, "P an arbitrary orthogonal $d_1 x d_1$ matrix"),
-                printed=r"Eq. 7-8; the proof's Eq. 79 drops P from Tr(U $\Sigma U^{\top}$), and the index pairing is "
-                        "what Eq. 81 gives when P = I",
+                printed=r"Eq. 7-8; the proof's Eq. 79 drops P from $\mathrm{Tr}(U \Sigma U^\top)$, and the index "
+                        "pairing is what Eq. 81 gives when P = I",
                 steps=(Step(r"one mode: the printed $\lambda^2$ is the derived minimizer (region by region)",
                             lambda_check),
                        Step(r"one mode: the printed $\theta$ is V(U*) (region by region)", theta_check),
@@ -343,10 +342,10 @@ def _result_claims() -> list[Claim]:
             Claim(
                 id="globalmin.prop2_corrected",
                 title=r"Corrected Proposition 2: pair the k-th largest $\zeta$ with the k-th smallest $\sigma$ "
-                      r"($\sigma_{\pi}(1)$ $\leq$ ... $\leq$ $\sigma_{\pi}(d_1)$); $U^{*} = F \Lambda \Pi R$, $V^{*} "
-                      r"= G \Theta \Pi R$ with $\lambda_k = \lambda (\zeta_k, \sigma_{\pi}(k)), \theta_k$ likewise "
-                      r"(Eq. 8 per mode), $\Pi$ the pairing permutation and R any orthogonal matrix commuting with "
-                      r"$\Sigma$; every global minimizer has these singular values",
+                      r"($\sigma_{\pi}(1) \leq \dots \leq \sigma_{\pi}(d_1)$); $U^* = F \Lambda \Pi R$, $V^* = G "
+                      r"\Theta \Pi R$ with $\lambda_k = \lambda (\zeta_k, \sigma_{\pi}(k)), \theta_k$ likewise (Eq. 8 "
+                      r"per mode), $\Pi$ the pairing permutation and R any orthogonal matrix commuting with $\Sigma$; "
+                      "every global minimizer has these singular values",
                 ref=wz("Sec. 4.1", ("7", "8"), "Proposition 2, corrected"),
                 statement=(sp.Eq(_sym("U^*"), _sym(r"F\Lambda\Pi R")), sp.Eq(_sym("V^*"), _sym(r"G\Theta\Pi R")),
                            sp.Eq(_sym(r"R\Sigma R^\top"), Sig, evaluate=False),
@@ -358,8 +357,8 @@ def _result_claims() -> list[Claim]:
                 steps=(Step(r"one mode: $\lambda^2$ is the derived minimizer", lambda_check),
                        Step(r"one mode: $\theta$ is V(U*)", theta_check),
                        MODES_STEP,
-                       _on_ground_truth(r"members with random R ($R \Sigma R^{\top} = \Sigma$) attain the minimum; "
-                                        "the minimizers found have the stated singular values", prop2_corrected_check)),
+                       _on_ground_truth(r"members with random R ($R \Sigma R^\top = \Sigma$) attain the minimum; the "
+                                        "minimizers found have the stated singular values", prop2_corrected_check)),
                 control=Control(r"R arbitrary orthogonal (not commuting with $\Sigma$)",
                                 lambda: prop2_corrected_check(arbitrary=True)),
             ),
@@ -390,8 +389,8 @@ def _result_claims() -> list[Claim]:
                 _minimum_of_l(
                     "globalmin.cor1",
                     r"Corollary 1 as printed: $\min L = \sum_{i\leq d_1} [\zeta_i^2 - (\zeta_i - \sqrt{\beta} "
-                    r"\sigma_i \eta_{\mathrm{dec}}/\eta_{\mathrm{enc}})^2 1(\zeta_i > \dots )] + "
-                    r"\sum_{i=d_1+1}^{d^{*}} \zeta_i^2$ ($\sigma_i$ paired with $\zeta_i$ by index)",
+                    r"\sigma_i \eta_{\mathrm{dec}}/\eta_{\mathrm{enc}})^2 1(\zeta_i > \dots )] + \sum_{i=d_1+1}^{d^*} "
+                    r"\zeta_i^2$ ($\sigma_i$ paired with $\zeta_i$ by index)",
                     wz("Sec. 4.3", ("11",), "Corollary 1"),
                     r"\sum_{i\le d_1} m(\zeta_i,\sigma_i) + \sum_{i=d_1+1}^{d^*}\zeta_i^2",
                     steps=(Step(r"one mode: $\zeta^2 + \min_t J$ = the summand of Eq. 11 (region by region)",
@@ -414,7 +413,7 @@ def _result_claims() -> list[Claim]:
                 "globalmin.cor1_corrected",
                 r"Corrected Corollary 1: $\min L = \sum_{k\leq d_1} [\zeta_k^2 - (\zeta_k - \sqrt{\beta} "
                 r"\sigma_{\pi}(k) \eta_{\mathrm{dec}}/\eta_{\mathrm{enc}})^2 1(\zeta_k > \dots )] + "
-                r"\sum_{k=d_1+1}^{d^{*}} \zeta_k^2$, $\sigma$ sorted increasingly $(\pi)$",
+                r"\sum_{k=d_1+1}^{d^*} \zeta_k^2$, $\sigma$ sorted increasingly $(\pi)$",
                 wz("Sec. 4.3", ("11", "91"), "Corollary 1, corrected"),
                 r"\sum_{k\le d_1} m(\zeta_k,\sigma_{\pi(k)}) + \sum_{k=d_1+1}^{d^*}\zeta_k^2",
                 assumptions=(*FIXED,
@@ -429,8 +428,8 @@ def _result_claims() -> list[Claim]:
         ),
         _discussion_of_thm1(
             "globalmin.collapse_complete",
-            r"Sec. 4.2: complete posterior collapse ($U^{*} = 0$, $V^{*} = 0$) happens iff $\max_i \zeta_i - "
-            r"\sqrt{\beta} \eta_{\mathrm{dec}} \leq 0$",
+            r"Sec. 4.2: complete posterior collapse ($U^* = 0$, $V^* = 0$) happens iff $\max_i \zeta_i - \sqrt{\beta} "
+            r"\eta_{\mathrm{dec}} \leq 0$",
             sp.Equivalent(sp.Symbol("U^* = 0"), sp.Le(_sym(r"\max_i\zeta_i") - THRESHOLD_THM1, 0)),
             steps=(MODE_COLLAPSE_STEP,
                    _on_ground_truth("the origin is a global minimizer iff the condition holds (both directions, modes "
@@ -446,10 +445,10 @@ def _result_claims() -> list[Claim]:
                 sp.Implies(sp.Le(_sym(r"\zeta_i^2") - THRESHOLD_THM1, 0), sp.Symbol("partial collapse")),
                 printed=(r"$\zeta_i^2$ is compared with $\sqrt{\beta} \eta_{\mathrm{dec}}$ (the complete-collapse "
                          r"condition uses $\zeta_i$)"),
-                steps=(Step("minimal exact counterexample ($d_1 = 1$: the latent's collapse is $U^{*} = 0$) and the "
+                steps=(Step("minimal exact counterexample ($d_1 = 1$: the latent's collapse is $U^* = 0$) and the "
                             "ground truth in both directions", partial_printed_check),
-                       Step((r"one mode at $\sigma = \eta_{\mathrm{enc}}$: the printed condition vs $t^{*} = 0$ "
-                             "(region by region)"),
+                       Step((r"one mode at $\sigma = \eta_{\mathrm{enc}}$: the printed condition vs $t^* = 0$ (region "
+                             "by region)"),
                             lambda: collapse_condition_check(zeta**2 - THRESHOLD_THM1 <= 0))),
                 control=TO_RANK.of("the corrected condition")),
             _discussion_of_thm1(
@@ -470,7 +469,7 @@ def _result_claims() -> list[Claim]:
         ),
         Claim(
             id="globalmin.sqrt_beta_eta",
-            title=r"Sec. 4.2: $\beta$ and $\eta_{\mathrm{dec}}$ enter the global minimum ($U^{*}$, $V^{*}$) and the "
+            title=r"Sec. 4.2: $\beta$ and $\eta_{\mathrm{dec}}$ enter the global minimum ($U^*$, $V^*$) and the "
                   r"collapse conditions only through $\sqrt{\beta} \eta_{\mathrm{dec}}$",
             ref=wz("Sec. 4.2", ("8", "10"), "Theorem 1 (discussion)"),
             statement=sp.Symbol(r"(U^*, V^*) = f(\sqrt{\beta}\,\eta_{dec})"),
@@ -481,7 +480,7 @@ def _result_claims() -> list[Claim]:
                         r"$\eta_{\mathrm{dec}}$ when $\beta = s^2/\eta_{\mathrm{dec}}^2$",
                         lambda: product_only_check("sqrt")),
                    _on_ground_truth(r"the same data at ($\beta$, $\eta_{\mathrm{dec}}$) = (0.5625, 2) and (2.25, 1): "
-                                    r"equal min L, $U U^{\top}$, $V V^{\top}$ and collapse pattern",
+                                    r"equal min L, $U U^\top$, $V V^\top$ and collapse pattern",
                                     lambda: same_minimizers_check(r"same $\sqrt{\beta} \eta_{\mathrm{dec}}$",
                                                                   r"same $\sqrt{\beta} \eta_{\mathrm{dec}}$"))),
             control=Control((r"$\beta$ and $\eta_{\mathrm{dec}}$ enter only through $\beta \eta_{\mathrm{dec}}$: "
@@ -513,8 +512,8 @@ def _result_claims() -> list[Claim]:
             _discussion_of_thm1(
                 "globalmin.small_beta_corrected",
                 r"Corrected: no latent collapses iff $\beta < \zeta_{d_1}^2/\eta_{\mathrm{dec}}^2$ ($\zeta_{d_1} = 0$ "
-                r"if $d_1 > \min(d_0, d_2)$), so a small enough $\beta$ prevents every collapse iff rank(Z) $\geq$ "
-                r"$d_1$; the complete collapse is avoided iff $\beta < \zeta_1^2/\eta_{\mathrm{dec}}^2$, possible iff "
+                r"if $d_1 > \min(d_0, d_2)$), so a small enough $\beta$ prevents every collapse iff rank(Z) $\geq "
+                r"d_1$; the complete collapse is avoided iff $\beta < \zeta_1^2/\eta_{\mathrm{dec}}^2$, possible iff "
                 r"Z $\neq$ 0",
                 sp.Equivalent(sp.Symbol("no collapse"), sp.StrictLessThan(beta, _sym(r"\zeta_{d_1}^2") / eta_dec**2)),
                 corrected=True,
@@ -522,7 +521,7 @@ def _result_claims() -> list[Claim]:
                             r"\zeta^2/\eta_{\mathrm{dec}}^2$ (region by region; never for $\zeta = 0$)",
                             survives_below_beta_check),
                        _on_ground_truth(r"some latent collapses iff $\beta \geq \zeta_{d_1}^2/\eta_{\mathrm{dec}}^2$ "
-                                        r"(rank(Z) $\geq$ $d_1$ at half the threshold, rank(Z) $<$ $d_1$ at $\beta = "
+                                        r"(rank(Z) $\geq d_1$ at half the threshold, rank(Z) $< d_1$ at $\beta = "
                                         "2^{-10}$, and every other instance)",
                                         lambda: collapse_check(KEYS[5], "partial_collapse")),
                        _on_ground_truth((r"the origin is a global minimizer iff $\beta \geq "
@@ -531,6 +530,6 @@ def _result_claims() -> list[Claim]:
                 control=SMALL_BETA_IFF_RANK),
             cause="rank-deficient-data", severity="substantive",
             reason=r"a mode with $\zeta_i = 0$ collapses for every $\beta > 0$: no small $\beta$ prevents collapse "
-                   "when rank(Z) $<$ $d_1$",
+                   "when rank(Z) $< d_1$",
         ),
     ]

@@ -24,7 +24,7 @@ def claims() -> list[Claim]:
         Claim(
             id="mnist.top5_are_eigenvalues_of_A",
             title=r"The values Sec. 5 prints as MNIST's top-5 $\zeta_i$, [5.12, 3.74, 3.25, 2.84, 2.57], are the "
-                  r"eigenvalues $\zeta_i^2$ of $A = E[xx^{\top}]$ (the collapse thresholds $\beta "
+                  r"eigenvalues $\zeta_i^2$ of $A = \mathbb{E}[xx^\top]$ (the collapse thresholds $\beta "
                   r"\eta_{\mathrm{dec}}^2$ themselves), not the singular values $\zeta_i$",
             ref=PaperRef("wz2022", "Sec. 5", (), "Fig. 3: the betas chosen by the thresholds of each mode"),
             statement=sp.Eq(sp.Symbol(r"(5.12, 3.74, 3.25, 2.84, 2.57)"), sp.Symbol(r"(\zeta_1^2, \dots, \zeta_5^2)")),

@@ -97,8 +97,7 @@ def claims() -> list[Claim]:
     return [
         _proof_identity(
             "hessian.gradient",
-            r"Eq. 101-102: dL/dU = 2(U $V^{\top} V - Z V + U \Sigma$), dL/dV = 2(V $U^{\top} U - Z^{\top} U + \kappa "
-            "V$)",
+            r"Eq. 101-102: dL/dU = 2(U $V^\top V - Z V + U \Sigma$), dL/dV = 2(V $U^\top U - Z^\top U + \kappa V$)",
             ("101", "102"), (sp.Eq(gU, 2 * (U * V.T * V - Z * V + U * Sig)),
                              sp.Eq(gV, 2 * (V * U.T * U - Z.T * U + kappa * V))),
             form="gradient", derived="derived gradient of L(U, V) = Eq. 101-102",
@@ -123,16 +122,16 @@ def claims() -> list[Claim]:
             perturbed="Eq. 108-109 with +2 Z instead of -2 Z"),
         _proof_identity(
             "hessian.quadratic_form",
-            r"Eq. 111-114: the quadratic form at the origin is 2[Tr(dU $\Sigma dU^{\top}$) - 2 Tr(Z dV $dU^{\top}$) + "
-            r"$\kappa$ Tr(dV $dV^{\top})]$", ("111", "112", "113", "114"),
+            r"Eq. 111-114: the quadratic form at the origin is 2[$\mathrm{Tr}(dU \Sigma dU^\top)$ - 2 $\mathrm{Tr}(Z "
+            r"dV dU^\top)$ + $\kappa$ Tr(dV $dV^\top)]$", ("111", "112", "113", "114"),
             sp.Eq(LQ, 2 * (sp.Trace(dU * Sig * dU.T) - 2 * sp.Trace(Z * dV * dU.T) + kappa * sp.Trace(dV * dV.T))),
-            form="quadratic", derived=r"$\Delta^{\top} H(0) \Delta$ (derived Hessian) = Eq. 113 = Eq. 114",
-            perturbed=r"Eq. 114 with - Tr(Z dV $dU^{\top}$) (cross-term factor 2 dropped)"),
+            form="quadratic", derived=r"$\Delta^\top H(0) \Delta$ (derived Hessian) = Eq. 113 = Eq. 114",
+            perturbed=r"Eq. 114 with - $\mathrm{Tr}(Z dV dU^\top)$ (cross-term factor 2 dropped)"),
         *erratum(
             _on_proof_of_thm3(
                 "hessian.eq115_as_printed",
                 r"Eq. 115 with '$\Sigma = \sigma I$' as printed: LQ is proportional to $\sigma^2 \lVert dU\rVert^2 - "
-                r"2$ Tr(Z dV $dU^{\top}$) + $\kappa \lVert dV\rVert^2$", ("114", "115"),
+                r"2 \mathrm{Tr}(Z dV dU^\top)$ + $\kappa \lVert dV\rVert^2$", ("114", "115"),
                 sp.Symbol(r"\Sigma = \sigma I \Rightarrow LQ \propto \sigma^2\|\Delta U\|^2 - "
                           r"2\mathrm{Tr}(Z\Delta V\Delta U^\top) + \kappa\|\Delta V\|^2"),
                 assumptions=(*COMMON,
@@ -142,14 +141,14 @@ def claims() -> list[Claim]:
                             _eq115_minimal),
                        Step(r"LQ with $\Sigma = \sigma I$ against c * Eq. 115, c fixed on the slice dU = 0, every "
                             "size up to 3", partial(_eq115_at_sizes, literal=True))),
-                control=Control((r"$\Sigma = \sigma^2 I$, but Eq. 115 with -Tr(Z dV $dU^{\top}$) (cross-term factor 2 "
-                                 "dropped)"),
+                control=Control((r"$\Sigma = \sigma^2 I$, but Eq. 115 with -$\mathrm{Tr}(Z dV dU^\top)$ (cross-term "
+                                 "factor 2 dropped)"),
                                 partial(_eq115_control, "cross"))),
             _on_proof_of_thm3(
                 "hessian.eq115_116",
                 r"Corrected Eq. 115-116: with $\Sigma = \sigma^2 I$, LQ = $2 [\sigma^2 \lVert dU\rVert^2 - 2$ Tr(Z dV "
-                r"$dU^{\top}) + \kappa \lVert dV\rVert^2]$, which at dU = $\alpha u$, dV = $\sqrt{1 - \alpha^2}$ v is "
-                "2 x Eq. 116",
+                r"$dU^\top) + \kappa \lVert dV\rVert^2]$, which at dU = $\alpha u$, dV = $\sqrt{1 - \alpha^2}$ v is 2 "
+                "x Eq. 116",
                 ("114", "115", "116"),
                 sp.Eq(LQ, 2 * (s_sym**2 * sp.Trace(dU * dU.T) - 2 * sp.Trace(Z * dV * dU.T)
                                + kappa * sp.Trace(dV * dV.T))),
@@ -159,8 +158,8 @@ def claims() -> list[Claim]:
                 steps=(Step(r"LQ with $\Sigma = \sigma^2 I = 2$ Eq. 115 (c = 2), every size up to 3",
                             partial(_eq115_at_sizes, literal=False)),
                        Step(r"Eq. 115 at ($\alpha u$, b v) = $\sigma^2 \alpha^2 \lVert u\rVert^2 - 2 \alpha b "
-                            r"\mathrm{Tr}(u^{\top} Z v) + \kappa b^2 \lVert v\rVert^2$ (Eq. 116 when $\lVert u\rVert "
-                            r"= \lVert v\rVert = 1$, $b = \sqrt{1 - \alpha^2}$), every size up to 3",
+                            r"\mathrm{Tr}(u^\top Z v) + \kappa b^2 \lVert v\rVert^2$ (Eq. 116 when $\lVert u\rVert = "
+                            r"\lVert v\rVert = 1$, $b = \sqrt{1 - \alpha^2}$), every size up to 3",
                             _eq116_at_sizes)),
                 control=Control(r"LQ with $\Sigma = \sigma^2 I$ against 2 Eq. 115 with $\sigma$ instead of $\sigma^2$",
                                 partial(_eq115_control, "power"))),
@@ -200,7 +199,7 @@ def claims() -> list[Claim]:
             r"Eq. 118 is non-negative iff $\zeta_{\max} \leq \sigma \sqrt{\kappa} = \sqrt{\beta} \eta_{\mathrm{dec}} "
             r"\sigma / \eta_{\mathrm{enc}}$", ("118",),
             sp.Equivalent(sp.Ge(EQ118, 0), sp.Le(zeta, s_sym * sp.sqrt(kappa))),
-            assumptions=(r"$\sigma^2 = \sigma 2$, $\kappa > 0$, $\zeta \geq 0$",),
+            assumptions=(r"$\sigma^2$ written as one symbol, $\kappa > 0$, $\zeta \geq 0$",),
             printed="not written out: the proof stops at Eq. 118",
             steps=(Step(r"$(\sigma^2 + \kappa)^2 - ((\sigma^2 - \kappa)^2 + 4 \zeta^2) = 4 (\sigma^2 \kappa - "
                         r"\zeta^2)$ and $\sigma^2 + \kappa > 0$", _sign_identity),
@@ -214,7 +213,7 @@ def claims() -> list[Claim]:
             r"- \kappa)^2 + 4 \zeta_{\max}^2}$, for any diagonal $\Sigma$", ("107", "110", "118"),
             sp.Eq(H0, min_eigenvalue_expr(smin**2, zmax)),
             assumptions=(*COMMON, r"$\sigma_i$ distinct or equal",
-                         "$d_0$ $<$, =, $>$ $d_2$, Z of any rank"), part="generalized",
+                         "$d_0 <$, =, $> d_2$, Z of any rank"), part="generalized",
             printed=r"derived here: the paper treats $\Sigma = \sigma I$ only",
             steps=(Step(r"$H(0) = 2 \begin{pmatrix} \Sigma \otimes I & -Z \otimes I \\ -Z^\top \otimes I & "
                         r"\kappa I \end{pmatrix}$ (Eq. 107-110), " + EXPLICIT + r": one block "
@@ -251,7 +250,7 @@ def claims() -> list[Claim]:
                 ref=wz("Sec. 4.1", ("8",), "Proposition 2 (complete collapse)"),
                 statement=sp.Symbol(r"U^*=0 \iff \zeta_i \le \sigma_i\sqrt{\kappa}\ \forall i\le d_1"),
                 assumptions=(r"$\Sigma = \mathrm{diag}(\sigma_i^2)$ fixed, $\sigma_i$ in the given order",
-                             r"$\zeta_i = 0$ for $i > d^{*}$"),
+                             r"$\zeta_i = 0$ for $i > d^*$"),
                 steps=(Step("exact smallest instance: the condition holds but the model's loss goes below L(0)",
                             _prop2_exact_counterexample), _on_campaign("distinct", "prop2")),
                 control=SIGMA_MAX,

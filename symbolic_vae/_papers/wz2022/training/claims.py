@@ -24,10 +24,10 @@ SHIFTED = r"thresholds shifted by one mode ($\zeta_{i+1}$ or $\beta_{p+1}$ in pl
 def claims() -> list[Claim]:
     """SGD-trained linear VAEs against the verified closed forms."""
     wz = partial(PaperRef, "wz2022")
-    data = ((r"synthetic y = x data, 512 points with $E[xx^{\top}]$ of eigenvalues $\zeta^2$ = (4, 1.44, 0.49, 0.16) "
-             "exactly"),
+    data = ((r"synthetic y = x data, 512 points with $\mathbb{E}[xx^\top]$ of eigenvalues $\zeta^2$ = (4, 1.44, 0.49, "
+             "0.16) exactly"),
             "Adam on 1-sample reparametrized minibatch ELBOs (batch 128), seeded, torch on one thread; active unit: "
-            "$Cov_x(E_q[z_j]) > 0.01$")
+            r"$Cov_x(\mathbb{E}_q[z_j]) > 0.01$")
     return [
         Claim(
             id="training.surviving_modes_fixed",
@@ -56,7 +56,7 @@ def claims() -> list[Claim]:
             id="training.closed_forms",
             title="SGD-trained linear VAEs reach the closed forms: the trained loss is min L (G(s) at $s = "
                   r"\eta_{\mathrm{dec}}^2$ or $\eta_{\mathrm{dec}}^{*2}$) within 2e-4 relative and never below it, "
-                  r"the encoder std per mode is $\sigma_i^{*}$ and the learned $\eta_{\mathrm{dec}}^2$ is $R_k/(d_2 - "
+                  r"the encoder std per mode is $\sigma_i^*$ and the learned $\eta_{\mathrm{dec}}^2$ is $R_k/(d_2 - "
                   r"\beta k)$ within 3%",
             ref=wz("Sec. 4.2, App. D", ("14", "19", "44", "58"), "Theorem 2, Theorem 4"),
             statement=(sp.Eq(sp.Symbol(r"L_{SGD}"), sp.Symbol(r"\min L")),
@@ -65,10 +65,10 @@ def claims() -> list[Claim]:
             assumptions=(*data,
                          r"tolerances: the stopping rule's residual loss (the loss is exact in $\epsilon$) and what "
                          "it allows the parameters; the Monte Carlo estimate within 5 standard errors of it"),
-            steps=(Step((r"loss, $\sigma_i^{*}$ and $\eta_{\mathrm{dec}}^2$ of the fixed and learnable grids against "
+            steps=(Step((r"loss, $\sigma_i^*$ and $\eta_{\mathrm{dec}}^2$ of the fixed and learnable grids against "
                          "the closed forms"),
                         partial(closed_form_check, ("fixed", "learnable"))),),
-            control=Control(r"the two branches of $\sigma_i^{*}$ swapped",
+            control=Control(r"the two branches of $\sigma_i^*$ swapped",
                             partial(closed_form_check, ("fixed", "learnable"),
                                                                             swap=True)),
         ),
@@ -93,7 +93,7 @@ def claims() -> list[Claim]:
             assumptions=("scikit-learn's digits (1797 images of 8x8 pixels, bundled), pixels / 16, centred, y = x; "
                          r"$\zeta_i^2 = 0.699$, 0.639, 0.554, 0.395, 0.271, 0.231, ... (eigenvalues of the covariance)",
                          "Adam on 1-sample reparametrized minibatch ELBOs (batch 128), seeded, torch on one thread, "
-                         "one step-size decay; active unit: $Cov_x(E_q[z_j]) > 0.01$"),
+                         r"one step-size decay; active unit: $Cov_x(\mathbb{E}_q[z_j]) > 0.01$"),
             steps=(Step(r"train the grid $\beta = 0.15$, 0.33, 0.47, 1 (predicted 5, 4, 3, 0 surviving modes) in one "
                         "run; compare the counts", digits_counts),),
             control=Control(SHIFTED, partial(digits_counts, shift=1)),
@@ -108,7 +108,7 @@ def claims() -> list[Claim]:
                             sp.Symbol(r"\beta\eta_{dec}^2 \ge \zeta_1^2")),
             assumptions=("scikit-learn's digits / 16, centred, y = x (as training.surviving_modes_digits)",
                          "Adam on 1-sample reparametrized minibatch ELBOs (batch 128), seeded, torch on one thread; "
-                         "active unit: $Cov_x(E_q[z_j]) > 0.01$",
+                         r"active unit: $Cov_x(\mathbb{E}_q[z_j]) > 0.01$",
                          "the exact count below the threshold is not claimed: the control is that count"),
             steps=(Step(r"train the tanh VAE at $\beta = 0.22$, 0.47, 0.8, 1 ($\zeta_1^2 = 0.699$) in one run; "
                         "compare where no unit is active", partial(complete_collapse_check, "digits_tanh")),),
