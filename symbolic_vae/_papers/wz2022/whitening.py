@@ -345,7 +345,7 @@ def claims() -> list[Claim]:
                          "y not linear in x"),
             steps=(*steps_common,
                    Step(r"ground truth: $\min L_{\mathrm{VAE}}$ = (min L + c)/(2 $\eta_{\mathrm{dec}}^2$) + "
-                        r"$l_{\mathrm{var}}$; $L_{\mathrm{VAE}}'s$ minimizers map to L's; every W solving $\Phi^{1/2} "
+                        r"$l_{\mathrm{var}}$; $L_{\mathrm{VAE}}$'s minimizers map to L's; every W solving $\Phi^{1/2} "
                         r"P_A^\top W = V^*$ (null-space part random) attains $\min L_{\mathrm{VAE}}$",
                         _argmin_check)),
             control=Control(r"$W^*$ solving $P_A^\top W = V^*$ ($\Phi^{1/2}$ dropped)",

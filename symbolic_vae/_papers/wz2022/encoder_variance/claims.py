@@ -194,7 +194,7 @@ def _sigma_claims() -> list[Claim]:
                 r"Corrected Eq. 93: $l_i'(\sigma)$ is twice the printed expression (the sign, hence the argument, is "
                 "unchanged)", ("93",), sp.Eq(dl, forms.printed_eq93(2)),
                 assumptions=DERIVED_L, part="corrected",
-                steps=(Step(r"$d l_i/d \sigma = 2 x$ Eq. 93", partial(derivative_check, 2)), *MODE_STEPS),
+                steps=(Step(r"$d l_i/d\sigma = 2 \times$ Eq. 93", partial(derivative_check, 2)), *MODE_STEPS),
                 control=Control(r"2 x Eq. 93 with $\sigma + \eta_{\mathrm{enc}}^2/\sigma$",
                                 partial(derivative_check, 2, 1))),
             cause="dropped-factor", severity="notation",
@@ -291,7 +291,7 @@ def _minimum_claims() -> list[Claim]:
             perturbed=r"$\theta_i$ with $\zeta_i/\eta_{\mathrm{enc}}$ in place of $\eta_{\mathrm{enc}}/\zeta_i$"),
         _on_theorem2(
             "encvar.thm2_sigma",
-            r"Theorem 2, Eq. 19: for $i \leq \min(d_0, d_2), \sigma_i^*$ of the global minimum is Prop. 3's",
+            r"Theorem 2, Eq. 19: for $i \leq \min(d_0, d_2)$, $\sigma_i^*$ of the global minimum is Prop. 3's",
             ("19",), sp.Eq(s_star, forms.printed_sigma_star()), assumptions=(*COMMON, r"$i \leq \min(d_0, d_2)$"),
             steps=(*MODE_STEPS, *UNIQUE_STEPS, STATIONARY,
                    _on_ground_truth(r": Eq. 19's values found among the learned $\sigma_i^2$",
@@ -328,7 +328,7 @@ def _minimum_claims() -> list[Claim]:
                 ("15", "16", "19"),
                 (sp.Eq(U_, sp.Symbol(r"F\Lambda P")), encoder_set,
                  sp.Eq(Sig_, sp.Symbol(r"\mathrm{diag}(\sigma_i^{*2})"))),
-                assumptions=(*COMMON, "P an arbitrary orthogonal $d_1 x d_1$ matrix",
+                assumptions=(*COMMON, r"P an arbitrary orthogonal $d_1 \times d_1$ matrix",
                              r"checked where $d_1 \leq d^*$, so that Eq. 19 specifies $\Sigma^*$ ($i > d^*$: "
                              "encvar.thm2_sigma_beyond_rank)"),
                 steps=(_on_ground_truth(r" (those with $d_1 \leq d^*$, where Eq. 19 gives every $\sigma_i^*$): "

@@ -224,7 +224,7 @@ def _proof_claims() -> list[Claim]:
             ),
             _proof_of_prop2(
                 "globalmin.von_neumann_sorted",
-                r"Corrected Eq. 80 (von Neumann): $\mathrm{Tr} [(Q D Q^\top)(F S F^\top)] \leq \sum_i \delta_[i] "
+                r"Corrected Eq. 80 (von Neumann): $\mathrm{Tr} [(Q D Q^\top)(F S F^\top)] \leq \sum_i \delta_{[i]} "
                 r"\zeta_i^2$ (both sorted decreasingly), attained by $Q = F \Pi$ with $\Pi$ sorting D", ("80",),
                 sp.Le(_sym(TRACE_PAIRING), _sym(r"\sum_i \delta_{[i]}\zeta_i^2")),
                 assumptions=("Q, F orthogonal; D, S diagonal with nonnegative entries",), corrected=True,
@@ -246,8 +246,8 @@ def _proof_claims() -> list[Claim]:
                                 lambda: vn_equality_check("commute"))),
             _proof_of_prop2(
                 "globalmin.von_neumann_equality_corrected",
-                r"Corrected equality case: $\mathrm{Tr} [(Q D Q^\top)(F S F^\top)] = \sum_i \delta_[i] \zeta_i^2$ iff "
-                r"$Q D Q^\top$ and $F S F^\top$ commute and their eigenvalues are similarly ordered in a common "
+                r"Corrected equality case: $\mathrm{Tr} [(Q D Q^\top)(F S F^\top)] = \sum_i \delta_{[i]} \zeta_i^2$ "
+                r"iff $Q D Q^\top$ and $F S F^\top$ commute and their eigenvalues are similarly ordered in a common "
                 "eigenbasis", ("80",),
                 sp.Equivalent(sp.Symbol(TRACE_PAIRING + r" = \sum_i\delta_{[i]}\zeta_i^2"),
                               sp.Symbol(r"[QDQ^\top, FSF^\top] = 0\ \text{and similarly ordered}")),
@@ -328,7 +328,7 @@ def _result_claims() -> list[Claim]:
                 ref=wz("Sec. 4.1", ("7", "8"), "Proposition 2"),
                 statement=(sp.Eq(_sym("U^*"), _sym(r"F\Lambda P")), sp.Eq(_sym("V^*"), _sym(r"G\Theta P")),
                            sp.Eq(lam_i, LAMBDA_PRINTED.xreplace({zeta: _sym(r"\zeta_i"), sigma: _sym(r"\sigma_i")}))),
-                assumptions=(*FIXED, "P an arbitrary orthogonal $d_1 x d_1$ matrix"),
+                assumptions=(*FIXED, r"P an arbitrary orthogonal $d_1 \times d_1$ matrix"),
                 printed=r"Eq. 7-8; the proof's Eq. 79 drops P from $\mathrm{Tr}(U \Sigma U^\top)$, and the index "
                         "pairing is what Eq. 81 gives when P = I",
                 steps=(Step(r"one mode: the printed $\lambda^2$ is the derived minimizer (region by region)",
