@@ -63,10 +63,10 @@ def claims() -> list[Claim]:
     return [
         Claim(
             id="lucas.ppca_marginal",
-            title=r"pPCA marginal: $x ~ N(\mu, W W^\top + \sigma^2 I)$",
+            title=r"pPCA marginal: $x \sim \mathcal{N}(\mu, W W^\top + \sigma^2 I)$",
             ref=lucas("pPCA", ("1",)),
             statement=sp.Eq(sp.Symbol("p(x)"), sp.Symbol(r"\mathcal{N}(x;\mu, WW^\top + \sigma^2 I)")),
-            assumptions=(r"p(z) = N(0, $I_k$), p(x|z) = N(W $z + \mu$, $\sigma^2 I_n$)",),
+            assumptions=(r"$p(z) = \mathcal{N}(0, I_k)$, $p(x|z) = \mathcal{N}(W z + \mu, \sigma^2 I_n)$",),
             printed="implied by 'has an analytic maximum likelihood estimate'",
             steps=(Step((r"$\mathbb{E}[x]$ = $\mu$ and Cov[x] = $W W^\top + \sigma^2 I$ by the noise rule, every (n, "
                          "k) up to 3"),
@@ -131,7 +131,7 @@ def claims() -> list[Claim]:
                             "likelihood and in the ELBO", stationary_check),),
                 control=ALL_MAX),
             cause="stationary-points", severity="substantive",
-            reason=r"saddles without zero columns exist ($W = U_J(\Lambda_J - s I)^(1/2)$ R for any J): the "
+            reason=r"saddles without zero columns exist ($W = U_J(\Lambda_J - s I)^{1/2} R$ for any $J$): the "
                    "classification of stationary points changes",
         ),
         Claim(

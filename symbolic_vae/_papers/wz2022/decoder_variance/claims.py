@@ -501,7 +501,7 @@ def claims() -> list[Claim]:  # noqa: PLR0915 - one list, in ledger order
             id="decvar.thm4_eq57_corrected",
             title=r"Corrected bullet 1: $\eta^{*2} = R_{\hat{d}_1}/(d_2 - \beta \hat{d}_1)$ in (0, $s_{\hat{d}_1}$) "
                   r"iff $\beta < \beta_{\hat{d}_1} = d_2 \zeta_{\hat{d}_1}^2/(\hat{d}_1 \zeta_{\hat{d}_1}^2 + "
-                  r"R_{\hat{d}_1}) (\hat{d}_1$, not $d_1$)",
+                  r"R_{\hat{d}_1})$ ($\hat{d}_1$, not $d_1$)",
             ref=ref(("57",), "Theorem 4, corrected"),
             statement=sp.Equivalent(sp.Eq(_sstar, (c_sym + _TAIL) / (_d2 - beta * _hd1)),
                                     sp.Lt(beta, _d2 * _zeta[_hd1] ** 2 / (_hd1 * _zeta[_hd1] ** 2 + c_sym + _TAIL))),

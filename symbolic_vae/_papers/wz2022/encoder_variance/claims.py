@@ -307,7 +307,7 @@ def _minimum_claims() -> list[Claim]:
                 control=HALF_ETA_BEYOND_RANK),
             _on_theorem2(
                 "encvar.thm2_sigma_beyond_rank_corrected",
-                r"Corrected: $\sigma_i^* = \eta_{\mathrm{enc}}$ for $i > \min(d_0, d_2) (\zeta_i = 0$: the latent "
+                r"Corrected: $\sigma_i^* = \eta_{\mathrm{enc}}$ for $i > \min(d_0, d_2)$ ($\zeta_i = 0$: the latent "
                 "stays at the prior)", ("19",), sp.Eq(sp.Symbol(r"\sigma_{i>d^*}^*"), eta_enc),
                 result="Theorem 2, corrected", assumptions=(*COMMON, r"$d_1 > \min(d_0, d_2)$"),
                 steps=(*MODE_STEPS, *UNIQUE_STEPS,
@@ -356,7 +356,7 @@ def _minimum_claims() -> list[Claim]:
                                         r"the coupling of $\Sigma$ and U", partial(set_check, "aligned"))),
                 control=Control("members with P dropped from W", partial(set_check, "aligned_w_without_p"))),
             cause="rotation-freedom", severity="substantive",
-            reason=r"with distinct $\sigma_i^* a$ generic orthogonal P gives a point above the minimum: the set of "
+            reason=r"with distinct $\sigma_i^*$ a generic orthogonal P gives a point above the minimum: the set of "
                    "minimizers is smaller",
         ),
         *erratum(
@@ -427,7 +427,7 @@ def _minimum_claims() -> list[Claim]:
                    Step(r"one mode: $\theta_i^2 \leq \eta_{\mathrm{enc}}^2$", partial(norm_mode, "theta_bound")),
                    Step(r"limits as $\beta \to 0$", partial(norm_mode, "limits")),
                    _on_ground_truth(": squared norms of U and V vs the bounds", norm_check)),
-            control=Control((r"the same bound $\theta_i \leq \eta_{\mathrm{enc}}$ for the $fixed-\sigma$ optimum (Eq. "
+            control=Control((r"the same bound $\theta_i \leq \eta_{\mathrm{enc}}$ for the fixed-$\sigma$ optimum (Eq. "
                              "10)"),
                             partial(norm_mode, "fixed_sigma_control"))),
         _on_theorem2(

@@ -37,12 +37,12 @@ from symbolic_vae._papers.wz2022.origin_hessian.forms import EQ118, LAM_MIN, kap
 wz = partial(PaperRef, "wz2022")
 COMMON = (r"$\Sigma = \mathrm{diag}(\sigma_q^2)$ fixed, $\sigma_q > 0$",
           r"$\kappa = \beta \eta_{\mathrm{dec}}^2 / \eta_{\mathrm{enc}}^2 > 0$",
-          "Z any real $d_2 x d_0$ matrix")
+          r"$Z$ any real $d_2 \times d_0$ matrix")
 EXPLICIT = "every ($d_0$, $d_1$, $d_2$) up to 4 (64 sizes), symengine differentiation; time recorded in the details"
 GROUND_TRUTH = ("exact dyadic moments (singular A included, y not linear in x), zeta_max / (sigma_min sqrt(kappa)) in "
                 "{1/2, 63/64, 1 (exact), 65/64, 2}; model's H(0) PSD decided exactly; 0 global minimum decided by "
                 "multistart minimization of the same loss")
-CAMPAIGNS = {"equal": r"the $\sigma_i = \eta_{\mathrm{enc}}$ campaign", "distinct": r"the $distinct-\sigma$ campaign"}
+CAMPAIGNS = {"equal": r"the $\sigma_i = \eta_{\mathrm{enc}}$ campaign", "distinct": r"the distinct-$\sigma$ campaign"}
 SIGMA_MAX = Control(r"with $\sigma_{\max}$: 'iff $\zeta_{\max} \leq \sigma_{\max} \sqrt{\kappa}$'",
                     partial(_condition_check, "distinct", "sigma_max"))
 
@@ -122,8 +122,8 @@ def claims() -> list[Claim]:
             perturbed="Eq. 108-109 with +2 Z instead of -2 Z"),
         _proof_identity(
             "hessian.quadratic_form",
-            r"Eq. 111-114: the quadratic form at the origin is 2[$\mathrm{Tr}(dU \Sigma dU^\top)$ - 2 $\mathrm{Tr}(Z "
-            r"dV dU^\top)$ + $\kappa$ Tr(dV $dV^\top)]$", ("111", "112", "113", "114"),
+            r"Eq. 111-114: the quadratic form at the origin is $2[\mathrm{Tr}(dU\,\Sigma\,dU^\top) - 2\,"
+            r"\mathrm{Tr}(Z\,dV\,dU^\top) + \kappa\,\mathrm{Tr}(dV\,dV^\top)]$", ("111", "112", "113", "114"),
             sp.Eq(LQ, 2 * (sp.Trace(dU * Sig * dU.T) - 2 * sp.Trace(Z * dV * dU.T) + kappa * sp.Trace(dV * dV.T))),
             form="quadratic", derived=r"$\Delta^\top H(0) \Delta$ (derived Hessian) = Eq. 113 = Eq. 114",
             perturbed=r"Eq. 114 with - $\mathrm{Tr}(Z dV dU^\top)$ (cross-term factor 2 dropped)"),
@@ -146,9 +146,9 @@ def claims() -> list[Claim]:
                                 partial(_eq115_control, "cross"))),
             _on_proof_of_thm3(
                 "hessian.eq115_116",
-                r"Corrected Eq. 115-116: with $\Sigma = \sigma^2 I$, LQ = $2 [\sigma^2 \lVert dU\rVert^2 - 2$ Tr(Z dV "
-                r"$dU^\top) + \kappa \lVert dV\rVert^2]$, which at dU = $\alpha u$, dV = $\sqrt{1 - \alpha^2}$ v is 2 "
-                "x Eq. 116",
+                r"Corrected Eq. 115-116: with $\Sigma = \sigma^2 I$, $LQ = 2 [\sigma^2 \lVert dU\rVert^2 - 2\,"
+                r"\mathrm{Tr}(Z\,dV\,dU^\top) + \kappa \lVert dV\rVert^2]$, which at $dU = \alpha u$, "
+                r"$dV = \sqrt{1 - \alpha^2}\, v$ is $2 \times$ Eq. 116",
                 ("114", "115", "116"),
                 sp.Eq(LQ, 2 * (s_sym**2 * sp.Trace(dU * dU.T) - 2 * sp.Trace(Z * dV * dU.T)
                                + kappa * sp.Trace(dV * dV.T))),
@@ -264,8 +264,8 @@ def claims() -> list[Claim]:
                 assumptions=(r"$\Sigma = \mathrm{diag}(\sigma_i^2)$ fixed, any order",
                              r"equivalently Proposition 2 with the $\sigma_i$ sorted non-decreasingly against the "
                              r"non-increasing $\zeta_i$"),
-                steps=(Step((r"the 2 x 2 form $[[\sigma^2, -\zeta ], [-\zeta, \kappa ]]$ is PSD iff $\zeta \leq "
-                             r"\sigma \sqrt{\kappa}$"),
+                steps=(Step((r"the $2 \times 2$ form $\begin{pmatrix} \sigma^2 & -\zeta \\ -\zeta & \kappa "
+                             r"\end{pmatrix}$ is PSD iff $\zeta \leq \sigma \sqrt{\kappa}$"),
                             _sign_identity),
                        _on_campaign("distinct", "sigma_min"), _on_campaign("equal", "sigma_min")),
                 control=SIGMA_MAX,
