@@ -27,7 +27,7 @@ def claims() -> list[Claim]:
     data = ((r"synthetic y = x data, 512 points with $\mathbb{E}[xx^\top]$ of eigenvalues $\zeta^2$ = (4, 1.44, 0.49, "
              "0.16) exactly"),
             "Adam on 1-sample reparametrized minibatch ELBOs (batch 128), seeded, torch on one thread; active unit: "
-            r"$Cov_x(\mathbb{E}_q[z_j]) > 0.01$")
+            r"$\mathrm{Cov}_x(\mathbb{E}_q[z_j]) > 0.01$")
     return [
         Claim(
             id="training.surviving_modes_fixed",
@@ -93,7 +93,7 @@ def claims() -> list[Claim]:
             assumptions=("scikit-learn's digits (1797 images of 8x8 pixels, bundled), pixels / 16, centred, y = x; "
                          r"$\zeta_i^2 = 0.699$, 0.639, 0.554, 0.395, 0.271, 0.231, ... (eigenvalues of the covariance)",
                          "Adam on 1-sample reparametrized minibatch ELBOs (batch 128), seeded, torch on one thread, "
-                         r"one step-size decay; active unit: $Cov_x(\mathbb{E}_q[z_j]) > 0.01$"),
+                         r"one step-size decay; active unit: $\mathrm{Cov}_x(\mathbb{E}_q[z_j]) > 0.01$"),
             steps=(Step(r"train the grid $\beta = 0.15$, 0.33, 0.47, 1 (predicted 5, 4, 3, 0 surviving modes) in one "
                         "run; compare the counts", digits_counts),),
             control=Control(SHIFTED, partial(digits_counts, shift=1)),
@@ -108,7 +108,7 @@ def claims() -> list[Claim]:
                             sp.Symbol(r"\beta\eta_{dec}^2 \ge \zeta_1^2")),
             assumptions=("scikit-learn's digits / 16, centred, y = x (as training.surviving_modes_digits)",
                          "Adam on 1-sample reparametrized minibatch ELBOs (batch 128), seeded, torch on one thread; "
-                         r"active unit: $Cov_x(\mathbb{E}_q[z_j]) > 0.01$",
+                         r"active unit: $\mathrm{Cov}_x(\mathbb{E}_q[z_j]) > 0.01$",
                          "the exact count below the threshold is not claimed: the control is that count"),
             steps=(Step(r"train the tanh VAE at $\beta = 0.22$, 0.47, 0.8, 1 ($\zeta_1^2 = 0.699$) in one run; "
                         "compare where no unit is active", partial(complete_collapse_check, "digits_tanh")),),
