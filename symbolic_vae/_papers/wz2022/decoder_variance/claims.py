@@ -475,7 +475,7 @@ def claims() -> list[Claim]:  # noqa: PLR0915 - one list, in ledger order
             id="decvar.prop7_all_targets",
             title="Proposition 7 for every target: G has a unique global minimizer (its unique stationary point) iff "
                   r"c $>$ 0 or $\hat{d}_1 < \hat{d}^*$ or $d_2 < \beta \hat{d}_1$",
-            ref=wz(sec_d, (), "Proposition 7, extended to c $>$ 0"),
+            ref=wz(sec_d, (), "Proposition 7, extended to $c > 0$"),
             statement=sp.Equivalent(sp.Eq(sp.Symbol(r"\#\arg\min G"), 1),
                                     sp.Gt(c_sym, 0) | sp.Lt(_hd1, _hds) | sp.Lt(_d2, beta * _hd1)),
             assumptions=((r"$c = \mathbb{E}\lVert y\rVert^2 - \lVert Z\rVert^2 > 0$ exactly when y is not a linear "

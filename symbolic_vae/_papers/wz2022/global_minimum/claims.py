@@ -103,7 +103,7 @@ TO_RANK = Control(r"i running to $\min(d_0, d_2)$ instead of $d_1$",
                   lambda: collapse_check(KEYS[4], "partial_collapse"))
 SMALL_BETA_IFF_RANK = Control(
     r"small $\beta$ prevents collapse iff $d_1 \leq \min(d_0, d_2)$",
-    lambda: collapse_check(KEYS[6], "partial_collapse", [s for s in thm1_rows() if r"small $\beta$" in s.problem.tags]))
+    lambda: collapse_check(KEYS[6], "partial_collapse", [s for s in thm1_rows() if "small beta" in s.problem.tags]))
 
 
 def _sym(name: str) -> sp.Symbol:
@@ -481,11 +481,11 @@ def _result_claims() -> list[Claim]:
                         lambda: product_only_check("sqrt")),
                    _on_ground_truth(r"the same data at ($\beta$, $\eta_{\mathrm{dec}}$) = (0.5625, 2) and (2.25, 1): "
                                     r"equal min L, $U U^\top$, $V V^\top$ and collapse pattern",
-                                    lambda: same_minimizers_check(r"same $\sqrt{\beta} \eta_{\mathrm{dec}}$",
+                                    lambda: same_minimizers_check("same sqrt(beta) eta_dec",
                                                                   r"same $\sqrt{\beta} \eta_{\mathrm{dec}}$"))),
             control=Control((r"$\beta$ and $\eta_{\mathrm{dec}}$ enter only through $\beta \eta_{\mathrm{dec}}$: "
                              "(0.5625, 2) vs (1.125, 1)"),
-                            lambda: same_minimizers_check(r"same $\beta \eta_{\mathrm{dec}}$",
+                            lambda: same_minimizers_check("same beta eta_dec",
                                                           r"same $\beta \eta_{\mathrm{dec}}$")),
         ),
         _discussion_of_thm1(
@@ -497,7 +497,7 @@ def _result_claims() -> list[Claim]:
                          r"\eta_{\mathrm{dec}}$ (region by region)"),
                         lambda: eta_enc_free_check(True)),
                    _on_ground_truth(r"the same data at $\eta_{\mathrm{enc}} = 0.5$ and 2: same collapse pattern",
-                                    lambda: same_minimizers_check(r"other $\eta_{\mathrm{enc}}$",
+                                    lambda: same_minimizers_check("other eta_enc",
                                                                   r"$\eta_{\mathrm{enc}} = 0.5$ vs 2"))),
             control=Control((r"a fixed $\Sigma = I$ ($\sigma$ not tied to $\eta_{\mathrm{enc}}$): "
                              r"$\eta_{\mathrm{enc}} = 0.5$ vs 2"),
