@@ -40,7 +40,7 @@ SIZES_NK = tuple((n, k) for n in range(1, 4) for k in range(1, 4))  # every (n, 
 ALL_MAX = Control("every enumerated stationary point is a local maximum of the ELBO",
                   partial(stationary_check, claim_all_max=True))
 
-PPCA = ("x in $R^n$ (n the data dimension), z in $R^k$, k $<$ n",
+PPCA = ("x in $R^n$ (n the data dimension), z in $R^k$, $k < n$",
         r"S the (1/N) sample covariance, eigenvalues $\lambda_1 \geq \dots \geq \lambda_n$",
         r"$\mu$ at the sample mean (its MLE)")
 

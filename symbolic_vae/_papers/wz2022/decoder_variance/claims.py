@@ -137,12 +137,12 @@ def claims() -> list[Claim]:  # noqa: PLR0915 - one list, in ledger order
             "sum/d2"),
     }
     table_row_reasons = {  # each row's erratum: what the corrected table changes there
-        1: r"with c $>$ 0 G has a minimizer ($s^* = 1$ at $\zeta = 0$, c = 1): no 'NA'",
-        2: r"with c $>$ 0 the interval of minimizers shrinks to one point ($s^* = 2$ at $\zeta^2 = c = 1$)",
+        1: r"with $c > 0$ G has a minimizer ($s^* = 1$ at $\zeta = 0$, c = 1): no 'NA'",
+        2: r"with $c > 0$ the interval of minimizers shrinks to one point ($s^* = 2$ at $\zeta^2 = c = 1$)",
         3: r"$\eta^{*2} = R_{\hat{d}_1}/(d_2 - \beta \hat{d}_1)$ needs c in R ($s^* = 6/5$, not 3/5, at c = 1)",
-        4: r"$R_p$ needs c (the row moves for c $>$ 0); at c = 0 it overlaps row 2 at $\beta = d_2/\hat{d}_1$ "
+        4: r"$R_p$ needs c (the row moves for $c > 0$); at c = 0 it overlaps row 2 at $\beta = d_2/\hat{d}_1$ "
            "(minimizers (0, 1], not one point)",
-        5: r"$R_0 = c + \sum \zeta_i^2$ (threshold and $\eta^{*2}$ move for c $>$ 0); at c = 0 it overlaps row 2 at "
+        5: r"$R_0 = c + \sum \zeta_i^2$ (threshold and $\eta^{*2}$ move for $c > 0$); at c = 0 it overlaps row 2 at "
            r"$\beta = d_2/\hat{d}_1$ (minimizers (0, 1])",
     }
     return [
@@ -187,7 +187,7 @@ def claims() -> list[Claim]:  # noqa: PLR0915 - one list, in ledger order
             control=Control("Eq. 44 also without the modes beyond $d_1$",
                             _on(partial(g_eq44_argmin, drop_outside=True), "control")),
             erratum_cause="residual-c-omitted", erratum_severity="substantive",
-            erratum_reason="c/(2s) depends on s: with c $>$ 0 Eq. 44 has no minimizer where the model has one ($s^* = "
+            erratum_reason="c/(2s) depends on s: with $c > 0$ Eq. 44 has no minimizer where the model has one ($s^* = "
                            r"1$ at $\zeta = 0$, c = 1)",
         )], Claim(
             id="decvar.G_model",
@@ -302,7 +302,7 @@ def claims() -> list[Claim]:  # noqa: PLR0915 - one list, in ledger order
             control=Control("the c = 0 condition dropped", LEMMA3_WITHOUT_C),
         ),
             cause="residual-c-omitted", severity="substantive",
-            reason="with c $>$ 0 no interval is flat: 'every point stationary' needs c = 0 (the count of stationary "
+            reason="with $c > 0$ no interval is flat: 'every point stationary' needs c = 0 (the count of stationary "
                    "points changes)"),
         Claim(
             id="decvar.cor3",
@@ -322,7 +322,7 @@ def claims() -> list[Claim]:  # noqa: PLR0915 - one list, in ledger order
             statement=sp.Implies(sp.Le(_p, _d2 / beta) & sp.Gt(sp.Symbol("t"), sp.Symbol("s_p")),
                                  sp.Gt(sp.Symbol("t^2 G'(t)"), sp.Symbol("s_p^2 G'(s_p)"))),
             steps=(Step("G' is (linear)/(2 $s^2$) on each interval (corrected Eq. 49)", _eq49_at_sizes),
-                   Step(r"$h(t) - h(s_p)$ as a sum of non-negative terms, every q $<$ p $\leq$ 5", _lemma4_at_sizes),
+                   Step(r"$h(t) - h(s_p)$ as a sum of non-negative terms, every $q < p$ $\leq$ 5", _lemma4_at_sizes),
                    Step("exact on all instances (t at every breakpoint above $s_p$, between, near, far)",
                         _on(lemma4, "Lemma 4"), corroborating=True)),
             control=Control(r"$p \leq d_2/\beta + 1$", _on(partial(lemma4, slack=1), "control")),
@@ -349,7 +349,7 @@ def claims() -> list[Claim]:  # noqa: PLR0915 - one list, in ledger order
         ), Claim(
             id="decvar.eq53_corrected",
             title=r"Corrected Eq. 53/56: for $s \geq s_1$, $2 s^2 G'(s) = d_2 s - R_0$; at $s_+ = s_1 + R_0$ it is "
-                  r"$d_2 s_1$ + ($d_2 - 1$) $R_0 > 0$, and G' $>$ 0 beyond $\max(s_1, R_0/d_2)$",
+                  r"$d_2 s_1$ + ($d_2 - 1$) $R_0 > 0$, and $G' > 0$ beyond $\max(s_1, R_0/d_2)$",
             ref=wz(sec_d, ("53", "56"), "corrected"),
             statement=sp.Eq(sp.Symbol("2 s_+^2 G'(s_+)"), _d2 * sp.Symbol("s_1") + (_d2 - 1) * sp.Symbol("R_0")),
             assumptions=(r"$R_0 = c + \sum_{i\leq d^*} \zeta_i^2$; $s_1 = 0$ when $\hat{d}_1 = 0$",),
@@ -360,7 +360,7 @@ def claims() -> list[Claim]:  # noqa: PLR0915 - one list, in ledger order
         ),
             cause="residual-c-omitted", severity="substantive",
             reason=(r"$\sum \zeta_i^2$ stands for $R_0 = c + \sum \zeta_i^2$: $s_+$ and 2 $s_+^2 G'(s_+)$ are off for "
-                    "every c $>$ 0")),
+                    "every $c > 0$")),
         Claim(
             id="decvar.eq54",
             title=(r"Eq. 54: on (0, $s_{\hat{d}_1}$), G'(s) = (($d_2/\beta - \hat{d}_1$) $s - \sum_{i>\hat{d}_1} "
@@ -376,7 +376,7 @@ def claims() -> list[Claim]:  # noqa: PLR0915 - one list, in ledger order
         ),
         *erratum(Claim(
             id="decvar.eq55",
-            title=r"Eq. 55 (Prop. 7, existence): G' $<$ 0 on (0, $s_-$), $s_- = \min(s_{\hat{d}_1}, "
+            title=r"Eq. 55 (Prop. 7, existence): $G' < 0$ on (0, $s_-$), $s_- = \min(s_{\hat{d}_1}, "
                   r"\sum_{i>\hat{d}_1} \zeta_i^2 / (d_2/\beta - \hat{d}_1))$",
             ref=wz(sec_d, ("55",), "Proposition 7 (proof)"),
             statement=sp.Lt(_Gp, 0),
@@ -386,21 +386,20 @@ def claims() -> list[Claim]:  # noqa: PLR0915 - one list, in ledger order
             control=EQ55_SCALED.of("corrected $s_-$"),
         ), Claim(
             id="decvar.eq55_corrected",
-            title=r"Corrected Eq. 55: G' $<$ 0 on (0, $s_-$), $s_- = \min(s_{\hat{d}_1}, R_{\hat{d}_1}/(d_2 - \beta "
+            title=r"Corrected Eq. 55: $G' < 0$ on (0, $s_-$), $s_- = \min(s_{\hat{d}_1}, R_{\hat{d}_1}/(d_2 - \beta "
                   r"\hat{d}_1)) (s_{\hat{d}_1}$ if $d_2 \leq \beta \hat{d}_1$)",
             ref=wz(sec_d, ("55",), "corrected"),
             statement=sp.Lt(_Gp, 0),
-            assumptions=(r"$\hat{d}_1 < \hat{d}^*$ or $d_2 < \beta \hat{d}_1$ or c $>$ 0; $s_0 = \infty$",),
+            assumptions=(r"$\hat{d}_1 < \hat{d}^*$ or $d_2 < \beta \hat{d}_1$ or $c > 0$; $s_0 = \infty$",),
             steps=(Step("exact G' on (0, $s_-$)", _on(partial(eq55, printed=False), "corrected Eq. 55")),),
             control=EQ55_SCALED,
         ),
             cause="beta-scaling", severity="substantive",
-            reason=r"$s_-$ uses $d_2/\beta - \hat{d}_1$ for $d_2 - \beta \hat{d}_1$: the interval where G' $<$ 0 is "
+            reason=r"$s_-$ uses $d_2/\beta - \hat{d}_1$ for $d_2 - \beta \hat{d}_1$: the interval where $G' < 0$ is "
                    r"misplaced for $\beta \neq 1$"),
         Claim(
             id="decvar.eq56",
-            title=(r"Eq. 56: on ($s_+$, $\infty$), G'(s) = ($(d_2/\beta) s - \sum_{i>\hat{d}_1} \zeta_i^2)/(2 s^2$) "
-                   "$>$ 0"),
+            title=r"Eq. 56: on $(s_+, \infty)$, $G'(s) = ((d_2/\beta) s - \sum_{i>\hat{d}_1} \zeta_i^2)/(2 s^2) > 0$",
             ref=wz(sec_d, ("56",), "Proposition 7 (proof)"),
             statement=sp.Eq(_Gp, (_d2 / beta * s - _TAIL) / (2 * s**2)),
             steps=(Step("exact G' beyond $s_+$", _on(eq56, "Eq. 56")),),
@@ -412,7 +411,7 @@ def claims() -> list[Claim]:  # noqa: PLR0915 - one list, in ledger order
         ),
         *erratum(Claim(
             id="decvar.case1",
-            title=(r"Case 1: $\hat{d}_1 = \hat{d}^*$ and $d_2/\beta > \hat{d}_1$ imply G' $>$ 0 on (0, $\infty$) and "
+            title=(r"Case 1: $\hat{d}_1 = \hat{d}^*$ and $d_2/\beta > \hat{d}_1$ imply $G' > 0$ on (0, $\infty$) and "
                    "no global minimizer"),
             ref=wz(sec_d, ("54",), "Case 1"),
             statement=sp.Implies(sp.Eq(_hd1, _hds) & sp.Gt(_d2 / beta, _hd1), sp.Gt(_Gp, 0)),
@@ -421,7 +420,7 @@ def claims() -> list[Claim]:  # noqa: PLR0915 - one list, in ledger order
         ), Claim(
             id="decvar.case1_corrected",
             title=r"Corrected Case 1: G has no minimizer (G $\to -\infty$ as s $\to$ 0) iff c = 0, $\hat{d}_1 = "
-                  r"\hat{d}^*$ and $d_2 > \beta \hat{d}_1$; then G' $>$ 0 on (0, $\infty$)",
+                  r"\hat{d}^*$ and $d_2 > \beta \hat{d}_1$; then $G' > 0$ on (0, $\infty$)",
             ref=wz(sec_d, ("54",), "Case 1, corrected"),
             statement=sp.Equivalent(sp.Symbol(r"\inf_s G = -\infty"),
                                     sp.Eq(c_sym, 0) & sp.Eq(_hd1, _hds) & sp.Gt(_d2, beta * _hd1)),
@@ -432,7 +431,7 @@ def claims() -> list[Claim]:  # noqa: PLR0915 - one list, in ledger order
             control=CASE1_WEAK,
         ),
             cause="residual-c-omitted", severity="substantive",
-            reason=r"with c $>$ 0, G $\to +\infty$ as s $\to$ 0 and a minimizer exists: 'no global minimizer' fails "
+            reason=r"with $c > 0$, G $\to +\infty$ as s $\to$ 0 and a minimizer exists: 'no global minimizer' fails "
                    "on an open set of data"),
         *erratum(Claim(
             id="decvar.case2",
@@ -458,7 +457,7 @@ def claims() -> list[Claim]:  # noqa: PLR0915 - one list, in ledger order
             control=Control(r"no collapse at $s_{\hat{d}_1}$ (the printed branch)", CASE2_PRINTED_BRANCH),
         ),
             cause="residual-c-omitted", severity="substantive",
-            reason=r"needs c = 0 (with c $>$ 0 there is no interval of minimizers), and at $s_{\hat{d}_1}$ the modes "
+            reason=r"needs c = 0 (with $c > 0$ there is no interval of minimizers), and at $s_{\hat{d}_1}$ the modes "
                    r"with $\zeta_i^2 = \zeta_{\hat{d}_1}^2$ collapse (the counterexample, at c = 0)"),
         Claim(
             id="decvar.prop7",
@@ -474,7 +473,7 @@ def claims() -> list[Claim]:  # noqa: PLR0915 - one list, in ledger order
         Claim(
             id="decvar.prop7_all_targets",
             title="Proposition 7 for every target: G has a unique global minimizer (its unique stationary point) iff "
-                  r"c $>$ 0 or $\hat{d}_1 < \hat{d}^*$ or $d_2 < \beta \hat{d}_1$",
+                  r"$c > 0$ or $\hat{d}_1 < \hat{d}^*$ or $d_2 < \beta \hat{d}_1$",
             ref=wz(sec_d, (), "Proposition 7, extended to $c > 0$"),
             statement=sp.Equivalent(sp.Eq(sp.Symbol(r"\#\arg\min G"), 1),
                                     sp.Gt(c_sym, 0) | sp.Lt(_hd1, _hds) | sp.Lt(_d2, beta * _hd1)),
@@ -482,7 +481,7 @@ def claims() -> list[Claim]:  # noqa: PLR0915 - one list, in ledger order
                           "function of x"),),
             steps=(Step("exact, both directions", _on(partial(prop7, hypothesis="all"), "Prop. 7, every target")),
                    numeric_g),
-            control=Control("the printed hypothesis (without c $>$ 0) as an iff",
+            control=Control("the printed hypothesis (without $c > 0$) as an iff",
                             _on(partial(prop7, hypothesis="printed_iff"), "control")),
         ),
         *erratum(Claim(
@@ -505,7 +504,7 @@ def claims() -> list[Claim]:  # noqa: PLR0915 - one list, in ledger order
             ref=ref(("57",), "Theorem 4, corrected"),
             statement=sp.Equivalent(sp.Eq(_sstar, (c_sym + _TAIL) / (_d2 - beta * _hd1)),
                                     sp.Lt(beta, _d2 * _zeta[_hd1] ** 2 / (_hd1 * _zeta[_hd1] ** 2 + c_sym + _TAIL))),
-            assumptions=(hyp + " or c $>$ 0",),
+            assumptions=(hyp + " or $c > 0$",),
             steps=(thr, Step("exact minimizers, both directions", _on(partial(thm4_b1, corrected=True, use_d1=False),
                                                                       "corrected Eq. 57")),
                    _on_c0(partial(thm4_b1, corrected=False, use_d1=True), "Eq. 57 with $d_1$"),
@@ -538,14 +537,14 @@ def claims() -> list[Claim]:  # noqa: PLR0915 - one list, in ledger order
             ref=ref(("58",), "Theorem 4, corrected"),
             statement=sp.Equivalent(sp.Eq(_sstar, sp.Symbol("R_p") / (_d2 - beta * _p)),
                                     sp.And(sp.Le(sp.Symbol(r"\beta_{p+1}"), beta), sp.Lt(beta, _betap))),
-            assumptions=(hyp + " or c $>$ 0",),
+            assumptions=(hyp + " or $c > 0$",),
             steps=(thr, Step("exact minimizers, both directions, every p", _on(partial(thm4_b2, corrected=True),
                                                                              "corrected Eq. 58")),
                    gt_joint),
             control=EQ58_SHIFTED,
         ),
             cause="residual-c-omitted", severity="substantive",
-            reason=r"$R_p$ without c moves the $\beta$ range and $\eta^{*2}$ for c $>$ 0; the interval is also closed "
+            reason=r"$R_p$ without c moves the $\beta$ range and $\eta^{*2}$ for $c > 0$; the interval is also closed "
                    r"at $s_{p+1}$ (the counterexample, c = 0, $\beta = \beta_{p+1}$)"),
         *erratum(Claim(
             id="decvar.thm4_eq59",
@@ -565,13 +564,13 @@ def claims() -> list[Claim]:  # noqa: PLR0915 - one list, in ledger order
             ref=ref(("59",), "Theorem 4, corrected"),
             statement=sp.Equivalent(sp.Eq(_sstar, sp.Symbol("R_0") / _d2),
                                     sp.Ge(beta, _d2 * _zeta[1] ** 2 / sp.Symbol("R_0"))),
-            assumptions=(hyp + " or c $>$ 0",),
+            assumptions=(hyp + " or $c > 0$",),
             steps=(thr, Step("exact minimizers, both directions", _on(partial(thm4_b3, corrected=True),
                                                                       "corrected Eq. 59")), gt_joint),
             control=EQ59_STRICT,
         ),
             cause="residual-c-omitted", severity="substantive",
-            reason="$R_0$ without c moves the complete-collapse threshold for c $>$ 0; the interval is also closed at "
+            reason="$R_0$ without c moves the complete-collapse threshold for $c > 0$; the interval is also closed at "
                    "$s_1$ (the counterexample, c = 0)"),
         *[Claim(
             id=f"decvar.table1_row{r}",
@@ -676,7 +675,7 @@ def claims() -> list[Claim]:  # noqa: PLR0915 - one list, in ledger order
             control=NO_COLLAPSE_WEAK,
         ),
             cause="residual-c-omitted", severity="substantive",
-            reason=r"for y not linear in x (c $>$ 0) no $\beta > 0$ avoids collapse for every data; the threshold is "
+            reason=r"for y not linear in x ($c > 0$) no $\beta > 0$ avoids collapse for every data; the threshold is "
                    r"$\beta_{\hat{d}_1}$"),
         Claim(
             id="decvar.sec44_sufficient",
@@ -689,7 +688,7 @@ def claims() -> list[Claim]:  # noqa: PLR0915 - one list, in ledger order
             control=NO_COLLAPSE_WEAK.of("corrected condition"),
             corrected="decvar.remark_no_collapse_corrected",
             erratum_cause="residual-c-omitted", erratum_severity="substantive",
-            erratum_reason=r"$\beta < d_2/d^*$ does not prevent collapse when c $>$ 0 ($\zeta^2 = 1$, c = 1, $\beta = "
+            erratum_reason=r"$\beta < d_2/d^*$ does not prevent collapse when $c > 0$ ($\zeta^2 = 1$, c = 1, $\beta = "
                            "1/2$: the mode collapses)",
         ),
         Claim(

@@ -388,7 +388,7 @@ def _minimum_claims() -> list[Claim]:
                        _on_ground_truth(": the minimum found vs the corrected formula",
                                         partial(minimum_check, "corrected")),
                        Step("ground truth: Eq. 43 as printed holds exactly on the instances with c = 0 ($y = Z "
-                            r"\tilde{x}$: y linear in x, y = x) and fails on every instance with c $>$ 0",
+                            r"\tilde{x}$: y linear in x, y = x) and fails on every instance with $c > 0$",
                             printed_minimum_iff_linear, corroborating=True)),
                 control=Control(r"the sum over every $i \leq d^*$ instead of $i \leq d_1$ (index shifted)",
                                 partial(minimum_check, "all_modes")),

@@ -279,11 +279,11 @@ def _proof_claims() -> list[Claim]:
                             lambda: derivative_check(sigma**2 - zeta**2 * eta_enc**2 * beta * eta_dec**2
                                                       / (beta * eta_dec**2 + eta_enc**2 * t), "perturbed Eq. 84"))),
         _proof_of_prop2(
-            "globalmin.roots", "Eq. 86-87: the two roots of dJ/dt = 0, with t2 $<$ 0", ("85", "86", "87"),
+            "globalmin.roots", "Eq. 86-87: the two roots of dJ/dt = 0, with $t2 < 0$", ("85", "86", "87"),
             (sp.Eq(t1, T1_PRINTED), sp.Eq(t2, T2_PRINTED)),
             steps=(Step((r"dJ/dt $(\beta \eta_{\mathrm{dec}}^2 + \eta_{\mathrm{enc}}^2 t)^2 = \sigma^2 "
                          r"\eta_{\mathrm{enc}}^4$ (t - t1)(t - t2)"), roots_check),
-                   Step(r"t2 $<$ 0 and t1 $\geq$ t2", root_signs_check)),
+                   Step(r"$t2 < 0$ and t1 $\geq$ t2", root_signs_check)),
             control=Control((r"t1 with $\zeta + \sqrt{\beta} \sigma \eta_{\mathrm{dec}}/\eta_{\mathrm{enc}}$ (sign "
                              "flipped)"),
                             lambda: roots_check(t1=SQRT_BETA * eta_dec / (sigma * eta_enc) * (zeta + THRESHOLD)))),

@@ -230,8 +230,8 @@ def claims() -> list[Claim]:
                   (r"Theorem 3 ($\sigma_i = \eta_{\mathrm{enc}}$): the Hessian of Eq. 5 at 0 is PSD iff 0 is the "
                    "global minimum"),
                   "Theorem 3",
-                  (r"$\sigma_i = \eta_{\mathrm{enc}}$ for all i (Sec. 4.2)", r"Eq. 5 in (U, W), $\Sigma$ fixed",
-                                r"$\beta$, etas $>$ 0", "A possibly singular, y not linear in x"),
+                  (r"$\sigma_i = \eta_{\mathrm{enc}}$ for all $i$ (Sec. 4.2)", r"Eq. 5 in $(U, W)$, $\Sigma$ fixed",
+                   r"$\beta, \eta_{\mathrm{enc}}, \eta_{\mathrm{dec}} > 0$", "A possibly singular, y not linear in x"),
                   campaign="equal", note=GROUND_TRUTH),
         _theorem3("hessian.theorem3_distinct_sigma",
                   r"Theorem 3 for any fixed diagonal $\Sigma$ (distinct $\sigma_i$): the Hessian of Eq. 5 at 0 is PSD "
