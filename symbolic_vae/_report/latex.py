@@ -3,7 +3,9 @@ matrix (claim x method), the errata summary and an errata section for the refute
 full record, which the report ``\\input``s) and a paste-ready snippet (the statement alone in a theorem-like
 environment, with a proof sketch and an evidence footnote), both needing ``SNIPPET_PREAMBLE``.
 
-What a claim is stays in ``_claim``/``_verdict`` and the triage in ``_report/errata``; this module only prints.
+Claim texts (titles, assumptions, steps, controls, references) are light LaTeX markup, printed by ``markup_tex``
+as they are; evidence computed at run time goes through ``prose_tex``. What a claim is stays in
+``_claim``/``_verdict`` and the triage in ``_report/errata``; this module only prints.
 """
 
 from __future__ import annotations
@@ -117,7 +119,8 @@ def _breakable(text: str, every: int = 10) -> str:
 
 
 # ----------------------------------------------------------------------------------------------------------------
-# Prose: ASCII math written in words (zeta_i^2, sqrt(beta) eta_dec, hat d_1, ||Z||_F^2) typeset as math
+# Computed evidence (check summaries, methods, details, notes): text written at run time, where ASCII math
+# (zeta_i^2, sqrt(beta) eta_dec, hat d_1, ||Z||_F^2) is typeset as math. Claim texts are markup (markup_tex).
 # ----------------------------------------------------------------------------------------------------------------
 _GREEK_NAMES = "|".join(sorted(_GREEK | {"Sigma", "Lambda", "Gamma", "Theta", "Phi", "Delta", "Omega", "Pi", "Psi"},
                                key=len, reverse=True))
@@ -288,7 +291,7 @@ def _text_tex(text: str) -> str:
 
 
 def prose_tex(text: Any) -> str:
-    """Prose -> LaTeX text: ``$...$`` spans kept as math; elsewhere words of ASCII math (``zeta_i^2``,
+    """Computed evidence text -> LaTeX text: ``$...$`` spans kept as math; elsewhere words of ASCII math (``zeta_i^2``,
     ``sqrt(beta) eta_dec``, ``hat d_1``) become inline math, joined across operators and the numbers and single
     letters next to them (``zeta_i <= sqrt(beta) eta_dec``), identifiers (claim ids, snake_case names)
     typewriter, and the rest escaped with break points."""
