@@ -89,6 +89,18 @@ def _markup_prose(text: str) -> str:
     return "".join(out)
 
 
+def _math_breaks(math: str) -> str:
+    """A math span with break points after its top-level commas and between adjacent bracketed groups, where TeX
+    would not break on its own (a long inline formula)."""
+    out, depth = [], 0
+    for k, ch in enumerate(math):
+        out.append(ch)
+        depth += (ch == "{") - (ch == "}")
+        if depth == 0 and (ch == "," or (ch in ")]" and math[k + 1:k + 2] in ("(", "["))) and math[k - 1:k] != "\\":
+            out.append(r"\allowbreak{}")
+    return "".join(out)
+
+
 def markup_tex(text: str) -> str:
     """Prose with light LaTeX markup -> LaTeX: each ``$...$`` span kept as math, code in backticks typewriter, the
     text around them escaped with no break inside a word (an unbalanced ``$`` is text). Claim texts (titles,
@@ -96,7 +108,7 @@ def markup_tex(text: str) -> str:
     parts = str(text).split("$")
     if len(parts) % 2 == 0:
         return _markup_prose(str(text))
-    return "".join(f"${part}$" if k % 2 else _markup_prose(part) for k, part in enumerate(parts))
+    return "".join(f"${_math_breaks(part)}$" if k % 2 else _markup_prose(part) for k, part in enumerate(parts))
 
 
 def tex_id(claim_id: str) -> str:

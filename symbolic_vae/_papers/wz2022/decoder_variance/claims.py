@@ -126,15 +126,16 @@ def claims() -> list[Claim]:  # noqa: PLR0915 - one list, in ledger order
         1: (r"$\hat{d}_1 = \hat{d}^*$, $\beta$ in (0, $d_2/\hat{d}_1$): no minimizer (NA)", "NA"),
         2: ((r"$\hat{d}_1 = \hat{d}^*$, $\beta = d_2/\hat{d}_1$: $\eta^{*2}$ in $(0, s_{\hat{d}_1}]$, no collapse or "
              r"$\zeta_{\hat{d}_1}^2$ only"),
-            r"$(0, s_{\hat{d}_1}]$"),
+            r"(0, s_{\hat{d}_1}]"),
         3: (r"$\hat{d}_1 < \hat{d}^*$, $\beta < d_2 \zeta_{\hat{d}_1}^2/(d_1 \zeta_{\hat{d}_1}^2 + \sum_{i>\hat{d}_1} "
             r"\zeta_i^2)$: no collapse, $\eta^{*2} = \sum_{i>\hat{d}_1} \zeta_i^2/(d_2 - \beta \hat{d}_1)$",
-            r"$\sum /(d_2 - \beta \hat{d}_1)$"),
+            r"\textstyle\sum_{i>\hat{d}_1} \zeta_i^2/(d_2 - \beta \hat{d}_1)"),
         4: (r"$\beta$ in $[d_2 \zeta_{p+1}^2/(\sum_{i=p+2}^{\hat{d}_1} \zeta_i^2 + (p+1) \zeta_{p+1}^2), d_2 "
             r"\zeta_p^2/(\sum_{i=p+1}^{\hat{d}_1} \zeta_i^2 + p \zeta_p^2))$: only the first p modes survive, "
-            r"$\eta^{*2} = \sum_{i>p} \zeta_i^2/(d_2 - \beta p)$", r"$\sum_{i>p}/(d_2 - \beta p)$"),
+            r"$\eta^{*2} = \sum_{i>p} \zeta_i^2/(d_2 - \beta p)$",
+            r"\textstyle\sum_{i>p} \zeta_i^2/(d_2 - \beta p)"),
         5: (r"$\beta \geq d_2 \zeta_1^2/\sum \zeta_i^2$: complete collapse, $\eta^{*2} = \sum \zeta_i^2/d_2$",
-            "sum/d2"),
+            r"\textstyle\sum_i \zeta_i^2/d_2"),
     }
     table_row_reasons = {  # each row's erratum: what the corrected table changes there
         1: r"with $c > 0$ G has a minimizer ($s^* = 1$ at $\zeta = 0$, c = 1): no 'NA'",
@@ -588,7 +589,7 @@ def claims() -> list[Claim]:  # noqa: PLR0915 - one list, in ledger order
             title=r"Table 1, row 4 where Theorem 4 applies and y is linear in x (c = 0): its $\beta$ range with sums "
                   r"up to $\hat{d}_1$",
             ref=wz("App. D", (), "Table 1"),
-            statement=sp.Eq(_sstar, sp.Symbol("sum_{i>p}/(d2 - beta p)")),
+            statement=sp.Eq(_sstar, sp.Symbol(r"\textstyle\sum_{i>p} \zeta_i^2/(d_2 - \beta p)")),
             assumptions=(r"$\hat{d}_1 < \hat{d}^*$ or $d_2 < \beta \hat{d}_1$; c = 0",),
             steps=(Step("exact minimizers at every instance of row 4's range",
                         _on(partial(table_row, row=4, case3_linear=True), "Table 1 row 4 (Theorem 4's case, c = 0)")),),

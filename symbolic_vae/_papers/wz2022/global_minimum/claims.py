@@ -297,9 +297,9 @@ def _proof_claims() -> list[Claim]:
             control=Control("$t^*$ = max(0, t2) (the other root)", lambda: selection_check(sp.Max(0, T2_PRINTED)))),
         _proof_of_prop2(
             "globalmin.v_star",
-            r"Eq. 89: $V^* = V(U^*) = G \Theta P$ with $\theta_i = \sqrt{\max(0, \sigma_i "
+            r"Eq. 89: $V^* = V(U^*) = G \Theta P$ with $\theta_i^2 = \max(0, \sigma_i "
             r"\eta_{\mathrm{enc}}/(\sqrt{\beta} \eta_{\mathrm{dec}}) (\zeta_i - \sqrt{\beta} \sigma_i "
-            r"\eta_{\mathrm{dec}}/\eta_{\mathrm{enc}}))}$", ("89",),
+            r"\eta_{\mathrm{dec}}/\eta_{\mathrm{enc}}))$", ("89",),
             sp.Eq(theta_i, THETA_PRINTED.xreplace({zeta: _sym(r"\zeta_i"), sigma: _sym(r"\sigma_i")})),
             assumptions=(*FIXED,
                          r"$U^* = F \Lambda^* P$; printed G-bar = $[g_1..g_{d_1}]$ needs $d_1 \leq d_0$, $G \Theta P$ "
@@ -368,10 +368,10 @@ def _result_claims() -> list[Claim]:
         ),
         Claim(
             id="globalmin.thm1",
-            title=r"Theorem 1: for $\sigma_i = \eta_{\mathrm{enc}}$, $\lambda_i = \sqrt{\max(0, \sqrt{\beta} "
-                  r"\eta_{\mathrm{dec}}/\eta_{\mathrm{enc}}^2 (\zeta_i - \sqrt{\beta} \eta_{\mathrm{dec}}))}, "
-                  r"\theta_i = \sqrt{\max(0, \eta_{\mathrm{enc}}^2/(\sqrt{\beta} \eta_{\mathrm{dec}}) (\zeta_i - "
-                  r"\sqrt{\beta} \eta_{\mathrm{dec}}))}$",
+            title=r"Theorem 1: for $\sigma_i = \eta_{\mathrm{enc}}$, $\lambda_i^2 = \max(0, \sqrt{\beta} "
+                  r"\eta_{\mathrm{dec}}/\eta_{\mathrm{enc}}^2 (\zeta_i - \sqrt{\beta} \eta_{\mathrm{dec}}))$ and "
+                  r"$\theta_i^2 = \max(0, \eta_{\mathrm{enc}}^2/(\sqrt{\beta} \eta_{\mathrm{dec}}) (\zeta_i - "
+                  r"\sqrt{\beta} \eta_{\mathrm{dec}}))$",
             ref=wz("Sec. 4.2", ("10",), "Theorem 1"),
             statement=(sp.Eq(lam_i, LAMBDA_THM1.xreplace({zeta: _sym(r"\zeta_i")})),
                        sp.Eq(theta_i, THETA_THM1.xreplace({zeta: _sym(r"\zeta_i")}))),
