@@ -162,3 +162,18 @@ def test_markup_keeps_math_and_escapes_prose_without_breaking_words():
     assert r"$\zeta_i^2 \le \beta\eta_{\mathrm{dec}}^2$" in tex and r"50\%" in tex
     assert r"\texttt{globalmin.\allowbreak{}prop2\_\allowbreak{}corrected}" in tex
     assert "allowbreak" not in markup_tex("a minimization of an unbreakablewordwithoutanyspaces")
+
+
+def test_no_statement_symbol_holds_markup():
+    """A statement is SymPy, printed in math mode: a symbol named with prose markup ($...$) would break the display."""
+    import sympy as sp
+
+    bad = []
+    for claim in all_claims():
+        items = claim.statement if isinstance(claim.statement, tuple) else (claim.statement,)
+        for item in items:
+            if isinstance(item, sp.Basic):
+                names = [getattr(a, "name", "") for a in item.atoms(sp.Symbol, sp.MatrixSymbol)]
+                names += [str(f.func) for f in item.atoms(sp.Function)]
+                bad += [(claim.id, n) for n in names if "$" in n]
+    assert bad == [], bad[:5]
