@@ -155,8 +155,8 @@ def claims() -> list[Claim]:
             perturbation=partial(_eq4_vs_eq5, control=True)),
         _identity_of_sec3(
             "elbo.kl_split",
-            r"$\beta \mathbb{E}_x$ KL(q(z|x) $\| p(z)$) splits into $l_{\mathrm{mean}}$ / ($2 \eta_{\mathrm{dec}}^2$) "
-            r"and $l_{\mathrm{var}}$", ("5",),
+            r"$\beta\, \mathbb{E}_x \mathrm{KL}(q(z|x) \,\|\, p(z))$ splits into $l_{\mathrm{mean}} / "
+            r"(2 \eta_{\mathrm{dec}}^2)$ and $l_{\mathrm{var}}$", ("5",),
             sp.Eq(sp.Symbol(r"\beta\,\mathbb{E}_x D_{KL}"),
                   sp.Symbol(r"\ell_{mean}") / (2 * eta_dec**2) + sp.Symbol(r"\ell_{var}")),
             assumptions=(r"$q(z|x) = N(W^\top x, \Sigma)$", r"p(z) = N(0, $\eta_{\mathrm{enc}}^2 I$)"),
