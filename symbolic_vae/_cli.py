@@ -371,7 +371,7 @@ def _run_list() -> int:
     rows = [("claim", "paper reference", "stored verdict", "title")]
     for claim in all_claims():
         known = known_verdict(claim, Context(), store)
-        rows.append((claim.id, claim.ref.short(), known.status.value if known is not None else "-",
+        rows.append((claim.id, markup_text(claim.ref.short()), known.status.value if known is not None else "-",
                      markup_text(claim.title)))
     print(_table_text(rows))
     stored = sum(row[2] != "-" for row in rows[1:])
@@ -619,7 +619,7 @@ class _VerifyRun:
         from symbolic_vae._report.profile import profile_table
 
         verdicts, args = self.verdicts, self.args
-        print(_table(verdicts, {c.id: c.ref.short() for c in self.claims}))
+        print(_table(verdicts, {c.id: markup_text(c.ref.short()) for c in self.claims}))
         counts = {s.value: sum(v.status is s for v in verdicts) for s in Status}
         seconds = time.perf_counter() - self.start
         print("\n" + ", ".join(f"{k}: {n}" for k, n in counts.items() if n) + f"  ({seconds:.1f} s; kernel checks on "

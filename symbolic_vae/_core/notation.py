@@ -50,7 +50,8 @@ def to_latex(obj: Any, **settings: Any) -> str:
 def markup_text(text: str) -> str:
     """Prose with light LaTeX markup (``$...$``) as plain Unicode text for a terminal: each math span is turned
     into text by pylatexenc's latex2text (braced groups of two or more characters kept, ``\\geq 0`` spaced as
-    written), the prose around it is left as written (all of it when a ``$`` is unpaired)."""
+    written, ``\\|`` read as ``\\Vert``), the prose around it is left as written (all of it when a ``$`` is
+    unpaired)."""
     if "$" not in text or text.count("$") % 2:
         return text
     from pylatexenc.latex2text import LatexNodes2Text
@@ -58,7 +59,17 @@ def markup_text(text: str) -> str:
     converter = LatexNodes2Text(math_mode="text", keep_braced_groups=True, keep_braced_groups_minlen=2)
 
     def math(span: str) -> str:
-        span = re.sub(r"\\lVert\s+", r"\\lVert{}", span)
+        span = re.sub(r"\\lVert\s+", r"\\lVert{}", re.sub(r"\\\|\s*", r"\\Vert{}", span))  # latex2text drops \|
         return converter.latex_to_text(re.sub(r"(\\[A-Za-z]+) ", r"\1{} ", span))
 
     return "".join(math(part) if k % 2 else part for k, part in enumerate(text.split("$")))
+
+
+class SquaredNorm(sp.Function):
+    """``||v||^2`` of a vector expression (a MatrixSymbol expression), for displayed statements: it prints as
+    ``\\lVert v\\rVert^2`` and is never evaluated (the checks build the norm at explicit sizes)."""
+
+    nargs = 1
+
+    def _latex(self, printer: Any) -> str:
+        return r"\left\lVert " + printer._print(self.args[0]) + r"\right\rVert^{2}"

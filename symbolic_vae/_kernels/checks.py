@@ -255,14 +255,14 @@ def claims() -> list[Claim]:
     per_mode_seeds = [(source, SEED + i) for i, source in enumerate(per_mode)]
     builder_seeds = [(source, SEED + 50 + i) for i, source in enumerate(builders)]
     per_mode_steps = (
-        *(Step(f"{s.name} (from {s.claim}) = its SymPy expression by mpmath at {REFERENCE_DPS} digits, "
+        *(Step(f"`{s.name}` (from {s.claim}) = its SymPy expression by mpmath at {REFERENCE_DPS} digits, "
                f"{ROUND_TRIP_POINTS} seeded points", lambda ctx, s=s, seed=seed: _round_trip(s, seed, ctx.backend),
                corroborating=True)
           for s, seed in per_mode_seeds),
         Step("every per-mode kernel: the worst gap", lambda ctx: _every_round_trip(per_mode_seeds, ctx.backend)),
     )
     builder_steps = (
-        *(Step(f"{s.name} (from {s.claim}) = its SymPy expressions by mpmath at {REFERENCE_DPS} digits, "
+        *(Step(f"`{s.name}` (from {s.claim}) = its SymPy expressions by mpmath at {REFERENCE_DPS} digits, "
                f"{ROUND_TRIP_POINTS} seeded points", lambda ctx, s=s, seed=seed: _round_trip(s, seed, ctx.backend),
                corroborating=True)
           for s, seed in builder_seeds),
@@ -277,9 +277,10 @@ def claims() -> list[Claim]:
             ref=ref,
             statement=sp.Symbol(r"\mathrm{kernel}_b(\zeta, \beta, \eta_{enc}, \eta_{dec}) = "
                                 r"\mathrm{expr}(\zeta, \beta, \eta_{enc}, \eta_{dec})"),
-            assumptions=(backend_note, "zeta sorted, with ties and zeros; beta, eta > 0"),
+            assumptions=(backend_note, r"$\zeta$ sorted, with ties and zeros; $\beta, \eta > 0$"),
             steps=per_mode_steps,
-            control=Control("lambda* compiled with beta doubled", lambda ctx: _wrong_lambda_star(SEED, ctx.backend)),
+            control=Control(r"$\lambda^*$ compiled with $\beta$ doubled",
+                            lambda ctx: _wrong_lambda_star(SEED, ctx.backend)),
             tags=(BACKEND_TAG,),
         ),
         Claim(
@@ -289,7 +290,9 @@ def claims() -> list[Claim]:
             statement=sp.Symbol(r"\mathrm{kernel}_b(\zeta, \dots) = \mathrm{exprs}(\zeta, \dots)"),
             assumptions=(backend_note, "points drawn by each derivation's sampler, every regime covered"),
             steps=builder_steps,
-            control=Control("G evaluated with the residual c = E||y||^2 - ||Z||_F^2 dropped (as Eq. 44 prints it)",
+            control=Control(r"G evaluated with the residual $c = \mathbb{E}\lVert y\rVert^2 - \lVert Z\rVert_F^2$ "
+                            "dropped "
+                            "(as Eq. 44 prints it)",
                             lambda ctx: _residual_dropped(SEED, ctx.backend)),
             tags=(BACKEND_TAG,),
         ),
@@ -298,11 +301,11 @@ def claims() -> list[Claim]:
             title="the kernels predict the minimal loss and the surviving modes of the model on data",
             ref=ref,
             statement=sp.Symbol(r"\min_{U, W, \Sigma} L_{VAE} = \mathrm{minimal\_loss}_b(\zeta, \beta, \eta, c)"),
-            assumptions=(backend_note, "noisy linear targets (c > 0), rank-deficient inputs included",
-                         "beta between and above the collapse thresholds"),
-            steps=(Step("minimal_loss, decoder_variance_G at s = eta_dec^2 and surviving_modes vs multistart "
-                        "minimization of the model's loss over (U, W, Sigma)", _ground_truth_check),),
-            control=Control("minimal_loss and G with the residual c dropped",
+            assumptions=(backend_note, "noisy linear targets ($c > 0$), rank-deficient inputs included",
+                         r"$\beta$ between and above the collapse thresholds"),
+            steps=(Step(r"`minimal_loss`, `decoder_variance_G` at $s = \eta_{\mathrm{dec}}^2$ and `surviving_modes` vs "
+                        r"multistart minimization of the model's loss over $(U, W, \Sigma)$", _ground_truth_check),),
+            control=Control("`minimal_loss` and G with the residual $c$ dropped",
                             lambda ctx: _ground_truth_check(ctx, drop_residual=True)),
             tags=(BACKEND_TAG,),
         ),

@@ -169,13 +169,14 @@ class Triage:
     title: str = ""
 
     def ledger_fields(self) -> dict[str, Any]:
-        """The fields a verify ledger entry of a refuted claim carries."""
-        return {"severity": self.severity, "severity_reason": self.reason,
+        """The fields a verify ledger entry of a refuted claim carries (texts as plain Unicode)."""
+        return {"severity": self.severity, "severity_reason": markup_text(self.reason),
                 "severity_source": "computed" if self.computed else "declared", "root_cause": self.root_cause,
                 **({"severity_disagreement": self.disagreement} if self.disagreement else {})}
 
     def to_json(self) -> dict[str, Any]:
-        return {"claim": self.claim_id, "ref": self.ref, "what": self.what, "corrected": self.corrected,
+        return {"claim": self.claim_id, "ref": markup_text(self.ref), "what": markup_text(self.what),
+                "corrected": self.corrected,
                 **self.ledger_fields()}
 
 
@@ -456,7 +457,7 @@ def errata_text(triages: Sequence[Triage], *, source: str = "", width: int = 160
              f"({counts_text(triages)}); severity computed for {computed} (*), declared for "
              f"{len(triages) - computed}" + (f"; verdicts {source}" if source else "")]
     id_w = max((len(t.claim_id) for t in triages), default=0)
-    ref_w = min(34, max((len(t.ref) for t in triages), default=0))
+    ref_w = min(34, max((len(markup_text(t.ref)) for t in triages), default=0))
     for cause, members in grouped(triages):
         about = root_cause(cause)
         lines.append("")
@@ -464,7 +465,7 @@ def errata_text(triages: Sequence[Triage], *, source: str = "", width: int = 160
         lines.append(_cut(f"  correction: {markup_text(about.fix)}", width))
         for t in members:
             mark = "*" if t.computed else ""
-            head = f"  {t.claim_id.ljust(id_w)}  {_cut(t.ref, ref_w).ljust(ref_w)}  {t.severity}{mark}"
+            head = f"  {t.claim_id.ljust(id_w)}  {_cut(markup_text(t.ref), ref_w).ljust(ref_w)}  {t.severity}{mark}"
             room = max(40, width - len(head) - 4)
             reason, what = markup_text(t.reason), markup_text(t.what)
             reason_room = min(len(reason), max(room - len(what) - 3, room // 2))

@@ -3,7 +3,9 @@ matrix (claim x method), the errata summary and an errata section for the refute
 full record, which the report ``\\input``s) and a paste-ready snippet (the statement alone in a theorem-like
 environment, with a proof sketch and an evidence footnote), both needing ``SNIPPET_PREAMBLE``.
 
-What a claim is stays in ``_claim``/``_verdict`` and the triage in ``_report/errata``; this module only prints.
+Claim texts (titles, assumptions, steps, controls, references) are light LaTeX markup, printed by ``markup_tex``
+as they are; evidence computed at run time goes through ``prose_tex``. What a claim is stays in
+``_claim``/``_verdict`` and the triage in ``_report/errata``; this module only prints.
 """
 
 from __future__ import annotations
@@ -65,13 +67,48 @@ def tex_escape(text: Any) -> str:
     return "".join(out)
 
 
+_CLAIM_ID = re.compile(r"(?<![\w.])(?:[a-z][a-z0-9]{2,}\.)+[A-Za-z0-9_]*[A-Za-z0-9]")
+
+
+def _markup_prose(text: str) -> str:
+    """The prose of a markup text: escaped, words whole; code in backticks (`lambda_star`) and claim ids in
+    typewriter type, breakable after dots and underscores."""
+    pieces = text.split("`")
+    if len(pieces) % 2 == 0:
+        pieces = [text]
+    out = []
+    for k, piece in enumerate(pieces):
+        if k % 2:
+            out.append(tex_id(piece))
+            continue
+        i = 0
+        for match in _CLAIM_ID.finditer(piece):
+            out.append(tex_escape(piece[i:match.start()]) + tex_id(match[0]))
+            i = match.end()
+        out.append(tex_escape(piece[i:]))
+    return "".join(out)
+
+
+def _math_breaks(math: str) -> str:
+    """A math span with break points after its top-level commas and between adjacent bracketed groups, where TeX
+    would not break on its own (a long inline formula)."""
+    out, depth = [], 0
+    for k, ch in enumerate(math):
+        out.append(ch)
+        depth += (ch == "{") - (ch == "}")
+        if depth == 0 and (ch == "," or (ch in ")]" and math[k + 1:k + 2] in ("(", "["))) and math[k - 1:k] != "\\":
+            out.append(r"\allowbreak{}")
+    return "".join(out)
+
+
 def markup_tex(text: str) -> str:
-    """Prose with light LaTeX markup -> LaTeX: each ``$...$`` span kept as math, the text around it escaped (an
-    unbalanced ``$`` is text)."""
+    """Prose with light LaTeX markup -> LaTeX: each ``$...$`` span kept as math, code in backticks typewriter, the
+    text around them escaped with no break inside a word (an unbalanced ``$`` is text). Claim texts (titles,
+    assumptions, steps, controls) are written in this markup."""
     parts = str(text).split("$")
     if len(parts) % 2 == 0:
-        return tex_escape(text)
-    return "".join(f"${part}$" if k % 2 else tex_escape(part) for k, part in enumerate(parts))
+        return _markup_prose(str(text))
+    return "".join(f"${_math_breaks(part)}$" if k % 2 else _markup_prose(part) for k, part in enumerate(parts))
 
 
 def tex_id(claim_id: str) -> str:
@@ -94,7 +131,8 @@ def _breakable(text: str, every: int = 10) -> str:
 
 
 # ----------------------------------------------------------------------------------------------------------------
-# Prose: ASCII math written in words (zeta_i^2, sqrt(beta) eta_dec, hat d_1, ||Z||_F^2) typeset as math
+# Computed evidence (check summaries, methods, details, notes): text written at run time, where ASCII math
+# (zeta_i^2, sqrt(beta) eta_dec, hat d_1, ||Z||_F^2) is typeset as math. Claim texts are markup (markup_tex).
 # ----------------------------------------------------------------------------------------------------------------
 _GREEK_NAMES = "|".join(sorted(_GREEK | {"Sigma", "Lambda", "Gamma", "Theta", "Phi", "Delta", "Omega", "Pi", "Psi"},
                                key=len, reverse=True))
@@ -265,7 +303,7 @@ def _text_tex(text: str) -> str:
 
 
 def prose_tex(text: Any) -> str:
-    """Prose -> LaTeX text: ``$...$`` spans kept as math; elsewhere words of ASCII math (``zeta_i^2``,
+    """Computed evidence text -> LaTeX text: ``$...$`` spans kept as math; elsewhere words of ASCII math (``zeta_i^2``,
     ``sqrt(beta) eta_dec``, ``hat d_1``) become inline math, joined across operators and the numbers and single
     letters next to them (``zeta_i <= sqrt(beta) eta_dec``), identifiers (claim ids, snake_case names)
     typewriter, and the rest escaped with break points."""
@@ -677,13 +715,13 @@ def claim_snippet(claim: Claim, verdict: Verdict, verdicts: dict[str, Verdict]) 
     ref = claim.ref
     where = ", ".join([ref.section, *(["Eq. " + ", ".join(ref.equations)] if ref.equations else [])])
     out = [f"% symbolic-vae: claim {claim.id} ({claim.ref.short()}); needs snippets/preamble.tex\n",
-           f"\\begin{{svresult}}{{{prose_tex(result_name(claim, verdict))}}}[{tex_escape(PAPERS[ref.paper][0])}"
-           f"\\footnote{{{_evidence_line(claim, verdict)}}}]\n({tex_escape(where)}.)\n"]
+           f"\\begin{{svresult}}{{{markup_tex(result_name(claim, verdict))}}}[{tex_escape(PAPERS[ref.paper][0])}"
+           f"\\footnote{{{_evidence_line(claim, verdict)}}}]\n({markup_tex(where)}.)\n"]
     if claim.assumptions:
-        out.append("Assume " + "; ".join(prose_tex(a) for a in claim.assumptions) + ". Then\n")
+        out.append("Assume " + "; ".join(markup_tex(a) for a in claim.assumptions) + ". Then\n")
     out.append(math_block(claim.statement))
     out.append("\\end{svresult}\n")
-    steps = "".join(f"\\item {prose_tex(step.description)}\n" for step in claim.steps)
+    steps = "".join(f"\\item {markup_tex(step.description)}\n" for step in claim.steps)
     out.append("\\svsketch{\\begin{proof}[Proof sketch]\\leavevmode\n\\begin{enumerate}\n" + steps
                + "\\end{enumerate}\n\\end{proof}}\n")
     return "".join(out)
@@ -695,16 +733,16 @@ def claim_card(claim: Claim, verdict: Verdict, verdicts: dict[str, Verdict]) -> 
     known = set(verdicts)
     out = [f"% symbolic-vae: card of claim {claim.id} ({claim.ref.short()}); needs snippets/preamble.tex\n",
            SNIPPET_MACROS]
-    out.append(f"\\noindent\\textit{{{prose_tex(claim.ref.short())}}}: {prose_tex(claim.title)}.\\par\\smallskip\n")
+    out.append(f"\\noindent\\textit{{{markup_tex(claim.ref.short())}}}: {markup_tex(claim.title)}.\\par\\smallskip\n")
     out.append(math_block(claim.statement))
     if claim.assumptions:
         out.append("\\par\\smallskip\\noindent\\textbf{Assumptions.} "
-                   + "; ".join(prose_tex(a) for a in claim.assumptions) + ".\n")
+                   + "; ".join(markup_tex(a) for a in claim.assumptions) + ".\n")
     if claim.printed:
-        out.append(f"\\par\\noindent\\textbf{{As printed.}} {prose_tex(claim.printed)}\n")
+        out.append(f"\\par\\noindent\\textbf{{As printed.}} {markup_tex(claim.printed)}\n")
     out.append("\\par\\smallskip\\noindent\\textbf{Derivation steps.}\n\\begin{enumerate}\n")
     for i, step in enumerate(claim.steps):
-        out.append(f"\\item {prose_tex(step.description)}"
+        out.append(f"\\item {markup_tex(step.description)}"
                    + (" \\emph{(corroborating)}" if step.corroborating else "") + "\n")
         if step.lhs is not None and step.rhs is not None:
             out.append(math_block(sp.Eq(step.lhs, step.rhs, evaluate=False)
@@ -724,7 +762,7 @@ def claim_card(claim: Claim, verdict: Verdict, verdicts: dict[str, Verdict]) -> 
                f"{prose_tex(verdict.summary)}\\par\n")
     if verdict.control is not None:
         refuted = "refuted, as it must be" if verdict.control_refuted else "NOT refuted"
-        out.append(f"\\noindent\\textbf{{Negative control}} ({prose_tex(claim.control.perturbation)}): {refuted}. "
+        out.append(f"\\noindent\\textbf{{Negative control}} ({markup_tex(claim.control.perturbation)}): {refuted}. "
                    f"{{\\footnotesize {prose_tex(verdict.control.summary)}}}\\par\n")
     cx = verdict.counterexample
     if cx is not None:
@@ -814,12 +852,12 @@ def errata(claims: Sequence[Claim], verdicts: dict[str, Verdict]) -> str:
         if v.status is not Status.REFUTED:
             continue
         ref = claim.ref.short()
-        out.append(f"\\subsection{{\\texorpdfstring{{{prose_tex(ref)}}}{{{_pdf_string(ref)}}}}}"
+        out.append(f"\\subsection{{\\texorpdfstring{{{markup_tex(ref)}}}{{{_pdf_string(ref)}}}}}"
                    f"\\label{{{label('erratum', claim.id)}}}\n")
-        out.append(f"\\noindent Claim {_link(claim.id, known)}: {prose_tex(claim.title)}.\\par\\smallskip\n")
+        out.append(f"\\noindent Claim {_link(claim.id, known)}: {markup_tex(claim.title)}.\\par\\smallskip\n")
         out.append("\\noindent\\textbf{As printed:}\\par\n" + math_block(claim.statement))
         if claim.printed:
-            out.append(f"\\par\\noindent\\textit{{What the paper prints:}} {prose_tex(claim.printed)}\\par\n")
+            out.append(f"\\par\\noindent\\textit{{What the paper prints:}} {markup_tex(claim.printed)}\\par\n")
         out.append(f"\\noindent\\textbf{{Refuted}} by {prose_tex(v.method)}: {prose_tex(v.summary)}\\par\n")
         if v.counterexample is not None:
             out.append(counterexample_tex(v.counterexample))
@@ -829,7 +867,7 @@ def errata(claims: Sequence[Claim], verdicts: dict[str, Verdict]) -> str:
         elif fix_id in by_id and fix_id in verdicts:
             fix, fv = by_id[fix_id], verdicts[fix_id]
             out.append(f"\\par\\smallskip\\noindent\\textbf{{Corrected claim}} {_link(fix_id, known)}: "
-                       f"{prose_tex(fix.title)}.\\par\n" + math_block(fix.statement)
+                       f"{markup_tex(fix.title)}.\\par\n" + math_block(fix.statement)
                        + f"\\noindent Verdict of the correction: {status_tex(fv.status)} by {prose_tex(fv.method)}."
                        f" {prose_tex(fv.summary)}\\par\n")
         else:
@@ -862,11 +900,11 @@ def errata_summary(triages: Sequence[Triage]) -> str:
             name = t.title.split(":")[0]
             if texts.count(rest) > 1 and rest and name.startswith(rest) and len(name) <= 40:
                 rest = name  # Table 1 -> Table 1, row 3
-            link = (f"\\hyperref[{label('erratum', t.claim_id)}]{{{prose_tex(rest or t.ref)}}}"
+            link = (f"\\hyperref[{label('erratum', t.claim_id)}]{{{markup_tex(rest or t.ref)}}}"
                     + ("$^*$" if t.computed else ""))
             by_severity.setdefault(t.severity, {}).setdefault(t.section, []).append(link)
         claims = "; ".join(f"\\textit{{{tex_escape(s)}}}: " + "; ".join(
-            f"{prose_tex(section)}: " + ", ".join(links) if section else ", ".join(links)
+            f"{markup_tex(section)}: " + ", ".join(links) if section else ", ".join(links)
             for section, links in sections.items()) for s, sections in by_severity.items())
         out.append(f"\\item \\textbf{{{markup_tex(about.title)}.}} {markup_tex(about.wrong)}. "
                    f"\\emph{{Correction:}} {markup_tex(about.fix)}.\\\\\n{{\\scriptsize {claims}.}}\n")
@@ -914,7 +952,7 @@ def report_tex(claims: Sequence[Claim], verdicts: dict[str, Verdict], *, source:
     for claim in claims:
         section = titles.get(claim.id, "Other claims")
         if section != current:
-            out.append(f"\\section{{\\texorpdfstring{{{prose_tex(section)}}}{{{_pdf_string(section)}}}}}\n")
+            out.append(f"\\section{{\\texorpdfstring{{{markup_tex(section)}}}{{{_pdf_string(section)}}}}}\n")
             current = section
         out.append(f"\\subsection{{\\texorpdfstring{{{tex_id(claim.id)}}}{{{tex_escape(claim.id)}}}}}"
                    f"\\label{{{label('claim', claim.id)}}}\n\\input{{cards/{claim.id}.tex}}\n\\medskip\n")

@@ -10,6 +10,7 @@ from typing import Any
 
 from symbolic_vae._core.errors import SymbolicVAEError
 from symbolic_vae._core.files import cache_dir
+from symbolic_vae._core.notation import markup_text
 from symbolic_vae._core.verdict import Status, Verdict
 from symbolic_vae._report.registry import BACKEND_TAG, all_claims, remember_verdict
 
@@ -94,9 +95,10 @@ def environment() -> dict[str, Any]:
 
 
 def ledger_entry(claim: Any, verdict: Verdict) -> dict[str, Any]:
-    """The ledger entry of ``verdict``: its JSON with the claim's paper reference and title, and for a refuted claim
+    """The ledger entry of ``verdict``: its JSON with the claim's paper reference and title (plain Unicode, by
+    ``markup_text``), and for a refuted claim
     its errata triage (severity, severity_reason, severity_source, root_cause)."""
-    entry = {**verdict.to_json(), "ref": claim.ref.to_json(), "title": claim.title}
+    entry = {**verdict.to_json(), "ref": claim.ref.to_json(), "title": markup_text(claim.title)}
     if verdict.status is Status.REFUTED:
         from symbolic_vae._report.errata import triage_of
 

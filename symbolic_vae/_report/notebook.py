@@ -81,7 +81,7 @@ class ClaimView:
 
     def _repr_markdown_(self) -> str:
         c, v = self.claim, self.verdict
-        out = [f"#### `{c.id}` ({md_escape(c.ref.short())})", f"*{md_prose(c.title)}*", md_math(c.statement)]
+        out = [f"#### `{c.id}` ({md_prose(c.ref.short())})", f"*{md_prose(c.title)}*", md_math(c.statement)]
         if c.assumptions:
             out.append("**Assumptions:** " + "; ".join(md_prose(a) for a in c.assumptions))
         if c.printed:
@@ -102,7 +102,7 @@ class ClaimView:
         out.append(f"**Verdict:** {md_status(v.status)} by {md_escape(v.method)}: {md_prose(v.summary)}")
         if v.control is not None:
             state = "refuted, as it must be" if v.control_refuted else "<b>NOT refuted</b>"
-            out.append(f"**Negative control** ({md_escape(c.control.perturbation)}): {state}; "
+            out.append(f"**Negative control** ({md_prose(c.control.perturbation)}): {state}; "
                        f"{md_prose(v.control.summary)}")
         labels = [f"step {i + 1}" for i in range(min(len(c.steps), len(v.checks)))]
         labels += ["extra"] * (len(v.checks) - len(labels))
@@ -248,7 +248,7 @@ class LedgerTable:
             if v.corrected_by:
                 fv = self.verdicts.get(v.corrected_by)
                 fix = f"`{v.corrected_by}`" + (f" ({md_status(fv.status)})" if fv else "")
-            rows.append(f"| `{cid}` | {md_escape(get_claim(cid).ref.short())} | {md_status(v.status)} | "
+            rows.append(f"| `{cid}` | {md_prose(get_claim(cid).ref.short())} | {md_status(v.status)} | "
                         f"{md_escape(v.method)} | {'refuted' if v.control_refuted else '<b>NOT refuted</b>'} | {fix} |")
         counts = ", ".join(f"{s.value}: {n}" for s in Status
                            if (n := sum(v.status is s for v in self.verdicts.values())))

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from symbolic_vae._core.claim import Claim
+from symbolic_vae._core.notation import markup_text
 from symbolic_vae._core.verdict import Verdict
 
 SHARED_WORK_NOTE = ("a campaign or instance set shared by several claims is paid by the first claim that needs it; "
@@ -21,7 +22,7 @@ def profile_rows(claims: Sequence[Claim], verdicts: Sequence[Verdict]) -> list[t
         steps = by_id[verdict.claim_id].steps
         rows.append((verdict.claim_id, "total", verdict.seconds))
         for i, check in enumerate(verdict.checks):
-            label = f"step {i + 1}: {steps[i].description}" if i < len(steps) else f"{check.method}"
+            label = f"step {i + 1}: {markup_text(steps[i].description)}" if i < len(steps) else f"{check.method}"
             rows.append((verdict.claim_id, label, check.seconds))
         if verdict.control is not None:
             rows.append((verdict.claim_id, "negative control", verdict.control.seconds))

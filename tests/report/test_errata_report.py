@@ -63,3 +63,4 @@ def test_markup_reads_as_unicode_in_the_terminal():
     assert markup_text(r"keep $c \geq 0$ and $\lVert Z\rVert_F^2$") == "keep c \u2265 0 and \u2016Z\u2016_F^2"
     assert markup_text("50% & #1, no markup") == "50% & #1, no markup"  # prose outside $...$ is left alone
     assert markup_text("a lone $ sign") == "a lone $ sign"
+    assert markup_text(r"$\| U\|^2$ and $q \| p$") == "\u2016U\u2016^2 and q \u2016p"  # latex2text alone drops \|

@@ -1,6 +1,7 @@
 """A grep for printing defects over the generated report, snippets and cards: no statement that is the bare word
-True/False, no ASCII math names (eta_dec, zeta^2, zeta**2, hat d, **, sqrt() outside math and typewriter text, no
-Python reprs ([[, {', 'key': 830,), no "->" in headings; and the prose printer that removes them, with controls."""
+True/False, no ASCII math outside math and typewriter text (eta_dec, eta_enc, zeta^2, zeta_i, hat d, **, sqrt(, ->,
+>=, <=), no Python reprs ([[, {', 'key': 830,), no "->" in headings; that the claim texts, written in light LaTeX
+markup, read as plain text through ``markup_text``; and the prose printer of computed evidence, with controls."""
 
 from __future__ import annotations
 
@@ -9,21 +10,35 @@ import re
 import pytest
 
 from symbolic_vae import CheckResult, Counterexample, Status, Verdict, all_claims, get_claim, run_claim
-from symbolic_vae._report.latex import ascii_math, prose_tex
+from symbolic_vae._core.notation import markup_text
+from symbolic_vae._papers.sections import SECTIONS, section_title
+from symbolic_vae._report.latex import ascii_math, markup_tex, prose_tex
 from symbolic_vae._report.output import report_files
 
 _GREEK = ("alpha|beta|gamma|delta|epsilon|zeta|eta|theta|kappa|lambda|mu|nu|xi|pi|rho|sigma|tau|phi|chi|psi|omega|"
           "Sigma|Lambda|Gamma|Theta|Phi")
 DEFECTS = {
     "a statement that is the bare word True/False": re.compile(r"\\svline\{-?\d\}\{(\\text\{)?(True|False)\}?\}"),
-    "an ASCII math name": re.compile(rf"\b({_GREEK})(\\_|\\\^\{{\}}|\*\*)"),
+    "an ASCII math name": re.compile(rf"\b({_GREEK})(_|\^|\*\*)"),
     "'hat d'": re.compile(r"\bhat d"),
     "'sqrt('": re.compile(r"\bsqrt\("),
     "'**'": re.compile(r"\*\*"),
     "a nested-list repr": re.compile(r"\[\["),
     "a dict repr": re.compile(r"\$\\\{\$'|'[^'\n]{1,40}': -?\d"),
     "'->' in a heading": re.compile(r"\\(?:sub)*section\*?\{[^\n]*(->|-\$>\$)"),
+    "an ASCII decoder/encoder name": re.compile(r"\beta_(dec|enc)\b"),
+    "an ASCII zeta_i or zeta^2": re.compile(r"\bzeta(_i\b|\^2)"),
+    "an ASCII relation": re.compile(r"->|>=|<="),
 }
+# Escaped forms of ASCII math in LaTeX text, turned back so that the patterns above see them.
+_UNESCAPE = ((r"\_", "_"), (r"\^{}", "^"), ("-$>$", "->"), ("$>$=", ">="), ("$<$=", "<="), (r"$\{$", "{"),
+             (r"$\}$", "}"))
+
+
+def _unescaped(tex: str) -> str:
+    for escaped, plain in _UNESCAPE:
+        tex = tex.replace(escaped, plain)
+    return tex
 _OPENERS = re.compile(r"\\svline\{-?\d\}\{|\\texttt\{|\\label\{|\\input\{|\\hyperref\[|\\svref\{|\\ref\*?\{")
 
 
@@ -61,7 +76,7 @@ def defects(files: dict[str, str]) -> list[str]:
     """Each defect found: the file, what it is and the text around it."""
     found = []
     for name, tex in files.items():
-        prose = prose_of(tex)
+        prose = prose_of(_unescaped(tex))
         for what, pattern in DEFECTS.items():
             where = tex if "True/False" in what or "heading" in what else prose
             found.extend(f"{name}: {what}: ...{where[max(0, m.start() - 40):m.end() + 30]}..."
@@ -99,7 +114,7 @@ def test_the_report_snippets_and_cards_have_no_printing_defects(files):
 
 def test_control_the_grep_finds_each_defect():
     bad = {"bad.tex": "\\section{Eq. 3 -$>$ Eq. 4}\n\\svline{-1}{\\text{False}}\nat eta\\_dec and zeta\\^{}2, "
-           "zeta**2, hat d\\_1, sqrt(beta), sizes [[1, 2]], $\\{$'a': 830\n"}
+           "zeta**2, hat d\\_1, sqrt(beta), sizes [[1, 2]], $\\{$'a': 830, eta\\_enc, zeta\\_i, b $>$= 1\n"}
     hits = "\n".join(defects(bad))
     assert all(what in hits for what in DEFECTS), hits
     assert defects({"ok.tex": "$\\zeta^2$ \\texttt{eta\\_dec} % eta_dec in a comment\n"}) == []
@@ -125,3 +140,40 @@ def test_ascii_math_refuses_what_it_cannot_typeset():
     assert ascii_math("lambda_fixed_sigma") is None  # two subscripts
     assert ascii_math("x_{a") is None  # unbalanced
     assert "\\_" in prose_tex("lambda_fixed_sigma") or "texttt" in prose_tex("lambda_fixed_sigma")
+
+
+def test_claim_texts_are_balanced_markup_that_reads_as_plain_text():
+    """Every claim text pairs its $ signs and, through markup_text (the terminal and the JSON), keeps no $ and no
+    backslash; titles and section headings are the ones a reader sees first."""
+    texts = [section_title(s) for s in SECTIONS]
+    for claim in all_claims():
+        texts += [claim.title, claim.ref.short(), *claim.assumptions, claim.printed, claim.control.perturbation,
+                  claim.erratum_reason, *(step.description for step in claim.steps)]
+    unpaired = [t for t in texts if t.count("$") % 2]
+    assert unpaired == [], unpaired[:5]
+    leftovers = [(t, markup_text(t)) for t in texts if "$" in markup_text(t) or "\\" in markup_text(t)]
+    assert leftovers == [], leftovers[:5]
+    plain = markup_text(r"with $\sigma(x) = |C x + f|$ and mean $W^\top x$")
+    assert plain == "with \u03c3(x) = |C x + f| and mean W^\u22a4 x"
+
+
+def test_markup_keeps_math_and_escapes_prose_without_breaking_words():
+    tex = markup_tex(r"Eq. 28-29: 50% of $\zeta_i^2 \le \beta\eta_{\mathrm{dec}}^2$, see globalmin.prop2_corrected")
+    assert r"$\zeta_i^2 \le \beta\eta_{\mathrm{dec}}^2$" in tex and r"50\%" in tex
+    assert r"\texttt{globalmin.\allowbreak{}prop2\_\allowbreak{}corrected}" in tex
+    assert "allowbreak" not in markup_tex("a minimization of an unbreakablewordwithoutanyspaces")
+
+
+def test_no_statement_symbol_holds_markup():
+    """A statement is SymPy, printed in math mode: a symbol named with prose markup ($...$) would break the display."""
+    import sympy as sp
+
+    bad = []
+    for claim in all_claims():
+        items = claim.statement if isinstance(claim.statement, tuple) else (claim.statement,)
+        for item in items:
+            if isinstance(item, sp.Basic):
+                names = [getattr(a, "name", "") for a in item.atoms(sp.Symbol, sp.MatrixSymbol)]
+                names += [str(f.func) for f in item.atoms(sp.Function)]
+                bad += [(claim.id, n) for n in names if "$" in n]
+    assert bad == [], bad[:5]

@@ -1,4 +1,5 @@
-"""Derivation: the ELBO of the linear model, Eq. 3 -> Eq. 4 -> Eq. 5, and the KL split into l_mean and l_var.
+r"""Derivation: the ELBO of the linear model, Eq. 3 to Eq. 4 to Eq. 5, and the KL split into $l_{\mathrm{mean}}$
+and $l_{\mathrm{var}}$.
 
 The left side of every step is the model's loss built from the Gaussian rules (``LinearLVM``); the right side is
 the paper's printed expression, transcribed at explicit sizes.
@@ -116,56 +117,68 @@ def claims() -> list[Claim]:
         *erratum(
             _identity_of_sec3(
                 "elbo.eq3_eq4_as_printed", "Eq. 3 = Eq. 4 read literally (the decoder's log-partition left out)",
-                ("3", "4"), sp.Eq(L3, L4), assumptions=("beta, eta_enc, eta_dec, sigma_i > 0",),
+                ("3", "4"), sp.Eq(L3, L4), assumptions=((r"$\beta$, $\eta_{\mathrm{enc}}$, $\eta_{\mathrm{dec}}$, "
+                                                         r"$\sigma_i > 0$"),),
                 printed="Eq. 3 = Eq. 4",
                 steps=(Step("per-sample loss from the Gaussian rules vs Eq. 4 with nothing added, every size up to 3",
                             at_sizes(partial(_eq3_vs_eq4, partition_sign=0), SIZES, what="Eq.3 = Eq.4")),),
                 perturbed="the log-partition added with the wrong sign",
                 perturbation=partial(_eq3_vs_eq4, partition_sign=-1)),
             _identity_of_sec3(
-                "elbo.eq3_to_eq4", "The expectation over eps and the Gaussian log-density turn Eq. 3 into Eq. 4",
+                "elbo.eq3_to_eq4",
+                r"The expectation over $\epsilon$ and the Gaussian log-density turn Eq. 3 into Eq. 4",
                 ("3", "4"), sp.Eq(L3, L4 + d2_sym / 2 * sp.log(2 * sp.pi * eta_dec**2)),
-                assumptions=("beta, eta_enc, eta_dec, sigma_i > 0", "Sigma diagonal", "any data"),
-                printed="Eq. 3 = Eq. 4; the decoder's log-partition (d2/2) log(2 pi eta_dec^2) is dropped, as the text "
-                        "after Eq. 5 says, since it does not depend on (U, W, Sigma)",
+                assumptions=(r"$\beta$, $\eta_{\mathrm{enc}}$, $\eta_{\mathrm{dec}}$, $\sigma_i > 0$",
+                             r"$\Sigma$ diagonal", "any data"),
+                printed=r"Eq. 3 = Eq. 4; the decoder's log-partition $(d_2/2) \log(2\pi \eta_{\mathrm{dec}}^2)$ is "
+                        r"dropped, as the text after Eq. 5 says, since it does not depend on (U, W, $\Sigma$)",
                 steps=(Step("per-sample loss from the Gaussian rules equals Eq. 4 plus the decoder's log-partition, "
-                            "at every (D0, d1, d2) up to 3",
-                            at_sizes(_eq3_vs_eq4, SIZES, what="Eq.3 = Eq.4 + (d2/2)log(2 pi eta_dec^2)")),),
-                perturbed="KL-mean coefficient beta eta_dec^2/eta_enc^2 inverted to beta eta_enc^2/eta_dec^2",
+                            "at every ($D_0$, $d_1$, $d_2$) up to 3",
+                            at_sizes(_eq3_vs_eq4, SIZES, what=(r"Eq.3 = Eq.4 + ($d_2/2)\log(2 \pi "
+                                                               r"\eta_{\mathrm{dec}}^2$)"))),),
+                perturbed=(r"KL-mean coefficient $\beta \eta_{\mathrm{dec}}^2/\eta_{\mathrm{enc}}^2$ inverted to "
+                           r"$\beta \eta_{\mathrm{enc}}^2/\eta_{\mathrm{dec}}^2$"),
                 perturbation=partial(_eq3_vs_eq4, control=True)),
             cause="log-partition-dropped", parameters=("U", "W", "Sigma",),
         ),
         _identity_of_sec3(
-            "elbo.eq4_to_eq5", "Averaging over eps and x turns Eq. 4 into the trace form Eq. 5", ("4", "5"),
-            sp.Eq(L4, L5), assumptions=("A = E[x x^T]", "Sigma = diag(sigma_i^2)"),
-            steps=(Step("E_eps ||U(W^T x + eps) - y||^2 = ||U W^T x - y||^2 + Tr(U Sigma U^T) and "
-                        "E_x ||W^T x||^2 = Tr(W^T A W), at every size up to 3",
+            "elbo.eq4_to_eq5", r"Averaging over $\epsilon$ and x turns Eq. 4 into the trace form Eq. 5", ("4", "5"),
+            sp.Eq(L4, L5), assumptions=(r"$A = \mathbb{E}[xx^\top]$", r"$\Sigma = \mathrm{diag}(\sigma_i^2)$"),
+            steps=(Step(r"$\mathbb{E}_{\epsilon} \| U(W^\top x + \epsilon) - y\|^2 = \| U W^\top x - y\|^2$ + "
+                        r"$\mathrm{Tr}(U \Sigma U^\top)$ and $\mathbb{E}_x \| W^\top x\|^2 = \mathrm{Tr}(W^\top A "
+                        "W)$, at every size up to 3",
                         at_sizes(_eq4_vs_eq5, SIZES, what="Eq.4 = Eq.5")),
                    Step("the general trace form equals the model's loss from first principles at every size up to 3",
                         at_sizes(_trace_form_vs_model, SIZES, what="trace form = model loss"))),
-            perturbed="Tr(U Sigma U^T) with Sigma = diag(sigma_i) (standard deviations, not variances)",
+            perturbed=(r"$\mathrm{Tr}(U \Sigma U^\top)$ with $\Sigma = \mathrm{diag}(\sigma_i)$ (standard deviations, "
+                       "not variances)"),
             perturbation=partial(_eq4_vs_eq5, control=True)),
         _identity_of_sec3(
-            "elbo.kl_split", "beta E_x KL(q(z|x) || p(z)) splits into l_mean / (2 eta_dec^2) and l_var", ("5",),
+            "elbo.kl_split",
+            r"$\beta\, \mathbb{E}_x \mathrm{KL}(q(z|x) \,\|\, p(z))$ splits into $l_{\mathrm{mean}} / "
+            r"(2 \eta_{\mathrm{dec}}^2)$ and $l_{\mathrm{var}}$", ("5",),
             sp.Eq(sp.Symbol(r"\beta\,\mathbb{E}_x D_{KL}"),
                   sp.Symbol(r"\ell_{mean}") / (2 * eta_dec**2) + sp.Symbol(r"\ell_{var}")),
-            assumptions=("q(z|x) = N(W^T x, Sigma)", "p(z) = N(0, eta_enc^2 I)"),
-            steps=(Step("one coordinate, general symbols: KL(N(m, s^2) || N(0, eta^2)) from E_q[log q - log p]",
+            assumptions=(r"$q(z|x) = N(W^\top x, \Sigma)$", r"p(z) = N(0, $\eta_{\mathrm{enc}}^2 I$)"),
+            steps=(Step((r"one coordinate, general symbols: KL(N(m, $s^2$) $\|$ N(0, $\eta^2$)) from "
+                         r"$\mathbb{E}_q[\log q - \log p]$"),
                         lambda: prove_identity(kl_1d, kl_1d_printed, what="1-d KL"), kl_1d, kl_1d_printed),
-                   Step("the split at every (D0, d1, d2) up to 3", at_sizes(_kl_split, SIZES, what="KL split"))),
-            perturbed="l_var with +log(sigma_i^2/eta_enc^2) instead of -log",
+                   Step("the split at every ($D_0$, $d_1$, $d_2$) up to 3",
+                        at_sizes(_kl_split, SIZES, what="KL split"))),
+            perturbed=r"$l_{\mathrm{var}}$ with $+\log(\sigma_i^2/\eta_{\mathrm{enc}}^2)$ instead of -log",
             perturbation=partial(_kl_split, control=True)),
         Claim(
             id="elbo.monte_carlo",
             title="The closed-form loss agrees with a Monte Carlo estimate of the ELBO's definition",
             ref=wz("Sec. 3", ("3", "5")),
             statement=sp.Eq(L3, L5 + d2_sym / 2 * sp.log(2 * sp.pi * eta_dec**2)),
-            assumptions=("random datasets, sizes, biases on and off, beta and etas away from 1",),
+            assumptions=(r"random datasets, sizes, biases on and off, $\beta$ and etas away from 1",),
             steps=(
-                Step("closed form vs sampled -log p(y|z) + beta (log q(z|x) - log p(z)), scipy log-densities",
+                Step(r"closed form vs sampled -log $p(y|z) + \beta$ (log q(z|x) - log p(z)), scipy log-densities",
                      lambda: monte_carlo_check(perturb=False)),
             ),
-            control=Control("closed form without the Tr(U Sigma U^T) / (2 eta_dec^2) term",
+            control=Control((r"closed form without the $\mathrm{Tr}(U \Sigma U^\top)$ / ($2 \eta_{\mathrm{dec}}^2$) "
+                             "term"),
                             lambda: monte_carlo_check(perturb=True)),
         ),
     ]

@@ -137,17 +137,18 @@ def _hessian_identity(size: tuple[int, int, int]) -> SizedIdentity:
 
 def _hessian_check() -> CheckResult:
     result = prove_at_sizes(_hessian_identity, SIZES,
-                            what="Hessian in (b_e, b_d) = [[U^T U + kappa I, U^T], [U, I]]/eta_dec^2, "
-                                 "Schur complement = (beta/eta_enc^2) I")
+                            what=r"Hessian in ($b_e$, $b_d$) = $[[U^\top U + \kappa I, U^\top], [U, "
+                                 r"I]]/\eta_{\mathrm{dec}}^2$, Schur complement = $(\beta /\eta_{\mathrm{enc}}^2) I$")
     if result.status is not Status.PROVED_AT_SIZES:
         return result
     positive = (beta / eta_enc**2).is_positive and (1 / eta_dec**2).is_positive
     if not positive:
         return CheckResult(Status.INCONCLUSIVE, "explicit-size expansion",
-                           "positivity of beta/eta_enc^2 and 1/eta_dec^2 not established")
+                           (r"positivity of $\beta /\eta_{\mathrm{enc}}^2$ and $1/\eta_{\mathrm{dec}}^2$ not "
+                            "established"))
     return CheckResult(Status.PROVED_AT_SIZES, result.method,
-                       result.summary + "; both blocks positive definite (beta, eta > 0), so the Hessian is "
-                       "constant and positive definite: the loss is strictly convex in (b_e, b_d)",
+                       result.summary + r"; both blocks positive definite ($\beta$, $\eta > 0$), so the Hessian is "
+                                        "constant and positive definite: the loss is strictly convex in ($b_e$, $b_d$)",
                        result.details)
 
 
@@ -155,14 +156,15 @@ def _hessian_check() -> CheckResult:
 def _at_sizes(name: str) -> CheckResult:
     if name == "gradients":
         return prove_at_sizes(_gradient_identity, SIZES,
-                              what="dL/d(b_e, b_d) = E[Eq. 22, Eq. 24] = Eq. 23, Eq. 25")
+                              what="$dL/d(b_e, b_d)$ = E[Eq. 22, Eq. 24] = Eq. 23, Eq. 25")
     if name == "stationary":
-        return prove_at_sizes(_stationary_at_optimum, SIZES, what="gradient at (-W^T E[x], E[y]) = 0")
+        return prove_at_sizes(_stationary_at_optimum, SIZES, what=(r"gradient at ($-W^\top \mathbb{E}[x]$, "
+                                                                   r"$\mathbb{E}[y]$) = 0"))
     if name == "hessian":
         return _hessian_check()
     if name == "centering":
         return prove_at_sizes(_centering_identity, SIZES,
-                              what="L(b_e*, b_d*) = bias-free loss with centred moments")
+                              what="$L(b_e^*, b_d^*)$ = bias-free loss with centred moments")
     raise KeyError(name)
 
 
@@ -355,73 +357,83 @@ def claims() -> list[Claim]:
     eq23 = sp.Eq(g_e, ((U.T * U + KAPPA * sp.Identity(d1)) * code + U.T * (bd - my)) / eta_dec**2)
     eq25 = sp.Eq(g_d, (U * code + bd - my) / eta_dec**2)
     datasets = _datasets()
-    common = ("beta, eta_enc, eta_dec, sigma_i > 0", "Sigma diagonal", "E[x], E[y] arbitrary (nonzero)",
-              "A = E[x x^T] possibly singular")
+    common = (r"$\beta$, $\eta_{\mathrm{enc}}$, $\eta_{\mathrm{dec}}$, $\sigma_i > 0$", r"$\Sigma$ diagonal",
+              "E[x], E[y] arbitrary (nonzero)",
+              r"$A = \mathbb{E}[xx^\top]$ possibly singular")
     return [
         Claim(
             id="bias.gradients",
-            title="Eq. 22-25: the gradients of the biased loss with respect to b_e and b_d",
+            title="Eq. 22-25: the gradients of the biased loss with respect to $b_e$ and $b_d$",
             ref=wz("App. B", ("20", "21", "22", "23", "24", "25"), "Proposition 4 (proof)"),
             statement=(eq23, eq25),
             assumptions=common,
-            printed="the 1/eta_dec^2 in front of Eq. 22-25 is the derivative of the 1/(2 eta_dec^2) of Eq. 20",
+            printed=(r"the $1/\eta_{\mathrm{dec}}^2$ in front of Eq. 22-25 is the derivative of the 1/(2 "
+                     r"$\eta_{\mathrm{dec}}^2$) of Eq. 20"),
             steps=(
                 Step("the gradient of the model's loss on integer datasets with nonzero mean (exact, random "
                      "rational parameters) equals Eq. 23/25 evaluated with the dataset's means",
                      lambda: on_datasets(_gradient_on_dataset, datasets, what="dL/db = Eq. 23/25"),
                      corroborating=True),
-                Step("d/d(b_e, b_d) of the model's expected loss (moment form, E[x], E[y] general) = E_{x,eps} of "
-                     "the integrands of Eq. 22 and 24 = Eq. 23 and 25, at every (D0, d1, d2) up to 3",
+                Step(r"$d/d(b_e, b_d)$ of the model's expected loss (moment form, $\mathbb{E}[x]$, $\mathbb{E}[y]$ "
+                     r"general) = $\mathbb{E}_{x,\epsilon}$ of the integrands of Eq. 22 and 24 = Eq. 23 and 25, at "
+                     "every ($D_0$, $d_1$, $d_2$) up to 3",
                      lambda: _at_sizes("gradients")),
             ),
-            control=Control("the printed factor 1/eta_dec^2 replaced by 1/(2 eta_dec^2)",
+            control=Control(r"the printed factor $1/\eta_{\mathrm{dec}}^2$ replaced by 1/(2 $\eta_{\mathrm{dec}}^2$)",
                             lambda: on_datasets(partial(_gradient_on_dataset, factor=sp.Rational(1, 2)),
-                                                datasets, what="dL/db = Eq. 23/25 with 1/(2 eta_dec^2)")),
+                                                datasets,
+                                                what=r"dL/db = Eq. 23/25 with 1/(2 $\eta_{\mathrm{dec}}^2$)")),
         ),
         Claim(
             id="bias.optimal",
-            title="Proposition 4: b_e* = -W^T E[x], b_d* = E[y] is the unique global minimizer over the biases, "
-                  "for every (U, W, Sigma)",
+            title=r"Proposition 4: $b_e^* = -W^\top \mathbb{E}[x]$, $b_d^*$ = $\mathbb{E}[y]$ is the unique global "
+                  r"minimizer over the biases, for every (U, W, $\Sigma$)",
             ref=wz("App. B", ("22", "23", "24", "25"), "Proposition 4"),
             statement=(sp.Eq(be, -W.T * mx), sp.Eq(bd, my)),
-            assumptions=(*common, "U, W, Sigma fixed and arbitrary"),
+            assumptions=(*common, r"U, W, $\Sigma$ fixed and arbitrary"),
             steps=(
-                Step("on integer datasets with nonzero mean: the exact gradient of the model's dataset loss "
-                     "vanishes at (-W^T E[x], E[y])",
-                     lambda: on_datasets(_gradient_at_claimed_optimum, datasets, what="||grad at b*||^2 = 0"),
+                Step("on integer datasets with nonzero mean: the exact gradient of the model's dataset loss vanishes "
+                     r"at ($-W^\top \mathbb{E}[x]$, $\mathbb{E}[y]$)",
+                     lambda: on_datasets(_gradient_at_claimed_optimum, datasets, what=r"$\| grad$ at $b^*\|^2 = 0$"),
                      corroborating=True),
-                Step("the gradient vanishes at (-W^T E[x], E[y]), every (D0, d1, d2) up to 3",
+                Step((r"the gradient vanishes at ($-W^\top \mathbb{E}[x]$, $\mathbb{E}[y]$), every ($D_0$, $d_1$, "
+                      "$d_2$) up to 3"),
                      lambda: _at_sizes("stationary")),
-                Step("the Hessian in (b_e, b_d) is constant, its lower block I/eta_dec^2 and its Schur complement "
-                     "(beta/eta_enc^2) I are positive definite: strictly convex, so the stationary point is the "
-                     "unique global minimizer (every size up to 3)", lambda: _at_sizes("hessian")),
-                Step("ground truth: direct multistart minimization of the model's loss over (b_e, b_d), "
-                     "float data with nonzero mean", _ground_truth_check, corroborating=True),
+                Step(r"the Hessian in ($b_e$, $b_d$) is constant, its lower block $I/\eta_{\mathrm{dec}}^2$ and its "
+                     r"Schur complement $(\beta /\eta_{\mathrm{enc}}^2) I$ are positive definite: strictly convex, so "
+                     "the stationary point is the unique global minimizer (every size up to 3)",
+                     lambda: _at_sizes("hessian")),
+                Step("ground truth: direct multistart minimization of the model's loss over ($b_e$, $b_d$), float "
+                     "data with nonzero mean", _ground_truth_check, corroborating=True),
             ),
-            control=Control("b_d* = -E[y] (sign flipped): the gradient must then be nonzero on some dataset",
+            control=Control((r"$b_d^*$ = -$\mathbb{E}[y]$ (sign flipped): the gradient must then be nonzero on some "
+                             "dataset"),
                             lambda: on_datasets(partial(_gradient_at_claimed_optimum, sign_bd=-1), datasets,
-                                                what="||grad at (-W^T E[x], -E[y])||^2 = 0")),
+                                                what=(r"$\| grad$ at $(-W^\top $\mathbb{E}[x]$, -$\mathbb{E}[y]$)\|^2 "
+                                                      "= 0$"))),
         ),
         Claim(
             id="bias.centering",
-            title="Learnable biases act as centring x and y: min over (b_e, b_d) of the biased loss is the "
-                  "bias-free loss with A, B, S_yy replaced by the covariances",
+            title="Learnable biases act as centring x and y: min over ($b_e$, $b_d$) of the biased loss is the "
+                  r"bias-free loss with A, B, $S_{\mathrm{yy}}$ replaced by the covariances",
             ref=wz("App. B", ("20",), "Proposition 4 (remark)"),
             statement=sp.Eq(L_b(U, W, sp.Symbol(r"\Sigma"), -W.T * mx, my),
                             L_0(U, W, sp.Symbol(r"\Sigma"), A - mx * mx.T, B - mx * my.T, S - my * my.T)),
-            assumptions=(*common, "the minimum over the biases is attained at Proposition 4's b* (bias.optimal)"),
+            assumptions=(*common, "the minimum over the biases is attained at Proposition 4's $b^*$ (bias.optimal)"),
             printed="stated in words after Proposition 4",
             steps=(
-                Step("integer datasets with nonzero mean: exact min over (b_e, b_d) of the model's dataset loss "
+                Step("integer datasets with nonzero mean: exact min over ($b_e$, $b_d$) of the model's dataset loss "
                      "(solving grad = 0) equals the bias-free model's loss on the centred dataset",
                      lambda: on_datasets(_min_over_biases_vs_centred, datasets,
-                                         what="min_b L_biased = L_no-bias(centred data)"),
+                                         what=r"$\min_b L_{\mathrm{biased}} = L_{\mathrm{no}}-bias(centred$ data)"),
                      corroborating=True),
-                Step("L(b_e*, b_d*) = L(b = 0) with (A, B, S_yy, E[x], E[y]) -> (A - mx mx^T, B - mx my^T, "
-                     "S_yy - my my^T, 0, 0), every (D0, d1, d2) up to 3", lambda: _at_sizes("centering")),
+                Step(r"$L(b_e^*, b_d^*)$ = L(b = 0) with (A, B, $S_{\mathrm{yy}}$, $\mathbb{E}[x]$, $\mathbb{E}[y]$) "
+                     r"$\to$ (A - mx $mx^\top$, B - mx $my^\top$, $S_{\mathrm{yy}}$ - my $my^\top$, 0, 0), every "
+                     "($D_0$, $d_1$, $d_2$) up to 3", lambda: _at_sizes("centering")),
             ),
             control=Control("only x centred (y left raw)",
                             lambda: on_datasets(partial(_min_over_biases_vs_centred, centre_y=False), datasets,
-                                                what="min_b L_biased = L_no-bias(x centred only)")),
+                                                what=(r"$\min_b L_{\mathrm{biased}} = L_{\mathrm{no}}-bias(x$ centred "
+                                                      "only)"))),
         ),
     ]

@@ -1,4 +1,4 @@
-"""Derivation: Proposition 1, the whitening change of variables V = Phi^{1/2} P_A^T W (Eq. 6, Eq. 66-72).
+r"""Derivation: Proposition 1, the whitening change of variables $V = \Phi^{1/2} P_A^\top W$ (Eq. 6, Eq. 66-72).
 
 At explicit sizes the input is written x = R x_tilde with E[x_tilde x_tilde^T] = I (R = P_A Phi^{1/2} is one such
 factor; R is kept general, D0 x d0 with D0 > d0 so that A = R R^T is singular). The constant that separates the
@@ -102,8 +102,10 @@ def _constant_as_residual(size: tuple[int, ...]) -> SizedIdentity:
 def _at_sizes(name: str) -> CheckResult:
     builders = {"66-70": _step_66_70, "70-71": _step_70_71, "c": _constant_as_residual}
     return prove_at_sizes(builders[name], SIZES, what={"66-70": "Eq.66 objective = Eq.70",
-                                                       "70-71": "Eq.70 = L(U,V) - ||Z||^2 + E||y||^2",
-                                                       "c": "E||y||^2 - ||Z||^2 = E||y - Z x_tilde||^2"}[name])
+                                                       "70-71": (r"Eq.70 = $L(U,V) - \lVert Z\rVert^2 + "
+                                                                 r"\mathbb{E}\lVert y\rVert^2$"),
+                                                       "c": (r"$\mathbb{E}\lVert y\rVert^2 - \lVert Z\rVert^2 = "
+                                                             r"\mathbb{E}\| y - Z \tilde{x}\|^2$")}[name])
 
 
 # --- the printed constant and the end-to-end identity on datasets -----------------------------------------------
@@ -281,9 +283,11 @@ def claims() -> list[Claim]:
     L66, LUV, c = sp.symbols(r"L_{(66)} L(U\,V) c")
     y2, z2 = sp.symbols(r"\mathbb{E}\|y\|^2 \|Z\|_F^2")
     steps_common = (
-        Step("Eq. 66 -> 70: substitute x = R x_tilde, E[x_tilde x_tilde^T] = I, A = R R^T, V = R^T W "
-             "(every (d0, d1, d2) up to 3, D0 = d0 + 1 so A is singular)", lambda: _at_sizes("66-70")),
-        Step("Eq. 70 -> 71: complete the square, ||U V^T - Z||_F^2 - ||Z||_F^2 + E||y||^2",
+        Step(r"Eq. 66 $\to$ 70: substitute $x = R \tilde{x}$, $\mathbb{E}[\tilde{x} "
+             r"\tilde{x}^\top] = I$, $A = R R^\top$, $V = R^\top W$ (every ($d_0$, $d_1$, $d_2$) up to 3, "
+             "$D_0 = d_0 + 1$ so A is singular)", lambda: _at_sizes("66-70")),
+        Step((r"Eq. 70 $\to$ 71: complete the square, $\| U V^\top - Z\|_F^2 - \lVert Z\rVert_F^2 + \mathbb{E}\lVert "
+              r"y\rVert^2$"),
              lambda: _at_sizes("70-71")),
     )
     return [
@@ -293,47 +297,58 @@ def claims() -> list[Claim]:
                 title="Eq. 66-72 as printed: the objective of Eq. 66 equals L(U, V) exactly",
                 ref=wz("App. E.1", ("66", "71", "72"), "Proposition 1 (proof)"),
                 statement=(sp.Eq(L66, LUV), sp.Eq(z2, y2)),
-                assumptions=("any data; V = Phi^{1/2} P_A^T W",),
-                printed="Eq. 71 -> 72 uses ||Z||_F^2 = E[y^T y]",
+                assumptions=(r"any data; $V = \Phi^{1/2} P_A^\top W$",),
+                printed=r"Eq. 71 $\to$ 72 uses $\lVert Z\rVert_F^2 = \mathbb{E}[y^\top y]$",
                 steps=(*steps_common,
-                       Step("Eq. 71 -> 72: ||Z||_F^2 = E[y^T y] on datasets (30 and 60 digits)",
+                       Step((r"Eq. 71 $\to$ 72: $\lVert Z\rVert_F^2 = \mathbb{E}[y^\top y]$ on datasets (30 and 60 "
+                             "digits)"),
                             lambda: check_dataset_identity(_z_norm_vs_y_energy, _datasets(),
-                                                           what="||Z||_F^2 = E||y||^2"))),
-                control=Control("Eq. 70 -> 71 with Sigma = diag(sigma_i) instead of diag(sigma_i^2)",
+                                                           what=r"$\lVert Z\rVert_F^2 = \mathbb{E}\lVert y\rVert^2$"))),
+                control=Control((r"Eq. 70 $\to$ 71 with $\Sigma = \mathrm{diag}(\sigma_i)$ instead of "
+                                 r"$\mathrm{diag}(\sigma_i^2)$"),
                                 lambda: prove_at_sizes(partial(_step_70_71, sigma_power=1), SIZES[:3],
                                                        what="control")),
             ),
             Claim(
                 id="prop1.whitening_constant",
-                title="Corrected Eq. 72: the objective of Eq. 66 is L(U, V) plus c = E||y - Z x_tilde||^2 >= 0",
+                title=(r"Corrected Eq. 72: the objective of Eq. 66 is L(U, V) plus $c = \mathbb{E}\| y - Z "
+                       r"\tilde{x}\|^2 \geq 0$"),
                 ref=wz("App. E.1", ("66", "72"), "Proposition 1 (proof), corrected"),
                 statement=(sp.Eq(L66, LUV + c), sp.Eq(c, y2 - z2), sp.Ge(c, 0)),
                 assumptions=("any data, A possibly singular, y any function of x",
-                             "c = 0 iff y = Z x_tilde on the data"),
+                             r"c = 0 iff $y = Z \tilde{x}$ on the data"),
                 steps=(*steps_common,
-                       Step("c = E||y||^2 - ||Z||_F^2 = E||y - Z x_tilde||^2 (hence c >= 0)", lambda: _at_sizes("c")),
-                       Step("end to end on integer datasets (singular A included): L_VAE from the Gaussian rules = "
-                            "(L(U,V) + c)/(2 eta_dec^2) + l_var",
+                       Step((r"$c = \mathbb{E}\lVert y\rVert^2 - \lVert Z\rVert_F^2 = \mathbb{E}\| y - Z "
+                             r"\tilde{x}\|^2$ (hence c $\geq$ 0)"), lambda: _at_sizes("c")),
+                       Step(r"end to end on integer datasets (singular A included): $L_{\mathrm{VAE}}$ from the "
+                            r"Gaussian rules = (L(U,V) + c)/(2 $\eta_{\mathrm{dec}}^2$) + $l_{\mathrm{var}}$",
                             lambda: check_dataset_identity(_end_to_end, _datasets(),
-                                                           what="L_VAE = (L + c)/2eta^2 + l_var"),
+                                                           what=(r"$L_{\mathrm{VAE}} = (L + c)/2\eta^2 + "
+                                                                 r"l_{\mathrm{var}}$")),
                             corroborating=True)),
                 control=Control("the constant dropped, i.e. Eq. 72 as printed, on the same datasets",
                                 lambda: check_dataset_identity(_z_norm_vs_y_energy, _datasets(),
-                                                               what="||Z||_F^2 = E||y||^2")),
+                                                               what=(r"$\lVert Z\rVert_F^2 = \mathbb{E}\lVert "
+                                                                     r"y\rVert^2$"))),
             ),
             cause="residual-c-omitted", parameters=("U", "V",),
         ),
         Claim(
             id="prop1.argmin",
-            title="For fixed Sigma, the minimizers of L_VAE are (U*, W*) with Phi^{1/2} P_A^T W* = V*",
+            title=(r"For fixed $\Sigma$, the minimizers of $L_{\mathrm{VAE}}$ are ($U^*$, $W^*$) with $\Phi^{1/2} "
+                   r"P_A^\top W^* = V^*$"),
             ref=wz("Sec. 4.1", ("6",), "Proposition 1"),
             statement=sp.Eq(sp.Symbol(r"\Phi^{1/2}P_A^\top W^*"), sp.Symbol("V^*")),
-            assumptions=("Sigma fixed, diagonal, positive", "any beta, eta_enc, eta_dec > 0",
-                         "A possibly singular (D0 > d0)", "d1 <, =, > min(d0, d2)", "y not linear in x"),
+            assumptions=(r"$\Sigma$ fixed, diagonal, positive",
+                         r"any $\beta$, $\eta_{\mathrm{enc}}$, $\eta_{\mathrm{dec}} > 0$",
+                         "A possibly singular ($D_0 > d_0$)", r"$d_1 <$, =, $> \min(d_0, d_2)$",
+                         "y not linear in x"),
             steps=(*steps_common,
-                   Step("ground truth: min L_VAE = (min L + c)/(2 eta_dec^2) + l_var; L_VAE's minimizers map to L's; "
-                        "every W solving Phi^{1/2} P_A^T W = V* (null-space part random) attains min L_VAE",
+                   Step(r"ground truth: $\min L_{\mathrm{VAE}}$ = (min L + c)/(2 $\eta_{\mathrm{dec}}^2$) + "
+                        r"$l_{\mathrm{var}}$; $L_{\mathrm{VAE}}$'s minimizers map to L's; every W solving $\Phi^{1/2} "
+                        r"P_A^\top W = V^*$ (null-space part random) attains $\min L_{\mathrm{VAE}}$",
                         _argmin_check)),
-            control=Control("W* solving P_A^T W = V* (Phi^{1/2} dropped)", lambda: _argmin_check(drop_phi=True)),
+            control=Control(r"$W^*$ solving $P_A^\top W = V^*$ ($\Phi^{1/2}$ dropped)",
+                            lambda: _argmin_check(drop_phi=True)),
         ),
     ]

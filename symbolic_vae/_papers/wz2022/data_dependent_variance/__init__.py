@@ -1,4 +1,4 @@
-"""Derivation: a data-dependent encoder standard deviation sigma(x) = |C x + f| (App. C, Eq. 26-42, Lemma 1,
+r"""Derivation: a data-dependent encoder standard deviation $\sigma(x) = |C x + f|$ (App. C, Eq. 26-42, Lemma 1,
 Proposition 5).
 
 The loss is the model's own (``LinearLVM(..., data_dependent_std=True)``). Its per-sample form contains

@@ -1,4 +1,4 @@
-"""Derivation: a learnable decoder variance s = eta_dec^2 (App. D and Sec. 4.4 of Wang & Ziyin 2022).
+r"""Derivation: a learnable decoder variance $s = \eta_{\mathrm{dec}}^2$ (App. D and Sec. 4.4 of Wang & Ziyin 2022).
 
 The loss L^LDV(U, W, Sigma, s) is the model's own loss with the decoder's log-partition (d2/2) log(2 pi s) kept.
 Minimized over (U, W, Sigma) at fixed s (a symbolic profile minimization of the model's size-1 loss, mode by mode,

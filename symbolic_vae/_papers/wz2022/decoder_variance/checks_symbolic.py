@@ -11,6 +11,7 @@ from functools import partial
 
 import sympy as sp
 
+from symbolic_vae._core.notation import to_latex
 from symbolic_vae._core.verdict import CheckResult, Counterexample, Status, decimal_text
 from symbolic_vae._engine.campaigns import cached
 from symbolic_vae._engine.identity import prove_identity
@@ -228,8 +229,9 @@ def _lemma2_limits(minus_one: bool = True) -> CheckResult:
 
 
 def _second_derivative_jump() -> str:
+    """The jump of F'' at the kink s = zeta^2/beta, as LaTeX math (for a step's description)."""
     active = printed_F(z2_sym).args[0][0]
-    return sp.sstr(sp.simplify(sp.diff(active, s, 2).subs(s, z2_sym / beta)))
+    return "$" + to_latex(sp.simplify(sp.diff(active, s, 2).subs(s, z2_sym / beta))) + "$"
 
 
 @cached

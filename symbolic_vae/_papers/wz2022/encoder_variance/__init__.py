@@ -1,4 +1,4 @@
-"""Derivation: a learnable encoder variance Sigma (Sec. 4.3: Eq. 12, Proposition 3 / App. E.4, Eq. 92-100,
+r"""Derivation: a learnable encoder variance $\Sigma$ (Sec. 4.3: Eq. 12, Proposition 3 / App. E.4, Eq. 92-100,
 Theorem 2, Eq. 15-19, and the remarks after it; App. D: Corollary 2, Eq. 43).
 
 One latent mode, from the model. The model at sizes (1, 1, 1) with whitened input (A = 1) and y = zeta x

@@ -1,4 +1,4 @@
-"""Derivation: the global minimum of L(U, V) for a fixed diagonal Sigma (Proposition 2, Theorem 1, Corollary 1;
+r"""Derivation: the global minimum of $L(U, V)$ for a fixed diagonal $\Sigma$ (Proposition 2, Theorem 1, Corollary 1;
 App. E.2-E.3, Eq. 73-91) and the collapse conditions stated after Theorem 1 (Sec. 4.2).
 
 L(U, V) = ||U V^T - Z||_F^2 + Tr(U Sigma U^T) + kappa ||V||_F^2 with Sigma = diag(sigma_i^2) and

@@ -35,14 +35,15 @@ from symbolic_vae._papers.wz2022.origin_hessian.checks import (
 from symbolic_vae._papers.wz2022.origin_hessian.forms import EQ118, LAM_MIN, kappa, min_eigenvalue_expr, s_sym, zeta
 
 wz = partial(PaperRef, "wz2022")
-COMMON = ("Sigma = diag(sigma_q^2) fixed, sigma_q > 0", "kappa = beta eta_dec^2 / eta_enc^2 > 0",
-          "Z any real d2 x d0 matrix")
-EXPLICIT = "every (d0, d1, d2) up to 4 (64 sizes), symengine differentiation; time recorded in the details"
+COMMON = (r"$\Sigma = \mathrm{diag}(\sigma_q^2)$ fixed, $\sigma_q > 0$",
+          r"$\kappa = \beta \eta_{\mathrm{dec}}^2 / \eta_{\mathrm{enc}}^2 > 0$",
+          r"$Z$ any real $d_2 \times d_0$ matrix")
+EXPLICIT = "every ($d_0$, $d_1$, $d_2$) up to 4 (64 sizes), symengine differentiation; time recorded in the details"
 GROUND_TRUTH = ("exact dyadic moments (singular A included, y not linear in x), zeta_max / (sigma_min sqrt(kappa)) in "
                 "{1/2, 63/64, 1 (exact), 65/64, 2}; model's H(0) PSD decided exactly; 0 global minimum decided by "
                 "multistart minimization of the same loss")
-CAMPAIGNS = {"equal": "the sigma_i = eta_enc campaign", "distinct": "the distinct-sigma campaign"}
-SIGMA_MAX = Control("with sigma_max: 'iff zeta_max <= sigma_max sqrt(kappa)'",
+CAMPAIGNS = {"equal": r"the $\sigma_i = \eta_{\mathrm{enc}}$ campaign", "distinct": r"the distinct-$\sigma$ campaign"}
+SIGMA_MAX = Control(r"with $\sigma_{\max}$: 'iff $\zeta_{\max} \leq \sigma_{\max} \sqrt{\kappa}$'",
                     partial(_condition_check, "distinct", "sigma_max"))
 
 
@@ -75,7 +76,7 @@ def _theorem3(claim_id: str, title: str, result: str, assumptions: tuple[str, ..
                     _gradient_zero_at_origin),
                Step(f"both directions on {len(origin_cases(campaign))} cases ({note})",
                     partial(_theorem3_check, campaign))),
-        control=Control("the Hessian of the loss with beta halved (KL weight perturbed)",
+        control=Control(r"the Hessian of the loss with $\beta$ halved (KL weight perturbed)",
                         partial(_theorem3_check, campaign, half_beta=True)),
     )
 
@@ -95,106 +96,125 @@ def claims() -> list[Claim]:
     zmax, smin, smax = sp.symbols(r"\zeta_{\max} \sigma_{\min} \sigma_{\max}", nonnegative=True)
     return [
         _proof_identity(
-            "hessian.gradient", "Eq. 101-102: dL/dU = 2(U V^T V - Z V + U Sigma), dL/dV = 2(V U^T U - Z^T U + kappa V)",
+            "hessian.gradient",
+            r"Eq. 101-102: dL/dU = 2(U $V^\top V - Z V + U \Sigma$), dL/dV = 2(V $U^\top U - Z^\top U + \kappa V$)",
             ("101", "102"), (sp.Eq(gU, 2 * (U * V.T * V - Z * V + U * Sig)),
                              sp.Eq(gV, 2 * (V * U.T * U - Z.T * U + kappa * V))),
             form="gradient", derived="derived gradient of L(U, V) = Eq. 101-102",
-            perturbed="Eq. 102 with kappa V instead of 2 kappa V"),
+            perturbed=r"Eq. 102 with $\kappa V$ instead of $2 \kappa V$"),
         _proof_identity(
             "hessian.second_derivatives", "Eq. 103-106: the second derivatives of L(U, V) in index form",
             ("103", "104", "105", "106"),
             sp.Symbol(r"\partial^2 L / \partial U_{rs} \partial V_{pq} = 2[V_{ps}U_{rq} + ((UV^\top)_{rp} - "
                       r"Z_{rp})\delta_{qs}], \ldots"),
             form="hessian", derived="derived Hessian of L(U, V) = Eq. 103-106 entry by entry",
-            perturbed="Eq. 104-105 with U_pq V_rs (indices q, s swapped; identical to the truth when d1 = 1)",
+            perturbed=(r"Eq. 104-105 with $U_{\mathrm{pq}} V_{\mathrm{rs}}$ (indices q, s swapped; identical to the "
+                       "truth when $d_1 = 1$)"),
             more=(Step("Eq. 103-106 = torch.autograd.functional.hessian (float64) at sizes (6, 5, 7) and (7, 3, 5)",
                        _autograd_check, corroborating=True),)),
         _proof_identity(
-            "hessian.at_origin", "Eq. 107-110: the origin is stationary and its Hessian is 2 sigma_q^2, -2 Z_pr, "
-            "-2 Z_rp, 2 kappa (times Kronecker deltas)", ("107", "108", "109", "110"),
+            "hessian.at_origin",
+            r"Eq. 107-110: the origin is stationary and its Hessian is $2 \sigma_q^2$, $-2 Z_{\mathrm{pr}}$, $-2 "
+            r"Z_{\mathrm{rp}}$, $2 \kappa$ (times Kronecker deltas)", ("107", "108", "109", "110"),
             sp.Symbol(r"H(0) = 2\begin{pmatrix}\Sigma\otimes I & -Z\otimes I\\ -Z^\top\otimes I & "
                       r"\kappa I\end{pmatrix}"),
             form="origin", derived="gradient at 0 = 0 and derived Hessian at 0 = Eq. 107-110",
             perturbed="Eq. 108-109 with +2 Z instead of -2 Z"),
         _proof_identity(
-            "hessian.quadratic_form", "Eq. 111-114: the quadratic form at the origin is 2[Tr(dU Sigma dU^T) - "
-            "2 Tr(Z dV dU^T) + kappa Tr(dV dV^T)]", ("111", "112", "113", "114"),
+            "hessian.quadratic_form",
+            r"Eq. 111-114: the quadratic form at the origin is $2[\mathrm{Tr}(dU\,\Sigma\,dU^\top) - 2\,"
+            r"\mathrm{Tr}(Z\,dV\,dU^\top) + \kappa\,\mathrm{Tr}(dV\,dV^\top)]$", ("111", "112", "113", "114"),
             sp.Eq(LQ, 2 * (sp.Trace(dU * Sig * dU.T) - 2 * sp.Trace(Z * dV * dU.T) + kappa * sp.Trace(dV * dV.T))),
-            form="quadratic", derived="Delta^T H(0) Delta (derived Hessian) = Eq. 113 = Eq. 114",
-            perturbed="Eq. 114 with - Tr(Z dV dU^T) (cross-term factor 2 dropped)"),
+            form="quadratic", derived=r"$\Delta^\top H(0) \Delta$ (derived Hessian) = Eq. 113 = Eq. 114",
+            perturbed=r"Eq. 114 with - $\mathrm{Tr}(Z dV dU^\top)$ (cross-term factor 2 dropped)"),
         *erratum(
             _on_proof_of_thm3(
-                "hessian.eq115_as_printed", "Eq. 115 with 'Sigma = sigma I' as printed: LQ is proportional to sigma^2 "
-                "||dU||^2 - 2 Tr(Z dV dU^T) + kappa ||dV||^2", ("114", "115"),
+                "hessian.eq115_as_printed",
+                r"Eq. 115 with '$\Sigma = \sigma I$' as printed: LQ is proportional to $\sigma^2 \lVert dU\rVert^2 - "
+                r"2 \mathrm{Tr}(Z dV dU^\top)$ + $\kappa \lVert dV\rVert^2$", ("114", "115"),
                 sp.Symbol(r"\Sigma = \sigma I \Rightarrow LQ \propto \sigma^2\|\Delta U\|^2 - "
                           r"2\mathrm{Tr}(Z\Delta V\Delta U^\top) + \kappa\|\Delta V\|^2"),
-                assumptions=(*COMMON, "Sigma = sigma I as printed (the model's Sigma holds variances sigma_i^2)"),
-                printed="'where we assume Sigma = sigma I'",
-                steps=(Step("the smallest instance, exact: size (1, 1, 1), dU = 1, dV = 0, Sigma = 2 I",
+                assumptions=(*COMMON,
+                             r"$\Sigma = \sigma I$ as printed (the model's $\Sigma$ holds variances $\sigma_i^2$)"),
+                printed=r"'where we assume $\Sigma = \sigma I$'",
+                steps=(Step(r"the smallest instance, exact: size (1, 1, 1), dU = 1, dV = 0, $\Sigma = 2 I$",
                             _eq115_minimal),
-                       Step("LQ with Sigma = sigma I against c * Eq. 115, c fixed on the slice dU = 0, every size up "
-                            "to 3", partial(_eq115_at_sizes, literal=True))),
-                control=Control("Sigma = sigma^2 I, but Eq. 115 with -Tr(Z dV dU^T) (cross-term factor 2 dropped)",
+                       Step(r"LQ with $\Sigma = \sigma I$ against c * Eq. 115, c fixed on the slice dU = 0, every "
+                            "size up to 3", partial(_eq115_at_sizes, literal=True))),
+                control=Control((r"$\Sigma = \sigma^2 I$, but Eq. 115 with -$\mathrm{Tr}(Z dV dU^\top)$ (cross-term "
+                                 "factor 2 dropped)"),
                                 partial(_eq115_control, "cross"))),
             _on_proof_of_thm3(
-                "hessian.eq115_116", "Corrected Eq. 115-116: with Sigma = sigma^2 I, LQ = 2 [sigma^2 ||dU||^2 - 2 "
-                "Tr(Z dV dU^T) + kappa ||dV||^2], which at dU = alpha u, dV = sqrt(1 - alpha^2) v is 2 x Eq. 116",
+                "hessian.eq115_116",
+                r"Corrected Eq. 115-116: with $\Sigma = \sigma^2 I$, $LQ = 2 [\sigma^2 \lVert dU\rVert^2 - 2\,"
+                r"\mathrm{Tr}(Z\,dV\,dU^\top) + \kappa \lVert dV\rVert^2]$, which at $dU = \alpha u$, "
+                r"$dV = \sqrt{1 - \alpha^2}\, v$ is $2 \times$ Eq. 116",
                 ("114", "115", "116"),
                 sp.Eq(LQ, 2 * (s_sym**2 * sp.Trace(dU * dU.T) - 2 * sp.Trace(Z * dV * dU.T)
                                + kappa * sp.Trace(dV * dV.T))),
-                assumptions=(*COMMON, "Sigma = sigma^2 I (all sigma_i equal)", "||u||_F = ||v||_F = 1"),
+                assumptions=(*COMMON, r"$\Sigma = \sigma^2 I$ (all $\sigma_i$ equal)",
+                             r"$\lVert u\rVert_F = \lVert v\rVert_F = 1$"),
                 part="corrected",
-                steps=(Step("LQ with Sigma = sigma^2 I = 2 Eq. 115 (c = 2), every size up to 3",
+                steps=(Step(r"LQ with $\Sigma = \sigma^2 I = 2$ Eq. 115 (c = 2), every size up to 3",
                             partial(_eq115_at_sizes, literal=False)),
-                       Step("Eq. 115 at (alpha u, b v) = sigma^2 alpha^2 ||u||^2 - 2 alpha b Tr(u^T Z v) + kappa b^2 "
-                            "||v||^2 (Eq. 116 when ||u|| = ||v|| = 1, b = sqrt(1 - alpha^2)), every size up to 3",
+                       Step(r"Eq. 115 at ($\alpha u$, b v) = $\sigma^2 \alpha^2 \lVert u\rVert^2 - 2 \alpha b "
+                            r"\mathrm{Tr}(u^\top Z v) + \kappa b^2 \lVert v\rVert^2$ (Eq. 116 when $\lVert u\rVert = "
+                            r"\lVert v\rVert = 1$, $b = \sqrt{1 - \alpha^2}$), every size up to 3",
                             _eq116_at_sizes)),
-                control=Control("LQ with Sigma = sigma^2 I against 2 Eq. 115 with sigma instead of sigma^2",
+                control=Control(r"LQ with $\Sigma = \sigma^2 I$ against 2 Eq. 115 with $\sigma$ instead of $\sigma^2$",
                                 partial(_eq115_control, "power"))),
             cause="sigma-vs-sigma-squared", severity="notation",
-            reason="'Sigma = sigma I' must read Sigma = sigma^2 I (LQ then carries a factor 2); so read, Eq. 115-116 "
-                   "hold",
+            reason=r"'$\Sigma = \sigma I$' must read $\Sigma = \sigma^2 I$ (LQ then carries a factor 2); so read, Eq. "
+                   "115-116 hold",
         ),
         _on_proof_of_thm3(
-            "hessian.eq117_alignment", "Eq. 117: for fixed alpha, the middle term is minimized by the top singular "
-            "vectors of Z, giving -2 sqrt(alpha^2 (1 - alpha^2)) zeta_max", ("116", "117"),
+            "hessian.eq117_alignment",
+            r"Eq. 117: for fixed $\alpha$, the middle term is minimized by the top singular vectors of Z, giving $-2 "
+            r"\sqrt{\alpha^2 (1 - \alpha^2)} \zeta_{\max}$", ("116", "117"),
             sp.Eq(sp.Symbol(r"\max_{\|u\|=\|v\|=1}\mathrm{Tr}(u^\top Z v)"), zmax),
-            assumptions=("u [d2, d1], v [d0, d1] with unit Frobenius norm", "zeta_max the largest singular value of Z"),
+            assumptions=("$u [d_2, d_1]$, $v [d_0, d_1]$ with unit Frobenius norm",
+                         r"$\zeta_{\max}$ the largest singular value of Z"),
             printed="'u is the left eigenvector of Z corresponding to the largest singular value' (singular vector)",
-            steps=(Step("largest singular value of the bilinear form Z (x) I_{d1} = zeta_max, and the top singular "
-                        "vectors (in any latent column) attain it", _eq117_check),),
+            steps=(Step(r"largest singular value of the bilinear form Z (x) $I_{d_1} = \zeta_{\max}$, and the top "
+                        "singular vectors (in any latent column) attain it", _eq117_check),),
             control=Control("the singular vectors of the smallest singular value attain the maximum",
                             partial(_eq117_check, smallest=True))),
         _on_proof_of_thm3(
-            "hessian.eq118_minimum", "Eq. 118: min over alpha of Eq. 117 is proportional to sigma^2 + kappa - "
-            "sqrt((sigma^2 - kappa)^2 + 4 zeta_max^2) (the exact minimum is half of it)", ("117", "118"),
+            "hessian.eq118_minimum",
+            r"Eq. 118: min over $\alpha$ of Eq. 117 is proportional to $\sigma^2 + \kappa - \sqrt{(\sigma^2 - "
+            r"\kappa)^2 + 4 \zeta_{\max}^2}$ (the exact minimum is half of it)", ("117", "118"),
             sp.Eq(sp.Symbol(r"\min_{\alpha\in[0,1]}(117)"), LAM_MIN),
-            assumptions=("sigma^2, kappa > 0, zeta_max >= 0", "alpha in [0, 1]"),
-            printed="'min_alpha LQ proportional to ...': the constant is 1/2 for Eq. 117 and 1 for the unit-sphere "
-                    "minimum of Eq. 114 (the smallest Hessian eigenvalue)",
+            assumptions=(r"$\sigma^2$, $\kappa > 0$, $\zeta_{\max} \geq 0$", r"$\alpha$ in [0, 1]"),
+            printed=r"'$\min_{\alpha}$ LQ proportional to ...': the constant is 1/2 for Eq. 117 and 1 for the "
+                    "unit-sphere minimum of Eq. 114 (the smallest Hessian eigenvalue)",
             steps=(*(Step(f"Rayleigh-quotient argument, part {i + 1} of 6",
                           partial(lambda j: quarter_circle_steps()[j], i)) for i in range(6)),
                    Step("Eq. 118's right-hand side = 2 x the minimum (positive constant)", _eq118_proportional),
-                   Step("numeric minimization over alpha at random points", partial(_grid_check, LAM_MIN),
+                   Step(r"numeric minimization over $\alpha$ at random points", partial(_grid_check, LAM_MIN),
                         corroborating=True)),
-            control=Control("the minimum with 4 zeta^2 replaced by zeta^2",
+            control=Control(r"the minimum with $4 \zeta^2$ replaced by $\zeta^2$",
                             partial(_grid_check, LAM_MIN.xreplace({zeta: zeta / 2})))),
         _on_proof_of_thm3(
-            "hessian.eq118_sign", "Eq. 118 is non-negative iff zeta_max <= sigma sqrt(kappa) = sqrt(beta) eta_dec "
-            "sigma / eta_enc", ("118",), sp.Equivalent(sp.Ge(EQ118, 0), sp.Le(zeta, s_sym * sp.sqrt(kappa))),
-            assumptions=("sigma^2 = sigma2, kappa > 0, zeta >= 0",),
+            "hessian.eq118_sign",
+            r"Eq. 118 is non-negative iff $\zeta_{\max} \leq \sigma \sqrt{\kappa} = \sqrt{\beta} \eta_{\mathrm{dec}} "
+            r"\sigma / \eta_{\mathrm{enc}}$", ("118",),
+            sp.Equivalent(sp.Ge(EQ118, 0), sp.Le(zeta, s_sym * sp.sqrt(kappa))),
+            assumptions=(r"$\sigma^2$ written as one symbol, $\kappa > 0$, $\zeta \geq 0$",),
             printed="not written out: the proof stops at Eq. 118",
-            steps=(Step("(sigma^2 + kappa)^2 - ((sigma^2 - kappa)^2 + 4 zeta^2) = 4 (sigma^2 kappa - zeta^2) and "
-                        "sigma^2 + kappa > 0", _sign_identity),
+            steps=(Step(r"$(\sigma^2 + \kappa)^2 - ((\sigma^2 - \kappa)^2 + 4 \zeta^2) = 4 (\sigma^2 \kappa - "
+                        r"\zeta^2)$ and $\sigma^2 + \kappa > 0$", _sign_identity),
                    Step("both directions at exact rational points, a third exactly on the boundary",
                         _sign_samples, corroborating=True)),
-            control=Control("'iff zeta <= sigma kappa' (square root dropped)", partial(_sign_samples, drop_sqrt=True))),
+            control=Control(r"'iff $\zeta \leq \sigma \kappa$' (square root dropped)",
+                            partial(_sign_samples, drop_sqrt=True))),
         _on_proof_of_thm3(
-            "hessian.min_eigenvalue", "The smallest eigenvalue of the Hessian of L at 0 is sigma_min^2 + kappa - "
-            "sqrt((sigma_min^2 - kappa)^2 + 4 zeta_max^2), for any diagonal Sigma", ("107", "110", "118"),
+            "hessian.min_eigenvalue",
+            r"The smallest eigenvalue of the Hessian of L at 0 is $\sigma_{\min}^2 + \kappa - \sqrt{(\sigma_{\min}^2 "
+            r"- \kappa)^2 + 4 \zeta_{\max}^2}$, for any diagonal $\Sigma$", ("107", "110", "118"),
             sp.Eq(H0, min_eigenvalue_expr(smin**2, zmax)),
-            assumptions=(*COMMON, "sigma_i distinct or equal", "d0 <, =, > d2, Z of any rank"), part="generalized",
-            printed="derived here: the paper treats Sigma = sigma I only",
+            assumptions=(*COMMON, r"$\sigma_i$ distinct or equal",
+                         "$d_0 <$, =, $> d_2$, Z of any rank"), part="generalized",
+            printed=r"derived here: the paper treats $\Sigma = \sigma I$ only",
             steps=(Step(r"$H(0) = 2 \begin{pmatrix} \Sigma \otimes I & -Z \otimes I \\ -Z^\top \otimes I & "
                         r"\kappa I \end{pmatrix}$ (Eq. 107-110), " + EXPLICIT + r": one block "
                         r"$\begin{pmatrix} \sigma_q^2 I & -Z \\ -Z^\top & \kappa I \end{pmatrix}$ per latent column",
@@ -202,49 +222,56 @@ def claims() -> list[Claim]:
                    Step(r"each $2 \times 2$ block $\begin{pmatrix} a & -\zeta_i \\ -\zeta_i & b \end{pmatrix}$ (after "
                         r"the SVD of $Z$) has eigenvalues $\frac{1}{2}\bigl(a + b \pm \sqrt{(a - b)^2 + 4 \zeta_i^2}"
                         r"\bigr)$", _block_eigenvalues),
-                   Step("lambda_min of the assembled H(0) against the formula (the minimum over q and i sits at "
-                        "sigma_min, zeta_max)", _min_eigenvalue_check)),
-            control=Control("sigma_max instead of sigma_min in the formula",
+                   Step(r"$\lambda_{\min}$ of the assembled H(0) against the formula (the minimum over q and i sits "
+                        r"at $\sigma_{\min}$, $\zeta_{\max}$)", _min_eigenvalue_check)),
+            control=Control(r"$\sigma_{\max}$ instead of $\sigma_{\min}$ in the formula",
                             partial(_min_eigenvalue_check, use_max_sigma=True))),
         _theorem3("hessian.theorem3",
-                  "Theorem 3 (sigma_i = eta_enc): the Hessian of Eq. 5 at 0 is PSD iff 0 is the global minimum",
-                  "Theorem 3", ("sigma_i = eta_enc for all i (Sec. 4.2)", "Eq. 5 in (U, W), Sigma fixed",
-                                "beta, etas > 0", "A possibly singular, y not linear in x"),
+                  (r"Theorem 3 ($\sigma_i = \eta_{\mathrm{enc}}$): the Hessian of Eq. 5 at 0 is PSD iff 0 is the "
+                   "global minimum"),
+                  "Theorem 3",
+                  (r"$\sigma_i = \eta_{\mathrm{enc}}$ for all $i$ (Sec. 4.2)", r"Eq. 5 in $(U, W)$, $\Sigma$ fixed",
+                   r"$\beta, \eta_{\mathrm{enc}}, \eta_{\mathrm{dec}} > 0$", "A possibly singular, y not linear in x"),
                   campaign="equal", note=GROUND_TRUTH),
         _theorem3("hessian.theorem3_distinct_sigma",
-                  "Theorem 3 for any fixed diagonal Sigma (distinct sigma_i): the Hessian of Eq. 5 at 0 is PSD iff 0 "
-                  "is the global minimum", "Theorem 3, extended",
-                  ("Sigma = diag(sigma_i^2) fixed, sigma_i distinct (and a few equal sigma != eta_enc)",
+                  r"Theorem 3 for any fixed diagonal $\Sigma$ (distinct $\sigma_i$): the Hessian of Eq. 5 at 0 is PSD "
+                  "iff 0 is the global minimum", "Theorem 3, extended",
+                  ((r"$\Sigma = \mathrm{diag}(\sigma_i^2)$ fixed, $\sigma_i$ distinct (and a few equal $\sigma \neq "
+                    r"\eta_{\mathrm{enc}}$)"),
                    "Eq. 5 in (U, W)", "A possibly singular"),
-                  campaign="distinct", printed="the paper restricts to sigma_i = eta_enc",
-                  note=f"{GROUND_TRUTH}; ratio w.r.t. sigma_min; orderings where Prop. 2's pairing predicts collapse"),
+                  campaign="distinct", printed=r"the paper restricts to $\sigma_i = \eta_{\mathrm{enc}}$",
+                  note=rf"{GROUND_TRUTH}; ratio w.r.t. $\sigma_{{\min}}$; orderings where Prop. 2's pairing predicts "
+                       "collapse"),
         *erratum(
             Claim(
                 id="hessian.prop2_origin_condition",
-                title="Read off Proposition 2 (Eq. 8): 0 is the global minimum iff zeta_i <= sigma_i sqrt(kappa) for "
-                      "every i <= d1",
+                title=r"Read off Proposition 2 (Eq. 8): 0 is the global minimum iff $\zeta_i \leq \sigma_i "
+                      r"\sqrt{\kappa}$ for every $i \leq d_1$",
                 ref=wz("Sec. 4.1", ("8",), "Proposition 2 (complete collapse)"),
                 statement=sp.Symbol(r"U^*=0 \iff \zeta_i \le \sigma_i\sqrt{\kappa}\ \forall i\le d_1"),
-                assumptions=("Sigma = diag(sigma_i^2) fixed, sigma_i in the given order", "zeta_i = 0 for i > d*"),
+                assumptions=(r"$\Sigma = \mathrm{diag}(\sigma_i^2)$ fixed, $\sigma_i$ in the given order",
+                             r"$\zeta_i = 0$ for $i > d^*$"),
                 steps=(Step("exact smallest instance: the condition holds but the model's loss goes below L(0)",
                             _prop2_exact_counterexample), _on_campaign("distinct", "prop2")),
                 control=SIGMA_MAX,
             ),
             Claim(
                 id="hessian.origin_condition",
-                title="Corrected: 0 is the global minimum of Eq. 5 iff zeta_max <= sigma_min sqrt(kappa), i.e. iff the "
-                      "smallest eigenvalue of the Hessian at 0 is >= 0",
+                title=r"Corrected: 0 is the global minimum of Eq. 5 iff $\zeta_{\max} \leq \sigma_{\min} "
+                      r"\sqrt{\kappa}$, i.e. iff the smallest eigenvalue of the Hessian at 0 is $\geq$ 0",
                 ref=wz("Sec. 4.1", ("8",), "Proposition 2 / Theorem 3, corrected"),
                 statement=sp.Equivalent(sp.Symbol(r"0 \in \arg\min L_{VAE}"), sp.Le(zmax, smin * sp.sqrt(kappa))),
-                assumptions=("Sigma = diag(sigma_i^2) fixed, any order", "equivalently Proposition 2 with the sigma_i "
-                             "sorted non-decreasingly against the non-increasing zeta_i"),
-                steps=(Step("the 2 x 2 form [[sigma^2, -zeta], [-zeta, kappa]] is PSD iff zeta <= sigma sqrt(kappa)",
+                assumptions=(r"$\Sigma = \mathrm{diag}(\sigma_i^2)$ fixed, any order",
+                             r"equivalently Proposition 2 with the $\sigma_i$ sorted non-decreasingly against the "
+                             r"non-increasing $\zeta_i$"),
+                steps=(Step((r"the $2 \times 2$ form $\begin{pmatrix} \sigma^2 & -\zeta \\ -\zeta & \kappa "
+                             r"\end{pmatrix}$ is PSD iff $\zeta \leq \sigma \sqrt{\kappa}$"),
                             _sign_identity),
                        _on_campaign("distinct", "sigma_min"), _on_campaign("equal", "sigma_min")),
                 control=SIGMA_MAX,
             ),
             cause="index-pairing", severity="substantive",
-            reason="zeta_i <= sigma_i sqrt(kappa) per index must be zeta_max <= sigma_min sqrt(kappa): the "
-                   "complete-collapse threshold changes",
+            reason=r"$\zeta_i \leq \sigma_i \sqrt{\kappa}$ per index must be $\zeta_{\max} \leq \sigma_{\min} "
+                   r"\sqrt{\kappa}$: the complete-collapse threshold changes",
         ),
     ]
