@@ -147,6 +147,7 @@ EXPECTED: dict[str, Status] = {
     "hessian.eq117_alignment": Status.CHECKED,
     "hessian.eq118_minimum": Status.PROVED,
     "hessian.eq118_sign": Status.PROVED,
+    "hessian.eq118_sign_as_printed": Status.REFUTED,
     "hessian.min_eigenvalue": Status.CHECKED,
     "hessian.theorem3": Status.CHECKED,
     "hessian.theorem3_distinct_sigma": Status.CHECKED,

@@ -119,6 +119,11 @@ ROOT_CAUSES: dict[str, RootCause] = {
         "a strict inequality stands where the equivalence needs a non-strict one",
         r"$\eta_{\mathrm{enc}} \geq \zeta \eta_{\mathrm{enc}}/(\sqrt{\beta}\,\eta_{\mathrm{dec}}) \Leftrightarrow "
         r"\beta \eta_{\mathrm{dec}}^2 \geq \zeta^2$"),
+    "reversed-inequality": RootCause(
+        "An inequality written in the wrong direction",
+        r"Eq. 118 is said to be non-negative iff $\zeta_{\max}^2 \geq \sigma^2 \kappa$",
+        r"Eq. 118 $\geq 0 \Leftrightarrow \zeta_{\max}^2 \leq \sigma^2 \kappa$, the direction the next two "
+        "sentences and Theorem 3 use"),
     "beta-scaling": RootCause(
         r"The $s$-term of $G'$ divided by $\beta$",
         r"$G'$ is written with $d_2/\beta$ where the model has $d_2 - \beta p$",

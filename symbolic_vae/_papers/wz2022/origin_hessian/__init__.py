@@ -24,7 +24,8 @@ Main results:
 * ``hessian.eq115_as_printed`` is refuted (Sigma = sigma I as printed); ``hessian.eq115_116`` corrects it with
   Sigma = sigma^2 I.
 * ``hessian.eq117_alignment``, ``hessian.eq118_minimum``, ``hessian.eq118_sign``: the 2 x 2 reduction, its minimum
-  (Eq. 118 is twice it) and its sign, zeta_max <= sigma sqrt(kappa).
+  (Eq. 118 is twice it) and its sign, zeta_max <= sigma sqrt(kappa); ``hessian.eq118_sign_as_printed`` refutes the
+  text's reversed direction (zeta_max^2 >= sigma^2 kappa).
 * ``hessian.min_eigenvalue``: the smallest eigenvalue of H(0) in closed form for any diagonal Sigma (the kernel).
 * ``hessian.theorem3``, ``hessian.theorem3_distinct_sigma``: H(0) PSD iff 0 is the global minimum of Eq. 5, for
   sigma_i = eta_enc and for distinct sigma_i.

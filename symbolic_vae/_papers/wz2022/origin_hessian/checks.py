@@ -373,9 +373,11 @@ def _sign_identity() -> CheckResult:
                        {"identity": ident.summary})
 
 
-def _sign_samples(*, drop_sqrt: bool = False, seed: int = SEED, n_points: int = 60) -> CheckResult:
+def _sign_samples(*, drop_sqrt: bool = False, printed_direction: bool = False, seed: int = SEED,
+                  n_points: int = 60) -> CheckResult:
     """Both directions of 'Eq. 118 >= 0 <=> zeta <= sigma sqrt(kappa)' at exact rational points: a third on the
-    boundary zeta^2 = sigma^2 kappa exactly, a third on each side. ``drop_sqrt`` tests zeta <= sigma kappa."""
+    boundary zeta^2 = sigma^2 kappa exactly, a third on each side. ``drop_sqrt`` tests zeta <= sigma kappa,
+    ``printed_direction`` the text's zeta >= sigma sqrt(kappa)."""
     rng = np.random.default_rng(derive_seed(seed))
     counts = {"both true": 0, "both false": 0, "boundary": 0}
     for i in range(n_points):
@@ -386,13 +388,15 @@ def _sign_samples(*, drop_sqrt: bool = False, seed: int = SEED, n_points: int = 
         z = ratio * s * r
         point = {s2_sym: s**2, kappa: r**2, zeta: z}
         lhs = bool(sp.Ge(EQ118.xreplace(point), 0))
-        rhs = bool(z <= (s * r**2 if drop_sqrt else s * r))
+        rhs = bool(z >= s * r) if printed_direction else bool(z <= (s * r**2 if drop_sqrt else s * r))
         if lhs != rhs:
+            condition = ("zeta >= sigma sqrt(kappa)" if printed_direction else
+                         "zeta <= sigma kappa" if drop_sqrt else "zeta <= sigma sqrt(kappa)")
             cx = Counterexample({"sigma": str(s), "kappa": str(r**2), "zeta": str(z)},
                                 f"Eq. 118 = {sp.N(EQ118.xreplace(point), 30)} (>= 0: {lhs})",
-                                f"condition {'zeta <= sigma kappa' if drop_sqrt else 'zeta <= sigma sqrt(kappa)'}: "
-                                f"{rhs}", 30, note="exact rationals; gap = |1 - 0|: the truth values of the two "
-                                "sides differ", gap="1", tolerance="0")
+                                f"condition {condition}: {rhs}", 30,
+                                note="exact rationals; gap = |1 - 0|: the truth values of the two sides differ",
+                                gap="1", tolerance="0")
             return CheckResult(Status.REFUTED, "exact evaluation", "the two sides of the iff disagree", {}, cx)
         counts["boundary" if ratio == 1 else ("both true" if lhs else "both false")] += 1
     return CheckResult(Status.CHECKED, "exact evaluation at rational points",

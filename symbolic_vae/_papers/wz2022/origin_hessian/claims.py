@@ -194,19 +194,36 @@ def claims() -> list[Claim]:
                         corroborating=True)),
             control=Control(r"the minimum with $4 \zeta^2$ replaced by $\zeta^2$",
                             partial(_grid_check, LAM_MIN.xreplace({zeta: zeta / 2})))),
-        _on_proof_of_thm3(
-            "hessian.eq118_sign",
-            r"Eq. 118 is non-negative iff $\zeta_{\max} \leq \sigma \sqrt{\kappa} = \sqrt{\beta} \eta_{\mathrm{dec}} "
-            r"\sigma / \eta_{\mathrm{enc}}$", ("118",),
-            sp.Equivalent(sp.Ge(EQ118, 0), sp.Le(zeta, s_sym * sp.sqrt(kappa))),
-            assumptions=(r"$\sigma^2$ written as one symbol, $\kappa > 0$, $\zeta \geq 0$",),
-            printed="not written out: the proof stops at Eq. 118",
-            steps=(Step(r"$(\sigma^2 + \kappa)^2 - ((\sigma^2 - \kappa)^2 + 4 \zeta^2) = 4 (\sigma^2 \kappa - "
-                        r"\zeta^2)$ and $\sigma^2 + \kappa > 0$", _sign_identity),
-                   Step("both directions at exact rational points, a third exactly on the boundary",
-                        _sign_samples, corroborating=True)),
-            control=Control(r"'iff $\zeta \leq \sigma \kappa$' (square root dropped)",
-                            partial(_sign_samples, drop_sqrt=True))),
+        *erratum(
+            _on_proof_of_thm3(
+                "hessian.eq118_sign_as_printed",
+                r"As printed after Eq. 118: Eq. 118 is non-negative iff $\zeta_{\max}^2 \geq \sigma^2 \beta "
+                r"\eta_{\mathrm{dec}}^2 / \eta_{\mathrm{enc}}^2$", ("118",),
+                sp.Equivalent(sp.Ge(EQ118, 0), sp.Ge(zeta**2, s_sym**2 * kappa)),
+                assumptions=(r"$\sigma^2$ written as one symbol, $\kappa > 0$, $\zeta \geq 0$",),
+                printed=(r"'which is nonnegative if and only if $\zeta_{\text{max}}^2 \geq \sigma^2 \beta "
+                         r"\frac{\eta_{\text{dec}}^2}{\eta_{\text{enc}}^2}$' (the next two sentences state the other "
+                         "direction)"),
+                steps=(Step("both directions at exact rational points, a third exactly on the boundary",
+                            partial(_sign_samples, printed_direction=True)),),
+                control=Control(r"'iff $\zeta \leq \sigma \kappa$' (square root dropped)",
+                                partial(_sign_samples, drop_sqrt=True))),
+            _on_proof_of_thm3(
+                "hessian.eq118_sign",
+                r"Eq. 118 is non-negative iff $\zeta_{\max} \leq \sigma \sqrt{\kappa} = \sqrt{\beta} "
+                r"\eta_{\mathrm{dec}} \sigma / \eta_{\mathrm{enc}}$", ("118",),
+                sp.Equivalent(sp.Ge(EQ118, 0), sp.Le(zeta, s_sym * sp.sqrt(kappa))),
+                assumptions=(r"$\sigma^2$ written as one symbol, $\kappa > 0$, $\zeta \geq 0$",),
+                printed=r"the direction is reversed in the text after Eq. 118 (hessian.eq118_sign_as_printed)",
+                steps=(Step(r"$(\sigma^2 + \kappa)^2 - ((\sigma^2 - \kappa)^2 + 4 \zeta^2) = 4 (\sigma^2 \kappa - "
+                            r"\zeta^2)$ and $\sigma^2 + \kappa > 0$", _sign_identity),
+                       Step("both directions at exact rational points, a third exactly on the boundary",
+                            _sign_samples, corroborating=True)),
+                control=Control(r"'iff $\zeta \leq \sigma \kappa$' (square root dropped)",
+                                partial(_sign_samples, drop_sqrt=True))),
+            cause="reversed-inequality", severity="notation",
+            reason=r"the inequality sign is reversed; the next two sentences and Theorem 3 use "
+                   r"$\zeta_{\max}^2 \leq \sigma^2 \kappa$"),
         _on_proof_of_thm3(
             "hessian.min_eigenvalue",
             r"The smallest eigenvalue of the Hessian of L at 0 is $\sigma_{\min}^2 + \kappa - \sqrt{(\sigma_{\min}^2 "
