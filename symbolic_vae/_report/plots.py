@@ -16,7 +16,13 @@ import numpy as np
 
 from symbolic_vae._core import validation as check
 from symbolic_vae._core.errors import SymbolicVAEError
-from symbolic_vae._kernels.build import check_spectrum, kernel, kernel_sources, minimal_loss, surviving_modes
+from symbolic_vae._kernels.build import (
+    DecoderVarianceRegime,
+    check_spectrum,
+    kernel,
+    kernel_sources,
+    minimal_loss,
+)
 from symbolic_vae._papers.wz2022.mnist_spectrum import PRINTED
 
 MNIST_CLAIM = "mnist.top5_are_eigenvalues_of_A"
@@ -172,72 +178,193 @@ def _spectrum_source(z: np.ndarray) -> str:
             f"{claim_verdict(MNIST_CLAIM).status.value})")
 
 
+THRESHOLD_KERNEL = "decoder_variance_collapse_thresholds"
+PHASE_KERNELS = (ALIVE_KERNEL, REGIME_KERNEL, THRESHOLD_KERNEL)
+"""The learnable-eta_dec kernels of the phase diagram: the surviving modes (colours), the regime of G (the
+no-minimizer segment at c = 0) and the collapse thresholds beta_p(c) (the curves)."""
+
+PHASE_DECADES_BELOW = 2.0
+"""The residual axis starts this many decades below min_p (p zeta_p^2 + sum_{i>p} zeta_i^2) / ||Z||_F^2, where every
+threshold beta_p(c) is still within ~1% of beta_p(0)."""
+PHASE_TOP_RATIO = 10.0
+"""The residual axis ends at c = PHASE_TOP_RATIO ||Z||_F^2, where beta_p(c) ~ d2 zeta_p^2 / c for every p."""
+_LABEL_GAP = 0.05  # the least distance of two threshold labels, in axes fractions (a label is ~0.03 wide)
+
+
 @dataclass(frozen=True)
 class PhaseGrid:
-    """Surviving modes ``count`` [eta, beta] on the log grids ``betas`` x ``etas`` (eta_dec)."""
+    """Surviving modes with a learnable decoder variance eta_dec (kernel decoder_variance_surviving_modes) on the log
+    grids ``betas`` [B] x ``residuals`` [C] (c = E||y||^2 - ||Z||_F^2 > 0): ``count`` [C, B]; on the row c = 0:
+    ``zero_count`` [B] and ``no_minimizer`` [B] (kernel decoder_variance_regime is NO_MINIMIZER: G -> -oo as
+    s -> 0); the collapse thresholds beta_p(c) (kernel decoder_variance_collapse_thresholds) ``thresholds`` [C, d1]
+    and ``zero_thresholds`` [d1] (0 for a mode that is collapsed at every beta)."""
 
     betas: np.ndarray
-    etas: np.ndarray
+    residuals: np.ndarray
     count: np.ndarray
+    zero_count: np.ndarray
+    no_minimizer: np.ndarray
+    thresholds: np.ndarray
+    zero_thresholds: np.ndarray
+    latent_dim: int
+    target_dim: int
+    norm2: float
+    """||Z||_F^2 = sum zeta_i^2: the unit of the residual axis."""
 
 
-def phase_grid(zeta: Sequence[float], *, eta_enc: float = 1.0, latent_dim: int | None = None, points: int = 241
-               ) -> PhaseGrid:
-    """Surviving modes (learnable Sigma, symbolic_vae.surviving_modes) over beta in [0.1, 100] and an eta_dec range
-    centred on the boundaries beta eta_dec^2 = zeta_i^2 (computed a block of rows at a time, so that memory stays
-    small for many modes)."""
-    z, eta_enc = _spectrum(zeta), _scale("eta_enc", eta_enc)
+def _phase_kernels() -> tuple[Any, ...] | str:
+    """The kernels PHASE_KERNELS, or why they cannot be built (not offered, or their claim did not pass)."""
+    missing = [n for n in PHASE_KERNELS if n not in kernel_sources()]
+    if missing:
+        return f"no kernel {', '.join(missing)} offered yet (learnable decoder variance not derived)"
+    try:
+        return tuple(kernel(n) for n in PHASE_KERNELS)
+    except SymbolicVAEError as err:
+        return str(err)
+
+
+def phase_grid(zeta: Sequence[float], *, latent_dim: int | None = None, target_dim: int | None = None,
+               points: int = 241) -> PhaseGrid:
+    """Surviving modes with a learnable eta_dec over a log grid of beta and of the residual c, c / ||Z||_F^2 from
+    PHASE_DECADES_BELOW decades below the smallest relative denominator p zeta_p^2 + R_p(0) to PHASE_TOP_RATIO, and
+    beta from half the smallest threshold at the top to twice the largest at c = 0 (computed a block
+    of rows at a time, so that memory stays small for many modes). Raises SymbolicVAEError when the
+    learnable-eta_dec kernels are not verified."""
+    z = _spectrum(zeta)
     d1 = _latent_dim(latent_dim) or z.size
+    d2 = _target_dim(target_dim, z) or z.size
     points = _points("points", points, "phase")
-    positive = z[z > 0]
-    betas = np.geomspace(1e-1, 1e2, points)
-    centre = np.sqrt(positive.max() * positive.min() / np.sqrt(betas[0] * betas[-1]))
-    etas = np.geomspace(centre / 5, centre * 5, points)
+    kernels = _phase_kernels()
+    if isinstance(kernels, str):
+        raise SymbolicVAEError(f"zeta: no phase diagram: {kernels}")
+    alive, regime, thresholds = kernels
+    sizes = {"latent_dim": d1, "target_dim": d2}
+    z2 = z**2
+    norm2 = float(z2.sum())
+    tails = np.concatenate([np.cumsum(z2[::-1])[::-1][1:], [0.0]])  # sum_{i>p} zeta_i^2
+    denominators = (np.arange(1, z.size + 1) * z2 + tails)[:d1][z2[:d1] > 0]
+    low_ratio = float(min(denominators.min() / norm2, 1.0)) * 10.0 ** -PHASE_DECADES_BELOW
+    residuals = norm2 * np.geomspace(low_ratio, PHASE_TOP_RATIO, points)
+    zero_thresholds = thresholds(z, residual=0.0, **sizes)
+    top = thresholds(z, residual=residuals[-1], **sizes)
+    betas = np.geomspace(top[top > 0].min() / 2, zero_thresholds.max() * 2, points)
     count = np.empty((points, points), dtype=np.int64)
     rows = max(1, _GRID_CHUNK // (points * max(d1, z.size)))
     for first in range(0, points, rows):
-        B, E = np.meshgrid(betas, etas[first:first + rows])
-        count[first:first + rows] = surviving_modes(np.broadcast_to(z, (*B.shape, z.size)), beta=B, eta_enc=eta_enc,
-                                                    eta_dec=E, latent_dim=d1)
-    return PhaseGrid(betas, etas, count)
+        B, C = np.meshgrid(betas, residuals[first:first + rows])
+        count[first:first + rows] = alive(z, beta=B, residual=C, **sizes)
+    no_minimizer = regime(z, beta=betas, residual=0.0, **sizes) == int(DecoderVarianceRegime.NO_MINIMIZER)
+    return PhaseGrid(betas, residuals, count, alive(z, beta=betas, residual=0.0, **sizes), no_minimizer,
+                     thresholds(z, residual=residuals, **sizes), zero_thresholds, d1, d2, norm2)
 
 
-def phase_diagram(zeta: Sequence[float], path: str | Path, *, eta_enc: float = 1.0, latent_dim: int | None = None,
-                  points: int = 241) -> PlotResult:
-    """Number of surviving modes (learnable Sigma) over a log grid of (beta, eta_dec), with the boundaries
-    beta eta_dec^2 = zeta_i^2."""
-    z, eta_enc = _spectrum(zeta), _scale("eta_enc", eta_enc)
-    d1 = _latent_dim(latent_dim) or z.size
-    grid = phase_grid(z, eta_enc=eta_enc, latent_dim=d1, points=points)
-    betas, etas, count = grid.betas, grid.etas, grid.count
-    B, E = np.meshgrid(betas, etas)
-    source = kernel("mode_survives")
+def _spread(targets: Sequence[float], gap: float, low: float = 0.0, high: float = 1.0) -> np.ndarray:
+    """Positions in [low, high] as close as possible to ``targets`` (in their order) with at least ``gap`` between
+    neighbours: overlapping labels are merged into runs centred on their targets' mean (the gap shrinks when they do
+    not fit)."""
+    t = np.asarray(targets, dtype=float)
+    if t.size == 0:
+        return t
+    gap = min(gap, (high - low) / max(t.size - 1, 1))
+    order = np.argsort(t, kind="stable")
+    runs: list[list[int]] = []  # runs of indices into order, each laid out at gap from its start
 
+    def start(run: list[int]) -> float:
+        centre = float(t[order[run]].mean())
+        return float(np.clip(centre - gap * (len(run) - 1) / 2, low, high - gap * (len(run) - 1)))
+
+    for k in range(t.size):
+        runs.append([k])
+        while len(runs) > 1 and start(runs[-1]) < start(runs[-2]) + gap * len(runs[-2]) - 1e-12:
+            runs[-2:] = [runs[-2] + runs[-1]]
+    out = np.empty(t.size)
+    for run in runs:
+        first = start(run)
+        for j, k in enumerate(run):
+            out[order[k]] = first + j * gap
+    return out
+
+
+def _phase_figure(grid: PhaseGrid, z: np.ndarray, kernels: tuple[Any, ...], residual: float | None) -> Any:
+    """The figure of ``phase_diagram`` (threshold labels have gid "threshold label", for the tests)."""
     from matplotlib.colors import BoundaryNorm
 
-    fig = _figure(7.2, 5.4)
-    ax = fig.add_subplot()
+    alive, regime, thresholds = kernels
+    d1, d2 = grid.latent_dim, grid.target_dim
+    betas, ratios = grid.betas, grid.residuals / grid.norm2
+    fig = _figure(7.2, 6.4)
+    ax, strip = fig.subplots(2, 1, sharex=True, height_ratios=(12, 1))
     levels = np.arange(-0.5, d1 + 1.5)
     cmap = _cmap("viridis", d1 + 1)
-    mesh = ax.pcolormesh(B, E, count, cmap=cmap, norm=BoundaryNorm(levels, cmap.N), shading="auto")
-    bar = fig.colorbar(mesh, ax=ax, ticks=range(0, d1 + 1, -(-(d1 + 1) // 21)))
-    bar.set_label("surviving latent modes")
-    for i, zi in enumerate(z[:d1]):
-        if zi > 0:
-            ax.plot(betas, zi / np.sqrt(betas), color="white", lw=1.2 if d1 <= _LABELLED_MODES else 0.6, ls="--")
-            if i < _LABELLED_MODES:
-                at = float(np.clip((zi / (etas[0] * 1.25)) ** 2, betas[0] * 1.2, betas[-1] / 1.2))
-                ax.annotate(rf"$\zeta_{{{i + 1}}}$", (at, zi / np.sqrt(at)), fontsize=8, ha="center", va="center",
-                            bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none", "alpha": 0.8})
-    ax.axhline(1.0, color="red", lw=0.8, ls=":")
-    ax.set(xscale="log", yscale="log", xlabel=r"$\beta$", ylabel=r"$\eta_{dec}$", ylim=(etas[0], etas[-1]),
-           title=f"Surviving modes at the global minimum (learnable $\\Sigma$)\n$\\zeta$ = {_zeta_text(z)}")
-    fig.supxlabel(f"kernel mode_survives from claim {source.claim} ({source.status.value}); dashed: "
-                  r"$\beta\eta_{dec}^2=\zeta_i^2$; dotted: $\eta_{dec}=1$" + _spectrum_source(z), fontsize=7,
-                  color="0.3")
-    fig.savefig(path)
-    return PlotResult("phase", Path(path), f"surviving modes over beta in [{betas[0]:g}, {betas[-1]:g}] x eta_dec in "
-                      f"[{etas[0]:.3g}, {etas[-1]:.3g}], d1 = {d1}, from {source.claim} ({source.status.value})")
+    norm = BoundaryNorm(levels, cmap.N)
+    mesh = ax.pcolormesh(betas, ratios, grid.count, cmap=cmap, norm=norm, shading="auto", rasterized=True)
+    middles = np.sqrt(betas[1:] * betas[:-1])
+    edges = np.concatenate([[betas[0] ** 2 / middles[0]], middles, [betas[-1] ** 2 / middles[-1]]])
+    strip.pcolormesh(edges, [0.0, 1.0], grid.zero_count[None, :], cmap=cmap, norm=norm, rasterized=True)
+    bar = fig.colorbar(mesh, ax=[ax, strip], ticks=range(0, d1 + 1, -(-(d1 + 1) // 21)))
+    bar.set_label(r"surviving latent modes at $\eta_{dec}^{*}$")
+    drawn = [p for p in range(d1) if grid.zero_thresholds[p] > 0]
+    wide = len(drawn) <= _LABELLED_MODES
+    for p in drawn:
+        ax.plot(grid.thresholds[:, p], ratios, color="white", lw=0.9 if wide else 0.4)
+        strip.axvline(grid.zero_thresholds[p], color="white", lw=0.9 if wide else 0.4)
+    labelled = drawn[:_LABELLED_MODES]
+    span = np.log(betas[-1] / betas[0])
+    at = [float(np.log(grid.thresholds[-1, p] / betas[0]) / span) for p in labelled]
+    for p, x in zip(labelled, _spread(at, _LABEL_GAP), strict=True):
+        ax.annotate(rf"$\beta_{{{p + 1}}}$", (grid.thresholds[-1, p], ratios[-1]), xytext=(x, 1.035),
+                    textcoords="axes fraction", fontsize=8, ha="center", va="bottom", annotation_clip=False,
+                    gid="threshold label", arrowprops={"arrowstyle": "-", "color": "0.3", "lw": 0.6,
+                                                       "shrinkA": 0, "shrinkB": 0})
+    if grid.no_minimizer.any():
+        edge = float(betas[grid.no_minimizer].max())
+        strip.fill_betweenx([0.0, 1.0], betas[0], edge, facecolor="none", edgecolor="red", hatch="////", lw=0.0)
+        strip.text(np.sqrt(betas[0] * edge), 0.5, "no minimizer", color="red", fontsize=7, ha="center", va="center",
+                   bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none", "alpha": 0.85})
+    if residual is not None and ratios[0] <= residual / grid.norm2 <= ratios[-1]:
+        ax.axhline(residual / grid.norm2, color="red", lw=0.8, ls=":")
+    ax.set(xscale="log", yscale="log", ylabel=r"$c\,/\,\|Z\|_F^2$,  $c = E\|y\|^2 - \|Z\|_F^2$",
+           ylim=(ratios[0], ratios[-1]))
+    ax.set_title(f"Surviving modes with a learnable decoder variance $\\eta_{{dec}}$ ($d_1$ = {d1}, $d_2$ = {d2})\n"
+                 f"$\\zeta$ = {_zeta_text(z)}", pad=24)
+    strip.set(xscale="log", xlabel=r"$\beta$", yticks=[], xlim=(betas[0], betas[-1]), ylim=(0.0, 1.0))
+    strip.set_ylabel("c = 0", rotation=0, ha="right", va="center", fontsize=8)
+    zero = ("hatched: no minimizer of G (G -> -oo as s -> 0)" if grid.no_minimizer.any() else
+            "G has a minimizer everywhere (c + sum_{i>d1} zeta_i^2 > 0)")
+    lines = [f"colours: {alive.name}, claim {alive.claim} ({alive.status.value})",
+             "white: mode p collapses for beta >= beta_p(c) = d2 zeta_p^2 / (p zeta_p^2 + c + sum_{i>p} zeta_i^2),",
+             f"kernel {thresholds.name}, claim {thresholds.claim} ({thresholds.status.value})",
+             f"strip: c = 0 (y = x when d2 = len(zeta)); {zero},",
+             f"kernel {regime.name}, claim {regime.claim} ({regime.status.value})"]
+    if residual is not None and residual > 0:
+        lines.append(f"dotted: c = {residual:g}, the c of the G(s) figure")
+    fig.supxlabel("\n".join(lines) + _spectrum_source(z), fontsize=7, color="0.3")
+    return fig
+
+
+def phase_diagram(zeta: Sequence[float], path: str | Path, *, latent_dim: int | None = None,
+                  target_dim: int | None = None, residual: float | None = None, points: int = 241) -> PlotResult:
+    """Surviving modes with a learnable decoder variance over a log grid of (beta, c / ||Z||_F^2), c = E||y||^2 -
+    ||Z||_F^2 (``phase_grid``), with the collapse thresholds beta_p(c) drawn and labelled, a strip for c = 0 with
+    the no-minimizer segment hatched, and a dotted line at ``residual`` (the c of the G(s) figure) -- only if the
+    verified learnable-eta_dec kernels exist."""
+    z = _spectrum(zeta)
+    d1 = _latent_dim(latent_dim) or z.size
+    d2 = _target_dim(target_dim, z) or z.size
+    c = None if residual is None else _residual(residual)
+    kernels = _phase_kernels()
+    if isinstance(kernels, str):
+        return PlotResult("phase", None, f"skipped: {kernels}")
+    grid = phase_grid(z, latent_dim=d1, target_dim=d2, points=points)
+    _phase_figure(grid, z, kernels, c).savefig(path)
+    ratios = grid.residuals / grid.norm2
+    zero = ", ".join(f"{b:.4g}" for b in grid.zero_thresholds if b > 0)
+    none = (f"no minimizer at c = 0 for beta <= {grid.betas[grid.no_minimizer].max():.4g} on the grid"
+            if grid.no_minimizer.any() else "a minimizer everywhere")
+    claims = sorted({k.claim for k in kernels})
+    return PlotResult("phase", Path(path), f"surviving modes (learnable eta_dec) over beta in [{grid.betas[0]:.3g}, "
+                      f"{grid.betas[-1]:.3g}] x c/||Z||_F^2 in [{ratios[0]:.3g}, {ratios[-1]:.3g}] and c = 0, d1 = "
+                      f"{d1}, d2 = {d2}; thresholds at c = 0: {zero}; {none} (from {', '.join(claims)})")
 
 
 def _cmap(name: str, n: int) -> Any:
@@ -455,7 +582,8 @@ def plot_all(out_dir: str | Path, zeta: Sequence[float] = MNIST_TOP5_ZETA, *, fo
                                  force_name="force=True (--force on the command line)")
     z, d1 = options.zeta, options.latent_dim
     draw = {
-        "phase": lambda path: phase_diagram(z, path, eta_enc=options.eta_enc, latent_dim=d1),
+        "phase": lambda path: phase_diagram(z, path, latent_dim=d1, target_dim=options.target_dim,
+                                            residual=options.residual),
         "G": lambda path: decoder_variance_plot(z, path, latent_dim=d1, target_dim=options.target_dim,
                                                 residual=options.residual),
         "sweep": lambda path: beta_sweep(z, path, eta_enc=options.eta_enc, eta_dec=options.eta_dec, latent_dim=d1),
