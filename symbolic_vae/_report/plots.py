@@ -1,5 +1,6 @@
-"""Figures from the verified closed forms (matplotlib, Agg): the phase diagram of surviving modes over
-(beta, eta_dec), G(s) for a learnable decoder variance, and the loss and sigma_i* over beta (like the paper's Fig. 1).
+"""Figures from the verified closed forms (matplotlib, Agg): the phase diagram of surviving modes with a learnable
+decoder variance over (beta, residual c), G(s) for a learnable decoder variance, and the loss and sigma_i* over beta
+(like the paper's Fig. 1).
 
 Every figure is drawn from kernels only, so every curve carries the verdict of the claim it comes from.
 """
@@ -326,7 +327,7 @@ def _phase_figure(grid: PhaseGrid, z: np.ndarray, kernels: tuple[Any, ...], resi
     ax.set(xscale="log", yscale="log", ylabel=r"$c\,/\,\|Z\|_F^2$,  $c = E\|y\|^2 - \|Z\|_F^2$",
            ylim=(ratios[0], ratios[-1]))
     ax.set_title(f"Surviving modes with a learnable decoder variance $\\eta_{{dec}}$ ($d_1$ = {d1}, $d_2$ = {d2})\n"
-                 f"$\\zeta$ = {_zeta_text(z)}", pad=24)
+                 f"$\\zeta$ = {_zeta_text(z)}", pad=30)
     strip.set(xscale="log", xlabel=r"$\beta$", yticks=[], xlim=(betas[0], betas[-1]), ylim=(0.0, 1.0))
     strip.set_ylabel("c = 0", rotation=0, ha="right", va="center", fontsize=8)
     zero = ("hatched: no minimizer of G (G -> -oo as s -> 0)" if grid.no_minimizer.any() else
