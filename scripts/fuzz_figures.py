@@ -2,15 +2,20 @@
 plot_all and the testing API's check_identity, one corrupted argument per call), of
 tests/kernels/test_backend_agreement.py (numpy, torch and torch-compiled on random valid inputs of batch rank 0-3)
 and of tests/cli/test_fuzz_cli.py (command lines through subprocess) with random seeds and more examples than the
-suite, counts every outcome instead of stopping at the
-first failure, and prints:
+suite, checks the phase diagram's grid on random spectra, counts every outcome instead of stopping at the first
+failure, and prints:
 
 - invalid inputs tried, and the share that got ``SymbolicVAEError`` naming the argument (target 100%);
 - raw exceptions, invalid inputs accepted, errors naming no argument (target 0 each);
 - silent NaN or inf on accepted inputs (target 0), backend disagreements (target 0);
-- command lines run, by verb and exit code, and rule violations (target 0).
+- command lines run, by verb and exit code, and rule violations (target 0);
+- phase grids checked (random spectra with ties and zeros, d1 below and above len(zeta), d2 >= len(zeta)) and the
+  grids whose counts differ from the learnable surviving-modes kernel at sampled points, rise with beta or with the
+  residual c, differ from the thresholds beta_p(c), or whose no-minimizer segment differs from the regime kernel's
+  (target 0).
 
-    python scripts/fuzz_figures.py [--examples 200] [--backend-examples 40] [--cli-examples 100] [--seed 0]
+    python scripts/fuzz_figures.py [--examples 200] [--backend-examples 40] [--cli-examples 100]
+                                   [--phase-examples 50] [--seed 0]
 
 Exit status 1 when a target is missed.
 """
@@ -23,6 +28,8 @@ import sys
 import tempfile
 from collections import Counter
 from pathlib import Path
+
+import numpy as np
 
 TESTS = Path(__file__).resolve().parent.parent / "tests"
 
@@ -123,12 +130,64 @@ def cli_figures(examples: int, hypothesis_seed: int, failures: Counter[str], fir
     print(f"cli: {c['runs']} command lines through subprocess; by verb and exit code: {codes}")
 
 
+def _random_spectrum(rng: np.random.Generator) -> tuple[np.ndarray, int, int]:
+    """(zeta [d], d1, d2): d in 1..8 log-uniform values in [1e-3, 1e3], sorted, sometimes with a tie or trailing
+    zeros; d1 in 1..d + 2; d2 in d..3d."""
+    d = int(rng.integers(1, 9))
+    zeta = np.sort(np.exp(rng.uniform(np.log(1e-3), np.log(1e3), d)))[::-1]
+    if d > 1 and rng.random() < 0.3:
+        k = int(rng.integers(d - 1))
+        zeta[k + 1] = zeta[k]
+    if d > 1 and rng.random() < 0.3:
+        zeta[int(rng.integers(1, d)):] = 0.0
+    return zeta, int(rng.integers(1, d + 3)), int(rng.integers(d, 3 * d + 1))
+
+
+def phase_problems(zeta: np.ndarray, d1: int, d2: int, rng: np.random.Generator) -> list[str]:
+    """What is wrong with ``phase_grid`` at one spectrum (empty when nothing is)."""
+    from symbolic_vae import kernel
+    from symbolic_vae._report import plots
+
+    grid = plots.phase_grid(zeta, latent_dim=d1, target_dim=d2, points=31)
+    sizes = {"latent_dim": d1, "target_dim": d2}
+    rows, cols = rng.integers(0, 31, 20), rng.integers(0, 31, 20)
+    alive = kernel(plots.ALIVE_KERNEL)(zeta, beta=grid.betas[cols], residual=grid.residuals[rows], **sizes)
+    regime = kernel(plots.REGIME_KERNEL)(zeta, beta=grid.betas, residual=0.0, **sizes)
+    checks = {
+        "count differs from the kernel": np.array_equal(grid.count[rows, cols], alive),
+        "count rises with beta": bool((np.diff(grid.count, axis=1) <= 0).all()),
+        "count rises with c": bool((np.diff(grid.count, axis=0) <= 0).all()
+                                   and (grid.zero_count >= grid.count[0]).all()),
+        "count differs from the thresholds": np.array_equal(
+            grid.count, (grid.betas[None, :, None] < grid.thresholds[:, None, :]).sum(axis=-1)),
+        "no-minimizer segment differs from the regime kernel": np.array_equal(grid.no_minimizer, regime == 0),
+        "not every count from 0 to hat d1 on the grid": grid.count.min() == 0
+        and grid.count.max() == int((zeta[:d1] > 0).sum()),
+    }
+    return [problem for problem, ok in checks.items() if not ok]
+
+
+def phase_figures(examples: int, numpy_seed: int, failures: Counter[str], firsts: dict[str, str]) -> None:
+    """``examples`` random spectra through ``phase_grid``; prints how many grids break a property."""
+    rng = np.random.default_rng(numpy_seed)
+    bad = 0
+    for _ in range(examples):
+        zeta, d1, d2 = _random_spectrum(rng)
+        problems = phase_problems(zeta, d1, d2, rng)
+        if problems:
+            bad += 1
+            failures["phase"] += 1
+            firsts.setdefault("phase", f"zeta={zeta.tolist()}, d1={d1}, d2={d2}: {'; '.join(problems)}")
+    print(f"phase grids: {examples} random spectra; grids breaking a property: {bad}")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--examples", type=int, default=200, help="library examples per entry point")
     parser.add_argument("--backend-examples", type=int, default=40, help="backend examples per kernel")
     parser.add_argument("--cli-examples", type=int, default=100, help="command lines")
-    parser.add_argument("--seed", type=int, default=0, help="hypothesis seed")
+    parser.add_argument("--phase-examples", type=int, default=50, help="random spectra of the phase grid")
+    parser.add_argument("--seed", type=int, default=0, help="hypothesis (and numpy) seed")
     args = parser.parse_args()
     os.environ["SYMBOLIC_VAE_TORCH_AOT"] = "0"
     for folder in (TESTS, TESTS / "public_api", TESTS / "kernels", TESTS / "cli"):  # the tests it runs, and theirs
@@ -138,8 +197,9 @@ def main() -> int:
     t = library_figures(args.examples, args.seed, failures, firsts)
     b = backend_figures(args.backend_examples, args.seed, failures, firsts)
     cli_figures(args.cli_examples, args.seed, failures, firsts)
+    phase_figures(args.phase_examples, args.seed, failures, firsts)
     print(f"rule violations: library {failures['library']}, backends {failures['backends']}, "
-          f"cli {failures['cli']}")
+          f"cli {failures['cli']}, phase grids {failures['phase']}")
     for where, message in sorted(firsts.items()):
         print(f"  first failure, {where}: {message}")
     missed = (t["invalid named"] < t["invalid"] or failures or t["non-finite"] or t["disagreement"]

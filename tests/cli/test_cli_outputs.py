@@ -299,20 +299,27 @@ def test_plot_skipped_figure_writes_no_file(tmp_path, capsys, fake_figures, monk
 def test_plot_many_modes_draws_with_little_memory(tmp_path, monkeypatch):
     """The largest latent dimension: the phase grid is computed in blocks (no points^2 x d1 array)."""
     calls = []
-    real = _plots.surviving_modes
+    real = _plots.kernel
 
-    def counting(zeta, *args, **kwargs):
-        calls.append(np.shape(zeta))
-        return real(zeta, *args, **kwargs)
+    def counting(name, *args, **kwargs):
+        built = real(name, *args, **kwargs)
+        if name != _plots.ALIVE_KERNEL:
+            return built
 
-    monkeypatch.setattr(_plots, "surviving_modes", counting)
+        def alive(zeta, **keywords):
+            calls.append(np.shape(keywords["beta"]))
+            return built(zeta, **keywords)
+
+        return alive
+
+    monkeypatch.setattr(_plots, "kernel", counting)
     from symbolic_vae._kernels.build import kernel_sources
     from symbolic_vae._report.ledger import reuse_ledger
 
-    reuse_ledger(_ledger(tmp_path / "ledger.json", sorted({kernel_sources()["mode_survives"].claim})))
+    reuse_ledger(_ledger(tmp_path / "ledger.json", sorted({kernel_sources()[n].claim for n in _plots.PHASE_KERNELS})))
     grid = _plots.phase_grid([3.0, 2.0, 1.0], latent_dim=_plots.PLOT_MAX_MODES, points=241)
     assert grid.count.shape == (241, 241) and grid.count.max() == 3
-    assert len(calls) > 1 and all(np.prod(s) * _plots.PLOT_MAX_MODES / s[-1] <= 2_000_000 for s in calls)
+    assert len(calls) > 2 and all(np.prod(s) * _plots.PLOT_MAX_MODES <= 2_000_000 for s in calls)
 
 
 # --- thresholds -----------------------------------------------------------------------------------------------
