@@ -337,6 +337,8 @@ def _phase_figure(grid: PhaseGrid, z: np.ndarray, kernels: tuple[Any, ...], resi
              f"kernel {thresholds.name}, claim {thresholds.claim} ({thresholds.status.value})",
              f"strip: c = 0 (y = x when d2 = len(zeta)); {zero},",
              f"kernel {regime.name}, claim {regime.claim} ({regime.status.value})"]
+    if len(drawn) > len(labelled):
+        lines.append(f"labelled: the first {len(labelled)} of {len(drawn)} curves")
     if residual is not None and residual > 0:
         lines.append(f"dotted: c = {residual:g}, the c of the G(s) figure")
     fig.supxlabel("\n".join(lines) + _spectrum_source(z), fontsize=7, color="0.3")
@@ -359,7 +361,9 @@ def phase_diagram(zeta: Sequence[float], path: str | Path, *, latent_dim: int | 
     grid = phase_grid(z, latent_dim=d1, target_dim=d2, points=points)
     _phase_figure(grid, z, kernels, c).savefig(path)
     ratios = grid.residuals / grid.norm2
-    zero = ", ".join(f"{b:.4g}" for b in grid.zero_thresholds if b > 0)
+    positive = [f"{b:.4g}" for b in grid.zero_thresholds if b > 0]
+    zero = ", ".join(positive[:_LABELLED_MODES]) + (f", ... ({len(positive)} modes)" if len(positive) >
+                                                   _LABELLED_MODES else "")
     none = (f"no minimizer at c = 0 for beta <= {grid.betas[grid.no_minimizer].max():.4g} on the grid"
             if grid.no_minimizer.any() else "a minimizer everywhere")
     claims = sorted({k.claim for k in kernels})
