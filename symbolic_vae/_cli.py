@@ -239,16 +239,17 @@ def _add_plot(sub: argparse._SubParsersAction) -> None:
                         f"[{low:g}, {high:g}] (default: MNIST's top 5, the square roots of the zeta_i^2 = 5.12, "
                         "3.74, 3.25, 2.84, 2.57 of WZ22 Sec. 5)")
     p.add_argument("--eta-enc", type=_real, default=1.0, metavar="E",
-                   help=f"prior std eta_enc in [{low:g}, {high:g}] (default 1)")
+                   help=f"prior std eta_enc of the beta sweep in [{low:g}, {high:g}] (default 1)")
     p.add_argument("--eta-dec", type=_real, default=1.0, metavar="E",
                    help=f"decoder std eta_dec of the beta sweep in [{low:g}, {high:g}] (default 1)")
     p.add_argument("--latent-dim", type=_integer, metavar="D1",
                    help=f"latent dimension d1, at most {PLOT_MAX_MODES} (default: len(zeta))")
-    p.add_argument("--target-dim", type=_integer, metavar="D2", help="target dimension d2 of G(s), at least "
-                   "len(zeta) (default: len(zeta))")
+    p.add_argument("--target-dim", type=_integer, metavar="D2", help="target dimension d2 of G(s) and of the "
+                   "phase diagram, at least len(zeta) (default: len(zeta))")
     p.add_argument("--residual", type=_real, default=0.0, metavar="C",
-                   help=f"c = E||y||^2 - ||Z||_F^2 of G(s), in [0, {PLOT_MAX_RESIDUAL:g}] (default 0: y = x)")
-    p.add_argument("--force", action="store_true", help="replace the three figures if they exist (other files stay)")
+                   help=f"c = E||y||^2 - ||Z||_F^2 of G(s) (dotted in the phase diagram), in [0, "
+                        f"{PLOT_MAX_RESIDUAL:g}] (default 0: y = x)")
+    p.add_argument("--force", action="store_true", help="replace the figures if they exist (other files stay)")
     _add_ledger_option(p)
 
 
