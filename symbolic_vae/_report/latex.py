@@ -24,6 +24,7 @@ from symbolic_vae._core.notation import to_latex
 from symbolic_vae._core.verdict import CheckResult, Counterexample, Status, Verdict
 from symbolic_vae._papers.sections import SECTIONS, section_claims, section_title
 from symbolic_vae._report.errata import SEVERITY_MEANINGS, Triage, grouped, root_cause, severity_counts
+from symbolic_vae._report.printed_text import claim_outcomes, compare_printed
 
 # ----------------------------------------------------------------------------------------------------------------
 # Text
@@ -807,13 +808,30 @@ def _section_titles() -> dict[str, str]:
     return {claim.id: section_title(section) for section in SECTIONS for claim in section_claims(section)}
 
 
-def evidence_matrix(claims: Sequence[Claim], verdicts: dict[str, Verdict]) -> str:
-    """A longtable: one row per claim, one column per method family (mark of the strongest check in it)."""
+def printed_side_outcomes(claims: Sequence[Claim]) -> dict[str, str]:
+    """Per claim citing an equation of a parsed paper: whether its statement matches the equation as parsed from the
+    paper's text ("matches", "differs" or "not comparable", ``printed_text.claim_outcomes``)."""
+    rows = [row for paper in PAPERS for row in compare_printed(paper, claims)]
+    return {claim: found["outcome"] for claim, found in claim_outcomes(rows).items()}
+
+
+_PARSE_MARK = {"matches": "\\textcolor{svpass}{\\svmark{=}}", "differs": "\\textcolor{svfail}{\\svmark{$\\neq$}}"}
+
+
+def evidence_matrix(claims: Sequence[Claim], verdicts: dict[str, Verdict],
+                    printed_side: dict[str, str] | None = None) -> str:
+    """A longtable: one row per claim, one column per method family (mark of the strongest check in it), the
+    negative control, and (``printed_side``, claim -> outcome of ``printed_side_outcomes``) whether the statement
+    is confirmed by the equation parsed from the paper's text: = it matches, a crossed = it differs, blank not
+    comparable."""
     heads = [h for h, _ in METHOD_FAMILIES]
     used = [h for h in heads if any(h in check_families(c) for v in verdicts.values() for c in v.checks)]
-    cols = "@{}>{\\raggedright\\arraybackslash}p{0.3\\linewidth}l" + "c" * len(used) + "c@{}"
+    parse = printed_side is not None
+    cols = ("@{}>{\\raggedright\\arraybackslash}p{0.3\\linewidth}l" + "c" * len(used) + "c" + ("c" if parse else "")
+            + "@{}")
     head_row = ("claim & verdict & " + " & ".join(f"\\rotatebox{{90}}{{{tex_escape(h)}}}" for h in used)
-                + " & \\rotatebox{90}{neg.\\ control} \\\\")
+                + " & \\rotatebox{90}{neg.\\ control}" + (" & \\rotatebox{90}{printed side parsed}" if parse else "")
+                + " \\\\")
     rows = []
     for claim in claims:
         v = verdicts[claim.id]
@@ -825,8 +843,9 @@ def evidence_matrix(claims: Sequence[Claim], verdicts: dict[str, Verdict]) -> st
             cells.append(f"\\textcolor{{{colour}}}{{\\svmark{{{mark}}}}}" if mark else "")
         control = ("\\textcolor{svpass}{\\svmark{R}}" if v.control_refuted
                    else "\\textcolor{svfail}{\\svmark{not R}}")
+        parsed = f" & {_PARSE_MARK.get(printed_side.get(claim.id, ''), '')}" if printed_side is not None else ""
         rows.append(f"\\hyperref[{label('claim', claim.id)}]{{{tex_id(claim.id)}}} & {status_tex(v.status)} & "
-                    + " & ".join(cells) + f" & {control} \\\\")
+                    + " & ".join(cells) + f" & {control}{parsed} \\\\")
     return ("{\\small\\begin{longtable}{" + cols + "}\n\\toprule\n" + head_row + "\n\\midrule\n\\endhead\n"
             "\\bottomrule\n\\endfoot\n" + "\n".join(rows) + "\n\\end{longtable}}\n")
 
@@ -943,9 +962,13 @@ def report_tex(claims: Sequence[Claim], verdicts: dict[str, Verdict], *, source:
                "\\bottomrule\\end{tabular}\\end{center}\n")
     out.append("\\noindent\\textsf{P} proved in general symbols, \\textsf{S} proved at explicit sizes, \\textsf{C} "
                "checked numerically, \\textsf{R} refuted, \\textsf{?} undecided; a cell shows the strongest decision "
-               "of the claim's checks in that method family (a refutation first). The families are listed in "
+               "of the claim's checks in that method family (a refutation first); the last column says whether the "
+               "statement equals the equation it cites as parsed from the paper's text (= it does, $\\neq$ it does "
+               "not, blank: not comparable, e.g. a correction, or an equation the parser does not read; "
+               "\\texttt{symbolic-vae coverage} gives the reasons). The families are listed in "
                "Appendix~\\ref{sec:methods}; the errata are in Section~\\ref{sec:errata}.\\par\n")
-    out.append("\\section{Evidence matrix}\\label{sec:matrix}\n" + evidence_matrix(claims, verdicts))
+    out.append("\\section{Evidence matrix}\\label{sec:matrix}\n"
+               + evidence_matrix(claims, verdicts, printed_side_outcomes(claims)))
     titles = _section_titles()
     current = None
     out.append("\\clearpage\n")

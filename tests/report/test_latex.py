@@ -188,3 +188,20 @@ def test_no_statement_prints_a_squared_symbol_as_a_subscript():
             text = to_latex(part) if isinstance(part, sp.Basic) else ""
             assert r"\zeta_{2}" not in text and r"\sigma_{2}" not in text, claim.id
             assert "^{2,s}" not in text and "G'(s}" not in text, claim.id
+
+
+def test_the_evidence_matrix_says_where_the_parsed_equation_confirms_the_statement():
+    from symbolic_vae._report.latex import evidence_matrix, label, printed_side_outcomes
+
+    claims = all_claims()
+    outcomes = printed_side_outcomes(claims)
+    assert outcomes["globalmin.roots"] == "matches" and outcomes[REFUTED] != "matches"
+    picked = [get_claim(i) for i in ("globalmin.roots", REFUTED)]
+    verdicts = {c.id: _synthetic(c, Status.CHECKED) for c in picked}
+    table = evidence_matrix(picked, verdicts, outcomes)
+    rows = {c.id: next(line for line in table.splitlines() if f"hyperref[{label('claim', c.id)}]" in line)
+            for c in picked}
+    assert "printed side parsed" in table
+    assert rows["globalmin.roots"].rstrip(" \\").endswith("& \\textcolor{svpass}{\\svmark{=}}")
+    assert rows[REFUTED].rstrip(" \\").endswith("\\svmark{R}} &")  # not comparable: a blank cell
+    assert "printed side parsed" not in evidence_matrix(picked, verdicts)
