@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+import sympy as sp
 from helpers import assert_close
 from test_claims import EXPECTED
 
@@ -66,6 +67,29 @@ def test_theorem3_campaign_covers_both_sides_and_the_exact_boundary():
     misled = [r for r in distinct if r.case.prop2_collapse() and not r.global_min]
     assert misled, "the campaign must contain orderings where Prop. 2's pairing predicts collapse wrongly"
     assert all(not r.psd for r in misled)
+
+
+def test_campaign_reaches_within_a_tenth_of_a_percent_of_the_threshold_on_both_sides():
+    for kind in ("equal", "distinct"):
+        results = ohc.campaign(kind)
+        below = [r for r in results if 1 - 1e-3 < r.case.ratio2() < 1]
+        above = [r for r in results if 1 < r.case.ratio2() < 1 + 1e-3]
+        assert below and all(r.global_min and r.psd for r in below)
+        assert above and all(r.certified_drop and not r.psd for r in above)
+    # a drop the float margin alone would leave ambiguous is decided by its exact evaluation
+    assert any(r.certified_drop and r.margin < 10 * ohc.TOL for r in ohc.campaign("distinct"))
+
+
+@pytest.mark.parametrize("factor", [sp.Rational(1001, 1000), sp.Rational(999, 1000)])
+def test_origin_condition_with_its_threshold_moved_by_a_tenth_of_a_percent_is_refuted(monkeypatch, factor):
+    moved = sp.Le(ohf.zeta_max**2, factor * ohf.sigma2_min * ohf.kappa)
+    monkeypatch.setattr(ohc, "ORIGIN_CONDITION", moved)
+    for kind in ("equal", "distinct"):
+        check = ohc._condition_check(kind, "sigma_min")
+        assert check.status is Status.REFUTED
+        assert float(check.counterexample.gap) > float(check.counterexample.tolerance)
+    monkeypatch.undo()
+    assert ohc._condition_check("distinct", "sigma_min").status is Status.CHECKED
 
 
 def test_prop2_exact_counterexample_drop_is_one_eighth():

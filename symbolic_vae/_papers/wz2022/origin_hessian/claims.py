@@ -39,8 +39,10 @@ COMMON = ("Sigma = diag(sigma_q^2) fixed, sigma_q > 0", "kappa = beta eta_dec^2 
           "Z any real d2 x d0 matrix")
 EXPLICIT = "every (d0, d1, d2) up to 4 (64 sizes), symengine differentiation; time recorded in the details"
 GROUND_TRUTH = ("exact dyadic moments (singular A included, y not linear in x), zeta_max / (sigma_min sqrt(kappa)) in "
-                "{1/2, 63/64, 1 (exact), 65/64, 2}; model's H(0) PSD decided exactly; 0 global minimum decided by "
-                "multistart minimization of the same loss")
+                "{1/2, 63/64, 2047/2048, 1 (exact), 2049/2048, 65/64, 2} (the squared ratio within 0.1% of 1 on "
+                "either side at 2047/2048 and 2049/2048); model's H(0) PSD decided exactly; 0 global minimum decided "
+                "by multistart minimization of the same loss, a drop below L(0) confirmed in exact arithmetic at the "
+                "point found")
 CAMPAIGNS = {"equal": "the sigma_i = eta_enc campaign", "distinct": "the distinct-sigma campaign"}
 SIGMA_MAX = Control("with sigma_max: 'iff zeta_max <= sigma_max sqrt(kappa)'",
                     partial(_condition_check, "distinct", "sigma_max"))
