@@ -176,3 +176,22 @@ def test_kernels_broadcast_and_validate():
         dv_kernels.s_star_kernel(np.array([2.0, 1.0]), beta=1.0, latent_dim=1, target_dim=1)
     with pytest.raises(SymbolicVAEError, match="latent_dim"):
         dv_kernels.G_kernel(np.array([2.0]), beta=1.0, latent_dim=0, target_dim=1, s=1.0)
+
+
+def test_a_mode_value_that_jumps_at_its_threshold_is_refuted(monkeypatch):
+    """Lemma 2's per-mode step reads the continuity of m at beta s = zeta^2: a constant moved in the alive branch
+    (its derivative unchanged) is noticed."""
+    import sympy as sp
+
+    from symbolic_vae._papers.wz2022.decoder_variance import checks_symbolic as cs
+
+    assert cs._mode_derivative.__wrapped__().status is Status.PROVED
+
+    def jumping(z2, b=cs.beta, s_=cs.s):
+        return sp.Piecewise((b / 2 * (sp.Rational(999, 1000) - sp.log(b * s_ / z2)), b * s_ < z2),
+                            (z2 / (2 * s_), True))
+
+    monkeypatch.setattr(cs, "mode_value", jumping)
+    result = cs._mode_derivative.__wrapped__()
+    assert result.status is Status.REFUTED and "jumps" in result.summary
+    assert float(result.counterexample.gap) > 0

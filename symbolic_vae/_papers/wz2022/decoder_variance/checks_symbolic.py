@@ -198,10 +198,23 @@ def _eq49_at_sizes(shift: int = 0) -> CheckResult:
 
 @cached
 def _mode_derivative() -> CheckResult:
-    """d/ds m(zeta^2, s) per mode, region by region."""
-    return prove_identity(sp.diff(mode_value(z2_sym), s),
+    """m(zeta^2, s) is continuous at beta s = zeta^2 (its two branches agree there), and d/ds m per mode, region
+    by region: together, G' exists on both sides of each threshold."""
+    m = mode_value(z2_sym)
+    at = {s: z2_sym / beta}
+    alive, collapsed = m.args[0][0].xreplace(at), m.args[-1][0].xreplace(at)
+    if not reduces_to_zero(alive - collapsed):
+        point = {z2_sym: 1, beta: 1}
+        lhs, rhs = sp.N(alive.xreplace(point), 30), sp.N(collapsed.xreplace(point), 30)
+        return CheckResult(Status.REFUTED, "symbolic", f"m jumps at s = zeta^2/beta: the alive branch gives "
+                           f"{sp.sstr(alive)}, the collapsed one {sp.sstr(collapsed)}", {},
+                           Counterexample({"zeta^2": "1", "beta": "1", "s": "1"}, str(lhs), str(rhs), 30,
+                                          note="the two branches of m at s = zeta^2/beta", gap=decimal_text(
+                                              abs(sp.N((alive - collapsed).xreplace(point), 30))), tolerance="0"))
+    return prove_identity(sp.diff(m, s),
                           sp.Piecewise((-beta / (2 * s), beta * s < z2_sym), (-z2_sym / (2 * s**2), True)),
-                          what="dm/ds = -beta/(2s) (mode alive), -zeta^2/(2s^2) (collapsed)")
+                          what="m continuous at s = zeta^2/beta; dm/ds = -beta/(2s) (mode alive), "
+                               "-zeta^2/(2s^2) (collapsed)")
 
 
 def _lemma2_limits(minus_one: bool = True) -> CheckResult:
