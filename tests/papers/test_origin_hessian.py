@@ -118,3 +118,15 @@ def test_kernel_matches_the_hessian_and_the_ground_truth():
                   eta_enc=float(c.eta_enc), eta_dec=float(c.eta_dec))
         if c.ratio2() != 1:
             assert (value > 0) == r.global_min
+
+
+def test_the_symbolic_sign_step_reads_eq118_itself(monkeypatch):
+    """The step reduces the sign of EQ118 (the form under test) to the stated condition: a changed coefficient
+    under the root is not proved, a positive multiple (same sign everywhere) is."""
+    assert ohc._sign_identity().status is Status.PROVED
+    s2, k, z = ohf.s2_sym, ohf.kappa, ohf.zeta
+    monkeypatch.setattr(ohc, "EQ118", s2 + k - sp.sqrt((s2 - k) ** 2 + 3 * z**2))
+    result = ohc._sign_identity()
+    assert result.status is Status.INCONCLUSIVE and "not reduced to the stated condition" in result.summary
+    monkeypatch.setattr(ohc, "EQ118", 2 * (s2 + k - sp.sqrt((s2 - k) ** 2 + 4 * z**2)))
+    assert ohc._sign_identity().status is Status.PROVED

@@ -358,17 +358,32 @@ def _eq118_proportional() -> CheckResult:
 
 # --- the sign of Eq. 118 -------------------------------------------------------------------------------
 def _sign_identity() -> CheckResult:
-    ident = prove_identity((s2_sym + kappa) ** 2 - ((s2_sym - kappa) ** 2 + 4 * zeta**2),
-                           4 * (s2_sym * kappa - zeta**2),
-                           what="(sigma2 + kappa)^2 - ((sigma2 - kappa)^2 + 4 zeta^2) = 4 (sigma2 kappa - zeta^2)")
+    """EQ118 read as a + c sqrt(r) (c < 0, a > 0): EQ118 >= 0 <=> a^2 >= c^2 r, and a^2 - c^2 r is shown to be a
+    positive constant (4) times sigma2 kappa - zeta^2, so the sign is that of the stated condition."""
+    roots = [p for p in EQ118.atoms(sp.Pow) if p.exp == sp.Rational(1, 2)]
+    if len(roots) != 1:
+        return CheckResult(Status.INCONCLUSIVE, "symbolic", f"Eq. 118 has {len(roots)} square roots, not one")
+    (root,) = roots
+    terms = sp.Add.make_args(sp.expand(EQ118, deep=False))  # the square root's argument is left as it is
+    c = sp.Add(*(t / root for t in terms if t.has(root)))
+    a = sp.Add(*(t for t in terms if not t.has(root)))
+    if c.has(root) or not (c.is_number and c.is_negative):
+        return CheckResult(Status.INCONCLUSIVE, "symbolic", "Eq. 118 is not of the form a - |c| sqrt(r)")
+    ratio = sp.cancel(sp.expand(a**2 - c**2 * root.base) / (s2_sym * kappa - zeta**2))
+    if not (ratio.is_number and ratio.is_positive):
+        return CheckResult(Status.INCONCLUSIVE, "symbolic", "the sign of Eq. 118 is not reduced to the stated "
+                           f"condition: (a^2 - c^2 r) / (sigma2 kappa - zeta^2) = {sp.sstr(ratio)}, not a positive "
+                           "constant")
+    ident = prove_identity(a**2 - c**2 * root.base, ratio * (s2_sym * kappa - zeta**2),
+                           what=f"a^2 - c^2 r = {ratio} (sigma2 kappa - zeta^2) for Eq. 118 = a + c sqrt(r)")
     if ident.status is not Status.PROVED:
         return ident
-    positive = bool((s2_sym + kappa).is_positive) and bool(sp.sqrt((s2_sym - kappa) ** 2 + 4 * zeta**2)
-                                                           .is_nonnegative)
+    positive = bool(a.is_positive) and bool(root.is_nonnegative)
     if not positive:
         return CheckResult(Status.INCONCLUSIVE, "symbolic", "positivity of sigma2 + kappa not established")
     return CheckResult(Status.PROVED, "symbolic",
-                       "a - sqrt(r) >= 0 <=> a^2 >= r for a = sigma2 + kappa > 0, r >= 0; a^2 - r = 4(sigma2 kappa - "
+                       f"Eq. 118 = a - |c| sqrt(r) with a = {sp.sstr(a)} > 0, |c| = {sp.sstr(-c)}, r >= 0: "
+                       f"a - |c| sqrt(r) >= 0 <=> a^2 >= c^2 r; a^2 - c^2 r = {sp.sstr(ratio)}(sigma2 kappa - "
                        "zeta^2), so Eq. 118 >= 0 <=> zeta^2 <= sigma2 kappa <=> zeta <= sigma sqrt(kappa)",
                        {"identity": ident.summary})
 
