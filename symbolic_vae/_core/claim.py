@@ -98,6 +98,10 @@ class Claim:
     with other refutations; ``erratum_severity`` (one of SEVERITIES) with ``erratum_reason`` is the severity given
     as data where no rule computes it; ``erratum_parameters`` names the symbols an objective-valued statement is
     optimized over, so that whether printed minus corrected is free of them is computed.
+
+    ``surviving_mutants`` (pattern, reason) explains mutants of the formulas the claim's checks use that the
+    checks cannot notice (``symbolic-vae mutate``): a surviving mutant is explained when its
+    "<formula label>: <mutation>" contains the pattern; the reason says why the claim, as stated, holds for it.
     """
 
     id: str
@@ -115,8 +119,11 @@ class Claim:
     erratum_severity: str = ""
     erratum_reason: str = ""
     erratum_parameters: tuple[str, ...] = ()
+    surviving_mutants: tuple[tuple[str, str], ...] = ()
 
     def __post_init__(self) -> None:
+        assert all(isinstance(p, str) and p and isinstance(r, str) and r for p, r in self.surviving_mutants), \
+            f"claim {self.id}: each surviving mutant needs a pattern and a reason"
         assert self.id and " " not in self.id, f"bad claim id {self.id!r}"
         assert self.steps, f"claim {self.id} has no steps"
         assert isinstance(self.control, Control), f"claim {self.id} has no negative control"
@@ -130,6 +137,14 @@ class Claim:
 
     def _repr_latex_(self) -> str:
         return f"$$\\begin{{gathered}}\\text{{{self.id}}}: \\\\ {self.statement_latex()}\\end{{gathered}}$$"
+
+
+def explain_survivors(claims: Sequence[Claim], reasons: dict[str, tuple[tuple[str, str], ...]]) -> list[Claim]:
+    """``claims`` with the surviving-mutant explanations of ``reasons`` (claim id -> (pattern, reason) pairs)."""
+    known = {c.id for c in claims}
+    assert set(reasons) <= known, f"explanations for unknown claims: {sorted(set(reasons) - known)}"
+    return [dataclasses.replace(c, surviving_mutants=c.surviving_mutants + reasons[c.id]) if c.id in reasons else c
+            for c in claims]
 
 
 def erratum(printed: Claim | Sequence[Claim], corrected: Claim, *, cause: str = "", severity: str = "",

@@ -10,10 +10,11 @@ is decided, how a failure is refuted) are parameters."""
 from __future__ import annotations
 
 import itertools
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import partial
 
+import numpy as np
 import sympy as sp
 
 from numeric_backend import Domain, NumericBackendError, draw_points
@@ -52,6 +53,113 @@ class Region:
     def at_point(self, expr: sp.Basic) -> sp.Basic:
         """``expr`` on this region at its exact point."""
         return self.apply(expr).xreplace(dict(self.point))
+
+
+NEAR_THRESHOLD = (sp.Integer(1), sp.Rational(9999, 10000), sp.Rational(10001, 10000))
+"""Each branch threshold is sampled exactly and at 1e-4 on either side of it (well inside a 0.1% shift)."""
+
+
+def coverage_gap(regions: Sequence[Region], *, seed: int, n_base: int = 3) -> str | None:
+    """A point of the domain that no region's parametrization reaches (None: none found).
+
+    The domain is the symbols of the regions' conditions under their sign assumptions. Points: ``n_base`` seeded
+    exact rational points, and, at each, every branch threshold (each relation of a condition solved for each of
+    its symbols) sampled by NEAR_THRESHOLD. A point is reached by a region whose condition holds there when the
+    substitution, solved for the region's parameters, gives values that keep the parameters' sign assumptions.
+    This is the converse of "the parametrization lies in its region": together, a proof on the parametrizations
+    covers the whole domain, so a region split whose parametrization misses a strip of its region is noticed.
+    """
+    conditions = [reg.condition for reg in regions]
+    symbols = free_symbols_sorted(*conditions)
+    if not symbols:
+        return None
+    inverses = [_inverse(reg, set(symbols)) for reg in regions]
+    rng = np.random.default_rng(derive_seed(seed))
+    relations = sorted({rel for c in conditions for rel in c.atoms(sp.core.relational.Relational)}, key=str)
+    for _ in range(n_base):
+        base = {s: _draw(s, rng) for s in symbols}
+        for point in [base, *_near_thresholds(base, relations)]:
+            holding = [i for i, c in enumerate(conditions) if c.xreplace(point) is sp.true]
+            if not any(_reaches(regions[i], inverses[i], point) for i in holding):
+                where = ", ".join(f"{k} = {v}" for k, v in sorted(point.items(), key=lambda kv: kv[0].name))
+                inside = ", ".join(regions[i].name for i in holding) or "no region's condition"
+                return f"the point {where} (in {inside}) is reached by no region's parametrization"
+    return None
+
+
+def _draw(symbol: sp.Symbol, rng: np.random.Generator) -> sp.Rational:
+    """A dyadic rational of magnitude in [1/8, 8] with the symbol's sign (0 for a third of nonnegative ones)."""
+    value = sp.Rational(int(round(2 ** rng.uniform(-3, 3) * 64)), 64)
+    if symbol.is_positive:
+        return value
+    if symbol.is_nonnegative:
+        return sp.Integer(0) if rng.uniform() < 1 / 3 else value
+    return value if rng.uniform() < 0.5 else -value
+
+
+def _near_thresholds(base: dict, relations: Sequence[sp.Basic]) -> Iterator[dict]:
+    for rel in relations:
+        for symbol in sorted(rel.free_symbols, key=lambda s: s.name):
+            others = {k: v for k, v in base.items() if k != symbol}
+            for root in _roots(rel.lhs - rel.rhs, symbol):
+                value = root.xreplace(others)
+                if value.is_real is not True or (symbol.is_nonnegative and value.is_negative):
+                    continue
+                for factor in NEAR_THRESHOLD:
+                    yield {**others, symbol: value * factor}
+
+
+def _roots(expr: sp.Expr, symbol: sp.Symbol) -> list[sp.Expr]:
+    try:
+        return list(sp.solve(expr, symbol))
+    except (NotImplementedError, ValueError, TypeError):
+        return []
+
+
+def _inverse(region: Region, symbols: set) -> tuple[tuple[sp.Symbol, ...], list[dict]] | None:
+    """The region's parameters and the solutions of its substitution for them (as plain real unknowns, so that
+    no solution is dropped on their assumptions); None when they are not all determined."""
+    params = tuple(sorted({p for _, v in region.substitution for p in v.free_symbols} - symbols,
+                          key=lambda s: s.name))
+    unknowns = {p: sp.Dummy(p.name, real=True) for p in params}
+    equations = [k - v.xreplace(unknowns) for k, v in region.substitution]
+    if not params:
+        return params, [{}]
+    try:
+        solutions = sp.solve(equations, list(unknowns.values()), dict=True)
+    except (NotImplementedError, ValueError, TypeError):
+        return None
+    back = {u: p for p, u in unknowns.items()}
+    out = [{back[u]: v for u, v in sol.items()} for sol in solutions]
+    if any(set(sol) != set(params) for sol in out):
+        return None
+    return params, out
+
+
+def _reaches(region: Region, inverse: tuple[tuple[sp.Symbol, ...], list[dict]] | None, point: dict) -> bool:
+    """Whether the parametrization reaches ``point`` (True also when that cannot be decided: only a parameter value
+    that provably breaks its sign assumption counts as a miss)."""
+    if inverse is None:
+        return True
+    _, solutions = inverse
+    for sol in solutions:
+        values = {p: v.xreplace(point) for p, v in sol.items()}
+        at = {**point, **values}
+        if any(sp.simplify((k - v).xreplace(at)) != 0 for k, v in region.substitution):
+            continue
+        if all(_keeps_sign(p, v) for p, v in values.items()):
+            return True
+    return False
+
+
+def _keeps_sign(param: sp.Symbol, value: sp.Expr) -> bool:
+    if value.is_real is False:
+        return False
+    if param.is_positive:
+        return value.is_positive is not False
+    if param.is_nonnegative:
+        return value.is_negative is not True
+    return True
 
 
 def region_names(regions: Sequence[Region]) -> list[str]:

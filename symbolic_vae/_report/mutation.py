@@ -94,6 +94,17 @@ class MutationReport:
     seconds: float
     references: dict[str, str] = dataclasses.field(default_factory=dict)
     """Label -> reason of the objects of the formula modules left out as references."""
+    explanations: dict[str, tuple[tuple[str, str], ...]] = dataclasses.field(default_factory=dict)
+    """Claim id -> its ``surviving_mutants`` (pattern, reason) pairs."""
+
+    def explanation(self, claim_id: str, result: Any) -> str | None:
+        """The reason the claim gives for a surviving mutant (None: unexplained)."""
+        text = f"{result.formula}: {result.mutation}"
+        return next((reason for pattern, reason in self.explanations.get(claim_id, ()) if pattern in text), None)
+
+    @property
+    def explained(self) -> int:
+        return sum(self.explanation(cid, r) is not None for cid, r in self.survivors())
 
     @property
     def tested(self) -> int:
@@ -130,7 +141,9 @@ class MutationReport:
         return {"format": "symbolic-vae-mutation/1", "max_mutants": self.max_mutants, "seed": self.seed,
                 "seconds": round(self.seconds, 3), "tested": self.tested, "kills": self.kills,
                 "kill_rate": self.kill_rate, **{o: self.count(o) for o in OUTCOMES},
-                "survivors": [{"claim": cid, **r.to_json()} for cid, r in self.survivors()],
+                "survivors": [{"claim": cid, **r.to_json(), "explanation": self.explanation(cid, r)}
+                              for cid, r in self.survivors()],
+                "explained": self.explained,
                 "equivalents": [{"claim": c.claim_id, **r.to_json()} for c in self.claims for r in c.results
                                 if r.outcome == "equivalent"],
                 "invariants": [{"claim": c.claim_id, **r.to_json()} for c in self.claims for r in c.results
@@ -154,9 +167,12 @@ class MutationReport:
         if notes:
             lines += ["", "not mutated:", *notes]
         survivors = self.survivors()
-        lines += ["", f"survivors ({len(survivors)}):"]
-        lines += [f"  {cid}  {r.formula}  {r.mutation}" + ("  (timeout)" if r.outcome == "timeout" else "")
-                  for cid, r in survivors] or ["  none"]
+        lines += ["", f"survivors ({len(survivors)}; {self.explained} explained by their claim):"]
+        for cid, r in survivors:
+            lines.append(f"  {cid}  {r.formula}  {r.mutation}" + ("  (timeout)" if r.outcome == "timeout" else ""))
+            reason = self.explanation(cid, r)
+            lines += [f"    explained: {reason}"] if reason is not None else []
+        lines += [] if survivors else ["  none"]
         equivalents = [(c.claim_id, r) for c in self.claims for r in c.results if r.outcome == "equivalent"]
         lines += ["", f"equivalent mutants excluded ({len(equivalents)}):"]
         lines += [f"  {cid}  {r.formula}  {r.mutation}" for cid, r in equivalents] or ["  none"]
@@ -176,7 +192,8 @@ class MutationReport:
         mutated = sum(c.tested > 0 for c in self.claims)
         lines += ["", f"total kill rate: {rate} ({self.kills} of {self.tested} non-equivalent mutants killed: "
                       f"{self.count('killed')} refuted, {self.count('inconclusive')} inconclusive; "
-                      f"{self.count('survived')} survived, {self.count('timeout')} timed out; "
+                      f"{self.count('survived')} survived ({self.explained} of the survivors explained by their "
+                      f"claim), {self.count('timeout')} timed out; "
                       f"{self.count('equivalent')} equivalent and {self.count('invariant')} invariant excluded) "
                       f"over {mutated} claims; at most "
                       f"{self.max_mutants} mutants per claim, seed {self.seed}; {self.seconds:.1f} s"]
@@ -214,7 +231,9 @@ def mutate_claims(claim_ids: Sequence[str] | None = None, *, max_mutants: int = 
                     progress(i, len(ids), results[-1])
         else:
             results = _mutate_in_processes(ids, workers, options, progress)
-    return MutationReport(tuple(results), max_mutants, seed, time.perf_counter() - start, reference_formulas())
+    explanations = {c.claim_id: registry.get_claim(c.claim_id).surviving_mutants for c in results}
+    return MutationReport(tuple(results), max_mutants, seed, time.perf_counter() - start, reference_formulas(),
+                          {cid: pairs for cid, pairs in explanations.items() if pairs})
 
 
 def _mutate_one(claim_id: str, *, max_mutants: int, seed: int, timeout: float | None) -> ClaimMutation:

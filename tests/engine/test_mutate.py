@@ -403,3 +403,30 @@ def test_a_formula_bound_as_a_default_argument_is_substituted_there_too(probe):
     assert checks.default_check.__defaults__ == (original,) and forms.POLY is original  # restored
     result = mt.mutate_claim("probe.claim", _setup(forms, claim), max_mutants=100, seed=0)
     assert result.formulas == ("mutation_probe.forms.POLY",) and result.kill_rate == 1.0
+
+
+def test_the_report_shows_the_reason_a_claim_gives_for_a_survivor_and_only_for_a_matching_one():
+    from symbolic_vae._report.mutation import MutationReport
+
+    survived = (mt.MutantResult("f.KAPPA", "sign flip: k -> -k", "sign flip", "survived", "PROVED", 0.1),
+                mt.MutantResult("f.OTHER", "sign flip: o -> -o", "sign flip", "survived", "PROVED", 0.1))
+    report = MutationReport((mt.ClaimMutation("a", "PROVED", ("f.KAPPA", "f.OTHER"), "used", 2, survived),), 4, 0,
+                            0.0, explanations={"a": (("f.KAPPA: sign", "only its square is read"),)})
+    assert report.explanation("a", survived[0]) == "only its square is read"
+    assert report.explanation("a", survived[1]) is None and report.explained == 1
+    assert [s["explanation"] for s in report.to_json()["survivors"]] == ["only its square is read", None]
+    text = report.text()
+    assert "survivors (2; 1 explained by their claim)" in text and "    explained: only its square is read" in text
+
+
+def test_a_survivor_explanation_needs_a_pattern_and_a_reason():
+    from symbolic_vae._core.claim import explain_survivors
+
+    claim = Claim("probe.claim", "probe", PaperRef("wz2022", "1"), STATEMENT, (Step("s", lambda: None),),
+                  Control("perturbed", lambda: None))
+    (explained,) = explain_survivors([claim], {"probe.claim": (("f.KAPPA", "why"),)})
+    assert explained.surviving_mutants == (("f.KAPPA", "why"),)
+    with pytest.raises(AssertionError):
+        explain_survivors([claim], {"probe.claim": (("f.KAPPA", ""),)})
+    with pytest.raises(AssertionError):
+        explain_survivors([claim], {"other.claim": (("f.KAPPA", "why"),)})

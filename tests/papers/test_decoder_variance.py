@@ -176,3 +176,38 @@ def test_kernels_broadcast_and_validate():
         dv_kernels.s_star_kernel(np.array([2.0, 1.0]), beta=1.0, latent_dim=1, target_dim=1)
     with pytest.raises(SymbolicVAEError, match="latent_dim"):
         dv_kernels.G_kernel(np.array([2.0]), beta=1.0, latent_dim=0, target_dim=1, s=1.0)
+
+
+def test_a_mode_value_that_jumps_at_its_threshold_is_refuted(monkeypatch):
+    """Lemma 2's per-mode step reads the continuity of m at beta s = zeta^2: a constant moved in the alive branch
+    (its derivative unchanged) is noticed."""
+    import sympy as sp
+
+    from symbolic_vae._papers.wz2022.decoder_variance import checks_symbolic as cs
+
+    assert cs._mode_derivative.__wrapped__().status is Status.PROVED
+
+    def jumping(z2, b=cs.beta, s_=cs.s):
+        return sp.Piecewise((b / 2 * (sp.Rational(999, 1000) - sp.log(b * s_ / z2)), b * s_ < z2),
+                            (z2 / (2 * s_), True))
+
+    monkeypatch.setattr(cs, "mode_value", jumping)
+    result = cs._mode_derivative.__wrapped__()
+    assert result.status is Status.REFUTED and "jumps" in result.summary
+    assert float(result.counterexample.gap) > 0
+
+
+def test_activation_patterns_must_describe_the_expression_they_prove():
+    """A mode's Piecewise must switch at beta s = zeta^2 with its branches agreeing there: a threshold moved by
+    0.1%, or a constant moved in one branch (invisible to G'), leaves the pattern-by-pattern proof undecided."""
+    import sympy as sp
+
+    from symbolic_vae._papers.wz2022.decoder_variance import checks_symbolic as cs
+
+    z, b, s = cs.zeta_symbols(1)[0], cs.beta, cs.s
+    alive, collapsed = b / 2 * (1 - sp.log(b * s / z**2)), z**2 / (2 * s)
+    assert cs.branch_defect(cs.G_expr(2, 2, cs.D2), cs.zeta_symbols(2)) is None
+    moved = sp.Piecewise((alive, z**2 > sp.Rational(1001, 1000) * b * s), (collapsed, True))
+    assert "not the activation threshold" in cs.branch_defect(moved, (z,))
+    shifted = sp.Piecewise((alive - b / 2000, z**2 > b * s), (collapsed, True))
+    assert "differ at s" in cs.branch_defect(shifted, (z,))

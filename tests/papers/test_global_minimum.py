@@ -158,3 +158,29 @@ def test_a_region_parametrization_outside_its_region_voids_the_proof():
     assert "positive" in outside_its_region(flipped)
     result = prove_by_regions(zeta, zeta, (flipped,), what="zeta = zeta")
     assert result.status is Status.INCONCLUSIVE and "not shown to lie in it" in result.summary
+
+
+def test_a_region_split_that_misses_part_of_the_domain_voids_the_proof():
+    """The converse of the test above: a parametrization whose threshold moved by 0.1% covers only part of its
+    region, and a split with a region dropped leaves part of the domain in no region."""
+    from symbolic_vae import Status
+    from symbolic_vae._engine.regions import Region, coverage_gap
+    from symbolic_vae._papers.wz2022.global_minimum.checks_regions import (
+        general_regions,
+        prove_by_regions,
+        thm1_regions,
+    )
+    from symbolic_vae._papers.wz2022.global_minimum.forms import sigma, zeta
+
+    assert coverage_gap(general_regions(), seed=0) is None and coverage_gap(thm1_regions(), seed=0) is None
+    collapse = general_regions()[1]
+    shrunk = Region(collapse.name, tuple((s, v * sp.Rational(1001, 1000) if s == sigma else v)
+                                         for s, v in collapse.substitution), collapse.condition)
+    split = (general_regions()[0], shrunk, general_regions()[2])  # misses threshold / 1.001 < zeta <= threshold
+    gap = coverage_gap(split, seed=0)
+    assert gap is not None and "mode collapses" in gap
+    result = prove_by_regions(zeta, zeta, split, what="zeta = zeta")
+    assert result.status is Status.INCONCLUSIVE and "do not cover the domain" in result.summary
+    survive, _, zero = thm1_regions()
+    gap = coverage_gap((survive, zero), seed=0)
+    assert gap is not None and "no region's condition" in gap

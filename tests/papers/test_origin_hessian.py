@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+import sympy as sp
 from helpers import assert_close
 from test_claims import EXPECTED
 
@@ -68,6 +69,29 @@ def test_theorem3_campaign_covers_both_sides_and_the_exact_boundary():
     assert all(not r.psd for r in misled)
 
 
+def test_campaign_reaches_within_a_tenth_of_a_percent_of_the_threshold_on_both_sides():
+    for kind in ("equal", "distinct"):
+        results = ohc.campaign(kind)
+        below = [r for r in results if 1 - 1e-3 < r.case.ratio2() < 1]
+        above = [r for r in results if 1 < r.case.ratio2() < 1 + 1e-3]
+        assert below and all(r.global_min and r.psd for r in below)
+        assert above and all(r.certified_drop and not r.psd for r in above)
+    # a drop the float margin alone would leave ambiguous is decided by its exact evaluation
+    assert any(r.certified_drop and r.margin < 10 * ohc.TOL for r in ohc.campaign("distinct"))
+
+
+@pytest.mark.parametrize("factor", [sp.Rational(1001, 1000), sp.Rational(999, 1000)])
+def test_origin_condition_with_its_threshold_moved_by_a_tenth_of_a_percent_is_refuted(monkeypatch, factor):
+    moved = sp.Le(ohf.zeta_max**2, factor * ohf.sigma2_min * ohf.kappa)
+    monkeypatch.setattr(ohc, "ORIGIN_CONDITION", moved)
+    for kind in ("equal", "distinct"):
+        check = ohc._condition_check(kind, "sigma_min")
+        assert check.status is Status.REFUTED
+        assert float(check.counterexample.gap) > float(check.counterexample.tolerance)
+    monkeypatch.undo()
+    assert ohc._condition_check("distinct", "sigma_min").status is Status.CHECKED
+
+
 def test_prop2_exact_counterexample_drop_is_one_eighth():
     check = ohc._prop2_exact_counterexample()
     assert check.status is Status.REFUTED
@@ -94,3 +118,15 @@ def test_kernel_matches_the_hessian_and_the_ground_truth():
                   eta_enc=float(c.eta_enc), eta_dec=float(c.eta_dec))
         if c.ratio2() != 1:
             assert (value > 0) == r.global_min
+
+
+def test_the_symbolic_sign_step_reads_eq118_itself(monkeypatch):
+    """The step reduces the sign of EQ118 (the form under test) to the stated condition: a changed coefficient
+    under the root is not proved, a positive multiple (same sign everywhere) is."""
+    assert ohc._sign_identity().status is Status.PROVED
+    s2, k, z = ohf.s2_sym, ohf.kappa, ohf.zeta
+    monkeypatch.setattr(ohc, "EQ118", s2 + k - sp.sqrt((s2 - k) ** 2 + 3 * z**2))
+    result = ohc._sign_identity()
+    assert result.status is Status.INCONCLUSIVE and "not reduced to the stated condition" in result.summary
+    monkeypatch.setattr(ohc, "EQ118", 2 * (s2 + k - sp.sqrt((s2 - k) ** 2 + 4 * z**2)))
+    assert ohc._sign_identity().status is Status.PROVED

@@ -43,6 +43,10 @@ REFERENCES = {
     "_dataset_loss": "the model's loss on a dataset, from the Gaussian rules: the reference Prop. 4 and the centring "
                      "are checked on (a mutant of it changes the ground truth, not a statement)",
     "_ds_loss": "the model's loss on a dataset (``_dataset_loss`` at the dataset's exact values): a reference",
+    "_min_over_biases_vs_centred": "both sides of the centring statement, each computed from the model's dataset "
+                                   "loss (a reference): the minimum over the biases and the bias-free loss on the "
+                                   "centred data; no printed formula, and a mutant of a subexpression the two "
+                                   "share changes both alike",
 }
 """The objects of this module that are references, not formulas under test (mutation testing leaves them out)."""
 

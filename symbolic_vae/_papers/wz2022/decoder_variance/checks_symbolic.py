@@ -153,16 +153,47 @@ def _on_pattern(what: str, d: int, d1: int, lhs: sp.Expr, rhs: sp.Expr, extra: C
     return res
 
 
+def branch_defect(expr: sp.Expr, keys: Sequence[sp.Symbol]) -> str | None:
+    """Why the activation patterns of ``keys`` do not describe ``expr`` (None: they do): each Piecewise whose first
+    condition names a mode zeta_i must switch exactly at the activation threshold beta s = zeta_i^2 (its condition
+    a positive multiple of zeta_i^2 - beta s), and its two branches must agree there, so that the patterns, each
+    proved with its boundary, cover every s."""
+    for pw in sorted(expr.atoms(sp.Piecewise), key=sp.default_sort_key):
+        cond = pw.args[0].cond
+        named = [z for z in keys if z in cond.free_symbols]
+        if len(named) != 1:
+            continue
+        z = named[0]
+        if not isinstance(cond, (sp.StrictGreaterThan, sp.GreaterThan, sp.StrictLessThan, sp.LessThan)):
+            return f"{sp.sstr(cond)} is not an activation threshold"
+        ratio = sp.cancel((cond.gts - cond.lts) / (z**2 - beta * s))
+        if not (ratio.is_number and ratio.is_positive):
+            return f"{sp.sstr(cond)} is not the activation threshold beta s < {z}**2"
+        at = {s: z**2 / beta}
+        jump = pw.args[0].expr.xreplace(at) - pw.args[-1].expr.xreplace(at)
+        if not reduces_to_zero(jump):
+            return f"the branches of a mode's Piecewise differ at s = {z}**2/beta (by {sp.sstr(sp.simplify(jump))})"
+    return None
+
+
 def by_activation_patterns(build: Callable[[int, int], tuple[sp.Expr, sp.Expr, Callable[[set], sp.Expr]]],
-                           sizes: Iterable[tuple[int, int]], what: str) -> CheckResult:
+                           sizes: Iterable[tuple[int, int]], what: str,
+                           continuous: Callable[[int, int], sp.Expr] | None = None) -> CheckResult:
     """``build(d, d1)`` -> (lhs, rhs, extra(active) -> expr added to rhs); the identity is checked on every
     activation pattern of the min(d1, d) modes (all 2^k regions, boundaries included since both branches of
-    each mode agree there), at every listed size."""
+    each mode agree there, which ``branch_defect`` checks on lhs, rhs and ``continuous(d, d1)``, say the function
+    whose derivative lhs is), at every listed size."""
     n = 0
     sizes = list(sizes)
     for d, d1 in sizes:
         lhs, rhs, extra = build(d, d1)
         zs = zeta_symbols(d)
+        for expr in (lhs, rhs, *(() if continuous is None else (continuous(d, d1),))):
+            defect = branch_defect(expr, zs)
+            if defect is not None:
+                return CheckResult(Status.INCONCLUSIVE, "explicit-size expansion, region by region",
+                                   f"{what}: at d={d}, d1={d1} the activation patterns do not describe the "
+                                   f"expression: {defect}", {"size": [d, d1]})
         patterns = activation_regions(zs[:min(d1, d)], zs)
         active_of = {region.name: set(active) for active, region in patterns}
         regions = [region for _, region in patterns]
@@ -194,15 +225,29 @@ def _eq49_at_sizes(shift: int = 0) -> CheckResult:
     def build(d, d1):
         zs = zeta_symbols(d)
         return sp.diff(G_expr(d, d1, D2), s), sp.Integer(0), lambda a: eq49_stated(a, zs, shift)
-    return by_activation_patterns(build, SIZES_G, "dG/ds = ((d2 - beta p) s - R_p)/(2 s^2)")
+    return by_activation_patterns(build, SIZES_G, "dG/ds = ((d2 - beta p) s - R_p)/(2 s^2)",
+                                  continuous=lambda d, d1: G_expr(d, d1, D2))
 
 
 @cached
 def _mode_derivative() -> CheckResult:
-    """d/ds m(zeta^2, s) per mode, region by region."""
-    return prove_identity(sp.diff(mode_value(z2_sym), s),
+    """m(zeta^2, s) is continuous at beta s = zeta^2 (its two branches agree there), and d/ds m per mode, region
+    by region: together, G' exists on both sides of each threshold."""
+    m = mode_value(z2_sym)
+    at = {s: z2_sym / beta}
+    alive, collapsed = m.args[0][0].xreplace(at), m.args[-1][0].xreplace(at)
+    if not reduces_to_zero(alive - collapsed):
+        point = {z2_sym: 1, beta: 1}
+        lhs, rhs = sp.N(alive.xreplace(point), 30), sp.N(collapsed.xreplace(point), 30)
+        return CheckResult(Status.REFUTED, "symbolic", f"m jumps at s = zeta^2/beta: the alive branch gives "
+                           f"{sp.sstr(alive)}, the collapsed one {sp.sstr(collapsed)}", {},
+                           Counterexample({"zeta^2": "1", "beta": "1", "s": "1"}, str(lhs), str(rhs), 30,
+                                          note="the two branches of m at s = zeta^2/beta", gap=decimal_text(
+                                              abs(sp.N((alive - collapsed).xreplace(point), 30))), tolerance="0"))
+    return prove_identity(sp.diff(m, s),
                           sp.Piecewise((-beta / (2 * s), beta * s < z2_sym), (-z2_sym / (2 * s**2), True)),
-                          what="dm/ds = -beta/(2s) (mode alive), -zeta^2/(2s^2) (collapsed)")
+                          what="m continuous at s = zeta^2/beta; dm/ds = -beta/(2s) (mode alive), "
+                               "-zeta^2/(2s^2) (collapsed)")
 
 
 def _lemma2_limits(minus_one: bool = True) -> CheckResult:

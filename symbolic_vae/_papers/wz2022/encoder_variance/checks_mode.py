@@ -242,13 +242,14 @@ def case_step(name: str) -> CheckResult:
     if name == "eq99":
         return prove_on_regions(branch_off, sp.Integer(0), ZETA_REGIONS, r_value=ONE,
                                 what="sigma = eta_enc solves Eq. 98 (inactive branch)")
-    pairs = {"eq97": (EQ97, POSITIVE_ZETA), "eq100": (EQ100, ZETA_REGIONS),
-             "eq100_corrected": (EQ100_CORRECTED, ZETA_REGIONS),
-             "eq97_weak": ((EQ97[0], sp.LessThan(THRESHOLD, zeta**2)), POSITIVE_ZETA),
-             "eq100_flipped": ((EQ100[0], sp.StrictLessThan(THRESHOLD, zeta**2)), ZETA_REGIONS),
-             "eq100_corrected_strict": ((EQ100_CORRECTED[0], sp.StrictGreaterThan(THRESHOLD, zeta**2)),
-                                        ZETA_REGIONS)}
-    (left, right), regions = pairs[name]
+    # built on demand, so that a step reads only the forms of its own statement (not those of the controls)
+    pairs = {"eq97": lambda: (EQ97, POSITIVE_ZETA), "eq100": lambda: (EQ100, ZETA_REGIONS),
+             "eq100_corrected": lambda: (EQ100_CORRECTED, ZETA_REGIONS),
+             "eq97_weak": lambda: ((EQ97[0], sp.LessThan(THRESHOLD, zeta**2)), POSITIVE_ZETA),
+             "eq100_flipped": lambda: ((EQ100[0], sp.StrictLessThan(THRESHOLD, zeta**2)), ZETA_REGIONS),
+             "eq100_corrected_strict": lambda: ((EQ100_CORRECTED[0], sp.StrictGreaterThan(THRESHOLD, zeta**2)),
+                                                ZETA_REGIONS)}
+    (left, right), regions = pairs[name]()
     return prove_iff_on_regions(dimensionless(left), dimensionless(right), regions,
                                 what=f"{sp.sstr(left)}  <=>  {sp.sstr(right)}")
 

@@ -15,6 +15,7 @@ from symbolic_vae._engine.regions import (
     SEARCH_STYLE,
     Refutation,
     Region,
+    coverage_gap,
     nonnegative_signs,
     prove_identity_on_regions,
     prove_sign_on_regions,
@@ -102,7 +103,9 @@ def prove_by_regions(lhs: sp.Expr, rhs: sp.Expr, regions: Sequence[Region], *, w
     PROVED when the parametrized difference reduces to 0 (or is manifestly nonnegative) on each region; REFUTED
     when a seeded high-precision search (in the original symbols under the region's condition, then in the
     region's parameters, which reach its boundary) finds a point where it fails; INCONCLUSIVE otherwise, and when
-    a region's parametrization is not shown to lie in the region (a proof on it would cover another set).
+    a region's parametrization is not shown to lie in the region (a proof on it would cover another set), or when
+    a sampled point of the domain (branch thresholds included, exactly and at 1e-4 on either side) is reached by no
+    region's parametrization (the proofs would leave part of the domain out).
     """
     for region in regions:
         reason = outside_its_region(region)
@@ -110,6 +113,11 @@ def prove_by_regions(lhs: sp.Expr, rhs: sp.Expr, regions: Sequence[Region], *, w
             return CheckResult(Status.INCONCLUSIVE, "region by region",
                                f"{what}: the parametrization of the region {region.name} is not shown to lie in it "
                                f"({reason})", {"region": region.name})
+    gap = coverage_gap(regions, seed=seed)
+    if gap is not None:
+        return CheckResult(Status.INCONCLUSIVE, "region by region",
+                           f"{what}: the regions' parametrizations do not cover the domain: {gap}",
+                           {"regions": [r.name for r in regions]})
     refute = partial(_refute, lhs, rhs, what, nonnegative, n_points, seed)
     if nonnegative:
         return prove_sign_on_regions(lhs - rhs, ">=0", regions, what=what, refute=refute, signs=nonnegative_signs,

@@ -7,7 +7,7 @@ from typing import Any
 
 import sympy as sp
 
-from symbolic_vae._core.claim import Check, Claim, Control, PaperRef, Step, erratum
+from symbolic_vae._core.claim import Check, Claim, Control, PaperRef, Step, erratum, explain_survivors
 from symbolic_vae._engine.rows import control_at_sizes
 from symbolic_vae._model.lvm import beta, eta_dec, eta_enc
 from symbolic_vae._papers.wz2022.global_minimum.checks_collapse import (
@@ -140,8 +140,35 @@ def _minimum_of_l(claim_id: str, title: str, ref: PaperRef, minimum: str, *, ste
                  assumptions=assumptions, printed=printed, steps=steps, control=DESCENDING)
 
 
+_T_STAR_SCALED = (
+    "t* times a positive constant has the same zero set: the claim reads only whether t* = 0 (the mode collapses), "
+    "so the mutant states the same collapse condition; the value of t* is under test in globalmin.selection and "
+    "globalmin.thm1")
+SURVIVING_MUTANTS: dict[str, tuple[tuple[str, str], ...]] = {
+    "globalmin.stationarity_v": (
+        ("data_dependent_variance.forms.KAPPA",
+         "Eq. 73-74 are statements in kappa: the derived gradient of L(U, V) and the printed Eq. 73-74 are written "
+         "with the same KAPPA, so every positive value of it keeps them equal (a sign flip breaks the convexity "
+         "step and is killed); how kappa is made of beta and the etas is not part of this claim"),),
+    "globalmin.collapse_complete": (
+        ("derived_mode: coefficient x (1+1e-3): ['t_star']", _T_STAR_SCALED),
+        ("derived_mode: coefficient x (1-1e-3): ['t_star']", _T_STAR_SCALED)),
+    "globalmin.collapse_partial_corrected": (
+        ("derived_mode: coefficient x (1+1e-3): ['t_star']", _T_STAR_SCALED),
+        ("derived_mode: coefficient x (1-1e-3): ['t_star']", _T_STAR_SCALED)),
+    "globalmin.sqrt_beta_eta": (
+        ("global_minimum.forms.derived_mode",
+         "the claim states how beta and eta_dec enter the minimizer (only through sqrt(beta) eta_dec), not its "
+         "value: a mutant that keeps that combination (a constant factor, a sign, another power of eta_enc or of "
+         "the whole term) satisfies it; the values of t*, theta* and the minimum are under test in "
+         "globalmin.selection, globalmin.v_star and globalmin.mode_objective, which kill such mutants"),),
+}
+"""Mutants of the formulas these claims' checks use that the checks cannot notice, and why (``symbolic-vae
+mutate``)."""
+
+
 def claims() -> list[Claim]:
-    return [*_proof_claims(), *_result_claims()]
+    return explain_survivors([*_proof_claims(), *_result_claims()], SURVIVING_MUTANTS)
 
 
 def _proof_claims() -> list[Claim]:
