@@ -58,7 +58,11 @@ def fixed_count(zeta: object, betas: object, *, latent_dim: int, eta_enc: float 
     (survives,) = compiled(("training: mode survives", MODE_SURVIVES, SCALARS), lambda: ((MODE_SURVIVES,), SCALARS),
                            "numpy")
     alive = np.broadcast_to(survives(latent[None, :], b[:, None], eta_enc, eta_dec), (b.size, latent.size))
-    return np.rint(alive.sum(axis=-1)).astype(np.int64)
+    if not np.all((alive == 0) | (alive == 1)):  # the rule is an indicator: anything else is not a count
+        bad = alive[(alive != 0) & (alive != 1)]
+        raise SymbolicVAEError(f"zeta: the per-mode survival rule gave {bad[0]!r}, not 0 or 1, so its sum is not a "
+                               "count of modes")
+    return alive.sum(axis=-1).astype(np.int64)
 
 
 def sigma_star(zeta: object, betas: object, *, latent_dim: int, eta_enc: float = 1.0, eta_dec: object = 1.0,
