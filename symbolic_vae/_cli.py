@@ -601,8 +601,9 @@ class _VerifyRun:
     def add(self, index: int, verdict: Verdict) -> None:
         from symbolic_vae._report.ledger import ledger_entry
 
+        entry = ledger_entry(self.claims[index], verdict)
+        self.entries[index] = entry  # the ledger's entries are what an interrupt reports as done
         self.done[index] = verdict
-        self.entries[index] = ledger_entry(self.claims[index], verdict)
         if verdict.origin is None or verdict.origin.computed:
             self.save(complete=False)
 
@@ -636,8 +637,8 @@ class _VerifyRun:
 
     def interrupted(self, what: str) -> int:
         """Keep what was done, say so in one line, and return the exit code of the signal."""
-        n, total = len(self.done), len(self.claims)
-        current = next((c.id for i, c in enumerate(self.claims) if i not in self.done), None)
+        n, total = len(self.entries), len(self.claims)  # the verdicts the ledger written here holds
+        current = next((c.id for i, c in enumerate(self.claims) if i not in self.entries), None)
         complete = n == total
         if n:
             self.save(complete=complete, interrupted=None if complete else f"{what} during {current}")
