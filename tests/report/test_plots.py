@@ -22,12 +22,21 @@ def _kernel(name):
     return kernel(name)
 
 
-@pytest.mark.parametrize(("zeta", "sizes"), [(ZETA, {}), ([9.0, 3.0, 2.9, 1.0, 0.5, 0.1, 0.0], {"target_dim": 20}),
-                                             (ZETA, {"latent_dim": 2})])
-def test_phase_grid_is_the_learnable_surviving_modes_kernel(zeta, sizes):
+PHASE_CASES = pytest.mark.parametrize(("zeta", "sizes"), [
+    (ZETA, {}), ([9.0, 3.0, 2.9, 1.0, 0.5, 0.1, 0.0], {"target_dim": 20}), (ZETA, {"latent_dim": 2})])
+"""Spectra and sizes of the phase-diagram tests: the default, a zero with d2 > d, and d1 < d."""
+
+
+def _phase_case(zeta, sizes):
+    """The spectrum, d1, d2 and the 41 x 41 phase grid of one case."""
     z = np.asarray(zeta)
-    d1, d2 = sizes.get("latent_dim", z.size), sizes.get("target_dim", z.size)
-    grid = _plots.phase_grid(z, points=41, **sizes)
+    return (z, sizes.get("latent_dim", z.size), sizes.get("target_dim", z.size),
+            _plots.phase_grid(z, points=41, **sizes))
+
+
+@PHASE_CASES
+def test_phase_grid_is_the_learnable_surviving_modes_kernel(zeta, sizes):
+    z, d1, d2, grid = _phase_case(zeta, sizes)
     assert grid.count.shape == (41, 41) and (grid.latent_dim, grid.target_dim) == (d1, d2)
     alive = _kernel(_plots.ALIVE_KERNEL)
     rng = np.random.default_rng(0)
@@ -42,12 +51,9 @@ def test_phase_grid_is_the_learnable_surviving_modes_kernel(zeta, sizes):
     assert grid.count.min() == 0 and grid.count.max() == modes == grid.zero_count.max()
 
 
-@pytest.mark.parametrize(("zeta", "sizes"), [(ZETA, {}), ([9.0, 3.0, 2.9, 1.0, 0.5, 0.1, 0.0], {"target_dim": 20}),
-                                             (ZETA, {"latent_dim": 2})])
+@PHASE_CASES
 def test_phase_curves_are_the_colour_boundaries_and_the_thresholds_formula(zeta, sizes):
-    z = np.asarray(zeta)
-    d1, d2 = sizes.get("latent_dim", z.size), sizes.get("target_dim", z.size)
-    grid = _plots.phase_grid(z, points=41, **sizes)
+    z, d1, d2, grid = _phase_case(zeta, sizes)
     below = grid.betas[None, :, None] < grid.thresholds[:, None, :]  # mode p alive iff beta < beta_p(c)
     assert np.array_equal(grid.count, below.sum(axis=-1))
     assert np.array_equal(grid.zero_count, (grid.betas[:, None] < grid.zero_thresholds[None, :]).sum(axis=-1))

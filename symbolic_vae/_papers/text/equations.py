@@ -122,13 +122,18 @@ def _first_side(expr: Any) -> Any:
     return first.lhs if isinstance(first, Relational) else first
 
 
+def shipped_rows(paper: str, files: dict[str, str], key: str) -> tuple[dict[str, Any], ...]:
+    """The rows under ``key`` of ``paper``'s package data file in ``files`` (paper -> file name of this package)."""
+    if paper not in files:
+        raise fail("paper", f"unknown paper {paper!r}; known: {', '.join(files)}")
+    text = resources.files(__package__).joinpath(files[paper]).read_text(encoding="utf-8")
+    return tuple(json.loads(text)[key])
+
+
 @functools.cache
 def equations(paper: str) -> tuple[dict[str, Any], ...]:
     """The shipped numbered equations of ``paper`` (the package data file)."""
-    if paper not in DATA_FILES:
-        raise fail("paper", f"unknown paper {paper!r}; known: {', '.join(DATA_FILES)}")
-    text = resources.files(__package__).joinpath(DATA_FILES[paper]).read_text(encoding="utf-8")
-    return tuple(json.loads(text)["equations"])
+    return shipped_rows(paper, DATA_FILES, "equations")
 
 
 def write_data(papers_dir: str | Path) -> None:

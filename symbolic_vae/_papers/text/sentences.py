@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from symbolic_vae._core.errors import fail
-from symbolic_vae._papers.text.equations import LUCAS_FILE, WZ_FILE, _section_name
+from symbolic_vae._papers.text.equations import LUCAS_FILE, WZ_FILE, _section_name, shipped_rows
 
 SENTENCE_FILES = {"wz2022": "wz2022_sentences.json", "lucas2019": "lucas2019_sentences.json"}
 INLINE_FILES = {"wz2022": "wz2022_inline_formulas.json", "lucas2019": "lucas2019_inline_formulas.json"}
@@ -183,10 +183,7 @@ def split(paper: str, papers_dir: str | Path) -> list[dict[str, Any]]:
 @functools.cache
 def sentences(paper: str) -> tuple[dict[str, Any], ...]:
     """The shipped sentence list of ``paper``: each {id, section, text, kind, status, claims, reason}."""
-    if paper not in SENTENCE_FILES:
-        raise fail("paper", f"unknown paper {paper!r}; known: {', '.join(SENTENCE_FILES)}")
-    text = resources.files(__package__).joinpath(SENTENCE_FILES[paper]).read_text(encoding="utf-8")
-    return tuple(json.loads(text)["sentences"])
+    return shipped_rows(paper, SENTENCE_FILES, "sentences")
 
 
 def normalized(text: str) -> str:
