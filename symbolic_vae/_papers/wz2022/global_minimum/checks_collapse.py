@@ -29,6 +29,7 @@ from symbolic_vae._papers.wz2022.global_minimum.checks_ground_truth import (
     ground_truth_details,
     index_pairing_members,
     members_check,
+    one_mode_campaign,
     relative_gap,
     thm1_rows,
 )
@@ -36,8 +37,11 @@ from symbolic_vae._papers.wz2022.global_minimum.checks_mode import survival_indi
 from symbolic_vae._papers.wz2022.global_minimum.checks_regions import prove_by_regions, thm1_regions
 from symbolic_vae._papers.wz2022.global_minimum.forms import (
     LAMBDA_THM1,
+    MODE_ARGS,
     T1_PRINTED,
     THETA_THM1,
+    _evaluate,
+    derived_mode,
     lambda_thm1_float,
     objective,
     rect_diag,
@@ -233,6 +237,38 @@ def same_minimizers_check(tag: str, what: str) -> CheckResult:
         f"same min L, U U^T, V V^T (worst relative gap {worst:.1e}) and collapse pattern"
     return CheckResult(Status.CHECKED, "ground truth (multistart minimization of L_VAE)",
                        f"{len(rows)} pairs of instances with the same data ({what}): {same}",
+                       ground_truth_details(rows, {"worst_gap": worst, "arg_tolerance": ARG_TOL}))
+
+
+def one_mode_ground_truth_check() -> CheckResult:
+    """The derived one-mode t*, theta*^2 and minimum against the ground truth of single modes (D0 = d0 = d1 = d2 =
+    1): U^2, V^2 and min L of a direct minimization of L_VAE, collapsed and surviving modes."""
+    mode = derived_mode()
+    formulas = {"t* vs U^2": (mode["t_star"], ARG_TOL), "theta*^2 vs V^2": (mode["theta_star"] ** 2, ARG_TOL),
+                "minimum vs min L": (mode["minimum"], TOL)}
+    rows = one_mode_campaign()
+    worst = dict.fromkeys(formulas, 0.0)
+    for s in rows:
+        p = s.problem
+        values = (p.zeta[0], float(np.sqrt(p.sigma2[0])), p.beta, p.eta_enc, p.eta_dec)
+        truth = {"t* vs U^2": float(s.U[0, 0] ** 2), "theta*^2 vs V^2": float(s.V[0, 0] ** 2),
+                 "minimum vs min L": s.L_min}
+        for name, (expr, tolerance) in formulas.items():
+            predicted = _evaluate(expr, MODE_ARGS, values)
+            gap = relative_gap(predicted, truth[name])
+            if not gap <= tolerance:
+                return CheckResult(Status.REFUTED, "ground truth", f"one mode: {name} differs by {gap:.3g}",
+                                   {"quantity": name},
+                                   float_counterexample(p, predicted, truth[name],
+                                                        f"lhs: the derived {name.split(' vs ')[0]}; rhs: "
+                                                        f"{name.split(' vs ')[1]} of the ground truth; gap = "
+                                                        "|lhs - rhs| / (1 + |rhs|)", gap=gap, tolerance=tolerance))
+            worst[name] = max(worst[name], gap)
+    surviving = sum(s.surviving() for s in rows)
+    return CheckResult(Status.CHECKED, "ground truth (multistart minimization of L_VAE)",
+                       f"{len(rows)} single modes ({surviving} surviving): the derived t*, theta*^2 and minimum equal "
+                       "U^2, V^2 and min L of the ground truth (worst relative gaps "
+                       + ", ".join(f"{k.split(' vs ')[0]} {v:.1e}" for k, v in worst.items()) + ")",
                        ground_truth_details(rows, {"worst_gap": worst, "arg_tolerance": ARG_TOL}))
 
 

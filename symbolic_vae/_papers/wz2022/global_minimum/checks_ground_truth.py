@@ -5,6 +5,7 @@ members with the minimum found."""
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
@@ -286,6 +287,23 @@ def collapse_campaign() -> tuple[Solved, ...]:
     return tuple(solve(_collapse_problems(SEEDS["collapse problems"]), seed=SEEDS["minimizer (collapse)"]))
 
 
+def _one_mode_problems(seed: int = 2024) -> list[Problem]:
+    """Single modes (D0 = d0 = d1 = d2 = 1) at two (beta, eta_dec) with sqrt(beta) eta_dec = 1.5: zeta below and
+    above the threshold sqrt(kappa) sigma, sigma = eta_enc (Theorem 1) and a fixed sigma^2 = 0.7, eta_enc 0.5 and 1."""
+    out = []
+    for k, (zet, (b, ed), ee, s2) in enumerate(itertools.product((0.75, 3.0), ((0.5625, 2.0), (2.25, 1.0)),
+                                                                (0.5, 1.0), (None, 0.7))):
+        sig2 = ee**2 if s2 is None else s2
+        out.append(Problem(f"one mode; zeta={zet}, beta={b}, eta_dec={ed}, eta_enc={ee}, sigma^2={sig2}",
+                           (1, 1, 1, 1), (zet,), (sig2,), b, ee, ed, 1000 * seed + k, frozenset({"one mode"})))
+    return out
+
+
+@cached
+def one_mode_campaign() -> tuple[Solved, ...]:
+    return tuple(solve(_one_mode_problems(SEEDS["one-mode problems"]), seed=SEEDS["minimizer (one mode)"]))
+
+
 def pairing_order(p: Problem, how: str) -> list[int]:
     """The latent paired with mode k: ``index`` (k itself, as printed), ``sorted`` (sigma ascending: the largest
     zeta with the smallest sigma), ``descending`` (a control)."""
@@ -346,7 +364,7 @@ def commuting_rotation(sigma2: Sequence[float], rng: np.random.Generator) -> np.
 
 
 SEEDS = {"general problems": 2022, "collapse problems": 2023, "minimizer (general)": 11, "minimizer (collapse)": 13,
-         "members": 7}
+         "members": 7, "one-mode problems": 2024, "minimizer (one mode)": 17}
 
 
 def ground_truth_details(solved: Sequence[Solved], extra: dict | None = None) -> dict:

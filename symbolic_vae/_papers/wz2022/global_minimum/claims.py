@@ -14,6 +14,7 @@ from symbolic_vae._papers.wz2022.global_minimum.checks_collapse import (
     COLLAPSE_PREDICATES,
     collapse_check,
     fixed_sigma_pair_check,
+    one_mode_ground_truth_check,
     partial_printed_check,
     same_minimizers_check,
     small_beta_printed_check,
@@ -145,23 +146,12 @@ _T_STAR_SCALED = (
     "so the mutant states the same collapse condition; the value of t* is under test in globalmin.selection and "
     "globalmin.thm1")
 SURVIVING_MUTANTS: dict[str, tuple[tuple[str, str], ...]] = {
-    "globalmin.stationarity_v": (
-        ("data_dependent_variance.forms.KAPPA",
-         "Eq. 73-74 are statements in kappa: the derived gradient of L(U, V) and the printed Eq. 73-74 are written "
-         "with the same KAPPA, so every positive value of it keeps them equal (a sign flip breaks the convexity "
-         "step and is killed); how kappa is made of beta and the etas is not part of this claim"),),
     "globalmin.collapse_complete": (
         ("derived_mode: coefficient x (1+1e-3): ['t_star']", _T_STAR_SCALED),
         ("derived_mode: coefficient x (1-1e-3): ['t_star']", _T_STAR_SCALED)),
     "globalmin.collapse_partial_corrected": (
         ("derived_mode: coefficient x (1+1e-3): ['t_star']", _T_STAR_SCALED),
         ("derived_mode: coefficient x (1-1e-3): ['t_star']", _T_STAR_SCALED)),
-    "globalmin.sqrt_beta_eta": (
-        ("global_minimum.forms.derived_mode",
-         "the claim states how beta and eta_dec enter the minimizer (only through sqrt(beta) eta_dec), not its "
-         "value: a mutant that keeps that combination (a constant factor, a sign, another power of eta_enc or of "
-         "the whole term) satisfies it; the values of t*, theta* and the minimum are under test in "
-         "globalmin.selection, globalmin.v_star and globalmin.mode_objective, which kill such mutants"),),
 }
 """Mutants of the formulas these claims' checks use that the checks cannot notice, and why (``symbolic-vae
 mutate``)."""
@@ -506,6 +496,9 @@ def _result_claims() -> list[Claim]:
             steps=(Step(r"one mode: $\lambda^{*2}$, $\theta^{*2}$ and the minimum of L are free of "
                         r"$\eta_{\mathrm{dec}}$ when $\beta = s^2/\eta_{\mathrm{dec}}^2$",
                         lambda: product_only_check("sqrt")),
+                   _on_ground_truth(r"those one-mode $\lambda^{*2}$, $\theta^{*2}$ and minimum are the minimizer and "
+                                    r"the minimum: 16 single modes at the two ($\beta$, $\eta_{\mathrm{dec}}$), "
+                                    r"collapsed and surviving", one_mode_ground_truth_check),
                    _on_ground_truth(r"the same data at ($\beta$, $\eta_{\mathrm{dec}}$) = (0.5625, 2) and (2.25, 1): "
                                     r"equal min L, $U U^\top$, $V V^\top$ and collapse pattern",
                                     lambda: same_minimizers_check("same sqrt(beta) eta_dec",

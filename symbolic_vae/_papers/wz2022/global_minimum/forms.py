@@ -49,7 +49,9 @@ MODE_ARGS = (zeta, sigma, beta, eta_enc, eta_dec)
 REFERENCES = {name: "a float version of a printed form, compiled from its current value (the form is mutated)"
               for name in ("lambda_float", "theta_float", "mode_min_float", "j_float", "lambda_thm1_float",
                            "theta_thm1_float")}
-REFERENCES |= {"_compiled": "compiles a form to a float function, not a formula",
+REFERENCES |= {"objective": "L(U, V) of Eq. 6 and 72, the objective the proof of Proposition 2 starts from (equal to "
+                            "the model's loss up to a constant, prop1.*): the reference Eq. 73-81 are compared with",
+               "_compiled": "compiles a form to a float function, not a formula",
                "_evaluate": "evaluates a form in floats, not a formula"}
 """The objects of this module that are references, not formulas under test (mutation testing leaves them out)."""
 
@@ -94,9 +96,13 @@ def derived_mode() -> dict[str, sp.Expr]:
             "minimum": zeta**2 + J.xreplace({t: t_star})}
 
 
-def objective(U: sp.Matrix, V: sp.Matrix, Z: sp.Matrix, sigmas: Sequence[sp.Expr], kappa: sp.Expr = KAPPA) -> sp.Expr:
+def objective(U: sp.Matrix, V: sp.Matrix, Z: sp.Matrix, sigmas: Sequence[sp.Expr],
+              kappa: sp.Expr | None = None) -> sp.Expr:
     """L(U, V) = ||U V^T - Z||_F^2 + Tr(U Sigma U^T) + kappa ||V||_F^2, Sigma = diag(sigmas^2):
-    U [d2, d1], V [d0, d1], Z [d2, d0]."""
+    U [d2, d1], V [d0, d1], Z [d2, d0]. The objective of Eq. 6 and 72, with kappa = beta eta_dec^2/eta_enc^2 of the
+    model's loss by default (built here from the model's parameters, not taken from the printed KAPPA)."""
+    if kappa is None:
+        kappa = beta * eta_dec**2 / eta_enc**2
     R = U * V.T - Z
     Sigma = sp.diag(*[s**2 for s in sigmas])
     return sp.Add(*[e**2 for e in R]) + (U * Sigma * U.T).trace() + kappa * sp.Add(*[e**2 for e in V])
