@@ -89,8 +89,23 @@ class Mutation:
         return _map_expressions(value, mutate)
 
     def describe(self, width: int = 70) -> str:
+        """``kind: old -> new``; when one term of a sum changes, that term, then the sum it belongs to."""
         where = "" if self.entry is None else f"[{self.entry!r}] "
+        term = _changed_term(self.original, self.replacement)
+        if term is not None:
+            return (f"{self.kind}: {where}{_short(term[0], width)} -> {_short(term[1], width)} (a term of "
+                    f"{_short(self.original, width)})")
         return f"{self.kind}: {where}{_short(self.original, width)} -> {_short(self.replacement, width)}"
+
+
+def _changed_term(original: sp.Basic, replacement: sp.Basic) -> tuple[sp.Basic, sp.Basic] | None:
+    """The one term that differs between two sums of as many terms (None: not such a pair)."""
+    if not (isinstance(original, sp.Add) and isinstance(replacement, sp.Add)) \
+            or len(original.args) != len(replacement.args):
+        return None
+    old = [a for a in original.args if a not in replacement.args]
+    new = [a for a in replacement.args if a not in original.args]
+    return (old[0], new[0]) if len(old) == len(new) == 1 else None
 
 
 def _short(expr: sp.Basic, width: int) -> str:

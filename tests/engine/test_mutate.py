@@ -318,6 +318,15 @@ def test_the_entries_of_a_dict_are_mutated_one_at_a_time():
         assert repr(m.entry) in m.describe()
 
 
+def test_a_mutant_that_changes_one_term_of_a_sum_is_described_by_that_term():
+    total = 2 * x * z + y**2 + 3
+    (one_term,) = [m for m in mt.mutations_of(total)
+                   if m.kind == "sign flip" and m.original == total and m.replacement == total - 2 * y**2]
+    assert one_term.describe() == f"sign flip: y**2 -> -y**2 (a term of {total})"
+    (whole,) = [m for m in mt.mutations_of(total) if m.kind == "sign flip" and m.replacement == -total]
+    assert whole.describe() == f"sign flip: {total} -> {-total}"
+
+
 DICT_CHECKS_SOURCE = """
 def dict_check():
     mode = modes()

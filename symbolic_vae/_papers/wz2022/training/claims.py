@@ -42,7 +42,7 @@ SURVIVING_MUTANTS: dict[str, tuple[tuple[str, str], ...]] = {
          "1.63), so a threshold moved by 0.1% changes no count (decvar.thm4_eq58_corrected tests the thresholds' "
          "values)"),),
     "training.closed_forms": (
-        ("_kernel_forms: sign flip: c + ",
+        ("_kernel_forms: sign flip: c -> -c (a term of c + ",
          "the campaigns' data have y = x, so c = E||y||^2 - ||Z||_F^2 = 0 and its sign does not enter (decvar.G_model "
          "and decvar.table1_corrected test c > 0)"),
         ("_kernel_forms: swapped branches: Piecewise((0, (beta < 2) & Eq(c + zeta_2**2 + zeta_3**2, 0))",
