@@ -8,6 +8,7 @@ from typing import Any
 
 import sympy as sp
 
+from symbolic_vae._core.notation import to_latex
 from symbolic_vae._core.verdict import CheckResult
 
 
@@ -133,7 +134,7 @@ class Claim:
 
     def statement_latex(self) -> str:
         items = self.statement if isinstance(self.statement, tuple) else (self.statement,)
-        return r" \\ ".join(sp.latex(s) if isinstance(s, sp.Basic) else str(s) for s in items)
+        return r" \\ ".join(to_latex(s) if isinstance(s, sp.Basic) else str(s) for s in items)
 
     def _repr_latex_(self) -> str:
         return f"$$\\begin{{gathered}}\\text{{{self.id}}}: \\\\ {self.statement_latex()}\\end{{gathered}}$$"

@@ -12,6 +12,7 @@ import re
 from typing import Any
 
 import sympy as sp
+from sympy.printing.latex import LatexPrinter
 
 LATEX_NAMES: dict[str, str] = {
     "eta_dec": r"\eta_{\mathrm{dec}}",
@@ -38,13 +39,25 @@ def latex_name(symbol: sp.Symbol) -> str | None:
     return None
 
 
+class _PaperOrderPrinter(LatexPrinter):
+    r"""SymPy's LaTeX printer, with a sum's terms in the order a paper writes them: SymPy's order, except that the
+    terms printed with a leading minus come after the others (``n - k``, ``\zeta - \sqrt{\beta} \eta``, ``L(C, f) -
+    L(0, f')``, not ``- k + n``)."""
+
+    def _as_ordered_terms(self, expr: Any, order: Any = None) -> list:
+        terms = super()._as_ordered_terms(expr, order=order)
+        return ([t for t in terms if not t.could_extract_minus_sign()]
+                + [t for t in terms if t.could_extract_minus_sign()])
+
+
 def to_latex(obj: Any, **settings: Any) -> str:
-    """``sp.latex(obj)`` with every symbol printed by ``latex_name`` where it has one."""
+    """``sp.latex(obj)`` with every symbol printed by ``latex_name`` where it has one, and a sum's positive terms
+    first (``_PaperOrderPrinter``)."""
     if isinstance(obj, (sp.Basic, sp.MatrixBase)):
         names = {s: tex for s in obj.atoms(sp.Symbol) if (tex := latex_name(s)) is not None}
         if names:
             settings = {**settings, "symbol_names": {**names, **settings.get("symbol_names", {})}}
-    return sp.latex(obj, **settings)
+    return _PaperOrderPrinter(settings).doprint(obj)
 
 
 def markup_text(text: str) -> str:
