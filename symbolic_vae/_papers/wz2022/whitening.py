@@ -168,6 +168,178 @@ def _end_to_end(ds: Dataset, dps: int, *, seed: int = 3):
     return lhs, (L + c) / (2 * vals[eta_dec] ** 2) + l_var
 
 
+# --- Sec. 3: the second moment A and the whitened input x_tilde on datasets ------------------------------------
+def _whitened_rows(w, X: np.ndarray, *, root_power: int = 1) -> mpmath.matrix:
+    """The rows x_tilde = Phi^{-root_power/2} P_A^T x of the data X at the precision of ``w`` (root_power 1 is the
+    paper's Phi^{-1/2}; 2 is a perturbation for controls)."""
+    Xt = mpmath.matrix(X.tolist()) * w.P_A
+    for c, e in enumerate(w.phi):
+        for r in range(Xt.rows):
+            Xt[r, c] /= mpmath.sqrt(e) ** root_power
+    return Xt
+
+
+def _quadratic_form_vs_mean_square(ds: Dataset, dps: int, *, square_of_mean: bool = False):
+    """v^T A v against E_x[(v^T x)^2] for an integer v drawn from the dataset (``square_of_mean``: (E_x v^T x)^2,
+    a perturbation for the control)."""
+    rng = np.random.default_rng(derive_seed(int(np.abs(ds.X).sum()) % 101))
+    v = mpmath.matrix([int(t) for t in rng.integers(-3, 4, ds.X.shape[1])])
+    w = whiten_mp(ds.X, ds.Y, dps)
+    proj = [mpmath.fsum(mpmath.mpf(float(x)) * v[j] for j, x in enumerate(row)) for row in ds.X]
+    n = len(proj)
+    rhs = mpmath.fsum(proj) ** 2 / n**2 if square_of_mean else mpmath.fsum(t**2 for t in proj) / n
+    return (v.T * w.A * v)[0], rhs
+
+
+def _smallest_eigenvalue_of_a(ds: Dataset, dps: int):
+    """(the smallest eigenvalue of A = E_x[x x^T], 0)."""
+    A = whiten_mp(ds.X, ds.Y, dps).A
+    return min(mpmath.eigsy(A)[0]), mpmath.mpf(0)
+
+
+def _inverse_residual(ds: Dataset, dps: int, *, drop_phi: bool = False):
+    """(sum over samples of ||x - P_A Phi^{1/2} x_tilde||^2, 0); ``drop_phi`` reconstructs with P_A x_tilde."""
+    w = whiten_mp(ds.X, ds.Y, dps)
+    Xt = _whitened_rows(w, ds.X)
+    if not drop_phi:
+        for c, e in enumerate(w.phi):
+            for r in range(Xt.rows):
+                Xt[r, c] *= mpmath.sqrt(e)
+    return _mp_frobenius2(mpmath.matrix(ds.X.tolist()) - Xt * w.P_A.T), mpmath.mpf(0)
+
+
+def _whitened_moment_residual(ds: Dataset, dps: int, *, root_power: int = 1):
+    """(||E_x[x_tilde x_tilde^T] - I||_F^2, 0) with x_tilde = Phi^{-root_power/2} P_A^T x."""
+    w = whiten_mp(ds.X, ds.Y, dps)
+    Xt = _whitened_rows(w, ds.X, root_power=root_power)
+    M = Xt.T * Xt / Xt.rows
+    return _mp_frobenius2(M - mpmath.eye(M.rows)), mpmath.mpf(0)
+
+
+GAMMA = 2
+"""The signal strength gamma of the linear targets y = gamma M x."""
+
+
+@functools.cache
+def _linear_targets() -> dict[str, tuple[Dataset, np.ndarray]]:
+    """label -> (the inputs of ``_datasets`` with the targets y = GAMMA M x, M), M a seeded integer 2 x D0 matrix."""
+    rng = np.random.default_rng(derive_seed(13))
+    out = {}
+    for ds in _datasets():
+        M = rng.integers(-2, 3, size=(2, ds.X.shape[1])).astype(np.float64)
+        label = f"{ds.label}, y = {GAMMA} M x, M = {M.astype(int).tolist()}"
+        out[label] = (Dataset(label, ds.X, GAMMA * ds.X @ M.T), M)
+    return out
+
+
+def _linear_target_datasets() -> tuple[Dataset, ...]:
+    return tuple(ds for ds, _ in _linear_targets().values())
+
+
+def _zz_vs_mam(ds: Dataset, dps: int, *, gamma_power: int = 2):
+    """(||Z Z^T - gamma^gamma_power M A M^T||_F^2, 0) for y = gamma M x."""
+    w = whiten_mp(ds.X, ds.Y, dps)
+    M = mpmath.matrix(_linear_targets()[ds.label][1].tolist())
+    return _mp_frobenius2(w.Z * w.Z.T - GAMMA**gamma_power * M * w.A * M.T), mpmath.mpf(0)
+
+
+def _smallest_eigenvalue_of_zz(ds: Dataset, dps: int):
+    """(the smallest eigenvalue of Z Z^T, 0)."""
+    w = whiten_mp(ds.X, ds.Y, dps)
+    return min(mpmath.eigsy(w.Z * w.Z.T)[0]), mpmath.mpf(0)
+
+
+def _vae_zz_vs_a(ds: Dataset, dps: int):
+    """(||Z Z^T - A||_F^2, 0) for the VAE, y = x."""
+    w = whiten_mp(ds.X, ds.X, dps)
+    return _mp_frobenius2(w.Z * w.Z.T - w.A), mpmath.mpf(0)
+
+
+def _vae_zeta2_vs_phi(ds: Dataset, dps: int, *, squared: bool = True):
+    """(sum_i (zeta_i^2 - phi_i)^2, 0) for y = x, both sorted decreasingly (``squared`` False compares zeta_i)."""
+    w = whiten_mp(ds.X, ds.X, dps)
+    zetas = sorted(mpmath.svd_r(w.Z, compute_uv=False), reverse=True)
+    return mpmath.fsum(((z**2 if squared else z) - p) ** 2 for z, p in zip(zetas, w.phi, strict=True)), mpmath.mpf(0)
+
+
+def _datasets_check(sides, what: str, *, datasets=None, inequality: bool = False) -> CheckResult:
+    return check_dataset_identity(sides, _datasets() if datasets is None else datasets, what=what,
+                                  inequality=inequality)
+
+
+def _sec3_claims() -> list[Claim]:
+    """The facts Sec. 3 and 4.1 state of A, x_tilde and Z, on the integer datasets (A singular included)."""
+    wz = partial(PaperRef, "wz2022")
+    A, I, ZZ, MAM = sp.symbols(r"A I ZZ^\top \gamma^2MAM^\top")
+    data = "integer datasets (A singular included), 30 and 60 digits"
+    linear = "the same inputs with the targets y = 2 M x (M an integer 2 x D_0 matrix), 30 and 60 digits"
+    return [
+        Claim(
+            id="prop1.second_moment_psd",
+            title=r"$A = \mathbb{E}_x[x x^\top]$ is positive semidefinite: $v^\top A v = \mathbb{E}_x[(v^\top x)^2] "
+                  r"\geq 0$",
+            ref=wz("Sec. 3", (), "Notation"),
+            statement=sp.Symbol(r"A \succeq 0"),
+            assumptions=("any data (the expectation over the training set)",),
+            steps=(Step(rf"$v^\top A v = \mathbb{{E}}_x[(v^\top x)^2]$ for an integer v per dataset, {data}",
+                        lambda: _datasets_check(_quadratic_form_vs_mean_square,
+                                                r"$v^\top A v = \mathbb{E}_x[(v^\top x)^2]$")),
+                   Step(rf"the smallest eigenvalue of A is $\geq 0$, {data}",
+                        lambda: _datasets_check(_smallest_eigenvalue_of_a, r"$\lambda_{\min}(A) \geq 0$",
+                                                inequality=True))),
+            control=Control(r"$v^\top A v = (\mathbb{E}_x v^\top x)^2$ (the square of the mean)",
+                            lambda: _datasets_check(partial(_quadratic_form_vs_mean_square, square_of_mean=True),
+                                                    "control")),
+        ),
+        Claim(
+            id="prop1.whitening_inverse",
+            title=r"The whitening is inverted by $x = P_A \Phi^{1/2} \tilde{x}$ on every sample, A singular included",
+            ref=wz("Sec. 3", (), "Notation"),
+            statement=sp.Eq(sp.Symbol("x"), sp.Symbol(r"P_A \Phi^{1/2} \tilde{x}")),
+            assumptions=(r"$\tilde{x} = \Phi^{-1/2} P_A^\top x$, $\Phi$ the positive eigenvalues of A",
+                         "every sample of the training set (it lies in the range of A)"),
+            steps=(Step(rf"$\sum_x \| x - P_A \Phi^{{1/2}} \tilde{{x}}\|^2 = 0$, {data}",
+                        lambda: _datasets_check(_inverse_residual, r"$x = P_A \Phi^{1/2} \tilde{x}$")),),
+            control=Control(r"$x = P_A \tilde{x}$ ($\Phi^{1/2}$ dropped)",
+                            lambda: _datasets_check(partial(_inverse_residual, drop_phi=True), "control")),
+        ),
+        Claim(
+            id="prop1.whitened_second_moment",
+            title=r"The whitened input has $\mathbb{E}_x \tilde{x} \tilde{x}^\top = I$",
+            ref=wz("Sec. 3", (), "Notation"),
+            statement=sp.Eq(sp.Symbol(r"\mathbb{E}_x \tilde{x} \tilde{x}^\top"), I),
+            assumptions=(r"$\tilde{x} = \Phi^{-1/2} P_A^\top x$; I of size $d_0$ = rank A",),
+            steps=(Step(rf"$\| \mathbb{{E}}_x \tilde{{x}} \tilde{{x}}^\top - I\|_F^2 = 0$, {data}",
+                        lambda: _datasets_check(_whitened_moment_residual,
+                                                r"$\mathbb{E}_x \tilde{x} \tilde{x}^\top = I$")),),
+            control=Control(r"$\tilde{x} = \Phi^{-1} P_A^\top x$ (the inverse square root replaced by the inverse)",
+                            lambda: _datasets_check(partial(_whitened_moment_residual, root_power=2), "control")),
+        ),
+        Claim(
+            id="prop1.linear_target_alignment",
+            title=r"For $y = \gamma M x$, $Z Z^\top = \gamma^2 M A M^\top \succeq 0$; for the VAE ($\gamma M = I$) "
+                  r"$Z Z^\top = A$ and the $\zeta_i^2$ are the eigenvalues of A",
+            ref=wz("Sec. 4.1", (), "Proposition 2 (discussion)"),
+            statement=(sp.Eq(ZZ, MAM), sp.Eq(sp.Symbol(r"ZZ^\top|_{y=x}"), A)),
+            assumptions=(r"$Z = \mathbb{E}[y \tilde{x}^\top]$, any $\gamma$ and M",
+                         "y = x: the eigenvalues of A counted with the rank d_0 of A"),
+            steps=(Step(rf"$Z Z^\top = \gamma^2 M A M^\top$, {linear}",
+                        lambda: _datasets_check(_zz_vs_mam, r"$Z Z^\top = \gamma^2 M A M^\top$",
+                                                datasets=_linear_target_datasets())),
+                   Step(rf"the smallest eigenvalue of $Z Z^\top$ is $\geq 0$, {linear}",
+                        lambda: _datasets_check(_smallest_eigenvalue_of_zz, r"$\lambda_{\min}(Z Z^\top) \geq 0$",
+                                                datasets=_linear_target_datasets(), inequality=True)),
+                   Step(rf"y = x: $Z Z^\top = A$, {data}",
+                        lambda: _datasets_check(_vae_zz_vs_a, r"$Z Z^\top = A$")),
+                   Step(rf"y = x: $\zeta_i^2 = \phi_i$ for $i \leq d_0$, {data}",
+                        lambda: _datasets_check(_vae_zeta2_vs_phi, r"$\zeta_i^2 = \phi_i$"))),
+            control=Control(r"$Z Z^\top = \gamma M A M^\top$ ($\gamma$ not squared)",
+                            lambda: _datasets_check(partial(_zz_vs_mam, gamma_power=1), "control",
+                                                    datasets=_linear_target_datasets())),
+        ),
+    ]
+
+
 # --- ground truth for the argmin statement -------------------------------------------------------------------
 # (D0, rank d0, d1, d2): d1 below, equal to and above min(d0, d2); singular A; targets not linear in x.
 GT_SHAPES = ((3, 2, 1, 2), (3, 2, 2, 2), (3, 2, 3, 2), (4, 3, 2, 1), (2, 2, 3, 3), (4, 2, 4, 3), (3, 3, 2, 3))
@@ -291,6 +463,7 @@ def claims() -> list[Claim]:
              lambda: _at_sizes("70-71")),
     )
     return [
+        *_sec3_claims(),
         *erratum(
             Claim(
                 id="prop1.whitening_identity",
