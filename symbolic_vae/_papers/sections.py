@@ -17,6 +17,7 @@ from symbolic_vae._papers.wz2022 import elbo as _elbo
 from symbolic_vae._papers.wz2022 import encoder_variance as _encoder_variance
 from symbolic_vae._papers.wz2022 import global_minimum as _global_minimum
 from symbolic_vae._papers.wz2022 import mnist_spectrum as _mnist_spectrum
+from symbolic_vae._papers.wz2022 import notation as _notation
 from symbolic_vae._papers.wz2022 import optimal_biases as _optimal_biases
 from symbolic_vae._papers.wz2022 import origin_hessian as _origin_hessian
 from symbolic_vae._papers.wz2022 import training as _training
@@ -34,6 +35,7 @@ SECTIONS: dict[str, ModuleType] = {
     "ppca": _ppca,
     "training": _training,
     "mnist_spectrum": _mnist_spectrum,
+    "notation": _notation,
 }
 """Section name -> derivation module, in ledger order."""
 
@@ -49,6 +51,7 @@ SECTION_OF_PREFIX: dict[str, str] = {
     "lucas": "ppca",
     "training": "training",
     "mnist": "mnist_spectrum",
+    "notation": "notation",
 }
 """Claim-id prefix (the part before the first dot) -> the one section whose claims carry it, so that one claim is
 found by building its section alone."""

@@ -13,9 +13,9 @@ from symbolic_vae._core.claim import PAPERS, Claim
 from symbolic_vae._core.errors import fail
 from symbolic_vae._papers.text import sentences as text_sentences
 from symbolic_vae._papers.text.equations import declared_accounting, equations, numbering
+from symbolic_vae._papers.text.shape_lint import lint_figures
 from symbolic_vae._report.printed_text import OUTCOMES, compare_printed, printed_text_figures
 from symbolic_vae._report.scaling_lint import scaling_figures
-from symbolic_vae._report.shape_lint import lint_figures
 
 KINDS = ("cited", "definition", "not a claim")
 

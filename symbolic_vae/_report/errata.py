@@ -110,6 +110,11 @@ ROOT_CAUSES: dict[str, RootCause] = {
         r"$W$ written for $W^\top$",
         r"the encoder mean is written $W x$",
         r"the model's encoder mean is $W^\top x$"),
+    "ill-typed-formula": RootCause(
+        "A formula whose shapes do not agree",
+        r"a product or sum of the printed formula is ill-typed in the declared shapes ($M^\top A M$, "
+        r"$U(W^\top x - y)$, $U V \tilde{x}$, $U^\top V$)",
+        "the well-typed reading the derivation uses, checked on explicit matrices"),
     "sigma-vs-sigma-squared": RootCause(
         r"$\sigma$ written for $\sigma^2$",
         r"$\Sigma = \sigma I$ is written",

@@ -8,7 +8,8 @@ import sympy as sp
 from symbolic_vae import SymbolicVAEError
 from symbolic_vae._core.claim import PAPERS
 from symbolic_vae._papers.text.equations import parse_equation
-from symbolic_vae._report.scaling_lint import declared_scalings, lint_expression, scaling_figures
+from symbolic_vae._papers.text.scaling_lint import declared_scalings, lint_expression
+from symbolic_vae._report.scaling_lint import scaling_figures
 
 
 def _lint(latex: str) -> list[str]:

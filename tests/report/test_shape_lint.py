@@ -11,7 +11,7 @@ from symbolic_vae import SymbolicVAEError
 from symbolic_vae._core.claim import PAPERS
 from symbolic_vae._papers.text.equations import equations
 from symbolic_vae._papers.text.sentences import extract_inline, inline_formulas
-from symbolic_vae._report.shape_lint import (
+from symbolic_vae._papers.text.shape_lint import (
     declared_readings,
     declared_shapes,
     lint_figures,
