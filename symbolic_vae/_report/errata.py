@@ -129,6 +129,13 @@ ROOT_CAUSES: dict[str, RootCause] = {
         r"Eq. 118 is said to be non-negative iff $\zeta_{\max}^2 \geq \sigma^2 \kappa$",
         r"Eq. 118 $\geq 0 \Leftrightarrow \zeta_{\max}^2 \leq \sigma^2 \kappa$, the direction the next two "
         "sentences and Theorem 3 use"),
+    "direction-of-change": RootCause(
+        r"A direction of change in $\sqrt{\beta}\,\eta_{\mathrm{dec}}$ misstated",
+        r"how the optimum moves with $a = \sqrt{\beta}\,\eta_{\mathrm{dec}}$ is misstated: $\lambda_i^2$ is said to "
+        r"increase with $a$, and increasing $\beta$ is said to act as decreasing $\eta_{\mathrm{dec}}$",
+        r"$\lambda_i^2 = a (\zeta_i - a)/\eta_{\mathrm{enc}}^2$ increases only for $a < \zeta_i/2$; $\beta$ and "
+        r"$\eta_{\mathrm{dec}}$ enter only through $a$, so increasing $\beta$ acts as increasing "
+        r"$\eta_{\mathrm{dec}}$"),
     "beta-scaling": RootCause(
         r"The $s$-term of $G'$ divided by $\beta$",
         r"$G'$ is written with $d_2/\beta$ where the model has $d_2 - \beta p$",
