@@ -95,6 +95,8 @@ EXPECTED: dict[str, Status] = {
     "encvar.collapse_unchanged": Status.CHECKED,
     "encvar.norms_bounded": Status.CHECKED,
     "encvar.soft_threshold": Status.CHECKED,
+    "encvar.dimension_pruning": Status.REFUTED,
+    "encvar.dimension_pruning_corrected": Status.CHECKED,
     # decvar.*: details in tests/papers/test_decoder_variance.py
     "decvar.mode_minimum": Status.PROVED,
     "decvar.G_eq44": Status.REFUTED,

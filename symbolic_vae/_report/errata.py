@@ -136,6 +136,10 @@ ROOT_CAUSES: dict[str, RootCause] = {
         r"$\lambda_i^2 = a (\zeta_i - a)/\eta_{\mathrm{enc}}^2$ increases only for $a < \zeta_i/2$; $\beta$ and "
         r"$\eta_{\mathrm{dec}}$ enter only through $a$, so increasing $\beta$ acts as increasing "
         r"$\eta_{\mathrm{dec}}$"),
+    "pruned-count": RootCause(
+        "The number of modes a small latent dimension prunes",
+        r"with $d_1 < d_0$ the smallest $d_1 - d_0$ singular values are said to be pruned, a negative number",
+        r"$\max(0, d^* - d_1)$ with $d^* = \mathrm{rank}(Z)$: the modes $i > d_1$"),
     "beta-scaling": RootCause(
         r"The $s$-term of $G'$ divided by $\beta$",
         r"$G'$ is written with $d_2/\beta$ where the model has $d_2 - \beta p$",
