@@ -48,6 +48,8 @@ EXPECTED: dict[str, Status] = {
     "globalmin.reduced_objective": Status.PROVED_AT_SIZES,
     "globalmin.svd_step": Status.REFUTED,
     "globalmin.svd_step_corrected": Status.CHECKED,
+    "globalmin.diagonal_factors": Status.PROVED_AT_SIZES,
+    "globalmin.sigma_z_nonzero": Status.PROVED_AT_SIZES,
     "globalmin.von_neumann": Status.REFUTED,
     "globalmin.von_neumann_sorted": Status.CHECKED,
     "globalmin.von_neumann_equality": Status.REFUTED,

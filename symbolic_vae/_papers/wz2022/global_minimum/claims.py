@@ -8,7 +8,7 @@ from typing import Any
 import sympy as sp
 
 from symbolic_vae._core.claim import Check, Claim, Control, PaperRef, Step, erratum, explain_survivors
-from symbolic_vae._engine.rows import control_at_sizes
+from symbolic_vae._engine.rows import at_sizes, control_at_sizes
 from symbolic_vae._model.lvm import beta, eta_dec, eta_enc
 from symbolic_vae._papers.wz2022.global_minimum.checks_collapse import (
     COLLAPSE_PREDICATES,
@@ -54,9 +54,11 @@ from symbolic_vae._papers.wz2022.global_minimum.checks_orthogonal import (
 )
 from symbolic_vae._papers.wz2022.global_minimum.checks_sizes import (
     at_sizes_check,
+    diagonal_factors_identity,
     eq73_identity,
     eq77_identity,
     kappa_positive_check,
+    sigma_z_nonzero_check,
 )
 from symbolic_vae._papers.wz2022.global_minimum.forms import (
     DJ_EQ83,
@@ -235,6 +237,30 @@ def _proof_claims() -> list[Claim]:
             reason="dropping P makes the reduced objective blind to P, which yields the index pairing of Proposition "
                    "2 (a wrong minimizer)",
         ),
+        _proof_of_prop2(
+            "globalmin.diagonal_factors",
+            r"App. E.2: $\Lambda \Gamma^{-1} \Lambda^\top$ (the factor of Eq. 79), $\Lambda \Gamma \Lambda^\top$ "
+            r"(as the sentence prints it) and $\Sigma_Z \Sigma_Z^\top$ are $d_2 \times d_2$ diagonal matrices",
+            ("79", "80"),
+            sp.Symbol(r"\Lambda\Gamma^{\pm1}\Lambda^\top,\ \Sigma_Z\Sigma_Z^\top \in \mathbb{R}^{d_2\times d_2}\ "
+                      r"\text{diagonal}"),
+            assumptions=(*FIXED, r"$\Lambda$ [$d_2$, $d_1$] and $\Sigma_Z$ [$d_2$, $d_0$] rectangular diagonal, "
+                                 r"$\Gamma = \kappa I + \Lambda^\top \Lambda$"),
+            steps=(Step("each product, built from symbolic rectangular diagonal factors, equals its diagonal part "
+                        "(every ($d_0$, $d_1$, $d_2$) up to 3)",
+                        at_sizes(diagonal_factors_identity, SIZES, what="the products equal their diagonal parts")),),
+            control=control_at_sizes(r"$Q \Lambda \Gamma^{-1} \Lambda^\top Q^\top$ (Q a rotation) for the first "
+                                     "product", partial(diagonal_factors_identity, rotated=True), SIZES)),
+        _proof_of_prop2(
+            "globalmin.sigma_z_nonzero",
+            r"App. E.2: $\Sigma_Z \in \mathbb{R}^{d_2 \times d_0}$ has at most $\min(d_0, d_2)$ non-zero values "
+            r"$\zeta_i$, $i \leq \min(d_0, d_2)$: rank(Z) of them", ("79",),
+            sp.Le(sp.Symbol(r"\#\{i: \zeta_i \neq 0\}"), sp.Min(sp.Symbol("d_0"), sp.Symbol("d_2"))),
+            assumptions=(r"Z = F $\Sigma_Z$ G, F and G orthogonal, $\Sigma_Z$ rectangular diagonal",),
+            steps=(Step(r"an integer Z of each rank at each ($d_0$, $d_2$) up to 3: the non-zero eigenvalues of $Z "
+                        r"Z^\top$ (exact, from its characteristic polynomial) number rank(Z) $\leq \min(d_0, d_2)$",
+                        sigma_z_nonzero_check),),
+            control=Control(r"exactly $\min(d_0, d_2)$ non-zero values", lambda: sigma_z_nonzero_check(True))),
         *erratum(
             Claim(
                 id="globalmin.von_neumann",
