@@ -518,3 +518,55 @@ def g_eq44_argmin(inst: Inst, *, drop_outside: bool = False) -> Verdict3:
     if (a.kind, a.minimizers) == (b.kind, b.minimizers):
         return OK
     return False, "model: " + truth_text(inst), "Eq. 44: " + str(b)
+
+
+def breakpoints(inst: Inst, *, strict: bool = False) -> Verdict3:
+    """App. D on the breakpoints: hat d_1 <= hat d*; 0 = s_{hat d_1 + 1} < s_{hat d_1} <= ... <= s_1 < s_0 = oo
+    (``strict``: < throughout, a control); sum_{i=p+1}^{hat d_1} zeta_i^2 > 0 for p < hat d_1; the intervals
+    [s_{p+1}, s_p), p = 0..hat d_1, partition (0, oo), and t in (s_{q+1}, s_q] with q + 1 <= p has t > s_{q+1} >= ...
+    >= s_p. Each s is tested at every breakpoint, between them, near 0 and far out."""
+    m = inst.m
+    if m > inst.hd_star:
+        return False, f"hat d_1 = {m}", f"<= hat d* = {inst.hd_star}"
+    ends = [inst.sp_(p) for p in range(1, m + 2)]  # s_1 .. s_{m+1}
+    if ends[-1] != 0 or (m >= 1 and not ends[-2] > 0):
+        return False, f"s_(hat d_1 + 1) = {ends[-1]}, s_(hat d_1) = {ends[-2] if m else 'oo'}", "0 = s_(m+1) < s_m"
+    for p in range(1, m):
+        lo, hi = inst.sp_(p + 1), inst.sp_(p)
+        if (lo >= hi) if strict else (lo > hi):
+            return False, f"s_{p + 1} = {lo}, s_{p} = {hi}", f"s_{p + 1} {'<' if strict else '<='} s_{p}"
+    for p in range(m):
+        if not inst.tail(p, m) > 0:
+            return False, f"sum_(i={p + 1})^(hat d_1) zeta_i^2 = {inst.tail(p, m)} (p = {p})", "> 0"
+    finite = sorted({x for x in ends if x is not None})
+    samples = {*finite, *((a + b) / 2 for a, b in itertools.pairwise(finite)), finite[-1] * 2 + 1}
+    samples |= {x / 1000 for x in finite if x > 0} | {Q(1, 10**6)}
+    for t in sorted(x for x in samples if x > 0):
+        inside = [p for p in range(m + 1) if inst.sp_(p + 1) <= t and (p == 0 or t < inst.sp_(p))]
+        if len(inside) != 1:
+            return False, f"s = {t} lies in the intervals p = {inside}", "exactly one [s_(p+1), s_p)"
+        (q,) = [r for r in range(m + 1) if inst.sp_(r + 1) < t and (r == 0 or t <= inst.sp_(r))]
+        for p in range(q + 1, m + 1):
+            if not (t > inst.sp_(q + 1) and all(inst.sp_(r) >= inst.sp_(r + 1) for r in range(q + 1, p))):
+                return False, f"t = {t} in (s_{q + 1}, s_{q}], p = {p}", f"t > s_{q + 1} >= ... >= s_{p}"
+    return OK
+
+
+def positive_after(inst: Inst, *, flip: bool = False) -> Verdict3:
+    """App. D: G'(s_p) >= 0 at an endpoint s_p (1 <= p <= hat d_1) implies G'(s) > 0 on (s_p, oo); ``flip``: G'(s_p)
+    <= 0 implies G'(s) < 0 there (a control). Signs of h = 2 s^2 G' at every breakpoint above s_p, between, near
+    and far."""
+    bps = sorted({inst.sp_(q) for q in range(1, inst.m + 1)})
+    for p in range(1, inst.m + 1):
+        at = inst.h(inst.sp_(p))
+        if (at < 0) if not flip else (at > 0):
+            continue
+        sp_ = inst.sp_(p)
+        above = [x for x in bps if x > sp_]
+        ts = {*above, *((a + b) / 2 for a, b in itertools.pairwise([sp_, *above])), sp_ + sp_ / 1000,
+              2 * sp_ + 1, 10 * bps[-1] + 1}
+        for t in sorted(ts):
+            if (not inst.h(t) > 0) if not flip else (not inst.h(t) < 0):
+                return False, f"2 t^2 G'(t) = {inst.h(t)} at t = {t} (p = {p}, 2 s_p^2 G'(s_p) = {at})", \
+                    f"G'(t) {'>' if not flip else '<'} 0"
+    return OK

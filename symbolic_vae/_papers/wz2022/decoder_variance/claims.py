@@ -17,6 +17,7 @@ from symbolic_vae._papers.wz2022.decoder_variance.checks_closed_forms import (
 from symbolic_vae._papers.wz2022.decoder_variance.checks_exact import Q, _on, _on_c0
 from symbolic_vae._papers.wz2022.decoder_variance.checks_ground_truth import gt_check, numeric_G_check
 from symbolic_vae._papers.wz2022.decoder_variance.checks_statements import (
+    breakpoints,
     case1,
     case2,
     cor3,
@@ -29,6 +30,7 @@ from symbolic_vae._papers.wz2022.decoder_variance.checks_statements import (
     g_eq44_argmin,
     lemma3,
     lemma4,
+    positive_after,
     prop6,
     prop7,
     remark_intervals,
@@ -245,6 +247,24 @@ def _claims() -> list[Claim]:  # noqa: PLR0915 - one list, in ledger order
             control=Control(r"F without its -1 ($F = \zeta^2/s + \beta \log(\beta s/\zeta^2)$)",
                             lambda: _lemma2_limits(minus_one=False)),
         ),
+        Claim(
+            id="decvar.breakpoints",
+            title=r"App. D: $\hat{d}_1 \leq \hat{d}^*$; $0 = s_{\hat{d}_1+1} < s_{\hat{d}_1} \leq \dots \leq s_1 < "
+                  r"s_0 = \infty$; $\sum_{i=p+1}^{\hat{d}_1} \zeta_i^2 > 0$ for $p < \hat{d}_1$; the intervals "
+                  r"$[s_{p+1}, s_p)$, $0 \leq p \leq \hat{d}_1$, partition (0, $\infty$); $t \in (s_{q+1}, s_q]$, "
+                  r"$q + 1 \leq p$ gives $t > s_{q+1} \geq \dots \geq s_p$",
+            ref=wz(sec_d, (), "the breakpoints $s_p$"),
+            statement=(sp.Le(_hd1, _hds),
+                       sp.Symbol(r"0 = s_{\hat d_1+1} < s_{\hat d_1} \le \dots \le s_1 < s_0 = \infty"),
+                       sp.Symbol(r"(0, \infty) = \bigsqcup_{p=0}^{\hat d_1} [s_{p+1}, s_p)")),
+            assumptions=(r"$\zeta_1^2 \geq \dots \geq \zeta_{d^*}^2 \geq 0$, ties and zeros included; $s_p = "
+                         r"\zeta_p^2/\beta$",),
+            steps=(Step("exact on all instances: the counts, the order of the breakpoints, the tails, and the interval "
+                        "holding each s (every breakpoint, between, near 0, far)",
+                        _on(breakpoints, "the breakpoints of App. D")),),
+            control=Control(r"strict order $s_{\hat{d}_1} < \dots < s_1$ (ties excluded)",
+                            _on(partial(breakpoints, strict=True), "control")),
+        ),
         *erratum(Claim(
             id="decvar.eq49",
             title=r"Eq. 49 as printed: on $[s_{p+1}, s_p), G'(s) = ((d_2 - \beta p) s - \sum_{i=p+1}^{\hat{d}_1} "
@@ -330,6 +350,17 @@ def _claims() -> list[Claim]:  # noqa: PLR0915 - one list, in ledger order
                    Step(r"a linear function with its root in [lo, hi): h(lo) h(hi) $\leq$ 0", _cor3_symbolic),
                    Step("exact signs at the ends on all instances", _on(cor3, "Corollary 3"), corroborating=True)),
             control=Control(r"$G'(s_p) G'(s_{p+1}) \geq 0$", _on(partial(cor3, flip=True), "control")),
+        ),
+        Claim(
+            id="decvar.positive_after",
+            title=r"App. D: once $G'(s_p) \geq 0$ at an endpoint $s_p$, $G'(s) > 0$ on $(s_p, \infty)$",
+            ref=wz(sec_d, ("50",)),
+            statement=sp.Implies(sp.Ge(sp.Symbol("G'(s_p)"), 0), sp.Symbol(r"G'(s) > 0\ \forall s > s_p")),
+            assumptions=(r"$1 \leq p \leq \hat{d}_1$; any data (c $\geq$ 0)",),
+            steps=(Step("exact signs of $2 s^2 G'$ on all instances (every breakpoint above $s_p$, between, near, far)",
+                        _on(positive_after, "G' > 0 after a non-negative endpoint")),),
+            control=Control(r"$G'(s_p) \leq 0$ implies $G'(s) < 0$ on $(s_p, \infty)$",
+                            _on(partial(positive_after, flip=True), "control")),
         ),
         Claim(
             id="decvar.lemma4",
