@@ -147,6 +147,8 @@ EXPECTED: dict[str, Status] = {
     "decvar.remark_no_collapse_corrected": Status.CHECKED,
     "decvar.sec44_sufficient": Status.REFUTED,
     "decvar.sec44_tight": Status.CHECKED,
+    "decvar.sec44_small_beta": Status.REFUTED,
+    "decvar.sec44_small_beta_corrected": Status.CHECKED,
     "decvar.sec44_vae_ratio": Status.REFUTED,
     "decvar.sec44_vae_ratio_corrected": Status.CHECKED,
     "decvar.sec44_vanilla": Status.REFUTED,

@@ -570,3 +570,46 @@ def positive_after(inst: Inst, *, flip: bool = False) -> Verdict3:
                 return False, f"2 t^2 G'(t) = {inst.h(t)} at t = {t} (p = {p}, 2 s_p^2 G'(s_p) = {at})", \
                     f"G'(t) {'>' if not flip else '<'} 0"
     return OK
+
+
+SMALL_BETA_FORMS = {
+    "printed": lambda inst: inst.d1 >= inst.d_star,
+    "corrected": lambda inst: inst.c == 0 and inst.m == inst.hd_star,
+    "c_dropped": lambda inst: inst.m == inst.hd_star,
+}
+"""When a small beta drives the learned decoder variance s* to 0: as printed in Sec. 4.4 (overparameterized,
+d1 >= d*), corrected (c = 0 and hat d_1 = hat d*) and the correction without c = 0 (a control)."""
+
+
+def small_beta_variance(inst: Inst, *, form: str) -> Verdict3:
+    """The data of ``inst`` at beta/2^20 and beta/2^40: s* -> 0 (G -> -oo as s -> 0, no minimizer, at both) or s*
+    stays away from 0 (a unique minimizer, equal at both to 1e-3), against ``SMALL_BETA_FORMS[form]``; corrected,
+    the limit R_{hat d_1}/d2 too (to 1e-3 at beta/2^40)."""
+    found = []
+    for k in (20, 40):
+        am = argmin(inst.with_(beta=inst.beta / 2**k))
+        found.append(am.unique if am.kind == "min" else Q(0) if am.kind == "none" else None)
+    if None in found:
+        return False, f"minimizers at small beta: {found}", "a unique minimizer or none"
+    vanishes = found == [0, 0]
+    stays = all(x > 0 for x in found) and abs(found[0] - found[1]) <= found[0] / 1000
+    stated = SMALL_BETA_FORMS[form](inst)
+    if not (vanishes or stays) or vanishes != stated:
+        truth = "s* -> 0 (no minimizer: G -> -oo as s -> 0)" if vanishes else f"s* = {found[0]}, {found[1]}"
+        return False, f"at beta/2^20, beta/2^40: {truth}", f"stated: s* {'->' if stated else 'does not tend to'} 0"
+    limit = inst.R(inst.m) / inst.d2
+    if form == "corrected" and stays and not abs(found[1] - limit) <= limit / 1000:
+        return False, f"s* = {found[1]} at beta/2^40", f"stated: s* -> R/d2 = {limit}", found[1] - limit
+    return OK
+
+
+@cached
+def one_per_data() -> tuple[Inst, ...]:
+    """The instances with distinct data (zeta^2, c, d1, d2), the first of each (beta is varied by the check), those
+    with Z of full rank (hat d* = d*) first."""
+    from symbolic_vae._papers.wz2022.decoder_variance.checks_exact import instances
+
+    seen: dict[tuple, Inst] = {}
+    for inst in instances():
+        seen.setdefault((inst.zeta2, inst.c, inst.d1, inst.d2), inst)
+    return tuple(sorted(seen.values(), key=lambda inst: inst.hd_star < inst.d_star))

@@ -6,7 +6,7 @@ from functools import partial
 
 import sympy as sp
 
-from symbolic_vae._core.claim import Claim, Control, PaperRef, Step, erratum, explain_survivors
+from symbolic_vae._core.claim import Check, Claim, Control, PaperRef, Step, erratum, explain_survivors
 from symbolic_vae._model.lvm import beta
 from symbolic_vae._papers.wz2022.decoder_variance.checks_closed_forms import (
     engine_vs_sympy_derivative,
@@ -14,7 +14,7 @@ from symbolic_vae._papers.wz2022.decoder_variance.checks_closed_forms import (
     kernel_forms_check,
     vae_ratio_check,
 )
-from symbolic_vae._papers.wz2022.decoder_variance.checks_exact import Q, _on, _on_c0
+from symbolic_vae._papers.wz2022.decoder_variance.checks_exact import Q, _on, _on_c0, exact_check
 from symbolic_vae._papers.wz2022.decoder_variance.checks_ground_truth import gt_check, numeric_G_check
 from symbolic_vae._papers.wz2022.decoder_variance.checks_statements import (
     breakpoints,
@@ -30,12 +30,14 @@ from symbolic_vae._papers.wz2022.decoder_variance.checks_statements import (
     g_eq44_argmin,
     lemma3,
     lemma4,
+    one_per_data,
     positive_after,
     prop6,
     prop7,
     remark_intervals,
     remark_no_collapse,
     sec44_sufficient,
+    small_beta_variance,
     table_corrected,
     table_row,
     thm4_b1,
@@ -103,7 +105,16 @@ REMARK_OPEN = Control(r"complete collapse on ($s_1$, $\infty$)",
 NO_COLLAPSE_WEAK = Control(r"$\beta \leq \beta_{\hat{d}_1}$",
                            _on(partial(remark_no_collapse, printed=False, non_strict=True), "control"))
 RATIO_SHIFTED = Control("rank(A) + 1", lambda: vae_ratio_check(printed=False, shift=1))
+
+
+def _on_each_data(form: str, what: str) -> Check:
+    """``small_beta_variance`` in ``form`` on one instance per data, the instances built when the check runs."""
+    return lambda: exact_check(partial(small_beta_variance, form=form), what, insts=one_per_data())
+
+
 LEMMA3_WITHOUT_C = _on(partial(lemma3, printed=False, drop_c_condition=True), "control")
+SMALL_BETA_C_DROPPED = Control(r"$s^* \to 0$ iff $\hat{d}_1 = \hat{d}^*$ (the condition c = 0 dropped)",
+                               _on_each_data("c_dropped", "control"))
 CASE2_PRINTED_BRANCH = _on(partial(case2, printed=True), "control")
 
 
@@ -751,6 +762,32 @@ def _claims() -> list[Claim]:  # noqa: PLR0915 - one list, in ledger order
             control=Control("every data distribution collapses completely",
                             _on(partial(tightness, over_hat=False, every=True), "control")),
         ),
+        *erratum(Claim(
+            id="decvar.sec44_small_beta",
+            title=r"Sec. 4.4: underparameterized ($d_1 < d^*$), a small $\beta$ causes no problem; overparameterized "
+                  r"($d_1 \geq d^*$), a small $\beta$ drives the decoder variance $s^* = \eta_{\mathrm{dec}}^{*2}$ "
+                  "to 0",
+            ref=sec44(),
+            statement=sp.Equivalent(sp.Symbol(r"s^* \to 0 \text{ as } \beta \to 0"), sp.Ge(_d1, _ds)),
+            assumptions=("any data (y = f(x) arbitrary, Sec. 3)",),
+            steps=(Step(r"exact minimizers of G at $\beta/2^{20}$ and $\beta/2^{40}$ for each data (full-rank Z "
+                        "first)", _on_each_data("printed", "Sec. 4.4, small beta")),),
+            control=SMALL_BETA_C_DROPPED.of("corrected condition"),
+        ), Claim(
+            id="decvar.sec44_small_beta_corrected",
+            title=r"Corrected: as $\beta \to 0$, $s^* \to 0$ (G $\to -\infty$ at s $\to$ 0) iff c = 0 and $\hat{d}_1 = "
+                  r"\hat{d}^*$; otherwise $s^* \to R_{\hat{d}_1}/d_2 > 0$",
+            ref=wz("Sec. 4.4", (), "Theorem 4 (discussion), corrected"),
+            statement=sp.Equivalent(sp.Symbol(r"s^* \to 0 \text{ as } \beta \to 0"),
+                                    sp.Eq(c_sym, 0) & sp.Eq(_hd1, _hds)),
+            assumptions=("any data (y = f(x) arbitrary, Sec. 3)",),
+            steps=(Step(r"exact minimizers of G at $\beta/2^{20}$ and $\beta/2^{40}$ for each data, both directions",
+                        _on_each_data("corrected", "corrected Sec. 4.4, small beta")),),
+            control=SMALL_BETA_C_DROPPED,
+        ),
+            cause="residual-c-omitted", severity="substantive",
+            reason=r"with $c > 0$ (y not linear in x) $s^*$ stays near $R_{\hat{d}_1}/d_2 > 0$ however small "
+                   r"$\beta$, also when $d_1 \geq d^*$; with rank(Z) $\leq d_1 < d^*$ and c = 0 it does tend to 0"),
         *erratum(Claim(
             id="decvar.sec44_vae_ratio",
             title="Sec. 4.4: for the VAE (y = x), $d_2/d^* = 1$",
