@@ -164,6 +164,8 @@ EXPECTED: dict[str, Status] = {
     "hessian.eq118_minimum": Status.PROVED,
     "hessian.eq118_sign": Status.PROVED,
     "hessian.eq118_sign_as_printed": Status.REFUTED,
+    "hessian.origin_saddle": Status.CHECKED,
+    "hessian.origin_local_minimum": Status.CHECKED,
     "hessian.min_eigenvalue": Status.CHECKED,
     "hessian.theorem3": Status.CHECKED,
     "hessian.theorem3_distinct_sigma": Status.CHECKED,
