@@ -173,6 +173,7 @@ EXPECTED: dict[str, Status] = {
     "hessian.origin_condition": Status.CHECKED,
     # lucas.*: details in tests/papers/test_ppca.py
     "lucas.ppca_marginal": Status.CHECKED,
+    "lucas.ppca_posterior": Status.PROVED_AT_SIZES,
     "lucas.ppca_sigma2_mle": Status.CHECKED,
     "lucas.ppca_w_mle": Status.CHECKED,
     "lucas.ppca_other_stationary": Status.REFUTED,
