@@ -149,6 +149,8 @@ EXPECTED: dict[str, Status] = {
     "decvar.sec44_tight": Status.CHECKED,
     "decvar.sec44_small_beta": Status.REFUTED,
     "decvar.sec44_small_beta_corrected": Status.CHECKED,
+    "decvar.sec45_learnability": Status.REFUTED,
+    "decvar.sec45_learnability_corrected": Status.CHECKED,
     "decvar.sec44_vae_ratio": Status.REFUTED,
     "decvar.sec44_vae_ratio_corrected": Status.CHECKED,
     "decvar.sec44_vanilla": Status.REFUTED,

@@ -140,6 +140,12 @@ ROOT_CAUSES: dict[str, RootCause] = {
         "The number of modes a small latent dimension prunes",
         r"with $d_1 < d_0$ the smallest $d_1 - d_0$ singular values are said to be pruned, a negative number",
         r"$\max(0, d^* - d_1)$ with $d^* = \mathrm{rank}(Z)$: the modes $i > d_1$"),
+    "negation-dropped": RootCause(
+        "A conclusion stated in its negation",
+        r"Sec. 4.5 says the learnability of $\eta_{\mathrm{dec}}$ is causally related to posterior collapse, the "
+        "opposite of Sec. 4.4",
+        r"learned or fixed, some data collapse and some do not: learnability does not decide collapse; $\beta < "
+        r"d_2/d^*$ with a learned $\eta_{\mathrm{dec}}$ does, for y linear in x"),
     "beta-scaling": RootCause(
         r"The $s$-term of $G'$ divided by $\beta$",
         r"$G'$ is written with $d_2/\beta$ where the model has $d_2 - \beta p$",

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import itertools
 
+from symbolic_vae._core.verdict import CheckResult, Status
 from symbolic_vae._engine.campaigns import cached
 from symbolic_vae._engine.exact import evaluate_exact
 from symbolic_vae._model.lvm import beta
@@ -613,3 +614,47 @@ def one_per_data() -> tuple[Inst, ...]:
     for inst in instances():
         seen.setdefault((inst.zeta2, inst.c, inst.d1, inst.d2), inst)
     return tuple(sorted(seen.values(), key=lambda inst: inst.hd_star < inst.d_star))
+
+
+def _learned_outcome(inst: Inst) -> str | None:
+    """'collapse' (some of the hat d_1 modes collapse at the unique minimizer s* of G), 'none' (every one survives),
+    or None (no unique minimizer, or no non-zero mode)."""
+    s_star = argmin(inst).unique
+    if s_star is None or inst.m == 0:
+        return None
+    return "collapse" if inst.alive(s_star) < inst.m else "none"
+
+
+def learnability_check(statement: str) -> CheckResult:
+    """Whether a learnable eta_dec decides posterior collapse, on the exact instances. ``statement`` "printed"
+    (Sec. 4.5, read as Lucas et al.'s remedy: with eta_dec learned no mode collapses), "fixed_always" (with eta_dec
+    fixed some mode always collapses, a control), "corrected" (Sec. 4.4: learned or fixed, some data collapse and
+    some do not: four witnesses). Learned: the modes alive at the unique minimizer of G (the model's loss minimized
+    over U, W, Sigma and s = eta_dec^2); fixed: the modes alive at s = 2 zeta_1^2/beta and s = zeta_m^2/(2 beta)."""
+    from symbolic_vae._papers.wz2022.decoder_variance.checks_exact import exact_check, instances
+
+    if statement == "printed":
+        return exact_check(lambda inst: None if _learned_outcome(inst) is None else (
+            _learned_outcome(inst) == "none", f"{inst.m - inst.alive(argmin(inst).unique)} of {inst.m} modes "
+            f"collapse at s* = {argmin(inst).unique}", "stated: no collapse with a learned eta_dec"),
+            "Sec. 4.5: a learned eta_dec prevents collapse")
+    if statement == "fixed_always":
+        return exact_check(lambda inst: None if inst.m == 0 else (
+            inst.alive(inst.z(inst.m) / (2 * inst.beta)) < inst.m,
+            f"every mode survives at the fixed s = {inst.z(inst.m) / (2 * inst.beta)}",
+            "stated: a fixed eta_dec collapses some mode"), "control: a fixed eta_dec always collapses")
+    witnesses: dict[str, Inst] = {}
+    for inst in instances():
+        outcome = _learned_outcome(inst)
+        if outcome is not None:
+            witnesses.setdefault(f"learned: {outcome}", inst)
+        if inst.m:
+            if inst.alive(2 * inst.z(1) / inst.beta) < inst.m:
+                witnesses.setdefault("fixed: collapse", inst)
+            if inst.alive(inst.z(inst.m) / (2 * inst.beta)) == inst.m:
+                witnesses.setdefault("fixed: none", inst)
+        if len(witnesses) == 4:
+            return CheckResult(Status.CHECKED, "exact rational arithmetic on instances",
+                               "with eta_dec learned and with eta_dec fixed alike, some data collapse and some do not",
+                               {name: inst.describe() for name, inst in sorted(witnesses.items())})
+    return CheckResult(Status.INCONCLUSIVE, "exact rational arithmetic", f"witnesses found: {sorted(witnesses)}")

@@ -28,6 +28,7 @@ from symbolic_vae._papers.wz2022.decoder_variance.checks_statements import (
     eq55,
     eq56,
     g_eq44_argmin,
+    learnability_check,
     lemma3,
     lemma4,
     one_per_data,
@@ -788,6 +789,35 @@ def _claims() -> list[Claim]:  # noqa: PLR0915 - one list, in ledger order
             cause="residual-c-omitted", severity="substantive",
             reason=r"with $c > 0$ (y not linear in x) $s^*$ stays near $R_{\hat{d}_1}/d_2 > 0$ however small "
                    r"$\beta$, also when $d_1 \geq d^*$; with rank(Z) $\leq d_1 < d^*$ and c = 0 it does tend to 0"),
+        *erratum(Claim(
+            id="decvar.sec45_learnability",
+            title=r"Sec. 4.5 as printed: whether $\eta_{\mathrm{dec}}$ is learnable is causally related to posterior "
+                  r"collapse, read as Lucas et al.'s remedy: a learned $\eta_{\mathrm{dec}}$ prevents collapse",
+            ref=wz("Sec. 4.5", (), "summary of Sec. 4"),
+            statement=sp.Implies(sp.Symbol(r"\eta_{\mathrm{dec}}\ \text{learned}"), sp.Symbol(r"\text{no collapse}")),
+            assumptions=("any data (y = f(x) arbitrary, Sec. 3)",),
+            printed=r"contradicts Sec. 4.4: '$\eta_{\mathrm{dec}}$ does not have a causal relation with posterior "
+                    "collapse'",
+            steps=(Step(r"the modes alive at the exact minimizer of G over $s = \eta_{\mathrm{dec}}^2$, on all "
+                        "instances", lambda: learnability_check("printed")),),
+            control=Control(r"a fixed $\eta_{\mathrm{dec}}$ always collapses some mode",
+                            lambda: learnability_check("fixed_always")),
+        ), Claim(
+            id="decvar.sec45_learnability_corrected",
+            title=r"Corrected (Sec. 4.4): with $\eta_{\mathrm{dec}}$ learned and with it fixed alike, some data "
+                  "collapse and some do not: learnability does not decide posterior collapse",
+            ref=wz("Sec. 4.5", (), "summary of Sec. 4, corrected"),
+            statement=sp.Symbol(r"\exists\,\text{collapse and no collapse, } \eta_{\mathrm{dec}} \text{ learned or "
+                                r"fixed}"),
+            assumptions=("learned: the modes alive at the unique minimizer of G; fixed: the modes alive at a given s "
+                         r"(mode i survives iff $\zeta_i^2 > \beta s$, encvar.collapse_unchanged)",),
+            steps=(Step("four exact witnesses among the instances", lambda: learnability_check("corrected")),),
+            control=Control(r"a fixed $\eta_{\mathrm{dec}}$ always collapses some mode",
+                            lambda: learnability_check("fixed_always")),
+        ),
+            cause="negation-dropped", severity="substantive",
+            reason=r"the bullet states the opposite of Sec. 4.4's conclusion: a learned $\eta_{\mathrm{dec}}$ "
+                   r"collapses the mode at $\zeta^2 = 1$, $\beta = 2$ ($d_2 = 1$)"),
         *erratum(Claim(
             id="decvar.sec44_vae_ratio",
             title="Sec. 4.4: for the VAE (y = x), $d_2/d^* = 1$",
