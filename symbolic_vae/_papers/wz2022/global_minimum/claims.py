@@ -577,7 +577,7 @@ def _result_claims() -> list[Claim]:
         ),
         *erratum(
             Claim(
-                id="globalmin.beta_as_eta_dec",
+                id="globalmin.increasing_beta",
                 title=r"Sec. 4.5 as printed: when $\eta_{\mathrm{dec}}$ is not learned, increasing $\beta$ has the "
                       r"same effect as decreasing $\eta_{\mathrm{dec}}$",
                 ref=wz("Sec. 4.5", ("8", "10"), "Theorem 1 (discussion)"),
@@ -590,7 +590,7 @@ def _result_claims() -> list[Claim]:
                             lambda: beta_as_eta_dec_check(1 / sp.sqrt(FACTOR_K))),),
                 control=ETA_DEC_TIMES_K),
             Claim(
-                id="globalmin.beta_as_eta_dec_corrected",
+                id="globalmin.increasing_beta_corrected",
                 title=r"Corrected: increasing $\beta$ acts as increasing $\eta_{\mathrm{dec}}$: the global minimum "
                       r"at ($k \beta$, $\eta_{\mathrm{dec}}$) is the one at ($\beta$, $\sqrt{k} \eta_{\mathrm{dec}}$)",
                 ref=wz("Sec. 4.5", ("8", "10"), "Theorem 1 (discussion), corrected"),

@@ -248,7 +248,7 @@ def claims() -> list[Claim]:
             sp.Implies(sp.Gt(s_sym**2 * kappa - zeta**2, 0), sp.Symbol(r"0 \text{ is a local minimum}")),
             assumptions=(r"$\Sigma = \sigma^2 I$, $\sigma = \eta_{\mathrm{enc}}$ (Theorem 3)",
                          r"the loss in the whitened encoder $V = \Phi^{1/2} P_A^\top W$ (prop1.whitening_identity); "
-                         "W -> V is linear and onto"),
+                         r"$W \mapsto V$ is linear and onto"),
             steps=(Step("the origin is a stationary point of Eq. 5 (gradient 0 at U = W = 0, campaign sizes)",
                         _gradient_zero_at_origin),
                    Step(r"the Hessian of L(U, V) at 0 in exact arithmetic on the $\sigma_i = \eta_{\mathrm{enc}}$ "
