@@ -644,7 +644,7 @@ def learnability_check(statement: str) -> CheckResult:
             f"every mode survives at the fixed s = {inst.z(inst.m) / (2 * inst.beta)}",
             "stated: a fixed eta_dec collapses some mode"), "control: a fixed eta_dec always collapses")
     witnesses: dict[str, Inst] = {}
-    for inst in instances():
+    for scanned, inst in enumerate(instances(), start=1):
         outcome = _learned_outcome(inst)
         if outcome is not None:
             witnesses.setdefault(f"learned: {outcome}", inst)
@@ -656,5 +656,7 @@ def learnability_check(statement: str) -> CheckResult:
         if len(witnesses) == 4:
             return CheckResult(Status.CHECKED, "exact rational arithmetic on instances",
                                "with eta_dec learned and with eta_dec fixed alike, some data collapse and some do not",
-                               {name: inst.describe() for name, inst in sorted(witnesses.items())})
+                               {"instances": scanned, "tolerance": "exact (rational arithmetic)",
+                                "seed": "enumerated (no randomness)",
+                                "witnesses": {name: inst.describe() for name, inst in sorted(witnesses.items())}})
     return CheckResult(Status.INCONCLUSIVE, "exact rational arithmetic", f"witnesses found: {sorted(witnesses)}")

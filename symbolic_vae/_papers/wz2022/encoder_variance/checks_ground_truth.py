@@ -426,6 +426,6 @@ def dimension_pruning_check(count: str) -> CheckResult:
     return CheckResult(Status.CHECKED, "ground truth (multistart minimization)",
                        f"{n} instances with d1 < d0 and every non-zero mode above the threshold: the smallest "
                        "max(0, d* - d1) non-zero modes, and only they, are absent from U V^T",
-                       {"instances": n,
-                        "shapes (D0,d0,d1,d2)": sorted({r.shape for r in runs if r.shape[2] < r.shape[1]}),
-                        "collapsed below": COLLAPSED_BELOW, "seed": SEED, "starts": N_STARTS})
+                       evidence(runs, n, 0.0, 0.5, "count of the non-zero modes absent from U V^T",
+                                collapsed_below=COLLAPSED_BELOW,
+                                shapes_with_d1_below_d0=sorted({r.shape for r in runs if r.shape[2] < r.shape[1]})))
