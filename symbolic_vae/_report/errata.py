@@ -129,6 +129,23 @@ ROOT_CAUSES: dict[str, RootCause] = {
         r"Eq. 118 is said to be non-negative iff $\zeta_{\max}^2 \geq \sigma^2 \kappa$",
         r"Eq. 118 $\geq 0 \Leftrightarrow \zeta_{\max}^2 \leq \sigma^2 \kappa$, the direction the next two "
         "sentences and Theorem 3 use"),
+    "direction-of-change": RootCause(
+        r"A direction of change in $\sqrt{\beta}\,\eta_{\mathrm{dec}}$ misstated",
+        r"how the optimum moves with $a = \sqrt{\beta}\,\eta_{\mathrm{dec}}$ is misstated: $\lambda_i^2$ is said to "
+        r"increase with $a$, and increasing $\beta$ is said to act as decreasing $\eta_{\mathrm{dec}}$",
+        r"$\lambda_i^2 = a (\zeta_i - a)/\eta_{\mathrm{enc}}^2$ increases only for $a < \zeta_i/2$; $\beta$ and "
+        r"$\eta_{\mathrm{dec}}$ enter only through $a$, so increasing $\beta$ acts as increasing "
+        r"$\eta_{\mathrm{dec}}$"),
+    "pruned-count": RootCause(
+        "The number of modes a small latent dimension prunes",
+        r"with $d_1 < d_0$ the smallest $d_1 - d_0$ singular values are said to be pruned, a negative number",
+        r"$\max(0, d^* - d_1)$ with $d^* = \mathrm{rank}(Z)$: the modes $i > d_1$"),
+    "negation-dropped": RootCause(
+        "A conclusion stated in its negation",
+        r"Sec. 4.5 says the learnability of $\eta_{\mathrm{dec}}$ is causally related to posterior collapse, the "
+        "opposite of Sec. 4.4",
+        r"learned or fixed, some data collapse and some do not: learnability does not decide collapse; $\beta < "
+        r"d_2/d^*$ with a learned $\eta_{\mathrm{dec}}$ does, for y linear in x"),
     "beta-scaling": RootCause(
         r"The $s$-term of $G'$ divided by $\beta$",
         r"$G'$ is written with $d_2/\beta$ where the model has $d_2 - \beta p$",

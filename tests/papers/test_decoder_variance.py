@@ -211,3 +211,12 @@ def test_activation_patterns_must_describe_the_expression_they_prove():
     assert "not the activation threshold" in cs.branch_defect(moved, (z,))
     shifted = sp.Piecewise((alive - b / 2000, z**2 > b * s), (collapsed, True))
     assert "differ at s" in cs.branch_defect(shifted, (z,))
+
+
+def test_small_beta_keeps_the_variance_of_a_nonlinear_target(verdicts):
+    # the overparameterized model of Sec. 4.4 whose s* does not vanish: y not linear in x (c > 0), s* -> c/d2
+    cx = verdicts["decvar.sec44_small_beta"].counterexample
+    assert cx.instance["c"] != "0" and int(cx.instance["d1"]) >= int(cx.instance["d*"])
+    # a learned eta_dec does collapse some data (Sec. 4.4), against the printed bullet of Sec. 4.5
+    cx = verdicts["decvar.sec45_learnability"].counterexample
+    assert "collapse" in cx.lhs and cx.instance["hat d_1"] != "0"

@@ -184,3 +184,13 @@ def test_a_region_split_that_misses_part_of_the_domain_voids_the_proof():
     survive, _, zero = thm1_regions()
     gap = coverage_gap((survive, zero), seed=0)
     assert gap is not None and "no region's condition" in gap
+
+
+def test_lambda_falls_past_half_zeta_and_beta_acts_as_eta_dec():
+    # lambda*^2 = a (zeta - a)/eta_enc^2 falls on (zeta/2, zeta): the printed 'increases' fails there, and only there
+    cx = verdict("globalmin.norm_direction").counterexample
+    left, right = (sp.Rational(cx.instance[f"a = sqrt(beta) eta_dec ({side})"]) for side in ("lhs", "rhs"))
+    assert sp.Rational(1, 2) <= left < right < 1 and float(cx.lhs) > float(cx.rhs)
+    # beta x 4 is eta_dec x 2, not eta_dec / 2: the minimizers differ exactly
+    cx = verdict("globalmin.increasing_beta").counterexample
+    assert cx.instance["k"] == "4" and cx.lhs != cx.rhs and float(cx.gap) > 0

@@ -46,6 +46,22 @@ def complete_square(size: tuple[int, int]) -> SizedIdentity:
     return SizedIdentity(size, sp.expand(sp.expand_log(lhs, force=True)), sp.expand(sp.expand_log(rhs, force=True)))
 
 
+def posterior_identity(size: tuple[int, int], *, scaled: bool = True) -> SizedIdentity:
+    """The true posterior p(z | x) = N(z; M^{-1} W^T (x - mu), s M^{-1}), M = W^T W + s I_k: log p(x | z) + log p(z)
+    (from the model's Gaussian densities) and log N(z; m, s M^{-1}) have the same z-gradient, so they differ by a
+    term free of z (log p(x)). Both sides times s det M, with M^{-1} = adj(M)/det(M): det M s grad_z(log p(x | z) +
+    log p(z)) = -det M M z + M adj(M) W^T (x - mu). ``scaled`` False: covariance M^{-1} (s dropped, a control)."""
+    p = ppca(*size)
+    log_joint = sp.expand(sp.expand_log(gaussian_log_density(list(p.x), list(p.W * p.z + p.mu), [s2] * p.n)
+                                        + gaussian_log_density(list(p.z), [0] * p.k, [1] * p.k), force=True))
+    M = p.W.T * p.W + s2 * sp.eye(p.k)
+    det = M.det(method="berkowitz")
+    grad = sp.Matrix([sp.diff(log_joint, zi) for zi in p.z])
+    precision_numerator = -(det * M * p.z - M * _adjugate(M) * p.W.T * (p.x - p.mu))  # s det M grad log N(z; m, s M^-1)
+    rhs = precision_numerator if scaled else s2 * precision_numerator
+    return SizedIdentity(size, sp.expand(det * s2 * grad), sp.expand(rhs))
+
+
 def _adjugate(M: sp.Matrix) -> sp.Matrix:
     return M.adjugate() if M.shape[0] > 1 else sp.Matrix([[1]])
 

@@ -1,4 +1,4 @@
-"""The claim table of the section: ``claims()``, the fifteen ``lucas.*`` claims in ledger order, each with its
+"""The claim table of the section: ``claims()``, the sixteen ``lucas.*`` claims in ledger order, each with its
 steps and negative control built from ``forms`` and the ``checks_*`` modules."""
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from symbolic_vae._papers.lucas2019.ppca.checks_marginal import (
     gaussian_integral_1d,
     marginal_bookkeeping,
     moments_identity,
+    posterior_identity,
     quadrature_check,
 )
 from symbolic_vae._papers.lucas2019.ppca.checks_optimum import (
@@ -82,6 +83,21 @@ def claims() -> list[Claim]:
                         quadrature_check)),
             control=control_at_sizes(r"covariance $W W^\top + \sigma I$ ($\sigma$ in place of $\sigma^2$)",
                                      partial(moments_identity, noise_power=1), SIZES_NK[:4]),
+        ),
+        Claim(
+            id="lucas.ppca_posterior",
+            title=r"pPCA has an analytic true posterior: $p(z | x) = \mathcal{N}(M^{-1} W^\top (x - \mu), \sigma^2 "
+                  r"M^{-1})$, $M = W^\top W + \sigma^2 I$",
+            ref=lucas("pPCA", ("1",)),
+            statement=sp.Eq(sp.Symbol("p(z|x)"), sp.Symbol(r"\mathcal{N}(z; M^{-1}W^\top(x-\mu), \sigma^2 M^{-1})")),
+            assumptions=(r"$p(z) = \mathcal{N}(0, I_k)$, $p(x|z) = \mathcal{N}(W z + \mu, \sigma^2 I_n)$",
+                         r"$p(z|x) \propto p(x|z) p(z)$: two Gaussian log-densities in z with the same z-gradient "
+                         "are equal"),
+            steps=(Step(r"$\sigma^2 \det M \nabla_z [\log p(x|z) + \log p(z)] = \sigma^2 \det M \nabla_z \log "
+                        r"\mathcal{N}(z; m, \sigma^2 M^{-1})$ with $M^{-1} = \mathrm{adj}(M)/\det M$, every (n, k) up "
+                        "to 3", at_sizes(posterior_identity, SIZES_NK, what="posterior gradient")),),
+            control=control_at_sizes(r"posterior covariance $M^{-1}$ ($\sigma^2$ dropped)",
+                                     partial(posterior_identity, scaled=False), SIZES_NK[:4]),
         ),
         _on_stationary_points(
             "lucas.ppca_sigma2_mle",

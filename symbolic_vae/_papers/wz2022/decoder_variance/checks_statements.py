@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import itertools
 
+from symbolic_vae._core.verdict import CheckResult, Status
 from symbolic_vae._engine.campaigns import cached
 from symbolic_vae._engine.exact import evaluate_exact
 from symbolic_vae._model.lvm import beta
@@ -518,3 +519,144 @@ def g_eq44_argmin(inst: Inst, *, drop_outside: bool = False) -> Verdict3:
     if (a.kind, a.minimizers) == (b.kind, b.minimizers):
         return OK
     return False, "model: " + truth_text(inst), "Eq. 44: " + str(b)
+
+
+def breakpoints(inst: Inst, *, strict: bool = False) -> Verdict3:
+    """App. D on the breakpoints: hat d_1 <= hat d*; 0 = s_{hat d_1 + 1} < s_{hat d_1} <= ... <= s_1 < s_0 = oo
+    (``strict``: < throughout, a control); sum_{i=p+1}^{hat d_1} zeta_i^2 > 0 for p < hat d_1; the intervals
+    [s_{p+1}, s_p), p = 0..hat d_1, partition (0, oo), and t in (s_{q+1}, s_q] with q + 1 <= p has t > s_{q+1} >= ...
+    >= s_p. Each s is tested at every breakpoint, between them, near 0 and far out."""
+    m = inst.m
+    if m > inst.hd_star:
+        return False, f"hat d_1 = {m}", f"<= hat d* = {inst.hd_star}"
+    ends = [inst.sp_(p) for p in range(1, m + 2)]  # s_1 .. s_{m+1}
+    if ends[-1] != 0 or (m >= 1 and not ends[-2] > 0):
+        return False, f"s_(hat d_1 + 1) = {ends[-1]}, s_(hat d_1) = {ends[-2] if m else 'oo'}", "0 = s_(m+1) < s_m"
+    for p in range(1, m):
+        lo, hi = inst.sp_(p + 1), inst.sp_(p)
+        if (lo >= hi) if strict else (lo > hi):
+            return False, f"s_{p + 1} = {lo}, s_{p} = {hi}", f"s_{p + 1} {'<' if strict else '<='} s_{p}"
+    for p in range(m):
+        if not inst.tail(p, m) > 0:
+            return False, f"sum_(i={p + 1})^(hat d_1) zeta_i^2 = {inst.tail(p, m)} (p = {p})", "> 0"
+    finite = sorted({x for x in ends if x is not None})
+    samples = {*finite, *((a + b) / 2 for a, b in itertools.pairwise(finite)), finite[-1] * 2 + 1}
+    samples |= {x / 1000 for x in finite if x > 0} | {Q(1, 10**6)}
+    for t in sorted(x for x in samples if x > 0):
+        inside = [p for p in range(m + 1) if inst.sp_(p + 1) <= t and (p == 0 or t < inst.sp_(p))]
+        if len(inside) != 1:
+            return False, f"s = {t} lies in the intervals p = {inside}", "exactly one [s_(p+1), s_p)"
+        (q,) = [r for r in range(m + 1) if inst.sp_(r + 1) < t and (r == 0 or t <= inst.sp_(r))]
+        for p in range(q + 1, m + 1):
+            if not (t > inst.sp_(q + 1) and all(inst.sp_(r) >= inst.sp_(r + 1) for r in range(q + 1, p))):
+                return False, f"t = {t} in (s_{q + 1}, s_{q}], p = {p}", f"t > s_{q + 1} >= ... >= s_{p}"
+    return OK
+
+
+def positive_after(inst: Inst, *, flip: bool = False) -> Verdict3:
+    """App. D: G'(s_p) >= 0 at an endpoint s_p (1 <= p <= hat d_1) implies G'(s) > 0 on (s_p, oo); ``flip``: G'(s_p)
+    <= 0 implies G'(s) < 0 there (a control). Signs of h = 2 s^2 G' at every breakpoint above s_p, between, near
+    and far."""
+    bps = sorted({inst.sp_(q) for q in range(1, inst.m + 1)})
+    for p in range(1, inst.m + 1):
+        at = inst.h(inst.sp_(p))
+        if (at < 0) if not flip else (at > 0):
+            continue
+        sp_ = inst.sp_(p)
+        above = [x for x in bps if x > sp_]
+        ts = {*above, *((a + b) / 2 for a, b in itertools.pairwise([sp_, *above])), sp_ + sp_ / 1000,
+              2 * sp_ + 1, 10 * bps[-1] + 1}
+        for t in sorted(ts):
+            if (not inst.h(t) > 0) if not flip else (not inst.h(t) < 0):
+                return False, f"2 t^2 G'(t) = {inst.h(t)} at t = {t} (p = {p}, 2 s_p^2 G'(s_p) = {at})", \
+                    f"G'(t) {'>' if not flip else '<'} 0"
+    return OK
+
+
+SMALL_BETA_FORMS = {
+    "printed": lambda inst: inst.d1 >= inst.d_star,
+    "corrected": lambda inst: inst.c == 0 and inst.m == inst.hd_star,
+    "c_dropped": lambda inst: inst.m == inst.hd_star,
+}
+"""When a small beta drives the learned decoder variance s* to 0: as printed in Sec. 4.4 (overparameterized,
+d1 >= d*), corrected (c = 0 and hat d_1 = hat d*) and the correction without c = 0 (a control)."""
+
+
+def small_beta_variance(inst: Inst, *, form: str) -> Verdict3:
+    """The data of ``inst`` at beta/2^20 and beta/2^40: s* -> 0 (G -> -oo as s -> 0, no minimizer, at both) or s*
+    stays away from 0 (a unique minimizer, equal at both to 1e-3), against ``SMALL_BETA_FORMS[form]``; corrected,
+    the limit R_{hat d_1}/d2 too (to 1e-3 at beta/2^40)."""
+    found = []
+    for k in (20, 40):
+        am = argmin(inst.with_(beta=inst.beta / 2**k))
+        found.append(am.unique if am.kind == "min" else Q(0) if am.kind == "none" else None)
+    if None in found:
+        return False, f"minimizers at small beta: {found}", "a unique minimizer or none"
+    vanishes = found == [0, 0]
+    stays = all(x > 0 for x in found) and abs(found[0] - found[1]) <= found[0] / 1000
+    stated = SMALL_BETA_FORMS[form](inst)
+    if not (vanishes or stays) or vanishes != stated:
+        truth = "s* -> 0 (no minimizer: G -> -oo as s -> 0)" if vanishes else f"s* = {found[0]}, {found[1]}"
+        return False, f"at beta/2^20, beta/2^40: {truth}", f"stated: s* {'->' if stated else 'does not tend to'} 0"
+    limit = inst.R(inst.m) / inst.d2
+    if form == "corrected" and stays and not abs(found[1] - limit) <= limit / 1000:
+        return False, f"s* = {found[1]} at beta/2^40", f"stated: s* -> R/d2 = {limit}", found[1] - limit
+    return OK
+
+
+@cached
+def one_per_data() -> tuple[Inst, ...]:
+    """The instances with distinct data (zeta^2, c, d1, d2), the first of each (beta is varied by the check), those
+    with Z of full rank (hat d* = d*) first."""
+    from symbolic_vae._papers.wz2022.decoder_variance.checks_exact import instances
+
+    seen: dict[tuple, Inst] = {}
+    for inst in instances():
+        seen.setdefault((inst.zeta2, inst.c, inst.d1, inst.d2), inst)
+    return tuple(sorted(seen.values(), key=lambda inst: inst.hd_star < inst.d_star))
+
+
+def _learned_outcome(inst: Inst) -> str | None:
+    """'collapse' (some of the hat d_1 modes collapse at the unique minimizer s* of G), 'none' (every one survives),
+    or None (no unique minimizer, or no non-zero mode)."""
+    s_star = argmin(inst).unique
+    if s_star is None or inst.m == 0:
+        return None
+    return "collapse" if inst.alive(s_star) < inst.m else "none"
+
+
+def learnability_check(statement: str) -> CheckResult:
+    """Whether a learnable eta_dec decides posterior collapse, on the exact instances. ``statement`` "printed"
+    (Sec. 4.5, read as Lucas et al.'s remedy: with eta_dec learned no mode collapses), "fixed_always" (with eta_dec
+    fixed some mode always collapses, a control), "corrected" (Sec. 4.4: learned or fixed, some data collapse and
+    some do not: four witnesses). Learned: the modes alive at the unique minimizer of G (the model's loss minimized
+    over U, W, Sigma and s = eta_dec^2); fixed: the modes alive at s = 2 zeta_1^2/beta and s = zeta_m^2/(2 beta)."""
+    from symbolic_vae._papers.wz2022.decoder_variance.checks_exact import exact_check, instances
+
+    if statement == "printed":
+        return exact_check(lambda inst: None if _learned_outcome(inst) is None else (
+            _learned_outcome(inst) == "none", f"{inst.m - inst.alive(argmin(inst).unique)} of {inst.m} modes "
+            f"collapse at s* = {argmin(inst).unique}", "stated: no collapse with a learned eta_dec"),
+            "Sec. 4.5: a learned eta_dec prevents collapse")
+    if statement == "fixed_always":
+        return exact_check(lambda inst: None if inst.m == 0 else (
+            inst.alive(inst.z(inst.m) / (2 * inst.beta)) < inst.m,
+            f"every mode survives at the fixed s = {inst.z(inst.m) / (2 * inst.beta)}",
+            "stated: a fixed eta_dec collapses some mode"), "control: a fixed eta_dec always collapses")
+    witnesses: dict[str, Inst] = {}
+    for scanned, inst in enumerate(instances(), start=1):
+        outcome = _learned_outcome(inst)
+        if outcome is not None:
+            witnesses.setdefault(f"learned: {outcome}", inst)
+        if inst.m:
+            if inst.alive(2 * inst.z(1) / inst.beta) < inst.m:
+                witnesses.setdefault("fixed: collapse", inst)
+            if inst.alive(inst.z(inst.m) / (2 * inst.beta)) == inst.m:
+                witnesses.setdefault("fixed: none", inst)
+        if len(witnesses) == 4:
+            return CheckResult(Status.CHECKED, "exact rational arithmetic on instances",
+                               "with eta_dec learned and with eta_dec fixed alike, some data collapse and some do not",
+                               {"instances": scanned, "tolerance": "exact (rational arithmetic)",
+                                "seed": "enumerated (no randomness)",
+                                "witnesses": {name: inst.describe() for name, inst in sorted(witnesses.items())}})
+    return CheckResult(Status.INCONCLUSIVE, "exact rational arithmetic", f"witnesses found: {sorted(witnesses)}")

@@ -6,7 +6,7 @@ from functools import partial
 
 import sympy as sp
 
-from symbolic_vae._core.claim import Claim, Control, PaperRef, Step, erratum, explain_survivors
+from symbolic_vae._core.claim import Check, Claim, Control, PaperRef, Step, erratum, explain_survivors
 from symbolic_vae._model.lvm import beta
 from symbolic_vae._papers.wz2022.decoder_variance.checks_closed_forms import (
     engine_vs_sympy_derivative,
@@ -14,9 +14,10 @@ from symbolic_vae._papers.wz2022.decoder_variance.checks_closed_forms import (
     kernel_forms_check,
     vae_ratio_check,
 )
-from symbolic_vae._papers.wz2022.decoder_variance.checks_exact import Q, _on, _on_c0
+from symbolic_vae._papers.wz2022.decoder_variance.checks_exact import Q, _on, _on_c0, exact_check
 from symbolic_vae._papers.wz2022.decoder_variance.checks_ground_truth import gt_check, numeric_G_check
 from symbolic_vae._papers.wz2022.decoder_variance.checks_statements import (
+    breakpoints,
     case1,
     case2,
     cor3,
@@ -27,13 +28,17 @@ from symbolic_vae._papers.wz2022.decoder_variance.checks_statements import (
     eq55,
     eq56,
     g_eq44_argmin,
+    learnability_check,
     lemma3,
     lemma4,
+    one_per_data,
+    positive_after,
     prop6,
     prop7,
     remark_intervals,
     remark_no_collapse,
     sec44_sufficient,
+    small_beta_variance,
     table_corrected,
     table_row,
     thm4_b1,
@@ -101,7 +106,16 @@ REMARK_OPEN = Control(r"complete collapse on ($s_1$, $\infty$)",
 NO_COLLAPSE_WEAK = Control(r"$\beta \leq \beta_{\hat{d}_1}$",
                            _on(partial(remark_no_collapse, printed=False, non_strict=True), "control"))
 RATIO_SHIFTED = Control("rank(A) + 1", lambda: vae_ratio_check(printed=False, shift=1))
+
+
+def _on_each_data(form: str, what: str) -> Check:
+    """``small_beta_variance`` in ``form`` on one instance per data, the instances built when the check runs."""
+    return lambda: exact_check(partial(small_beta_variance, form=form), what, insts=one_per_data())
+
+
 LEMMA3_WITHOUT_C = _on(partial(lemma3, printed=False, drop_c_condition=True), "control")
+SMALL_BETA_C_DROPPED = Control(r"$s^* \to 0$ iff $\hat{d}_1 = \hat{d}^*$ (the condition c = 0 dropped)",
+                               _on_each_data("c_dropped", "control"))
 CASE2_PRINTED_BRANCH = _on(partial(case2, printed=True), "control")
 
 
@@ -245,6 +259,24 @@ def _claims() -> list[Claim]:  # noqa: PLR0915 - one list, in ledger order
             control=Control(r"F without its -1 ($F = \zeta^2/s + \beta \log(\beta s/\zeta^2)$)",
                             lambda: _lemma2_limits(minus_one=False)),
         ),
+        Claim(
+            id="decvar.breakpoints",
+            title=r"App. D: $\hat{d}_1 \leq \hat{d}^*$; $0 = s_{\hat{d}_1+1} < s_{\hat{d}_1} \leq \dots \leq s_1 < "
+                  r"s_0 = \infty$; $\sum_{i=p+1}^{\hat{d}_1} \zeta_i^2 > 0$ for $p < \hat{d}_1$; the intervals "
+                  r"$[s_{p+1}, s_p)$, $0 \leq p \leq \hat{d}_1$, partition (0, $\infty$); $t \in (s_{q+1}, s_q]$, "
+                  r"$q + 1 \leq p$ gives $t > s_{q+1} \geq \dots \geq s_p$",
+            ref=wz(sec_d, (), "the breakpoints $s_p$"),
+            statement=(sp.Le(_hd1, _hds),
+                       sp.Symbol(r"0 = s_{\hat d_1+1} < s_{\hat d_1} \le \dots \le s_1 < s_0 = \infty"),
+                       sp.Symbol(r"(0, \infty) = \bigsqcup_{p=0}^{\hat d_1} [s_{p+1}, s_p)")),
+            assumptions=(r"$\zeta_1^2 \geq \dots \geq \zeta_{d^*}^2 \geq 0$, ties and zeros included; $s_p = "
+                         r"\zeta_p^2/\beta$",),
+            steps=(Step("exact on all instances: the counts, the order of the breakpoints, the tails, and the interval "
+                        "holding each s (every breakpoint, between, near 0, far)",
+                        _on(breakpoints, "the breakpoints of App. D")),),
+            control=Control(r"strict order $s_{\hat{d}_1} < \dots < s_1$ (ties excluded)",
+                            _on(partial(breakpoints, strict=True), "control")),
+        ),
         *erratum(Claim(
             id="decvar.eq49",
             title=r"Eq. 49 as printed: on $[s_{p+1}, s_p), G'(s) = ((d_2 - \beta p) s - \sum_{i=p+1}^{\hat{d}_1} "
@@ -330,6 +362,17 @@ def _claims() -> list[Claim]:  # noqa: PLR0915 - one list, in ledger order
                    Step(r"a linear function with its root in [lo, hi): h(lo) h(hi) $\leq$ 0", _cor3_symbolic),
                    Step("exact signs at the ends on all instances", _on(cor3, "Corollary 3"), corroborating=True)),
             control=Control(r"$G'(s_p) G'(s_{p+1}) \geq 0$", _on(partial(cor3, flip=True), "control")),
+        ),
+        Claim(
+            id="decvar.positive_after",
+            title=r"App. D: once $G'(s_p) \geq 0$ at an endpoint $s_p$, $G'(s) > 0$ on $(s_p, \infty)$",
+            ref=wz(sec_d, ("50",)),
+            statement=sp.Implies(sp.Ge(sp.Symbol("G'(s_p)"), 0), sp.Symbol(r"G'(s) > 0\ \forall s > s_p")),
+            assumptions=(r"$1 \leq p \leq \hat{d}_1$; any data (c $\geq$ 0)",),
+            steps=(Step("exact signs of $2 s^2 G'$ on all instances (every breakpoint above $s_p$, between, near, far)",
+                        _on(positive_after, "G' > 0 after a non-negative endpoint")),),
+            control=Control(r"$G'(s_p) \leq 0$ implies $G'(s) < 0$ on $(s_p, \infty)$",
+                            _on(partial(positive_after, flip=True), "control")),
         ),
         Claim(
             id="decvar.lemma4",
@@ -720,6 +763,61 @@ def _claims() -> list[Claim]:  # noqa: PLR0915 - one list, in ledger order
             control=Control("every data distribution collapses completely",
                             _on(partial(tightness, over_hat=False, every=True), "control")),
         ),
+        *erratum(Claim(
+            id="decvar.sec44_small_beta",
+            title=r"Sec. 4.4: underparameterized ($d_1 < d^*$), a small $\beta$ causes no problem; overparameterized "
+                  r"($d_1 \geq d^*$), a small $\beta$ drives the decoder variance $s^* = \eta_{\mathrm{dec}}^{*2}$ "
+                  "to 0",
+            ref=sec44(),
+            statement=sp.Equivalent(sp.Symbol(r"s^* \to 0 \text{ as } \beta \to 0"), sp.Ge(_d1, _ds)),
+            assumptions=("any data (y = f(x) arbitrary, Sec. 3)",),
+            steps=(Step(r"exact minimizers of G at $\beta/2^{20}$ and $\beta/2^{40}$ for each data (full-rank Z "
+                        "first)", _on_each_data("printed", "Sec. 4.4, small beta")),),
+            control=SMALL_BETA_C_DROPPED.of("corrected condition"),
+        ), Claim(
+            id="decvar.sec44_small_beta_corrected",
+            title=r"Corrected: as $\beta \to 0$, $s^* \to 0$ (G $\to -\infty$ at s $\to$ 0) iff c = 0 and $\hat{d}_1 = "
+                  r"\hat{d}^*$; otherwise $s^* \to R_{\hat{d}_1}/d_2 > 0$",
+            ref=wz("Sec. 4.4", (), "Theorem 4 (discussion), corrected"),
+            statement=sp.Equivalent(sp.Symbol(r"s^* \to 0 \text{ as } \beta \to 0"),
+                                    sp.Eq(c_sym, 0) & sp.Eq(_hd1, _hds)),
+            assumptions=("any data (y = f(x) arbitrary, Sec. 3)",),
+            steps=(Step(r"exact minimizers of G at $\beta/2^{20}$ and $\beta/2^{40}$ for each data, both directions",
+                        _on_each_data("corrected", "corrected Sec. 4.4, small beta")),),
+            control=SMALL_BETA_C_DROPPED,
+        ),
+            cause="residual-c-omitted", severity="substantive",
+            reason=r"with $c > 0$ (y not linear in x) $s^*$ stays near $R_{\hat{d}_1}/d_2 > 0$ however small "
+                   r"$\beta$, also when $d_1 \geq d^*$; with rank(Z) $\leq d_1 < d^*$ and c = 0 it does tend to 0"),
+        *erratum(Claim(
+            id="decvar.sec45_learnability",
+            title=r"Sec. 4.5 as printed: whether $\eta_{\mathrm{dec}}$ is learnable is causally related to posterior "
+                  r"collapse, read as Lucas et al.'s remedy: a learned $\eta_{\mathrm{dec}}$ prevents collapse",
+            ref=wz("Sec. 4.5", (), "summary of Sec. 4"),
+            statement=sp.Implies(sp.Symbol(r"\eta_{\mathrm{dec}}\ \text{learned}"), sp.Symbol(r"\text{no collapse}")),
+            assumptions=("any data (y = f(x) arbitrary, Sec. 3)",),
+            printed=r"contradicts Sec. 4.4: '$\eta_{\mathrm{dec}}$ does not have a causal relation with posterior "
+                    "collapse'",
+            steps=(Step(r"the modes alive at the exact minimizer of G over $s = \eta_{\mathrm{dec}}^2$, on all "
+                        "instances", lambda: learnability_check("printed")),),
+            control=Control(r"a fixed $\eta_{\mathrm{dec}}$ always collapses some mode",
+                            lambda: learnability_check("fixed_always")),
+        ), Claim(
+            id="decvar.sec45_learnability_corrected",
+            title=r"Corrected (Sec. 4.4): with $\eta_{\mathrm{dec}}$ learned and with it fixed alike, some data "
+                  "collapse and some do not: learnability does not decide posterior collapse",
+            ref=wz("Sec. 4.5", (), "summary of Sec. 4, corrected"),
+            statement=sp.Symbol(r"\exists\,\text{collapse and no collapse, } \eta_{\mathrm{dec}} \text{ learned or "
+                                r"fixed}"),
+            assumptions=("learned: the modes alive at the unique minimizer of G; fixed: the modes alive at a given s "
+                         r"(mode i survives iff $\zeta_i^2 > \beta s$, encvar.collapse_unchanged)",),
+            steps=(Step("four exact witnesses among the instances", lambda: learnability_check("corrected")),),
+            control=Control(r"a fixed $\eta_{\mathrm{dec}}$ always collapses some mode",
+                            lambda: learnability_check("fixed_always")),
+        ),
+            cause="negation-dropped", severity="substantive",
+            reason=r"the bullet states the opposite of Sec. 4.4's conclusion: a learned $\eta_{\mathrm{dec}}$ "
+                   r"collapses the mode at $\zeta^2 = 1$, $\beta = 2$ ($d_2 = 1$)"),
         *erratum(Claim(
             id="decvar.sec44_vae_ratio",
             title="Sec. 4.4: for the VAE (y = x), $d_2/d^* = 1$",

@@ -383,3 +383,49 @@ def reduced_check(pairing: str) -> CheckResult:
     return CheckResult(Status.CHECKED, "ground truth (fixed Sigma)",
                        f"{n} instances (random unsorted Sigma, its reversal, sigma_i = eta_enc): worst gap {worst:.1e} "
                        f"(tol {LOSS_TOL:g}, seed {SEED}, {N_STARTS} starts)", details)
+
+
+# --- the modes a latent dimension d1 < d0 prunes (the remark after Theorem 2) -------------------------------------
+PRUNED_COUNTS = {
+    "printed": lambda d0, d1, d_star: d1 - d0,
+    "corrected": lambda d0, d1, d_star: max(0, d_star - d1),
+    "input_dimension": lambda d0, d1, d_star: d0 - d1,
+}
+"""How many non-zero singular values of Z a latent dimension d1 < d0 prunes: as printed (d1 - d0), corrected
+(max(0, d* - d1), d* = rank Z) and d0 - d1 (a control: the sign fixed, the rank ignored)."""
+
+
+def dimension_pruning_check(count: str) -> CheckResult:
+    """Ground truth on the instances with d1 < d0 where beta removes no mode (every non-zero zeta_i^2 clearly above
+    beta eta_dec^2): the non-zero modes absent from U V^T (singular value below COLLAPSED_BELOW) are the smallest
+    ones, and there are ``PRUNED_COUNTS[count]`` of them."""
+    stated = PRUNED_COUNTS[count]
+    runs = learned_campaign()
+    n = 0
+    for run, i, sc in all_instances(runs):
+        spec, (_, d0, d1, _) = run.spectra[i], run.shape
+        nonzero = spec.zeta[spec.zeta > 1e-9]
+        if d1 >= d0 or np.any(nonzero**2 <= sc.beta * sc.eta_dec**2 + 0.05):
+            continue
+        found = padded_singular_values(run.gt.params["U"][i] @ whitened_encoder(run, i).T, nonzero.size)
+        pruned = np.flatnonzero(found < COLLAPSED_BELOW)
+        smallest = np.arange(nonzero.size - pruned.size, nonzero.size)
+        expected = stated(d0, d1, nonzero.size)
+        n += 1
+        if pruned.size != expected or not np.array_equal(pruned, smallest):
+            what = "the pruned modes are not the smallest" if pruned.size == expected else "number of modes pruned"
+            cx = gt_counterexample(run, i, float(pruned.size), float(expected), what,
+                                   f"lhs: non-zero modes absent from U V^T (found {found.round(6).tolist()}, d* = "
+                                   f"{nonzero.size}); rhs: the stated count",
+                                   gap=abs(pruned.size - expected) if pruned.size != expected else 1.0,
+                                   tolerance=0.5)
+            return CheckResult(Status.REFUTED, "ground truth", f"{what}: {pruned.size} found, {expected} stated "
+                               f"({count}) at shape {run.shape}, {sc.label}", {"count": count}, cx)
+    if n == 0:
+        return CheckResult(Status.INCONCLUSIVE, "ground truth", "no instance with d1 < d0 where beta removes no mode")
+    return CheckResult(Status.CHECKED, "ground truth (multistart minimization)",
+                       f"{n} instances with d1 < d0 and every non-zero mode above the threshold: the smallest "
+                       "max(0, d* - d1) non-zero modes, and only they, are absent from U V^T",
+                       evidence(runs, n, 0.0, 0.5, "count of the non-zero modes absent from U V^T",
+                                collapsed_below=COLLAPSED_BELOW,
+                                shapes_with_d1_below_d0=sorted({r.shape for r in runs if r.shape[2] < r.shape[1]})))

@@ -21,6 +21,7 @@ from symbolic_vae._papers.wz2022.encoder_variance.checks_exact import (
 )
 from symbolic_vae._papers.wz2022.encoder_variance.checks_ground_truth import (
     collapse_check,
+    dimension_pruning_check,
     minimum_check,
     norm_check,
     param_check,
@@ -65,6 +66,8 @@ MODE_LOSS_STEPS = (*MODE_STEPS, Step(r"one mode: $l_i(\sigma^*) = \zeta_i^2$ - E
 INACTIVE_BRANCH = Step(r"$\sigma = \eta_{\mathrm{enc}}$ solves the inactive branch of l' = 0 (Eq. 98)",
                        partial(case_step, "eq99"))
 DERIVED_L = ("$l_i$ as in Eq. 92", r"$\sigma > 0$")
+PRUNED_INPUT_DIMENSION = Control(r"the count $d_0 - d_1$ (the input dimension for the rank of Z)",
+                                 partial(dimension_pruning_check, "input_dimension"))
 HALF_ETA_BEYOND_RANK = Control(r"$\sigma_i^* = \eta_{\mathrm{enc}}/2$ for $i > d^*$",
                                partial(param_check, "beyond_rank", "control"))
 
@@ -451,4 +454,31 @@ def _minimum_claims() -> list[Claim]:
                    _on_ground_truth(r": singular values of $U V^\top$", threshold_check)),
             control=Control(r"hard thresholding: singular values $\zeta_i 1[\zeta_i^2 > b]$",
                             partial(threshold_check, True))),
+        *erratum(
+            _on_theorem2(
+                "encvar.dimension_pruning",
+                r"Remark after Theorem 2 as printed: with $d_1 < d_0$ the smallest $d_1 - d_0$ singular values are "
+                "pruned", ("17", "18"),
+                sp.Eq(sp.Symbol(r"\#\text{pruned}"), sp.Symbol("d_1") - sp.Symbol("d_0")),
+                result="Theorem 2, remark",
+                printed=r"$d_1 - d_0 < 0$ when $d_1 < d_0$: a count cannot be negative",
+                steps=(_on_ground_truth(r": the non-zero modes absent from $U V^\top$ on the instances with $d_1 < "
+                                        r"d_0$ where $\beta$ removes no mode", partial(dimension_pruning_check,
+                                                                                     "printed")),),
+                control=PRUNED_INPUT_DIMENSION.of("the corrected count")),
+            _on_theorem2(
+                "encvar.dimension_pruning_corrected",
+                r"Corrected remark: a latent dimension $d_1 < d^* = \mathrm{rank}(Z)$ prunes the smallest $d^* - "
+                r"d_1$ non-zero singular values of Z (the modes $i > d_1$), however large; for $d_1 \geq d^*$ it "
+                "prunes none", ("17", "18"),
+                sp.Eq(sp.Symbol(r"\#\text{pruned}"), sp.Max(0, sp.Symbol("d^*") - sp.Symbol("d_1"))),
+                result="Theorem 2, remark, corrected",
+                steps=(_on_ground_truth(r": the non-zero modes absent from $U V^\top$ on the instances with $d_1 < "
+                                        r"d_0$ where $\beta$ removes no mode ($d_1 <$ and $> d^*$)",
+                                        partial(dimension_pruning_check, "corrected")),),
+                control=PRUNED_INPUT_DIMENSION),
+            cause="pruned-count", severity="substantive",
+            reason=r"the stated count is negative for every $d_1 < d_0$; $d_0 - d_1$ is also wrong when $d^* < d_0$ "
+                   r"($d_2 < d_0$ or a zero $\zeta_i$)",
+        ),
     ]

@@ -168,3 +168,129 @@ def eta_enc_free_check(tied: bool) -> CheckResult:
                             + ("" if tied else " sigma (eta_enc dropped)"))
 
 
+
+
+# =====================================================================================================
+# How the surviving mode moves with a = sqrt(beta) eta_dec (Sec. 4.2)
+# =====================================================================================================
+A_PRODUCT = sp.Symbol("a", positive=True)
+"""a = sqrt(beta) eta_dec, the only way beta and eta_dec enter the minimizer (globalmin.sqrt_beta_eta)."""
+FACTOR_K = sp.Symbol("k", positive=True)
+"""The factor beta (or eta_dec) is multiplied by."""
+
+
+def surviving_mode_in_a() -> tuple[sp.Expr, sp.Expr]:
+    """lambda*^2 and theta*^2 of one mode at sigma = eta_enc as functions of a = sqrt(beta) eta_dec and zeta, on
+    0 < a < zeta where the mode survives and t* is the larger stationary point (globalmin.selection); derived."""
+    mode = derived_mode()
+    at = {sigma: eta_enc, beta: A_PRODUCT**2 / eta_dec**2}
+    lam2 = sp.factor(sp.simplify(mode["root_large"].xreplace(at)))
+    kappa = KAPPA.xreplace(at)
+    theta2 = sp.factor(sp.simplify(zeta**2 * lam2 / (kappa + lam2) ** 2))  # v(u*)^2 = zeta^2 t*/(kappa + t*)^2
+    return lam2, theta2
+
+
+_MONOTONE_POINT = {zeta: sp.Integer(1), eta_enc: sp.Integer(1), eta_dec: sp.Integer(1)}
+_ZETA_SURVIVING = sp.Symbol("zeta", positive=True)  # zeta > a > 0 where the mode survives
+
+
+def _sign_on(expr: sp.Expr, a_of_w: sp.Expr) -> bool | None:
+    """Whether ``expr`` >= 0 (True), <= 0 (False) for every a = ``a_of_w``, w > 0, zeta > 0 (None: not shown)."""
+    w = sp.Symbol("w", positive=True)
+    value = expr.xreplace({A_PRODUCT: a_of_w.xreplace({sp.Symbol("w"): w})}).xreplace({zeta: _ZETA_SURVIVING})
+    value = sp.factor(sp.simplify(value))
+    if value.is_nonnegative:
+        return True
+    if value.is_nonpositive:
+        return False
+    return None
+
+
+def lambda_direction_check(peak: sp.Expr) -> CheckResult:
+    """The stated direction: lambda*^2 increases in a on (0, ``peak``] and decreases on [``peak``, zeta) (``peak``
+    = zeta: it increases on the whole range the mode survives), and theta*^2 decreases on (0, zeta) and diverges
+    as a -> 0. REFUTED by two exact points on one side of ``peak`` whose lambda*^2 are in the wrong order (checked
+    again on the derived t* with its max(0, .), at 50 digits); PROVED from the sign of the derivative on each side."""
+    lam2, theta2 = surviving_mode_in_a()
+    a = A_PRODUCT
+    rising = sp.factor(sp.diff(lam2, a))
+    at = {**_MONOTONE_POINT}
+    bound = peak.xreplace(at)
+    grid = [sp.Rational(k, 16) for k in range(1, 16)]
+    values = {v: lam2.xreplace({**at, a: v}) for v in grid}
+    wrong_pairs = [(values[left] - values[right] if right <= bound else values[right] - values[left], left, right)
+                   for left in grid for right in grid if left < right and (right <= bound or left >= bound)]
+    worst = max(wrong_pairs, key=lambda pair: pair[0], default=None)
+    if worst is not None and worst[0] > 0:
+        _, left, right = worst
+        increasing_side = right <= bound
+        lo, hi = values[left], values[right]
+        t_star = derived_mode()["t_star"]
+        check = [sp.N(t_star.xreplace({**at, sigma: 1, beta: v**2}), 50) for v in (left, right)]
+        if abs(check[0] - lo) > sp.Float(10) ** -45 or abs(check[1] - hi) > sp.Float(10) ** -45:
+            return CheckResult(Status.INCONCLUSIVE, "exact + 50 digits",
+                               "the two evaluations of lambda*^2 disagree", {"a": [str(left), str(right)]})
+        direction = "increase" if increasing_side else "decrease"
+        cx = Counterexample({"zeta": "1", "eta_enc": "1", "eta_dec": "1", "sigma": "eta_enc",
+                             "a = sqrt(beta) eta_dec (lhs)": str(left), "a = sqrt(beta) eta_dec (rhs)": str(right),
+                             "stated": f"lambda*^2 should {direction} from lhs to rhs"},
+                            str(sp.N(lo, 30)), str(sp.N(hi, 30)), 30,
+                            note=f"lhs, rhs: lambda*^2 = t* at the two values of a (exact: {lo}, {hi}; the mode "
+                                 f"survives at both); it does not {direction}",
+                            gap=decimal_text(abs(lo - hi)), tolerance="0")
+        return CheckResult(Status.REFUTED, "exact counterexample",
+                           f"lambda*^2 does not {direction} between a = {left} and {right} (zeta = 1)",
+                           {"derivative": str(rising)}, cx)
+    w = sp.Symbol("w")
+    sides = {"increasing on (0, peak)": _sign_on(rising, peak / (1 + w)),
+             "decreasing on (peak, zeta)": _sign_on(rising, (peak * w + zeta) / (1 + w))}
+    theta_side = _sign_on(sp.diff(theta2, a), zeta / (1 + w))
+    diverges = sp.limit(theta2.xreplace({zeta: _ZETA_SURVIVING}), a, 0, "+") is sp.oo
+    if sides["increasing on (0, peak)"] is True and sides["decreasing on (peak, zeta)"] is False \
+            and theta_side is False and diverges:
+        return CheckResult(Status.PROVED, "symbolic",
+                           f"d lambda*^2/da = {rising} is >= 0 on (0, {peak}) and <= 0 on ({peak}, zeta); "
+                           f"theta*^2 = {theta2} decreases on (0, zeta) and tends to oo as a -> 0",
+                           {"lambda^2": str(lam2), "theta^2": str(theta2)})
+    return CheckResult(Status.INCONCLUSIVE, "symbolic", "the signs of the derivatives were not established",
+                       {"sides": {k: str(v) for k, v in sides.items()}, "theta decreasing": str(theta_side),
+                        "theta diverges": diverges})
+
+
+def beta_as_eta_dec_check(eta_dec_factor: sp.Expr) -> CheckResult:
+    """Multiplying beta by k > 0 has the same effect on the one-mode minimizer (t*, theta*^2) and minimum as
+    multiplying eta_dec by ``eta_dec_factor`` (an expression in k): PROVED when each difference cancels in general
+    symbols; REFUTED by the exact point where a quantity differs most (re-evaluated at 50 digits)."""
+    mode = derived_mode()
+    quantities = {"lambda*^2": mode["t_star"], "theta*^2": mode["theta_star"] ** 2, "minimum": mode["minimum"]}
+    pairs = {name: (expr.xreplace({beta: FACTOR_K * beta}), expr.xreplace({eta_dec: eta_dec_factor * eta_dec}))
+             for name, expr in quantities.items()}
+    if all(reduces_to_zero(more_beta - other_eta) for more_beta, other_eta in pairs.values()):
+        return CheckResult(Status.PROVED, "symbolic",
+                           f"t*, theta*^2 and the minimum at (k beta, eta_dec) equal those at (beta, "
+                           f"{eta_dec_factor} eta_dec) for every k > 0 (they depend on sqrt(beta) eta_dec only)")
+    worst = None
+    for name, (more_beta, other_eta) in pairs.items():
+        for b in (sp.Rational(1, 16), sp.Rational(1, 4), sp.Integer(1)):
+            for z in (sp.Rational(1, 2), sp.Integer(1), sp.Integer(2)):
+                point = {FACTOR_K: sp.Integer(4), beta: b, zeta: z, sigma: 1, eta_enc: 1, eta_dec: 1}
+                lhs, rhs = (sp.simplify(side.xreplace(point)) for side in (more_beta, other_eta))
+                gap = abs(lhs - rhs)
+                if gap > 0 and (worst is None or gap > worst[0]):
+                    worst = (gap, name, point, lhs, rhs, (more_beta, other_eta))
+    if worst is None:
+        return CheckResult(Status.INCONCLUSIVE, "symbolic", "the differences did not cancel and no point differs")
+    gap, name, point, lhs, rhs, sides = worst
+    again = [sp.N(side.xreplace(point), 50) for side in sides]
+    if abs(again[0] - lhs) > sp.Float(10) ** -45 or abs(again[1] - rhs) > sp.Float(10) ** -45:
+        return CheckResult(Status.INCONCLUSIVE, "exact + 50 digits", f"the two evaluations of {name} disagree")
+    factor = eta_dec_factor.xreplace({FACTOR_K: 4})
+    cx = Counterexample({"quantity": name, "zeta": str(point[zeta]), "sigma": "1", "eta_enc": "1", "k": "4",
+                         "(beta, eta_dec) lhs": f"({4 * point[beta]}, 1)",
+                         "(beta, eta_dec) rhs": f"({point[beta]}, {factor})"},
+                        str(sp.N(lhs, 30)), str(sp.N(rhs, 30)), 30,
+                        note=f"lhs: {name} with beta multiplied by k; rhs: with eta_dec multiplied by "
+                             f"{eta_dec_factor} instead (exact: {lhs}, {rhs})",
+                        gap=decimal_text(gap), tolerance="0")
+    return CheckResult(Status.REFUTED, "exact counterexample",
+                       f"{name} at (k beta, eta_dec) differs from {name} at (beta, {eta_dec_factor} eta_dec)", {}, cx)

@@ -7,7 +7,7 @@ from collections.abc import Callable
 
 import sympy as sp
 
-from symbolic_vae._core.verdict import CheckResult, Status
+from symbolic_vae._core.verdict import CheckResult, Counterexample, Status
 from symbolic_vae._engine.campaigns import cached
 from symbolic_vae._engine.identity import SizedIdentity, prove_at_sizes
 from symbolic_vae._model.lvm import matrix_of_symbols
@@ -140,3 +140,67 @@ def kappa_positive_check() -> CheckResult:
     return CheckResult(Status.INCONCLUSIVE, "symbolic", "positivity of kappa not established")
 
 
+
+
+# --- the diagonal factors of Eq. 79-80 (App. E.2) -----------------------------------------------------------------
+def _rotation(n: int) -> sp.Matrix:
+    """A rational orthogonal n x n matrix that mixes the first two coordinates (the identity for n = 1)."""
+    Q = sp.eye(n)
+    if n >= 2:
+        Q[:2, :2] = sp.Matrix([[sp.Rational(3, 5), -sp.Rational(4, 5)], [sp.Rational(4, 5), sp.Rational(3, 5)]])
+    return Q
+
+
+def diagonal_factors_identity(size: tuple[int, int, int], *, rotated: bool = False) -> SizedIdentity:
+    """Lambda Gamma^{-1} Lambda^T, Lambda Gamma Lambda^T (Gamma = kappa I + Lambda^T Lambda) and Sigma_Z Sigma_Z^T,
+    for rectangular diagonal Lambda [d2, d1] and Sigma_Z [d2, d0], side by side, equal their diagonal parts (each
+    d2 x d2). ``rotated``: Q Lambda Gamma^{-1} Lambda^T Q^T in the first place, Q a rotation (a control)."""
+    d0, d1, d2 = size
+    lam = sp.symbols(f"lambda0:{min(d1, d2)}", real=True)
+    zet = sp.symbols(f"zeta0:{min(d0, d2)}", nonnegative=True)
+    Lam, SZ = rect_diag(lam, d2, d1), rect_diag(zet, d2, d0)
+    gamma = KAPPA * sp.eye(d1) + Lam.T * Lam
+    inverse = Lam * sp.diag(*[1 / gamma[k, k] for k in range(d1)]) * Lam.T
+    assert gamma == sp.diag(*[gamma[k, k] for k in range(d1)])  # Gamma is diagonal, so its inverse is
+    if rotated:
+        inverse = _rotation(d2) * inverse * _rotation(d2).T
+    factors = [inverse.applyfunc(sp.cancel), Lam * gamma * Lam.T, SZ * SZ.T]
+    assert all(f.shape == (d2, d2) for f in factors)
+    lhs = sp.Matrix.hstack(*factors)
+    rhs = sp.Matrix.hstack(*[sp.diag(*[f[k, k] for k in range(d2)]) for f in factors])
+    return SizedIdentity(size, lhs, rhs)
+
+
+def sigma_z_nonzero_check(exactly_min: bool = False) -> CheckResult:
+    """For an integer Z [d2, d0] of each rank r <= min(d0, d2) at every (d0, d2) up to 3: the non-zero singular values
+    of Z (the non-zero diagonal of Sigma_Z) number rank(Z) <= min(d0, d2), counted exactly as d2 minus the
+    multiplicity of 0 as a root of det(mu I - Z Z^T). ``exactly_min``: the count stated to be min(d0, d2) (a
+    control)."""
+    import random
+
+    rng = random.Random(20221128)
+    mu = sp.Symbol("mu")
+    n = 0
+    for d0, d2 in sorted({(d0, d2) for d0, _, d2 in SIZES}):
+        for r in range(min(d0, d2) + 1):
+            while True:
+                Z = (sp.Matrix(d2, r, lambda *_: rng.randint(-3, 3)) * sp.Matrix(r, d0, lambda *_: rng.randint(-3, 3))
+                     if r else sp.zeros(d2, d0))
+                if Z.rank() == r:
+                    break
+            char = sp.Poly((Z * Z.T).charpoly(mu).as_expr(), mu)
+            zero_multiplicity = next(k for k, c in enumerate(reversed(char.all_coeffs())) if c != 0)
+            count = d2 - zero_multiplicity
+            stated = min(d0, d2) if exactly_min else r
+            n += 1
+            if count != stated or count > min(d0, d2):
+                return CheckResult(
+                    Status.REFUTED, "exact counterexample",
+                    f"Z of size {d2} x {d0} and rank {r} has {count} non-zero singular values, {stated} stated",
+                    {}, Counterexample({"size (d0, d2)": str((d0, d2)), "Z": str(Z.tolist()), "rank": str(r)},
+                                       str(count), str(stated), 30, note="lhs: non-zero singular values of Z "
+                                       "(exact, from the characteristic polynomial of Z Z^T); rhs: the stated count",
+                                       gap=str(abs(count - stated)), tolerance="0.5"))
+    return CheckResult(Status.PROVED_AT_SIZES, "exact at explicit sizes",
+                       f"{n} integer Z, one of each rank at each (d0, d2) up to 3: Sigma_Z has rank(Z) <= min(d0, d2) "
+                       "non-zero diagonal entries", {"instances": n})

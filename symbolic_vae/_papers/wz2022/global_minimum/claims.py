@@ -8,7 +8,7 @@ from typing import Any
 import sympy as sp
 
 from symbolic_vae._core.claim import Check, Claim, Control, PaperRef, Step, erratum, explain_survivors
-from symbolic_vae._engine.rows import control_at_sizes
+from symbolic_vae._engine.rows import at_sizes, control_at_sizes
 from symbolic_vae._model.lvm import beta, eta_dec, eta_enc
 from symbolic_vae._papers.wz2022.global_minimum.checks_collapse import (
     COLLAPSE_PREDICATES,
@@ -29,11 +29,15 @@ from symbolic_vae._papers.wz2022.global_minimum.checks_minimizers import (
     prop2_printed_check,
 )
 from symbolic_vae._papers.wz2022.global_minimum.checks_mode import (
+    A_PRODUCT,
+    FACTOR_K,
+    beta_as_eta_dec_check,
     collapse_condition_check,
     derivative_check,
     eta_enc_free_check,
     identity_check,
     lambda_check,
+    lambda_direction_check,
     mode_minimum_check,
     product_only_check,
     root_signs_check,
@@ -50,9 +54,11 @@ from symbolic_vae._papers.wz2022.global_minimum.checks_orthogonal import (
 )
 from symbolic_vae._papers.wz2022.global_minimum.checks_sizes import (
     at_sizes_check,
+    diagonal_factors_identity,
     eq73_identity,
     eq77_identity,
     kappa_positive_check,
+    sigma_z_nonzero_check,
 )
 from symbolic_vae._papers.wz2022.global_minimum.forms import (
     DJ_EQ83,
@@ -102,6 +108,11 @@ ANTI_SORTED = Control("the bound with D sorted increasingly against S decreasing
 DESCENDING = Control(r"the largest $\sigma$ paired with the largest $\zeta$", lambda: cor1_check("descending"))
 TO_RANK = Control(r"i running to $\min(d_0, d_2)$ instead of $d_1$",
                   lambda: collapse_check(KEYS[4], "partial_collapse"))
+PEAK_SHIFTED = Control(r"the peak of $\lambda_i^2$ at $a = 2 \zeta_i/3$ instead of $\zeta_i/2$",
+                       lambda: lambda_direction_check(2 * zeta / 3))
+ETA_DEC_TIMES_K = Control((r"$\beta \to k \beta$ acting as $\eta_{\mathrm{dec}} \to k \eta_{\mathrm{dec}}$ "
+                           r"(not $\sqrt{k}$)"),
+                          lambda: beta_as_eta_dec_check(FACTOR_K))
 SMALL_BETA_IFF_RANK = Control(
     r"small $\beta$ prevents collapse iff $d_1 \leq \min(d_0, d_2)$",
     lambda: collapse_check(KEYS[6], "partial_collapse", [s for s in thm1_rows() if "small beta" in s.problem.tags]))
@@ -226,6 +237,30 @@ def _proof_claims() -> list[Claim]:
             reason="dropping P makes the reduced objective blind to P, which yields the index pairing of Proposition "
                    "2 (a wrong minimizer)",
         ),
+        _proof_of_prop2(
+            "globalmin.diagonal_factors",
+            r"App. E.2: $\Lambda \Gamma^{-1} \Lambda^\top$ (the factor of Eq. 79), $\Lambda \Gamma \Lambda^\top$ "
+            r"(as the sentence prints it) and $\Sigma_Z \Sigma_Z^\top$ are $d_2 \times d_2$ diagonal matrices",
+            ("79", "80"),
+            sp.Symbol(r"\Lambda\Gamma^{\pm1}\Lambda^\top,\ \Sigma_Z\Sigma_Z^\top \in \mathbb{R}^{d_2\times d_2}\ "
+                      r"\text{diagonal}"),
+            assumptions=(*FIXED, r"$\Lambda$ [$d_2$, $d_1$] and $\Sigma_Z$ [$d_2$, $d_0$] rectangular diagonal, "
+                                 r"$\Gamma = \kappa I + \Lambda^\top \Lambda$"),
+            steps=(Step("each product, built from symbolic rectangular diagonal factors, equals its diagonal part "
+                        "(every ($d_0$, $d_1$, $d_2$) up to 3)",
+                        at_sizes(diagonal_factors_identity, SIZES, what="the products equal their diagonal parts")),),
+            control=control_at_sizes(r"$Q \Lambda \Gamma^{-1} \Lambda^\top Q^\top$ (Q a rotation) for the first "
+                                     "product", partial(diagonal_factors_identity, rotated=True), SIZES)),
+        _proof_of_prop2(
+            "globalmin.sigma_z_nonzero",
+            r"App. E.2: $\Sigma_Z \in \mathbb{R}^{d_2 \times d_0}$ has at most $\min(d_0, d_2)$ non-zero values "
+            r"$\zeta_i$, $i \leq \min(d_0, d_2)$: rank(Z) of them", ("79",),
+            sp.Le(sp.Symbol(r"\#\{i: \zeta_i \neq 0\}"), sp.Min(sp.Symbol("d_0"), sp.Symbol("d_2"))),
+            assumptions=(r"Z = F $\Sigma_Z$ G, F and G orthogonal, $\Sigma_Z$ rectangular diagonal",),
+            steps=(Step(r"an integer Z of each rank at each ($d_0$, $d_2$) up to 3: the non-zero eigenvalues of $Z "
+                        r"Z^\top$ (exact, from its characteristic polynomial) number rank(Z) $\leq \min(d_0, d_2)$",
+                        sigma_z_nonzero_check),),
+            control=Control(r"exactly $\min(d_0, d_2)$ non-zero values", lambda: sigma_z_nonzero_check(True))),
         *erratum(
             Claim(
                 id="globalmin.von_neumann",
@@ -507,6 +542,72 @@ def _result_claims() -> list[Claim]:
                              "(0.5625, 2) vs (1.125, 1)"),
                             lambda: same_minimizers_check("same beta eta_dec",
                                                           r"same $\beta \eta_{\mathrm{dec}}$")),
+        ),
+        *erratum(
+            _discussion_of_thm1(
+                "globalmin.norm_direction",
+                r"Sec. 4.2 as printed: $\lambda_i^2$ (of $U^*$) increases with $a = \sqrt{\beta} \eta_{\mathrm{dec}}$ "
+                r"and $\theta_i^2$ (of $V^*$) decreases with it, so a small $\beta$ or $\eta_{\mathrm{dec}}$ gives a "
+                "large norm",
+                (sp.Ge(_sym(r"\partial_a \lambda_i^2"), 0), sp.Le(_sym(r"\partial_a \theta_i^2"), 0)),
+                printed=r"the increase of $\lambda_i^2$ is stated for every $a < \zeta_i$ where the mode survives",
+                steps=(Step(r"one mode at $\sigma = \eta_{\mathrm{enc}}$: the derived $\lambda^{*2}$ at exact values "
+                            r"of a in $(0, \zeta)$ (the mode survives), then the sign of its derivative",
+                            lambda: lambda_direction_check(zeta)),),
+                control=PEAK_SHIFTED.of("the corrected direction")),
+            _discussion_of_thm1(
+                "globalmin.norm_direction_corrected",
+                r"Corrected: with $a = \sqrt{\beta} \eta_{\mathrm{dec}} < \zeta_i$, $\partial_a \lambda_i^2 = (\zeta_i "
+                r"- 2 a)/\eta_{\mathrm{enc}}^2$: $\lambda_i^2$ increases for $a < \zeta_i/2$ and decreases for "
+                r"$\zeta_i/2 < a < \zeta_i$; $\theta_i^2 = \eta_{\mathrm{enc}}^2 (\zeta_i - a)/a$ decreases and "
+                r"diverges as $a \to 0$",
+                (sp.Eq(_sym(r"\partial_a \lambda_i^2"), (_sym(r"\zeta_i") - 2 * A_PRODUCT) / eta_enc**2),
+                 sp.Le(_sym(r"\partial_a \theta_i^2"), 0),
+                 sp.Eq(_sym(r"\lim_{a \to 0} \theta_i^2"), sp.oo)),
+                corrected=True,
+                steps=(Step(r"one mode at $\sigma = \eta_{\mathrm{enc}}$, $0 < a < \zeta$: the derived $\lambda^{*2}$ "
+                            r"and $\theta^{*2}$ as functions of a, the signs of their derivatives on each side of "
+                            r"$\zeta/2$, and the limit of $\theta^{*2}$ at $a \to 0$",
+                            lambda: lambda_direction_check(zeta / 2)),),
+                control=PEAK_SHIFTED),
+            cause="direction-of-change", severity="substantive",
+            reason=r"for $\zeta_i/2 < \sqrt{\beta} \eta_{\mathrm{dec}} < \zeta_i$, an open set, $\lambda_i^2$ "
+                   r"decreases with $\sqrt{\beta} \eta_{\mathrm{dec}}$; the large norm at small $\beta$ comes from "
+                   r"$\theta_i^2$",
+        ),
+        *erratum(
+            Claim(
+                id="globalmin.increasing_beta",
+                title=r"Sec. 4.5 as printed: when $\eta_{\mathrm{dec}}$ is not learned, increasing $\beta$ has the "
+                      r"same effect as decreasing $\eta_{\mathrm{dec}}$",
+                ref=wz("Sec. 4.5", ("8", "10"), "Theorem 1 (discussion)"),
+                statement=sp.Symbol(r"(U^*, V^*)(k\beta, \eta_{dec}) = (U^*, V^*)(\beta, \eta_{dec}/\sqrt{k})"),
+                assumptions=(*FIXED, r"$k > 0$; the decrease of $\eta_{\mathrm{dec}}$ read as $\eta_{\mathrm{dec}} "
+                             r"\to \eta_{\mathrm{dec}}/\sqrt{k}$ (any decrease lowers $\sqrt{\beta} "
+                             r"\eta_{\mathrm{dec}}$, which increasing $\beta$ raises)"),
+                steps=(Step(r"one mode: $\lambda^{*2}$, $\theta^{*2}$ and the minimum at ($k \beta$, "
+                            r"$\eta_{\mathrm{dec}}$) vs ($\beta$, $\eta_{\mathrm{dec}}/\sqrt{k}$), exact",
+                            lambda: beta_as_eta_dec_check(1 / sp.sqrt(FACTOR_K))),),
+                control=ETA_DEC_TIMES_K),
+            Claim(
+                id="globalmin.increasing_beta_corrected",
+                title=r"Corrected: increasing $\beta$ acts as increasing $\eta_{\mathrm{dec}}$: the global minimum "
+                      r"at ($k \beta$, $\eta_{\mathrm{dec}}$) is the one at ($\beta$, $\sqrt{k} \eta_{\mathrm{dec}}$)",
+                ref=wz("Sec. 4.5", ("8", "10"), "Theorem 1 (discussion), corrected"),
+                statement=sp.Symbol(r"(U^*, V^*)(k\beta, \eta_{dec}) = (U^*, V^*)(\beta, \sqrt{k}\eta_{dec})"),
+                assumptions=(*FIXED, "$k > 0$"),
+                steps=(Step(r"one mode: $\lambda^{*2}$, $\theta^{*2}$ and the minimum at ($k \beta$, "
+                            r"$\eta_{\mathrm{dec}}$) vs ($\beta$, $\sqrt{k} \eta_{\mathrm{dec}}$)",
+                            lambda: beta_as_eta_dec_check(sp.sqrt(FACTOR_K))),
+                       _on_ground_truth(r"($\beta$, $\eta_{\mathrm{dec}}$) = (2.25, 1) vs (0.5625, 2): multiplying "
+                                        r"$\beta$ by 4 undoes dividing $\eta_{\mathrm{dec}}$ by 2 (equal min L, "
+                                        r"$U U^\top$, $V V^\top$ and collapse pattern)",
+                                        lambda: same_minimizers_check("same sqrt(beta) eta_dec",
+                                                                      r"same $\sqrt{\beta} \eta_{\mathrm{dec}}$"))),
+                control=ETA_DEC_TIMES_K),
+            cause="direction-of-change", severity="substantive",
+            reason=r"increasing $\beta$ and decreasing $\eta_{\mathrm{dec}}$ move $\sqrt{\beta} \eta_{\mathrm{dec}}$ "
+                   "in opposite directions: the minimizers and collapse patterns differ",
         ),
         _discussion_of_thm1(
             "globalmin.eta_enc_independence",

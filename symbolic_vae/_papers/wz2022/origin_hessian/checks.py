@@ -839,3 +839,77 @@ def _prop2_exact_counterexample() -> CheckResult:
                            "below L(0)", {}, cx)
     return CheckResult(Status.INCONCLUSIVE, "exact evaluation", f"no drop found ({drop})")
 
+
+
+def _positive_definite(M: Sequence[Sequence[Fraction]]) -> bool:
+    """Exact: a symmetric rational matrix is positive definite iff elimination without pivoting meets only positive
+    pivots (Sylvester's criterion)."""
+    A = [list(row) for row in M]
+    n = len(A)
+    for k in range(n):
+        if A[k][k] <= 0:
+            return False
+        for r in range(k + 1, n):
+            factor = A[r][k] / A[k][k]
+            if factor:
+                for c in range(k, n):
+                    A[r][c] -= factor * A[k][c]
+    return True
+
+
+def _whitened_origin_hessian(case: OriginCase) -> list[list[Fraction]]:
+    """The Hessian at U = V = 0 of L(U, V) = ||U V^T - Z||_F^2 + Tr(U Sigma U^T) + kappa ||V||_F^2 (the model's loss
+    in the whitened encoder V = Phi^{1/2} P_A^T W, up to a constant: prop1.whitening_identity), exact, with Z =
+    diag(zeta) (L depends on Z through its singular values only, up to orthogonal changes of U and V). W -> V is
+    linear and onto, so a strict local minimum of L at 0 is a local minimum of the model's loss (W's part in the
+    null space of A leaves the loss unchanged, the zero eigenvalues of the model's H(0))."""
+    U = sp.Matrix(case.d2, case.d1, lambda i, j: sp.Symbol(f"u{i}_{j}"))
+    V = sp.Matrix(case.d0, case.d1, lambda i, j: sp.Symbol(f"v{i}_{j}"))
+    Z = sp.zeros(case.d2, case.d0)
+    for k, z in enumerate(case.zeta):
+        Z[k, k] = sp.Rational(z.numerator, z.denominator)
+    Sigma = sp.diag(*[sp.Rational(v.numerator, v.denominator) for v in case.sigma2])
+    kap = sp.Rational(case.kappa.numerator, case.kappa.denominator)
+    R = U * V.T - Z
+    loss = sum(e**2 for e in R) + (U * Sigma * U.T).trace() + kap * sum(e**2 for e in V)
+    variables = [*U, *V]
+    H = sp.hessian(sp.expand(loss), variables).xreplace(dict.fromkeys(variables, 0))
+    return [[Fraction(int(sp.numer(e)), int(sp.denom(e))) for e in H.row(i)] for i in range(H.rows)]
+
+
+def origin_type_check(point: str, *, zeta_factor: Fraction = ONE) -> CheckResult:
+    """App. E.5 on the sigma_i = eta_enc origin cases (Sigma = sigma^2 I), the model's H(0) in exact arithmetic:
+    ``point`` "saddle": sigma^2 kappa - zeta_max^2 < 0 implies that H(0) has a negative and a positive eigenvalue
+    (the origin, a stationary point, is a saddle); "minimum": > 0 implies that the Hessian of L(U, V) at 0 is
+    positive definite (``_whitened_origin_hessian``: the origin is a local minimum). ``zeta_factor`` multiplies
+    zeta_max^2 in the hypothesis (a control)."""
+    used = 0
+    for case in origin_cases("equal"):
+        gap = min(case.sigma2) * case.kappa - zeta_factor * max(case.zeta, default=F(0)) ** 2
+        if (gap >= 0) if point == "saddle" else (gap <= 0):
+            continue
+        H = _exact_hessian(case) if point == "saddle" else _whitened_origin_hessian(case)
+        if point == "saddle":
+            holds = not is_psd(H) and not is_psd([[-v for v in row] for row in H])
+            found = "H(0) indefinite" if holds else ("H(0) PSD" if is_psd(H) else "H(0) NSD")
+        else:
+            holds = _positive_definite(H)
+            found = "H(0) positive definite" if holds else "H(0) not positive definite"
+        used += 1
+        if not holds:
+            lam = float(np.linalg.eigvalsh(np.array([[float(v) for v in r] for r in H]))[0])
+            stated = "a saddle (H(0) indefinite)" if point == "saddle" else "a local minimum (H(0) positive definite)"
+            return CheckResult(
+                Status.REFUTED, "exact Hessian", f"{case.label}: sigma^2 kappa - {zeta_factor} zeta_max^2 = {gap}, "
+                f"{found}", {"case": case.label},
+                Counterexample({**case.describe(), "sigma^2 kappa - factor zeta_max^2": str(gap)}, found,
+                               f"stated: the origin is {stated}", 30,
+                               note=f"the model's H(0) in exact rational arithmetic (float lambda_min {lam:.3g}); "
+                                    "gap = |1 - 0|: the statement is false on this case", gap="1", tolerance="0"))
+    if not used:
+        return CheckResult(Status.INCONCLUSIVE, "exact Hessian", "no origin case satisfies the hypothesis")
+    what = ("H(0) has a negative and a positive eigenvalue" if point == "saddle" else
+            "the Hessian of L(U, V) at 0 is positive definite")
+    return CheckResult(Status.CHECKED, "exact Hessian on instances",
+                       f"{used} cases with sigma^2 kappa - zeta_max^2 {'<' if point == 'saddle' else '>'} 0: {what} "
+                       "(exact)", {"cases": used, "sizes": sorted({c.size for c in origin_cases('equal')})})

@@ -4,6 +4,7 @@ sigma_i), and the origin condition read off Proposition 2 (printed and corrected
 
 from __future__ import annotations
 
+from fractions import Fraction
 from functools import partial
 from typing import Any
 
@@ -30,6 +31,7 @@ from symbolic_vae._papers.wz2022.origin_hessian.checks import (
     _sign_samples,
     _theorem3_check,
     origin_cases,
+    origin_type_check,
     quarter_circle_steps,
 )
 from symbolic_vae._papers.wz2022.origin_hessian.forms import EQ118, LAM_MIN, kappa, min_eigenvalue_expr, s_sym, zeta
@@ -226,6 +228,34 @@ def claims() -> list[Claim]:
             cause="reversed-inequality", severity="notation",
             reason=r"the inequality sign is reversed; the next two sentences and Theorem 3 use "
                    r"$\zeta_{\max}^2 \leq \sigma^2 \kappa$"),
+        _on_proof_of_thm3(
+            "hessian.origin_saddle",
+            r"App. E.5: $\sigma^2 \beta \eta_{\mathrm{dec}}^2/\eta_{\mathrm{enc}}^2 - \zeta_{\max}^2 < 0$ implies "
+            "that the origin is a saddle point", ("118",),
+            sp.Implies(sp.Lt(s_sym**2 * kappa - zeta**2, 0), sp.Symbol(r"0 \text{ is a saddle point}")),
+            assumptions=(r"$\Sigma = \sigma^2 I$, $\sigma = \eta_{\mathrm{enc}}$ (Theorem 3)",
+                         "saddle: a stationary point whose Hessian has a negative and a positive eigenvalue"),
+            steps=(Step("the origin is a stationary point of Eq. 5 (gradient 0 at U = W = 0, campaign sizes)",
+                        _gradient_zero_at_origin),
+                   Step(r"the model's H(0) in exact arithmetic on the $\sigma_i = \eta_{\mathrm{enc}}$ origin cases "
+                        "with the hypothesis: not PSD and not NSD", partial(origin_type_check, "saddle"))),
+            control=Control(r"the hypothesis with $4 \zeta_{\max}^2$", partial(origin_type_check, "saddle",
+                                                                               zeta_factor=Fraction(4)))),
+        _on_proof_of_thm3(
+            "hessian.origin_local_minimum",
+            r"App. E.5: $\sigma^2 \beta \eta_{\mathrm{dec}}^2/\eta_{\mathrm{enc}}^2 - \zeta_{\max}^2 > 0$ implies "
+            "that the origin is a local minimum", ("118",),
+            sp.Implies(sp.Gt(s_sym**2 * kappa - zeta**2, 0), sp.Symbol(r"0 \text{ is a local minimum}")),
+            assumptions=(r"$\Sigma = \sigma^2 I$, $\sigma = \eta_{\mathrm{enc}}$ (Theorem 3)",
+                         r"the loss in the whitened encoder $V = \Phi^{1/2} P_A^\top W$ (prop1.whitening_identity); "
+                         r"$W \mapsto V$ is linear and onto"),
+            steps=(Step("the origin is a stationary point of Eq. 5 (gradient 0 at U = W = 0, campaign sizes)",
+                        _gradient_zero_at_origin),
+                   Step(r"the Hessian of L(U, V) at 0 in exact arithmetic on the $\sigma_i = \eta_{\mathrm{enc}}$ "
+                        "origin cases with the hypothesis: positive definite (a strict local minimum)",
+                        partial(origin_type_check, "minimum"))),
+            control=Control(r"the hypothesis with $\zeta_{\max}^2/4$", partial(origin_type_check, "minimum",
+                                                                              zeta_factor=Fraction(1, 4)))),
         _on_proof_of_thm3(
             "hessian.min_eigenvalue",
             r"The smallest eigenvalue of the Hessian of L at 0 is $\sigma_{\min}^2 + \kappa - \sqrt{(\sigma_{\min}^2 "
