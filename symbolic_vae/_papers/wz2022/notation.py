@@ -348,13 +348,21 @@ LOSS_UV_CONTROL = r"L(U, V) = \|UV - Z\|_F^2 + \text{Tr}(U\Sigma U^\top)"
 COLLAPSE_PRINTED = ("wz2022:4.2:13", r"\zeta_i^2")
 COLLAPSE_READING = r"\zeta_i - \sqrt{\beta}\eta_{\text{dec}} \leq 0"
 COLLAPSE_CONTROL = r"\zeta_i^2 - \beta\eta_{\text{dec}} \leq 0 \cdot \zeta_i"
-SHAPES = "declared shapes (shapes.json): U d2 x d1, W D0 x d1, V d0 x d1, M d2 x D0, A D0 x D0, Z d2 x d0, x D0 x 1"
+SHAPES = (r"the shapes declared in shapes.json: $U$ is $d_2 \times d_1$, $W$ is $D_0 \times d_1$, $V$ is $d_0 \times "
+          r"d_1$, $M$ is $d_2 \times D_0$, $A$ is $D_0 \times D_0$, $Z$ is $d_2 \times d_0$, $x$ is $D_0 \times 1$")
+SCALINGS = r"the scalings declared in scalings.json: $y \to a y$, $x \to b x$ and those they induce"
+
+
+def _statement(title: str) -> sp.Symbol:
+    """The formula a title shows (its first $...$ span) as a symbol that prints as written."""
+    span = re.search(r"\$([^$]+)\$", title)
+    return sp.Symbol(span[1] if span else title)
 
 
 def _printed(claim_id: str, title: str, ref: PaperRef, latex: Callable[[], str], what: str, lints: Sequence[str],
              control: Control, printed: str) -> Claim:
-    return Claim(id=claim_id, title=title, ref=ref, statement=sp.Symbol(title), printed=printed,
-                 assumptions=(SHAPES,) if "shape" in lints else ("y -> a y, x -> b x (scalings.json)",),
+    return Claim(id=claim_id, title=title, ref=ref, statement=_statement(title), printed=printed,
+                 assumptions=(SHAPES,) if "shape" in lints else (SCALINGS,),
                  steps=tuple(_lint_step(lint, what, latex) for lint in lints), control=control)
 
 
@@ -362,8 +370,8 @@ def _corrected(claim_id: str, title: str, ref: PaperRef, readings: Sequence[Call
                used: Step, control: Control) -> Claim:
     steps = tuple(_lint_step(lint, f"the reading {k + 1}" if len(readings) > 1 else "the reading", r)
                   for k, r in enumerate(readings) for lint in lints)
-    return Claim(id=claim_id, title=title, ref=ref, statement=sp.Symbol(title),
-                 assumptions=(SHAPES,) if "shape" in lints else ("y -> a y, x -> b x (scalings.json)",),
+    return Claim(id=claim_id, title=title, ref=ref, statement=_statement(title),
+                 assumptions=(SHAPES,) if "shape" in lints else (SCALINGS,),
                  steps=(*steps, used), control=control)
 
 
