@@ -124,7 +124,8 @@ def sentence_coverage(paper: str, section: str | None = None) -> dict[str, Any]:
             "sections": {name: {"sentences": sum(s["section"] == name for s in everything),
                                 **_sentence_figures([r for r in rows if r["section"] == name])}
                          for name in dict.fromkeys(s["section"] for s in everything)},
-            "noted": [{"id": r["id"], "status": r["status"], "note": r["note"]} for r in rows if r["note"]],
+            "noted": [{"id": r["id"], "status": r["status"], "claims": list(r["claims"]), "note": r["note"]}
+                      for r in rows if r["note"]],
             "rows": rows}
 
 
@@ -243,8 +244,9 @@ def _sentence_lines(fig: dict[str, Any]) -> list[str]:
                      f"{sec['covered']:>3} covered  {sec['not checkable']:>3} not checkable  "
                      f"{sec['not covered']:>3} uncovered")
     if fig["noted"]:
-        lines.append(f"  sentences with an error seen but no claim that checks it ({len(fig['noted'])}):")
-        lines += [f"    {n['id']} ({n['status']}): {n['note']}" for n in fig["noted"]]
+        lines.append(f"  sentences in which an error is seen ({len(fig['noted'])}), with their account:")
+        lines += [f"    {n['id']} ({n['status']}{': ' + ', '.join(n['claims']) if n['claims'] else ''}): {n['note']}"
+                  for n in fig["noted"]]
     return lines
 
 
