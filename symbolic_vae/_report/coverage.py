@@ -144,7 +144,11 @@ def coverage(claims: Iterable[Claim], section: str | None = None) -> dict[str, A
         pairs = [p for p in compare_printed(paper, claims) if p["equation"] in kept]
         for row in rows:
             row["printed_text"] = {p["claim"]: p["outcome"] for p in pairs if p["equation"] == row["number"]}
+        lost = sorted((n for n in declared_accounting(paper)["number_lost"]
+                       if any(c.ref.paper == paper and n in c.ref.equations for c in claims)),
+                      key=int) if section is None else []  # a lost number counts when claims cite it
         out[paper] = {"label": PAPERS[paper][0], **_figures(rows), "numbering": numbering(paper),
+                      "numbers_lost": lost,
                       "sections": {s: _figures([r for r in rows if r["section"] == s])
                                    for s in dict.fromkeys(r["section"] for r in rows)},
                       "printed_text": printed_text_figures(pairs), "equations": rows,
@@ -183,8 +187,12 @@ def coverage_text(report: dict[str, Any]) -> str:
     """The coverage figures as terminal text."""
     lines = []
     for data in report.values():
-        lines.append(f"{data['label']}: {data['accounted']}/{data['total']} equations accounted for, "
-                     f"{data['parsed']}/{data['total']} parsed by SymPy; {data['cited']} cited by claims, "
+        lost = data["numbers_lost"]
+        numbered = (f"{data['accounted'] + len(lost)}/{data['total'] + len(lost)} numbered equations accounted for "
+                    f"({data['total']} printed with their number, {len(lost)} cited whose number the text lost: Eq. "
+                    f"{', '.join(lost)}); " if lost else "")
+        lines.append(f"{data['label']}: {numbered}{data['accounted']}/{data['total']} printed equations accounted "
+                     f"for, {data['parsed']}/{data['total']} parsed by SymPy; {data['cited']} cited by claims, "
                      f"{data['definition']} definitions, {data['not a claim']} not a claim")
         num = data["numbering"]
         lines.append(f"  numbers missing from the text: {', '.join(num['missing']) or 'none'}; "
