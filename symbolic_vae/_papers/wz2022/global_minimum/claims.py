@@ -599,6 +599,10 @@ def _result_claims() -> list[Claim]:
                 steps=(Step(r"one mode: $\lambda^{*2}$, $\theta^{*2}$ and the minimum at ($k \beta$, "
                             r"$\eta_{\mathrm{dec}}$) vs ($\beta$, $\sqrt{k} \eta_{\mathrm{dec}}$)",
                             lambda: beta_as_eta_dec_check(sp.sqrt(FACTOR_K))),
+                       _on_ground_truth(r"those one-mode $\lambda^{*2}$, $\theta^{*2}$ and minimum are the minimizer "
+                                        r"and the minimum: 16 single modes at two ($\beta$, $\eta_{\mathrm{dec}}$) "
+                                        r"with the same $\sqrt{\beta} \eta_{\mathrm{dec}}$",
+                                        one_mode_ground_truth_check),
                        _on_ground_truth(r"($\beta$, $\eta_{\mathrm{dec}}$) = (2.25, 1) vs (0.5625, 2): multiplying "
                                         r"$\beta$ by 4 undoes dividing $\eta_{\mathrm{dec}}$ by 2 (equal min L, "
                                         r"$U U^\top$, $V V^\top$ and collapse pattern)",
