@@ -1,6 +1,8 @@
-r"""Derivation: the printed formulas of Wang & Ziyin whose shapes or scalings do not agree, found by the shape and
-scaling lints over the formulas parsed from the paper's text (``symbolic_vae._papers.text.shape_lint``,
-``scaling_lint``), and their well-typed readings.
+r"""Derivation: the printed formulas of Wang & Ziyin whose shapes or scalings do not agree, and their well-typed
+readings.
+
+The shape and scaling lints (``symbolic_vae._papers.text.shape_lint`` and ``scaling_lint``) run over the formulas
+parsed from the paper's text and find them.
 
 Each printed claim runs the lint on the paper's own formula (parsed at run time from the shipped text) and is
 refuted with the offending shapes (or scalings) as its counterexample. Each correction is the well-typed reading
