@@ -601,6 +601,8 @@ def _detail_value(value: Any) -> str:
     rows = _matrix(value)
     if rows is not None and len(rows) <= 6 and all(len(r) <= 6 for r in rows):
         return _instance_value(rows)
+    if isinstance(value, str) and "\\" in value and "$" not in value:  # LaTeX source (a parsed formula): as written
+        return _instance_value(value)
     return prose_tex(format_value(value))
 
 

@@ -215,3 +215,11 @@ def test_the_evidence_matrix_says_where_the_parsed_equation_confirms_the_stateme
     assert rows["globalmin.roots"].rstrip(" \\").endswith("& \\textcolor{svpass}{\\svmark{=}}")
     assert rows[REFUTED].rstrip(" \\").endswith("\\svmark{R}} &")  # not comparable: a blank cell
     assert "printed side parsed" not in evidence_matrix(picked, verdicts)
+
+
+def test_a_detail_holding_latex_source_is_shown_as_written():
+    from symbolic_vae._report.latex import _detail_value
+
+    shown = _detail_value(r"\mathbb{E}_{x, \epsilon} \text{Tr}(U(W^\top x - y))")
+    assert shown.startswith(r"\texttt{") and r"$\backslash$mathbb" in shown and r"\text{\mathrm" not in shown
+    assert "\\texttt" not in _detail_value("worst gap 1e-9")  # prose stays prose
