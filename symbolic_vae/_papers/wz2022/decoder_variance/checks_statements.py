@@ -120,6 +120,14 @@ def cor3(inst: Inst, *, flip: bool = False) -> Verdict3:
     return OK
 
 
+def _points_after(start: Q, breakpoints: list[Q]) -> list[Q]:
+    """Exact points t > ``start`` to test: every breakpoint above it, the midpoints between them, just above
+    ``start`` and two points beyond the last breakpoint (sorted)."""
+    above = [x for x in breakpoints if x > start]
+    return sorted({*above, *((a + b) / 2 for a, b in itertools.pairwise([start, *above])), start + start / 1000,
+                   2 * start + 1, 10 * breakpoints[-1] + 1})
+
+
 def lemma4(inst: Inst, *, slack: int = 0) -> Verdict3:
     """p <= d2/beta (+ slack for the control), t > s_p => t^2 G'(t) > s_p^2 G'(s_p), i.e. h(t) > h(s_p)."""
     bps = sorted({inst.sp_(q) for q in range(1, inst.m + 1)})
@@ -127,10 +135,7 @@ def lemma4(inst: Inst, *, slack: int = 0) -> Verdict3:
         if p > Q(inst.d2) / inst.beta + slack:
             continue
         sp_ = inst.sp_(p)
-        above = [x for x in bps if x > sp_]
-        ts = {*above, *((a + b) / 2 for a, b in itertools.pairwise([sp_, *above])), sp_ + sp_ / 1000,
-              2 * sp_ + 1, 10 * bps[-1] + 1}
-        for t in sorted(ts):
+        for t in _points_after(sp_, bps):
             if not inst.h(t) > inst.h(sp_):
                 return False, f"t^2 G'(t) = {inst.h(t) / 2} at t = {t} (p = {p}, s_p = {sp_})", \
                     f"> s_p^2 G'(s_p) = {inst.h(sp_) / 2}"
@@ -563,10 +568,7 @@ def positive_after(inst: Inst, *, flip: bool = False) -> Verdict3:
         if (at < 0) if not flip else (at > 0):
             continue
         sp_ = inst.sp_(p)
-        above = [x for x in bps if x > sp_]
-        ts = {*above, *((a + b) / 2 for a, b in itertools.pairwise([sp_, *above])), sp_ + sp_ / 1000,
-              2 * sp_ + 1, 10 * bps[-1] + 1}
-        for t in sorted(ts):
+        for t in _points_after(sp_, bps):
             if (not inst.h(t) > 0) if not flip else (not inst.h(t) < 0):
                 return False, f"2 t^2 G'(t) = {inst.h(t)} at t = {t} (p = {p}, 2 s_p^2 G'(s_p) = {at})", \
                     f"G'(t) {'>' if not flip else '<'} 0"
