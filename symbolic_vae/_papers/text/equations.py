@@ -236,7 +236,20 @@ def _bracket_calls(latex: str) -> str:
 def parse_equation(latex: str) -> dict[str, Any]:
     """Parse one equation (each side of a leading ``=`` continuation dropped): {"parsed": bool, "sympy": srepr or
     None, "reason": why not}. The srepr keeps the parser's order of factors (``order="none"``): read back under
-    ``sympy.evaluate(False)`` it is the parse as printed (U V^T, not V^T U), evaluated it is the same expression."""
+    ``sympy.evaluate(False)`` it is the parse as printed (U V^T, not V^T U), evaluated it is the same expression.
+    The parse depends on the text (and SymPy's evaluate setting) alone, so each text is parsed once per process (a
+    new dict is returned)."""
+    from sympy.core.parameters import global_parameters
+
+    return dict(_parsed(latex, bool(global_parameters.evaluate)))
+
+
+@functools.lru_cache(maxsize=1024)
+def _parsed(latex: str, evaluate: bool) -> tuple[tuple[str, Any], ...]:
+    return tuple(_parse_equation(latex).items())
+
+
+def _parse_equation(latex: str) -> dict[str, Any]:
     from sympy import srepr
     from sympy.parsing.latex import parse_latex
 
