@@ -276,22 +276,22 @@ def train_vae_grid(model: _Model, init: dict[str, np.ndarray], X: np.ndarray, Y:
 
 def _train(model: _Model, init: dict[str, np.ndarray], X: np.ndarray, Y: np.ndarray, beta: np.ndarray,
            eta_enc: float, eta_dec: float, learn_eta_dec: bool, seed: int, o: dict[str, Any]) -> TrainedVAE:
+    """The training loop on the rows still running: a row that stops is written back to the grid and leaves the
+    batch, so the steps after it cost what the running rows cost (the minibatches and the noise, drawn for all
+    rows alike, are the same whichever rows run)."""
     import torch
 
     B, n = beta.size, X.shape[0]
     x_all, y_all = torch.as_tensor(X), torch.as_tensor(Y)
     gen = torch.Generator().manual_seed(seed)
-    params = {k: torch.as_tensor(np.broadcast_to(v, (B, *np.shape(v))).copy()).requires_grad_()
-              for k, v in init.items()}
-    params["log_eta_dec2"] = torch.full((B,), 2 * math.log(eta_dec), dtype=torch.float64,
-                                        requires_grad=learn_eta_dec)
-    trained = [p for name, p in params.items() if name != "log_eta_dec2" or learn_eta_dec]
-    moments = [(torch.zeros_like(p), torch.zeros_like(p)) for p in trained]
-    beta_t = torch.as_tensor(beta)
-    k = params["logvar"].shape[-1] if "logvar" in params else params["b_mu"].shape[-1]
+    grid = {k: torch.as_tensor(np.broadcast_to(v, (B, *np.shape(v))).copy()) for k, v in init.items()}
+    grid["log_eta_dec2"] = torch.full((B,), 2 * math.log(eta_dec), dtype=torch.float64)
+    names = [name for name in grid if name != "log_eta_dec2" or learn_eta_dec]
+    moments = {name: (torch.zeros_like(grid[name]), torch.zeros_like(grid[name])) for name in names}
+    beta_all = torch.as_tensor(beta)
+    k = grid["logvar"].shape[-1] if "logvar" in grid else grid["b_mu"].shape[-1]
     eval_noise = torch.randn((o["eval_samples"], n, k), generator=gen, dtype=torch.float64)
     step_size = torch.full((B,), o["lr"], dtype=torch.float64)
-    active = torch.ones(B, dtype=torch.bool)
     best = torch.full((B,), math.inf, dtype=torch.float64)
     bad = torch.zeros(B, dtype=torch.int64)
     decays = torch.zeros(B, dtype=torch.int64)
@@ -300,6 +300,8 @@ def _train(model: _Model, init: dict[str, np.ndarray], X: np.ndarray, Y: np.ndar
     curve, curve_steps = [], []
     order, cursor = torch.randperm(n, generator=gen), 0
     m = min(o["batch_size"], n)
+    live = torch.arange(B)  # the rows running, ascending
+    params, trained, state = _running_rows(grid, moments, names, live, learn_eta_dec)
     for t in range(1, o["max_steps"] + 1):
         if cursor + m > n:
             order, cursor = torch.randperm(n, generator=gen), 0
@@ -307,32 +309,63 @@ def _train(model: _Model, init: dict[str, np.ndarray], X: np.ndarray, Y: np.ndar
         cursor += m
         eps = torch.randn((m, k), generator=gen, dtype=torch.float64)
         anneal = min(1.0, t / o["kl_anneal_steps"]) if o["kl_anneal_steps"] else 1.0
+        beta_t = beta_all[live]
         rows = _row_loss(model, params, x_all[idx], y_all[idx], eps[None], beta_t * anneal, eta_enc)
         grads = torch.autograd.grad(rows.sum(), trained)
         with torch.no_grad():
-            _adam_step(trained, grads, moments, t, step_size * active)
-        steps += active
+            _adam_step(trained, grads, state, t, step_size[live])
+        steps[live] += 1
         if t % o["eval_every"] == 0 or t == o["max_steps"]:
             with torch.no_grad():
                 value = _full_loss(model, params, x_all, y_all, eval_noise, beta_t * anneal, eta_enc)
-            curve.append(torch.where(active, value, torch.nan).numpy().copy())
+            point = torch.full((B,), math.nan, dtype=torch.float64)
+            point[live] = value
+            curve.append(point.numpy())
             curve_steps.append(t)
             if anneal < 1.0:
                 continue
-            improved = value < best - o["rtol"] * (1 + best.abs())
-            best = torch.where(improved, value, torch.minimum(best, value))
-            bad = torch.where(improved, 0, bad + 1)
-            plateau = active & (bad >= o["patience"])
-            step_size = torch.where(plateau, step_size / 10, step_size)
-            decays += plateau
-            bad = torch.where(plateau, 0, bad)
-            done = plateau & (decays > o["lr_decays"])
-            converged |= done
-            active &= ~done
-            if not bool(active.any()):
-                break
-    return _result(model, params, X, Y, beta, eta_enc, o, gen, np.array(curve_steps), np.stack(curve, axis=1),
+            last = best[live]
+            improved = value < last - o["rtol"] * (1 + last.abs())
+            best[live] = torch.where(improved, value, torch.minimum(last, value))
+            bad[live] = torch.where(improved, 0, bad[live] + 1)
+            plateau = bad[live] >= o["patience"]
+            step_size[live] = torch.where(plateau, step_size[live] / 10, step_size[live])
+            decays[live] += plateau
+            bad[live] = torch.where(plateau, 0, bad[live])
+            done = plateau & (decays[live] > o["lr_decays"])
+            if bool(done.any()):
+                converged[live[done]] = True
+                _write_back(grid, moments, params, state, names, live, learn_eta_dec)
+                live = live[~done]
+                if live.numel() == 0:
+                    break
+                params, trained, state = _running_rows(grid, moments, names, live, learn_eta_dec)
+    if live.numel():
+        _write_back(grid, moments, params, state, names, live, learn_eta_dec)
+    return _result(model, grid, X, Y, beta, eta_enc, o, gen, np.array(curve_steps), np.stack(curve, axis=1),
                    steps.numpy(), converged.numpy(), learn_eta_dec)
+
+
+def _running_rows(grid: dict[str, torch.Tensor], moments: dict[str, tuple[torch.Tensor, torch.Tensor]],
+                  names: list[str], live: torch.Tensor, learn_eta_dec: bool
+                  ) -> tuple[dict[str, torch.Tensor], list[torch.Tensor], list[tuple[torch.Tensor, torch.Tensor]]]:
+    """The parameters [r, ...] of the running rows ``live`` [r] as new leaves (those trained require grad), the
+    trained ones in ``names`` order, and their Adam moments."""
+    params = {name: value[live].clone().requires_grad_(name != "log_eta_dec2" or learn_eta_dec)
+              for name, value in grid.items()}
+    state = [(moments[name][0][live].clone(), moments[name][1][live].clone()) for name in names]
+    return params, [params[name] for name in names], state
+
+
+def _write_back(grid: dict[str, torch.Tensor], moments: dict[str, tuple[torch.Tensor, torch.Tensor]],
+                params: dict[str, torch.Tensor], state: list[tuple[torch.Tensor, torch.Tensor]], names: list[str],
+                live: torch.Tensor, learn_eta_dec: bool) -> None:
+    """The running rows' parameters and moments, back into the grid's [B, ...] tensors."""
+    for name, value in params.items():
+        grid[name][live] = value.detach()
+    for name, (first, second) in zip(names, state, strict=True):
+        moments[name][0][live] = first
+        moments[name][1][live] = second
 
 
 def _adam_step(params: list[torch.Tensor], grads: tuple[torch.Tensor, ...],
