@@ -38,3 +38,23 @@ def test_parse_records_a_reason_when_not_parsed():
     assert not parse_equation(r"x = = + )")["parsed"]
     for paper in DATA_FILES:
         assert all(e["parsed"] == (not e["reason"]) for e in equations(paper))
+
+
+def test_each_parse_is_computed_once_and_returned_as_a_new_dict():
+    """parse_equation caches by the text and SymPy's evaluate setting: a caller that changes the dict it got does
+    not change the next caller's, and the parse under evaluate=False is its own entry."""
+    import sympy as sp
+
+    from symbolic_vae._papers.text.equations import _parse_equation, parse_equation
+
+    text = r"\frac{1}{2} x + y = z"
+    first = parse_equation(text)
+    first["sympy"] = "tampered"
+    hits = _parse_equation.cache_info().hits
+    second = parse_equation(text)
+    assert second["sympy"] != "tampered" and second["parsed"]
+    assert _parse_equation.cache_info().hits == hits + 1
+    with sp.evaluate(False):
+        unevaluated = parse_equation(text)
+    assert _parse_equation.cache_info().hits == hits + 1  # a new entry, not the evaluated parse
+    assert unevaluated["parsed"]

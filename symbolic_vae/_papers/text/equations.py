@@ -241,15 +241,12 @@ def parse_equation(latex: str) -> dict[str, Any]:
     new dict is returned)."""
     from sympy.core.parameters import global_parameters
 
-    return dict(_parsed(latex, bool(global_parameters.evaluate)))
+    return dict(_parse_equation(latex, bool(global_parameters.evaluate)))
 
 
 @functools.lru_cache(maxsize=1024)
-def _parsed(latex: str, evaluate: bool) -> tuple[tuple[str, Any], ...]:
-    return tuple(_parse_equation(latex).items())
-
-
-def _parse_equation(latex: str) -> dict[str, Any]:
+def _parse_equation(latex: str, evaluate: bool) -> dict[str, Any]:
+    """The parse of ``parse_equation`` (``evaluate``, SymPy's setting the parse runs under, is part of the key)."""
     from sympy import srepr
     from sympy.parsing.latex import parse_latex
 
