@@ -24,6 +24,10 @@ class Status(enum.Enum):
         return self in (Status.PROVED, Status.PROVED_AT_SIZES, Status.CHECKED)
 
 
+FORMULA_DETAIL = "formula"
+LATEX_SOURCE_KEYS = frozenset({FORMULA_DETAIL})
+"""Keys of a check's details whose values are LaTeX source as the paper prints it (a formula read from its text):
+the printers show them as written, never typeset."""
 _STRENGTH = {Status.PROVED: 3, Status.PROVED_AT_SIZES: 2, Status.CHECKED: 1}
 
 

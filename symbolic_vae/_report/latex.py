@@ -21,7 +21,7 @@ from sympy.logic.boolalg import And, BooleanFunction, Equivalent, Implies, Or
 
 from symbolic_vae._core.claim import PAPERS, Claim
 from symbolic_vae._core.notation import to_latex
-from symbolic_vae._core.verdict import CheckResult, Counterexample, Status, Verdict
+from symbolic_vae._core.verdict import LATEX_SOURCE_KEYS, CheckResult, Counterexample, Status, Verdict
 from symbolic_vae._papers.sections import SECTIONS, section_claims, section_title
 from symbolic_vae._report.errata import SEVERITY_MEANINGS, Triage, grouped, root_cause, severity_counts
 from symbolic_vae._report.printed_text import claim_outcomes, compare_printed
@@ -596,13 +596,14 @@ def _matrix(value: Any) -> list[list[Any]] | None:
     return None
 
 
-def _detail_value(value: Any) -> str:
-    """A detail's value: a small matrix typeset, anything else as plain text with its math typeset."""
+def _detail_value(key: str, value: Any) -> str:
+    """A detail's value: LaTeX source (a key of LATEX_SOURCE_KEYS) as written, a small matrix typeset, anything else
+    as plain text with its math typeset."""
+    if key in LATEX_SOURCE_KEYS:
+        return _instance_value(value)
     rows = _matrix(value)
     if rows is not None and len(rows) <= 6 and all(len(r) <= 6 for r in rows):
         return _instance_value(rows)
-    if isinstance(value, str) and "\\" in value and "$" not in value:  # LaTeX source (a parsed formula): as written
-        return _instance_value(value)
     return prose_tex(format_value(value))
 
 
@@ -617,7 +618,7 @@ def details_table(details: dict[str, Any]) -> str:
     items = key_details(details)
     if not items:
         return ""
-    rows = "\n".join(f"{_detail_key(k)} & {_detail_value(v)} \\\\" for k, v in items)
+    rows = "\n".join(f"{_detail_key(k)} & {_detail_value(k, v)} \\\\" for k, v in items)
     return ("\\par\\smallskip\\noindent{\\footnotesize\\begin{tabular}{@{}>{\\raggedright\\arraybackslash}"
             "p{0.3\\linewidth}>{\\raggedright\\arraybackslash}p{0.62\\linewidth}@{}}\n\\toprule\n" + rows
             + "\n\\bottomrule\n\\end{tabular}}\\par\n")

@@ -220,6 +220,8 @@ def test_the_evidence_matrix_says_where_the_parsed_equation_confirms_the_stateme
 def test_a_detail_holding_latex_source_is_shown_as_written():
     from symbolic_vae._report.latex import _detail_value
 
-    shown = _detail_value(r"\mathbb{E}_{x, \epsilon} \text{Tr}(U(W^\top x - y))")
+    source = r"\mathbb{E}_{x, \epsilon} \text{Tr}(U(W^\top x - y))"
+    shown = _detail_value("formula", source)  # the key the lint checks record the formula under
     assert shown.startswith(r"\texttt{") and r"$\backslash$mathbb" in shown and r"\text{\mathrm" not in shown
-    assert "\\texttt" not in _detail_value("worst gap 1e-9")  # prose stays prose
+    assert not _detail_value("note", source).startswith(r"\texttt{")  # only a declared key is shown as source
+    assert "\\texttt" not in _detail_value("worst", "worst gap 1e-9")  # prose stays prose

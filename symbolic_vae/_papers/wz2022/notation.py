@@ -48,7 +48,7 @@ from sympy.core.relational import Relational
 
 from symbolic_vae._core.claim import Claim, Control, PaperRef, Step, erratum, explain_survivors
 from symbolic_vae._core.errors import fail
-from symbolic_vae._core.verdict import CheckResult, Counterexample, Status
+from symbolic_vae._core.verdict import FORMULA_DETAIL, CheckResult, Counterexample, Status
 from symbolic_vae._engine.identity import SizedIdentity, all_sizes, prove_at_sizes
 from symbolic_vae._model.lvm import LinearLVM, beta, eta_dec, eta_enc, matrix_of_symbols
 from symbolic_vae._papers.text import equations as text_equations
@@ -136,14 +136,14 @@ def lint_check(lint: str, latex: str) -> CheckResult:
     method = f"{lint} lint (declared {'shapes' if lint == 'shape' else 'scalings'}, printed order)"
     if not findings:
         return CheckResult(Status.PROVED, method, f"the {lint}s of every product, sum and relation agree",
-                           {"formula": latex})
+                           {FORMULA_DETAIL: latex})
     pair = _PAIR.search(findings[0])
     left, right = pair.groups() if pair else (findings[0], "")
-    cx = Counterexample({"formula": latex, "finding": findings[0], **_declared(lint, latex)}, left, right, 30,
+    cx = Counterexample({FORMULA_DETAIL: latex, "finding": findings[0], **_declared(lint, latex)}, left, right, 30,
                         note=f"{len(findings)} {lint} finding(s): " + "; ".join(findings),
                         gap=str(len(findings)), tolerance="0")
     return CheckResult(Status.REFUTED, method, f"{lint}s disagree: {findings[0]}",
-                       {"formula": latex, "findings": findings}, cx)
+                       {FORMULA_DETAIL: latex, "findings": findings}, cx)
 
 
 def _lint_step(lint: str, what: str, latex: Callable[[], str]) -> Step:
