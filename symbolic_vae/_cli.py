@@ -465,7 +465,8 @@ def _table(verdicts: list[Verdict], refs: dict[str, str]) -> str:
     for v in verdicts:
         evidence = markup_text(v.summary)
         if v.counterexample is not None:
-            evidence += f" | counterexample: lhs={v.counterexample.lhs[:24]} rhs={v.counterexample.rhs[:24]}"
+            cx = v.counterexample
+            evidence += f" | counterexample: lhs={markup_text(cx.lhs)[:24]} rhs={markup_text(cx.rhs)[:24]}"
         if v.corrected_by:
             evidence += f" | corrected by {v.corrected_by}"
         control = "REFUTED" if v.control_refuted else "NOT refuted"

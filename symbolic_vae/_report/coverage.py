@@ -11,6 +11,7 @@ from typing import Any
 
 from symbolic_vae._core.claim import PAPERS, Claim
 from symbolic_vae._core.errors import fail
+from symbolic_vae._core.notation import markup_text
 from symbolic_vae._papers.text import sentences as text_sentences
 from symbolic_vae._papers.text.equations import declared_accounting, equations, numbering
 from symbolic_vae._papers.text.shape_lint import lint_figures
@@ -216,14 +217,15 @@ def _scaling_lines(fig: dict[str, Any]) -> list[str]:
              f"{': ' + ', '.join(wrong) if wrong else ''}; {len(rows) - len(wrong)} flagged but explained"]
     for name, row in rows:
         tail = f" -- {row['explained']}" if row["explained"] else ""
-        lines += [f"    {name}: {finding[:160]}{tail[:200]}" for finding in row["findings"]]
+        lines += [f"    {name}: {markup_text(finding)[:160]}{tail[:200]}" for finding in row["findings"]]
     return lines
 
 
 def _lint_lines(fig: dict[str, Any]) -> list[str]:
     lines = [f"  shape lint of the parsed formulas: {len(fig['flagged'])} of {fig['linted']} ill-typed"]
     for row in fig["flagged"]:
-        lines += [f"    Eq. {row['equation']} ({row['section']}): {finding}" for finding in row["findings"]]
+        lines += [f"    Eq. {row['equation']} ({row['section']}): {markup_text(finding)}"
+                  for finding in row["findings"]]
         if row["reading"]:
             clean = "well-typed" if not fig["readings"].get(row["equation"]) else "still ill-typed"
             lines.append(f"      read as {_short(row['reading'])} ({clean}): {row['used']}")
@@ -234,7 +236,7 @@ def _lint_lines(fig: dict[str, Any]) -> list[str]:
                  f"in the case the sentence states")
     for row in inline["flagged"]:
         tail = f" -- {row['explained']}" if row["explained"] else ""
-        lines.append(f"    {row['sentence']}: ${_short(row['latex'])}$: {row['findings'][0]}{tail}")
+        lines.append(f"    {row['sentence']}: ${_short(row['latex'])}$: {markup_text(row['findings'][0])}{tail}")
     return lines
 
 

@@ -565,7 +565,12 @@ def format_value(value: Any, limit: int = 70) -> str:
         return str(v)
 
     text = plain(value)
-    return text if len(text) <= limit else text[: limit - 3] + "..."
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 3]
+    if cut.count("$") % 2:  # never inside a math span of evidence markup
+        cut = cut[: cut.rindex("$")].rstrip()
+    return cut + "..."
 
 
 def key_details(details: dict[str, Any], limit: int = 8) -> list[tuple[str, Any]]:
@@ -625,12 +630,14 @@ def details_table(details: dict[str, Any]) -> str:
 
 
 def _instance_value(value: Any) -> str:
-    """A counterexample value: a matrix (a nested list, or its string) as a pmatrix scaled to fit, anything else in
-    typewriter type."""
+    """A counterexample value: a matrix (a nested list, or its string) as a pmatrix scaled to fit, evidence markup
+    typeset, anything else in typewriter type."""
     rows = _matrix(value)
     if rows is not None:
         body = r" \\ ".join(" & ".join(_number_math(x) for x in row) for row in rows)
         return "\\svline{0}{\\begin{pmatrix}" + body + "\\end{pmatrix}}"
+    if isinstance(value, str) and "$" in value and value.count("$") % 2 == 0:  # evidence markup (a lint finding)
+        return prose_tex(value)
     return r"\texttt{" + _breakable(format_value(value, 400)) + "}"
 
 
@@ -645,8 +652,11 @@ def _number_math(x: Any) -> str:
 
 
 def _number(text: str, digits: int = 30) -> str:
-    """A high-precision number string shortened to ``digits`` significant characters."""
+    """A high-precision number string shortened to ``digits`` significant characters; a side written in evidence
+    markup (a shape, a scaling: ``$d_{1} \\times 1$``) typeset as such."""
     text = str(text).strip()
+    if "$" in text:
+        return prose_tex(text)
     match = re.fullmatch(r"(-?)(\d+)\.(\d+)(e[-+]?\d+)?", text)
     if match and len(match[2]) + len(match[3]) > digits:
         keep = max(0, digits - len(match[2]))

@@ -12,6 +12,7 @@ import sympy as sp
 
 from symbolic_vae._core.claim import Claim
 from symbolic_vae._core.errors import SymbolicVAEError
+from symbolic_vae._core.notation import markup_text
 from symbolic_vae._core.verdict import CheckResult, Counterexample, Status, Verdict
 from symbolic_vae._engine.identity import prove_identity
 from symbolic_vae._papers.sections import section_claims
@@ -145,8 +146,8 @@ def formula(expr: Any, label: str = "") -> Formula:
 
 
 def _counterexample_md(cx: Counterexample) -> str:
-    rows = [f"| {md_escape(k)} | `{format_value(val, 120)}` |" for k, val in cx.instance.items()]
-    rows += [f"| **left side** | `{cx.lhs}` |", f"| **right side** | `{cx.rhs}` |"]
+    rows = [f"| {md_escape(k)} | `{markup_text(format_value(val, 120))}` |" for k, val in cx.instance.items()]
+    rows += [f"| **left side** | `{markup_text(cx.lhs)}` |", f"| **right side** | `{markup_text(cx.rhs)}` |"]
     return (f"**Counterexample** (both sides at {cx.dps} digits)" + (f": {md_escape(cx.note)}" if cx.note else "")
             + "\n\n| | value |\n|---|---|\n" + "\n".join(rows))
 

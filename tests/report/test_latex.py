@@ -24,6 +24,7 @@ from symbolic_vae._report.latex import (
     _matrix,
     math_lines,
     method_family,
+    prose_tex,
     split_methods,
     tex_escape,
     visual_width,
@@ -225,3 +226,14 @@ def test_a_detail_holding_latex_source_is_shown_as_written():
     assert shown.startswith(r"\texttt{") and r"$\backslash$mathbb" in shown and r"\text{\mathrm" not in shown
     assert not _detail_value("note", source).startswith(r"\texttt{")  # only a declared key is shown as source
     assert "\\texttt" not in _detail_value("worst", "worst gap 1e-9")  # prose stays prose
+
+
+def test_evidence_markup_in_details_and_instances_is_typeset_and_never_cut_inside_math():
+    from symbolic_vae._report.latex import _instance_value, format_value
+
+    finding = r"a sum of $d_{1} \times 1$ and $d_{2} \times 1$ in $W^{T} x - y$"
+    for limit in range(10, len(finding) + 5):
+        cut = format_value([finding, finding], limit)
+        assert cut.count("$") % 2 == 0 and len(cut) <= limit, cut
+    assert _instance_value(finding) == prose_tex(finding) and r"$d_{1} \times 1$" in _instance_value(finding)
+    assert _instance_value("d1 x 1").startswith(r"\texttt{")  # plain text stays typewriter

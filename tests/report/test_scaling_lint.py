@@ -7,6 +7,7 @@ import sympy as sp
 
 from symbolic_vae import SymbolicVAEError
 from symbolic_vae._core.claim import PAPERS
+from symbolic_vae._core.notation import markup_text
 from symbolic_vae._papers.text.equations import parse_equation
 from symbolic_vae._papers.text.scaling_lint import declared_scalings, lint_expression
 from symbolic_vae._report.scaling_lint import scaling_figures
@@ -26,9 +27,9 @@ def test_what_the_scaling_lint_flags():
         {r["sentence"] for r in fig["inline_flagged"] if not r["explained"]}
     assert wrong == {"30", "33", "wz2022:4.2:13"}
     eq30 = next(r for r in fig["flagged"] if r["number"] == "30")["findings"]
-    assert any("no scaling, a^2" in f for f in eq30)  # kappa ||W^T x||^2 outside the 1/(2 eta_dec^2) bracket
+    assert any("no scaling, a^2" in markup_text(f) for f in eq30)  # kappa ||W^T x||^2 outside the 1/(2 eta_dec^2)
     sentence = next(r for r in fig["inline_flagged"] if r["sentence"] == "wz2022:4.2:13")
-    assert "a^2, a" in sentence["findings"][0]
+    assert "a^2, a" in markup_text(sentence["findings"][0])
 
 
 @pytest.mark.parametrize("latex", [
@@ -46,12 +47,12 @@ def test_well_scaled_formulas_are_clean(latex):
     (r"\zeta_i^2 - \sqrt{\beta}\eta_{\text{dec}} \leq 0", "a^2, a"),
     (r"\lambda_i = \sqrt{\max(0, \zeta_i - \beta\eta_{\text{dec}}^2)}", "a, a^2"),
     (r"\|UV^\top - Z\|_F^2 + \beta \|V\|_F^2", "a^2, no scaling"),
-    (r"\sigma_i^* = \frac{\sqrt{\beta}\eta_{\text{dec}}}{\zeta_i^2} \eta_{\text{enc}}", "no scaling, a^-1"),
+    (r"\sigma_i^* = \frac{\sqrt{\beta}\eta_{\text{dec}}}{\zeta_i^2} \eta_{\text{enc}}", "no scaling, a^{-1}"),
     (r"A = Z Z^\top", "b^2, a^2"),
 ])
 def test_perturbed_formulas_are_flagged(latex, evidence):
     findings = _lint(latex)
-    assert findings and evidence in findings[0]
+    assert findings and evidence in markup_text(findings[0])
 
 
 @pytest.mark.parametrize("paper", sorted(PAPERS))

@@ -9,6 +9,7 @@ import sympy as sp
 
 from symbolic_vae import SymbolicVAEError
 from symbolic_vae._core.claim import PAPERS
+from symbolic_vae._core.notation import markup_text
 from symbolic_vae._papers.text.equations import equations
 from symbolic_vae._papers.text.sentences import extract_inline, inline_formulas
 from symbolic_vae._papers.text.shape_lint import (
@@ -30,9 +31,11 @@ def test_the_lint_reads_every_parsed_formula(paper):
 def test_what_the_lint_flags_in_the_printed_formulas():
     flagged = {r["equation"]: r["findings"] for r in lint_paper("wz2022") if r["findings"]}
     assert set(flagged) == {"9", "27", "30", "33", "69"}
-    assert "D0 x d2 by D0 x D0" in flagged["9"][0] and "d2 x d1 by d0 x d1" in flagged["69"][0]
-    assert "D0 x d1 by D0 x 1" in flagged["27"][0]
-    assert all("a sum of d1 x 1 and d2 x 1 in W**T*x - y" in flagged[n][0] for n in ("30", "33"))
+    shown = {n: [markup_text(f) for f in found] for n, found in flagged.items()}  # each finding is markup
+    assert "D_0 × d_2 by D_0 × D_0" in shown["9"][0] and "d_2 × d_1 by d_0 × d_1" in shown["69"][0]
+    assert "D_0 × d_1 by D_0 × 1" in shown["27"][0]
+    assert all("a sum of d_1 × 1 and d_2 × 1 in W^T x - y" in shown[n][0] for n in ("30", "33"))
+    assert flagged["30"][0] == r"a sum of $d_{1} \times 1$ and $d_{2} \times 1$ in $W^{T} x - y$"
     assert not any(r["findings"] for r in lint_paper("lucas2019"))
 
 
@@ -45,16 +48,16 @@ def test_every_flagged_formula_has_a_well_typed_reading(paper):
 
 
 @pytest.mark.parametrize("latex, problem", [
-    (r"\|U^\top V - Z\|_F^2", "a product of d1 x d2 by d0 x d1"),
-    (r"U V^\top - Z^\top", "a sum of d2 x d0 and d0 x d2"),
-    (r"\text{Tr}(U \Sigma)", "T_{r} of a non-square d2 x d1"),
-    (r"W^\top x = y", "the two sides differ in shape: d1 x 1 and d2 x 1"),
-    (r"(U^\top U + I)^{-1} U \Sigma", "a product of d1 x d1 by d2 x d1"),
-    (r"\mathbb{E}_x \|UW^\top x - y\|^2 + \beta \text{Tr}(W^\top A)", "T_{r} of a non-square d1 x D0"),
+    (r"\|U^\top V - Z\|_F^2", "a product of d_1 × d_2 by d_0 × d_1"),
+    (r"U V^\top - Z^\top", "a sum of d_2 × d_0 and d_0 × d_2"),
+    (r"\text{Tr}(U \Sigma)", "T_r of a non-square d_2 × d_1"),
+    (r"W^\top x = y", "the two sides differ in shape: d_1 × 1 and d_2 × 1"),
+    (r"(U^\top U + I)^{-1} U \Sigma", "a product of d_1 × d_1 by d_2 × d_1"),
+    (r"\mathbb{E}_x \|UW^\top x - y\|^2 + \beta \text{Tr}(W^\top A)", "T_r of a non-square d_1 × D_0"),
 ])
 def test_perturbed_formulas_are_flagged(latex, problem):
     findings = lint_latex("wz2022", latex)
-    assert findings and problem in findings[0]
+    assert findings and problem in markup_text(findings[0])
 
 
 @pytest.mark.parametrize("latex", [
@@ -97,7 +100,7 @@ def test_the_inline_formulas_of_the_sentences():
     assert unexplained == {"wz2022:E.1:6"}
     assert {r["sentence"] for r in fig["flagged"] if r["explained"]} == {"wz2022:4.1:34"}
     row = next(r for r in fig["flagged"] if r["sentence"] == "wz2022:E.1:6")
-    assert "d1 x d2 by d0 x d1" in row["findings"][0]
+    assert "d_1 × d_2 by d_0 × d_1" in markup_text(row["findings"][0])
     assert lint_sentences("lucas2019")["formulas"] == 0
 
 

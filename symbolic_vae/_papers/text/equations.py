@@ -327,3 +327,27 @@ def declared_accounting(paper: str) -> dict[str, dict[str, str]]:
     data = json.loads(resources.files(__package__).joinpath(ACCOUNTING_FILES[paper]).read_text(encoding="utf-8"))
     return {"definitions": data["definitions"], "not_a_claim": data["not_a_claim"],
             "number_lost": data.get("number_lost", {})}
+
+
+def parse_tex(expr: Any) -> str:
+    """The LaTeX of a parse (read under ``sympy.evaluate(False)``) in its printed order, for evidence markup: a
+    parsed name with a Greek base and a braced subscript (``zeta_{i}``, ``eta_{c*de}``) printed with the Greek
+    letter, the parser's ``tilde{x}`` names as ``\\tilde{x}``, a ``tilde`` it read as a factor as the word, and the
+    star it reads as ``ast`` as ``*``."""
+    import sympy as sp
+    from sympy.printing.latex import translate
+
+    from symbolic_vae._core.notation import to_latex
+
+    names = {}
+    for symbol in getattr(expr, "free_symbols", ()):
+        name = symbol.name
+        if name == "tilde":
+            names[symbol] = r"\mathrm{tilde}\,"
+        elif name == "ast":  # X^* is read as X^{ast}
+            names[symbol] = "*"
+        elif re.fullmatch(r"tilde\{\w+\}", name):
+            names[symbol] = "\\" + name
+        elif (m := re.fullmatch(r"([A-Za-z]+)_\{([^{}]*)\}('?)", name)) and translate(m[1]).startswith("\\"):
+            names[symbol] = f"{translate(m[1])}_{{{m[2]}}}{m[3]}"
+    return to_latex(sp.sympify(expr), order="none", symbol_names=names)

@@ -48,8 +48,8 @@ def declared_scalings(paper: str) -> tuple[str, dict[str, tuple[sp.Rational, sp.
 def _show(scaling: Scaling) -> str:
     if scaling is None:
         return "unknown"
-    parts = [f"{v}^{p}" if p != 1 else v for v, p in zip("ab", scaling, strict=True) if p != 0]
-    return " ".join(parts) if parts else "no scaling"
+    parts = [f"{v}^{{{sp.latex(p)}}}" if p != 1 else v for v, p in zip("ab", scaling, strict=True) if p != 0]
+    return f"${' '.join(parts)}$" if parts else "no scaling"
 
 
 class _Walk:
@@ -58,7 +58,7 @@ class _Walk:
         self.findings: list[str] = []
 
     def flag(self, message: str, node: sp.Basic) -> Scaling:
-        self.findings.append(f"{message} in {sp.sstr(node, order='none')}")
+        self.findings.append(f"{message} in ${text_equations.parse_tex(node)}$")
         return None
 
     def agree(self, scalings: Iterable[Scaling], node: sp.Basic, what: str) -> Scaling:

@@ -60,7 +60,7 @@ class _Walk:
         self.findings: list[str] = []
 
     def flag(self, message: str, node: sp.Basic) -> Shape:
-        self.findings.append(f"{message} in {sp.sstr(node, order='none')}")
+        self.findings.append(f"{message} in ${text_equations.parse_tex(node)}$")
         return ANY
 
     def shape(self, node: Any) -> Shape:
@@ -121,7 +121,7 @@ class _Walk:
             combined = _times(out, right)
             if combined is None:
                 return self.flag(f"a product of {_show(out)} by {_show(right)} (inner dimensions "
-                                 f"{out[1]} and {right[0]})", node)
+                                 f"${_dimension(out[1])}$ and ${_dimension(right[0])}$)", node)
             out = combined
         return out
 
@@ -164,7 +164,7 @@ class _Walk:
         if base in (SCALAR, ANY, IDENTITY):
             return base
         if base[0] != base[1]:
-            return self.flag(f"a power {sp.sstr(node.exp)} of a non-square {_show(base)}", node)
+            return self.flag(f"a power ${text_equations.parse_tex(node.exp)}$ of a non-square {_show(base)}", node)
         return base
 
     def applied(self, node: AppliedUndef) -> Shape:
@@ -178,9 +178,9 @@ class _Walk:
             need = SCALAR_FUNCTIONS[name]
             if len(args) == 1 and need == "square" and args[0] not in (SCALAR, ANY, IDENTITY) \
                     and args[0][0] != args[0][1]:
-                self.flag(f"{name} of a non-square {_show(args[0])}", node)
+                self.flag(f"${_dimension(name)}$ of a non-square {_show(args[0])}", node)
             if len(args) == 1 and need == "scalar" and args[0] not in (SCALAR, ANY):
-                self.flag(f"{name} of a non-scalar {_show(args[0])}", node)
+                self.flag(f"${_dimension(name)}$ of a non-scalar {_show(args[0])}", node)
             return SCALAR
         if name in self.shapes and len(args) == 1 and args[0] not in (SCALAR, ANY):
             # 'U(W^T x + b)' is read as U applied: a product (with a scalar argument it is a function, G(s))
@@ -192,7 +192,14 @@ class _Walk:
 
 
 def _show(shape: Shape) -> str:
-    return {SCALAR: "a scalar", ANY: "any shape", IDENTITY: "an identity"}.get(shape, f"{shape[0]} x {shape[1]}")
+    """A shape in words, or as markup (``$d_{1} \\times D_{0}$``)."""
+    words = {SCALAR: "a scalar", ANY: "any shape", IDENTITY: "an identity"}
+    return words.get(shape, f"${_dimension(shape[0])} \\times {_dimension(shape[1])}$")
+
+
+def _dimension(name: str) -> str:
+    """The LaTeX of a dimension (``d1``: ``d_{1}``) or of a parsed name (``T_{r}``)."""
+    return text_equations.parse_tex(sp.Symbol(name))
 
 
 def _times(left: Shape, right: Shape) -> Shape | None:
