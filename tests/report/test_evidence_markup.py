@@ -19,6 +19,7 @@ from symbolic_vae._core.notation import markup_text
 ROOT = Path(__file__).resolve().parents[2]
 
 MARKUP_MODULES: tuple[str, ...] = (
+    "symbolic_vae._papers.wz2022.data_dependent_variance.checks",
     "symbolic_vae._papers.wz2022.data_dependent_variance.claims",
     "symbolic_vae._papers.wz2022.data_dependent_variance.forms",
     "symbolic_vae._papers.wz2022.elbo",
