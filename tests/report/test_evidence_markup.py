@@ -22,6 +22,7 @@ MARKUP_MODULES: tuple[str, ...] = (
     "symbolic_vae._papers.wz2022.data_dependent_variance.checks",
     "symbolic_vae._papers.wz2022.data_dependent_variance.claims",
     "symbolic_vae._papers.wz2022.data_dependent_variance.forms",
+    "symbolic_vae._papers.wz2022.optimal_biases",
     "symbolic_vae._papers.wz2022.elbo",
 )
 """The modules whose evidence text is written in light LaTeX markup (and must stay so)."""
