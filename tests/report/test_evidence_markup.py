@@ -23,12 +23,13 @@ MARKUP_MODULES: tuple[str, ...] = (
     "symbolic_vae._papers.wz2022.data_dependent_variance.claims",
     "symbolic_vae._papers.wz2022.data_dependent_variance.forms",
     "symbolic_vae._papers.wz2022.optimal_biases",
+    "symbolic_vae._papers.wz2022.whitening",
     "symbolic_vae._papers.wz2022.elbo",
 )
 """The modules whose evidence text is written in light LaTeX markup (and must stay so)."""
 
 ENGINE_SKIPPED = ("kernel_spec.py",)
-"""Engine modules whose ``what`` parameter is not evidence (kernel_spec: the name of a kernel in error messages)."""
+"""Engine modules whose ``what`` is not evidence (kernel_spec: the name of a kernel in its error messages)."""
 
 _GREEK = ("alpha|beta|gamma|delta|epsilon|zeta|eta|theta|kappa|lambda|mu|nu|xi|pi|rho|sigma|tau|phi|chi|psi|omega|"
           "Sigma|Lambda|Gamma|Theta|Phi")
@@ -101,12 +102,18 @@ class _Module:
             else:
                 self._walk(child, owner)
 
-    def key(self, function: str) -> str:
+    def key(self, function: str, modules: dict[str, _Module], depth: int = 0) -> str:
         """The sink key of the function called ``function`` here: "module.name" of its definition (in this module
-        or imported from a scanned one), else the bare name (an engine function or a class)."""
+        or imported, through re-exports, from a scanned one), else the bare name."""
         if function in self.functions:
             return f"{self.name}.{function}"
-        return self.imports.get(function, function)
+        imported = self.imports.get(function)
+        if imported is None:
+            return function
+        source, _, name = imported.rpartition(".")
+        if source in modules and depth < 10:
+            return modules[source].key(name, modules, depth + 1)
+        return imported
 
     def assignments(self, name: str, scope: ast.AST) -> Iterator[tuple[ast.expr, int | None]]:
         """The values assigned to ``name`` in ``scope`` (not in nested functions), each with the position of
@@ -126,13 +133,14 @@ class _Module:
 
 
 class EvidenceScan:
-    """The evidence literals of ``modules`` (name -> source). ``sinks`` maps a function (its bare name, or
-    "module.name" for a scanned one) to the positions and
-    keywords of its parameters that become evidence text (the engine's ``what``, grown by the parameters that the
-    scanned functions pass on into evidence)."""
+    """The evidence literals of ``modules`` (dotted name -> source). ``sinks`` maps a function ("module.name" for
+    one defined in a scanned module, else its bare name) to the positions and keywords of its parameters that become
+    evidence text; it grows by every parameter that a scanned function passes on into evidence (into a ``what=``,
+    the summary of a CheckResult, the note of a Counterexample, or a parameter already known)."""
 
     def __init__(self, modules: dict[str, str], sinks: dict[str, set[int | str]] | None = None) -> None:
         self.modules = [_Module(name, source) for name, source in modules.items()]
+        self.by_name = {module.name: module for module in self.modules}
         self.sinks: dict[str, set[int | str]] = {k: set(v) for k, v in (sinks or {}).items()}
         self.sinks.setdefault("CheckResult", set()).update({2, "summary"})
         self.sinks.setdefault("Counterexample", set()).update({4, "note"})
@@ -158,7 +166,7 @@ class EvidenceScan:
         if isinstance(func, ast.Name) and func.id == "partial" and args:
             func, args = args[0], args[1:]
         if isinstance(func, ast.Name):
-            where = self.sinks.get(module.key(func.id), set()) | self.sinks.get(func.id, set())
+            where = self.sinks.get(module.key(func.id, self.by_name), set()) | self.sinks.get(func.id, set())
         elif isinstance(func, ast.Attribute) and func.attr in ("CheckResult", "Counterexample"):
             where = self.sinks[func.attr]
         else:
@@ -227,25 +235,11 @@ class EvidenceScan:
         marks: set[int | str] = {name}
         if name in positional:
             marks.add(positional.index(name))
-        known = self.sinks.setdefault(module.key(fn.name), set())
+        known = self.sinks.setdefault(module.key(fn.name, self.by_name), set())
         if marks <= known:
             return False
         known.update(marks)
         return True
-
-
-def engine_sinks() -> dict[str, set[int | str]]:
-    """The engine's functions with a ``what`` parameter: its position and keyword."""
-    out: dict[str, set[int | str]] = {}
-    for path in sorted((ROOT / "symbolic_vae" / "_engine").glob("*.py")):
-        if path.name in ENGINE_SKIPPED:
-            continue
-        for node in ast.walk(ast.parse(path.read_text())):
-            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef) and "what" in _params(node):
-                positional = [a.arg for a in (*node.args.posonlyargs, *node.args.args)]
-                out.setdefault(node.name, set()).update(
-                    {"what", *([positional.index("what")] if "what" in positional else [])})
-    return out
 
 
 def _source(module: str) -> str:
@@ -253,17 +247,22 @@ def _source(module: str) -> str:
     return (path / "__init__.py" if path.is_dir() else path.with_suffix(".py")).read_text()
 
 
-def _paper_modules() -> dict[str, str]:
-    """Every paper module (the scan follows helpers across them), by dotted name."""
+def package_modules() -> dict[str, str]:
+    """The modules the scan follows evidence through, by dotted name: every paper module and every engine module
+    (an engine helper's ``what``, summary or note parameter makes its callers' literals evidence)."""
     out = {}
-    for path in sorted((ROOT / "symbolic_vae" / "_papers").rglob("*.py")):
-        out[".".join(path.relative_to(ROOT).with_suffix("").parts)] = path.read_text()
+    for folder in ("_papers", "_engine"):
+        for path in sorted((ROOT / "symbolic_vae" / folder).rglob("*.py")):
+            if path.name in ENGINE_SKIPPED:
+                continue
+            parts = path.relative_to(ROOT).with_suffix("").parts
+            out[".".join(parts[:-1] if parts[-1] == "__init__" else parts)] = path.read_text()
     return out
 
 
 @pytest.fixture(scope="module")
 def scan() -> EvidenceScan:
-    return EvidenceScan(_paper_modules(), engine_sinks())
+    return EvidenceScan(package_modules())
 
 
 def test_the_markup_modules_exist():
