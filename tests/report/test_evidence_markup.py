@@ -25,6 +25,16 @@ MARKUP_MODULES: tuple[str, ...] = (
     "symbolic_vae._papers.wz2022.optimal_biases",
     "symbolic_vae._papers.wz2022.whitening",
     "symbolic_vae._papers.wz2022.elbo",
+    "symbolic_vae._papers.lucas2019.ppca",
+    "symbolic_vae._papers.lucas2019.ppca.checks_elbo",
+    "symbolic_vae._papers.lucas2019.ppca.checks_exact",
+    "symbolic_vae._papers.lucas2019.ppca.checks_ground_truth",
+    "symbolic_vae._papers.lucas2019.ppca.checks_marginal",
+    "symbolic_vae._papers.lucas2019.ppca.checks_optimum",
+    "symbolic_vae._papers.lucas2019.ppca.checks_stationary",
+    "symbolic_vae._papers.lucas2019.ppca.claims",
+    "symbolic_vae._papers.lucas2019.ppca.forms",
+    "symbolic_vae._papers.lucas2019.ppca.kernels",
 )
 """The modules whose evidence text is written in light LaTeX markup (and must stay so)."""
 
