@@ -96,9 +96,11 @@ def environment() -> dict[str, Any]:
 
 def ledger_entry(claim: Any, verdict: Verdict) -> dict[str, Any]:
     """The ledger entry of ``verdict``: its JSON with the claim's paper reference and title (plain Unicode, by
-    ``markup_text``), and for a refuted claim
+    ``markup_text``), its summary also as plain Unicode ("summary_text"; "summary" keeps the markup, so that a
+    report written from the ledger typesets it), and for a refuted claim
     its errata triage (severity, severity_reason, severity_source, root_cause)."""
-    entry = {**verdict.to_json(), "ref": claim.ref.to_json(), "title": markup_text(claim.title)}
+    entry = {**verdict.to_json(), "summary_text": markup_text(verdict.summary), "ref": claim.ref.to_json(),
+             "title": markup_text(claim.title)}
     if verdict.status is Status.REFUTED:
         from symbolic_vae._report.errata import triage_of
 

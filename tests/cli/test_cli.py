@@ -15,6 +15,17 @@ def test_verify_one_claim_writes_json(tmp_path, capsys):
     assert data["claims"][0]["negative_control"]["status"] == "REFUTED"
 
 
+def test_the_json_ledger_gives_the_summary_as_plain_text(tmp_path):
+    """A summary in markup ($...$) is kept as written (a report from the ledger typesets it) and also given as
+    plain Unicode."""
+    out = tmp_path / "ledger.json"
+    assert main(["verify", "--claim", "ddv.eq27", "--json", str(out), "--quiet"]) == 0
+    entry = json.loads(out.read_text())["claims"][0]
+    assert "$W x$" in entry["summary"]
+    assert "W x" in entry["summary_text"] and "$" not in entry["summary_text"]
+    assert entry["summary_text"].startswith("model loss = Eq. 29 with mean W x")
+
+
 def test_existing_json_is_not_overwritten(tmp_path, capsys):
     out = tmp_path / "keep.json"
     out.write_text("precious")

@@ -134,8 +134,8 @@ def claims() -> list[Claim]:
                         r"dropped, as the text after Eq. 5 says, since it does not depend on (U, W, $\Sigma$)",
                 steps=(Step("per-sample loss from the Gaussian rules equals Eq. 4 plus the decoder's log-partition, "
                             "at every ($D_0$, $d_1$, $d_2$) up to 3",
-                            at_sizes(_eq3_vs_eq4, SIZES, what=(r"Eq.3 = Eq.4 + ($d_2/2)\log(2 \pi "
-                                                               r"\eta_{\mathrm{dec}}^2$)"))),),
+                            at_sizes(_eq3_vs_eq4, SIZES, what=(r"Eq.3 = Eq.4 + $(d_2/2)\log(2 \pi "
+                                                               r"\eta_{\mathrm{dec}}^2)$"))),),
                 perturbed=(r"KL-mean coefficient $\beta \eta_{\mathrm{dec}}^2/\eta_{\mathrm{enc}}^2$ inverted to "
                            r"$\beta \eta_{\mathrm{enc}}^2/\eta_{\mathrm{dec}}^2$"),
                 perturbation=partial(_eq3_vs_eq4, control=True)),

@@ -142,13 +142,13 @@ def _hessian_identity(size: tuple[int, int, int]) -> SizedIdentity:
 def _hessian_check() -> CheckResult:
     result = prove_at_sizes(_hessian_identity, SIZES,
                             what=r"Hessian in ($b_e$, $b_d$) = $[[U^\top U + \kappa I, U^\top], [U, "
-                                 r"I]]/\eta_{\mathrm{dec}}^2$, Schur complement = $(\beta /\eta_{\mathrm{enc}}^2) I$")
+                                 r"I]]/\eta_{\mathrm{dec}}^2$, Schur complement = $(\beta/\eta_{\mathrm{enc}}^2) I$")
     if result.status is not Status.PROVED_AT_SIZES:
         return result
     positive = (beta / eta_enc**2).is_positive and (1 / eta_dec**2).is_positive
     if not positive:
         return CheckResult(Status.INCONCLUSIVE, "explicit-size expansion",
-                           (r"positivity of $\beta /\eta_{\mathrm{enc}}^2$ and $1/\eta_{\mathrm{dec}}^2$ not "
+                           (r"positivity of $\beta/\eta_{\mathrm{enc}}^2$ and $1/\eta_{\mathrm{dec}}^2$ not "
                             "established"))
     return CheckResult(Status.PROVED_AT_SIZES, result.method,
                        result.summary + r"; both blocks positive definite ($\beta$, $\eta > 0$), so the Hessian is "
@@ -160,7 +160,7 @@ def _hessian_check() -> CheckResult:
 def _at_sizes(name: str) -> CheckResult:
     if name == "gradients":
         return prove_at_sizes(_gradient_identity, SIZES,
-                              what="$dL/d(b_e, b_d)$ = E[Eq. 22, Eq. 24] = Eq. 23, Eq. 25")
+                              what=r"$dL/d(b_e, b_d)$ = $\mathbb{E}$[Eq. 22, Eq. 24] = Eq. 23, Eq. 25")
     if name == "stationary":
         return prove_at_sizes(_stationary_at_optimum, SIZES, what=(r"gradient at ($-W^\top \mathbb{E}[x]$, "
                                                                    r"$\mathbb{E}[y]$) = 0"))
@@ -291,7 +291,8 @@ def _ground_truth_check(seed: int = 7) -> CheckResult:
                                    f"the claimed optimum is {gap_val:.3g} above the minimum found", {}, cx)
     return CheckResult(Status.CHECKED, "ground truth (multistart BFGS)",
                        f"{n} instances (sizes {list(GT_SIZES)}), {GT_STARTS} starts each, nonzero-mean data: "
-                       f"argmin matches (-W^T E[x], E[y]) to {worst_arg:.1e}, minimum to {worst_val:.1e}",
+                       rf"argmin matches $(-W^\top \mathbb{{E}}[x], \mathbb{{E}}[y])$ to {worst_arg:.1e}, minimum to "
+                       f"{worst_val:.1e}",
                        {"instances": n, "starts": GT_STARTS, "seed": seed, "worst_argmin_gap": worst_arg,
                         "worst_value_gap": worst_val})
 
@@ -376,7 +377,7 @@ def claims() -> list[Claim]:
             steps=(
                 Step("the gradient of the model's loss on integer datasets with nonzero mean (exact, random "
                      "rational parameters) equals Eq. 23/25 evaluated with the dataset's means",
-                     lambda: on_datasets(_gradient_on_dataset, datasets, what="dL/db = Eq. 23/25"),
+                     lambda: on_datasets(_gradient_on_dataset, datasets, what="$dL/db$ = Eq. 23/25"),
                      corroborating=True),
                 Step(r"$d/d(b_e, b_d)$ of the model's expected loss (moment form, $\mathbb{E}[x]$, $\mathbb{E}[y]$ "
                      r"general) = $\mathbb{E}_{x,\epsilon}$ of the integrands of Eq. 22 and 24 = Eq. 23 and 25, at "
@@ -386,7 +387,7 @@ def claims() -> list[Claim]:
             control=Control(r"the printed factor $1/\eta_{\mathrm{dec}}^2$ replaced by 1/(2 $\eta_{\mathrm{dec}}^2$)",
                             lambda: on_datasets(partial(_gradient_on_dataset, factor=sp.Rational(1, 2)),
                                                 datasets,
-                                                what=r"dL/db = Eq. 23/25 with 1/(2 $\eta_{\mathrm{dec}}^2$)")),
+                                                what=r"$dL/db$ = Eq. 23/25 with $1/(2\eta_{\mathrm{dec}}^2)$")),
         ),
         Claim(
             id="bias.optimal",
@@ -398,7 +399,8 @@ def claims() -> list[Claim]:
             steps=(
                 Step("on integer datasets with nonzero mean: the exact gradient of the model's dataset loss vanishes "
                      r"at ($-W^\top \mathbb{E}[x]$, $\mathbb{E}[y]$)",
-                     lambda: on_datasets(_gradient_at_claimed_optimum, datasets, what=r"$\| grad$ at $b^*\|^2 = 0$"),
+                     lambda: on_datasets(_gradient_at_claimed_optimum, datasets,
+                                         what=r"$\lVert\nabla L\rVert^2 = 0$ at $b^*$"),
                      corroborating=True),
                 Step((r"the gradient vanishes at ($-W^\top \mathbb{E}[x]$, $\mathbb{E}[y]$), every ($D_0$, $d_1$, "
                       "$d_2$) up to 3"),
@@ -413,8 +415,8 @@ def claims() -> list[Claim]:
             control=Control((r"$b_d^*$ = -$\mathbb{E}[y]$ (sign flipped): the gradient must then be nonzero on some "
                              "dataset"),
                             lambda: on_datasets(partial(_gradient_at_claimed_optimum, sign_bd=-1), datasets,
-                                                what=(r"$\| grad$ at $(-W^\top $\mathbb{E}[x]$, -$\mathbb{E}[y]$)\|^2 "
-                                                      "= 0$"))),
+                                                what=(r"$\lVert\nabla L\rVert^2 = 0$ at "
+                                                      r"$(-W^\top \mathbb{E}[x], -\mathbb{E}[y])$"))),
         ),
         Claim(
             id="bias.centering",
@@ -429,7 +431,7 @@ def claims() -> list[Claim]:
                 Step("integer datasets with nonzero mean: exact min over ($b_e$, $b_d$) of the model's dataset loss "
                      "(solving grad = 0) equals the bias-free model's loss on the centred dataset",
                      lambda: on_datasets(_min_over_biases_vs_centred, datasets,
-                                         what=r"$\min_b L_{\mathrm{biased}} = L_{\mathrm{no}}-bias(centred$ data)"),
+                                         what=r"$\min_b L_{\mathrm{biased}} = L_{\text{no-bias}}$(centred data)"),
                      corroborating=True),
                 Step(r"$L(b_e^*, b_d^*)$ = L(b = 0) with (A, B, $S_{\mathrm{yy}}$, $\mathbb{E}[x]$, $\mathbb{E}[y]$) "
                      r"$\to$ (A - mx $mx^\top$, B - mx $my^\top$, $S_{\mathrm{yy}}$ - my $my^\top$, 0, 0), every "
@@ -437,7 +439,7 @@ def claims() -> list[Claim]:
             ),
             control=Control("only x centred (y left raw)",
                             lambda: on_datasets(partial(_min_over_biases_vs_centred, centre_y=False), datasets,
-                                                what=(r"$\min_b L_{\mathrm{biased}} = L_{\mathrm{no}}-bias(x$ centred "
-                                                      "only)"))),
+                                                what=(r"$\min_b L_{\mathrm{biased}} = L_{\text{no-bias}}$($x$ "
+                                                      "centred only)"))),
         ),
     ]

@@ -105,7 +105,7 @@ def _at_sizes(name: str) -> CheckResult:
                                                        "70-71": (r"Eq.70 = $L(U,V) - \lVert Z\rVert^2 + "
                                                                  r"\mathbb{E}\lVert y\rVert^2$"),
                                                        "c": (r"$\mathbb{E}\lVert y\rVert^2 - \lVert Z\rVert^2 = "
-                                                             r"\mathbb{E}\| y - Z \tilde{x}\|^2$")}[name])
+                                                             r"\mathbb{E}\lVert y - Z \tilde{x}\rVert^2$")}[name])
 
 
 # --- the printed constant and the end-to-end identity on datasets -----------------------------------------------
@@ -428,8 +428,9 @@ def _argmin_check(*, drop_phi: bool = False) -> CheckResult:
         return CheckResult(Status.CHECKED, "ground truth", "every perturbed member attained the minimum")
     return CheckResult(
         Status.CHECKED, "ground truth (multistart minimization)",
-        f"{n_inst} instances, d1 <,=,> min(d0,d2), singular A: worst gaps value {worst['value']:.1e}, "
-        f"L_VAE-minimizers->L {worst['forward']:.1e}, set members->L_VAE {worst['backward']:.1e}",
+        rf"{n_inst} instances, $d_1 <, =, > \min(d_0, d_2)$, singular $A$: worst gaps value {worst['value']:.1e}, "
+        rf"$L_{{\mathrm{{VAE}}}}$-minimizers $\to L$ {worst['forward']:.1e}, set members $\to L_{{\mathrm{{VAE}}}}$ "
+        f"{worst['backward']:.1e}",
         {"instances": n_inst, "shapes (D0,d0,d1,d2)": [list(r["shape"]) for r in _ground_truth_campaign()],
          "worst": worst, "tolerance": TOL, "criterion": _ground_truth_campaign()[0]["vae"].criterion,
          "starts": _ground_truth_campaign()[0]["vae"].n_starts})
@@ -441,7 +442,8 @@ def _refutation(run: dict, i: int, lhs: float, rhs: float, *, gap: float, tolera
     D0, rank, d1, d2 = run["shape"]
     inst = run["inst"]
     return float64_refutation(
-        "ground truth", f"member of the stated set is {lhs - rhs:.3g} above the minimum of L_VAE" if lhs > rhs
+        "ground truth",
+        rf"member of the stated set is {lhs - rhs:.3g} above the minimum of $L_{{\mathrm{{VAE}}}}$" if lhs > rhs
         else f"gap {lhs - rhs:.3g}",
         {"shape (D0,d0,d1,d2)": str(run["shape"]), "instance": str(i), "beta": f"{inst.beta[i]:.17g}",
          "eta_enc": f"{inst.eta_enc[i]:.17g}", "eta_dec": f"{inst.eta_dec[i]:.17g}",
@@ -496,7 +498,7 @@ def claims() -> list[Claim]:
                        Step(r"end to end on integer datasets (singular A included): $L_{\mathrm{VAE}}$ from the "
                             r"Gaussian rules = (L(U,V) + c)/(2 $\eta_{\mathrm{dec}}^2$) + $l_{\mathrm{var}}$",
                             lambda: check_dataset_identity(_end_to_end, _datasets(),
-                                                           what=(r"$L_{\mathrm{VAE}} = (L + c)/2\eta^2 + "
+                                                           what=(r"$L_{\mathrm{VAE}} = (L + c)/(2\eta^2) + "
                                                                  r"l_{\mathrm{var}}$")),
                             corroborating=True)),
                 control=Control("the constant dropped, i.e. Eq. 72 as printed, on the same datasets",

@@ -127,10 +127,12 @@ def exact_stationarity(*, which: str = "both", drop_root: bool = False) -> Check
                                 str(worst), "0", 30, note="lhs an exact entry of the gradient of l",
                                 gap=decimal_text(abs(worst)), tolerance="0")
             return CheckResult(Status.REFUTED, "exact gradient (dual numbers)",
-                               f"gradient entry {worst} != 0 on {spec.label}", {}, cx)
+                               rf"gradient entry {worst} $\neq 0$ on {spec.label}", {}, cx)
     return CheckResult(Status.PROVED_AT_SIZES, "exact gradient (dual numbers, rational arithmetic)",
-                       f"gradient of l in (W, sigma^2) exactly 0 at (W_MLE, sigma^2_MLE) on {len(EXACT_SPECTRA)} "
-                       "rational instances (random rational eigenvectors and R; tied top, zero column included)",
+                       r"gradient of $l$ in $(W, \sigma^2)$ exactly $0$ at "
+                       r"$(W_{\mathrm{MLE}}, \sigma^2_{\mathrm{MLE}})$ "
+                       f"on {len(EXACT_SPECTRA)} rational instances (random rational eigenvectors and $R$; tied top, "
+                       "zero column included)",
                        {"instances": [s.label for s in EXACT_SPECTRA]})
 
 

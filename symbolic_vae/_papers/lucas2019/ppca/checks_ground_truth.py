@@ -246,7 +246,8 @@ def mle_ground_truth(*, denominator: str = "n - k") -> CheckResult:
         gap = (value - res.best) / (1 + abs(res.best))
         if gap > GT_TOL:
             return CheckResult(Status.REFUTED, "ground truth (multistart maximization of the likelihood)",
-                               f"l(W_MLE, sigma^2_MLE) is {gap:.3g} below the maximum on {spec.label}", {},
+                               r"$l(W_{\mathrm{MLE}}, \sigma^2_{\mathrm{MLE}})$ is "
+                               f"{gap:.3g} below the maximum on {spec.label}", {},
                                cx_float(d, -value, -res.best, "lhs l at the stated MLE (per row), rhs the maximum "
                                          "found; gap = (rhs - lhs) / (1 + |rhs|)", gap=gap, tolerance=GT_TOL,
                                         denominator=denominator, sigma2=repr(sig2)))
@@ -259,8 +260,8 @@ def mle_ground_truth(*, denominator: str = "n - k") -> CheckResult:
         return CheckResult(Status.INCONCLUSIVE, "ground truth", f"maximizers not resolved: {worst}")
     return CheckResult(Status.CHECKED, "ground truth (multistart maximization of the likelihood on the rows)",
                        f"{len(GT_SPECS)} datasets (N = {N_ROWS}; distinct, tied top, tie at the cut, flat tail): "
-                       f"worst gaps value {worst['value']:.1e}, sigma^2 {worst['sigma2']:.1e}, W W^T "
-                       f"{worst['WWt']:.1e} (not unique with a tie at the cut: value only), mu {worst['mu']:.1e}",
+                       rf"worst gaps value {worst['value']:.1e}, $\sigma^2$ {worst['sigma2']:.1e}, $W W^\top$ "
+                       rf"{worst['WWt']:.1e} (not unique with a tie at the cut: value only), $\mu$ {worst['mu']:.1e}",
                        {"datasets": [s.label for s in GT_SPECS], "worst": worst, "tolerance": GT_TOL,
                         "param_tolerance": PARAM_TOL, "starts": GT_STARTS, "seed": SEED})
 

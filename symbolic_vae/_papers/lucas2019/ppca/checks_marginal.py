@@ -82,7 +82,8 @@ def gaussian_integral_1d() -> CheckResult:
     b, t = sp.symbols("b t", real=True)
     lhs = sp.integrate(sp.exp(-a * t**2 / 2 + b * t), (t, -sp.oo, sp.oo))
     return prove_identity(lhs, sp.sqrt(2 * sp.pi / a) * sp.exp(b**2 / (2 * a)),
-                          what="integral of exp(-a t^2/2 + b t) over R = sqrt(2 pi / a) exp(b^2 / (2a))")
+                          what=(r"integral of $\exp(-a t^2/2 + b t)$ over $\mathbb{R}$ = "
+                                r"$\sqrt{2 \pi / a}\,\exp(b^2 / (2a))$"))
 
 
 def marginal_bookkeeping() -> CheckResult:
@@ -97,7 +98,7 @@ def marginal_bookkeeping() -> CheckResult:
                 + k / 2 * sp.log(2 * sp.pi) - logdetP / 2)
     target = -n / 2 * sp.log(2 * sp.pi) - sp.log(detC) / 2 - quadC / 2
     return prove_identity(sp.expand(sp.expand_log(marginal, force=True)), sp.expand(sp.expand_log(target, force=True)),
-                          what="log integral of p(x|z) p(z) dz = log N(x; mu, C)")
+                          what=r"$\log \int p(x|z)\,p(z)\,dz = \log \mathcal{N}(x; \mu, C)$")
 
 
 def gaussian_logpdf(x: np.ndarray, mean: np.ndarray, cov: np.ndarray) -> float:
@@ -135,6 +136,6 @@ def quadrature_check(*, noise_power: float = 2.0, seed: int = SEED, tol: float =
                     "1 + |rhs|", gap=gap, tolerance=tol)
             worst = max(worst, gap)
     return CheckResult(Status.CHECKED, "Gauss-Hermite quadrature (float64)",
-                       f"{n_pts} points, (n, k) up to (3, 2): log of the quadrature of p(x|z) p(z) = log N(x; mu, "
-                       f"W W^T + sigma^2 I) to {worst:.1e}",
+                       rf"{n_pts} points, $(n, k)$ up to $(3, 2)$: log of the quadrature of $p(x|z)\,p(z)$ = "
+                       rf"$\log \mathcal{{N}}(x; \mu, W W^\top + \sigma^2 I)$ to {worst:.1e}",
                        {"points": n_pts, "worst_gap": worst, "tolerance": tol, "seed": seed, "nodes_per_axis": 80})

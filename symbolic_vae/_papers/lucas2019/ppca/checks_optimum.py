@@ -45,8 +45,9 @@ def lemma1_check(*, beta_value: float = 1.0) -> CheckResult:
         if gap_plug > GT_TOL:
             return CheckResult(Status.REFUTED, "ground truth", f"the ELBO's maximizer is {gap_plug:.3g} below max l "
                                f"on {e.data.spec.label}", {},
-                               cx_float(e.data, -plug, -p.best, "lhs l at the ELBO's maximizer (U*, sigma^2*), rhs "
-                                         "max l (per row); gap = (rhs - lhs) / (1 + |rhs|)", gap=gap_plug,
+                               cx_float(e.data, -plug, -p.best, r"lhs $l$ at the ELBO's maximizer "
+                                         r"$(U^*, \sigma^{2*})$, rhs max l (per row); gap = (rhs - lhs) / "
+                                         "(1 + |rhs|)", gap=gap_plug,
                                         tolerance=GT_TOL, beta=repr(beta_value)))
         worst_plug = max(worst_plug, abs(gap_plug))
         worst_value = max(worst_value, relative_gap(e.best, p.best))
@@ -82,19 +83,19 @@ def lemma2_check(*, unscaled: bool = False) -> CheckResult:
                 eig_res = max(eig_res, resid / (math.sqrt(nu) * lam[0]))
         if gap_norms > PARAM_TOL:
             c = int(np.argmax(np.abs(norms - target)))
-            return CheckResult(Status.REFUTED, "ground truth", f"column norm^2 {norms[c]:.6g} vs stated "
+            return CheckResult(Status.REFUTED, "ground truth", f"squared column norm {norms[c]:.6g} vs stated "
                                f"{target[c]:.6g} on {d.spec.label}", {},
                                cx_float(d, float(norms[c]), float(target[c]), "lhs a squared column norm of the "
                                          "ELBO's maximizing decoder; rhs the stated one; gap = |lhs - rhs| / (1 + "
-                                         "lam_1)", gap=gap_norms, tolerance=PARAM_TOL, column=str(c)))
+                                         r"$\lambda_1$)", gap=gap_norms, tolerance=PARAM_TOL, column=str(c)))
         for key, val in (("orthogonality", off), ("eigenvector", eig_res), ("norms", gap_norms)):
             worst[key] = max(worst[key], val)
     if max(worst.values()) > PARAM_TOL:
         return CheckResult(Status.INCONCLUSIVE, "ground truth", f"decoder not resolved: {worst}")
     return CheckResult(Status.CHECKED, "ground truth (multistart maximization of the ELBO)",
                        f"{len(GT_SPECS)} datasets (ties and a zero column included): decoder columns orthogonal to "
-                       f"{worst['orthogonality']:.1e}, eigenvectors of S to {worst['eigenvector']:.1e}, squared norms "
-                       f"lam_j - sigma^2 to {worst['norms']:.1e}",
+                       f"{worst['orthogonality']:.1e}, eigenvectors of $S$ to {worst['eigenvector']:.1e}, squared "
+                       rf"norms $\lambda_j - \sigma^2$ to {worst['norms']:.1e}",
                        {"worst": worst, "tolerance": PARAM_TOL, "starts": GT_STARTS, "seed": SEED})
 
 
@@ -190,10 +191,12 @@ def rotation_check(kind: str) -> CheckResult:
             if kind in ("wz", "generic_control") and rel(r["generic"]) > 1e3 * GT_TOL:
                 d = _elbo_result(r["dataset"]).data
                 return CheckResult(Status.REFUTED, "ground truth (refit with the rotated decoder fixed)",
-                                   f"U* P (generic P) cannot reach the optimum: -ELBO stays {rel(r['generic']):.3g} "
+                                   f"$U^* P$ (generic $P$) cannot reach the optimum: $-$ELBO stays "
+                                   f"{rel(r['generic']):.3g} "
                                    f"above it on {r['dataset']}", {},
-                                   cx_float(d, -r["generic"], -r["global"], "lhs the best ELBO with decoder U* P "
-                                             "(P a generic rotation, encoder, Sigma, sigma^2 refit from 6 starts); rhs "
+                                   cx_float(d, -r["generic"], -r["global"], "lhs the best ELBO with decoder $U^* P$ "
+                                             r"($P$ a generic rotation, encoder, $\Sigma$, $\sigma^2$ refit from 6 "
+                                             "starts); rhs "
                                              "the maximum; gap = (rhs - lhs) / (1 + |rhs|)", gap=rel(r["generic"]),
                                             tolerance=1e3 * GT_TOL))
         if "tie_block" in r:
@@ -206,9 +209,10 @@ def rotation_check(kind: str) -> CheckResult:
                                    f"is {r['tie_block_distance']:.2g} away from every signed permutation", {},
                                    cx_float(e.data, -r["tie_block"], -r["global"],
                                              "two optimal decoders not related by a signed permutation: lhs the best "
-                                             "ELBO with decoder U* P (P rotates the two tied columns by >= 0.6 rad, "
-                                             "rest refit), rhs the maximum (decoder U*); gap = the distance of U* P "
-                                             "from every signed permutation of U*, relative to 1 + max |U*|",
+                                             r"ELBO with decoder $U^* P$ ($P$ rotates the two tied columns by "
+                                             r"$\ge 0.6$ rad, rest refit), rhs the maximum (decoder $U^*$); gap = "
+                                             "the distance of $U^* P$ from every signed permutation of $U^*$, "
+                                             r"relative to $1 + \max |U^*|$",
                                              gap=r["tie_block_distance"], tolerance=0.05,
                                              U_star=str(np.round(e.U, 10).tolist()),
                                              distance_to_signed_permutations=f"{r['tie_block_distance']:.3g}"))
@@ -221,8 +225,8 @@ def rotation_check(kind: str) -> CheckResult:
         if iso.status is not Status.CHECKED:
             return iso
         return CheckResult(Status.CHECKED, "ground truth (refits with the decoder fixed) + evaluation",
-                           f"{len(rows)} datasets: signed permutations keep the optimum; generic rotations stay >= "
-                           f"{min(drops):.2g} (relative) above it; rotations inside a tied block reach it; "
+                           f"{len(rows)} datasets: signed permutations keep the optimum; generic rotations stay "
+                           rf"$\ge$ {min(drops):.2g} (relative) above it; rotations inside a tied block reach it; "
                            f"{iso.summary}",
                            {"datasets": [r["dataset"] for r in rows], "smallest_generic_excess": min(drops),
                             "tolerance": GT_TOL, "refit_starts": 6, "seed": SEED})
@@ -249,7 +253,7 @@ def _isotropic_invariance(seed: int = SEED) -> CheckResult:
         worst = max(worst, relative_gap(vals[1], vals[0]))
     ok = worst < 1e-12
     return CheckResult(Status.CHECKED if ok else Status.INCONCLUSIVE, "evaluation",
-                       f"with Sigma = s I fixed, (U P, W P) leaves the loss unchanged (worst {worst:.1e})",
+                       rf"with $\Sigma = s I$ fixed, $(U P, W P)$ leaves the loss unchanged (worst {worst:.1e})",
                        {"worst": worst})
 
 
@@ -295,18 +299,23 @@ def cross_mle_check(*, shift: int = 0) -> CheckResult:
         lucas_s2 = float(lam[k:].sum() / (n - k + shift))
         gap = relative_gap(e.s2, lucas_s2)
         if gap > PARAM_TOL:
-            return CheckResult(Status.REFUTED, "ground truth of the W&Z model", f"eta_dec^2* = {e.s2:.8g} but the "
-                               f"formula gives {lucas_s2:.8g} on {d.spec.label}", {},
-                               cx_float(d, e.s2, lucas_s2, "lhs eta_dec^2 at the model's minimum; rhs the formula; "
-                                         "gap = |lhs - rhs| / (1 + |rhs|)", gap=gap, tolerance=PARAM_TOL,
+            return CheckResult(Status.REFUTED, "ground truth of the W&Z model",
+                               r"$\eta_{\mathrm{dec}}^{2*}$ = " f"{e.s2:.8g} but the formula gives {lucas_s2:.8g} on "
+                               f"{d.spec.label}", {},
+                               cx_float(d, e.s2, lucas_s2, r"lhs $\eta_{\mathrm{dec}}^2$ at the model's minimum; rhs "
+                                         "the formula; gap = |lhs - rhs| / (1 + |rhs|)", gap=gap, tolerance=PARAM_TOL,
                                         denominator=f"n - k + {shift}"))
         Wm = vecs[:, :k] @ np.diag(np.sqrt(np.maximum(lam[:k] - lucas_s2, 0)))
         if lam[k - 1] - lam[k] > 1e-6 * lam[0]:  # with a tie at the cut W_MLE W_MLE^T is not unique
             worst_w = max(worst_w, float(np.abs(e.U @ e.U.T - Wm @ Wm.T).max()) / (1 + lam[0]))
         worst_s = max(worst_s, gap)
     if worst_w > PARAM_TOL:
-        return CheckResult(Status.INCONCLUSIVE, "ground truth", f"U U^T vs W_MLE W_MLE^T gap {worst_w:.2g}")
+        return CheckResult(Status.INCONCLUSIVE, "ground truth",
+                           r"$U U^\top$ vs $W_{\mathrm{MLE}} W_{\mathrm{MLE}}^\top$ gap " f"{worst_w:.2g}")
     return CheckResult(Status.CHECKED, "ground truth of the W&Z model (multistart minimization)",
-                       f"{len(GT_SPECS)} datasets: eta_dec^2* = Lucas sigma^2_MLE = W&Z Thm. 4 (beta = 1, no collapse) "
-                       f"to {worst_s:.1e}; U* U*^T = W_MLE W_MLE^T to {worst_w:.1e}",
+                       f"{len(GT_SPECS)} datasets: "
+                       r"$\eta_{\mathrm{dec}}^{2*}$ = Lucas $\sigma^2_{\mathrm{MLE}}$ = W&Z Thm. 4 ($\beta = 1$, no "
+                       f"collapse) to {worst_s:.1e}; "
+                       r"$U^* U^{*\top} = W_{\mathrm{MLE}} W_{\mathrm{MLE}}^\top$ "
+                       f"to {worst_w:.1e}",
                        {"worst_sigma2_gap": worst_s, "worst_UUt_gap": worst_w, "tolerance": PARAM_TOL, "seed": SEED})

@@ -156,7 +156,8 @@ def stationary_check(*, claim_all_max: bool = False) -> CheckResult:
                           default=float("nan"))
     return CheckResult(Status.CHECKED, "autograd gradients and Hessians (float64)",
                        ", ".join(f"{name} {n}" for name, n in counts.items())
-                       + f"; every point stationary (|grad| <= {GRAD_TOL:g}) in pPCA and in the ELBO; the same "
+                       + rf"; every point stationary ($|\mathrm{{grad}}| \le$ {GRAD_TOL:g}) in pPCA and in the ELBO; "
+                       "the same "
                        f"class in both; smallest ascent curvature at a non-top point {smallest_ascent:.2g}",
                        {**counts, "grad_tolerance": GRAD_TOL, "class_tolerance": CLASS_TOL, "seed": SEED,
                         "smallest_ascent_curvature": smallest_ascent})
@@ -232,10 +233,10 @@ def collapse_regimes(*, swapped: bool = False, seed: int = SEED) -> CheckResult:
                                       "min": (eigs.min(), 1e-9 * scale, "smallest eigenvalue")}.get(
                     found, (1.0, 0.0, "|1 - 0|: the classes differ"))
                 cx = cx_float(d, float(eigs.min()), float(eigs.max()), "lhs/rhs: smallest/largest Hessian eigenvalue "
-                              f"of l at W = 0; gap = {gap_text}", gap=float(gap), tolerance=float(tol), sigma2=repr(s),
-                              regime=regime, claimed=expected[regime])
+                              f"of $l$ at $W = 0$; gap = {gap_text}", gap=float(gap), tolerance=float(tol),
+                              sigma2=repr(s), regime=regime, claimed=expected[regime])
                 return CheckResult(Status.REFUTED, "autograd Hessian on the rows",
-                                   f"W = 0 at sigma^2 {regime} is a {found}, not a {expected[regime]}", {}, cx)
+                                   rf"$W = 0$ at $\sigma^2$ {regime} is a {found}, not a {expected[regime]}", {}, cx)
     return CheckResult(Status.CHECKED, "autograd Hessian on the rows",
-                       f"{n_checked} (dataset, sigma^2) pairs: local max for sigma^2 > lam_1, saddle between, local "
-                       "min for sigma^2 < lam_n", {"pairs": n_checked, "seed": SEED})
+                       rf"{n_checked} (dataset, $\sigma^2$) pairs: local max for $\sigma^2 > \lambda_1$, saddle "
+                       r"between, local min for $\sigma^2 < \lambda_n$", {"pairs": n_checked, "seed": SEED})

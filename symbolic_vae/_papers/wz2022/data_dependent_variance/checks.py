@@ -141,7 +141,8 @@ def _g_nonnegative() -> CheckResult:
     low = sp.minimum(g, u, sp.Interval.open(0, sp.oo))
     if low == 0 and g.subs(u, 1) == 0:
         return CheckResult(Status.PROVED, "symbolic (sympy.calculus minimum)",
-                           "min over u > 0 of u - 1 - log u is 0 (at u = 1), so E_x g(sigma^2/E sigma^2) >= 0")
+                           r"min over $u > 0$ of $u - 1 - \log u$ is $0$ (at $u = 1$), so "
+                           r"$\mathbb{E}_x g(\sigma^2/\mathbb{E}\,\sigma^2) \ge 0$")
     return CheckResult(Status.INCONCLUSIVE, "symbolic (sympy.calculus minimum)", f"minimum computed as {low}")
 
 
@@ -151,30 +152,36 @@ def _lemma1_general() -> CheckResult:
     q = sp.Symbol("q", nonnegative=True)
     fp = sp.sqrt(f**2 + q)
     if not fp.is_real:
-        return CheckResult(Status.INCONCLUSIVE, "symbolic", "f' not shown real")
-    result = prove_identity(fp**2, f**2 + q, what="(f')^2 = f^2 + C_i A C_i^T")
+        return CheckResult(Status.INCONCLUSIVE, "symbolic", "$f'$ not shown real")
+    result = prove_identity(fp**2, f**2 + q, what=r"$(f')^2 = f^2 + C_i A C_i^\top$")
     if result.status is Status.PROVED:
-        return CheckResult(Status.PROVED, result.method, result.summary + "; f' is real since f^2 + q >= 0")
+        return CheckResult(Status.PROVED, result.method, result.summary + r"; $f'$ is real since $f^2 + q \ge 0$")
     return result
 
 
 _AT_SIZES = {
-    "eq29": (_eq29_identity, SIZES, "model per-sample loss = Eq. 29 + (d2/2) log(2 pi eta_dec^2)"),
-    "eq30": (_eq30_identity, SIZES, "model per-sample loss = Eq. 30 (kappa term inside the bracket)"),
-    "eq31_zero": (partial(_eq31_identity, general=False), SIZES_2, "E[x]=0: E sigma_i^2 = f_i^2 + C_i A C_i^T"),
+    "eq29": (_eq29_identity, SIZES, r"model per-sample loss = Eq. 29 + $(d_2/2) \log(2\pi\eta_{\mathrm{dec}}^2)$"),
+    "eq30": (_eq30_identity, SIZES, r"model per-sample loss = Eq. 30 ($\kappa$ term inside the bracket)"),
+    "eq31_zero": (partial(_eq31_identity, general=False), SIZES_2,
+                  r"$\mathbb{E}[x] = 0$: $\mathbb{E}\,\sigma_i^2 = f_i^2 + C_i A C_i^\top$"),
     "eq31_general": (partial(_eq31_identity, general=True), SIZES_2,
-                     "E sigma_i^2 = f_i^2 + 2 f_i C_i mu_x + C_i A C_i^T"),
+                     r"$\mathbb{E}\,\sigma_i^2 = f_i^2 + 2 f_i C_i \mu_x + C_i A C_i^\top$"),
     "eq32_33": (_eq32_33_identity, SIZES, "Eq. 32 and Eq. 33"),
-    "eq34_zero": (partial(_eq34_identity, general=False), SIZES, "E[x]=0: model loss = Eq. 34 with Eq. 31"),
+    "eq34_zero": (partial(_eq34_identity, general=False), SIZES,
+                  r"$\mathbb{E}[x] = 0$: model loss = Eq. 34 with Eq. 31"),
     "eq34_general": (partial(_eq34_identity, general=True), SIZES,
-                     "model loss = Eq. 34 with Sigma^DDV_i = E sigma_i^2 (any mean)"),
-    "lemma1": (_lemma1_identity, SIZES_2, "A = R R^T, E[x] = 0: E sigma^2(C, f) = E sigma^2(0, f')"),
+                     r"model loss = Eq. 34 with $\Sigma^{\mathrm{DDV}}_i = \mathbb{E}\,\sigma_i^2$ (any mean)"),
+    "lemma1": (_lemma1_identity, SIZES_2,
+               r"$A = R R^\top$, $\mathbb{E}[x] = 0$: $\mathbb{E}\,\sigma^2(C, f) = \mathbb{E}\,\sigma^2(0, f')$"),
     "diff_zero_g": (partial(_difference_identity, general=False, form="g"), SIZES,
-                    "E[x]=0, f' of Eq. 37: L(C,f) - L(0,f') = (beta/2) sum_i E g(sigma_i^2/f'_i^2)"),
+                    r"$\mathbb{E}[x] = 0$, $f'$ of Eq. 37: $L(C,f) - L(0,f') = (\beta/2) \sum_i \mathbb{E}\,"
+                    r"g(\sigma_i^2/f_i'^2)$"),
     "diff_general_g": (partial(_difference_identity, general=True, form="g"), SIZES,
-                       "f'^2 = E sigma^2: L(C,f) - L(0,f') = (beta/2) sum_i E g(sigma_i^2/f'_i^2)"),
+                       r"$f'^2 = \mathbb{E}\,\sigma^2$: $L(C,f) - L(0,f') = (\beta/2) \sum_i \mathbb{E}\,"
+                       r"g(\sigma_i^2/f_i'^2)$"),
     "diff_zero_log": (partial(_difference_identity, general=False, form="log"), SIZES,
-                      "E[x]=0: L(C,f) - L(0,f') = (beta/2) sum_i [log E sigma_i^2 - E log sigma_i^2]"),
+                      r"$\mathbb{E}[x] = 0$: $L(C,f) - L(0,f') = (\beta/2) \sum_i [\log \mathbb{E}\,\sigma_i^2 "
+                      r"- \mathbb{E} \log \sigma_i^2]$"),
 }
 
 

@@ -68,7 +68,7 @@ def _proposition5(claim_id: str, title: str, ref: PaperRef, statement: Any, *, a
     """Proposition 5's inequality with f' of ``rule``: on the datasets ``data``, then the exact difference ``key`` of
     ``_at_sizes`` as a sum of g(u) >= 0."""
     return Claim(id=claim_id, title=title, ref=ref, statement=statement, assumptions=assumptions,
-                 steps=(Step(rows, _on(partial(_prop5_on, rule=rule), data, r"L(C,f) $\geq$ L(0,f')", inequality=True),
+                 steps=(Step(rows, _on(partial(_prop5_on, rule=rule), data, r"$L(C,f) \geq L(0,f')$", inequality=True),
                              corroborating=True),
                         Step(sizes, partial(_at_sizes, key)), G_NONNEGATIVE),
                  control=control)
