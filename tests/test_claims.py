@@ -5,7 +5,7 @@ section files (test_<section>.py) select their claims from it and test the detai
 from __future__ import annotations
 
 import pytest
-from helpers import assert_verdict_and_control
+from helpers import assert_verdict_and_control, evidence_defects
 
 from symbolic_vae import Status, all_claims, get_claim
 from symbolic_vae._core.verdict import CheckResult, Counterexample, Verdict
@@ -264,6 +264,39 @@ def refutation_gap_problems(verdict: Verdict) -> list[str]:
 def test_every_refutation_exceeds_its_tolerance(claim_id):
     problems = refutation_gap_problems(claim_verdict(claim_id))
     assert not problems, problems
+
+
+def evidence_texts(verdict: Verdict) -> list[tuple[str, str]]:
+    """(where, text) of every piece of computed evidence of ``verdict``: its summary, each check's summary and
+    counterexample note, and the negative control's."""
+    results = [(f"check {i} ({c.method})", c) for i, c in enumerate(verdict.checks)]
+    results.append(("negative control", verdict.control))
+    texts = [("summary", verdict.summary)]
+    for where, result in results:
+        if result is not None:
+            texts.append((where, result.summary))
+            if result.counterexample is not None and result.counterexample.note:
+                texts.append((f"{where}, counterexample note", result.counterexample.note))
+    return texts
+
+
+@pytest.mark.parametrize("claim_id", list(EXPECTED))
+def test_the_computed_evidence_is_written_in_markup(claim_id):
+    """What the checks computed, values formatted in, is light LaTeX markup: no ASCII math outside $...$ (the
+    static scan of tests/report/test_evidence_markup.py sees the literals; this sees what the run wrote)."""
+    texts = evidence_texts(claim_verdict(claim_id))
+    found = [f"{where}: {evidence_defects(text)}: {text[:200]}" for where, text in texts if evidence_defects(text)]
+    assert not found, "\n".join(found)
+
+
+def test_control_the_evidence_check_finds_ascii_math():
+    bad = CheckResult(Status.CHECKED, "m", "margin 0 (>= 0) at sqrt(beta)*eta_dec", {})
+    good = CheckResult(Status.CHECKED, "m", r"margin 0 ($\ge 0$) at $\sqrt{\beta}\eta_{\mathrm{dec}}$", {})
+    verdict = Verdict("x", Status.CHECKED, "m", "$a$ and $b", (bad, good), good)
+    found = {where: evidence_defects(text) for where, text in evidence_texts(verdict)}
+    assert found["summary"] == ["an unpaired $"]
+    assert set(found["check 0 (m)"]) == {"a Greek name with _, ^ or **", "'sqrt('", "an ASCII relation or arrow"}
+    assert found["check 1 (m)"] == [] and found["negative control"] == []
 
 
 def _refuted(gap: str | None, tolerance: str | None) -> CheckResult:

@@ -90,7 +90,7 @@ def check_dataset_identity(sides: Sides, datasets: Sequence[Dataset], *, what: s
             else:
                 worst = max(worst, float(abs(g60)) / float(scale))
     if inequality:
-        text, details = f"smallest relative margin lhs - rhs = {margin:.2g} (>= 0)", {"smallest_margin": margin}
+        text, details = f"smallest relative margin lhs - rhs = {margin:.2g} ($\\ge 0$)", {"smallest_margin": margin}
     else:
         text, details = f"worst relative residual {worst:.2g}", {"worst_residual": worst}
     return CheckResult(Status.CHECKED, "mpmath on datasets",
