@@ -24,6 +24,13 @@ MARKUP_MODULES: tuple[str, ...] = (
     "symbolic_vae._papers.wz2022.data_dependent_variance.forms",
     "symbolic_vae._papers.wz2022.optimal_biases",
     "symbolic_vae._papers.wz2022.elbo",
+    # encoder/decoder variance, training
+    "symbolic_vae._papers.wz2022.encoder_variance.checks_campaign",
+    "symbolic_vae._papers.wz2022.encoder_variance.checks_exact",
+    "symbolic_vae._papers.wz2022.encoder_variance.checks_ground_truth",
+    "symbolic_vae._papers.wz2022.encoder_variance.checks_mode",
+    "symbolic_vae._papers.wz2022.encoder_variance.checks_regions",
+    "symbolic_vae._papers.wz2022.encoder_variance.claims",
 )
 """The modules whose evidence text is written in light LaTeX markup (and must stay so)."""
 
