@@ -31,6 +31,12 @@ MARKUP_MODULES: tuple[str, ...] = (
     "symbolic_vae._papers.wz2022.encoder_variance.checks_mode",
     "symbolic_vae._papers.wz2022.encoder_variance.checks_regions",
     "symbolic_vae._papers.wz2022.encoder_variance.claims",
+    "symbolic_vae._papers.wz2022.decoder_variance.checks_closed_forms",
+    "symbolic_vae._papers.wz2022.decoder_variance.checks_exact",
+    "symbolic_vae._papers.wz2022.decoder_variance.checks_ground_truth",
+    "symbolic_vae._papers.wz2022.decoder_variance.checks_statements",
+    "symbolic_vae._papers.wz2022.decoder_variance.checks_symbolic",
+    "symbolic_vae._papers.wz2022.decoder_variance.claims",
 )
 """The modules whose evidence text is written in light LaTeX markup (and must stay so)."""
 
