@@ -37,6 +37,8 @@ MARKUP_MODULES: tuple[str, ...] = (
     "symbolic_vae._papers.wz2022.decoder_variance.checks_statements",
     "symbolic_vae._papers.wz2022.decoder_variance.checks_symbolic",
     "symbolic_vae._papers.wz2022.decoder_variance.claims",
+    "symbolic_vae._papers.wz2022.training.checks",
+    "symbolic_vae._papers.wz2022.mnist_spectrum.checks",
 )
 """The modules whose evidence text is written in light LaTeX markup (and must stay so)."""
 
