@@ -35,6 +35,21 @@ MARKUP_MODULES: tuple[str, ...] = (
     "symbolic_vae._papers.lucas2019.ppca.claims",
     "symbolic_vae._papers.lucas2019.ppca.forms",
     "symbolic_vae._papers.lucas2019.ppca.kernels",
+    # encoder/decoder variance, training
+    "symbolic_vae._papers.wz2022.encoder_variance.checks_campaign",
+    "symbolic_vae._papers.wz2022.encoder_variance.checks_exact",
+    "symbolic_vae._papers.wz2022.encoder_variance.checks_ground_truth",
+    "symbolic_vae._papers.wz2022.encoder_variance.checks_mode",
+    "symbolic_vae._papers.wz2022.encoder_variance.checks_regions",
+    "symbolic_vae._papers.wz2022.encoder_variance.claims",
+    "symbolic_vae._papers.wz2022.decoder_variance.checks_closed_forms",
+    "symbolic_vae._papers.wz2022.decoder_variance.checks_exact",
+    "symbolic_vae._papers.wz2022.decoder_variance.checks_ground_truth",
+    "symbolic_vae._papers.wz2022.decoder_variance.checks_statements",
+    "symbolic_vae._papers.wz2022.decoder_variance.checks_symbolic",
+    "symbolic_vae._papers.wz2022.decoder_variance.claims",
+    "symbolic_vae._papers.wz2022.training.checks",
+    "symbolic_vae._papers.wz2022.mnist_spectrum.checks",
 )
 """The modules whose evidence text is written in light LaTeX markup (and must stay so)."""
 

@@ -352,8 +352,9 @@ Verdict3 = tuple[bool, str, str] | tuple[bool, str, str, Q] | None
 """None outside the statement's domain, else (holds, derived side, stated side); a failure of an equation between
 two exact numbers adds their difference as a fourth entry."""
 Predicate = Callable[[Inst], Verdict3]
-REALIZABLE = ("realizable by data: x_tilde ~ N(0, I_d0), y = Z x_tilde + e, e independent of x with "
-              "E||e||^2 = c, Z with singular values sqrt(zeta^2); exact rational arithmetic")
+REALIZABLE = (r"realizable by data: $\tilde{x} \sim \mathcal{N}(0, I_{d_0})$, $y = Z \tilde{x} + e$, $e$ "
+              r"independent of $x$ with $\mathbb{E}\lVert e\rVert^2 = c$, $Z$ with singular values "
+              r"$\sqrt{\zeta^2}$; exact rational arithmetic")
 
 
 def exact_check(pred: Predicate, what: str, *, insts: Sequence[Inst] | None = None) -> CheckResult:
@@ -373,8 +374,9 @@ def exact_check(pred: Predicate, what: str, *, insts: Sequence[Inst] | None = No
             gap, gap_text = ((abs(difference[0]), "gap = |derived - stated|") if difference else
                              (Q(1), "gap = |1 - 0|: the statement is false on this instance"))
             return CheckResult(Status.REFUTED, "exact rational counterexample",
-                               f"{what}: fails at zeta^2={inst.describe()['zeta^2']}, c={inst.c}, d1={inst.d1}, "
-                               f"d2={inst.d2}, beta={inst.beta}", {"instances_tried": len(used)},
+                               rf"{what}: fails at $\zeta^2 = {inst.describe()['zeta^2']}$, $c = {inst.c}$, "
+                               rf"$d_1 = {inst.d1}$, $d_2 = {inst.d2}$, $\beta = {inst.beta}$",
+                               {"instances_tried": len(used)},
                                Counterexample(inst.describe(), lhs, rhs, DPS, note=f"{REALIZABLE}; {gap_text}",
                                               gap=decimal_text(gap), tolerance="0"))
     if not used:

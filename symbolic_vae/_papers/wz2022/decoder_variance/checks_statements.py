@@ -639,12 +639,12 @@ def learnability_check(statement: str) -> CheckResult:
         return exact_check(lambda inst: None if _learned_outcome(inst) is None else (
             _learned_outcome(inst) == "none", f"{inst.m - inst.alive(argmin(inst).unique)} of {inst.m} modes "
             f"collapse at s* = {argmin(inst).unique}", "stated: no collapse with a learned eta_dec"),
-            "Sec. 4.5: a learned eta_dec prevents collapse")
+            r"Sec. 4.5: a learned $\eta_{\mathrm{dec}}$ prevents collapse")
     if statement == "fixed_always":
         return exact_check(lambda inst: None if inst.m == 0 else (
             inst.alive(inst.z(inst.m) / (2 * inst.beta)) < inst.m,
             f"every mode survives at the fixed s = {inst.z(inst.m) / (2 * inst.beta)}",
-            "stated: a fixed eta_dec collapses some mode"), "control: a fixed eta_dec always collapses")
+            "stated: a fixed eta_dec collapses some mode"), r"control: a fixed $\eta_{\mathrm{dec}}$ always collapses")
     witnesses: dict[str, Inst] = {}
     for scanned, inst in enumerate(instances(), start=1):
         outcome = _learned_outcome(inst)
@@ -657,7 +657,8 @@ def learnability_check(statement: str) -> CheckResult:
                 witnesses.setdefault("fixed: none", inst)
         if len(witnesses) == 4:
             return CheckResult(Status.CHECKED, "exact rational arithmetic on instances",
-                               "with eta_dec learned and with eta_dec fixed alike, some data collapse and some do not",
+                               r"with $\eta_{\mathrm{dec}}$ learned and with $\eta_{\mathrm{dec}}$ fixed alike, "
+                               "some data collapse and some do not",
                                {"instances": scanned, "tolerance": "exact (rational arithmetic)",
                                 "seed": "enumerated (no randomness)",
                                 "witnesses": {name: inst.describe() for name, inst in sorted(witnesses.items())}})

@@ -107,25 +107,26 @@ def _mode_derivation() -> CheckResult:
     if result.status is not Status.PROVED:
         return result
     if positive_below.is_positive is not True:  # (5c): P' > 0 where w = beta s + e > beta s - f = zeta^2
-        return CheckResult(Status.INCONCLUSIVE, "symbolic", "P' > 0 on w >= beta s > zeta^2 not decided")
+        return CheckResult(Status.INCONCLUSIVE, "symbolic", r"$P' > 0$ on $w \ge \beta s > \zeta^2$ not decided")
     # x - 1 - log x >= 0 for x > 0: zero at 1, derivative 1 - 1/x, second derivative 1/x^2 > 0
     xs = sp.Symbol("x", positive=True)
     convex = sp.diff(xs - 1 - sp.log(xs), xs, 2).is_positive and (xs - 1 - sp.log(xs)).subs(xs, 1) == 0
     if not convex:
-        return CheckResult(Status.INCONCLUSIVE, "symbolic", "x - 1 - log x >= 0 not decided")
+        return CheckResult(Status.INCONCLUSIVE, "symbolic", r"$x - 1 - \log x \ge 0$ not decided")
     details = dict(result.details)
     details["identities"] = [*details["identities"], "(5c) P' > 0 on w >= beta s > zeta^2",
                              "x - 1 - log x >= 0 (convex, 0 at x = 1)"]
     return CheckResult(Status.PROVED, "symbolic (profile minimization)",
-                       "min over (U, W, sigma) of the size-1 L^LDV = c/(2s) + m(zeta^2, s) + log(2 pi s)/2, "
-                       "u*^2 = max(0, zeta^2 - beta s): 11 steps proved in general symbols", details)
+                       r"min over ($U$, $W$, $\sigma$) of the size-1 "
+                       r"$L^{\mathrm{LDV}} = c/(2s) + m(\zeta^2, s) + \log(2\pi s)/2$, "
+                       r"$u^{*2} = \max(0, \zeta^2 - \beta s)$: 11 steps proved in general symbols", details)
 
 
 @cached
 def _mode_value_vs_eq46() -> CheckResult:
     """m(zeta^2, s) = zeta^2/(2s) - F(s)/2 with F of Eq. 46, region by region."""
     return prove_identity(mode_value(z2_sym), z2_sym / (2 * s) - printed_F(z2_sym) / 2,
-                          what="m(zeta^2, s) = zeta^2/(2s) - F(s)/2 (Eq. 46)")
+                          what=r"$m(\zeta^2, s) = \zeta^2/(2s) - F(s)/2$ (Eq. 46)")
 
 
 def _mode_control() -> CheckResult:
@@ -203,8 +204,9 @@ def by_activation_patterns(build: Callable[[int, int], tuple[sp.Expr, sp.Expr, C
             return result
         n += len(regions)
     return CheckResult(Status.PROVED_AT_SIZES, "explicit-size expansion, region by region",
-                       f"{what}: proved on all {n} activation regions at every (d, d1) with d <= "
-                       f"{max(d for d, _ in sizes)}, d1 <= d + 1 (d2, beta, s, c, zeta general symbols)",
+                       f"{what}: proved on all {n} activation regions at every $(d, d_1)$ with "
+                       rf"$d \le {max(d for d, _ in sizes)}$, $d_1 \le d + 1$ ($d_2$, $\beta$, $s$, $c$, $\zeta$ "
+                       "general symbols)",
                        {"sizes": [list(x) for x in sizes], "regions": n})
 
 
@@ -217,7 +219,7 @@ def _G_vs_printed() -> CheckResult:
     def build(d, d1):
         return (G_expr(d, d1, D2), G_printed_expr(d, d1, D2),
                 lambda a: D2 / 2 * sp.log(2 * sp.pi) + c_sym / (2 * s))
-    return by_activation_patterns(build, SIZES_G[:6], "G_model = Eq. 44 + (d2/2) log(2 pi) + c/(2s)")
+    return by_activation_patterns(build, SIZES_G[:6], r"$G_{\mathrm{model}}$ = Eq. 44 + $(d_2/2)\log(2\pi) + c/(2s)$")
 
 
 @cached
@@ -225,7 +227,7 @@ def _eq49_at_sizes(shift: int = 0) -> CheckResult:
     def build(d, d1):
         zs = zeta_symbols(d)
         return sp.diff(G_expr(d, d1, D2), s), sp.Integer(0), lambda a: eq49_stated(a, zs, shift)
-    return by_activation_patterns(build, SIZES_G, "dG/ds = ((d2 - beta p) s - R_p)/(2 s^2)",
+    return by_activation_patterns(build, SIZES_G, r"$\mathrm{d}G/\mathrm{d}s = ((d_2 - \beta p) s - R_p)/(2 s^2)$",
                                   continuous=lambda d, d1: G_expr(d, d1, D2))
 
 
@@ -239,15 +241,15 @@ def _mode_derivative() -> CheckResult:
     if not reduces_to_zero(alive - collapsed):
         point = {z2_sym: 1, beta: 1}
         lhs, rhs = sp.N(alive.xreplace(point), 30), sp.N(collapsed.xreplace(point), 30)
-        return CheckResult(Status.REFUTED, "symbolic", f"m jumps at s = zeta^2/beta: the alive branch gives "
-                           f"{sp.sstr(alive)}, the collapsed one {sp.sstr(collapsed)}", {},
+        return CheckResult(Status.REFUTED, "symbolic", r"$m$ jumps at $s = \zeta^2/\beta$: the alive branch gives "
+                           f"${to_latex(alive)}$, the collapsed one ${to_latex(collapsed)}$", {},
                            Counterexample({"zeta^2": "1", "beta": "1", "s": "1"}, str(lhs), str(rhs), 30,
-                                          note="the two branches of m at s = zeta^2/beta", gap=decimal_text(
+                                          note=r"the two branches of $m$ at $s = \zeta^2/\beta$", gap=decimal_text(
                                               abs(sp.N((alive - collapsed).xreplace(point), 30))), tolerance="0"))
     return prove_identity(sp.diff(m, s),
                           sp.Piecewise((-beta / (2 * s), beta * s < z2_sym), (-z2_sym / (2 * s**2), True)),
-                          what="m continuous at s = zeta^2/beta; dm/ds = -beta/(2s) (mode alive), "
-                               "-zeta^2/(2s^2) (collapsed)")
+                          what=(r"$m$ continuous at $s = \zeta^2/\beta$; "
+                                r"$\mathrm{d}m/\mathrm{d}s = -\beta/(2s)$ (mode alive), $-\zeta^2/(2s^2)$ (collapsed)"))
 
 
 def _lemma2_limits(minus_one: bool = True) -> CheckResult:
@@ -261,15 +263,17 @@ def _lemma2_limits(minus_one: bool = True) -> CheckResult:
         if not reduces_to_zero(lhs - rhs):
             at = {z2_sym: 1, beta: 1}
             return CheckResult(Status.REFUTED, "symbolic one-sided limits",
-                               f"{name} jumps at s = zeta^2/beta: left limit {sp.sstr(lhs)}, right limit 0", {},
+                               rf"${name}$ jumps at $s = \zeta^2/\beta$: left limit ${to_latex(lhs)}$, right "
+                               "limit 0", {},
                                Counterexample({"zeta^2": "1", "beta": "1", "s": "1"}, str(sp.N(lhs.subs(at), 30)),
-                                              str(rhs), 30, note=f"left limit {sp.sstr(lhs)} in general symbols",
+                                              str(rhs), 30, note=f"left limit ${to_latex(lhs)}$ in general symbols",
                                               gap=decimal_text(sp.N((lhs - rhs).subs(at), 30)), tolerance="0"))
     if minus_one and not reduces_to_zero(eq48):
         return CheckResult(Status.INCONCLUSIVE, "symbolic", "Eq. 48 form of F' not reduced")
     return CheckResult(Status.PROVED, "symbolic one-sided limits",
-                       "lim F = 0 from both sides and lim F' = (beta/s^2)(s - zeta^2/beta) -> 0 from both sides at "
-                       "s = zeta^2/beta, so F (and G, a finite sum of F_i and smooth terms) is C^1 on (0, oo)",
+                       r"$\lim F = 0$ from both sides and $\lim F' = (\beta/s^2)(s - \zeta^2/\beta) \to 0$ from "
+                       r"both sides at $s = \zeta^2/\beta$, so $F$ (and $G$, a finite sum of $F_i$ and smooth terms) "
+                       r"is $C^1$ on $(0, \infty)$",
                        {"left limit F": str(left), "left limit F'": str(dleft)})
 
 
@@ -304,9 +308,10 @@ def _eq53_symbolic() -> CheckResult:
     e = sp.Symbol("e", nonnegative=True, integer=True)
     splus = s1 + R0
     value = (D2 * splus - R0) - (D2 * s1 + (D2 - 1) * R0)
-    res = _proved("h(s_+) = d2 s_1 + (d2 - 1) R_0", [("identity", value)])
+    res = _proved("$h(s_+) = d_2 s_1 + (d_2 - 1) R_0$", [("identity", value)])
     if res.status is Status.PROVED and ((1 + e) * s1 + e * R0).is_positive:
-        return dataclasses.replace(res, summary=res.summary + "; > 0 for d2 = 1 + e >= 1, s_1 > 0, R_0 >= 0")
+        return dataclasses.replace(res, summary=res.summary
+                                   + r"; $> 0$ for $d_2 = 1 + e \ge 1$, $s_1 > 0$, $R_0 \ge 0$")
     return CheckResult(Status.INCONCLUSIVE, "symbolic", "eq53 not decided")
 
 
@@ -322,8 +327,10 @@ def _cor3_symbolic() -> CheckResult:
     ok = ok and sp.expand(h(0) * a).is_negative and sp.limit(h(s) / s, s, sp.oo) == a
     if not ok:
         return CheckResult(Status.INCONCLUSIVE, "symbolic", "Corollary 3 algebra not decided")
-    return CheckResult(Status.PROVED, "symbolic", "a linear h with its root in [lo, hi) has h(lo) h(hi) <= 0 "
-                       "(= -a^2 (r - lo)(hi - r)); the ends s = 0 and s = oo by their limits")
+    return CheckResult(Status.PROVED, "symbolic",
+                       r"a linear $h$ with its root in [lo, hi) has $h(\mathrm{lo})\,h(\mathrm{hi}) \le 0$ "
+                       r"($= -a^2 (r - \mathrm{lo})(\mathrm{hi} - r)$); the ends $s = 0$ and $s = \infty$ by their "
+                       "limits")
 
 
 @cached
@@ -342,8 +349,10 @@ def _lemma4_at_sizes() -> CheckResult:
                 return CheckResult(Status.INCONCLUSIVE, "symbolic", f"Lemma 4 identity at p={p}, q={q}")
             n += 1
     return CheckResult(Status.PROVED_AT_SIZES, "explicit-size expansion",
-                       f"h(t) - h(s_p) = (d2 - beta p)(t - s_p) + beta sum_(q<i<=p) (t - s_i) at all {n} pairs "
-                       "q < p <= 5: each term >= 0 (p <= d2/beta, t >= s_(q+1) >= s_i) and t - s_p > 0",
+                       r"$h(t) - h(s_p) = (d_2 - \beta p)(t - s_p) + \beta \sum_{q<i\le p} (t - s_i)$ at all "
+                       f"{n} pairs "
+                       r"$q < p \le 5$: each term $\ge 0$ ($p \le d_2/\beta$, $t \ge s_{q+1} \ge s_i$) and "
+                       "$t - s_p > 0$",
                        {"pairs": n})
 
 
@@ -359,7 +368,8 @@ def _case1_at_sizes() -> CheckResult:
             return CheckResult(Status.INCONCLUSIVE, "symbolic", f"case 1 at m={m}")
         n += 1
     return CheckResult(Status.PROVED_AT_SIZES, "explicit-size expansion",
-                       f"on (0, s_m) with R_m = 0: G = const + ((d2 - beta m)/2) log s, every m <= {n}")
+                       r"on $(0, s_m)$ with $R_m = 0$: $G = \mathrm{const} + ((d_2 - \beta m)/2) \log s$, "
+                       rf"every $m \le {n}$")
 
 
 @cached
@@ -397,8 +407,9 @@ def _vanilla_d1_symbolic() -> CheckResult:
                          "(phi a general symbol); x = 0 has no minimizer at all"},
                         "G(phi/2) = (1 + log(2 pi phi))/2 = min G, and the mode is alive at s = phi/2 < phi = s_1",
                         "claimed: some data make every global minimizer completely collapsed", 30,
-                        note="symbolic in phi: G constant on (0, phi], G' = (s - phi)/(2 s^2) > 0 beyond; gap = the "
-                             "number of modes alive at that global minimizer (1) against the claimed 0", gap="1",
+                        note=r"symbolic in $\phi$: $G$ constant on $(0, \phi]$, $G' = (s - \phi)/(2 s^2) > 0$ "
+                             "beyond; gap = the number of modes alive at that global minimizer (1) against the "
+                             "claimed 0", gap="1",
                         tolerance="0")
-    return CheckResult(Status.REFUTED, "symbolic (general phi)", "at D0 = d1 = 1 every dataset has a non-collapsed "
-                       "global minimizer (G is flat on (0, phi]) or none", {}, cx)
+    return CheckResult(Status.REFUTED, "symbolic (general phi)", "at $D_0 = d_1 = 1$ every dataset has a "
+                       r"non-collapsed global minimizer ($G$ is flat on $(0, \phi]$) or none", {}, cx)

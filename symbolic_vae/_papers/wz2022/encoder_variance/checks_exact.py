@@ -89,9 +89,12 @@ def minimal_cor2() -> Counterexample | None:
         return _cx({"sizes (D0,d1,d2)": "(1, 1, 1)", "X": str(list(xs)), "Y": str(list(ys)), "zeta": "0",
                     "E||y||^2": str(sp.Rational(sum(b * b for b in ys), 2)), "beta": "1", "eta_enc": "1",
                     "eta_dec": "1"}, value, printed,
-                   "lhs = L_VAE at U = W = 0, sigma = eta_enc (exact, from the model) = min L_VAE: with Z = 0, "
-                   "L_VAE - E||y||^2/(2 eta_dec^2) = (||U V^T||^2 + Tr(U Sigma U^T) + kappa ||V||^2)/(2 eta_dec^2)"
-                   " + l_var >= 0 (x - 1 - log x >= 0); rhs = Eq. 43 = sum zeta_i^2 - ... = 0")
+                   r"lhs = $L_{\mathrm{VAE}}$ at $U = W = 0$, $\sigma = \eta_{\mathrm{enc}}$ (exact, from the model) = "
+                   r"min $L_{\mathrm{VAE}}$: with $Z = 0$, "
+                   r"$L_{\mathrm{VAE}} - \mathbb{E}\lVert y\rVert^2/(2\eta_{\mathrm{dec}}^2) = "
+                   r"(\lVert U V^\top\rVert^2 + \mathrm{Tr}(U \Sigma U^\top) + \kappa\lVert V\rVert^2)"
+                   r"/(2\eta_{\mathrm{dec}}^2) + l_{\mathrm{var}} \ge 0$ "
+                   r"($x - 1 - \log x \ge 0$); rhs = Eq. 43 = $\sum \zeta_i^2 - \ldots = 0$")
     return None
 
 
@@ -109,9 +112,11 @@ def minimal_beyond_rank() -> Counterexample | None:
     return _cx({"sizes (D0,d1,d2)": "(1, 2, 1)", "X = Y": "[1; -1]", "d*": "1", "beta": "1", "eta_enc": "1",
                 "eta_dec": "1", "U": "0", "W": "0", "sigma_1": "1", "sigma_2": f"{eps} (lhs) vs 1 (rhs)"},
                near_zero, at_prior,
-               "lhs = L_VAE with sigma_2 = 1/1000 (towards the claimed sigma_2* = 0), rhs = with sigma_2 = eta_enc; "
-               "the sigma_2 term beta/2 (s^2/eta_enc^2 - 1 - log(s^2/eta_enc^2)) enters every L_VAE additively and "
-               "-> +oo as s -> 0 (limit computed), and sigma_2 = 0 is outside the domain (log det Sigma)")
+               r"lhs = $L_{\mathrm{VAE}}$ with $\sigma_2 = 1/1000$ (towards the claimed $\sigma_2^* = 0$), rhs = with "
+               r"$\sigma_2 = \eta_{\mathrm{enc}}$; the $\sigma_2$ term "
+               r"$\beta/2\,(s^2/\eta_{\mathrm{enc}}^2 - 1 - \log(s^2/\eta_{\mathrm{enc}}^2))$ enters every "
+               r"$L_{\mathrm{VAE}}$ additively and $\to +\infty$ as $s \to 0$ (limit computed), and $\sigma_2 = 0$ is "
+               r"outside the domain (log det $\Sigma$)")
 
 
 def minimal_minimizer_set() -> Counterexample | None:
@@ -137,9 +142,10 @@ def minimal_minimizer_set() -> Counterexample | None:
             return _cx({"sizes (D0,d1,d2)": "(2, 2, 2)", "X = Y": matrix_text(sp.Matrix(rows)), "zeta": str(zetas),
                         "beta": "1/4", "eta_enc": "1", "eta_dec": "1", "P": matrix_text(P), "lambda": str(lam),
                         "theta": str(theta), "Sigma*": f"diag({sig[0]**2}, {sig[1]**2})"}, member, aligned,
-                       "lhs = L_VAE at (F Lambda P, W with Phi^(1/2) P_A^T W = G Theta P, Sigma* = diag(sigma_i*^2)) "
-                       "(exact, from the model); rhs = the same with P = I, which is attained, so min L_VAE <= rhs "
-                       f"< lhs; difference {sp.nsimplify(sp.simplify(member - aligned))}")
+                       r"lhs = $L_{\mathrm{VAE}}$ at ($F \Lambda P$, $W$ with $\Phi^{1/2} P_A^\top W = G \Theta P$, "
+                       r"$\Sigma^* = \mathrm{diag}(\sigma_i^{*2})$) (exact, from the model); rhs = the same with "
+                       r"$P = I$, which is attained, so min $L_{\mathrm{VAE}} \le$ rhs < lhs; "
+                       f"difference {sp.nsimplify(sp.simplify(member - aligned))}")
     return None
 
 

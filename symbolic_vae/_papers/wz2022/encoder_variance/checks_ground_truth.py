@@ -150,9 +150,10 @@ def param_check(which: str, variant: str = "printed") -> CheckResult:
         identifiable = gaps[tol == PARAM_TOL]
         worst = max(worst, float(identifiable.max()) if identifiable.size else 0.0)
         worst_flat = max(worst_flat, float(gaps[tol == FLAT_TOL].max()) if np.any(tol == FLAT_TOL) else 0.0)
-    what = {"lambda": "singular values of U vs lambda_i", "theta": "singular values of V vs theta_i",
-            "sigma": "learned sigma_i^2 vs Eq. 19 (i <= d*)",
-            "beyond_rank": f"learned sigma_i^2 vs Eq. 19 and sigma_i*^2 = {variant} value for i > d*"}[which]
+    what = {"lambda": r"singular values of $U$ vs $\lambda_i$", "theta": r"singular values of $V$ vs $\theta_i$",
+            "sigma": r"learned $\sigma_i^2$ vs Eq. 19 ($i \le d^*$)",
+            "beyond_rank": (rf"learned $\sigma_i^2$ vs Eq. 19 and $\sigma_i^{{*2}}$ = {variant} value for "
+                            "$i > d^*$")}[which]
     details = evidence(runs, n_inst, worst, PARAM_TOL, what, modes=n_modes, flat_tolerance=FLAT_TOL,
                         worst_gap_at_threshold=worst_flat)
     if bad is not None:
@@ -162,7 +163,7 @@ def param_check(which: str, variant: str = "printed") -> CheckResult:
                            gt_counterexample(run, i, lhs, rhs, what, "lhs = minimizer's value, rhs = formula; gap = "
                                              "|lhs - rhs| / (1 + |rhs|)", gap=gap, tolerance=tol))
     flat_text = (f"; modes exactly at the threshold {worst_flat:.1e} (tol {FLAT_TOL:g}: the loss is quartic in "
-                 f"lambda there)") if which in ("lambda", "theta") else ""
+                 r"$\lambda$ there)") if which in ("lambda", "theta") else ""
     return CheckResult(Status.CHECKED, "ground truth (multistart minimization)",
                        f"{n_inst} instances, {n_modes} modes: worst relative gap {worst:.1e} (tol {PARAM_TOL:g})"
                        f"{flat_text}; seed {SEED}, {N_STARTS} starts", details)
@@ -228,22 +229,24 @@ def set_check(rotation: str) -> CheckResult:
                 coupled = b * e2 * np.linalg.inv(e2 * U.T @ U + b * np.eye(d1))
                 found = np.diag(run.gt.params["sigma2"][i])
                 worst_coupling = max(worst_coupling, float(np.abs(found - coupled).max() / (1 + e2)))
-    what = {"any": "members with P Haar-random and Sigma = diag(sigma*^2) (as printed)",
-            "aligned": "members with P aligned to Sigma, Sigma = P^T diag(sigma*^2) P",
-            "aligned_w_without_p": "aligned members with P dropped from W"}[rotation]
+    what = {"any": r"members with $P$ Haar-random and $\Sigma = \mathrm{diag}(\sigma^{*2})$ (as printed)",
+            "aligned": r"members with $P$ aligned to $\Sigma$, $\Sigma = P^\top \mathrm{diag}(\sigma^{*2}) P$",
+            "aligned_w_without_p": "aligned members with $P$ dropped from $W$"}[rotation]
     details = evidence(runs, n, worst, LOSS_TOL, what, worst_sigma_coupling=worst_coupling)
     if worst > LOSS_TOL or worst_coupling > PARAM_TOL:
         run, i, lhs, rhs = bad
         gap, tol, gap_text = ((worst, LOSS_TOL, "|lhs - rhs| / (1 + |rhs|)") if worst > LOSS_TOL else
-                              (worst_coupling, PARAM_TOL, "the worst Sigma-coupling gap of the minimizers found"))
+                              (worst_coupling, PARAM_TOL, r"the worst $\Sigma$-coupling gap of the minimizers found"))
         return CheckResult(Status.REFUTED, "ground truth (members of the set)",
                            f"{what}: a member is {worst:.3g} (relative) above the minimum on "
                            f"{run.scenarios[i].label}", details,
-                           gt_counterexample(run, i, lhs, rhs, what, "lhs = L_VAE at the member, rhs = minimum found; "
+                           gt_counterexample(run, i, lhs, rhs, what,
+                                             r"lhs = $L_{\mathrm{VAE}}$ at the member, rhs = minimum found; "
                                              f"gap = {gap_text}", gap=gap, tolerance=tol))
     return CheckResult(Status.CHECKED, "ground truth (members of the set)",
-                       f"{n} members (random aligned P, random null-space part of W) attain the minimum to "
-                       f"{worst:.1e}; minimizers found satisfy Sigma = b eta_enc^2 (eta_enc^2 U^T U + b)^-1 to "
+                       f"{n} members (random aligned $P$, random null-space part of $W$) attain the minimum to "
+                       f"{worst:.1e}; minimizers found satisfy "
+                       r"$\Sigma = b\,\eta_{\mathrm{enc}}^2 (\eta_{\mathrm{enc}}^2 U^\top U + b)^{-1}$ to "
                        f"{worst_coupling:.1e} (tol {LOSS_TOL:g} / {PARAM_TOL:g}, seed {SEED})", details)
 
 
@@ -263,15 +266,17 @@ def collapse_check() -> CheckResult:
         n += 1
         if counts != [predicted, predicted]:
             cx = gt_counterexample(run, i, float(counts[1]), float(counts[0]), "collapsed modes",
-                                   f"lhs = learned Sigma, rhs = fixed sigma = eta_enc; predicted {predicted}; gap = "
-                                   "the largest difference of a count from the predicted one",
+                                   rf"lhs = learned $\Sigma$, rhs = fixed $\sigma = \eta_{{\mathrm{{enc}}}}$; "
+                                   f"predicted {predicted}; gap = the largest difference of a count from the predicted "
+                                   "one",
                                    gap=max(abs(k - predicted) for k in counts), tolerance=0)
             return CheckResult(Status.REFUTED, "ground truth", f"collapsed-mode counts differ on {sc.label}", {}, cx)
         agree_complete += predicted == d1
         agree_partial += 0 < predicted < d1
     return CheckResult(Status.CHECKED, "ground truth (fixed vs learned Sigma)",
-                       f"{n} instances: number of collapsed modes (singular value of U < {COLLAPSED_BELOW:g}) equal "
-                       f"for sigma_i = eta_enc, learned Sigma, and #{{i <= d1: zeta_i^2 <= beta eta_dec^2}} "
+                       f"{n} instances: number of collapsed modes (singular value of $U$ < {COLLAPSED_BELOW:g}) "
+                       r"equal for $\sigma_i = \eta_{\mathrm{enc}}$, learned $\Sigma$, and "
+                       r"$\#\{i \le d_1 : \zeta_i^2 \le \beta\eta_{\mathrm{dec}}^2\}$ "
                        f"({agree_complete} complete, {agree_partial} partial collapses; seed {SEED})",
                        {"instances": n, "complete": agree_complete, "partial": agree_partial, "seed": SEED,
                         "starts": N_STARTS, "worst_gap": 0, "tolerance": COLLAPSED_BELOW,
@@ -297,12 +302,16 @@ def norm_check() -> CheckResult:
             over_u = u2 > bound_u * (1 + 1e-6) + 1e-9
             gap, tol = (u2 - bound_u, bound_u * 1e-6 + 1e-9) if over_u else (v2 - bound_v, bound_v * 1e-6)
             cx = gt_counterexample(run, i, max(u2, v2), max(bound_u, bound_v), "squared norms", "lhs norm, rhs bound; "
-                                   f"gap = ||{'U' if over_u else 'V'}||_F^2 - its bound", gap=gap, tolerance=tol)
+                                   rf"gap = $\lVert {'U' if over_u else 'V'}\rVert_F^2$ - its bound", gap=gap,
+                                   tolerance=tol)
             return CheckResult(Status.REFUTED, "ground truth", f"norm bound fails on {sc.label}", {}, cx)
     return CheckResult(Status.CHECKED, "ground truth (multistart minimization)",
-                       f"{n} instances (beta down to 1e-3): ||U||_F^2 <= ||Z||_F^2/eta_enc^2 and ||V||_F^2 <= d1 "
-                       f"eta_enc^2 (largest ratio to the bound {ratio:.3f}); squared norms match sum lambda_i^2, "
-                       f"sum theta_i^2 to {worst:.1e}", evidence(runs, n, worst, FLAT_TOL, "squared norms",
+                       rf"{n} instances ($\beta$ down to 1e-3): "
+                       r"$\lVert U\rVert_F^2 \le \lVert Z\rVert_F^2/\eta_{\mathrm{enc}}^2$ and "
+                       r"$\lVert V\rVert_F^2 \le d_1 \eta_{\mathrm{enc}}^2$ "
+                       f"(largest ratio to the bound {ratio:.3f}); squared norms match "
+                       r"$\sum \lambda_i^2$, $\sum \theta_i^2$ to "
+                       f"{worst:.1e}", evidence(runs, n, worst, FLAT_TOL, "squared norms",
                                                                    largest_ratio_to_bound=ratio))
 
 
@@ -328,14 +337,16 @@ def threshold_check(hard: bool = False) -> CheckResult:
         worst = max(worst, float(gaps.max()))
         if np.any(gaps > tol):
             j = int(np.argmax(gaps / tol))
-            cx = gt_counterexample(run, i, float(found[j]), float(predicted[j]), "singular values of U V^T",
+            cx = gt_counterexample(run, i, float(found[j]), float(predicted[j]), r"singular values of $U V^\top$",
                                    "lhs = minimizer's, rhs = formula; gap = |lhs - rhs| / (1 + rhs)",
                                    gap=float(gaps[j]), tolerance=float(tol[j]))
-            return CheckResult(Status.REFUTED, "ground truth", f"singular values of U V^T off by {gaps.max():.3g} "
-                               f"on {sc.label}", evidence(runs, n, worst, PARAM_TOL, "sv(U V^T)"), cx)
+            return CheckResult(Status.REFUTED, "ground truth",
+                               rf"singular values of $U V^\top$ off by {gaps.max():.3g} on {sc.label}",
+                               evidence(runs, n, worst, PARAM_TOL, "sv(U V^T)"), cx)
     return CheckResult(Status.CHECKED, "ground truth (multistart minimization)",
-                       f"{n} instances: singular values of U V^T = zeta_i (1 - beta eta_dec^2/zeta_i^2)_+ for i <= d1, "
-                       f"0 for i > d1, worst gap {worst:.1e} (tol {PARAM_TOL:g}; {FLAT_TOL:g} at the threshold)",
+                       f"{n} instances: singular values of "
+                       r"$U V^\top = \zeta_i (1 - \beta\eta_{\mathrm{dec}}^2/\zeta_i^2)_+$ for $i \le d_1$, "
+                       f"0 for $i > d_1$, worst gap {worst:.1e} (tol {PARAM_TOL:g}; {FLAT_TOL:g} at the threshold)",
                        evidence(runs, n, worst, PARAM_TOL, "sv(U V^T)"))
 
 
@@ -372,7 +383,7 @@ def reduced_check(pairing: str) -> CheckResult:
     for pair in by_pair.values():
         if len(pair) == 2:
             spread = max(spread, abs(pair["random"] - pair["reversed"]))
-    what = f"min over (U, W) at fixed Sigma vs Eq. 12 ({pairing} pairing, explicit constant)"
+    what = rf"min over ($U$, $W$) at fixed $\Sigma$ vs Eq. 12 ({pairing} pairing, explicit constant)"
     details = evidence(runs, n, worst, LOSS_TOL, what, **{
         "max |(formula - min)(Sigma) - (formula - min)(reversed Sigma)|": spread})
     if worst > LOSS_TOL:
@@ -381,7 +392,8 @@ def reduced_check(pairing: str) -> CheckResult:
                            gt_counterexample(run, i, found, value, what, "lhs = minimum found, rhs = Eq. 12; gap = "
                                              "|lhs - rhs| / (1 + |lhs|)", gap=worst, tolerance=LOSS_TOL))
     return CheckResult(Status.CHECKED, "ground truth (fixed Sigma)",
-                       f"{n} instances (random unsorted Sigma, its reversal, sigma_i = eta_enc): worst gap {worst:.1e} "
+                       rf"{n} instances (random unsorted $\Sigma$, its reversal, "
+                       rf"$\sigma_i = \eta_{{\mathrm{{enc}}}}$): worst gap {worst:.1e} "
                        f"(tol {LOSS_TOL:g}, seed {SEED}, {N_STARTS} starts)", details)
 
 

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 import sympy as sp
 
+from symbolic_vae._core.notation import to_latex
 from symbolic_vae._core.verdict import CheckResult, Counterexample, Status, decimal_text
 from symbolic_vae._engine.campaigns import cached
 from symbolic_vae._engine.identity import is_symbolic_zero, prove_identity
@@ -119,42 +120,46 @@ def mode_step(name: str) -> CheckResult:
     if name == "v_convex":
         coeff = sp.Poly(sp.expand(md.objective), md.v).all_coeffs()[0]
         return prove_sign_on_regions(coeff, ">0", (Region("all", ()),),
-                                     what="coefficient of v^2 in the mode objective (u^2 + kappa)")
+                                     what=r"coefficient of $v^2$ in the mode objective ($u^2 + \kappa$)")
     if name == "g_convex":
         return prove_sign_on_regions(sp.diff(md.g, t, 2), ">=0", (Region("all", ()),),
-                                     what="g''(t) (convex in t = u^2 >= 0)")
+                                     what=r"$\mathrm{d}^2 g/\mathrm{d}t^2$ (convex in $t = u^2 \ge 0$)")
     if name == "t_star":
         # interior region: g'(t_root) = 0; boundary region (root <= 0): g'(0) >= 0
         g1 = sp.diff(md.g, t)
         interior = prove_on_regions(g1.xreplace({t: md.t_star}), sp.Integer(0), SIGMA_REGIONS[:1],
-                                    what="g'(t*) = 0 where t* > 0")
+                                    what="$g'(t^*) = 0$ where $t^* > 0$")
         if interior.status is not Status.PROVED:
             return interior
         boundary = prove_sign_on_regions(g1.xreplace({t: 0}), ">=0", SIGMA_REGIONS[1:],
-                                         what="g'(0) >= 0 where t* = 0")
+                                         what=r"$g'(0) \ge 0$ where $t^* = 0$")
         if boundary.status is not Status.PROVED:
             return boundary
         return CheckResult(Status.PROVED, "symbolic, region by region",
-                           "t* = max(0, root of g') minimizes the convex g over t >= 0 (interior: g'(t*) = 0; "
-                           "boundary: g'(0) >= 0)", {"regions": region_names(SIGMA_REGIONS)})
+                           r"$t^*$ = max(0, root of $g'$) minimizes the convex $g$ over $t \ge 0$ (interior: "
+                           r"$g'(t^*) = 0$; boundary: $g'(0) \ge 0$)", {"regions": region_names(SIGMA_REGIONS)})
     if name == "li":
-        return prove_identity(md.loss, dimensionless(printed_li()), what="min over (u, v) of the model's mode "
-                              "objective = l_i(sigma) of Eq. 92")
+        return prove_identity(md.loss, dimensionless(printed_li()), what="min over ($u$, $v$) of the model's mode "
+                              r"objective = $l_i(\sigma)$ of Eq. 92")
     if name == "curvature":
         for expr, _ in _branches(md.curvature):
             if sign_of(sp.simplify(expr)) != 1:
-                return CheckResult(Status.INCONCLUSIVE, "symbolic", f"l'' branch {expr} not shown positive")
-        return CheckResult(Status.PROVED, "symbolic", "l''(sigma) > 0 on both sides of the kink "
+                return CheckResult(Status.INCONCLUSIVE, "symbolic",
+                                   rf"branch ${to_latex(expr)}$ of $\mathrm{{d}}^2 l_i/\mathrm{{d}}\sigma^2$ not "
+                                   "shown positive")
+        return CheckResult(Status.PROVED, "symbolic",
+                           r"$\mathrm{d}^2 l_i/\mathrm{d}\sigma^2 > 0$ on both sides of the kink "
                            "(each branch is a sum of positive terms)", {"branches": len(_branches(md.curvature))})
     if name == "continuity":
         left, right = (_at_r(e, q) for e, _ in _branches(md.dloss)[:2])
         ok = is_symbolic_zero(sp.simplify(left - right))
         return CheckResult(Status.PROVED if ok else Status.INCONCLUSIVE, "symbolic",
-                           "l'(sigma) is continuous at the kink sigma = zeta eta_enc/(sqrt(beta) eta_dec): "
-                           "both branches agree there" if ok else "branches of l' differ at the kink")
+                           r"$l'(\sigma)$ is continuous at the kink "
+                           r"$\sigma = \zeta\eta_{\mathrm{enc}}/(\sqrt{\beta}\,\eta_{\mathrm{dec}})$: "
+                           "both branches agree there" if ok else "branches of $l'$ differ at the kink")
     if name == "stationary":
         return prove_on_regions(md.dloss, sp.Integer(0), ZETA_REGIONS, r_value=R_STAR,
-                                what="l'(sigma*) = 0 with sigma* of Eq. 14")
+                                what=r"$l'(\sigma^*) = 0$ with $\sigma^*$ of Eq. 14")
     raise KeyError(name)
 
 
@@ -164,7 +169,7 @@ def prop3_check(swap: bool = False) -> CheckResult:
         return mode_step("stationary")
     r_swapped = dimensionless(printed_sigma_star(swap=True)) / eta_enc
     return prove_on_regions(mode_derivation().dloss, sp.Integer(0), POSITIVE_ZETA, r_value=r_swapped,
-                            what="l'(sigma*) = 0 with the branches of Eq. 14 swapped")
+                            what=r"$l'(\sigma^*) = 0$ with the branches of Eq. 14 swapped")
 
 
 # --- Eq. 93 and its correction, with a minimal counterexample ------------------------------------------
@@ -172,7 +177,7 @@ def derivative_check(factor: sp.Expr = 1, log_sign: int = -1) -> CheckResult:
     """dl/dsigma (from the model) vs factor * Eq. 93; on failure, the simplest grid point where they differ."""
     md = mode_derivation()
     result = prove_identity(md.dloss, dimensionless(printed_eq93(factor, log_sign)),
-                            what=f"d l_i / d sigma = {factor} x Eq. 93")
+                            what=rf"$\mathrm{{d}} l_i/\mathrm{{d}}\sigma = {factor} \times$ Eq. 93")
     if result.status is not Status.REFUTED:
         return result
     # minimal counterexample: unit scalars, the smallest zeta and simplest sigma on a grid
@@ -185,12 +190,13 @@ def derivative_check(factor: sp.Expr = 1, log_sign: int = -1) -> CheckResult:
         if lhs != rhs:
             cx = Counterexample({k.name: str(v) for k, v in point.items()}, f"{lhs} = {numeric_text(lhs)}",
                                 f"{rhs} = {numeric_text(rhs)}", 30,
-                                note="lhs: derivative of l_i derived from the model; rhs: the printed formula",
+                                note="lhs: derivative of $l_i$ derived from the model; rhs: the printed formula",
                                 gap=decimal_text(sp.nsimplify(lhs - rhs)), tolerance="0")
             ratio = sp.nsimplify(lhs / rhs) if rhs != 0 else None
             how = f"the derived value is {ratio} times the formula's" if ratio is not None else "they differ"
             return CheckResult(Status.REFUTED, "region by region + exact point",
-                               f"d l_i/d sigma (derived from the model) != {factor} x Eq. 93: at the simplest point "
+                               rf"$\mathrm{{d}} l_i/\mathrm{{d}}\sigma$ (derived from the model) "
+                               rf"$\neq {factor} \times$ Eq. 93: at the simplest point "
                                f"where they differ {how}", result.details, cx)
     return result
 
@@ -204,7 +210,7 @@ def bracket_step(name: str, minus_factor: sp.Expr = HALF) -> CheckResult:
     md = mode_derivation()
     if name == "eq94":
         return prove_identity(dimensionless(EQ94_LHS - EQ94_RHS), md.dloss / 2,
-                              what="Eq. 94 (LHS - RHS) = l'(sigma)/2, so Eq. 94 <=> l'(sigma) = 0")
+                              what=r"Eq. 94 (LHS - RHS) = $l'(\sigma)/2$, so Eq. 94 $\Leftrightarrow$ $l'(\sigma) = 0$")
     if name == "eq94_monotone":
         lhs = sp.piecewise_fold(dimensionless(EQ94_LHS))
         for expr, _ in _branches(lhs):
@@ -215,14 +221,15 @@ def bracket_step(name: str, minus_factor: sp.Expr = HALF) -> CheckResult:
         ok = is_symbolic_zero(sp.simplify(left - right)) and rhs_slope == 1
         return CheckResult(Status.PROVED if ok else Status.INCONCLUSIVE, "symbolic",
                            "Eq. 94: LHS constant then increasing, continuous at the kink (non-decreasing); "
-                           "RHS beta eta_dec^2/sigma strictly decreasing" if ok else "Eq. 94 monotonicity undecided")
+                           r"RHS $\beta\eta_{\mathrm{dec}}^2/\sigma$ strictly decreasing"
+                           if ok else "Eq. 94 monotonicity undecided")
     if name == "minus":
         r_minus = dimensionless(minus_factor * 2 * SIGMA_MINUS) / eta_enc
         return prove_sign_on_regions(md.dloss, "<0", POSITIVE_ZETA, r_value=r_minus,
-                                     what=f"l'(sigma_-) < 0 with sigma_- = {minus_factor} min(...)")
+                                     what=rf"$l'(\sigma_-) < 0$ with $\sigma_- = {minus_factor} \min(\ldots)$")
     if name == "plus":
         r_plus = dimensionless(SIGMA_PLUS) / eta_enc
-        return prove_sign_on_regions(md.dloss, ">0", PLUS_REGIONS, r_value=r_plus, what="l'(sigma_+) > 0")
+        return prove_sign_on_regions(md.dloss, ">0", PLUS_REGIONS, r_value=r_plus, what=r"$l'(\sigma_+) > 0$")
     raise KeyError(name)
 
 
@@ -238,10 +245,11 @@ def case_step(name: str) -> CheckResult:
                       if j != active_index and bool(cond.xreplace({q: 1, r: 2})))
     if name == "eq96":
         return prove_on_regions(branch_active, sp.Integer(0), POSITIVE_ZETA, r_value=1 / q,
-                                what="sigma = sqrt(beta) eta_dec eta_enc / zeta solves Eq. 95 (active branch)")
+                                what=(r"$\sigma = \sqrt{\beta}\,\eta_{\mathrm{dec}}\eta_{\mathrm{enc}}/\zeta$ "
+                                      "solves Eq. 95 (active branch)"))
     if name == "eq99":
         return prove_on_regions(branch_off, sp.Integer(0), ZETA_REGIONS, r_value=ONE,
-                                what="sigma = eta_enc solves Eq. 98 (inactive branch)")
+                                what=r"$\sigma = \eta_{\mathrm{enc}}$ solves Eq. 98 (inactive branch)")
     # built on demand, so that a step reads only the forms of its own statement (not those of the controls)
     pairs = {"eq97": lambda: (EQ97, POSITIVE_ZETA), "eq100": lambda: (EQ100, ZETA_REGIONS),
              "eq100_corrected": lambda: (EQ100_CORRECTED, ZETA_REGIONS),
@@ -251,7 +259,7 @@ def case_step(name: str) -> CheckResult:
                                                 ZETA_REGIONS)}
     (left, right), regions = pairs[name]()
     return prove_iff_on_regions(dimensionless(left), dimensionless(right), regions,
-                                what=f"{sp.sstr(left)}  <=>  {sp.sstr(right)}")
+                                what=rf"${to_latex(left)} \Leftrightarrow {to_latex(right)}$")
 
 
 # --- Theorem 2 and Corollary 2, one mode --------------------------------------------------------------------
@@ -266,9 +274,9 @@ def theorem2_mode(name: str, candidate: sp.Expr | None = None) -> CheckResult:
     default = {"lambda": LAMBDA_STAR, "theta": THETA_STAR, "mode_loss": MODE_LOSS,
                "product": LAMBDA_STAR * THETA_STAR}[name]
     target = dimensionless(default if candidate is None else candidate)
-    what = {"lambda": "sqrt(t*(sigma*)) = lambda_i (Eq. 17)", "theta": "v*(lambda_i) = theta_i (Eq. 18)",
-            "mode_loss": "l_i(sigma*) = zeta_i^2 - [Eq. 43 summand] (one mode of Cor. 2)",
-            "product": "lambda_i theta_i = (zeta_i^2 - beta eta_dec^2)_+ / zeta_i"}[name]
+    what = {"lambda": r"$\sqrt{t^*(\sigma^*)} = \lambda_i$ (Eq. 17)", "theta": r"$v^*(\lambda_i) = \theta_i$ (Eq. 18)",
+            "mode_loss": r"$l_i(\sigma^*) = \zeta_i^2 - [\text{Eq. 43 summand}]$ (one mode of Cor. 2)",
+            "product": r"$\lambda_i \theta_i = (\zeta_i^2 - \beta\eta_{\mathrm{dec}}^2)_+/\zeta_i$"}[name]
     return prove_on_regions(derived, target, ZETA_REGIONS, r_value=R_STAR, what=what)
 
 
@@ -285,13 +293,16 @@ def collapse_mode(name: str) -> CheckResult:
     zero = sp.Integer(0)
     if name == "same_set":
         return prove_iff_on_regions(sp.Eq(t_fixed, zero), sp.Eq(t_learn, zero), ZETA_REGIONS, r_value=R_STAR,
-                                    what="lambda_i = 0 with sigma_i = eta_enc  <=>  lambda_i = 0 with learned sigma_i")
+                                    what=(r"$\lambda_i = 0$ with $\sigma_i = \eta_{\mathrm{enc}}$  $\Leftrightarrow$  "
+                                          r"$\lambda_i = 0$ with learned $\sigma_i$"))
     if name == "condition":
         return prove_iff_on_regions(sp.Eq(t_learn, zero), sp.LessThan(q**2, 1), ZETA_REGIONS, r_value=R_STAR,
-                                    what="lambda_i = 0 (learned sigma)  <=>  zeta_i^2 <= beta eta_dec^2")
+                                    what=(r"$\lambda_i = 0$ (learned $\sigma$)  $\Leftrightarrow$  "
+                                          r"$\zeta_i^2 \le \beta\eta_{\mathrm{dec}}^2$"))
     if name == "control":
         return prove_iff_on_regions(sp.Eq(t_learn, zero), sp.StrictLessThan(q**2, 1), ZETA_REGIONS, r_value=R_STAR,
-                                    what="lambda_i = 0 (learned sigma)  <=>  zeta_i^2 < beta eta_dec^2")
+                                    what=(r"$\lambda_i = 0$ (learned $\sigma$)  $\Leftrightarrow$  "
+                                          r"$\zeta_i^2 < \beta\eta_{\mathrm{dec}}^2$"))
     raise KeyError(name)
 
 
@@ -304,10 +315,10 @@ def norm_mode(name: str) -> CheckResult:
     theta2 = md.optimum()[1] ** 2
     if name == "lambda_bound":
         return prove_sign_on_regions(lam2 - dimensionless(zeta**2 / eta_enc**2), "<=0", ZETA_REGIONS,
-                                     r_value=R_STAR, what="lambda_i^2 <= zeta_i^2/eta_enc^2")
+                                     r_value=R_STAR, what=r"$\lambda_i^2 \le \zeta_i^2/\eta_{\mathrm{enc}}^2$")
     if name == "theta_bound":
         return prove_sign_on_regions(theta2 - eta_enc**2, "<=0", ZETA_REGIONS, r_value=R_STAR,
-                                     what="theta_i^2 <= eta_enc^2")
+                                     what=r"$\theta_i^2 \le \eta_{\mathrm{enc}}^2$")
     if name == "limits":
         # on the active branch (beta eta_dec^2 < zeta^2, which holds for all small beta when zeta > 0)
         active_branch = {sp.Max(0, zeta**2 - THRESHOLD): zeta**2 - THRESHOLD}
@@ -316,15 +327,17 @@ def norm_mode(name: str) -> CheckResult:
             branch = expr.xreplace(active_branch).xreplace({zeta: positive_zeta})
             found = sp.limit(branch, beta, 0, "+").xreplace({positive_zeta: zeta})
             if not is_symbolic_zero(sp.simplify(found - limit)):
-                return CheckResult(Status.INCONCLUSIVE, "symbolic limit", f"limit of {expr} as beta -> 0: {found}")
+                return CheckResult(Status.INCONCLUSIVE, "symbolic limit",
+                                   rf"limit of ${to_latex(expr)}$ as $\beta \to 0$: ${to_latex(found)}$")
         return CheckResult(Status.PROVED, "symbolic limit",
-                           "as beta eta_dec^2 -> 0 (zeta_i > 0 fixed): lambda_i -> zeta_i/eta_enc, theta_i -> eta_enc "
-                           "(finite)")
+                           r"as $\beta\eta_{\mathrm{dec}}^2 \to 0$ ($\zeta_i > 0$ fixed): "
+                           r"$\lambda_i \to \zeta_i/\eta_{\mathrm{enc}}$, $\theta_i \to \eta_{\mathrm{enc}}$ (finite)")
     if name == "fixed_sigma_control":
         t_fixed = _fixed_sigma_t()
         theta2_fixed = md.optimum(t_fixed)[1].xreplace({r: ONE}) ** 2
         return prove_sign_on_regions(theta2_fixed - eta_enc**2, "<=0", PLUS_REGIONS,
-                                     what="theta_i^2 <= eta_enc^2 for the fixed sigma_i = eta_enc optimum (Eq. 10)")
+                                     what=(r"$\theta_i^2 \le \eta_{\mathrm{enc}}^2$ for the fixed "
+                                           r"$\sigma_i = \eta_{\mathrm{enc}}$ optimum (Eq. 10)"))
     raise KeyError(name)
 
 
@@ -336,18 +349,20 @@ def threshold_mode(name: str) -> CheckResult:
     product = lam * theta
     if name == "removed":
         return prove_iff_on_regions(sp.Eq(product, 0), sp.LessThan(q**2, 1), ZETA_REGIONS, r_value=R_STAR,
-                                    what="lambda_i theta_i = 0  <=>  zeta_i^2 <= beta eta_dec^2")
+                                    what=(r"$\lambda_i \theta_i = 0$  $\Leftrightarrow$  "
+                                          r"$\zeta_i^2 \le \beta\eta_{\mathrm{dec}}^2$"))
     if name == "shrunk":
         kept = ZETA_REGIONS[:1]
-        positive = prove_sign_on_regions(product, ">0", kept, r_value=R_STAR, what="lambda_i theta_i > 0")
+        positive = prove_sign_on_regions(product, ">0", kept, r_value=R_STAR, what=r"$\lambda_i \theta_i > 0$")
         if positive.status is not Status.PROVED:
             return positive
         return prove_sign_on_regions(product - dimensionless(zeta), "<0", kept, r_value=R_STAR,
-                                     what="lambda_i theta_i < zeta_i where zeta_i^2 > beta eta_dec^2")
+                                     what=(r"$\lambda_i \theta_i < \zeta_i$ where "
+                                           r"$\zeta_i^2 > \beta\eta_{\mathrm{dec}}^2$"))
     if name == "hard_control":
         hard = dimensionless(zeta * MODE_SURVIVES)
         return prove_on_regions(product, hard, ZETA_REGIONS, r_value=R_STAR,
-                                what="lambda_i theta_i = zeta_i 1[zeta_i^2 > b] (hard thresholding)")
+                                what=r"$\lambda_i \theta_i = \zeta_i\,\mathbf{1}[\zeta_i^2 > b]$ (hard thresholding)")
     raise KeyError(name)
 
 
@@ -359,7 +374,7 @@ def mode_derivation_check() -> CheckResult:
         if result.status is not Status.PROVED:
             return result
     return CheckResult(Status.PROVED, "symbolic, region by region",
-                       "one mode from the model (sizes (1,1,1), A = 1, B = zeta, S_yy = zeta^2): convex in v with "
-                       "v* = zeta u/(u^2 + kappa); g(t) convex on t = u^2 >= 0, minimized at t* = max(0, root); "
-                       "g(t*) = l_i(sigma) of Eq. 92 on every region",
+                       r"one mode from the model (sizes (1,1,1), $A = 1$, $B = \zeta$, $S_{\mathrm{yy}} = \zeta^2$): "
+                       r"convex in $v$ with $v^* = \zeta u/(u^2 + \kappa)$; $g(t)$ convex on $t = u^2 \ge 0$, "
+                       r"minimized at $t^*$ = max(0, root); $g(t^*) = l_i(\sigma)$ of Eq. 92 on every region",
                        {name: r.summary for name, r in parts.items()})

@@ -88,8 +88,9 @@ def notebook_values_check(reading: str) -> CheckResult:
             {"reading": reading, "i": str(i + 1), "S_i": f"{s[i]:.17g}"}, float(printed_from_notebook[i]),
             PRINTED[i], note="lhs: the value the reading predicts in print; rhs: the printed value",
             gap=float(gaps[i]), tolerance=PRINTED_HALF_UNIT, details=details)
+    read_as = "$S_i$" if reading == "zeta2" else r"$\sqrt{S_i}$"
     return CheckResult(Status.CHECKED, "the authors' notebook vs the print",
-                       f"the 5 printed values are the notebook's {'S_i' if reading == 'zeta2' else 'sqrt(S_i)'} "
+                       f"the 5 printed values are the notebook's {read_as} "
                        f"within {gaps.max():.2g} (half a printed unit is {PRINTED_HALF_UNIT:g})", details)
 
 
@@ -140,7 +141,7 @@ def figure_counts_check(reading: str) -> CheckResult:
             float(counts[at]), float(far), note="lhs: predicted surviving modes at the beta; rhs: the count the text "
             "states is reached", gap=abs(int(counts[at]) - far), tolerance=0.0, details=details)
     return CheckResult(Status.CHECKED, "survival rule at the figure's betas",
-                       "predicted surviving modes at beta = " + ", ".join(f"{b:g}" for b in FIGURE_BETAS) + ": "
+                       r"predicted surviving modes at $\beta$ = " + ", ".join(f"{b:g}" for b in FIGURE_BETAS) + ": "
                        + ", ".join(str(int(c)) for c in counts) + " (every count from 5 to 0)", details)
 
 

@@ -127,8 +127,9 @@ def closed_form_check(names: tuple[str, ...], *, swap: bool = False) -> CheckRes
                      "encoder_std": max(worst["encoder_std"], float(std_gap[i].max())),
                      "eta_dec2": max(worst["eta_dec2"], float(s_gap[i])), "mc_z": max(worst["mc_z"], float(mc_z[i]))}
     return CheckResult(Status.CHECKED, "SGD training vs closed form",
-                       f"worst relative gaps: loss {worst['loss']:.2g} (tol {LOSS_TOL:g}), sigma_i* "
-                       f"{worst['encoder_std']:.2g}, eta_dec^2 {worst['eta_dec2']:.2g} (tol {PARAMETER_TOL:g}); "
+                       f"worst relative gaps: loss {worst['loss']:.2g} (tol {LOSS_TOL:g}), $\\sigma_i^*$ "
+                       rf"{worst['encoder_std']:.2g}, $\eta_{{\mathrm{{dec}}}}^2$ {worst['eta_dec2']:.2g} "
+                       f"(tol {PARAMETER_TOL:g}); "
                        f"Monte Carlo loss within {worst['mc_z']:.2g} standard errors",
                        {"settings": [_setting(n) for n in names], "rows": rows, "worst": worst,
                         "tolerances": {"loss": LOSS_TOL, "parameters": PARAMETER_TOL,
@@ -148,7 +149,7 @@ def annealing_check(*, shift: int = 0) -> CheckResult:
                                   gap=1.0, tolerance=0.0)
     return CheckResult(Status.CHECKED, "SGD training vs closed form",
                        "with a linear KL warm-up over 1000 steps the active units equal those without it and the "
-                       "predicted surviving modes at every beta", result.details)
+                       r"predicted surviving modes at every $\beta$", result.details)
 
 
 def complete_collapse_check(name: str, *, shift: int = 0) -> CheckResult:
@@ -167,7 +168,7 @@ def complete_collapse_check(name: str, *, shift: int = 0) -> CheckResult:
                 float(t), float(p), note="lhs: active units of the SGD-trained VAE; rhs: predicted surviving modes",
                 gap=1.0, tolerance=0.0, details=details)
     return CheckResult(Status.CHECKED, "SGD training vs closed form",
-                       f"no active unit at every beta above zeta_1^2 and at least one below it, at all "
+                       r"no active unit at every $\beta$ above $\zeta_1^2$ and at least one below it, at all "
                        f"{len(run['betas'])} betas of {name}; exact counts agree at "
                        f"{int(np.sum(np.asarray(predicted) == run['active']))} of them", details)
 
