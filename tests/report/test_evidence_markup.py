@@ -24,6 +24,18 @@ MARKUP_MODULES: tuple[str, ...] = (
     "symbolic_vae._papers.wz2022.data_dependent_variance.forms",
     "symbolic_vae._papers.wz2022.optimal_biases",
     "symbolic_vae._papers.wz2022.elbo",
+    # origin Hessian, global minimum, engine
+    "symbolic_vae._papers.wz2022.origin_hessian.checks",
+    "symbolic_vae._papers.wz2022.origin_hessian.claims",
+    "symbolic_vae._papers.wz2022.global_minimum.checks_collapse",
+    "symbolic_vae._papers.wz2022.global_minimum.checks_ground_truth",
+    "symbolic_vae._papers.wz2022.global_minimum.checks_minimizers",
+    "symbolic_vae._papers.wz2022.global_minimum.checks_mode",
+    "symbolic_vae._papers.wz2022.global_minimum.checks_orthogonal",
+    "symbolic_vae._papers.wz2022.global_minimum.checks_regions",
+    "symbolic_vae._papers.wz2022.global_minimum.checks_sizes",
+    "symbolic_vae._papers.wz2022.global_minimum.claims",
+    "symbolic_vae._engine.regions",
 )
 """The modules whose evidence text is written in light LaTeX markup (and must stay so)."""
 
