@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import sympy as sp
 
+from symbolic_vae._core.notation import to_latex
 from symbolic_vae._core.verdict import CheckResult, Counterexample, Status, decimal_text
 from symbolic_vae._engine.identity import prove_identity
 from symbolic_vae._model.lvm import beta, eta_dec, eta_enc
@@ -40,6 +41,17 @@ def identity_check(lhs: sp.Expr, rhs: sp.Expr, what: str) -> CheckResult:
     if reduces_to_zero(lhs - rhs):
         return CheckResult(Status.PROVED, "symbolic", f"{what}: difference cancels to 0 in general symbols")
     return prove_identity(lhs, rhs, what=what)
+
+
+def _tex(expr: sp.Basic) -> str:
+    """``expr`` as LaTeX for evidence text, a quotient written with a slash (numerator and denominator in
+    parentheses when they are sums or products) so that it also reads unambiguously as plain text."""
+    num, den = sp.fraction(sp.together(expr))
+    if den == 1:
+        return to_latex(expr)
+    top = f"({to_latex(num)})" if isinstance(num, sp.Add) else to_latex(num)
+    bottom = f"({to_latex(den)})" if isinstance(den, sp.Add | sp.Mul) else to_latex(den)
+    return f"{top}/{bottom}"
 
 
 def derivative_check(printed: sp.Expr, name: str) -> CheckResult:
@@ -132,7 +144,7 @@ def collapse_condition_check(collapses: sp.Basic) -> CheckResult:
     the derived one: the mode collapses iff t* = 0."""
     derived = 1 - survival_indicator().xreplace({sigma: eta_enc})
     stated = sp.Piecewise((1, collapses), (0, True))
-    return prove_by_regions(derived, stated, thm1_regions(), what=f"mode collapses iff ${sp.latex(collapses)}$")
+    return prove_by_regions(derived, stated, thm1_regions(), what=f"mode collapses iff ${_tex(collapses)}$")
 
 
 def product_only_check(reparam: str) -> CheckResult:
@@ -259,8 +271,8 @@ def lambda_direction_check(peak: sp.Expr) -> CheckResult:
     if sides["increasing on (0, peak)"] is True and sides["decreasing on (peak, zeta)"] is False \
             and theta_side is False and diverges:
         return CheckResult(Status.PROVED, "symbolic",
-                           rf"$d\lambda^{{*2}}/da = {sp.latex(rising)}$ is $\ge 0$ on $(0, {sp.latex(peak)})$ and "
-                           rf"$\le 0$ on $({sp.latex(peak)}, \zeta)$; $\theta^{{*2}} = {sp.latex(theta2)}$ decreases "
+                           rf"$d\lambda^{{*2}}/da = {_tex(rising)}$ is $\ge 0$ on $(0, {_tex(peak)})$ and "
+                           rf"$\le 0$ on $({_tex(peak)}, \zeta)$; $\theta^{{*2}} = {_tex(theta2)}$ decreases "
                            r"on $(0, \zeta)$ and tends to $\infty$ as $a \to 0$",
                            {"lambda^2": str(lam2), "theta^2": str(theta2)})
     return CheckResult(Status.INCONCLUSIVE, "symbolic", "the signs of the derivatives were not established",
@@ -275,7 +287,7 @@ def beta_as_eta_dec_check(eta_dec_factor: sp.Expr) -> CheckResult:
     mode = derived_mode()
     quantities = {"lambda*^2": mode["t_star"], "theta*^2": mode["theta_star"] ** 2, "minimum": mode["minimum"]}
     labels = {"lambda*^2": r"$\lambda^{*2}$", "theta*^2": r"$\theta^{*2}$", "minimum": "minimum"}
-    factor_tex = sp.latex(eta_dec_factor)
+    factor_tex = _tex(eta_dec_factor)
     pairs = {name: (expr.xreplace({beta: FACTOR_K * beta}), expr.xreplace({eta_dec: eta_dec_factor * eta_dec}))
              for name, expr in quantities.items()}
     if all(reduces_to_zero(more_beta - other_eta) for more_beta, other_eta in pairs.values()):
@@ -305,7 +317,7 @@ def beta_as_eta_dec_check(eta_dec_factor: sp.Expr) -> CheckResult:
                         str(sp.N(lhs, 30)), str(sp.N(rhs, 30)), 30,
                         note=rf"lhs: {labels[name]} with $\beta$ multiplied by $k$; rhs: with "
                              rf"$\eta_{{\mathrm{{dec}}}}$ multiplied by ${factor_tex}$ instead (exact: "
-                             f"${sp.latex(lhs)}$, ${sp.latex(rhs)}$)",
+                             f"${_tex(lhs)}$, ${_tex(rhs)}$)",
                         gap=decimal_text(gap), tolerance="0")
     return CheckResult(Status.REFUTED, "exact counterexample",
                        rf"{labels[name]} at $(k\beta, \eta_{{\mathrm{{dec}}}})$ differs from {labels[name]} at "

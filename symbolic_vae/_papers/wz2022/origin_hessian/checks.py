@@ -14,7 +14,7 @@ import numpy as np
 import symengine as se
 import sympy as sp
 
-from symbolic_vae._core.notation import markup_text
+from symbolic_vae._core.notation import markup_text, to_latex
 from symbolic_vae._core.seeds import derive_seed
 from symbolic_vae._core.verdict import CheckResult, Counterexample, Status, decimal_text
 from symbolic_vae._engine.campaigns import cached
@@ -363,11 +363,6 @@ def _eq118_proportional() -> CheckResult:
 
 
 # --- the sign of Eq. 118 -------------------------------------------------------------------------------
-def _tex(expr: sp.Basic) -> str:
-    """``expr`` as LaTeX math, the symbol sigma2 written as sigma^2."""
-    return sp.latex(expr, symbol_names={s2_sym: r"\sigma^2"})
-
-
 def _sign_identity() -> CheckResult:
     """EQ118 read as a + c sqrt(r) (c < 0, a > 0): EQ118 >= 0 <=> a^2 >= c^2 r, and a^2 - c^2 r is shown to be a
     positive constant (4) times sigma2 kappa - zeta^2, so the sign is that of the stated condition."""
@@ -383,10 +378,10 @@ def _sign_identity() -> CheckResult:
     ratio = sp.cancel(sp.expand(a**2 - c**2 * root.base) / (s2_sym * kappa - zeta**2))
     if not (ratio.is_number and ratio.is_positive):
         return CheckResult(Status.INCONCLUSIVE, "symbolic", "the sign of Eq. 118 is not reduced to the stated "
-                           rf"condition: $(a^2 - c^2 r) / (\sigma^2 \kappa - \zeta^2) = {_tex(ratio)}$, not a "
+                           rf"condition: $(a^2 - c^2 r) / (\sigma^2 \kappa - \zeta^2) = {to_latex(ratio)}$, not a "
                            "positive constant")
     ident = prove_identity(a**2 - c**2 * root.base, ratio * (s2_sym * kappa - zeta**2),
-                           what=rf"$a^2 - c^2 r = {_tex(ratio)}\,(\sigma^2 \kappa - \zeta^2)$ for Eq. 118 "
+                           what=rf"$a^2 - c^2 r = {to_latex(ratio)}\,(\sigma^2 \kappa - \zeta^2)$ for Eq. 118 "
                                 r"$= a + c\sqrt{r}$")
     if ident.status is not Status.PROVED:
         return ident
@@ -394,10 +389,11 @@ def _sign_identity() -> CheckResult:
     if not positive:
         return CheckResult(Status.INCONCLUSIVE, "symbolic", r"positivity of $\sigma^2 + \kappa$ not established")
     return CheckResult(Status.PROVED, "symbolic",
-                       rf"Eq. 118 $= a - |c|\sqrt{{r}}$ with $a = {_tex(a)} > 0$, $|c| = {_tex(-c)}$, $r \ge 0$: "
-                       rf"$a - |c|\sqrt{{r}} \ge 0 \Leftrightarrow a^2 \ge c^2 r$; $a^2 - c^2 r = {_tex(ratio)}\,"
-                       r"(\sigma^2 \kappa - \zeta^2)$, so Eq. 118 $\ge 0 \Leftrightarrow \zeta^2 \le \sigma^2 \kappa "
-                       r"\Leftrightarrow \zeta \le \sigma \sqrt{\kappa}$",
+                       rf"Eq. 118 $= a - |c|\sqrt{{r}}$ with $a = {to_latex(a)} > 0$, $|c| = {to_latex(-c)}$, "
+                       rf"$r \ge 0$: $a - |c|\sqrt{{r}} \ge 0 \Leftrightarrow a^2 \ge c^2 r$; "
+                       rf"$a^2 - c^2 r = {to_latex(ratio)}\,(\sigma^2 \kappa - \zeta^2)$, so Eq. 118 "
+                       r"$\ge 0 \Leftrightarrow \zeta^2 \le \sigma^2 \kappa \Leftrightarrow "
+                       r"\zeta \le \sigma \sqrt{\kappa}$",
                        {"identity": ident.summary})
 
 
