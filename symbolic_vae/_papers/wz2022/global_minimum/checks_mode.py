@@ -45,7 +45,10 @@ def identity_check(lhs: sp.Expr, rhs: sp.Expr, what: str) -> CheckResult:
 
 def _tex(expr: sp.Basic) -> str:
     """``expr`` as LaTeX for evidence text, a quotient written with a slash (numerator and denominator in
-    parentheses when they are sums or products) so that it also reads unambiguously as plain text."""
+    parentheses when they are sums or products) so that it also reads unambiguously as plain text; anything but
+    an expression (a relation) as ``to_latex`` prints it."""
+    if not isinstance(expr, sp.Expr):
+        return to_latex(expr)
     num, den = sp.fraction(sp.together(expr))
     if den == 1:
         return to_latex(expr)
