@@ -230,6 +230,8 @@ def zero_after_simplify(expr: sp.Expr) -> bool:
 # =====================================================================================================
 SIGN_TESTS: dict[str, Callable[[int], bool]] = {
     "<0": lambda s: s < 0, ">0": lambda s: s > 0, ">=0": lambda s: s >= 0, "<=0": lambda s: s <= 0}
+SIGN_TEXT: dict[str, str] = {"<0": "$< 0$", ">0": "$> 0$", ">=0": r"$\ge 0$", "<=0": r"$\le 0$"}
+"""Each sign of ``SIGN_TESTS`` as evidence text."""
 
 
 def signed_core(expr: sp.Expr) -> sp.Expr | None:
@@ -390,7 +392,8 @@ def search_negative_point(expr: sp.Expr, symbols: Sequence[sp.Symbol], condition
             v30, v60 = sp.N(expr.xreplace(cand), 30), sp.N(expr.xreplace(cand), 60)
             if v60 < -1e-20 and abs(v60 - v30) < 1e-20 * max(1, abs(v60)):
                 return Counterexample(_shown(cand), str(v60), "0", 60,
-                                      note="lhs - rhs < 0 at this point (claimed >= 0)", gap=decimal_text(v60),
+                                      note=r"$\mathrm{lhs} - \mathrm{rhs} < 0$ at this point (claimed $\ge 0$)",
+                                      gap=decimal_text(v60),
                                       tolerance="1e-20")
     return None
 
@@ -511,7 +514,8 @@ def prove_sign_on_regions(expr: sp.Expr, sign: str, regions: Sequence[Region], *
         holds = allowed is not None and all(wanted(s) for s in allowed)
         return _holds_or_refuted(holds, region, refute, what, "sign undecided", style)
 
-    return prove_each_region(regions, check, what=what, kind=sign if kind is None else kind, style=style)
+    return prove_each_region(regions, check, what=what, kind=SIGN_TEXT[sign] if kind is None else kind,
+                             style=style)
 
 
 def prove_iff_on_regions(left: sp.Basic, right: sp.Basic, regions: Sequence[Region], *, what: str,

@@ -75,7 +75,7 @@ def test_sign_statement_is_proved_and_a_false_one_refuted():
     square = sp.Max(0, x) ** 2
     proved = prove_sign_on_regions(square, ">=0", X_REGIONS, what="max^2 >= 0",
                                    refute=_refute_at_point(square, sp.Integer(0)))
-    assert proved.status is Status.PROVED and proved.summary == "max^2 >= 0: >=0 on each of 3 regions"
+    assert proved.status is Status.PROVED and proved.summary == r"max^2 >= 0: $\ge 0$ on each of 3 regions"
     undecided = prove_sign_on_regions(square, ">0", X_REGIONS, what="max^2 > 0", refute=lambda reg: None)
     assert undecided.status is Status.INCONCLUSIVE and undecided.summary == "max^2 > 0: sign undecided on x = 0"
     refuted = prove_sign_on_regions(x - sp.Max(0, x), ">=0", X_REGIONS, what="x >= max(0, x)",

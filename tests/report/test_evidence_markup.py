@@ -50,6 +50,18 @@ MARKUP_MODULES: tuple[str, ...] = (
     "symbolic_vae._papers.wz2022.decoder_variance.claims",
     "symbolic_vae._papers.wz2022.training.checks",
     "symbolic_vae._papers.wz2022.mnist_spectrum.checks",
+    # origin Hessian, global minimum, engine
+    "symbolic_vae._papers.wz2022.origin_hessian.checks",
+    "symbolic_vae._papers.wz2022.origin_hessian.claims",
+    "symbolic_vae._papers.wz2022.global_minimum.checks_collapse",
+    "symbolic_vae._papers.wz2022.global_minimum.checks_ground_truth",
+    "symbolic_vae._papers.wz2022.global_minimum.checks_minimizers",
+    "symbolic_vae._papers.wz2022.global_minimum.checks_mode",
+    "symbolic_vae._papers.wz2022.global_minimum.checks_orthogonal",
+    "symbolic_vae._papers.wz2022.global_minimum.checks_regions",
+    "symbolic_vae._papers.wz2022.global_minimum.checks_sizes",
+    "symbolic_vae._papers.wz2022.global_minimum.claims",
+    "symbolic_vae._engine.regions",
 )
 """The modules whose evidence text is written in light LaTeX markup (and must stay so)."""
 

@@ -77,9 +77,10 @@ def thm1_ground_truth_check() -> CheckResult:
                            float_counterexample(rows[0].problem, worst_arg, 0.0, "singular value gap",
                                                 gap=worst_arg, tolerance=ARG_TOL))
     return CheckResult(Status.CHECKED, "ground truth (multistart minimization of L_VAE)",
-                       f"{len(rows)} instances with Sigma = eta_enc^2 I, {stats['members']} members (random P): worst "
-                       f"gap {stats['worst_gap']:.1e} (tol {TOL:g}); minimizers found have Theorem 1's lambda^2 to "
-                       f"{worst_arg:.1e}", ground_truth_details(rows, {**stats, "worst_singular_value_gap": worst_arg}))
+                       rf"{len(rows)} instances with $\Sigma = \eta_{{\mathrm{{enc}}}}^2 I$, {stats['members']} "
+                       f"members (random $P$): worst gap {stats['worst_gap']:.1e} (tol {TOL:g}); minimizers found "
+                       rf"have Theorem 1's $\lambda^2$ to {worst_arg:.1e}",
+                       ground_truth_details(rows, {**stats, "worst_singular_value_gap": worst_arg}))
 
 
 def _padded(p: Problem) -> np.ndarray:
@@ -90,20 +91,24 @@ def _threshold(p: Problem) -> float:
     return float(np.sqrt(p.beta) * p.eta_dec)
 
 
+PARTIAL_PRINTED = r"partial, printed: exists $i \le d_1$ with $\zeta_i^2 - \sqrt{\beta}\,\eta_{\mathrm{dec}} \le 0$"
+"""The printed condition of partial collapse (Theorem 1), a key of ``COLLAPSE_PREDICATES``."""
+
 COLLAPSE_PREDICATES: dict[str, Callable[[Problem], bool]] = {
-    "complete, printed: max_i zeta_i - sqrt(beta) eta_dec <= 0":
+    r"complete, printed: $\max_i \zeta_i - \sqrt{\beta}\,\eta_{\mathrm{dec}} \le 0$":
         lambda p: max(p.zeta) - _threshold(p) <= 0,
-    "complete, strict: max_i zeta_i - sqrt(beta) eta_dec < 0":
+    r"complete, strict: $\max_i \zeta_i - \sqrt{\beta}\,\eta_{\mathrm{dec}} < 0$":
         lambda p: max(p.zeta) - _threshold(p) < 0,
-    "partial, printed: exists i <= d1 with zeta_i^2 - sqrt(beta) eta_dec <= 0":
+    PARTIAL_PRINTED:
         lambda p: bool(np.any(_padded(p) ** 2 - _threshold(p) <= 0)),
-    "partial, corrected: exists i <= d1 with zeta_i - sqrt(beta) eta_dec <= 0":
+    r"partial, corrected: exists $i \le d_1$ with $\zeta_i - \sqrt{\beta}\,\eta_{\mathrm{dec}} \le 0$":
         lambda p: bool(np.any(_padded(p) - _threshold(p) <= 0)),
-    "partial, index range to min(d0, d2): exists i <= min(d0, d2) with zeta_i <= sqrt(beta) eta_dec":
+    r"partial, index range to $\min(d_0, d_2)$: exists $i \le \min(d_0, d_2)$ with "
+    r"$\zeta_i \le \sqrt{\beta}\,\eta_{\mathrm{dec}}$":
         lambda p: bool(np.any(np.array(p.zeta) - _threshold(p) <= 0)),
-    "small beta, corrected: some latent collapses iff beta >= zeta_{d1}^2 / eta_dec^2 (zeta_{d1} = 0 if d1 > "
-    "min(d0, d2))": lambda p: p.beta >= _padded(p)[-1] ** 2 / p.eta_dec**2,
-    "small beta, control: small beta prevents collapse iff d1 <= min(d0, d2)":
+    r"small $\beta$, corrected: some latent collapses iff $\beta \ge \zeta_{d_1}^2 / \eta_{\mathrm{dec}}^2$ "
+    r"($\zeta_{d_1} = 0$ if $d_1 > \min(d_0, d_2)$)": lambda p: p.beta >= _padded(p)[-1] ** 2 / p.eta_dec**2,
+    r"small $\beta$, control: small $\beta$ prevents collapse iff $d_1 \le \min(d_0, d_2)$":
         lambda p: len(p.sigma2) > min(p.sizes[0], p.sizes[2]),
 }
 
@@ -142,8 +147,8 @@ def collapse_check(predicate: str, observable: str, rows: Sequence[Solved] | Non
     return CheckResult(Status.CHECKED, "ground truth (multistart minimization of L_VAE)",
                        f"{len(rows)} instances ({counts['collapse observed']} with collapse, "
                        f"{counts['no collapse observed']} without; {at_threshold} with a mode exactly at the "
-                       f"threshold): the condition matches in both directions; collapse gaps <= {worst:.1e}, "
-                       f"no-collapse margins >= {margin:.1e} (tol {TOL:g})",
+                       rf"threshold): the condition matches in both directions; collapse gaps $\le$ {worst:.1e}, "
+                       rf"no-collapse margins $\ge$ {margin:.1e} (tol {TOL:g})",
                        ground_truth_details(rows, {**counts, "modes_exactly_at_threshold": at_threshold,
                                           "worst_collapse_gap": worst, "smallest_no_collapse_margin": margin}))
 
@@ -193,8 +198,7 @@ def _exact_partial_search() -> Counterexample | None:
 
 def partial_printed_check() -> CheckResult:
     cx = _exact_partial_search()
-    ground = collapse_check("partial, printed: exists i <= d1 with zeta_i^2 - sqrt(beta) eta_dec <= 0",
-                             "partial_collapse")
+    ground = collapse_check(PARTIAL_PRINTED, "partial_collapse")
     details = {"ground_truth": ground.summary}
     if ground.counterexample is not None:
         details["ground_truth_counterexample"] = {**ground.counterexample.instance, "lhs": ground.counterexample.lhs,
@@ -277,14 +281,16 @@ def fixed_sigma_pair_check() -> CheckResult:
     a, b = (s for s in collapse_campaign() if "fixed sigma" in s.problem.tags and s.problem.shape == (2, 2, 2, 2))
     pa, pb = a.collapse_pattern(), b.collapse_pattern()
     if pa != pb:
-        return CheckResult(Status.REFUTED, "ground truth", f"collapse pattern {pa} at eta_enc = 0.5, {pb} at 2",
+        return CheckResult(Status.REFUTED, "ground truth",
+                           rf"collapse pattern {pa} at $\eta_{{\mathrm{{enc}}}} = 0.5$, {pb} at 2",
                            {}, Counterexample({"instance A": str(a.problem.describe()),
                                                "instance B": str(b.problem.describe()),
                                                "(complete, partial, surviving) A": str(pa),
                                                "(complete, partial, surviving) B": str(pb)},
                                               str(pa[2]), str(pb[2]), 17,
-                                              note="surviving latents at eta_enc = 0.5 (lhs) and 2 (rhs), Sigma = I; "
-                                                   "gap = the largest difference of the patterns' entries",
+                                              note=r"surviving latents at $\eta_{\mathrm{enc}} = 0.5$ (lhs) and 2 "
+                                                   r"(rhs), $\Sigma = I$; gap = the largest difference of the "
+                                                   "patterns' entries",
                                               gap=str(max(abs(int(x) - int(y)) for x, y in zip(pa, pb, strict=True))),
                                               tolerance="0"))
     return CheckResult(Status.CHECKED, "ground truth", f"same collapse pattern {pa}")
@@ -323,15 +329,16 @@ def small_beta_printed_check() -> CheckResult:
                "instances": [s.problem.describe() for s in observed]}
     assert cx is not None
     return CheckResult(Status.REFUTED, "exact counterexample (minimal size) + ground truth",
-                       f"a latent with zeta_i = 0 collapses for every beta > 0 (smallest case {cx.instance['Z']} at "
-                       f"size {cx.instance['size (d0,d1,d2)']}); ground truth at beta = 2^-10: "
-                       f"{len(observed)}/{len(rows)} instances with rank(Z) < d1 collapse", details, cx)
+                       rf"a latent with $\zeta_i = 0$ collapses for every $\beta > 0$ (smallest case "
+                       rf"{cx.instance['Z']} at size {cx.instance['size (d0,d1,d2)']}); ground truth at "
+                       rf"$\beta = 2^{{-10}}$: {len(observed)}/{len(rows)} instances with $\mathrm{{rank}}(Z) < d_1$ "
+                       "collapse", details, cx)
 
 
 def survives_below_beta_check() -> CheckResult:
     """One mode at sigma = eta_enc survives iff beta < zeta^2 / eta_dec^2."""
     return prove_by_regions(survival_indicator().xreplace({sigma: eta_enc}),
                             sp.Piecewise((1, beta < zeta**2 / eta_dec**2), (0, True)), thm1_regions(),
-                            what="mode survives iff beta < zeta^2/eta_dec^2")
+                            what=r"mode survives iff $\beta < \zeta^2/\eta_{\mathrm{dec}}^2$")
 
 

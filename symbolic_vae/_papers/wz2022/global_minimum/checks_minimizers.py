@@ -116,8 +116,9 @@ def prop2_corrected_check(*, arbitrary: bool = False) -> CheckResult:
                                                             "stated; gap = the worst |found - stated| / (1 + stated)",
                                                             gap=gap, tolerance=ARG_TOL))
     return CheckResult(Status.CHECKED, "ground truth (multistart minimization of L_VAE)",
-                       f"{len(rows)} instances, {stats['members']} members P = Pi R: worst gap {stats['worst_gap']:.1e}"
-                       f" (tol {TOL:g}); minimizers found have the stated lambda^2, theta^2 to {worst_arg:.1e}",
+                       rf"{len(rows)} instances, {stats['members']} members $P = \Pi R$: worst gap "
+                       rf"{stats['worst_gap']:.1e} (tol {TOL:g}); minimizers found have the stated $\lambda^2$, "
+                       rf"$\theta^2$ to {worst_arg:.1e}",
                        ground_truth_details(rows, {**stats, "worst_singular_value_gap": worst_arg,
                                                    "arg_tolerance": ARG_TOL, "seed": 7}))
 

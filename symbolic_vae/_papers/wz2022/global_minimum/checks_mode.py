@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import sympy as sp
 
+from symbolic_vae._core.notation import to_latex
 from symbolic_vae._core.verdict import CheckResult, Counterexample, Status, decimal_text
 from symbolic_vae._engine.identity import prove_identity
 from symbolic_vae._model.lvm import beta, eta_dec, eta_enc
@@ -42,6 +43,20 @@ def identity_check(lhs: sp.Expr, rhs: sp.Expr, what: str) -> CheckResult:
     return prove_identity(lhs, rhs, what=what)
 
 
+def _tex(expr: sp.Basic) -> str:
+    """``expr`` as LaTeX for evidence text, a quotient written with a slash (numerator and denominator in
+    parentheses when they are sums or products) so that it also reads unambiguously as plain text; anything but
+    an expression (a relation) as ``to_latex`` prints it."""
+    if not isinstance(expr, sp.Expr):
+        return to_latex(expr)
+    num, den = sp.fraction(sp.together(expr))
+    if den == 1:
+        return to_latex(expr)
+    top = f"({to_latex(num)})" if isinstance(num, sp.Add) else to_latex(num)
+    bottom = f"({to_latex(den)})" if isinstance(den, sp.Add | sp.Mul) else to_latex(den)
+    return f"{top}/{bottom}"
+
+
 def derivative_check(printed: sp.Expr, name: str) -> CheckResult:
     return identity_check(derived_mode()["dJ"], printed, f"dJ/dt (differentiated) = {name}")
 
@@ -55,9 +70,9 @@ def roots_check(t1: sp.Expr = T1_PRINTED, t2: sp.Expr = T2_PRINTED) -> CheckResu
 
 def root_signs_check() -> CheckResult:
     if T2_PRINTED.is_negative and sp.factor(T1_PRINTED - T2_PRINTED).is_nonnegative:
-        return CheckResult(Status.PROVED, "symbolic", "t2 < 0 <= t for every t in the domain, and t1 >= t2: "
-                           "dJ/dt has the sign of t - t1 on t >= 0")
-    return CheckResult(Status.INCONCLUSIVE, "symbolic", "the signs of t2 and t1 - t2 were not established")
+        return CheckResult(Status.PROVED, "symbolic", r"$t_2 < 0 \le t$ for every $t$ in the domain, and "
+                           r"$t_1 \ge t_2$: $dJ/dt$ has the sign of $t - t_1$ on $t \ge 0$")
+    return CheckResult(Status.INCONCLUSIVE, "symbolic", "the signs of $t_2$ and $t_1 - t_2$ were not established")
 
 
 def selection_check(t_star: sp.Expr) -> CheckResult:
@@ -66,14 +81,14 @@ def selection_check(t_star: sp.Expr) -> CheckResult:
     lhs = J - J.xreplace({t: t_star})
     rhs = sigma**2 * (t - t_star) ** 2 / (KAPPA + t)
     return prove_by_regions(lhs, rhs, general_regions(), nonnegative=True,
-                            what="J(t) - J(t*) - sigma^2 (t - t*)^2/(kappa + t) >= 0")
+                            what=r"$J(t) - J(t^*) - \sigma^2 (t - t^*)^2/(\kappa + t) \ge 0$")
 
 
 def nonnegative_sides(derived: sp.Expr, printed: sp.Expr, regions: tuple, name: str) -> CheckResult | None:
     """The first of ``derived >= 0`` and ``printed >= 0`` not PROVED on every region (None: both are), so that
     comparing their squares compares them."""
     for side, expr in (("derived", derived), ("printed", printed)):
-        result = prove_by_regions(expr, sp.Integer(0), regions, nonnegative=True, what=f"{side} {name} >= 0")
+        result = prove_by_regions(expr, sp.Integer(0), regions, nonnegative=True, what=f"{side} {name} $\\ge 0$")
         if result.status is not Status.PROVED:
             return result
     return None
@@ -83,39 +98,44 @@ def theta_check(theta: sp.Expr = THETA_PRINTED) -> CheckResult:
     """theta* = zeta lambda*/(kappa + lambda*^2) (from V(U), Eq. 74) equals the printed theta (squares compared,
     once both sides are shown nonnegative)."""
     derived = derived_mode()["theta_star"]
-    signs = nonnegative_sides(derived, theta, general_regions(), "theta")
+    signs = nonnegative_sides(derived, theta, general_regions(), r"$\theta$")
     if signs is not None:
         return signs
-    return prove_by_regions(derived**2, theta**2, general_regions(), what="theta from V(U*) = printed theta (squared)")
+    return prove_by_regions(derived**2, theta**2, general_regions(),
+                            what=r"$\theta$ from $V(U^*)$ = printed $\theta$ (squared)")
 
 
 def lambda_check(lam: sp.Expr = LAMBDA_PRINTED) -> CheckResult:
     return prove_by_regions(derived_mode()["t_star"], lam**2, general_regions(),
-                            what="derived minimizer t* = printed lambda^2")
+                            what=r"derived minimizer $t^*$ = printed $\lambda^2$")
 
 
 def thm1_mode_check(lam: sp.Expr = LAMBDA_THM1, theta: sp.Expr = THETA_THM1) -> CheckResult:
     mode = derived_mode()
     at = {sigma: eta_enc}
     first = prove_by_regions(mode["t_star"].xreplace(at), lam**2, thm1_regions(),
-                             what="derived t* at sigma = eta_enc = Theorem 1's lambda^2")
+                             what=r"derived $t^*$ at $\sigma = \eta_{\mathrm{enc}}$ = Theorem 1's $\lambda^2$")
     if first.status is not Status.PROVED:
         return first
-    signs = nonnegative_sides(mode["theta_star"].xreplace(at), theta, thm1_regions(), "theta at sigma = eta_enc")
+    signs = nonnegative_sides(mode["theta_star"].xreplace(at), theta, thm1_regions(),
+                              r"$\theta$ at $\sigma = \eta_{\mathrm{enc}}$")
     if signs is not None:
         return signs
     second = prove_by_regions(mode["theta_star"].xreplace(at) ** 2, theta**2, thm1_regions(),
-                              what="derived theta at sigma = eta_enc = Theorem 1's theta (squared)")
+                              what=r"derived $\theta$ at $\sigma = \eta_{\mathrm{enc}}$ = Theorem 1's $\theta$ "
+                                   "(squared)")
     if second.status is not Status.PROVED:
         return second
     return CheckResult(Status.PROVED, "symbolic, region by region",
-                       "Theorem 1's lambda^2 and theta^2 equal the derived minimizer at sigma = eta_enc on each of "
-                       "3 regions", {"lambda": first.details, "theta": second.details})
+                       r"Theorem 1's $\lambda^2$ and $\theta^2$ equal the derived minimizer at "
+                       r"$\sigma = \eta_{\mathrm{enc}}$ on each of 3 regions",
+                       {"lambda": first.details, "theta": second.details})
 
 
 def mode_minimum_check(printed: sp.Expr = MODE_MIN_PRINTED) -> CheckResult:
     return prove_by_regions(derived_mode()["minimum"], printed, general_regions(),
-                            what="zeta^2 + J(t*) = zeta^2 - (zeta - sqrt(kappa) sigma)^2 1[zeta > sqrt(kappa) sigma]")
+                            what=r"$\zeta^2 + J(t^*) = \zeta^2 - (\zeta - \sqrt{\kappa}\,\sigma)^2\, "
+                                 r"1[\zeta > \sqrt{\kappa}\,\sigma]$")
 
 
 def survival_indicator() -> sp.Expr:
@@ -127,7 +147,7 @@ def collapse_condition_check(collapses: sp.Basic) -> CheckResult:
     the derived one: the mode collapses iff t* = 0."""
     derived = 1 - survival_indicator().xreplace({sigma: eta_enc})
     stated = sp.Piecewise((1, collapses), (0, True))
-    return prove_by_regions(derived, stated, thm1_regions(), what=f"mode collapses iff {collapses}")
+    return prove_by_regions(derived, stated, thm1_regions(), what=f"mode collapses iff ${_tex(collapses)}$")
 
 
 def product_only_check(reparam: str) -> CheckResult:
@@ -137,24 +157,28 @@ def product_only_check(reparam: str) -> CheckResult:
     sub = {beta: s**2 / eta_dec**2} if reparam == "sqrt" else {beta: s / eta_dec}
     mode = derived_mode()
     exprs = {"lambda^2": mode["t_star"], "theta^2": mode["theta_star"] ** 2, "minimum": mode["minimum"]}
+    labels = {"lambda^2": r"$\lambda^2$", "theta^2": r"$\theta^2$", "minimum": "minimum"}
     for name, expr in exprs.items():
         rewritten = sp.simplify(expr.xreplace(sub))
         if eta_dec in rewritten.free_symbols:
             point = {zeta: sp.Integer(3), sigma: sp.Integer(1), eta_enc: sp.Integer(1), s: sp.Integer(1)}
             a, b = (sp.N(rewritten.xreplace({**point, eta_dec: v}), 30) for v in (sp.Integer(1), sp.Rational(1, 2)))
             if a != b:
-                param = "sqrt(beta) eta_dec" if reparam == "sqrt" else "beta eta_dec"
-                cx = Counterexample({"quantity": name, "zeta": "3", "sigma": "1", "eta_enc": "1", param: "1",
+                key = "sqrt(beta) eta_dec" if reparam == "sqrt" else "beta eta_dec"
+                param = r"$\sqrt{\beta}\,\eta_{\mathrm{dec}}$" if reparam == "sqrt" else r"$\beta\,\eta_{\mathrm{dec}}$"
+                cx = Counterexample({"quantity": name, "zeta": "3", "sigma": "1", "eta_enc": "1", key: "1",
                                      "(beta, eta_dec) lhs": "(1, 1)" if reparam == "sqrt" else "(1, 1)",
                                      "(beta, eta_dec) rhs": "(4, 1/2)" if reparam == "sqrt" else "(2, 1/2)"},
-                                    str(a), str(b), 30, note=f"same {param}, different {name}",
+                                    str(a), str(b), 30, note=f"same {param}, different {labels[name]}",
                                     gap=decimal_text(a - b), tolerance="0")
                 return CheckResult(Status.REFUTED, "symbolic + high-precision counterexample",
-                                   f"{name} depends on eta_dec at fixed {param}", {}, cx)
-            return CheckResult(Status.INCONCLUSIVE, "symbolic", f"{name}: eta_dec not eliminated")
+                                   rf"{labels[name]} depends on $\eta_{{\mathrm{{dec}}}}$ at fixed {param}", {}, cx)
+            return CheckResult(Status.INCONCLUSIVE, "symbolic",
+                               rf"{labels[name]}: $\eta_{{\mathrm{{dec}}}}$ not eliminated")
     return CheckResult(Status.PROVED, "symbolic",
-                       "with beta = s^2/eta_dec^2, lambda*^2, theta*^2 and the one-mode minimum are free of eta_dec "
-                       "(they depend on beta and eta_dec only through s = sqrt(beta) eta_dec)")
+                       r"with $\beta = s^2/\eta_{\mathrm{dec}}^2$, $\lambda^{*2}$, $\theta^{*2}$ and the one-mode "
+                       r"minimum are free of $\eta_{\mathrm{dec}}$ (they depend on $\beta$ and $\eta_{\mathrm{dec}}$ "
+                       r"only through $s = \sqrt{\beta}\,\eta_{\mathrm{dec}}$)")
 
 
 def eta_enc_free_check(tied: bool) -> CheckResult:
@@ -164,8 +188,9 @@ def eta_enc_free_check(tied: bool) -> CheckResult:
     stated = sp.Piecewise((1, zeta > SQRT_BETA * eta_dec * (1 if tied else sigma)), (0, True))
     regions = thm1_regions() if tied else general_regions()
     lhs = indicator.xreplace({sigma: eta_enc}) if tied else indicator
-    return prove_by_regions(lhs, stated, regions, what="mode survives iff zeta > sqrt(beta) eta_dec"
-                            + ("" if tied else " sigma (eta_enc dropped)"))
+    what = (r"mode survives iff $\zeta > \sqrt{\beta}\,\eta_{\mathrm{dec}}$" if tied else
+            r"mode survives iff $\zeta > \sqrt{\beta}\,\eta_{\mathrm{dec}}\,\sigma$ ($\eta_{\mathrm{enc}}$ dropped)")
+    return prove_by_regions(lhs, stated, regions, what=what)
 
 
 
@@ -249,8 +274,9 @@ def lambda_direction_check(peak: sp.Expr) -> CheckResult:
     if sides["increasing on (0, peak)"] is True and sides["decreasing on (peak, zeta)"] is False \
             and theta_side is False and diverges:
         return CheckResult(Status.PROVED, "symbolic",
-                           f"d lambda*^2/da = {rising} is >= 0 on (0, {peak}) and <= 0 on ({peak}, zeta); "
-                           f"theta*^2 = {theta2} decreases on (0, zeta) and tends to oo as a -> 0",
+                           rf"$d\lambda^{{*2}}/da = {_tex(rising)}$ is $\ge 0$ on $(0, {_tex(peak)})$ and "
+                           rf"$\le 0$ on $({_tex(peak)}, \zeta)$; $\theta^{{*2}} = {_tex(theta2)}$ decreases "
+                           r"on $(0, \zeta)$ and tends to $\infty$ as $a \to 0$",
                            {"lambda^2": str(lam2), "theta^2": str(theta2)})
     return CheckResult(Status.INCONCLUSIVE, "symbolic", "the signs of the derivatives were not established",
                        {"sides": {k: str(v) for k, v in sides.items()}, "theta decreasing": str(theta_side),
@@ -263,12 +289,15 @@ def beta_as_eta_dec_check(eta_dec_factor: sp.Expr) -> CheckResult:
     symbols; REFUTED by the exact point where a quantity differs most (re-evaluated at 50 digits)."""
     mode = derived_mode()
     quantities = {"lambda*^2": mode["t_star"], "theta*^2": mode["theta_star"] ** 2, "minimum": mode["minimum"]}
+    labels = {"lambda*^2": r"$\lambda^{*2}$", "theta*^2": r"$\theta^{*2}$", "minimum": "minimum"}
+    factor_tex = _tex(eta_dec_factor)
     pairs = {name: (expr.xreplace({beta: FACTOR_K * beta}), expr.xreplace({eta_dec: eta_dec_factor * eta_dec}))
              for name, expr in quantities.items()}
     if all(reduces_to_zero(more_beta - other_eta) for more_beta, other_eta in pairs.values()):
         return CheckResult(Status.PROVED, "symbolic",
-                           f"t*, theta*^2 and the minimum at (k beta, eta_dec) equal those at (beta, "
-                           f"{eta_dec_factor} eta_dec) for every k > 0 (they depend on sqrt(beta) eta_dec only)")
+                           r"$t^*$, $\theta^{*2}$ and the minimum at $(k\beta, \eta_{\mathrm{dec}})$ equal those at "
+                           rf"$(\beta, {factor_tex}\,\eta_{{\mathrm{{dec}}}})$ for every $k > 0$ (they depend on "
+                           r"$\sqrt{\beta}\,\eta_{\mathrm{dec}}$ only)")
     worst = None
     for name, (more_beta, other_eta) in pairs.items():
         for b in (sp.Rational(1, 16), sp.Rational(1, 4), sp.Integer(1)):
@@ -283,14 +312,16 @@ def beta_as_eta_dec_check(eta_dec_factor: sp.Expr) -> CheckResult:
     gap, name, point, lhs, rhs, sides = worst
     again = [sp.N(side.xreplace(point), 50) for side in sides]
     if abs(again[0] - lhs) > sp.Float(10) ** -45 or abs(again[1] - rhs) > sp.Float(10) ** -45:
-        return CheckResult(Status.INCONCLUSIVE, "exact + 50 digits", f"the two evaluations of {name} disagree")
+        return CheckResult(Status.INCONCLUSIVE, "exact + 50 digits", f"the two evaluations of {labels[name]} disagree")
     factor = eta_dec_factor.xreplace({FACTOR_K: 4})
     cx = Counterexample({"quantity": name, "zeta": str(point[zeta]), "sigma": "1", "eta_enc": "1", "k": "4",
                          "(beta, eta_dec) lhs": f"({4 * point[beta]}, 1)",
                          "(beta, eta_dec) rhs": f"({point[beta]}, {factor})"},
                         str(sp.N(lhs, 30)), str(sp.N(rhs, 30)), 30,
-                        note=f"lhs: {name} with beta multiplied by k; rhs: with eta_dec multiplied by "
-                             f"{eta_dec_factor} instead (exact: {lhs}, {rhs})",
+                        note=rf"lhs: {labels[name]} with $\beta$ multiplied by $k$; rhs: with "
+                             rf"$\eta_{{\mathrm{{dec}}}}$ multiplied by ${factor_tex}$ instead (exact: "
+                             f"${_tex(lhs)}$, ${_tex(rhs)}$)",
                         gap=decimal_text(gap), tolerance="0")
     return CheckResult(Status.REFUTED, "exact counterexample",
-                       f"{name} at (k beta, eta_dec) differs from {name} at (beta, {eta_dec_factor} eta_dec)", {}, cx)
+                       rf"{labels[name]} at $(k\beta, \eta_{{\mathrm{{dec}}}})$ differs from {labels[name]} at "
+                       rf"$(\beta, {factor_tex}\,\eta_{{\mathrm{{dec}}}})$", {}, cx)

@@ -253,9 +253,9 @@ def vn_inequality_check(bound: str, tol: float = 1e-10) -> CheckResult:
                                       rhs, note="float64 case", gap=gap, tolerance=tol, details=details)
     cases = trace_cases()
     return CheckResult(Status.CHECKED, "random and constructed orthogonal matrices (float64)",
-                       f"{len(cases)} cases, lhs - bound <= {worst:.1e} (tolerance {tol:g}); bound attained on "
-                       f"{attained} cases", {"cases": len(cases), "worst_excess": worst, "attained": attained,
-                                             "tolerance": tol, "seed": 80})
+                       rf"{len(cases)} cases, $\mathrm{{lhs}} - \mathrm{{bound}} \le$ {worst:.1e} (tolerance {tol:g}); "
+                       f"bound attained on {attained} cases",
+                       {"cases": len(cases), "worst_excess": worst, "attained": attained, "tolerance": tol, "seed": 80})
 
 
 def _exact_trace_cases(size: tuple[int, int, int]) -> Iterable[tuple[sp.Matrix, sp.Matrix, sp.Matrix, tuple, tuple]]:

@@ -121,6 +121,6 @@ def prove_by_regions(lhs: sp.Expr, rhs: sp.Expr, regions: Sequence[Region], *, w
     refute = partial(_refute, lhs, rhs, what, nonnegative, n_points, seed)
     if nonnegative:
         return prove_sign_on_regions(lhs - rhs, ">=0", regions, what=what, refute=refute, signs=nonnegative_signs,
-                                     kind="difference >= 0", style=SEARCH_STYLE)
+                                     kind=r"difference $\ge 0$", style=SEARCH_STYLE)
     return prove_identity_on_regions(lhs, rhs, regions, what=what, refute=refute, kind="difference = 0",
                                      style=SEARCH_STYLE)

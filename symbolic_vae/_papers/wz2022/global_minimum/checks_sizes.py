@@ -135,9 +135,11 @@ def at_sizes_check(name: str) -> CheckResult:
 
 def kappa_positive_check() -> CheckResult:
     if KAPPA.is_positive:
-        return CheckResult(Status.PROVED, "symbolic", "kappa = beta eta_dec^2/eta_enc^2 > 0, so U^T U + kappa I is "
-                           "positive definite: L is strictly convex in V and V(U) is its unique minimizer")
-    return CheckResult(Status.INCONCLUSIVE, "symbolic", "positivity of kappa not established")
+        return CheckResult(Status.PROVED, "symbolic",
+                           r"$\kappa = \beta\,\eta_{\mathrm{dec}}^2/\eta_{\mathrm{enc}}^2 > 0$, so "
+                           r"$U^\top U + \kappa I$ is positive definite: $L$ is strictly convex in $V$ and $V(U)$ is "
+                           "its unique minimizer")
+    return CheckResult(Status.INCONCLUSIVE, "symbolic", r"positivity of $\kappa$ not established")
 
 
 
@@ -202,5 +204,5 @@ def sigma_z_nonzero_check(exactly_min: bool = False) -> CheckResult:
                                        "(exact, from the characteristic polynomial of Z Z^T); rhs: the stated count",
                                        gap=str(abs(count - stated)), tolerance="0.5"))
     return CheckResult(Status.PROVED_AT_SIZES, "exact at explicit sizes",
-                       f"{n} integer Z, one of each rank at each (d0, d2) up to 3: Sigma_Z has rank(Z) <= min(d0, d2) "
-                       "non-zero diagonal entries", {"instances": n})
+                       rf"{n} integer $Z$, one of each rank at each $(d_0, d_2)$ up to 3: $\Sigma_Z$ has "
+                       r"$\mathrm{rank}(Z) \le \min(d_0, d_2)$ non-zero diagonal entries", {"instances": n})

@@ -14,6 +14,7 @@ import numpy as np
 import symengine as se
 import sympy as sp
 
+from symbolic_vae._core.notation import markup_text, to_latex
 from symbolic_vae._core.seeds import derive_seed
 from symbolic_vae._core.verdict import CheckResult, Counterexample, Status, decimal_text
 from symbolic_vae._engine.campaigns import cached
@@ -188,9 +189,11 @@ def _eq115_minimal() -> CheckResult:
         return CheckResult(Status.CHECKED, "exact evaluation", "no difference at the minimal instance")
     cx = Counterexample({"size (d0,d1,d2)": "(1, 1, 1)", "Sigma": "sigma I, sigma = 2", "dU": "1", "dV": "0",
                          "Z": "1", "kappa": "1"}, str(lhs), str(rhs), 30,
-                        note="lhs the quadratic form of the Hessian at 0 (= 2 Tr(dU Sigma dU^T)); rhs 2 x Eq. 115 "
-                             "(sigma^2 ||dU||^2): exact", gap=decimal_text(abs(lhs - rhs)), tolerance="0")
-    return CheckResult(Status.REFUTED, "exact evaluation", f"LQ = {lhs} but 2 Eq. 115 = {rhs} when Sigma = 2 I", {}, cx)
+                        note=r"lhs the quadratic form of the Hessian at 0 ($= 2\,\mathrm{Tr}(dU\,\Sigma\,dU^\top)$); "
+                             r"rhs 2 $\times$ Eq. 115 ($\sigma^2 \lVert dU\rVert^2$): exact",
+                        gap=decimal_text(abs(lhs - rhs)), tolerance="0")
+    return CheckResult(Status.REFUTED, "exact evaluation", rf"LQ = {lhs} but 2 Eq. 115 = {rhs} when $\Sigma = 2 I$",
+                       {}, cx)
 
 
 def _eq115_control(kind: str) -> CheckResult:
@@ -222,13 +225,13 @@ def _eq116_identity(size: tuple[int, int, int]) -> SizedIdentity:
 
 def _eq115_at_sizes(*, literal: bool) -> CheckResult:
     """``_eq115_identity`` at every size up to 3: c = 2 when Sigma = sigma^2 I; as printed (``literal``), no c fits."""
-    what = "LQ(Sigma = sigma I) = c Eq. 115" if literal else "LQ(Sigma = sigma^2 I) = 2 Eq. 115"
+    what = r"LQ($\Sigma = \sigma I$) = $c$ Eq. 115" if literal else r"LQ($\Sigma = \sigma^2 I$) = 2 Eq. 115"
     return prove_at_sizes(partial(_eq115_identity, literal=literal), REDUCTION_SIZES, what=what)
 
 
 def _eq116_at_sizes() -> CheckResult:
     """``_eq116_identity`` at every size up to 3."""
-    return prove_at_sizes(_eq116_identity, REDUCTION_SIZES, what="Eq. 115 -> Eq. 116")
+    return prove_at_sizes(_eq116_identity, REDUCTION_SIZES, what=r"Eq. 115 $\to$ Eq. 116")
 
 
 def _random_Z(rng: np.random.Generator, kind: str, d0: int, d2: int, *, tied_value: float) -> np.ndarray:
@@ -271,17 +274,19 @@ def _eq117_check(*, smallest: bool = False, seed: int = SEED, tol: float = 1e-12
             n += 1
             if gap_bound > tol or gap_att > tol:
                 return float64_refutation(
-                    "numeric linear algebra", f"the stated (u, v) give {attained:.6g} < zeta_max = {zmax:.6g}",
+                    "numeric linear algebra",
+                    rf"the stated $(u, v)$ give ${attained:.6g} < \zeta_{{\max}} = {zmax:.6g}$",
                     {"size (d0,d1,d2)": str((d0, d1, d2)), "kind": kind, "seed": str(seed),
                      "Z": str(np.round(Z, 17).tolist())}, attained, zmax,
-                    note="lhs Tr(u^T Z v) at the stated (u, v); rhs zeta_max = max over unit u, v; gap = the larger "
-                    "of |bound - zeta_max| and |attained - zeta_max|, relative to 1 + zeta_max",
+                    note=r"lhs $\mathrm{Tr}(u^\top Z v)$ at the stated $(u, v)$; rhs $\zeta_{\max}$ = max over unit "
+                    r"$u$, $v$; gap = the larger of $|\mathrm{bound} - \zeta_{\max}|$ and $|\mathrm{attained} - "
+                    r"\zeta_{\max}|$, relative to $1 + \zeta_{\max}$",
                     gap=max(gap_bound, gap_att), tolerance=tol, details={"instances": n})
             worst_bound, worst_attained = max(worst_bound, gap_bound), max(worst_attained, gap_att)
     return CheckResult(Status.CHECKED, "numeric linear algebra (float64)",
-                       f"{n} instances (generic, rank one, tied singular values; d0 <, =, > d2; d1 up to 4): "
-                       f"largest singular value of Z (x) I = zeta_max to {worst_bound:.1e}, top singular vectors "
-                       f"attain it to {worst_attained:.1e}",
+                       f"{n} instances (generic, rank one, tied singular values; $d_0 <, =, > d_2$; $d_1$ up to 4): "
+                       rf"largest singular value of $Z \otimes I$ = $\zeta_{{\max}}$ to {worst_bound:.1e}, top "
+                       f"singular vectors attain it to {worst_attained:.1e}",
                        {"instances": n, "worst_bound_gap": worst_bound, "worst_attained_gap": worst_attained,
                         "tolerance": tol, "seed": seed})
 
@@ -306,17 +311,18 @@ def quarter_circle_steps() -> tuple[CheckResult, ...]:
     root = sp.sqrt((s2_sym - kappa) ** 2 + 4 * zeta**2)
     return (
         _prove(eq117(alpha), rayleigh.xreplace({a: alpha, b: sp.sqrt(1 - alpha**2)}),
-                       "Eq. 117 = Rayleigh quotient of M at (alpha, sqrt(1 - alpha^2)), alpha in (0, 1]"),
+                       r"Eq. 117 = Rayleigh quotient of $M$ at $(\alpha, \sqrt{1 - \alpha^2})$, $\alpha \in (0, 1]$"),
         _prove((s2_sym - LAM_MIN) * (kappa - LAM_MIN) - zeta**2, sp.Integer(0),
-                       "det(M - LAM_MIN I) = 0"),
-        _prove(s2_sym + kappa - 2 * LAM_MIN, root, "tr(M - LAM_MIN I) = sqrt(...) >= 0"),
+                       r"$\mathrm{det}(M - \lambda_{\min} I) = 0$"),
+        _prove(s2_sym + kappa - 2 * LAM_MIN, root, r"$\mathrm{tr}(M - \lambda_{\min} I) = \sqrt{\dots} \ge 0$"),
         _prove(sp.Matrix([(s2_sym - LAM_MIN) * zeta - zeta * (s2_sym - LAM_MIN),
                                   -zeta * zeta + (kappa - LAM_MIN) * (s2_sym - LAM_MIN)]), sp.zeros(2, 1),
-                       "(M - LAM_MIN I)(zeta, sigma2 - LAM_MIN)^T = 0"),
+                       r"$(M - \lambda_{\min} I)(\zeta, \sigma^2 - \lambda_{\min})^\top = 0$"),
         _prove(2 * (s2_sym - LAM_MIN) - (s2_sym - kappa), root,
-                       "2 (sigma2 - LAM_MIN) = (sigma2 - kappa) + sqrt(...) >= 0 (sqrt(...) >= |sigma2 - kappa|)"),
+                       r"$2(\sigma^2 - \lambda_{\min}) = (\sigma^2 - \kappa) + \sqrt{\dots} \ge 0$ "
+                       r"($\sqrt{\dots} \ge |\sigma^2 - \kappa|$)"),
         _prove(LAM_MIN.xreplace({zeta: 0}), sp.Min(s2_sym, kappa),
-                       "at zeta = 0, LAM_MIN = min(sigma2, kappa), attained at alpha = 1 or 0"),
+                       r"at $\zeta = 0$, $\lambda_{\min} = \min(\sigma^2, \kappa)$, attained at $\alpha = 1$ or 0"),
     )
 
 
@@ -368,23 +374,26 @@ def _sign_identity() -> CheckResult:
     c = sp.Add(*(t / root for t in terms if t.has(root)))
     a = sp.Add(*(t for t in terms if not t.has(root)))
     if c.has(root) or not (c.is_number and c.is_negative):
-        return CheckResult(Status.INCONCLUSIVE, "symbolic", "Eq. 118 is not of the form a - |c| sqrt(r)")
+        return CheckResult(Status.INCONCLUSIVE, "symbolic", r"Eq. 118 is not of the form $a - |c|\sqrt{r}$")
     ratio = sp.cancel(sp.expand(a**2 - c**2 * root.base) / (s2_sym * kappa - zeta**2))
     if not (ratio.is_number and ratio.is_positive):
         return CheckResult(Status.INCONCLUSIVE, "symbolic", "the sign of Eq. 118 is not reduced to the stated "
-                           f"condition: (a^2 - c^2 r) / (sigma2 kappa - zeta^2) = {sp.sstr(ratio)}, not a positive "
-                           "constant")
+                           rf"condition: $(a^2 - c^2 r) / (\sigma^2 \kappa - \zeta^2) = {to_latex(ratio)}$, not a "
+                           "positive constant")
     ident = prove_identity(a**2 - c**2 * root.base, ratio * (s2_sym * kappa - zeta**2),
-                           what=f"a^2 - c^2 r = {ratio} (sigma2 kappa - zeta^2) for Eq. 118 = a + c sqrt(r)")
+                           what=rf"$a^2 - c^2 r = {to_latex(ratio)}\,(\sigma^2 \kappa - \zeta^2)$ for Eq. 118 "
+                                r"$= a + c\sqrt{r}$")
     if ident.status is not Status.PROVED:
         return ident
     positive = bool(a.is_positive) and bool(root.is_nonnegative)
     if not positive:
-        return CheckResult(Status.INCONCLUSIVE, "symbolic", "positivity of sigma2 + kappa not established")
+        return CheckResult(Status.INCONCLUSIVE, "symbolic", r"positivity of $\sigma^2 + \kappa$ not established")
     return CheckResult(Status.PROVED, "symbolic",
-                       f"Eq. 118 = a - |c| sqrt(r) with a = {sp.sstr(a)} > 0, |c| = {sp.sstr(-c)}, r >= 0: "
-                       f"a - |c| sqrt(r) >= 0 <=> a^2 >= c^2 r; a^2 - c^2 r = {sp.sstr(ratio)}(sigma2 kappa - "
-                       "zeta^2), so Eq. 118 >= 0 <=> zeta^2 <= sigma2 kappa <=> zeta <= sigma sqrt(kappa)",
+                       rf"Eq. 118 $= a - |c|\sqrt{{r}}$ with $a = {to_latex(a)} > 0$, $|c| = {to_latex(-c)}$, "
+                       rf"$r \ge 0$: $a - |c|\sqrt{{r}} \ge 0 \Leftrightarrow a^2 \ge c^2 r$; "
+                       rf"$a^2 - c^2 r = {to_latex(ratio)}\,(\sigma^2 \kappa - \zeta^2)$, so Eq. 118 "
+                       r"$\ge 0 \Leftrightarrow \zeta^2 \le \sigma^2 \kappa \Leftrightarrow "
+                       r"\zeta \le \sigma \sqrt{\kappa}$",
                        {"identity": ident.summary})
 
 
@@ -452,8 +461,8 @@ def _min_eigenvalue_check(*, use_max_sigma: bool = False, seed: int = SEED, tol:
                 return _min_eig_refutation(Z, sig2, kap, s2, (d0, d1, d2), kind, seed, tol)
             worst = max(worst, gap)
     return CheckResult(Status.CHECKED, "numeric eigenvalues (float64)",
-                       f"{n} instances (distinct sigma_i; d0 <, =, > d2; generic, rank-one, zero and tied Z): "
-                       f"lambda_min(H(0)) = formula to {worst:.1e}",
+                       f"{n} instances (distinct $\\sigma_i$; $d_0 <, =, > d_2$; generic, rank-one, zero and tied "
+                       rf"$Z$): $\lambda_{{\min}}(H(0))$ = formula to {worst:.1e}",
                        {"instances": n, "worst_gap": worst, "tolerance": tol, "seed": seed})
 
 
@@ -468,11 +477,13 @@ def _min_eig_refutation(Z, sig2, kap, s2, size, kind, seed, tol: float) -> Check
         cx = Counterexample({"size (d0,d1,d2)": str(size), "kind": kind, "seed": str(seed),
                              "sigma^2": str(sig2.tolist()), "kappa": repr(kap), "Z": str(Z.tolist())},
                             mpmath.nstr(lam, 30), mpmath.nstr(pred, 30), 30,
-                            note="lhs lambda_min(H(0)) by mpmath eigsy, rhs the formula; floats taken exactly; gap "
-                                 "relative to 1 + |lhs|", gap=decimal_text(abs(lam - pred) / (1 + abs(lam))),
+                            note=r"lhs $\lambda_{\min}(H(0))$ by mpmath eigsy, rhs the formula; floats taken "
+                                 r"exactly; gap relative to $1 + |\mathrm{lhs}|$",
+                            gap=decimal_text(abs(lam - pred) / (1 + abs(lam))),
                             tolerance=decimal_text(tol))
     return CheckResult(Status.REFUTED, "numeric eigenvalues + mpmath",
-                       f"lambda_min(H(0)) = {mpmath.nstr(lam, 8)} but the formula gives {mpmath.nstr(pred, 8)}",
+                       rf"$\lambda_{{\min}}(H(0))$ = {mpmath.nstr(lam, 8)} but the formula gives "
+                       f"{mpmath.nstr(pred, 8)}",
                        {}, cx)
 
 
@@ -757,11 +768,11 @@ def _decide(results: Sequence[CaseResult], predicate: Callable[[CaseResult], boo
             else:  # no start beat L(0) by TOL although the exact condition is false: truth values differ
                 gap, tolerance, gap_text = "1", "0", "gap = |1 - 0|: the exact condition and the ground truth differ"
             cx = Counterexample({**res.case.describe(), "seed": "11", "starts": str(N_STARTS)},
-                                f"{label}: {pred}",
+                                f"{markup_text(label)}: {pred}",
                                 f"0 is the global minimum: {truth} (L(0) = {res.loss_origin:.17g}, best found "
                                 f"{res.loss_best:.17g})", 17,
                                 note=f"moments exact dyadic rationals; Hessian PSD decided in exact arithmetic "
-                                     f"(float lambda_min {res.lam_min:.3g}); ground truth float64 multistart; "
+                                     rf"(float $\lambda_{{\min}}$ {res.lam_min:.3g}); ground truth float64 multistart; "
                                      f"{gap_text}", gap=gap, tolerance=tolerance)
             return CheckResult(Status.REFUTED, "exact Hessian + ground truth",
                                f"{what}: fails on {res.case.label} ({label} = {pred}, global minimum = {truth})",
@@ -777,8 +788,8 @@ def _decide(results: Sequence[CaseResult], predicate: Callable[[CaseResult], boo
                            f"{what}: not every regime was sampled: {_tally(counts)}")
     return CheckResult(Status.CHECKED, "exact Hessian + ground truth (multistart minimization)",
                        f"{what}: {len(results)} cases agree, {_tally(counts)}; global-minimum cases: best found "
-                       ">= L(0) - "
-                       f"{worst_global:.1e}; other cases: L(0) - best >= {smallest_drop:.1e} (relative; "
+                       r"$\ge L(0) -$ "
+                       rf"{worst_global:.1e}; other cases: $L(0) - \mathrm{{best}} \ge$ {smallest_drop:.1e} (relative; "
                        f"{sum(r.certified_drop for r in results)} drops confirmed in exact arithmetic at the point "
                        f"found); tolerance {TOL:g}",
                        {"cases": len(results), "counts": counts, "tolerance": TOL, "starts": N_STARTS, "seed": 11,
@@ -788,7 +799,8 @@ def _decide(results: Sequence[CaseResult], predicate: Callable[[CaseResult], boo
 
 
 def _theorem3_check(kind: str, *, half_beta: bool = False) -> CheckResult:
-    what = "Hessian of Eq. 5 at 0 PSD <=> 0 global minimum" + (" (beta halved in the Hessian)" if half_beta else "")
+    what = r"Hessian of Eq. 5 at 0 PSD $\Leftrightarrow$ 0 global minimum" + (
+        r" ($\beta$ halved in the Hessian)" if half_beta else "")
     return _decide(campaign(kind), (lambda r: r.psd_half_beta) if half_beta else (lambda r: r.psd), what,
                    "Hessian at 0 PSD")
 
@@ -804,9 +816,10 @@ def _condition_check(kind: str, rule: str) -> CheckResult:
         "sigma_max": lambda r: extremes(r.case, ORIGIN_CONDITION_SIGMA_MAX),
         "prop2": lambda r: r.case.prop2_collapse(),
     }
-    labels = {"sigma_min": "zeta_max <= sigma_min sqrt(kappa)", "sigma_max": "zeta_max <= sigma_max sqrt(kappa)",
-              "prop2": "zeta_i <= sigma_i sqrt(kappa) for all i <= d1"}
-    return _decide(campaign(kind), preds[rule], f"{labels[rule]} <=> 0 global minimum", labels[rule])
+    labels = {"sigma_min": r"$\zeta_{\max} \le \sigma_{\min} \sqrt{\kappa}$",
+              "sigma_max": r"$\zeta_{\max} \le \sigma_{\max} \sqrt{\kappa}$",
+              "prop2": r"$\zeta_i \le \sigma_i \sqrt{\kappa}$ for all $i \le d_1$"}
+    return _decide(campaign(kind), preds[rule], rf"{labels[rule]} $\Leftrightarrow$ 0 global minimum", labels[rule])
 
 
 @cached
@@ -835,8 +848,8 @@ def _prop2_exact_counterexample() -> CheckResult:
                             note=f"lhs L_VAE(U, W), rhs L_VAE(0, 0); exact difference {drop}; Prop. 2's pairing "
                                  "predicts U* = 0", gap=decimal_text(drop), tolerance="0")
         return CheckResult(Status.REFUTED, "exact evaluation of the model's loss",
-                           f"Prop. 2's condition holds (zeta_i <= sigma_i sqrt(kappa)) but L_VAE drops by {drop} "
-                           "below L(0)", {}, cx)
+                           rf"Prop. 2's condition holds ($\zeta_i \le \sigma_i \sqrt{{\kappa}}$) but "
+                           rf"$L_{{\mathrm{{VAE}}}}$ drops by {drop} below $L(0)$", {}, cx)
     return CheckResult(Status.INCONCLUSIVE, "exact evaluation", f"no drop found ({drop})")
 
 
@@ -900,16 +913,18 @@ def origin_type_check(point: str, *, zeta_factor: Fraction = ONE) -> CheckResult
             lam = float(np.linalg.eigvalsh(np.array([[float(v) for v in r] for r in H]))[0])
             stated = "a saddle (H(0) indefinite)" if point == "saddle" else "a local minimum (H(0) positive definite)"
             return CheckResult(
-                Status.REFUTED, "exact Hessian", f"{case.label}: sigma^2 kappa - {zeta_factor} zeta_max^2 = {gap}, "
-                f"{found}", {"case": case.label},
+                Status.REFUTED, "exact Hessian",
+                rf"{case.label}: $\sigma^2 \kappa - {zeta_factor}\,\zeta_{{\max}}^2 = {gap}$, {found}",
+                {"case": case.label},
                 Counterexample({**case.describe(), "sigma^2 kappa - factor zeta_max^2": str(gap)}, found,
                                f"stated: the origin is {stated}", 30,
-                               note=f"the model's H(0) in exact rational arithmetic (float lambda_min {lam:.3g}); "
-                                    "gap = |1 - 0|: the statement is false on this case", gap="1", tolerance="0"))
+                               note=rf"the model's $H(0)$ in exact rational arithmetic (float $\lambda_{{\min}}$ "
+                                    rf"{lam:.3g}); gap = $|1 - 0|$: the statement is false on this case", gap="1",
+                               tolerance="0"))
     if not used:
         return CheckResult(Status.INCONCLUSIVE, "exact Hessian", "no origin case satisfies the hypothesis")
     what = ("H(0) has a negative and a positive eigenvalue" if point == "saddle" else
             "the Hessian of L(U, V) at 0 is positive definite")
     return CheckResult(Status.CHECKED, "exact Hessian on instances",
-                       f"{used} cases with sigma^2 kappa - zeta_max^2 {'<' if point == 'saddle' else '>'} 0: {what} "
-                       "(exact)", {"cases": used, "sizes": sorted({c.size for c in origin_cases('equal')})})
+                       rf"{used} cases with $\sigma^2 \kappa - \zeta_{{\max}}^2 {'<' if point == 'saddle' else '>'} "
+                       f"0$: {what} (exact)", {"cases": used, "sizes": sorted({c.size for c in origin_cases('equal')})})
