@@ -7,76 +7,21 @@ control (bad literals that the scan must find) and a positive one (good markup t
 from __future__ import annotations
 
 import ast
-import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from helpers import evidence_defects as defects
 
 from symbolic_vae._core.notation import markup_text
 
 ROOT = Path(__file__).resolve().parents[2]
 
-MARKUP_MODULES: tuple[str, ...] = (
-    "symbolic_vae._papers.wz2022.data_dependent_variance.checks",
-    "symbolic_vae._papers.wz2022.data_dependent_variance.claims",
-    "symbolic_vae._papers.wz2022.data_dependent_variance.forms",
-    "symbolic_vae._papers.wz2022.optimal_biases",
-    "symbolic_vae._papers.wz2022.whitening",
-    "symbolic_vae._papers.wz2022.elbo",
-    "symbolic_vae._papers.lucas2019.ppca",
-    "symbolic_vae._papers.lucas2019.ppca.checks_elbo",
-    "symbolic_vae._papers.lucas2019.ppca.checks_exact",
-    "symbolic_vae._papers.lucas2019.ppca.checks_ground_truth",
-    "symbolic_vae._papers.lucas2019.ppca.checks_marginal",
-    "symbolic_vae._papers.lucas2019.ppca.checks_optimum",
-    "symbolic_vae._papers.lucas2019.ppca.checks_stationary",
-    "symbolic_vae._papers.lucas2019.ppca.claims",
-    "symbolic_vae._papers.lucas2019.ppca.forms",
-    "symbolic_vae._papers.lucas2019.ppca.kernels",
-    # encoder/decoder variance, training
-    "symbolic_vae._papers.wz2022.encoder_variance.checks_campaign",
-    "symbolic_vae._papers.wz2022.encoder_variance.checks_exact",
-    "symbolic_vae._papers.wz2022.encoder_variance.checks_ground_truth",
-    "symbolic_vae._papers.wz2022.encoder_variance.checks_mode",
-    "symbolic_vae._papers.wz2022.encoder_variance.checks_regions",
-    "symbolic_vae._papers.wz2022.encoder_variance.claims",
-    "symbolic_vae._papers.wz2022.decoder_variance.checks_closed_forms",
-    "symbolic_vae._papers.wz2022.decoder_variance.checks_exact",
-    "symbolic_vae._papers.wz2022.decoder_variance.checks_ground_truth",
-    "symbolic_vae._papers.wz2022.decoder_variance.checks_statements",
-    "symbolic_vae._papers.wz2022.decoder_variance.checks_symbolic",
-    "symbolic_vae._papers.wz2022.decoder_variance.claims",
-    "symbolic_vae._papers.wz2022.training.checks",
-    "symbolic_vae._papers.wz2022.mnist_spectrum.checks",
-    # origin Hessian, global minimum, engine
-    "symbolic_vae._papers.wz2022.origin_hessian.checks",
-    "symbolic_vae._papers.wz2022.origin_hessian.claims",
-    "symbolic_vae._papers.wz2022.global_minimum.checks_collapse",
-    "symbolic_vae._papers.wz2022.global_minimum.checks_ground_truth",
-    "symbolic_vae._papers.wz2022.global_minimum.checks_minimizers",
-    "symbolic_vae._papers.wz2022.global_minimum.checks_mode",
-    "symbolic_vae._papers.wz2022.global_minimum.checks_orthogonal",
-    "symbolic_vae._papers.wz2022.global_minimum.checks_regions",
-    "symbolic_vae._papers.wz2022.global_minimum.checks_sizes",
-    "symbolic_vae._papers.wz2022.global_minimum.claims",
-    "symbolic_vae._engine.regions",
-)
-"""The modules whose evidence text is written in light LaTeX markup (and must stay so)."""
 
 ENGINE_SKIPPED = ("kernel_spec.py",)
 """Engine modules whose ``what`` is not evidence (kernel_spec: the name of a kernel in its error messages)."""
 
-_GREEK = ("alpha|beta|gamma|delta|epsilon|zeta|eta|theta|kappa|lambda|mu|nu|xi|pi|rho|sigma|tau|phi|chi|psi|omega|"
-          "Sigma|Lambda|Gamma|Theta|Phi")
-ASCII_MATH = {
-    "a Greek name with _, ^ or **": re.compile(rf"\b({_GREEK})(_|\^|\*\*)"),
-    "'sqrt('": re.compile(r"\bsqrt\("),
-    "'hat d'": re.compile(r"\bhat d"),
-    "'**'": re.compile(r"\*\*"),
-    "an ASCII relation or arrow": re.compile(r"->|>=|<="),
-}
 PLACEHOLDER = "{}"
 """What a formatted value of an f-string reads as in the scanned text."""
 
@@ -91,14 +36,6 @@ class Literal:
 
     def __str__(self) -> str:
         return f"{self.module}:{self.line}: {self.text}"
-
-
-def defects(text: str) -> list[str]:
-    """What is wrong with evidence text ``text``: ASCII math outside its ``$...$`` spans, an unpaired ``$``."""
-    if text.count("$") % 2:
-        return ["an unpaired '$'"]
-    prose = " ".join(text.split("$")[::2])
-    return [name for name, pattern in ASCII_MATH.items() if pattern.search(prose)]
 
 
 def _text(node: ast.expr) -> str | None:
@@ -288,13 +225,18 @@ def package_modules() -> dict[str, str]:
     """The modules the scan follows evidence through, by dotted name: every paper module and every engine module
     (an engine helper's ``what``, summary or note parameter makes its callers' literals evidence)."""
     out = {}
-    for folder in ("_papers", "_engine"):
+    for folder in ("_papers", "_engine", "_kernels"):
         for path in sorted((ROOT / "symbolic_vae" / folder).rglob("*.py")):
             if path.name in ENGINE_SKIPPED:
                 continue
             parts = path.relative_to(ROOT).with_suffix("").parts
             out[".".join(parts[:-1] if parts[-1] == "__init__" else parts)] = path.read_text()
     return out
+
+
+MARKUP_MODULES: tuple[str, ...] = tuple(package_modules())
+"""The modules whose evidence text is written in light LaTeX markup, and must stay so: every module the scan
+follows (the papers', the engine's and the kernels')."""
 
 
 @pytest.fixture(scope="module")
