@@ -8,6 +8,7 @@ whose typeset form is given there. ``to_latex`` is the printer the report uses.
 
 from __future__ import annotations
 
+import functools
 import re
 from typing import Any
 
@@ -63,19 +64,52 @@ def to_latex(obj: Any, **settings: Any) -> str:
 def markup_text(text: str) -> str:
     """Prose with light LaTeX markup (``$...$``) as plain Unicode text for a terminal: each math span is turned
     into text by pylatexenc's latex2text (braced groups of two or more characters kept, ``\\geq 0`` spaced as
-    written, ``\\|`` read as ``\\Vert``), the prose around it is left as written (all of it when a ``$`` is
-    unpaired)."""
+    written, ``\\|`` read as ``\\Vert``, and the macros of ``_markup_converter``), the prose around it is left as
+    written (all of it when a ``$`` is unpaired)."""
     if "$" not in text or text.count("$") % 2:
         return text
-    from pylatexenc.latex2text import LatexNodes2Text
-
-    converter = LatexNodes2Text(math_mode="text", keep_braced_groups=True, keep_braced_groups_minlen=2)
+    converter, parsing = _markup_converter()
 
     def math(span: str) -> str:
         span = re.sub(r"\\lVert\s+", r"\\lVert{}", re.sub(r"\\\|\s*", r"\\Vert{}", span))  # latex2text drops \|
-        return converter.latex_to_text(re.sub(r"(\\[A-Za-z]+) ", r"\1{} ", span))
+        return converter.latex_to_text(re.sub(r"(\\[A-Za-z]+) ", r"\1{} ", span), latex_context=parsing)
 
     return "".join(math(part) if k % 2 else part for k, part in enumerate(text.split("$")))
+
+
+def code_markup(name: str) -> str:
+    """A name of code (a kernel, a function) in evidence markup: ``$\\texttt{lambda\\_star}$``, typewriter in LaTeX,
+    the name as written on the terminal."""
+    return "$\\texttt{" + name.replace("_", r"\_") + "}$"
+
+
+@functools.cache
+def _markup_converter() -> tuple[Any, Any]:
+    """pylatexenc's latex2text converter and parsing context, with what its defaults lose: a fraction's numerator
+    and denominator bracketed when they are not one token (``\\frac{a - b}{c}``: ``(a - b)/c``, not ``a - b/c``),
+    ``\\texttt`` and ``\\operatorname`` read as their argument, and ``\\det``, ``\\iff``, ``\\ne``."""
+    from pylatexenc import latexwalker, macrospec
+    from pylatexenc.latex2text import LatexNodes2Text, MacroTextSpec, get_default_latex_context_db
+
+    def fraction(node: Any, l2tobj: Any) -> str:
+        parts = []
+        for arg in node.nodeargd.argnlist:
+            nodes = arg.nodelist if arg is not None and arg.isNodeType(latexwalker.LatexGroupNode) else [arg]
+            part = l2tobj.nodelist_to_text([n for n in nodes if n is not None]).strip()
+            parts.append(part if re.fullmatch(r"[\w.^'*\u0080-\uffff]+", part) else f"({part})")
+        return "/".join(parts)
+
+    texts = get_default_latex_context_db()
+    texts.add_context_category("symbolic-vae", prepend=True, macros=[
+        MacroTextSpec("frac", simplify_repl=fraction), MacroTextSpec("tfrac", simplify_repl=fraction),
+        MacroTextSpec("texttt", simplify_repl="%(1)s"), MacroTextSpec("operatorname", simplify_repl="%(1)s"),
+        MacroTextSpec("det", simplify_repl="det"), MacroTextSpec("iff", simplify_repl="\u21d4"),
+        MacroTextSpec("ne", simplify_repl="\u2260")])
+    parsing = latexwalker.get_default_latex_context_db()
+    parsing.add_context_category("symbolic-vae", prepend=True, macros=[
+        macrospec.std_macro("operatorname", False, 1), macrospec.std_macro("tfrac", False, 2)])
+    return LatexNodes2Text(latex_context=texts, math_mode="text", keep_braced_groups=True,
+                           keep_braced_groups_minlen=2), parsing
 
 
 class SquaredNorm(sp.Function):

@@ -20,6 +20,7 @@ import sympy as sp
 from numeric_backend import ROUND_TRIP_RTOL, random_dataset, round_trip_gap
 from symbolic_vae._core.claim import Claim, Control, PaperRef, Step
 from symbolic_vae._core.errors import SymbolicVAEError
+from symbolic_vae._core.notation import code_markup
 from symbolic_vae._core.seeds import derive_seed
 from symbolic_vae._core.verdict import CheckResult, Counterexample, Status, decimal_text
 from symbolic_vae._engine.ground_truth import Instances, minimize_vae_loss
@@ -76,12 +77,13 @@ def compare_with_reference(name: str, evaluate: Callable[..., np.ndarray], refer
                "reference_dps": REFERENCE_DPS}
     if gaps[worst] <= ROUND_TRIP_RTOL:
         return CheckResult(Status.CHECKED, "round trip vs mpmath",
-                           f"{name} on {backend}: {n} seeded points, worst relative gap {gaps[worst]:.1e} to the "
-                           f"{REFERENCE_DPS}-digit mpmath value (tolerance {ROUND_TRIP_RTOL:g})", details)
+                           f"{code_markup(name)} on {backend}: {n} seeded points, worst relative gap "
+                           f"{gaps[worst]:.1e} to the {REFERENCE_DPS}-digit mpmath value (tolerance "
+                           f"{ROUND_TRIP_RTOL:g})", details)
     cx = Counterexample(_instance(args, kwargs, worst, n), repr(got[worst].tolist()), repr(ref[worst].tolist()),
-                        REFERENCE_DPS, f"{name} on {backend} vs mpmath", gap=decimal_text(gaps[worst]),
+                        REFERENCE_DPS, f"{code_markup(name)} on {backend} vs mpmath", gap=decimal_text(gaps[worst]),
                         tolerance=decimal_text(ROUND_TRIP_RTOL))
-    return CheckResult(Status.REFUTED, "round trip vs mpmath", f"{name} on {backend}: relative gap "
+    return CheckResult(Status.REFUTED, "round trip vs mpmath", f"{code_markup(name)} on {backend}: relative gap "
                        f"{gaps[worst]:.3g} > {ROUND_TRIP_RTOL:g} at point {worst} of {n}", details, cx)
 
 
@@ -112,8 +114,8 @@ def _every_round_trip(sources: list[tuple[KernelSource | BuilderSource, int]], b
     gaps = {name: r.details["worst_gap"] for name, r in results}
     return CheckResult(Status.CHECKED, "round trip vs mpmath",
                        f"{len(results)} kernels on {backend}: {points} seeded points, worst relative gap "
-                       f"{worst.details['worst_gap']:.1e} ({worst_name}) to the {REFERENCE_DPS}-digit mpmath values "
-                       f"(tolerance {ROUND_TRIP_RTOL:g})",
+                       f"{worst.details['worst_gap']:.1e} ({code_markup(worst_name)}) to the {REFERENCE_DPS}-digit "
+                       f"mpmath values (tolerance {ROUND_TRIP_RTOL:g})",
                        {"backend": backend, "points": points, "worst_gap": worst.details["worst_gap"],
                         "gap_per_kernel": gaps, "tolerance": ROUND_TRIP_RTOL})
 
@@ -224,7 +226,8 @@ def _ground_truth_check(context: Context, *, drop_residual: bool = False) -> Che
                                         "gap relative to 1 + |ground truth|",
                                         gap=decimal_text(gap), tolerance=decimal_text(GROUND_TRUTH_RTOL))
                     return CheckResult(Status.REFUTED, "ground truth (multistart minimization)",
-                                       f"{label} on {backend} misses the minimum of L_VAE by {gap:.3g} (relative)",
+                                       f"{code_markup(label)} on {backend} misses the minimum of "
+                                       rf"$L_{{\mathrm{{VAE}}}}$ by {gap:.3g} (relative)",
                                        {"backend": backend}, cx)
             if decided:
                 survivors_ok &= int(count[i]) == int(learned[i])
@@ -237,11 +240,12 @@ def _ground_truth_check(context: Context, *, drop_residual: bool = False) -> Che
                            f"{n_undecided} of {rows} instances without a certified minimum", details)
     if not survivors_ok:
         return CheckResult(Status.INCONCLUSIVE, "ground truth (multistart minimization)",
-                           "surviving_modes disagrees with the rank of the learned decoder", details)
+                           f"{code_markup('surviving_modes')} disagrees with the rank of the learned decoder", details)
     return CheckResult(Status.CHECKED, "ground truth (multistart minimization)",
-                       f"{rows - n_undecided} of {rows} noisy datasets (c > 0, singular A included; the others "
-                       f"without a certified minimum), kernels on {backend}: minimal_loss and G within {worst:.1e} "
-                       f"of the minimized loss, surviving_modes = rank of the learned decoder",
+                       f"{rows - n_undecided} of {rows} noisy datasets ($c > 0$, singular $A$ included; the others "
+                       f"without a certified minimum), kernels on {backend}: {code_markup('minimal_loss')} and $G$ "
+                       f"within {worst:.1e} of the minimized loss, {code_markup('surviving_modes')} = rank of the "
+                       "learned decoder",
                        details)
 
 

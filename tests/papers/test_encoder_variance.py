@@ -55,7 +55,7 @@ def test_ground_truth_covers_the_domain():
     assert regimes == {-1, 0, 1}  # d1 <, =, > d*
     assert any(r.shape[0] > r.shape[1] for r in runs)  # singular A
     labels = {sc.label for r in runs for sc in r.scenarios}
-    assert {"y = x", "tied zeta_1 = zeta_2", "zero singular value", "tiny beta = 1e-3"} <= labels
+    assert {"$y = x$", r"tied $\zeta_1 = \zeta_2$", "zero singular value", r"tiny $\beta = 10^{-3}$"} <= labels
     assert any(sc.noise > 0 for r in runs for sc in r.scenarios)
     at_threshold = [sc for r in runs for sc in r.scenarios if sc.label.startswith("at threshold")]
     assert all(sc.beta * sc.eta_dec**2 == 1.5**2 for sc in at_threshold)  # exactly representable

@@ -72,25 +72,26 @@ def scenarios(shape: tuple[int, int, int, int], rng: np.random.Generator) -> lis
     D0, d0, _, d2 = shape
     k = min(d0, d2)
     out = []
-    for label, noise in (("distinct zeta, y not linear in x", 0.5), ("distinct zeta, y linear in x", 0.0)):
+    for label, noise in ((r"distinct $\zeta$, $y$ not linear in $x$", 0.5),
+                         (r"distinct $\zeta$, $y$ linear in $x$", 0.0)):
         b_, e1, e2 = rng.uniform(0.2, 1.5), rng.uniform(0.5, 2.0), rng.uniform(0.6, 1.5)
         out.append(Scenario(label, _random_zetas(rng, k, b_ * e2**2), b_, e1, e2, noise))
     if d2 == D0:
         b_, e1, e2 = rng.uniform(0.2, 1.5), rng.uniform(0.5, 2.0), rng.uniform(0.6, 1.5)
-        out.append(Scenario("y = x", _random_zetas(rng, k, b_ * e2**2), b_, e1, e2, 0.0, y_is_x=True))
+        out.append(Scenario("$y = x$", _random_zetas(rng, k, b_ * e2**2), b_, e1, e2, 0.0, y_is_x=True))
     if k >= 2:
-        out.append(Scenario("tied zeta_1 = zeta_2", (1.3, 1.3, 0.7)[:k], 0.6, 0.7, 1.2, 0.3))
+        out.append(Scenario(r"tied $\zeta_1 = \zeta_2$", (1.3, 1.3, 0.7)[:k], 0.6, 0.7, 1.2, 0.3))
     out.append(Scenario("zero singular value", (1.6, 0.9, 0.0)[3 - k:] if k == 3 else ((1.6, 0.0) if k == 2
                                                                                   else (0.0,)), 0.5, 1.7, 0.8, 0.3))
     zt = THRESHOLD_ZETAS[k]
     out += [
-        Scenario("at threshold: zeta = 1.5, beta = 2.25, eta_dec = 1", zt, 2.25, 0.75, 1.0, 0.3),
-        Scenario("at threshold: zeta = 1.5, beta = 9, eta_dec = 0.5", zt, 9.0, 1.5, 0.5, 0.0),
-        Scenario("below threshold: beta eta_dec^2 = 1.8 < 2.25", zt, 1.8, 1.3, 1.0, 0.3),
-        Scenario("above threshold: beta eta_dec^2 = 2.7 > 2.25", zt, 2.7, 0.6, 1.0, 0.3),
+        Scenario(r"at threshold: $\zeta = 1.5$, $\beta = 2.25$, $\eta_{\mathrm{dec}} = 1$", zt, 2.25, 0.75, 1.0, 0.3),
+        Scenario(r"at threshold: $\zeta = 1.5$, $\beta = 9$, $\eta_{\mathrm{dec}} = 0.5$", zt, 9.0, 1.5, 0.5, 0.0),
+        Scenario(r"below threshold: $\beta\eta_{\mathrm{dec}}^2 = 1.8 < 2.25$", zt, 1.8, 1.3, 1.0, 0.3),
+        Scenario(r"above threshold: $\beta\eta_{\mathrm{dec}}^2 = 2.7 > 2.25$", zt, 2.7, 0.6, 1.0, 0.3),
     ]
-    out.append(Scenario("tiny beta = 1e-3", _random_zetas(rng, k, 1e-3 * 1.5**2), 1e-3, 1.2, 1.5, 0.3))
-    out.append(Scenario("complete collapse: beta = 10", _random_zetas(rng, k, 10.0), 10.0, 0.9, 1.0, 0.3))
+    out.append(Scenario(r"tiny $\beta = 10^{-3}$", _random_zetas(rng, k, 1e-3 * 1.5**2), 1e-3, 1.2, 1.5, 0.3))
+    out.append(Scenario(r"complete collapse: $\beta = 10$", _random_zetas(rng, k, 10.0), 10.0, 0.9, 1.0, 0.3))
     return out
 
 

@@ -73,23 +73,23 @@ SCALAR_POINTS = (UNIT_SCALARS, {beta: sp.Integer(1), eta_enc: sp.Integer(2), eta
 
 ONE = sp.Integer(1)
 ZETA_REGIONS = (
-    Region("zeta^2 > beta eta_dec^2 (q = 1 + p)", ((q, 1 + p),), point=((p, ONE),)),
-    Region("zeta^2 = beta eta_dec^2 (q = 1)", ((q, ONE),)),
-    Region("0 < zeta^2 < beta eta_dec^2 (q = 1/(1 + p))", ((q, 1 / (1 + p)),), point=((p, ONE),)),
-    Region("zeta = 0 (q = 0)", ((q, sp.Integer(0)),)),
+    Region(r"$\zeta^2 > \beta\eta_{\mathrm{dec}}^2$ ($q = 1 + p$)", ((q, 1 + p),), point=((p, ONE),)),
+    Region(r"$\zeta^2 = \beta\eta_{\mathrm{dec}}^2$ ($q = 1$)", ((q, ONE),)),
+    Region(r"$0 < \zeta^2 < \beta\eta_{\mathrm{dec}}^2$ ($q = 1/(1 + p)$)", ((q, 1 / (1 + p)),), point=((p, ONE),)),
+    Region(r"$\zeta = 0$ ($q = 0$)", ((q, sp.Integer(0)),)),
 )
 POSITIVE_ZETA = ZETA_REGIONS[:3]
 # sigma_+ = 2 max(zeta eta_enc/(sqrt(beta) eta_dec), 2 eta_enc) switches at q = 2 as well
 PLUS_REGIONS = (
-    Region("zeta > 2 sqrt(beta) eta_dec (q = 2 + p)", ((q, 2 + p),), point=((p, ONE),)),
-    Region("zeta = 2 sqrt(beta) eta_dec (q = 2)", ((q, sp.Integer(2)),)),
-    Region("1 < q < 2 (q = 1 + 1/(1 + p))", ((q, 1 + 1 / (1 + p)),), point=((p, ONE),)),
+    Region(r"$\zeta > 2\sqrt{\beta}\,\eta_{\mathrm{dec}}$ ($q = 2 + p$)", ((q, 2 + p),), point=((p, ONE),)),
+    Region(r"$\zeta = 2\sqrt{\beta}\,\eta_{\mathrm{dec}}$ ($q = 2$)", ((q, sp.Integer(2)),)),
+    Region(r"$1 < q < 2$ ($q = 1 + 1/(1 + p)$)", ((q, 1 + 1 / (1 + p)),), point=((p, ONE),)),
     *POSITIVE_ZETA[1:],
 )
 SIGMA_REGIONS = (
-    Region("sigma below the kink (q = r + p)", ((q, r + p),), point=((r, ONE), (p, ONE))),
-    Region("sigma at the kink (q = r)", ((q, r),), point=((r, ONE),)),
-    Region("sigma above the kink (r = q + p)", ((r, q + p),), point=((q, ONE), (p, ONE))),
+    Region(r"$\sigma$ below the kink ($q = r + p$)", ((q, r + p),), point=((r, ONE), (p, ONE))),
+    Region(r"$\sigma$ at the kink ($q = r$)", ((q, r),), point=((r, ONE),)),
+    Region(r"$\sigma$ above the kink ($r = q + p$)", ((r, q + p),), point=((q, ONE), (p, ONE))),
 )
 
 

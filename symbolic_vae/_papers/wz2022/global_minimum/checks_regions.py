@@ -42,22 +42,23 @@ _ZETA_POS = sp.Symbol("zeta", positive=True)
 
 def general_regions() -> tuple[Region, ...]:
     """zeta > sqrt(kappa) sigma; 0 < zeta <= sqrt(kappa) sigma (sigma = (zeta + w)/sqrt(kappa)); zeta = 0."""
-    return (Region("zeta > sqrt(beta) sigma eta_dec/eta_enc (mode survives)", ((zeta, THRESHOLD + _W_POS),),
+    return (Region(r"$\zeta > \sqrt{\beta}\,\sigma \eta_{\mathrm{dec}}/\eta_{\mathrm{enc}}$ (mode survives)",
+                   ((zeta, THRESHOLD + _W_POS),),
                    zeta > THRESHOLD),
-            Region("0 < zeta <= sqrt(beta) sigma eta_dec/eta_enc (mode collapses)",
+            Region(r"$0 < \zeta \le \sqrt{\beta}\,\sigma \eta_{\mathrm{dec}}/\eta_{\mathrm{enc}}$ (mode collapses)",
                    ((sigma, (_ZETA_POS + _W_NONNEG) * eta_enc / (SQRT_BETA * eta_dec)), (zeta, _ZETA_POS)),
                    sp.And(zeta > 0, zeta <= THRESHOLD)),
-            Region("zeta = 0", ((zeta, sp.Integer(0)),), sp.Eq(zeta, 0)))
+            Region("$\\zeta = 0$", ((zeta, sp.Integer(0)),), sp.Eq(zeta, 0)))
 
 
 def thm1_regions() -> tuple[Region, ...]:
     """The same regions at sigma = eta_enc, parametrized through beta."""
-    return (Region("zeta > sqrt(beta) eta_dec (mode survives)", ((zeta, THRESHOLD_THM1 + _W_POS),),
+    return (Region(r"$\zeta > \sqrt{\beta}\,\eta_{\mathrm{dec}}$ (mode survives)", ((zeta, THRESHOLD_THM1 + _W_POS),),
                    zeta > THRESHOLD_THM1),
-            Region("0 < zeta <= sqrt(beta) eta_dec (mode collapses)",
+            Region(r"$0 < \zeta \le \sqrt{\beta}\,\eta_{\mathrm{dec}}$ (mode collapses)",
                    ((beta, ((_ZETA_POS + _W_NONNEG) / eta_dec) ** 2), (zeta, _ZETA_POS)),
                    sp.And(zeta > 0, zeta <= THRESHOLD_THM1)),
-            Region("zeta = 0", ((zeta, sp.Integer(0)),), sp.Eq(zeta, 0)))
+            Region("$\\zeta = 0$", ((zeta, sp.Integer(0)),), sp.Eq(zeta, 0)))
 
 
 # parameters the sides do not depend on take these values in a counterexample found in a parametrization

@@ -122,12 +122,17 @@ def _mode_separation(size: tuple[int, int, int], *, mode: sp.Expr = J_PRINTED) -
 @cached
 def at_sizes_check(name: str) -> CheckResult:
     builders: dict[str, tuple[Callable[[tuple[int, ...]], SizedIdentity], str]] = {
-        "eq73": (eq73_identity, "(1/2) dL/dV (differentiated) = V U^T U - Z^T U + kappa V"),
-        "v_of_u": (_v_of_u_stationary, "the derived gradient vanishes at V = Z^T U (kappa I + U^T U)^{-1}"),
-        "hessian": (_hessian_in_v, "Hessian of L in V = 2 (U^T U + kappa I) (x) I"),
-        "eq75": (_eq75, "L = Tr[(U^T U + kappa I) V^T V - 2 U^T Z V] + Tr(U Sigma U^T) + ||Z||^2"),
-        "eq77": (eq77_identity, "L(U, V(U)) = Tr(U Sigma U^T) - Tr[U^T Z Z^T U (kappa I + U^T U)^{-1}] + ||Z||^2"),
-        "modes": (_mode_separation, "L(Lambda, V(Lambda)) = ||Z||^2 + sum_i J_i(lambda_i^2) (Eq. 81 summands)"),
+        "eq73": (eq73_identity,
+                 r"$(1/2)\, \partial L/\partial V$ (differentiated) $= V U^\top U - Z^\top U + \kappa V$"),
+        "v_of_u": (_v_of_u_stationary,
+                   r"the derived gradient vanishes at $V = Z^\top U (\kappa I + U^\top U)^{-1}$"),
+        "hessian": (_hessian_in_v, r"Hessian of $L$ in $V$ $= 2 (U^\top U + \kappa I) \otimes I$"),
+        "eq75": (_eq75, r"$L = \mathrm{Tr}[(U^\top U + \kappa I) V^\top V - 2 U^\top Z V]"
+                        r" + \mathrm{Tr}(U \Sigma U^\top) + \lVert Z\rVert^2$"),
+        "eq77": (eq77_identity, r"$L(U, V(U)) = \mathrm{Tr}(U \Sigma U^\top) - \mathrm{Tr}[U^\top Z Z^\top U (\kappa I"
+                                r" + U^\top U)^{-1}] + \lVert Z\rVert^2$"),
+        "modes": (_mode_separation,
+                  r"$L(\Lambda, V(\Lambda)) = \lVert Z\rVert^2 + \sum_i J_i(\lambda_i^2)$ (Eq. 81 summands)"),
     }
     build, what = builders[name]
     return prove_at_sizes(build, SIZES, what=what)
