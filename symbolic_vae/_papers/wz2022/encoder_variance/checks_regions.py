@@ -127,7 +127,7 @@ def _violated(expr: sp.Expr, sign: str, what: str, r_value: sp.Expr | None, reg:
         # required: the signs differ by 1
         gap, tolerance = (decimal_text(at), decimal_text(ZERO_BELOW)) if abs(at) > ZERO_BELOW else ("1", "0")
         return (numeric_text(at), f"0 (required {sign})",
-                f"{what}: sign {sign} fails on {reg.name} (value {float(at):.4g})", gap, tolerance)
+                f"{what}: sign {engine.SIGN_TEXT[sign]} fails on {reg.name} (value {float(at):.4g})", gap, tolerance)
     return None
 
 
