@@ -227,7 +227,8 @@ def _linear_targets() -> dict[str, tuple[Dataset, np.ndarray]]:
     out = {}
     for ds in _datasets():
         M = rng.integers(-2, 3, size=(2, ds.X.shape[1])).astype(np.float64)
-        label = f"{ds.label}, y = {GAMMA} M x, M = {M.astype(int).tolist()}"
+        rows = "; ".join(", ".join(str(v) for v in row) for row in M.astype(int).tolist())
+        label = f"{ds.label}, $y = {GAMMA} M x$, $M$ = ({rows}) by rows"
         out[label] = (Dataset(label, ds.X, GAMMA * ds.X @ M.T), M)
     return out
 
