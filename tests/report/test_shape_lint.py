@@ -34,8 +34,8 @@ def test_what_the_lint_flags_in_the_printed_formulas():
     shown = {n: [markup_text(f) for f in found] for n, found in flagged.items()}  # each finding is markup
     assert "D_0 × d_2 by D_0 × D_0" in shown["9"][0] and "d_2 × d_1 by d_0 × d_1" in shown["69"][0]
     assert "D_0 × d_1 by D_0 × 1" in shown["27"][0]
-    assert all("a sum of d_1 × 1 and d_2 × 1 in W^T x - y" in shown[n][0] for n in ("30", "33"))
-    assert flagged["30"][0] == r"a sum of $d_{1} \times 1$ and $d_{2} \times 1$ in $W^{T} x - y$"
+    assert all("a sum of d_1 × 1 and d_2 × 1 in W^⊤ x - y" in shown[n][0] for n in ("30", "33"))
+    assert flagged["30"][0] == r"a sum of $d_{1} \times 1$ and $d_{2} \times 1$ in $W^{\top} x - y$"
     assert not any(r["findings"] for r in lint_paper("lucas2019"))
 
 

@@ -333,7 +333,7 @@ def parse_tex(expr: Any) -> str:
     """The LaTeX of a parse (read under ``sympy.evaluate(False)``) in its printed order, for evidence markup: a
     parsed name with a Greek base and a braced subscript (``zeta_{i}``, ``eta_{c*de}``) printed with the Greek
     letter, the parser's ``tilde{x}`` names as ``\\tilde{x}``, a ``tilde`` it read as a factor as the word, and the
-    star it reads as ``ast`` as ``*``."""
+    star it reads as ``ast`` as ``*`` and the exponent ``T`` as ``\\top`` (the lints read both so)."""
     import sympy as sp
     from sympy.printing.latex import translate
 
@@ -346,6 +346,8 @@ def parse_tex(expr: Any) -> str:
             names[symbol] = r"\mathrm{tilde}\,"
         elif name == "ast":  # X^* is read as X^{ast}
             names[symbol] = "*"
+        elif name == "T":  # X^T is read as X to the power T, which the lints read as the transpose
+            names[symbol] = r"\top"
         elif re.fullmatch(r"tilde\{\w+\}", name):
             names[symbol] = "\\" + name
         elif (m := re.fullmatch(r"([A-Za-z]+)_\{([^{}]*)\}('?)", name)) and translate(m[1]).startswith("\\"):
