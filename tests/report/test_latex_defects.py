@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from helpers import EVIDENCE_ASCII_MATH
 
 from symbolic_vae import CheckResult, Counterexample, Status, Verdict, all_claims, get_claim, run_claim
 from symbolic_vae._core.notation import markup_text
@@ -15,20 +16,14 @@ from symbolic_vae._papers.sections import SECTIONS, section_title
 from symbolic_vae._report.latex import ascii_math, markup_tex, prose_tex
 from symbolic_vae._report.output import report_files
 
-_GREEK = ("alpha|beta|gamma|delta|epsilon|zeta|eta|theta|kappa|lambda|mu|nu|xi|pi|rho|sigma|tau|phi|chi|psi|omega|"
-          "Sigma|Lambda|Gamma|Theta|Phi")
 DEFECTS = {
     "a statement that is the bare word True/False": re.compile(r"\\svline\{-?\d\}\{(\\text\{)?(True|False)\}?\}"),
-    "an ASCII math name": re.compile(rf"\b({_GREEK})(_|\^|\*\*)"),
-    "'hat d'": re.compile(r"\bhat d"),
-    "'sqrt('": re.compile(r"\bsqrt\("),
-    "'**'": re.compile(r"\*\*"),
+    **EVIDENCE_ASCII_MATH,
     "a nested-list repr": re.compile(r"\[\["),
     "a dict repr": re.compile(r"\$\\\{\$'|'[^'\n]{1,40}': -?\d"),
     "'->' in a heading": re.compile(r"\\(?:sub)*section\*?\{[^\n]*(->|-\$>\$)"),
     "an ASCII decoder/encoder name": re.compile(r"\beta_(dec|enc)\b"),
     "an ASCII zeta_i or zeta^2": re.compile(r"\bzeta(_i\b|\^2)"),
-    "an ASCII relation": re.compile(r"->|>=|<="),
 }
 # Escaped forms of ASCII math in LaTeX text, turned back so that the patterns above see them.
 _UNESCAPE = ((r"\_", "_"), (r"\^{}", "^"), ("-$>$", "->"), ("$>$=", ">="), ("$<$=", "<="), (r"$\{$", "{"),
