@@ -19,7 +19,7 @@ from typing import Any
 import sympy as sp
 
 from symbolic_vae._core.claim import PAPERS, SEVERITIES, Claim
-from symbolic_vae._core.notation import markup_text
+from symbolic_vae._core.notation import markup_text, to_latex
 from symbolic_vae._core.verdict import Status, Verdict
 
 
@@ -251,7 +251,8 @@ def _dependence_witness(diff: sp.Expr, parameters: Sequence[str], seed: int = 0,
         moved = {a: (v + sp.Rational(rng.randint(1, 9), 4) if _name(a) in parameters else v) for a, v in base.items()}
         first, second = _evaluate(expr, base), _evaluate(expr, moved)
         if first is not None and second is not None and abs(first - second) > sp.Float(10) ** -25:
-            shown = ", ".join(f"{a} = {base[a]} -> {moved[a]}" for a in atoms if _name(a) in parameters)
+            shown = ", ".join(f"${to_latex(a)} = {to_latex(base[a])} \\to {to_latex(moved[a])}$" for a in atoms
+                              if _name(a) in parameters)
             return shown, sp.sstr(first, full_prec=False)[:12], sp.sstr(second, full_prec=False)[:12]
     return None
 
@@ -290,17 +291,23 @@ def constant_only_finding(printed: Any, corrected: Any, parameters: Sequence[str
         derivative = ""
         if len(present) == 1 and isinstance(present[0], sp.Symbol):
             slope = sp.simplify(sp.diff(diff, present[0]))
-            derivative = f"; d/d{present[0]} = {sp.sstr(slope)}" if len(sp.sstr(slope)) <= 40 else ""
+            derivative = (f"; $\\partial/\\partial {to_latex(present[0])} = {to_latex(slope)}$"
+                          if len(sp.sstr(slope)) <= 40 else "")
         return Finding("constant-only", False,
-                       f"printed - corrected = {_short(diff)} depends on {', '.join(map(str, present))}"
+                       f"printed $-$ corrected $= {_tex(diff)}$ depends on "
+                       f"{', '.join(f'${to_latex(a)}$' for a in present)}"
                        f"{derivative} ({witness[1]} vs {witness[2]} at {witness[0]}): fails on an open set")
-    shown = "; ".join(_short(d) for d, _ in diffs)
-    return Finding("constant-only", True, f"printed - corrected = {shown} is free of {names} (derivative 0 in "
-                   "each): same minimizers, the value is off by a constant")
+    shown = "; ".join(f"${_tex(d)}$" for d, _ in diffs)
+    return Finding("constant-only", True, f"printed $-$ corrected $=$ {shown} is free of {names} (derivative 0 "
+                   "in each): same minimizers, the value is off by a constant")
 
 
-def _short(expr: sp.Basic, limit: int = 60) -> str:
-    return _cut(sp.sstr(expr), limit)
+def _tex(expr: sp.Basic, limit: int = 120) -> str:
+    """The LaTeX of a difference for a reason's markup; one too long for a line of prose is named by its symbols."""
+    tex = to_latex(expr)
+    if len(tex) <= limit:
+        return tex
+    return r"\text{an expression in }" + ", ".join(sorted(to_latex(s) for s in expr.free_symbols))
 
 
 # --- boundary-only: the counterexample on an equality set, the interior around it passing -------------------------
