@@ -331,8 +331,10 @@ def gate_dependencies() -> dict[str, set[str]]:
 class Dispatch:
     """Which claim a free worker runs next. A claim is ready when the claims it reads are done; of the ready claims a
     worker takes the one that costs it least more than on another worker (a claim whose cached values another worker
-    holds, or is computing, waits for that worker while there is other work), then the longest (with the work that
-    waits for it), then the first in ledger order. The expected cost of a claim on a worker is its own work plus the
+    holds, or is computing, waits for that worker while there is other work), then one of a section the worker
+    already runs, else of a section no other worker runs (the claims of a section rebuild the same SymPy
+    subexpressions, and SymPy's cache is per process: a cold 2-worker verify took 88-97 s this way, 99-112 s without),
+    then the longest (with the work that waits for it), then the first in ledger order. The expected cost of a claim on a worker is its own work plus the
     values it needs (``Hints``: those it uses, and those they need in turn) that neither that worker nor the store
     holds."""
 
@@ -353,6 +355,7 @@ class Dispatch:
             self._base[claim] = max(0.0, own - sum(float(s) for s in use["computed"].values()))
         self._in_store: set[str] = set()
         self._held: dict[str, set[str]] = {}  # worker -> hints it holds or is computing
+        self._sections: dict[str, set[str]] = {}  # worker -> sections of the claims given to it
         self._tail = self._tails()
 
     def _tails(self) -> dict[str, float]:
@@ -403,13 +406,17 @@ class Dispatch:
             return None
         others = [w for w in workers if w != worker]
 
-        def order(claim: str) -> tuple[int, float, float, int]:
+        def order(claim: str) -> tuple[int, float, int, float, int]:
             here = self.expected(claim, worker)
             extra = max(0.0, here - min((self.expected(claim, w) for w in others), default=here))
             late = extra > SLACK_SECONDS
-            return (int(late), extra if late else 0.0, -(here + self._tail[claim]), self._rank[claim])
+            section = _section(claim)
+            affinity = 0 if section in self._sections.get(worker, ()) else (
+                2 if any(section in self._sections.get(w, ()) for w in others) else 1)
+            return (int(late), extra if late else 0.0, affinity, -(here + self._tail[claim]), self._rank[claim])
 
         claim = min(ready, key=order)
+        self._sections.setdefault(worker, set()).add(_section(claim))
         self._waiting.discard(claim)
         self._held.setdefault(worker, set()).update(self._missing(claim, worker))  # held there from now on
         return claim
@@ -420,6 +427,10 @@ class Dispatch:
             return
         self._held.setdefault(worker, set()).update(use["used"], use["computed"])
         self._in_store.update(use["stored"])
+
+
+def _section(claim_id: str) -> str:
+    return claim_id.split(".", 1)[0]
 
 
 def _on_dask(claims: list[Claim], indices: list[int], plan: Plan, workers: int, progress: Any,

@@ -251,6 +251,18 @@ def test_a_stored_value_is_held_by_every_worker_and_a_worker_with_nothing_else_t
     assert dispatch.expected("c", "w2") == dispatch.expected("c", "w1") == 1.0  # X is in the store
 
 
+def test_a_worker_keeps_to_the_sections_it_runs():
+    """Claims of one section build the same SymPy subexpressions (SymPy's cache is per process): a worker takes a
+    claim of a section it runs before a longer one, and one of a section no worker runs before another's."""
+    seconds = {"x.1": 3.0, "x.2": 1.5, "y.1": 1.0, "y.2": 0.5}
+    dispatch = parallel.Dispatch(list(seconds), parallel.Hints(seconds, {c: _use() for c in seconds}), {})
+    workers = ["w1", "w2"]
+    assert dispatch.next_for("w1", workers, set()) == "x.1"  # the longest first
+    assert dispatch.next_for("w2", workers, set()) == "y.1"  # not x.2, longer, but of w1's section
+    assert dispatch.next_for("w2", workers, {"y.1"}) == "y.2"  # its own section before x.2
+    assert dispatch.next_for("w1", workers, {"x.1", "y.1", "y.2"}) == "x.2"
+
+
 def test_the_kernel_checks_wait_for_the_claims_that_gate_the_kernels():
     dependencies = parallel.gate_dependencies()
     assert set(dependencies) == {"kernels.per_mode_round_trip", "kernels.spectrum_round_trip", "kernels.ground_truth"}
