@@ -333,10 +333,10 @@ class Dispatch:
     worker takes the one that costs it least more than on another worker (a claim whose cached values another worker
     holds, or is computing, waits for that worker while there is other work), then one of a section the worker
     already runs, else of a section no other worker runs (the claims of a section rebuild the same SymPy
-    subexpressions, and SymPy's cache is per process: a cold 2-worker verify took 88-97 s this way, 99-112 s without),
-    then the longest (with the work that waits for it), then the first in ledger order. The expected cost of a claim on a worker is its own work plus the
-    values it needs (``Hints``: those it uses, and those they need in turn) that neither that worker nor the store
-    holds."""
+    subexpressions, and SymPy's cache is per process: a cold 2-worker verify took 88-97 s this way, 99-112 s
+    without), then the longest (with the work that waits for it), then the first in ledger order. The expected cost
+    of a claim on a worker is its own work plus the values it needs (``Hints``: those it uses, and those they need in
+    turn) that neither that worker nor the store holds."""
 
     def __init__(self, claim_ids: list[str], hints: Hints, dependencies: dict[str, set[str]]) -> None:
         self._rank = {c: r for r, c in enumerate(claim_ids)}
