@@ -86,6 +86,11 @@ class Control:
         return Control(f"{statement} with {self.perturbation}", self.check)
 
 
+def claim_prefix(claim_id: str) -> str:
+    """The prefix of a claim id before its first dot: the section it belongs to (``decvar`` of ``decvar.eq53``)."""
+    return claim_id.split(".", 1)[0]
+
+
 @dataclasses.dataclass(frozen=True)
 class Claim:
     """A statement of a paper to check.

@@ -61,12 +61,17 @@ def to_latex(obj: Any, **settings: Any) -> str:
     return _PaperOrderPrinter(settings).doprint(obj)
 
 
+def has_markup(text: Any) -> bool:
+    """Whether ``text`` is prose with light LaTeX markup: a string holding ``$...$`` spans, its ``$`` paired."""
+    return isinstance(text, str) and "$" in text and text.count("$") % 2 == 0
+
+
 def markup_text(text: str) -> str:
     """Prose with light LaTeX markup (``$...$``) as plain Unicode text for a terminal: each math span is turned
     into text by pylatexenc's latex2text (braced groups of two or more characters kept, ``\\geq 0`` spaced as
     written, ``\\|`` read as ``\\Vert``, and the macros of ``_markup_converter``), the prose around it is left as
     written (all of it when a ``$`` is unpaired)."""
-    if "$" not in text or text.count("$") % 2:
+    if not has_markup(text):
         return text
     converter, parsing = _markup_converter()
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 import functools
 from types import ModuleType
 
-from symbolic_vae._core.claim import Claim
+from symbolic_vae._core.claim import Claim, claim_prefix
 from symbolic_vae._core.errors import SymbolicVAEError
 from symbolic_vae._engine.kernel_spec import KernelSpec
 from symbolic_vae._papers.lucas2019 import ppca as _ppca
@@ -77,7 +77,7 @@ def _section_claims_by_id(section: str) -> dict[str, Claim]:
 
 def paper_claim(claim_id: str) -> Claim:
     """The section claim with this id, built with its section alone (KeyError if there is none)."""
-    section = SECTION_OF_PREFIX.get(claim_id.split(".", 1)[0])
+    section = SECTION_OF_PREFIX.get(claim_prefix(claim_id))
     if section is None:
         raise KeyError(claim_id)
     return _section_claims_by_id(section)[claim_id]

@@ -20,7 +20,7 @@ import sympy as sp
 from sympy.logic.boolalg import And, BooleanFunction, Equivalent, Implies, Or
 
 from symbolic_vae._core.claim import PAPERS, Claim
-from symbolic_vae._core.notation import to_latex
+from symbolic_vae._core.notation import has_markup, to_latex
 from symbolic_vae._core.verdict import LATEX_SOURCE_KEYS, CheckResult, Counterexample, Status, Verdict
 from symbolic_vae._papers.sections import SECTIONS, section_claims, section_title
 from symbolic_vae._report.errata import SEVERITY_MEANINGS, Triage, grouped, root_cause, severity_counts
@@ -309,9 +309,8 @@ def prose_tex(text: Any) -> str:
     letters next to them (``zeta_i <= sqrt(beta) eta_dec``), identifiers (claim ids, snake_case names)
     typewriter, and the rest escaped with break points."""
     text = str(text)
-    parts = text.split("$")
-    if len(parts) > 1 and len(parts) % 2 == 1:
-        return "".join(f"${part}$" if k % 2 else prose_tex(part) for k, part in enumerate(parts))
+    if has_markup(text):
+        return "".join(f"${part}$" if k % 2 else prose_tex(part) for k, part in enumerate(text.split("$")))
     text = _DICT_REPR.sub(lambda m: ", ".join(f"{k} {v}" for k, v in re.findall(r"'([^']*)': ([^,{}]+)", m[0])),
                           text)  # a summary that embeds a dict: its counts in words
     text = re.sub(r"\bhat ([A-Za-z])(?![A-Za-z])", r"hat{\1}", text)
@@ -636,7 +635,7 @@ def _instance_value(value: Any) -> str:
     if rows is not None:
         body = r" \\ ".join(" & ".join(_number_math(x) for x in row) for row in rows)
         return "\\svline{0}{\\begin{pmatrix}" + body + "\\end{pmatrix}}"
-    if isinstance(value, str) and "$" in value and value.count("$") % 2 == 0:  # evidence markup (a lint finding)
+    if has_markup(value):  # evidence markup (a lint finding)
         return prose_tex(value)
     return r"\texttt{" + _breakable(format_value(value, 400)) + "}"
 
@@ -655,7 +654,7 @@ def _number(text: str, digits: int = 30) -> str:
     """A high-precision number string shortened to ``digits`` significant characters; a side written in evidence
     markup (a shape, a scaling: ``$d_{1} \\times 1$``) typeset as such."""
     text = str(text).strip()
-    if "$" in text:
+    if has_markup(text):
         return prose_tex(text)
     match = re.fullmatch(r"(-?)(\d+)\.(\d+)(e[-+]?\d+)?", text)
     if match and len(match[2]) + len(match[3]) > digits:

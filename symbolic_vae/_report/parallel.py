@@ -27,7 +27,7 @@ from dataclasses import dataclass, field, replace
 from importlib.resources import files
 from typing import Any
 
-from symbolic_vae._core.claim import Claim
+from symbolic_vae._core.claim import Claim, claim_prefix
 from symbolic_vae._core.errors import SymbolicVAEError
 from symbolic_vae._core.files import write_json_atomically
 from symbolic_vae._core.seeds import run_seed, set_run_seed
@@ -410,13 +410,13 @@ class Dispatch:
             here = self.expected(claim, worker)
             extra = max(0.0, here - min((self.expected(claim, w) for w in others), default=here))
             late = extra > SLACK_SECONDS
-            section = _section(claim)
+            section = claim_prefix(claim)
             affinity = 0 if section in self._sections.get(worker, ()) else (
                 2 if any(section in self._sections.get(w, ()) for w in others) else 1)
             return (int(late), extra if late else 0.0, affinity, -(here + self._tail[claim]), self._rank[claim])
 
         claim = min(ready, key=order)
-        self._sections.setdefault(worker, set()).add(_section(claim))
+        self._sections.setdefault(worker, set()).add(claim_prefix(claim))
         self._waiting.discard(claim)
         self._held.setdefault(worker, set()).update(self._missing(claim, worker))  # held there from now on
         return claim
@@ -427,10 +427,6 @@ class Dispatch:
             return
         self._held.setdefault(worker, set()).update(use["used"], use["computed"])
         self._in_store.update(use["stored"])
-
-
-def _section(claim_id: str) -> str:
-    return claim_id.split(".", 1)[0]
 
 
 def _on_dask(claims: list[Claim], indices: list[int], plan: Plan, workers: int, progress: Any,

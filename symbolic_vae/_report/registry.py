@@ -7,7 +7,7 @@ import difflib
 import fnmatch
 from collections.abc import Callable, Iterable, Iterator
 
-from symbolic_vae._core.claim import Claim
+from symbolic_vae._core.claim import Claim, claim_prefix
 from symbolic_vae._core.errors import SymbolicVAEError
 from symbolic_vae._core.seeds import set_run_seed
 from symbolic_vae._core.verdict import Verdict
@@ -67,7 +67,7 @@ def select_claims(patterns: Iterable[str]) -> list[Claim]:
 def _suggestion(wanted: str, ids: list[str]) -> str:
     """The closest ids to ``wanted`` (by similarity, then those sharing its section prefix), as a sentence."""
     close = difflib.get_close_matches(wanted, ids, n=5, cutoff=0.5)
-    section = wanted.split(".", 1)[0] + "."
+    section = claim_prefix(wanted) + "."
     close += [i for i in ids if i.startswith(section) and i not in close][: max(0, 5 - len(close))]
     hint = f"did you mean {', '.join(close)}? " if close else "no id is close. "
     return f"{hint}There are {len(ids)} claims (`symbolic-vae list`); globs such as 'decvar.*' select several"
