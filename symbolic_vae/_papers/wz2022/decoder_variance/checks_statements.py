@@ -56,12 +56,13 @@ def G1(inst: Inst, x: Q) -> Q:
 def eq49(inst: Inst, *, printed: bool) -> Verdict3:
     """Eq. 49 on every interval: printed, sum_{i=p+1}^{hat d_1} zeta_i^2; corrected, R_p."""
     for p, lo, hi in intervals(inst):
+        tail = inst.tail(p, inst.m) if printed else inst.R(p)
         for x in interval_points(lo, hi):
-            tail = inst.tail(p, inst.m) if printed else inst.R(p)
             stated = evaluate_exact(EQ49_FORM, {D2: inst.d2, beta: inst.beta, p_sym: p, s: x, tail_sym: tail})
-            if stated != G1(inst, x):
-                return (False, f"G'({x}) = {G1(inst, x)} on [s_{p + 1}, s_{p}) (p = {p})", f"Eq. 49: {stated}",
-                        G1(inst, x) - stated)
+            derived = G1(inst, x)
+            if stated != derived:
+                return (False, f"G'({x}) = {derived} on [s_{p + 1}, s_{p}) (p = {p})", f"Eq. 49: {stated}",
+                        derived - stated)
     return OK
 
 
