@@ -20,7 +20,6 @@ import numpy as np
 from symbolic_vae._core.claim import Step
 from symbolic_vae._core.seeds import derive_seed
 from symbolic_vae._core.verdict import CheckResult, Counterexample, Status, decimal_text
-from symbolic_vae._engine.campaigns import cached
 from symbolic_vae._engine.exact import to_mpf
 
 Q = Fraction
@@ -316,7 +315,7 @@ def _minimality_key(inst: Inst) -> tuple:
             inst.zeta2, inst.beta.numerator + inst.beta.denominator, inst.beta)
 
 
-@cached
+@functools.cache  # computed faster than stored and read back
 def instances() -> tuple[Inst, ...]:
     """The exact instance set, ordered smallest first (so the first failure is a minimal counterexample, and one
     with c = 0, i.e. y linear in x, whenever the statement fails there):
@@ -410,7 +409,7 @@ def _on(pred: Predicate, what: str, insts: Sequence[Inst] | None = None) -> Call
     return lambda: exact_check(pred, what, insts=insts)
 
 
-@cached
+@functools.cache  # computed faster than stored and read back
 def _c0() -> tuple[Inst, ...]:
     return tuple(i for i in instances() if i.c == 0)
 

@@ -4,6 +4,7 @@ printed Eq. 101-118 as SymPy builders, the smallest-eigenvalue closed form, H(0)
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -86,7 +87,7 @@ def _to_sympy(expr: se.Basic | se.DenseMatrix, symbols: Sequence[sp.Symbol]) -> 
     return out.xreplace(back)
 
 
-@cached
+@functools.cache  # computed faster than stored and read back
 def derivatives(size: tuple[int, int, int]) -> tuple[sp.Matrix, sp.Matrix]:
     """Gradient [P, 1] and Hessian [P, P] of L(U, V) in (vec U, vec V), by differentiating L (symengine)."""
     f = factorization(size)
