@@ -81,9 +81,10 @@ def transpose(X: Sequence[Sequence[Any]]) -> list[list[Any]]:
 
 
 def matmul(X: Sequence[Sequence[Fraction]], Y: Sequence[Sequence[Fraction]]) -> Matrix:
-    """X Y [n, m] of X [n, k] and Y [k, m], exactly."""
-    return [[sum((X[i][t] * Y[t][j] for t in range(len(Y))), Fraction(0)) for j in range(len(Y[0]))]
-            for i in range(len(X))]
+    """X Y [n, m] of X [n, k] and Y [k, m], exactly (products with a zero factor are skipped)."""
+    columns = list(zip(*Y, strict=True))
+    return [[sum((x * y for x, y in zip(row, col, strict=True) if x and y), Fraction(0)) for col in columns]
+            for row in X]
 
 
 def gauss_jordan(C: Sequence[Sequence[Any]], rhs: Sequence[Sequence[Any]], *,
