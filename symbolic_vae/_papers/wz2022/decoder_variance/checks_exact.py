@@ -233,6 +233,8 @@ def argmin(inst: Inst) -> Argmin:
     if inst.R(inst.m) == 0 and inst.d2 - inst.beta * inst.m > 0:
         return Argmin("none", stat, ())
     assert stat, f"no stationary point although G is bounded below: {inst}"
+    if len(stat) == 1:  # the one candidate is the minimizer: there are no values of G to compare
+        return Argmin("min", stat, stat)
     values = [inst.G(comp.samples()[0]) for comp in stat]
     best = min(values)
     tol = mpmath.mpf(10) ** (-DPS + 10) * (1 + abs(best))
