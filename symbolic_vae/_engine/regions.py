@@ -154,11 +154,16 @@ def _reaches(region: Region, inverse: tuple[tuple[sp.Symbol, ...], list[dict]] |
     for sol in solutions:
         values = {p: v.xreplace(point) for p, v in sol.items()}
         at = {**point, **values}
-        if any(sp.simplify((k - v).xreplace(at)) != 0 for k, v in region.substitution):
+        if any(_exact_value((k - v).xreplace(at)) != 0 for k, v in region.substitution):
             continue
         if all(_keeps_sign(p, v) for p, v in values.items()):
             return True
     return False
+
+
+def _exact_value(value: sp.Expr) -> sp.Expr:
+    """``value`` simplified; a Rational is already simplest and is returned as it is."""
+    return value if value.is_Rational else sp.simplify(value)
 
 
 def _keeps_sign(param: sp.Symbol, value: sp.Expr) -> bool:
