@@ -8,8 +8,10 @@ instance."""
 
 from __future__ import annotations
 
+import functools
 import itertools
 import math
+import operator
 from collections.abc import Callable, Sequence
 from fractions import Fraction
 from typing import Any
@@ -79,9 +81,10 @@ def transpose(X: Sequence[Sequence[Any]]) -> list[list[Any]]:
 
 
 def matmul(X: Sequence[Sequence[Fraction]], Y: Sequence[Sequence[Fraction]]) -> Matrix:
-    """X Y [n, m] of X [n, k] and Y [k, m], exactly."""
-    return [[sum((X[i][t] * Y[t][j] for t in range(len(Y))), Fraction(0)) for j in range(len(Y[0]))]
-            for i in range(len(X))]
+    """X Y [n, m] of X [n, k] and Y [k, m], exactly (products with a zero factor are skipped)."""
+    columns = list(zip(*Y, strict=True))
+    return [[sum((x * y for x, y in zip(row, col, strict=True) if x and y), Fraction(0)) for col in columns]
+            for row in X]
 
 
 def gauss_jordan(C: Sequence[Sequence[Any]], rhs: Sequence[Sequence[Any]], *,
@@ -239,27 +242,51 @@ def evaluate_exact(expr: sp.Basic, values: dict[sp.Symbol, Fraction | int]) -> F
     """A rational function of symbols (sums, products, integer powers, Max, Min, rational numbers), or a relational
     between two of them, evaluated exactly in Fractions at ``values`` (symbol -> rational): a formula written in
     SymPy, read as exact arithmetic. Any other node, or a symbol without a value, raises ValueError."""
+    return _exact_evaluator(expr)(values)
+
+
+ExactEvaluator = Callable[[dict[sp.Symbol, Fraction | int]], Fraction | bool]
+"""``expr`` read as exact arithmetic: values (symbol -> rational) -> its Fraction (or bool, for a relational)."""
+
+
+@functools.cache
+def _exact_evaluator(expr: sp.Basic) -> ExactEvaluator:
+    """The evaluator of ``evaluate_exact`` for ``expr``, built once per expression: its tree walked once into nested
+    closures that do the same Fraction operations, argument by argument, as walking the tree at every call would."""
     if isinstance(expr, sp.Rel):
         relation = _RELATIONS.get(type(expr))
         if relation is None:
             raise ValueError(f"evaluate_exact: unsupported relation {expr}")
-        return relation(evaluate_exact(expr.lhs, values), evaluate_exact(expr.rhs, values))
+        lhs, rhs = _exact_evaluator(expr.lhs), _exact_evaluator(expr.rhs)
+        return lambda values: relation(lhs(values), rhs(values))
     if isinstance(expr, sp.Symbol):
-        if expr not in values:
-            raise ValueError(f"evaluate_exact: no value for {expr}")
-        return Fraction(values[expr])
+        def symbol_value(values: dict[sp.Symbol, Fraction | int]) -> Fraction:
+            try:
+                value = values[expr]
+            except KeyError:
+                raise ValueError(f"evaluate_exact: no value for {expr}") from None
+            return value if isinstance(value, Fraction) else Fraction(value)
+        return symbol_value
     if isinstance(expr, sp.Rational):
-        return Fraction(int(expr.p), int(expr.q))
-    args = [evaluate_exact(a, values) for a in expr.args]
-    if isinstance(expr, sp.Add):
-        return sum(args, Fraction(0))
+        number = Fraction(int(expr.p), int(expr.q))
+        return lambda values: number
+    args = [_exact_evaluator(a) for a in expr.args]
+    if isinstance(expr, sp.Add):  # SymPy's Add and Mul have two or more arguments
+        return lambda values: functools.reduce(operator.add, [a(values) for a in args])
     if isinstance(expr, sp.Mul):
-        return math.prod(args, start=Fraction(1))
+        return lambda values: functools.reduce(operator.mul, [a(values) for a in args])
     if isinstance(expr, sp.Pow) and isinstance(expr.exp, sp.Integer):
-        return args[0] ** int(expr.exp)
+        base, exponent = args[0], int(expr.exp)
+        return lambda values: base(values) ** exponent
     if isinstance(expr, (sp.Max, sp.Min)):
-        return (max if isinstance(expr, sp.Max) else min)(args)
-    raise ValueError(f"evaluate_exact: not a rational function: {expr}")
+        pick = max if isinstance(expr, sp.Max) else min
+        return lambda values: pick([a(values) for a in args])
+
+    def unsupported(values: dict[sp.Symbol, Fraction | int]) -> Fraction:
+        for a in args:
+            a(values)
+        raise ValueError(f"evaluate_exact: not a rational function: {expr}")
+    return unsupported
 
 
 def to_mpf(q: Fraction | int) -> mpmath.mpf:

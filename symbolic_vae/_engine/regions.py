@@ -12,7 +12,7 @@ from __future__ import annotations
 import itertools
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import partial
+from functools import cache, partial
 
 import numpy as np
 import sympy as sp
@@ -69,6 +69,13 @@ def coverage_gap(regions: Sequence[Region], *, seed: int, n_base: int = 3) -> st
     This is the converse of "the parametrization lies in its region": together, a proof on the parametrizations
     covers the whole domain, so a region split whose parametrization misses a strip of its region is noticed.
     """
+    return _coverage_gap(tuple(regions), seed, n_base)
+
+
+@cache
+def _coverage_gap(regions: tuple[Region, ...], seed: int, n_base: int) -> str | None:
+    """``coverage_gap``, computed once per regions, seed and ``n_base`` (it depends on nothing else, not on what is
+    proved on the regions)."""
     conditions = [reg.condition for reg in regions]
     symbols = free_symbols_sorted(*conditions)
     if not symbols:
@@ -109,11 +116,13 @@ def _near_thresholds(base: dict, relations: Sequence[sp.Basic]) -> Iterator[dict
                     yield {**others, symbol: value * factor}
 
 
-def _roots(expr: sp.Expr, symbol: sp.Symbol) -> list[sp.Expr]:
+@cache
+def _roots(expr: sp.Expr, symbol: sp.Symbol) -> tuple[sp.Expr, ...]:
+    """The solutions of ``expr = 0`` for ``symbol`` (none when SymPy cannot solve it), solved once per pair."""
     try:
-        return list(sp.solve(expr, symbol))
+        return tuple(sp.solve(expr, symbol))
     except (NotImplementedError, ValueError, TypeError):
-        return []
+        return ()
 
 
 def _inverse(region: Region, symbols: set) -> tuple[tuple[sp.Symbol, ...], list[dict]] | None:
@@ -145,11 +154,16 @@ def _reaches(region: Region, inverse: tuple[tuple[sp.Symbol, ...], list[dict]] |
     for sol in solutions:
         values = {p: v.xreplace(point) for p, v in sol.items()}
         at = {**point, **values}
-        if any(sp.simplify((k - v).xreplace(at)) != 0 for k, v in region.substitution):
+        if any(_exact_value((k - v).xreplace(at)) != 0 for k, v in region.substitution):
             continue
         if all(_keeps_sign(p, v) for p, v in values.items()):
             return True
     return False
+
+
+def _exact_value(value: sp.Expr) -> sp.Expr:
+    """``value`` simplified; a Rational is already simplest and is returned as it is."""
+    return value if value.is_Rational else sp.simplify(value)
 
 
 def _keeps_sign(param: sp.Symbol, value: sp.Expr) -> bool:

@@ -20,7 +20,6 @@ import numpy as np
 from symbolic_vae._core.claim import Step
 from symbolic_vae._core.seeds import derive_seed
 from symbolic_vae._core.verdict import CheckResult, Counterexample, Status, decimal_text
-from symbolic_vae._engine.campaigns import cached
 from symbolic_vae._engine.exact import to_mpf
 
 Q = Fraction
@@ -86,14 +85,24 @@ class Inst:
             return self._tails[min(max(p, 0), self.d_star)]
         return sum(self.zeta2[p:upto], Q(0))
 
+    @cached_property
+    def _R(self) -> tuple[Q, ...]:
+        """R_p = c + sum_{i=p+1}^{d*} zeta_i^2 for p = 0..d*."""
+        return tuple(self.c + t for t in self._tails)
+
     def R(self, p: int) -> Q:
-        return self.c + self.tail(p)
+        return self._R[min(max(p, 0), self.d_star)]
+
+    @cached_property
+    def _breakpoints(self) -> tuple[Q, ...]:
+        """s_1, ..., s_{hat d_1}: zeta_p^2/beta."""
+        return tuple(self.z(p) / self.beta for p in range(1, self.m + 1))
 
     def sp_(self, p: int) -> Q | None:
         """s_p: zeta_p^2/beta for 1 <= p <= hat d_1, 0 for p = hat d_1 + 1, None (= oo) for p = 0."""
         if p == 0:
             return None
-        return self.z(p) / self.beta if p <= self.m else Q(0)
+        return self._breakpoints[p - 1] if p <= self.m else Q(0)
 
     def beta_p(self, p: int) -> Q:
         """beta_p = d2 zeta_p^2 / (p zeta_p^2 + R_p), 1 <= p <= hat d_1 (derived collapse threshold of mode p)."""
@@ -101,7 +110,8 @@ class Inst:
 
     def alive(self, s_: Q) -> int:
         """Number of modes that survive at s: #{i <= d1: zeta_i^2 > beta s}."""
-        return sum(1 for z in self.zeta2[:self.d1] if z > self.beta * s_)
+        threshold = self.beta * s_
+        return sum(1 for z in self.zeta2[:self.d1] if z > threshold)
 
     def h(self, s_: Q) -> Q:
         """2 s^2 G'(s) = (d2 - beta p) s - R_p with p = alive(s)."""
@@ -193,7 +203,7 @@ def pieces(inst: Inst) -> list[tuple[Q, Q | None, int]]:
             for j, lo in enumerate(ends)]
 
 
-@cached
+@functools.cache  # one value per instance: a store lookup would cost more than computing it
 def stationary_set(inst: Inst) -> tuple[Component, ...]:
     """Every s > 0 with G'(s) = 0 (h linear on each piece: a point, the whole piece, or nothing)."""
     comps: list[Component] = []
@@ -214,7 +224,7 @@ def stationary_set(inst: Inst) -> tuple[Component, ...]:
     return tuple(merged)
 
 
-@cached
+@functools.cache  # one value per instance: a store lookup would cost more than computing it
 def argmin(inst: Inst) -> Argmin:
     """Global minimizers of G over (0, oo), without using any claim about G: G -> +oo as s -> oo; near 0,
     G = R_m/(2s) + ((d2 - beta hat d_1)/2) log s + const; the minimum of the continuous G is attained on its
@@ -223,6 +233,8 @@ def argmin(inst: Inst) -> Argmin:
     if inst.R(inst.m) == 0 and inst.d2 - inst.beta * inst.m > 0:
         return Argmin("none", stat, ())
     assert stat, f"no stationary point although G is bounded below: {inst}"
+    if len(stat) == 1:  # the one candidate is the minimizer: there are no values of G to compare
+        return Argmin("min", stat, stat)
     values = [inst.G(comp.samples()[0]) for comp in stat]
     best = min(values)
     tol = mpmath.mpf(10) ** (-DPS + 10) * (1 + abs(best))
@@ -305,7 +317,7 @@ def _minimality_key(inst: Inst) -> tuple:
             inst.zeta2, inst.beta.numerator + inst.beta.denominator, inst.beta)
 
 
-@cached
+@functools.cache  # computed faster than stored and read back
 def instances() -> tuple[Inst, ...]:
     """The exact instance set, ordered smallest first (so the first failure is a minimal counterexample, and one
     with c = 0, i.e. y linear in x, whenever the statement fails there):
@@ -399,7 +411,7 @@ def _on(pred: Predicate, what: str, insts: Sequence[Inst] | None = None) -> Call
     return lambda: exact_check(pred, what, insts=insts)
 
 
-@cached
+@functools.cache  # computed faster than stored and read back
 def _c0() -> tuple[Inst, ...]:
     return tuple(i for i in instances() if i.c == 0)
 

@@ -4,10 +4,10 @@ over the instances by ``exact_check``."""
 
 from __future__ import annotations
 
+import functools
 import itertools
 
 from symbolic_vae._core.verdict import CheckResult, Status
-from symbolic_vae._engine.campaigns import cached
 from symbolic_vae._engine.exact import evaluate_exact
 from symbolic_vae._model.lvm import beta
 from symbolic_vae._papers.wz2022.decoder_variance.checks_exact import (
@@ -56,12 +56,13 @@ def G1(inst: Inst, x: Q) -> Q:
 def eq49(inst: Inst, *, printed: bool) -> Verdict3:
     """Eq. 49 on every interval: printed, sum_{i=p+1}^{hat d_1} zeta_i^2; corrected, R_p."""
     for p, lo, hi in intervals(inst):
+        tail = inst.tail(p, inst.m) if printed else inst.R(p)
         for x in interval_points(lo, hi):
-            tail = inst.tail(p, inst.m) if printed else inst.R(p)
             stated = evaluate_exact(EQ49_FORM, {D2: inst.d2, beta: inst.beta, p_sym: p, s: x, tail_sym: tail})
-            if stated != G1(inst, x):
-                return (False, f"G'({x}) = {G1(inst, x)} on [s_{p + 1}, s_{p}) (p = {p})", f"Eq. 49: {stated}",
-                        G1(inst, x) - stated)
+            derived = G1(inst, x)
+            if stated != derived:
+                return (False, f"G'({x}) = {derived} on [s_{p + 1}, s_{p}) (p = {p})", f"Eq. 49: {stated}",
+                        derived - stated)
     return OK
 
 
@@ -492,7 +493,7 @@ def tightness(inst: Inst, *, over_hat: bool, every: bool = False) -> Verdict3:
         "stated: some data collapse completely"
 
 
-@cached
+@functools.cache  # computed faster than stored and read back
 def vae_instances() -> tuple[Inst, ...]:
     """The VAE (y = x, c = 0, d2 = D0, zeta^2 = the positive eigenvalues of A, d* = rank A) at beta = 1:
     D0 <= 4, every rank, eigenvalues from {4, 2, 1} (isotropic or not), d1 <= D0 + 1."""
@@ -606,7 +607,7 @@ def small_beta_variance(inst: Inst, *, form: str) -> Verdict3:
     return OK
 
 
-@cached
+@functools.cache  # computed faster than stored and read back
 def one_per_data() -> tuple[Inst, ...]:
     """The instances with distinct data (zeta^2, c, d1, d2), the first of each (beta is varied by the check), those
     with Z of full rank (hat d* = d*) first."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+import symengine as se
 import sympy as sp
 
 from symbolic_vae._core.verdict import CheckResult, Counterexample, Status
@@ -30,10 +31,13 @@ def _sized_loss(size: tuple[int, int, int]) -> sp.Expr:
 
 @cached
 def _half_gradient(size: tuple[int, int, int]) -> sp.Matrix:
-    """(1/2) dL/dV, differentiated entry by entry: [d0, d1]."""
+    """(1/2) dL/dV, differentiated entry by entry (symengine; back in SymPy with the symbols' assumptions): [d0, d1]."""
     _, V, _, _ = _sized(size)
     loss = _sized_loss(size)
-    return sp.Matrix(V.rows, V.cols, lambda i, j: sp.diff(loss, V[i, j]) / 2)
+    back = {sp.Symbol(x.name): x for x in loss.free_symbols}
+    loss_se = se.sympify(loss)
+    half = se.DenseMatrix(V.rows, V.cols, [se.diff(loss_se, se.sympify(v)) / 2 for v in V])
+    return sp.Matrix(half._sympy_()).xreplace(back)
 
 
 def _inverse_parts(U: sp.Matrix) -> tuple[sp.Matrix, sp.Expr, sp.Matrix]:
@@ -60,6 +64,7 @@ def _hessian_in_v(size: tuple[int, int, int]) -> SizedIdentity:
     return SizedIdentity(size, lhs, rhs)
 
 
+@cached
 def _v_of_u_numerator(size: tuple[int, int, int]) -> tuple[sp.Matrix, sp.Expr, sp.Matrix]:
     """V(U) = Z^T U (kappa I + U^T U)^{-1} (Eq. 74) written as Vn / det(K) with Vn = Z^T U adj(K): (Vn, det, adj)."""
     U, _, Z, _ = _sized(size)

@@ -4,6 +4,7 @@ printed Eq. 101-118 as SymPy builders, the smallest-eigenvalue closed form, H(0)
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -63,12 +64,12 @@ class Factorization:
     def all_symbols(self) -> list[sp.Symbol]:
         return [*self.U, *self.V, *self.Z, *self.sigma, kappa, *self.dU, *self.dV]
 
-    def loss(self, Sigma: sp.Matrix | None = None) -> sp.Expr:
-        """Eq. 6: ||U V^T - Z||_F^2 + Tr(U Sigma U^T) + kappa ||V||_F^2."""
-        R = self.U * self.V.T - self.Z
-        S = self.Sigma if Sigma is None else Sigma
-        return sp.expand(sum((e**2 for e in R), sp.Integer(0)) + (self.U * S * self.U.T).trace()
-                         + kappa * sum((e**2 for e in self.V), sp.Integer(0)))
+    def loss(self) -> se.Basic:
+        """Eq. 6, expanded in symengine: ||U V^T - Z||_F^2 + Tr(U Sigma U^T) + kappa ||V||_F^2."""
+        U, V, Z = (se.DenseMatrix(M) for M in (self.U, self.V, self.Z))
+        R = U * V.T - Z
+        Sigma = se.diag(*[se.sympify(s) ** 2 for s in self.sigma])
+        return se.expand(sum(e**2 for e in R) + (U * Sigma * U.T).trace() + se.sympify(kappa) * sum(e**2 for e in V))
 
 
 @cached
@@ -86,11 +87,11 @@ def _to_sympy(expr: se.Basic | se.DenseMatrix, symbols: Sequence[sp.Symbol]) -> 
     return out.xreplace(back)
 
 
-@cached
+@functools.cache  # computed faster than stored and read back
 def derivatives(size: tuple[int, int, int]) -> tuple[sp.Matrix, sp.Matrix]:
     """Gradient [P, 1] and Hessian [P, P] of L(U, V) in (vec U, vec V), by differentiating L (symengine)."""
     f = factorization(size)
-    L = se.expand(se.sympify(f.loss()))
+    L = f.loss()
     xs = [se.sympify(x) for x in f.params()]
     grad = [se.diff(L, x) for x in xs]
     hess = se.DenseMatrix([[se.diff(g, x) for x in xs] for g in grad])
@@ -174,13 +175,14 @@ def printed_origin_hessian(size: tuple[int, int, int], *, z_sign: int = -1) -> s
 
 
 def quadratic_form(size: tuple[int, int, int], Sigma: sp.Matrix | None = None) -> sp.Expr:
-    """LQ(dU, dV) = Delta^T H(0) Delta with the derived Hessian (Eq. 111-112); ``Sigma`` replaces diag(sigma^2)."""
+    """LQ(dU, dV) = Delta^T H(0) Delta with the derived Hessian (Eq. 111-112), expanded in symengine; ``Sigma``
+    replaces diag(sigma^2)."""
     f = factorization(size)
     H0 = derivatives(size)[1].xreplace(_origin(f))
     if Sigma is not None:
         H0 = H0.xreplace(dict(zip(f.sigma, [sp.sqrt(Sigma[q, q]) for q in range(size[1])], strict=True)))
-    delta = sp.Matrix([*f.dU, *f.dV])
-    return sp.expand((delta.T * H0 * delta)[0])
+    delta = se.DenseMatrix([*f.dU, *f.dV])
+    return _to_sympy(se.expand((delta.T * se.DenseMatrix(H0) * delta)[0]), [*f.all_symbols(), s_sym])
 
 
 def printed_eq113(size: tuple[int, int, int]) -> sp.Expr:
