@@ -35,13 +35,13 @@ def expect_over_noise(expr: sp.Expr, noise: Sequence[sp.Symbol], variances: Sequ
         raise SymbolicVAEError(f"variances: length {len(variances)} does not match noise length {len(noise)}")
     if not noise:
         return expr
-    out = sp.Integer(0)
+    terms = []
     for powers, coeff in monomial_terms(expr, noise):
         moment = sp.Integer(1)
         for k, s in zip(powers, variances, strict=True):
             moment *= 0 if k % 2 else sp.factorial2(k - 1) * s ** sp.Rational(k, 2)
-        out += coeff * moment
-    return sp.expand(out)
+        terms.append(coeff * moment)
+    return sp.expand(sp.Add(*terms))
 
 
 def kl_diagonal_gaussians(mean_q: Sequence[sp.Expr], var_q: Sequence[sp.Expr], mean_p: Sequence[sp.Expr],

@@ -9,7 +9,8 @@ by their moments (A = E[x x^T], B = E[x y^T], S_yy = E[y y^T], E[x], E[y]).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import functools
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -20,6 +21,18 @@ from symbolic_vae._model.gaussian import expect_over_noise, gaussian_log_density
 from symbolic_vae._model.polynomial import monomial_terms
 
 beta, eta_enc, eta_dec = sp.symbols("beta eta_enc eta_dec", positive=True)
+
+
+class _SharedByEqualModels(property):
+    """A read-only property computed once per process for every equal model (same sizes and options): equal models
+    have the same symbols, and the expressions are immutable. ``cache_clear`` empties it (mutation testing does)."""
+
+    def __init__(self, method: Callable[[LinearLVM], sp.Expr]) -> None:
+        shared = functools.cache(method)
+        super().__init__(shared)
+        self.__doc__ = method.__doc__
+        self.cache_clear = shared.cache_clear
+        self.__wrapped__ = method
 
 
 def matrix_of_symbols(name: str, rows: int, cols: int, **assumptions: bool) -> sp.Matrix:
@@ -56,13 +69,13 @@ def expect_over_data(expr: sp.Expr, x: Sequence[sp.Symbol], y: Sequence[sp.Symbo
 
     The monomials are collected by ``monomial_terms`` (symengine when it can hold ``expr``, else SymPy)."""
     nx = len(x)
-    out = sp.Integer(0)
+    terms = []
     for powers, coeff in monomial_terms(expr, (*x, *y)):
         idx = [i for i, k in enumerate(powers) for _ in range(k)]
         if len(idx) > 2:
             raise SymbolicVAEError(f"expr: degree {len(idx)} in the data needs moments beyond the second")
-        out += coeff * _moment(idx, nx, moments)
-    return sp.expand(out)
+        terms.append(coeff * _moment(idx, nx, moments))
+    return sp.expand(sp.Add(*terms))
 
 
 def _moment(idx: list[int], nx: int, m: DataMoments) -> sp.Expr:
@@ -176,7 +189,7 @@ class LinearLVM:
         mean = self.U * z
         return mean + self.b_d if self.biases else mean
 
-    @cached_property
+    @_SharedByEqualModels
     def reconstruction_term(self) -> sp.Expr:
         """E_{eps}[-log p(y | z)] for one (x, y), z = encoder mean + eps, eps ~ N(0, diag(encoder variances))."""
         z = self.encoder_mean() + sp.Matrix(self.eps)
@@ -187,14 +200,14 @@ class LinearLVM:
         noisy = sp.Add(*[t for t in expanded.args if t.has(*self.eps)]) if expanded.is_Add else expanded
         return sp.expand(expanded - noisy + expect_over_noise(noisy, self.eps, self.encoder_variances()))
 
-    @cached_property
+    @_SharedByEqualModels
     def kl_term(self) -> sp.Expr:
         """KL(q(z|x) || p(z)) for one x, from the definition of the KL divergence."""
         d1 = self.latent_dim
         return sp.expand(kl_diagonal_gaussians(list(self.encoder_mean()), self.encoder_variances(), [0] * d1,
                                                [eta_enc**2] * d1))
 
-    @cached_property
+    @_SharedByEqualModels
     def per_sample_loss(self) -> sp.Expr:
         """-E_q log p(y|z) + beta KL(q(z|x) || p(z)) for one data point (x, y): Eq. 3 before E_x."""
         return sp.expand(self.reconstruction_term + beta * self.kl_term)
@@ -203,7 +216,14 @@ class LinearLVM:
         """The loss averaged over the data, in terms of the data moments (data-independent variance only)."""
         if self.data_dependent_std:
             raise SymbolicVAEError("data_dependent_std: E_x log sigma(x)^2 has no moment form; use dataset_loss")
-        return expect_over_data(self.per_sample_loss, list(self.x), list(self.y), moments or self.moments)
+        if moments is None:
+            return self._expected_loss_in_own_moments
+        return expect_over_data(self.per_sample_loss, list(self.x), list(self.y), moments)
+
+    @_SharedByEqualModels
+    def _expected_loss_in_own_moments(self) -> sp.Expr:
+        """``expected_loss`` in the symbols of ``self.moments``."""
+        return expect_over_data(self.per_sample_loss, list(self.x), list(self.y), self.moments)
 
     def dataset_loss(self, X: sp.Matrix, Y: sp.Matrix) -> sp.Expr:
         """The loss averaged exactly over a concrete dataset: X [n, input_dim], Y [n, target_dim]."""
