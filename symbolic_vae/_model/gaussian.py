@@ -8,7 +8,7 @@ from collections.abc import Sequence
 import sympy as sp
 
 from symbolic_vae._core.errors import SymbolicVAEError
-from symbolic_vae._model.polynomial import monomial_terms
+from symbolic_vae._model.polynomial import expand_polynomial, monomial_terms
 
 
 def gaussian_log_density(value: Sequence[sp.Expr], mean: Sequence[sp.Expr], variances: Sequence[sp.Expr]) -> sp.Expr:
@@ -41,7 +41,7 @@ def expect_over_noise(expr: sp.Expr, noise: Sequence[sp.Symbol], variances: Sequ
         for k, s in zip(powers, variances, strict=True):
             moment *= 0 if k % 2 else sp.factorial2(k - 1) * s ** sp.Rational(k, 2)
         terms.append(coeff * moment)
-    return sp.expand(sp.Add(*terms))
+    return expand_polynomial(sp.Add(*terms))
 
 
 def kl_diagonal_gaussians(mean_q: Sequence[sp.Expr], var_q: Sequence[sp.Expr], mean_p: Sequence[sp.Expr],

@@ -18,7 +18,7 @@ import sympy as sp
 
 from symbolic_vae._core.errors import SymbolicVAEError
 from symbolic_vae._model.gaussian import expect_over_noise, gaussian_log_density, kl_diagonal_gaussians
-from symbolic_vae._model.polynomial import monomial_terms
+from symbolic_vae._model.polynomial import expand_polynomial, monomial_terms
 
 beta, eta_enc, eta_dec = sp.symbols("beta eta_enc eta_dec", positive=True)
 
@@ -75,7 +75,7 @@ def expect_over_data(expr: sp.Expr, x: Sequence[sp.Symbol], y: Sequence[sp.Symbo
         if len(idx) > 2:
             raise SymbolicVAEError(f"expr: degree {len(idx)} in the data needs moments beyond the second")
         terms.append(coeff * _moment(idx, nx, moments))
-    return sp.expand(sp.Add(*terms))
+    return expand_polynomial(sp.Add(*terms))
 
 
 def _moment(idx: list[int], nx: int, m: DataMoments) -> sp.Expr:
@@ -196,21 +196,21 @@ class LinearLVM:
         neg_log_lik = -gaussian_log_density(list(self.y), list(self.decoder_mean(z)), [eta_dec**2] * self.target_dim)
         if not self.decoder_partition:
             neg_log_lik -= sp.Rational(self.target_dim, 2) * sp.log(2 * sp.pi * eta_dec**2)
-        expanded = sp.expand(sp.expand_log(neg_log_lik, force=True))
+        expanded = expand_polynomial(sp.expand_log(neg_log_lik, force=True))
         noisy = sp.Add(*[t for t in expanded.args if t.has(*self.eps)]) if expanded.is_Add else expanded
-        return sp.expand(expanded - noisy + expect_over_noise(noisy, self.eps, self.encoder_variances()))
+        return expand_polynomial(expanded - noisy + expect_over_noise(noisy, self.eps, self.encoder_variances()))
 
     @_SharedByEqualModels
     def kl_term(self) -> sp.Expr:
         """KL(q(z|x) || p(z)) for one x, from the definition of the KL divergence."""
         d1 = self.latent_dim
-        return sp.expand(kl_diagonal_gaussians(list(self.encoder_mean()), self.encoder_variances(), [0] * d1,
+        return expand_polynomial(kl_diagonal_gaussians(list(self.encoder_mean()), self.encoder_variances(), [0] * d1,
                                                [eta_enc**2] * d1))
 
     @_SharedByEqualModels
     def per_sample_loss(self) -> sp.Expr:
         """-E_q log p(y|z) + beta KL(q(z|x) || p(z)) for one data point (x, y): Eq. 3 before E_x."""
-        return sp.expand(self.reconstruction_term + beta * self.kl_term)
+        return expand_polynomial(self.reconstruction_term + beta * self.kl_term)
 
     def expected_loss(self, moments: DataMoments | None = None) -> sp.Expr:
         """The loss averaged over the data, in terms of the data moments (data-independent variance only)."""
