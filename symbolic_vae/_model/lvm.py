@@ -18,7 +18,7 @@ import sympy as sp
 
 from symbolic_vae._core.errors import SymbolicVAEError
 from symbolic_vae._model.gaussian import expect_over_noise, gaussian_log_density, kl_diagonal_gaussians
-from symbolic_vae._model.polynomial import expand_polynomial, monomial_terms
+from symbolic_vae._model.polynomial import expand_polynomial, sum_over_monomials
 
 beta, eta_enc, eta_dec = sp.symbols("beta eta_enc eta_dec", positive=True)
 
@@ -67,15 +67,17 @@ class DataMoments:
 def expect_over_data(expr: sp.Expr, x: Sequence[sp.Symbol], y: Sequence[sp.Symbol], moments: DataMoments) -> sp.Expr:
     """E over the data of a polynomial of degree <= 2 in (x, y), by linearity: each monomial becomes a moment.
 
-    The monomials are collected by ``monomial_terms`` (symengine when it can hold ``expr``, else SymPy)."""
+    The monomials are collected and summed by ``sum_over_monomials`` (symengine when it can hold ``expr``, else
+    SymPy)."""
     nx = len(x)
-    terms = []
-    for powers, coeff in monomial_terms(expr, (*x, *y)):
+
+    def moment(powers: tuple[int, ...]) -> sp.Expr:
         idx = [i for i, k in enumerate(powers) for _ in range(k)]
         if len(idx) > 2:
             raise SymbolicVAEError(f"expr: degree {len(idx)} in the data needs moments beyond the second")
-        terms.append(coeff * _moment(idx, nx, moments))
-    return expand_polynomial(sp.Add(*terms))
+        return _moment(idx, nx, moments)
+
+    return sum_over_monomials(expr, (*x, *y), moment)
 
 
 def _moment(idx: list[int], nx: int, m: DataMoments) -> sp.Expr:
