@@ -90,10 +90,21 @@ def is_symbolic_zero(expr: sp.Basic, *, budget: float = SIMPLIFY_BUDGET_SECONDS)
                 return True
             if all(p.exp > 0 for p in powers):  # a polynomial's expansion is canonical: it is not zero
                 return False
+    elif len(names) == len(expr.free_symbols) and _zero_with_atoms_held(expr, powers):
+        return True
     expanded = sp.expand(sp.expand_log(sp.expand(expr)))
     if expanded == 0 or sp.cancel(sp.together(expanded)) == 0:
         return True
     return _rewrites_to_zero(expr, expanded, budget)
+
+
+def _zero_with_atoms_held(expr: sp.Basic, powers: set[sp.Pow]) -> bool:
+    """Whether symengine expands ``expr`` to 0 with each function application (log, Abs, ...) and each power with
+    a non-integer exponent held as an independent symbol: a polynomial identity in independent symbols holds for
+    every value of them. Any other outcome decides nothing."""
+    held = expr.atoms(sp.Function) | {p for p in powers if not p.exp.is_Integer}
+    expanded = expand_in_symengine(expr.xreplace({atom: sp.Dummy() for atom in held}))
+    return expanded is not None and expanded == 0
 
 
 def _rewrites_to_zero(expr: sp.Basic, expanded: sp.Basic, budget: float) -> bool:

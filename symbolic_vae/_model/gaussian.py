@@ -8,7 +8,7 @@ from collections.abc import Sequence
 import sympy as sp
 
 from symbolic_vae._core.errors import SymbolicVAEError
-from symbolic_vae._model.polynomial import monomial_terms
+from symbolic_vae._model.polynomial import sum_over_monomials
 
 
 def gaussian_log_density(value: Sequence[sp.Expr], mean: Sequence[sp.Expr], variances: Sequence[sp.Expr]) -> sp.Expr:
@@ -35,13 +35,13 @@ def expect_over_noise(expr: sp.Expr, noise: Sequence[sp.Symbol], variances: Sequ
         raise SymbolicVAEError(f"variances: length {len(variances)} does not match noise length {len(noise)}")
     if not noise:
         return expr
-    out = sp.Integer(0)
-    for powers, coeff in monomial_terms(expr, noise):
-        moment = sp.Integer(1)
+    def moment(powers: tuple[int, ...]) -> sp.Expr:
+        out = sp.Integer(1)
         for k, s in zip(powers, variances, strict=True):
-            moment *= 0 if k % 2 else sp.factorial2(k - 1) * s ** sp.Rational(k, 2)
-        out += coeff * moment
-    return sp.expand(out)
+            out *= 0 if k % 2 else sp.factorial2(k - 1) * s ** sp.Rational(k, 2)
+        return out
+
+    return sum_over_monomials(expr, noise, moment)
 
 
 def kl_diagonal_gaussians(mean_q: Sequence[sp.Expr], var_q: Sequence[sp.Expr], mean_p: Sequence[sp.Expr],

@@ -9,7 +9,8 @@ by their moments (A = E[x x^T], B = E[x y^T], S_yy = E[y y^T], E[x], E[y]).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import functools
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -17,9 +18,21 @@ import sympy as sp
 
 from symbolic_vae._core.errors import SymbolicVAEError
 from symbolic_vae._model.gaussian import expect_over_noise, gaussian_log_density, kl_diagonal_gaussians
-from symbolic_vae._model.polynomial import monomial_terms
+from symbolic_vae._model.polynomial import expand_polynomial, sum_over_monomials
 
 beta, eta_enc, eta_dec = sp.symbols("beta eta_enc eta_dec", positive=True)
+
+
+class _SharedByEqualModels(property):
+    """A read-only property computed once per process for every equal model (same sizes and options): equal models
+    have the same symbols, and the expressions are immutable. ``cache_clear`` empties it (mutation testing does)."""
+
+    def __init__(self, method: Callable[[LinearLVM], sp.Expr]) -> None:
+        shared = functools.cache(method)
+        super().__init__(shared)
+        self.__doc__ = method.__doc__
+        self.cache_clear = shared.cache_clear
+        self.__wrapped__ = method
 
 
 def matrix_of_symbols(name: str, rows: int, cols: int, **assumptions: bool) -> sp.Matrix:
@@ -54,15 +67,17 @@ class DataMoments:
 def expect_over_data(expr: sp.Expr, x: Sequence[sp.Symbol], y: Sequence[sp.Symbol], moments: DataMoments) -> sp.Expr:
     """E over the data of a polynomial of degree <= 2 in (x, y), by linearity: each monomial becomes a moment.
 
-    The monomials are collected by ``monomial_terms`` (symengine when it can hold ``expr``, else SymPy)."""
+    The monomials are collected and summed by ``sum_over_monomials`` (symengine when it can hold ``expr``, else
+    SymPy)."""
     nx = len(x)
-    out = sp.Integer(0)
-    for powers, coeff in monomial_terms(expr, (*x, *y)):
+
+    def moment(powers: tuple[int, ...]) -> sp.Expr:
         idx = [i for i, k in enumerate(powers) for _ in range(k)]
         if len(idx) > 2:
             raise SymbolicVAEError(f"expr: degree {len(idx)} in the data needs moments beyond the second")
-        out += coeff * _moment(idx, nx, moments)
-    return sp.expand(out)
+        return _moment(idx, nx, moments)
+
+    return sum_over_monomials(expr, (*x, *y), moment)
 
 
 def _moment(idx: list[int], nx: int, m: DataMoments) -> sp.Expr:
@@ -176,34 +191,41 @@ class LinearLVM:
         mean = self.U * z
         return mean + self.b_d if self.biases else mean
 
-    @cached_property
+    @_SharedByEqualModels
     def reconstruction_term(self) -> sp.Expr:
         """E_{eps}[-log p(y | z)] for one (x, y), z = encoder mean + eps, eps ~ N(0, diag(encoder variances))."""
         z = self.encoder_mean() + sp.Matrix(self.eps)
         neg_log_lik = -gaussian_log_density(list(self.y), list(self.decoder_mean(z)), [eta_dec**2] * self.target_dim)
         if not self.decoder_partition:
             neg_log_lik -= sp.Rational(self.target_dim, 2) * sp.log(2 * sp.pi * eta_dec**2)
-        expanded = sp.expand(sp.expand_log(neg_log_lik, force=True))
+        expanded = expand_polynomial(sp.expand_log(neg_log_lik, force=True))
         noisy = sp.Add(*[t for t in expanded.args if t.has(*self.eps)]) if expanded.is_Add else expanded
-        return sp.expand(expanded - noisy + expect_over_noise(noisy, self.eps, self.encoder_variances()))
+        return expand_polynomial(expanded - noisy + expect_over_noise(noisy, self.eps, self.encoder_variances()))
 
-    @cached_property
+    @_SharedByEqualModels
     def kl_term(self) -> sp.Expr:
         """KL(q(z|x) || p(z)) for one x, from the definition of the KL divergence."""
         d1 = self.latent_dim
-        return sp.expand(kl_diagonal_gaussians(list(self.encoder_mean()), self.encoder_variances(), [0] * d1,
+        return expand_polynomial(kl_diagonal_gaussians(list(self.encoder_mean()), self.encoder_variances(), [0] * d1,
                                                [eta_enc**2] * d1))
 
-    @cached_property
+    @_SharedByEqualModels
     def per_sample_loss(self) -> sp.Expr:
         """-E_q log p(y|z) + beta KL(q(z|x) || p(z)) for one data point (x, y): Eq. 3 before E_x."""
-        return sp.expand(self.reconstruction_term + beta * self.kl_term)
+        return expand_polynomial(self.reconstruction_term + beta * self.kl_term)
 
     def expected_loss(self, moments: DataMoments | None = None) -> sp.Expr:
         """The loss averaged over the data, in terms of the data moments (data-independent variance only)."""
         if self.data_dependent_std:
             raise SymbolicVAEError("data_dependent_std: E_x log sigma(x)^2 has no moment form; use dataset_loss")
-        return expect_over_data(self.per_sample_loss, list(self.x), list(self.y), moments or self.moments)
+        if moments is None:
+            return self._expected_loss_in_own_moments
+        return expect_over_data(self.per_sample_loss, list(self.x), list(self.y), moments)
+
+    @_SharedByEqualModels
+    def _expected_loss_in_own_moments(self) -> sp.Expr:
+        """``expected_loss`` in the symbols of ``self.moments``."""
+        return expect_over_data(self.per_sample_loss, list(self.x), list(self.y), self.moments)
 
     def dataset_loss(self, X: sp.Matrix, Y: sp.Matrix) -> sp.Expr:
         """The loss averaged exactly over a concrete dataset: X [n, input_dim], Y [n, target_dim]."""

@@ -5,7 +5,7 @@ expression (the engine's exact-zero test uses it too)."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 import sympy as sp
@@ -24,6 +24,85 @@ def expand_in_symengine(expr: sp.Basic) -> symengine.Basic | None:
         return None
 
 
+def expand_polynomial(expr: sp.Expr) -> sp.Expr:
+    """``sp.expand(expr)``: expanded by symengine when ``expr`` is a polynomial with rational coefficients in
+    symbols (negative integer powers of symbols allowed), pi, and logs of symbols, integers or pi that SymPy's
+    expand leaves as they are (held as symbols), which gives the same SymPy expression faster; anything else
+    (another function, a root, a Float, a sum in a denominator) is expanded by SymPy."""
+    expr = sp.sympify(expr)
+    held = _held_polynomial(expr)
+    if held is None:
+        return sp.expand(expr)
+    polynomial, originals = held
+    expanded = expand_in_symengine(polynomial)
+    if expanded is None:
+        return sp.expand(expr)
+    return sp.sympify(expanded).xreplace(originals)
+
+
+def _held_polynomial(expr: sp.Expr, *others: sp.Expr) -> tuple[sp.Expr, dict[sp.Basic, sp.Basic]] | None:
+    """(``expr`` with its logs and pi held as dummies, the map from symengine's symbols and the dummies back to
+    ``expr``'s atoms) when it is a polynomial that symengine expands as SymPy does; None otherwise, or when two
+    symbols of ``expr`` and ``others`` share a name (symengine would merge them)."""
+    symbols = expr.free_symbols.union(*(other.free_symbols for other in others))
+    if len({s.name for s in symbols}) != len(symbols):
+        return None
+    held = {atom: sp.Dummy() for atom in expr.atoms(sp.log, sp.NumberSymbol)
+            if (atom.is_NumberSymbol or atom.args[0].is_Symbol or atom.args[0].is_Integer or atom.args[0] is sp.pi)
+            and sp.expand(atom) == atom}
+    polynomial = expr.xreplace(held)
+    if not _symengine_expands_alike(polynomial):
+        return None
+    return polynomial, {sp.Symbol(s.name): s for s in symbols} | {dummy: atom for atom, dummy in held.items()}
+
+
+def sum_over_monomials(expr: sp.Expr, gens: Sequence[sp.Symbol],
+                       value: Callable[[tuple[int, ...]], sp.Expr]) -> sp.Expr:
+    """``sp.expand`` of the sum, over the monomials of ``expr`` in ``gens``, of coefficient times ``value(powers)``
+    (an expectation rule: a moment per monomial). In symengine, converted back once, when ``expr`` and the values
+    are polynomials ``expand_polynomial`` expands there; else from ``monomial_terms`` and ``expand_polynomial``."""
+    expr = sp.sympify(expr)
+    summed = _sum_in_symengine(expr, gens, value)
+    if summed is not None:
+        return summed
+    return expand_polynomial(sp.Add(*[coeff * value(powers) for powers, coeff in monomial_terms(expr, gens)]))
+
+
+def _sum_in_symengine(expr: sp.Expr, gens: Sequence[sp.Symbol],
+                      value: Callable[[tuple[int, ...]], sp.Expr]) -> sp.Expr | None:
+    """``sum_over_monomials`` in symengine; None when it does not apply (``_held_polynomial``, or ``expr`` is not
+    a polynomial in ``gens``)."""
+    import symengine as se
+
+    held = _held_polynomial(expr, *gens)
+    if held is None:
+        return None
+    polynomial, originals = held
+    collected = _collected_in_symengine(polynomial, gens)
+    if collected is None:
+        return None
+    values = {powers: sp.sympify(value(powers)) for powers in collected}
+    symbols = {s for s in originals.values() if isinstance(s, sp.Symbol)}
+    symbols = symbols.union(*(v.free_symbols for v in values.values()))
+    if len({s.name for s in symbols}) != len(symbols) or not all(map(_symengine_expands_alike, values.values())):
+        return None
+    total = se.Add(*[se.Add(*parts) * se.sympify(values[powers]) for powers, parts in collected.items()])
+    originals |= {sp.Symbol(s.name): s for s in symbols if not isinstance(s, sp.Dummy)}
+    return sp.sympify(se.expand(total)).xreplace(originals)
+
+
+def _symengine_expands_alike(expr: sp.Basic) -> bool:
+    """Whether ``expr`` is built of symbols, rationals, sums, products and integer powers, a negative power only
+    of a symbol."""
+    for node in sp.preorder_traversal(expr):
+        if isinstance(node, sp.Pow):
+            if not (node.exp.is_Integer and (node.exp > 0 or node.base.is_Symbol)):
+                return False
+        elif not isinstance(node, (sp.Symbol, sp.Rational, sp.Add, sp.Mul)):
+            return False
+    return True
+
+
 def monomial_terms(expr: sp.Expr, gens: Sequence[sp.Symbol]) -> list[tuple[tuple[int, ...], sp.Expr]]:
     """(powers of ``gens``, SymPy coefficient free of ``gens``) of the expanded ``expr``, one entry per monomial
     (SymPy's PolynomialError when ``expr`` is not a polynomial in ``gens``)."""
@@ -40,6 +119,19 @@ def _terms_in_symengine(expr: sp.Expr, gens: Sequence[sp.Symbol]) -> list[tuple[
     symbols = sp.sympify(expr).free_symbols | set(gens)
     if len({s.name for s in symbols}) != len(symbols):
         return None
+    collected = _collected_in_symengine(expr, gens)
+    if collected is None:
+        return None
+    originals = {sp.Symbol(s.name): s for s in symbols}
+    return [(powers, sp.sympify(se.Add(*parts)).xreplace(originals)) for powers, parts in collected.items()]
+
+
+def _collected_in_symengine(expr: sp.Expr, gens: Sequence[sp.Symbol]
+                            ) -> dict[tuple[int, ...], list[symengine.Basic]] | None:
+    """The terms of ``expr`` expanded by symengine, grouped by their powers of ``gens`` (with those powers taken
+    out); None when symengine cannot hold ``expr`` or it is not a polynomial in ``gens``."""
+    import symengine as se
+
     expanded = expand_in_symengine(expr)
     if expanded is None:
         return None
@@ -57,5 +149,4 @@ def _terms_in_symengine(expr: sp.Expr, gens: Sequence[sp.Symbol]) -> list[tuple[
             else:
                 coefficient.append(factor)
         collected.setdefault(tuple(powers), []).append(se.Mul(*coefficient))
-    originals = {sp.Symbol(s.name): s for s in symbols}
-    return [(powers, sp.sympify(se.Add(*parts)).xreplace(originals)) for powers, parts in collected.items()]
+    return collected

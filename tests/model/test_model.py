@@ -136,7 +136,9 @@ def _expectation_by_sympy(expr, x, y, moments):
 
     from symbolic_vae._model import lvm, polynomial
 
-    with mock.patch.object(polynomial, "_terms_in_symengine", lambda expr, gens: None):
+    with (mock.patch.object(polynomial, "_terms_in_symengine", lambda expr, gens: None),
+          mock.patch.object(polynomial, "_sum_in_symengine", lambda expr, gens, value: None),
+          mock.patch.object(polynomial, "expand_polynomial", sp.expand)):
         return lvm.expect_over_data(expr, x, y, moments)
 
 
@@ -177,3 +179,42 @@ def test_expectation_over_data_refuses_third_moments_on_both_paths():
     for compute in (expect_over_data, _expectation_by_sympy):
         with pytest.raises(SymbolicVAEError, match="degree 3"):
             compute(x[0] ** 2 * y[0], x, y, moments)
+
+
+_X, _Y = sp.symbols("x y", real=True)
+_S = sp.Symbol("s", positive=True)
+
+
+@pytest.mark.parametrize("expr", [
+    (_X + _Y) ** 3 / _S**2 - 2 * _X,  # a polynomial with a negative power of a symbol: symengine
+    (sp.log(_S) + _X) ** 2 * sp.log(2) + sp.log(sp.pi) * (_X + 1),  # logs held as symbols
+    sp.log(4) * (_X + 2),  # SymPy's expand rewrites log(4) as 2 log(2): SymPy expands
+    sp.log(2 * _S) * (_X + 1),  # and splits this log
+    (_X + _Y) / (_X + 1),  # a sum in a denominator
+    sp.sqrt(_S) * (_X + _S),  # a root
+    sp.Float(0.5) * (_X + _Y) ** 2,  # a Float
+    sp.exp(_X) * (_X + 1),  # another function
+])
+def test_expand_polynomial_is_sympys_expand(expr):
+    from symbolic_vae._model.polynomial import expand_polynomial
+
+    assert sp.srepr(expand_polynomial(expr)) == sp.srepr(sp.expand(expr))
+
+
+def test_expand_polynomial_keeps_assumptions_and_is_not_the_identity():
+    """Negative control: the expansion differs from its input, and the symbols keep their assumptions."""
+    from symbolic_vae._model.polynomial import expand_polynomial
+
+    expanded = expand_polynomial((_X + _S) ** 2)
+    assert expanded != (_X + _S) ** 2
+    assert _S in expanded.free_symbols and sp.Symbol("s") not in expanded.free_symbols
+
+
+def test_equal_models_share_their_loss_terms_and_mutation_testing_can_clear_them():
+    a, b = LinearLVM(2, 1, 1), LinearLVM(2, 1, 1)
+    assert a.per_sample_loss is b.per_sample_loss and a.expected_loss() is b.expected_loss()
+    assert a.per_sample_loss != LinearLVM(2, 1, 1, biases=True).per_sample_loss
+    assert LinearLVM.per_sample_loss.fget.cache_info().currsize >= 2
+    LinearLVM.per_sample_loss.cache_clear()
+    assert LinearLVM.per_sample_loss.fget.cache_info().currsize == 0
+    assert LinearLVM(2, 1, 1).per_sample_loss == a.per_sample_loss

@@ -17,6 +17,7 @@ from symbolic_vae._engine.monte_carlo import monte_carlo_check
 from symbolic_vae._engine.rows import Build, at_sizes, control_at_sizes
 from symbolic_vae._model.gaussian import expect_over_noise, kl_diagonal_gaussians
 from symbolic_vae._model.lvm import LinearLVM, beta, eta_dec, eta_enc, expect_over_data, trace_form
+from symbolic_vae._model.polynomial import expand_polynomial
 
 SIZES = all_sizes(3)
 d2_sym = sp.Symbol("d_2", positive=True, integer=True)
@@ -44,7 +45,7 @@ def printed_eq4_integrand(model: LinearLVM, *, mean_coefficient: sp.Expr | None 
     mean = model.W.T * model.x
     resid = model.U * (mean + sp.Matrix(model.eps)) - model.y
     inner = (resid.T * resid)[0] + coef * (mean.T * mean)[0]
-    return sp.expand(expect_over_noise(inner, model.eps, [s**2 for s in model.sigma]) / (2 * eta_dec**2)
+    return expand_polynomial(expect_over_noise(inner, model.eps, [s**2 for s in model.sigma]) / (2 * eta_dec**2)
                      + l_var(model))
 
 
@@ -53,7 +54,7 @@ def printed_eq5(model: LinearLVM, *, noise_matrix: sp.Matrix | None = None) -> s
     Sigma = model.Sigma if noise_matrix is None else noise_matrix
     resid = model.U * model.W.T * model.x - model.y
     fit = expect_over_data((resid.T * resid)[0], list(model.x), list(model.y), model.moments)
-    return sp.expand((fit + (model.U * Sigma * model.U.T).trace() + l_mean(model)) / (2 * eta_dec**2)
+    return expand_polynomial((fit + (model.U * Sigma * model.U.T).trace() + l_mean(model)) / (2 * eta_dec**2)
                      + l_var(model))
 
 
@@ -78,7 +79,7 @@ def _kl_split(size: tuple[int, ...], *, control: bool = False) -> SizedIdentity:
     model = LinearLVM(*size)
     lhs = beta * expect_over_data(model.kl_term, list(model.x), list(model.y), model.moments)
     var_part = l_var(model, log_sign=1 if control else -1)
-    return SizedIdentity(size, lhs, sp.expand(l_mean(model) / (2 * eta_dec**2) + var_part))
+    return SizedIdentity(size, lhs, expand_polynomial(l_mean(model) / (2 * eta_dec**2) + var_part))
 
 
 def _trace_form_vs_model(size: tuple[int, ...], *, control: bool = False) -> SizedIdentity:

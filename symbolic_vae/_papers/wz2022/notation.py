@@ -264,7 +264,7 @@ def _eq9_setting(size: tuple[int, ...]) -> tuple[dict[str, Any], sp.Basic]:
     R = matrix_of_symbols("R", D0, d0, real=True)
     Z = gamma * M * R  # E[y x~^T] = gamma M R E[x~ x~^T]
     env = {"Z": Z, "gamma": gamma, "M": M, "A": R * R.T}
-    return env, sp.expand(Z * Z.T)
+    return env, Z * Z.T
 
 
 def _eq27_setting(size: tuple[int, ...]) -> tuple[dict[str, Any], sp.Basic]:
@@ -287,7 +287,7 @@ def _cross_setting(size: tuple[int, ...]) -> tuple[dict[str, Any], sp.Basic]:
     sig = sp.diag(*[(model.C[i, :] * model.x)[0] + model.f[i] for i in range(d1)])
     full = model.U * (model.W.T * model.x + sig * eps) - model.y
     resid, noise = model.U * model.W.T * model.x - model.y, model.U * sig * eps
-    cross = sp.expand((full.T * full)[0] - (resid.T * resid)[0] - (noise.T * noise)[0])
+    cross = (full.T * full)[0] - (resid.T * resid)[0] - (noise.T * noise)[0]
     env = {"U": model.U, "W": model.W, "x": model.x, "y": model.y, "epsilon": eps, "sigma(x)": sig}
     return env, cross
 
@@ -306,7 +306,7 @@ def _eq69_setting(size: tuple[int, ...]) -> tuple[dict[str, Any], sp.Basic]:
     env, model, R, xt = _whitened_env(size)
     U, W = model.U, model.W
     resid = U * W.T * R * xt - model.y
-    return env, sp.expand((resid.T * resid)[0] + (U * model.Sigma * U.T).trace() + KAPPA * (W.T * R * R.T * W).trace())
+    return env, (resid.T * resid)[0] + (U * model.Sigma * U.T).trace() + KAPPA * (W.T * R * R.T * W).trace()
 
 
 def _loss_uv_setting(size: tuple[int, ...]) -> tuple[dict[str, Any], sp.Basic]:

@@ -114,7 +114,7 @@ def _gradient_identity(size: tuple[int, int, int]) -> SizedIdentity:
 def _stationary_at_optimum(size: tuple[int, int, int]) -> SizedIdentity:
     model = biased_model(size)
     g = _gradient(size).xreplace(_optimum(model, model.moments))
-    return SizedIdentity(size, sp.expand(g), sp.zeros(*g.shape))
+    return SizedIdentity(size, g, sp.zeros(*g.shape))
 
 
 @cached
@@ -315,9 +315,9 @@ def _centering_identity(size: tuple[int, int, int]) -> SizedIdentity:
     """L_biased(b*) vs the bias-free loss (the same model at b_e = b_d = 0) with centred moments."""
     model = biased_model(size)
     loss = _loss(size)
-    at_opt = sp.expand(loss.xreplace(_optimum(model, model.moments)))
+    at_opt = loss.xreplace(_optimum(model, model.moments))
     no_bias = loss.xreplace(dict.fromkeys(_bias_symbols(model), 0))
-    return SizedIdentity(size, at_opt, sp.expand(no_bias.xreplace(_centred(model.moments))))
+    return SizedIdentity(size, at_opt, no_bias.xreplace(_centred(model.moments)))
 
 
 @cached

@@ -55,14 +55,14 @@ def _objective_66(d0: int, d1: int, d2: int) -> sp.Expr:
     resid = model.U * model.W.T * R * xt - model.y
     fit = expect_over_data((resid.T * resid)[0], list(xt), list(model.y), moments)
     A = R * R.T
-    return sp.expand(fit + (model.U * model.Sigma * model.U.T).trace() + KAPPA * (model.W.T * A * model.W).trace())
+    return fit + (model.U * model.Sigma * model.U.T).trace() + KAPPA * (model.W.T * A * model.W).trace()
 
 
 def _eq70(d0: int, d1: int, d2: int) -> sp.Expr:
     model, R, Z, _, moments = _whitened_setting(d0, d1, d2)
     U, V = model.U, R.T * model.W
-    return sp.expand((U.T * U * V.T * V - 2 * U.T * Z * V).trace() + moments.S_yy.trace()
-                     + (U * model.Sigma * U.T).trace() + KAPPA * (V.T * V).trace())
+    return ((U.T * U * V.T * V - 2 * U.T * Z * V).trace() + moments.S_yy.trace() + (U * model.Sigma * U.T).trace()
+            + KAPPA * (V.T * V).trace())
 
 
 def _frobenius2(M: sp.Matrix) -> sp.Expr:
@@ -74,7 +74,7 @@ def _L_uv(d0: int, d1: int, d2: int, *, sigma_power: int = 2) -> sp.Expr:
     model, R, Z, _, _ = _whitened_setting(d0, d1, d2)
     U, V = model.U, R.T * model.W
     Sigma = sp.diag(*[s**sigma_power for s in model.sigma])
-    return sp.expand(_frobenius2(U * V.T - Z) + (U * Sigma * U.T).trace() + KAPPA * _frobenius2(V))
+    return _frobenius2(U * V.T - Z) + (U * Sigma * U.T).trace() + KAPPA * _frobenius2(V)
 
 
 def _constant(d0: int, d1: int, d2: int) -> sp.Expr:

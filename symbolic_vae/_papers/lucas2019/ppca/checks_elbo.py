@@ -26,8 +26,8 @@ from symbolic_vae._papers.lucas2019.ppca.forms import (
 
 
 def elbo_identity(size: tuple[int, int], *, drop_decoder_noise: bool = False) -> SizedIdentity:
-    lhs = sp.expand(sp.expand_log(elbo_from_rules(*size), force=True))
-    rhs = sp.expand(sp.expand_log(elbo_closed_form(*size, drop_decoder_noise=drop_decoder_noise), force=True))
+    lhs = sp.expand_log(elbo_from_rules(*size), force=True)
+    rhs = sp.expand_log(elbo_closed_form(*size, drop_decoder_noise=drop_decoder_noise), force=True)
     return SizedIdentity(size, lhs, rhs)
 
 
@@ -91,6 +91,6 @@ def cross_identity(size: tuple[int, int], *, beta_value: sp.Expr = 1) -> SizedId
     sub.update({sig: sp.sqrt(d) for sig, d in zip(model.sigma, m.D, strict=True)})
     for M in (mo.A, mo.B, mo.S_yy):
         sub.update({M[i, j]: m.S[i, j] for i in range(n) for j in range(n)})
-    lhs = sp.expand(sp.expand_log(-loss.xreplace(sub), force=True))
-    rhs = sp.expand(sp.expand_log(elbo_from_rules(n, k), force=True))
+    lhs = sp.expand_log(-loss.xreplace(sub), force=True)
+    rhs = sp.expand_log(elbo_from_rules(n, k), force=True)
     return SizedIdentity(size, lhs, rhs)

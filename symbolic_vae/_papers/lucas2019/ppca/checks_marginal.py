@@ -59,7 +59,7 @@ def posterior_identity(size: tuple[int, int], *, scaled: bool = True) -> SizedId
     grad = sp.Matrix([sp.diff(log_joint, zi) for zi in p.z])
     precision_numerator = -(det * M * p.z - M * _adjugate(M) * p.W.T * (p.x - p.mu))  # s det M grad log N(z; m, s M^-1)
     rhs = precision_numerator if scaled else s2 * precision_numerator
-    return SizedIdentity(size, sp.expand(det * s2 * grad), sp.expand(rhs))
+    return SizedIdentity(size, det * s2 * grad, rhs)
 
 
 def _adjugate(M: sp.Matrix) -> sp.Matrix:
@@ -74,7 +74,7 @@ def det_and_woodbury(size: tuple[int, int]) -> SizedIdentity:
     dC, dP = C.det(method="berkowitz"), Pp.det(method="berkowitz")
     lhs = sp.Matrix([dC * s2**p.k, s2 * dP * (x.T * _adjugate(C) * x)[0]])
     rhs = sp.Matrix([s2**p.n * dP, dC * (dP * (x.T * x)[0] - (x.T * p.W * _adjugate(Pp) * p.W.T * x)[0])])
-    return SizedIdentity(size, sp.expand(lhs), sp.expand(rhs))
+    return SizedIdentity(size, lhs, rhs)
 
 
 def gaussian_integral_1d() -> CheckResult:

@@ -13,6 +13,7 @@ from symbolic_vae._engine.campaigns import cached
 from symbolic_vae._engine.identity import all_sizes
 from symbolic_vae._model.gaussian import expect_over_noise
 from symbolic_vae._model.lvm import DataMoments, LinearLVM, beta, eta_dec, eta_enc, expect_over_data
+from symbolic_vae._model.polynomial import expand_polynomial
 
 KAPPA = beta * eta_dec**2 / eta_enc**2
 SIZES = all_sizes(3)  # every (D0, d1, d2) up to 3
@@ -55,7 +56,7 @@ def tidy(expr: sp.Expr, std_args: Sequence[sp.Expr] | None = None) -> sp.Expr:
     expanded apart by the model) and, when ``std_args`` is given, write log|u_i| as logsigma2_i / 2."""
     groups: dict[sp.Expr, sp.Expr] = {}
     rest = []
-    for term in sp.Add.make_args(sp.expand(expr)):
+    for term in sp.Add.make_args(expand_polynomial(expr)):
         num, den = sp.fraction(term)
         if den.free_symbols - _PARAMETER_SCALARS:
             groups[den] = groups.get(den, sp.Integer(0)) + num
@@ -71,7 +72,7 @@ def tidy(expr: sp.Expr, std_args: Sequence[sp.Expr] | None = None) -> sp.Expr:
                 if sp.expand(inner - u) == 0 or sp.expand(inner + u) == 0:
                     logs[atom] = log_sigma2(i) / 2
         out = out.xreplace(logs)
-    return sp.expand(out)
+    return expand_polynomial(out)
 
 
 @cached
@@ -116,7 +117,7 @@ def printed_eq31(model: LinearLVM, moments: DataMoments, *, cross: sp.Expr = 0) 
     """Eq. 31: f_i^2 + C_i A C_i^T (``cross`` times f_i C_i mu_x added: 2 is the general form, 1 the paper's
     sentence after Eq. 33)."""
     C, f, A, mx = model.C, model.f, moments.A, moments.mean_x
-    return [sp.expand(f[i] ** 2 + cross * f[i] * (C[i, :] * mx)[0] + (C[i, :] * A * C[i, :].T)[0])
+    return [expand_polynomial(f[i] ** 2 + cross * f[i] * (C[i, :] * mx)[0] + (C[i, :] * A * C[i, :].T)[0])
             for i in range(model.latent_dim)]
 
 
@@ -124,14 +125,11 @@ def _expect_unit_noise(expr_of: Callable[[sp.Matrix], sp.Expr], model: LinearLVM
     """E over eps ~ N(0, I_{d1}) (the Gaussian moment rule) of ``expr_of(diag(s))``, with sigma_i(x) held as a
     placeholder s_i (it does not depend on eps) and then put back as |C_i x + f_i|."""
     s = sp.symbols(f"s0:{model.latent_dim}", positive=True)
-    noise, rest = sp.Integer(0), sp.Integer(0)
-    for term in sp.Add.make_args(sp.expand(expr_of(sp.diag(*s)))):  # linearity: only eps terms need the rule
-        if term.has(*model.eps):
-            noise += term
-        else:
-            rest += term
-    out = rest + expect_over_noise(noise, model.eps, [1] * model.latent_dim)
-    return sp.expand(out.xreplace({si: sp.Abs(u) for si, u in zip(s, std_arguments(model), strict=True)}))
+    noise, rest = [], []
+    for term in sp.Add.make_args(expand_polynomial(expr_of(sp.diag(*s)))):  # linearity: only eps terms need the rule
+        (noise if term.has(*model.eps) else rest).append(term)
+    out = sp.Add(*rest) + expect_over_noise(sp.Add(*noise), model.eps, [1] * model.latent_dim)
+    return expand_polynomial(out.xreplace({si: sp.Abs(u) for si, u in zip(s, std_arguments(model), strict=True)}))
 
 
 def _partition(model: LinearLVM) -> sp.Expr:
@@ -155,7 +153,7 @@ def printed_eq29(model: LinearLVM, *, encoder_mean: sp.Matrix | None = None, log
         return (r.T * r)[0] + KAPPA * (m.T * m)[0]
 
     rec = _expect_unit_noise(integrand, model) / (2 * eta_dec**2)
-    return sp.expand(rec + _kl_printed(model, log_sign=log_sign) + _partition(model))
+    return expand_polynomial(rec + _kl_printed(model, log_sign=log_sign) + _partition(model))
 
 
 def printed_eq30(model: LinearLVM, *, kl_mean_inside: bool = False, noise_power: int = 1) -> sp.Expr:
@@ -175,7 +173,7 @@ def printed_eq30(model: LinearLVM, *, kl_mean_inside: bool = False, noise_power:
 
     rec = _expect_unit_noise(bracket, model) / (2 * eta_dec**2)
     outside = 0 if kl_mean_inside else mean_term
-    return sp.expand(rec + outside + _kl_printed(model) + _partition(model))
+    return expand_polynomial(rec + outside + _kl_printed(model) + _partition(model))
 
 
 @cached
@@ -197,7 +195,7 @@ def printed_eq34(model: LinearLVM, moments: DataMoments, variances: Sequence[sp.
     kl = sum((beta / 2 * (v / eta_enc**2 - 1 - (mean_log_sigma2(i) - sp.log(eta_enc**2)))
               for i, v in enumerate(variances)), sp.Integer(0))
     rec = (_fit_term(size) + noise_factor * (model.U * Sigma * model.U.T).trace() + l_mean) / (2 * eta_dec**2)
-    return sp.expand(rec + kl + _partition(model))
+    return expand_polynomial(rec + kl + _partition(model))
 
 
 @cached
@@ -208,7 +206,7 @@ def _fprime_expected_loss(size: tuple[int, int, int]) -> sp.Expr:
     sub = {**dict.fromkeys(model.C, 0),
            **{model.f[i]: sp.sqrt(fprime_square(i)) for i in range(model.latent_dim)},
            **{mean_log_sigma2(i): sp.log(fprime_square(i)) for i in range(model.latent_dim)}}
-    return sp.expand(expected_loss(size).xreplace(sub))
+    return expand_polynomial(expected_loss(size).xreplace(sub))
 
 
 def _fprime_values(size: tuple[int, int, int], *, general: bool) -> dict[sp.Symbol, sp.Expr]:
