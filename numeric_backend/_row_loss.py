@@ -49,7 +49,8 @@ class _RowLoss:
     """The objective restricted to some rows: ``self(params [b, P], rows [b]) -> loss [b]``.
 
     ``rows`` are distinct row numbers of the full problem (sorted, except in the L-BFGS pool of an instance
-    loss). Full-batch losses are evaluated on
+    loss, and repeated once per candidate step in Newton's trials of an instance loss). Full-batch losses are
+    evaluated on
     ``anchor`` (the checked init) with the requested rows replaced; instance losses are called directly, so
     evaluating a subset costs only that subset (``any_subset``). ``loss_and_grad(params, rows) -> (loss [b],
     grad [b, P])`` and ``hessian(params, rows) -> [b, P, P]``, when set, replace autograd; ``eliminate(params,
