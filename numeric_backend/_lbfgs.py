@@ -111,15 +111,18 @@ def _lbfgs_direction(
     import torch
 
     q = -grad
-    s_pairs, y_pairs, rhos = s_memory.unbind(0), y_memory.unbind(0), rho.unbind(0)  # views, taken once
+    q_rows = q.unsqueeze(1)  # [b, 1, P], a view of q: dot products come out as columns [b, 1]
+    s_pairs, y_pairs = s_memory.unbind(0), y_memory.unbind(0)  # views, taken once
+    s_rows, y_rows = s_memory.unsqueeze(2).unbind(0), y_memory.unsqueeze(2).unbind(0)
+    rhos = rho.unsqueeze(2).unbind(0)
     alphas = {}
     for slot in slots:
-        alphas[slot] = rhos[slot] * torch.linalg.vecdot(s_pairs[slot], q, dim=1)
-        q.addcmul_(alphas[slot].unsqueeze(1), y_pairs[slot], value=-1.0)
+        alphas[slot] = rhos[slot] * torch.linalg.vecdot(s_rows[slot], q_rows, dim=2)
+        q.addcmul_(alphas[slot], y_pairs[slot], value=-1.0)
     q.mul_(gamma.unsqueeze(1))
     for slot in reversed(slots):
-        beta = rhos[slot] * torch.linalg.vecdot(y_pairs[slot], q, dim=1)
-        q.addcmul_((alphas[slot] - beta).unsqueeze(1), s_pairs[slot])
+        beta = rhos[slot] * torch.linalg.vecdot(y_rows[slot], q_rows, dim=2)
+        q.addcmul_(alphas[slot] - beta, s_pairs[slot])
     return q
 
 
