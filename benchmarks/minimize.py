@@ -138,7 +138,7 @@ def torch_derivatives(Z, d: int):  # noqa: ANN001, ANN201
     def eliminate(params, instance_index):  # noqa: ANN001, ANN202
         V = params[:, size:].reshape(-1, d, d)
         gram = torch.baddbmm(eye, V.transpose(1, 2), V, alpha=1.0, beta=a)  # V^T V + a I
-        U_transposed, _ = torch.linalg.solve_ex(gram, V.transpose(1, 2) @ Z[instance_index].transpose(1, 2))
+        U_transposed, _ = torch.linalg.solve_ex(gram, (Z[instance_index] @ V).transpose(1, 2))  # (Z V)^T = V^T Z^T
         return torch.cat([U_transposed.transpose(1, 2).reshape(-1, size), params[:, size:]], dim=1)
 
     return Derivatives(loss_and_grad, hessian, eliminate, free=list(range(size, 2 * size)))

@@ -63,7 +63,8 @@ def _adam(
         current, grad = _trial_loss_and_grad(row_loss, x, all_rows)
         finite = torch.isfinite(current) & torch.isfinite(grad).all(dim=1)
         improved = finite & (current < best_loss)
-        best_params[improved], best_loss[improved] = x[improved], current[improved]
+        best_params = torch.where(improved[:, None], x, best_params)
+        best_loss = torch.where(improved, current, best_loss)
         if not bool(finite.all()):
             bad = ~finite
             x[bad], first[bad], second[bad], grad[bad] = best_params[bad], 0.0, 0.0, 0.0
@@ -110,15 +111,18 @@ def _lbfgs_direction(
     import torch
 
     q = -grad
-    s_pairs, y_pairs, rhos = s_memory.unbind(0), y_memory.unbind(0), rho.unbind(0)  # views, taken once
+    q_rows = q.unsqueeze(1)  # [b, 1, P], a view of q: dot products come out as columns [b, 1]
+    s_pairs, y_pairs = s_memory.unbind(0), y_memory.unbind(0)  # views, taken once
+    s_rows, y_rows = s_memory.unsqueeze(2).unbind(0), y_memory.unsqueeze(2).unbind(0)
+    rhos = rho.unsqueeze(2).unbind(0)
     alphas = {}
     for slot in slots:
-        alphas[slot] = rhos[slot] * torch.linalg.vecdot(s_pairs[slot], q, dim=1)
-        q.addcmul_(alphas[slot].unsqueeze(1), y_pairs[slot], value=-1.0)
+        alphas[slot] = rhos[slot] * torch.linalg.vecdot(s_rows[slot], q_rows, dim=2)
+        q.addcmul_(alphas[slot], y_pairs[slot], value=-1.0)
     q.mul_(gamma.unsqueeze(1))
     for slot in reversed(slots):
-        beta = rhos[slot] * torch.linalg.vecdot(y_pairs[slot], q, dim=1)
-        q.addcmul_((alphas[slot] - beta).unsqueeze(1), s_pairs[slot])
+        beta = rhos[slot] * torch.linalg.vecdot(y_rows[slot], q_rows, dim=2)
+        q.addcmul_(alphas[slot] - beta, s_pairs[slot])
     return q
 
 
@@ -157,9 +161,8 @@ def _lbfgs(row_loss: _RowLoss, params: torch.Tensor, max_steps: int, gtol: float
     stationary = torch.zeros(batch, dtype=torch.bool)
     state = _LbfgsRows.start(torch.zeros(0, dtype=torch.int64), params[:0], outputs[1][:0], params[:0],
                              outputs[1][:0], memory)
-    admitted, steps = 0, 0
+    admitted, steps, working = 0, 0, 0
     while True:
-        working = int((~state.finished).sum())
         if admitted < batch and 8 * (capacity - working) >= capacity:
             new_rows = torch.arange(admitted, min(batch, admitted + capacity - working))
             admitted += new_rows.shape[0]
@@ -175,7 +178,9 @@ def _lbfgs(row_loss: _RowLoss, params: torch.Tensor, max_steps: int, gtol: float
         state.restart_failed(accepted, rejected)
         state.age += ~state.finished
         leaving, meets = state.leaving(accepted, gtol, max_steps)
-        if bool(leaving.any()):
+        n_leaving = int(leaving.sum())
+        if n_leaving:
+            working -= n_leaving
             state.record(outputs, leaving)
             stationary[state.rows[leaving & meets]] = True
             steps = max(steps, int(state.age[leaving].max()))
@@ -357,8 +362,7 @@ class _LbfgsRows:
         armijo = trial_loss <= loss + _ARMIJO * step * slope
         flat_but_better = (trial_loss <= loss + ROUNDOFF_BAND * (1 + loss.abs())) & (trial_grad_norm < grad_norm)
         accepted = finite & (armijo | flat_but_better)
-        # a rejected NaN trial must not reach the memory
-        self._store_pair(trial - x, torch.where(accepted[:, None], trial_grad - grad, 0.0), accepted)
+        self._store_pair(trial, x, trial_grad, grad, accepted)
 
         curvature = trial_loss - loss - slope * step  # of the quadratic through f, g.d and the trial
         interpolated = -slope * step**2 / (2 * curvature)
@@ -373,15 +377,20 @@ class _LbfgsRows:
         self.needs_direction = accepted.clone()
         return accepted, rejected
 
-    def _store_pair(self, s: torch.Tensor, y: torch.Tensor, accepted: torch.Tensor) -> None:
-        """Write the pair s, y [b, P] into the next slot, zeroed (rho 0) on rows where it is not a good pair."""
+    def _store_pair(self, trial: torch.Tensor, x: torch.Tensor, trial_grad: torch.Tensor, grad: torch.Tensor,
+                    accepted: torch.Tensor) -> None:
+        """Write the pair s = trial - x, y = trial_grad - grad [b, P] into the next slot, zeroed (rho 0) on rows
+        where it is not a good pair (a rejected trial's NaN never stays in the memory)."""
         import torch
 
+        self.newest, self.filled = (self.newest + 1) % self.memory, min(self.filled + 1, self.memory)
+        s = torch.sub(trial, x, out=self.s_memory[self.newest])
+        y = torch.sub(trial_grad, grad, out=self.y_memory[self.newest])
         s_dot_y, y_dot_y, s_dot_s = _row_dot(s, y), _row_dot(y, y), _row_dot(s, s)
         good_pair = accepted & (s_dot_y > _PAIR_COSINE * (s_dot_s * y_dot_y).sqrt())
-        self.newest, self.filled = (self.newest + 1) % self.memory, min(self.filled + 1, self.memory)
-        torch.mul(s, good_pair[:, None], out=self.s_memory[self.newest])
-        torch.mul(y, good_pair[:, None], out=self.y_memory[self.newest])
+        not_stored = ~good_pair[:, None]
+        s.masked_fill_(not_stored, 0.0)
+        y.masked_fill_(not_stored, 0.0)
         self.rho[self.newest] = torch.where(good_pair, 1 / s_dot_y, 0.0)
         self.gamma = torch.where(good_pair, s_dot_y / y_dot_y, self.gamma)
 
@@ -405,8 +414,9 @@ class _LbfgsRows:
     def leaving(self, accepted: torch.Tensor, gtol: float, max_steps: int) -> tuple[torch.Tensor, torch.Tensor]:
         """(leaving [b], meets [b]): rows that leave the phase now (polished, settled by round-off once they meet
         the criterion, out of restarts or of iterations), and rows meeting ||grad|| <= gtol (1 + |loss|)."""
-        meets = self.grad_norm <= gtol * (1 + self.loss.abs())
-        polished = accepted & (self.grad_norm <= _POLISH * gtol * (1 + self.loss.abs()))
+        scale = 1 + self.loss.abs()
+        meets = self.grad_norm <= gtol * scale
+        polished = accepted & (self.grad_norm <= _POLISH * gtol * scale)
         settled = meets & (self.rejections >= _POLISH_REJECTIONS)  # round-off stops the polishing
         out = (self.restarts > _MAX_RESTARTS) | (self.age >= max_steps)
         return ~self.finished & (polished | settled | out), meets

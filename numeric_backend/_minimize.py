@@ -4,8 +4,9 @@ saddle-free Newton / Levenberg-Marquardt for the rows that are not yet certified
 Every row of ``params [B, P]`` is an independent problem. ``minimize_batched`` always calls ``loss_fn`` on
 all B rows (so it may close over per-row data of batch size B; rows that are not being worked on are
 filled in from ``init``). ``multistart_minimize`` passes the instance index, so it evaluates only the rows
-still being worked on. Losses must be composable with torch.func (no in-place updates of the input, no
-``.item()``); otherwise Hessians fall back to P double-backward passes.
+still being worked on. Hessians come from autograd's double backward batched over the unit vectors (vmap); a
+loss whose backward cannot be batched (a hand-written backward calling ``.item()``, say) falls back to P
+double-backward passes.
 
 Phases, per row: (1) Adam for at most ``max_adam_steps`` steps (0 skips it); (2) L-BFGS with a batched
 backtracking line search until the gradient criterion holds (no Hessians are formed; for an instance loss the

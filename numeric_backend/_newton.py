@@ -222,18 +222,22 @@ def _best_candidate(
 ) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
     """Evaluate every candidate step [b, P] from x [b, P] (loss [b], grad_norm [b] there) and pick, per row, the
     lowest loss among those that lower it beyond round-off, else the lowest gradient norm among those within
-    round-off. Returns choice [b] (candidate index), accepted [b] and the chosen steps [b, P]."""
+    round-off. Returns choice [b] (candidate index), accepted [b] and the chosen steps [b, P]. An instance loss
+    evaluates all C b trial points in one call (rows repeated; each row's value does not depend on the others)."""
     import torch
 
-    candidate_loss, candidate_grad_norm = [], []
-    for candidate in candidates:
-        trial_loss, trial_grad = _trial_loss_and_grad(row_loss, x + candidate, rows)
-        trial_grad_norm = trial_grad.norm(dim=1)
-        bad = ~(torch.isfinite(trial_loss) & torch.isfinite(trial_grad_norm))
-        candidate_loss.append(torch.where(bad, math.inf, trial_loss))
-        candidate_grad_norm.append(torch.where(bad, math.inf, trial_grad_norm))
-    losses = torch.stack(candidate_loss)  # [C, b]
-    grad_norms = torch.stack(candidate_grad_norm)
+    stacked = torch.stack(candidates)  # [C, b, P]
+    if row_loss.any_subset:  # every candidate of every row in one evaluation
+        trials = (x + stacked).flatten(0, 1)
+        trial_loss, trial_grad = _trial_loss_and_grad(row_loss, trials, rows.repeat(len(candidates)))
+        trial_loss, trial_grad_norm = trial_loss.view(stacked.shape[:2]), trial_grad.norm(dim=1).view(stacked.shape[:2])
+    else:
+        evaluated = [_trial_loss_and_grad(row_loss, x + candidate, rows) for candidate in candidates]
+        trial_loss = torch.stack([value for value, _ in evaluated])
+        trial_grad_norm = torch.stack([grad.norm(dim=1) for _, grad in evaluated])
+    bad = ~(torch.isfinite(trial_loss) & torch.isfinite(trial_grad_norm))
+    losses = torch.where(bad, math.inf, trial_loss)  # [C, b]
+    grad_norms = torch.where(bad, math.inf, trial_grad_norm)
     current = loss
     band = ROUNDOFF_BAND * (1 + current.abs())
     decreases = losses < current - band
@@ -243,7 +247,7 @@ def _best_candidate(
     any_decrease, any_flat = decreases.any(dim=0), flat_but_better.any(dim=0)
     choice = torch.where(any_decrease, by_loss, by_grad)
     accepted = any_decrease | any_flat
-    steps = torch.stack(candidates)[choice, torch.arange(rows.shape[0])]  # [b, P]
+    steps = stacked[choice, torch.arange(rows.shape[0])]  # [b, P]
     return choice, accepted, steps
 
 

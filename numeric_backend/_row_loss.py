@@ -4,8 +4,9 @@
 ``[b]``) for both kinds of objective (full batch or per instance); ``_loss_and_grad`` / ``_trial_loss_and_grad``
 give loss [b] and gradient [b, P] (the trial version turns rows that raise into NaN), ``_hessians`` the
 symmetrized Hessians [b, P, P], and ``_diagnose`` the convergence verdict. Derivatives come from the objective's
-analytic ``loss_and_grad`` / ``hessian`` when it has them (``Derivatives``), else from autograd (torch.func, else
-double backward). The tolerances shared by all phases live here.
+analytic ``loss_and_grad`` / ``hessian`` when it has them (``Derivatives``), else from autograd (the double
+backward batched over unit vectors, else one double backward per coordinate). The tolerances shared by all
+phases live here.
 """
 
 from __future__ import annotations
@@ -49,7 +50,8 @@ class _RowLoss:
     """The objective restricted to some rows: ``self(params [b, P], rows [b]) -> loss [b]``.
 
     ``rows`` are distinct row numbers of the full problem (sorted, except in the L-BFGS pool of an instance
-    loss). Full-batch losses are evaluated on
+    loss, and repeated once per candidate step in Newton's trials of an instance loss). Full-batch losses are
+    evaluated on
     ``anchor`` (the checked init) with the requested rows replaced; instance losses are called directly, so
     evaluating a subset costs only that subset (``any_subset``). ``loss_and_grad(params, rows) -> (loss [b],
     grad [b, P])`` and ``hessian(params, rows) -> [b, P, P]``, when set, replace autograd; ``eliminate(params,
@@ -185,25 +187,31 @@ def _trial_loss_and_grad(
         return torch.cat([first_loss, second_loss]), torch.cat([first_grad, second_grad])
 
 
-def _hessians_functorch(row_loss: _RowLoss, params: torch.Tensor, rows: torch.Tensor) -> torch.Tensor:
-    """Per-row Hessians [b, P, P]: reverse-over-reverse, one forward/backward pass of the gradient on all b rows,
-    then its vector-Jacobian product with e_j (vmapped over j, in chunks of about _HESSIAN_TANGENT_BUDGET
-    elements per intermediate, which keeps them in cache)."""
+def _hessians_batched_backward(row_loss: _RowLoss, params: torch.Tensor, rows: torch.Tensor) -> torch.Tensor:
+    """Per-row Hessians [b, P, P]: reverse-over-reverse, one forward/backward pass of the gradient on all b rows
+    (with its graph), then its vector-Jacobian products with e_j, batched over j (autograd's
+    ``is_grads_batched``), in chunks of about _HESSIAN_TANGENT_BUDGET elements per intermediate, which keeps them
+    in cache."""
     import torch
 
     batch, dim = params.shape
-    grad_fn = torch.func.grad(lambda p: row_loss(p, rows).sum())
-    tangents = torch.eye(dim, dtype=params.dtype)[:, None, :].expand(dim, batch, dim)
     chunk = max(1, min(dim, _HESSIAN_TANGENT_BUDGET // max(1, batch * dim)))
-    with warnings.catch_warnings():  # torch's own decompositions use the deprecated torch.jit.script
+    eye = torch.eye(dim, dtype=params.dtype)
+    with torch.enable_grad(), warnings.catch_warnings():  # torch's decompositions use the deprecated jit.script
         warnings.filterwarnings("ignore", message=".*torch.jit.script.*", category=DeprecationWarning)
-        _, pullback = torch.func.vjp(grad_fn, params)
-        rows_of_hessian = torch.func.vmap(lambda tangent: pullback(tangent)[0], chunk_size=chunk)(tangents)
-    return rows_of_hessian.transpose(0, 1)  # [P(j), b, P(i)] -> [b, j, i]; symmetrized by the caller
+        x = params.detach().requires_grad_(True)
+        (grad,) = torch.autograd.grad(row_loss(x, rows).sum(), x, create_graph=True)
+        parts = []
+        for begin in range(0, dim, chunk):
+            tangents = eye[begin:begin + chunk, None, :].expand(-1, batch, dim)
+            (part,) = torch.autograd.grad(grad, x, tangents, retain_graph=True, is_grads_batched=True)
+            parts.append(part)
+    rows_of_hessian = parts[0] if len(parts) == 1 else torch.cat(parts)
+    return rows_of_hessian.detach().transpose(0, 1)  # [P(j), b, P(i)] -> [b, j, i]; symmetrized by the caller
 
 
 def _hessians_autograd(row_loss: _RowLoss, params: torch.Tensor, rows: torch.Tensor) -> torch.Tensor:
-    """Fallback for losses torch.func cannot transform: P double-backward passes over the rows."""
+    """Fallback for losses whose double backward cannot be batched: P double-backward passes over the rows."""
     import torch
 
     with torch.enable_grad():
@@ -247,7 +255,7 @@ def _hessians(row_loss: _RowLoss, params: torch.Tensor, rows: torch.Tensor) -> t
             parts.append(torch.add(hessian, hessian.transpose(-1, -2)).mul_(0.5))
             continue
         try:
-            hessian = _hessians_functorch(row_loss, part_params, part_rows)
+            hessian = _hessians_batched_backward(row_loss, part_params, part_rows)
         except (RuntimeError, NotImplementedError, TypeError):
             hessian = _hessians_autograd(row_loss, part_params, part_rows)
         hessian = hessian.contiguous()  # cache-friendly transposed reads below: one P x P matrix at a time

@@ -19,7 +19,7 @@ from numeric_backend._multistart import START_FAILURES
 from numeric_backend._newton import _certify_minima, _cholesky_succeeds, certified_shift
 from numeric_backend._row_loss import (
     NEGATIVE_CURVATURE_TOLERANCE,
-    _hessians_functorch,
+    _hessians_batched_backward,
     _loss_and_grad,
     _RowLoss,
     _trial_loss_and_grad,
@@ -148,8 +148,25 @@ def test_adam_recovers_from_non_finite_losses():
     assert bool(result.converged.all())
 
 
+class _TwiceProduct(torch.autograd.Function):
+    """2 value g, whose backward reads a number off its input (.item()): fine in plain autograd, impossible when
+    the backward is batched (vmapped) over tangents."""
+
+    @staticmethod
+    def forward(ctx, value, grad_output):
+        ctx.save_for_backward(value, grad_output)
+        return 2 * value * grad_output
+
+    @staticmethod
+    def backward(ctx, upstream):
+        value, grad_output = ctx.saved_tensors
+        if upstream.abs().sum().item() == 0.0:
+            return torch.zeros_like(value), torch.zeros_like(grad_output)
+        return 2 * grad_output * upstream, 2 * value * upstream
+
+
 class _SquareFunction(torch.autograd.Function):
-    """An old-style autograd.Function: torch.func cannot transform it, plain autograd can."""
+    """value^2 with a hand-written backward (``_TwiceProduct``): its double backward cannot be batched."""
 
     @staticmethod
     def forward(ctx, value):
@@ -159,7 +176,7 @@ class _SquareFunction(torch.autograd.Function):
     @staticmethod
     def backward(ctx, grad_output):
         (value,) = ctx.saved_tensors
-        return 2 * value * grad_output
+        return _TwiceProduct.apply(value, grad_output)
 
 
 def test_hessian_falls_back_to_autograd_for_untransformable_losses():
@@ -168,7 +185,7 @@ def test_hessian_falls_back_to_autograd_for_untransformable_losses():
 
     init = torch.zeros(4, 2, dtype=torch.float64)
     with pytest.raises(RuntimeError):
-        _hessians_functorch(_RowLoss.full_batch(loss, init), init, torch.arange(4))
+        _hessians_batched_backward(_RowLoss.full_batch(loss, init), init, torch.arange(4))
     result = minimize_batched(loss, init, max_adam_steps=0)
     assert torch.allclose(result.params, torch.full((4, 2), 1.5, dtype=torch.float64))
     assert torch.allclose(result.min_hessian_eigenvalue, torch.full((4,), 2.0, dtype=torch.float64))
@@ -561,7 +578,7 @@ def test_analytic_factorization_derivatives_match_autograd(d):
     autograd_value, autograd_grad = _loss_and_grad(_RowLoss.per_instance(loss, index), params, rows)
     assert torch.allclose(value, autograd_value, rtol=1e-13) and torch.allclose(grad, autograd_grad, atol=1e-11)
     hessian = derivatives.hessian(params, index)
-    autograd_hessian = _hessians_functorch(_RowLoss.per_instance(loss, index), params, rows)
+    autograd_hessian = _hessians_batched_backward(_RowLoss.per_instance(loss, index), params, rows)
     assert torch.allclose(hessian, autograd_hessian, atol=1e-11)
     # eliminating U: the loss is then minimal over U (zero U-gradient), V is kept, and no other U does better
     eliminated = derivatives.eliminate(params, index)
