@@ -5,10 +5,11 @@ each variation. Exit 1 if any claim's verdict differs between variations (or a r
     python scripts/verdict_stability.py --claim lucas.lemma1 --claim kernels.ground_truth
     python scripts/verdict_stability.py --jobs 2 --out DIR    # two runs at a time; ledgers kept in DIR
 
-Variations (each a fresh process): the default (torch at 1 thread, the environment's OpenBLAS settings, the
-default seed); torch at 2 threads; OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE both unset; both set to Haswell / 512;
-run seeds 1 and 2; run seed 7 with both unset. Runs with --threads 2 are never run beside another (--jobs counts
-only the others).
+Variations (each a fresh process with an empty verdict store of its own, so that every verdict is computed under
+the variation; a run that reuses a verdict fails): the default (torch at 1 thread, the environment's OpenBLAS
+settings, the default seed); torch at 2 threads; OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE both unset; both set to
+Haswell / 512; run seeds 1 and 2; run seed 7 with both unset. Runs with --threads 2 are never run beside another
+(--jobs counts only the others).
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 BLAS_VARIABLES = ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE")
+STORE_VARIABLE = "SYMBOLIC_VAE_CACHE_DIR"
 
 
 @dataclass(frozen=True)
@@ -54,17 +56,25 @@ VARIATIONS = (
 
 
 def run(variation: Variation, claims: list[str], out: Path) -> tuple[dict[str, str], float, int]:
-    """Verdict per claim id, wall seconds and exit code of one ``verify`` run."""
-    ledger = out / f"{variation.name.replace('/', '-').replace(' ', '_').replace('=', '')}.json"
+    """Verdict per claim id, wall seconds and exit code of one ``verify`` run, in a verdict store of its own (a
+    verdict reused from a store would not show the variation; one that was not computed in the run fails it)."""
+    name = variation.name.replace("/", "-").replace(" ", "_").replace("=", "").replace(",", "")
+    ledger = out / f"{name}.json"
     command = [sys.executable, "-m", "symbolic_vae", "verify", "--quiet", "--force", "--json", str(ledger),
                *variation.flags, *(arg for c in claims for arg in ("--claim", c))]
     start = time.perf_counter()
-    done = subprocess.run(command, env=variation.environment(), capture_output=True, text=True)
+    with tempfile.TemporaryDirectory(prefix=f"store-{name}-") as store:
+        done = subprocess.run(command, env={**variation.environment(), STORE_VARIABLE: store}, capture_output=True,
+                              text=True)
     seconds = time.perf_counter() - start
     if not ledger.exists():
         sys.stderr.write(f"{variation.name}: no ledger (exit {done.returncode})\n{done.stderr[-2000:]}\n")
         return {}, seconds, done.returncode
     payload = json.loads(ledger.read_text())
+    reused = [c["claim"] for c in payload["claims"] if (c.get("store") or {}).get("origin") != "computed"]
+    if reused:
+        sys.stderr.write(f"{variation.name}: {len(reused)} verdicts not computed in the run ({reused[:5]})\n")
+        return {}, seconds, done.returncode or 1
     return {c["claim"]: c["status"] for c in payload["claims"]}, seconds, done.returncode
 
 
