@@ -1,7 +1,9 @@
 """The monomials of an expression in chosen generators (the noise or the data of the model), with their
 coefficients: expanded and collected in symengine when it can hold the expression, else in SymPy. Both are exact
 and give the same terms. ``expand_in_symengine`` is the symengine expansion that says when symengine cannot hold an
-expression (the engine's exact-zero test uses it too)."""
+expression (the engine's exact-zero test uses it too). ``expand_polynomial`` is ``sp.expand`` and
+``sum_over_monomials`` the expectation rules' sum over the monomials, both computed in symengine for the
+polynomials it expands as SymPy does: the same SymPy expression, faster."""
 
 from __future__ import annotations
 
