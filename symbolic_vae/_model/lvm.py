@@ -235,11 +235,10 @@ class LinearLVM:
                                    f"target_dim={self.target_dim} with equal row counts")
         if X.shape[0] == 0:
             raise SymbolicVAEError("X: the dataset has no rows")
-        total = sp.Integer(0)
-        for n in range(X.shape[0]):
-            sub = {**dict(zip(self.x, X.row(n), strict=True)), **dict(zip(self.y, Y.row(n), strict=True))}
-            total += self.per_sample_loss.xreplace(sub)
-        return total / X.shape[0]
+        rows = [self.per_sample_loss.xreplace({**dict(zip(self.x, X.row(n), strict=True)),
+                                               **dict(zip(self.y, Y.row(n), strict=True))})
+                for n in range(X.shape[0])]
+        return sp.Add(*rows) / X.shape[0]
 
 
 @dataclass(frozen=True)

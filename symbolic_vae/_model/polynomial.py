@@ -1,7 +1,9 @@
 """The monomials of an expression in chosen generators (the noise or the data of the model), with their
 coefficients: expanded and collected in symengine when it can hold the expression, else in SymPy. Both are exact
 and give the same terms. ``expand_in_symengine`` is the symengine expansion that says when symengine cannot hold an
-expression (the engine's exact-zero test uses it too)."""
+expression (the engine's exact-zero test uses it too). ``expand_polynomial`` is ``sp.expand`` and
+``sum_over_monomials`` the expectation rules' sum over the monomials, both computed in symengine for the
+polynomials it expands as SymPy does: the same SymPy expression, faster."""
 
 from __future__ import annotations
 
@@ -26,9 +28,9 @@ def expand_in_symengine(expr: sp.Basic) -> symengine.Basic | None:
 
 def expand_polynomial(expr: sp.Expr) -> sp.Expr:
     """``sp.expand(expr)``: expanded by symengine when ``expr`` is a polynomial with rational coefficients in
-    symbols (negative integer powers of symbols allowed), pi, and logs of symbols, integers or pi that SymPy's
-    expand leaves as they are (held as symbols), which gives the same SymPy expression faster; anything else
-    (another function, a root, a Float, a sum in a denominator) is expanded by SymPy."""
+    symbols (negative integer powers of symbols allowed), pi, and logs that SymPy's expand leaves as they are
+    (held as symbols), which gives the same SymPy expression faster; anything else (another function, a root, a
+    Float, a sum in a denominator) is expanded by SymPy."""
     expr = sp.sympify(expr)
     held = _held_polynomial(expr)
     if held is None:
@@ -47,9 +49,10 @@ def _held_polynomial(expr: sp.Expr, *others: sp.Expr) -> tuple[sp.Expr, dict[sp.
     symbols = expr.free_symbols.union(*(other.free_symbols for other in others))
     if len({s.name for s in symbols}) != len(symbols):
         return None
-    held = {atom: sp.Dummy() for atom in expr.atoms(sp.log, sp.NumberSymbol)
-            if (atom.is_NumberSymbol or atom.args[0].is_Symbol or atom.args[0].is_Integer or atom.args[0] is sp.pi)
-            and sp.expand(atom) == atom}
+    atoms = expr.atoms(sp.Function, sp.NumberSymbol)
+    if any(not (atom.is_NumberSymbol or isinstance(atom, sp.log) and sp.expand(atom) == atom) for atom in atoms):
+        return None
+    held = {atom: sp.Dummy() for atom in atoms}
     polynomial = expr.xreplace(held)
     if not _symengine_expands_alike(polynomial):
         return None

@@ -188,7 +188,10 @@ _S = sp.Symbol("s", positive=True)
 @pytest.mark.parametrize("expr", [
     (_X + _Y) ** 3 / _S**2 - 2 * _X,  # a polynomial with a negative power of a symbol: symengine
     (sp.log(_S) + _X) ** 2 * sp.log(2) + sp.log(sp.pi) * (_X + 1),  # logs held as symbols
+    sp.log(_X**2 + 1) * (_X + 1) ** 2 / sp.log(_S),  # logs of polynomials SymPy leaves alone, held too
     sp.log(4) * (_X + 2),  # SymPy's expand rewrites log(4) as 2 log(2): SymPy expands
+    sp.log((_X + 1) ** 2) * (_X + 2),  # and expands the argument of this log
+    sp.Abs(_X + _Y) * (_X + 1),  # an absolute value
     sp.log(2 * _S) * (_X + 1),  # and splits this log
     (_X + _Y) / (_X + 1),  # a sum in a denominator
     sp.sqrt(_S) * (_X + _S),  # a root
