@@ -39,8 +39,9 @@ from symbolic_vae._report.registry import BACKEND_TAG, get_claim, is_builtin
 
 CONNECT_TIMEOUT = 10.0
 """Seconds to wait for a scheduler given by address."""
-POLL_SECONDS = 0.05
-"""How often the client looks for finished tasks (a free worker gets its next claim this soon)."""
+REFRESH_SECONDS = 0.5
+"""How long the client waits for a task to finish before it refreshes the progress bar (a finished task wakes it at
+once, so a free worker gets its next claim without delay)."""
 
 
 MALLOC_ENVIRON = {"MALLOC_TRIM_THRESHOLD_": 128 << 20, "MALLOC_MMAP_THRESHOLD_": 32 << 20}
@@ -436,7 +437,7 @@ def _on_dask(claims: list[Claim], indices: list[int], plan: Plan, workers: int, 
     import logging
 
     import dask
-    from distributed import Client, LocalCluster
+    from distributed import Client, LocalCluster, wait
 
     if plan.scheduler is None:
         with dask.config.set(WORKER_CONFIG):
@@ -487,9 +488,11 @@ def _on_dask(claims: list[Claim], indices: list[int], plan: Plan, workers: int, 
                     progress.done(claim, verdict)
                 yield index, verdict
             if not finished:
-                if progress is not None:
-                    progress.refresh()
-                time.sleep(POLL_SECONDS)
+                try:
+                    wait(list(running), timeout=REFRESH_SECONDS, return_when="FIRST_COMPLETED")
+                except TimeoutError:
+                    if progress is not None:
+                        progress.refresh()
     finally:
         client.close()
         if cluster is not None:
