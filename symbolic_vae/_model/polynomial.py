@@ -7,7 +7,7 @@ polynomials it expands as SymPy does: the same SymPy expression, faster."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING
 
 import sympy as sp
@@ -24,6 +24,13 @@ def expand_in_symengine(expr: sp.Basic) -> symengine.Basic | None:
         return se.expand(se.sympify(expr))
     except (RuntimeError, TypeError, NotImplementedError, se.SympifyError):
         return None
+
+
+def from_symengine(expr: symengine.Basic | symengine.DenseMatrix, symbols: Iterable[sp.Symbol]) -> sp.Basic:
+    """A symengine result back in SymPy, with the assumptions of ``symbols`` restored (symengine drops them)."""
+    back = {sp.Symbol(s.name): s for s in symbols}
+    out = sp.sympify(expr._sympy_() if hasattr(expr, "_sympy_") else expr)
+    return out.xreplace(back)
 
 
 def expand_polynomial(expr: sp.Expr) -> sp.Expr:
@@ -125,8 +132,7 @@ def _terms_in_symengine(expr: sp.Expr, gens: Sequence[sp.Symbol]) -> list[tuple[
     collected = _collected_in_symengine(expr, gens)
     if collected is None:
         return None
-    originals = {sp.Symbol(s.name): s for s in symbols}
-    return [(powers, sp.sympify(se.Add(*parts)).xreplace(originals)) for powers, parts in collected.items()]
+    return [(powers, from_symengine(se.Add(*parts), symbols)) for powers, parts in collected.items()]
 
 
 def _collected_in_symengine(expr: sp.Expr, gens: Sequence[sp.Symbol]

@@ -15,6 +15,7 @@ from symbolic_vae._engine.campaigns import cached
 from symbolic_vae._engine.identity import SizedIdentity
 from symbolic_vae._model.lvm import matrix_of_symbols
 from symbolic_vae._model.lvm import symmetric_matrix_of_symbols as sym_matrix
+from symbolic_vae._model.polynomial import from_symengine
 from symbolic_vae._papers.lucas2019.ppca.checks_ground_truth import (
     GT_SPECS,
     Data,
@@ -179,8 +180,7 @@ def collapse_hessian_identity(size: tuple[int, int]) -> SizedIdentity:
     xs = [se.sympify(w) for w in W]
     zero = dict.fromkeys(xs, se.Integer(0))
     H = se.DenseMatrix([[se.diff(se.diff(ell, a), b).subs(zero) for b in xs] for a in xs])
-    back = {sp.Symbol(sym.name): sym for sym in [*W, *S.free_symbols, s2]}
-    lhs = sp.Matrix(H._sympy_()).xreplace(back)
+    lhs = sp.Matrix(from_symengine(H, [*W, *S.free_symbols, s2]))
     lhs = lhs.applyfunc(sp.cancel)
     rhs = sp.Matrix(sp.kronecker_product(S - s2 * sp.eye(n), sp.eye(k))) / s2**2
     return SizedIdentity(size, lhs, rhs)

@@ -12,6 +12,7 @@ from symbolic_vae._core.verdict import CheckResult, Counterexample, Status
 from symbolic_vae._engine.campaigns import cached
 from symbolic_vae._engine.identity import SizedIdentity, prove_at_sizes
 from symbolic_vae._model.lvm import matrix_of_symbols
+from symbolic_vae._model.polynomial import from_symengine
 from symbolic_vae._papers.wz2022.global_minimum.checks_common import SIZES
 from symbolic_vae._papers.wz2022.global_minimum.forms import J_PRINTED, KAPPA, objective, rect_diag, sigma, t, zeta
 
@@ -34,10 +35,9 @@ def _half_gradient(size: tuple[int, int, int]) -> sp.Matrix:
     """(1/2) dL/dV, differentiated entry by entry (symengine; back in SymPy with the symbols' assumptions): [d0, d1]."""
     _, V, _, _ = _sized(size)
     loss = _sized_loss(size)
-    back = {sp.Symbol(x.name): x for x in loss.free_symbols}
     loss_se = se.sympify(loss)
     half = se.DenseMatrix(V.rows, V.cols, [se.diff(loss_se, se.sympify(v)) / 2 for v in V])
-    return sp.Matrix(half._sympy_()).xreplace(back)
+    return sp.Matrix(from_symengine(half, loss.free_symbols))
 
 
 def _inverse_parts(U: sp.Matrix) -> tuple[sp.Matrix, sp.Expr, sp.Matrix]:

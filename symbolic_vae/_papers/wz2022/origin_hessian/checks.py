@@ -31,6 +31,7 @@ from symbolic_vae._engine.floats import float64_refutation
 from symbolic_vae._engine.ground_truth import Instances, minimize_vae_loss, vae_loss_at
 from symbolic_vae._engine.identity import SizedIdentity, all_sizes, prove_at_sizes, prove_identity
 from symbolic_vae._model.lvm import LinearLVM, beta, eta_dec, eta_enc
+from symbolic_vae._model.polynomial import from_symengine
 from symbolic_vae._papers.wz2022.origin_hessian.forms import (
     EQ118,
     LAM_MIN,
@@ -38,7 +39,6 @@ from symbolic_vae._papers.wz2022.origin_hessian.forms import (
     ORIGIN_CONDITION_SIGMA_MAX,
     PROP2_MODE_CONDITION,
     _origin,
-    _to_sympy,
     alpha,
     derivatives,
     eq117,
@@ -502,7 +502,7 @@ def _model_origin_gradient_zero(size: tuple[int, int, int]) -> SizedIdentity:
     loss = se.sympify(L)
     xs = [se.sympify(x) for x in [*model.U, *model.W]]
     zero = dict.fromkeys(xs, se.Integer(0))
-    g = _to_sympy(se.DenseMatrix([se.diff(loss, x).subs(zero) for x in xs]), tuple(L.free_symbols))
+    g = from_symengine(se.DenseMatrix([se.diff(loss, x).subs(zero) for x in xs]), tuple(L.free_symbols))
     return SizedIdentity(size, g, sp.zeros(*g.shape))
 
 

@@ -5,7 +5,7 @@ printed Eq. 101-118 as SymPy builders, the smallest-eigenvalue closed form, H(0)
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -14,13 +14,13 @@ import sympy as sp
 
 from symbolic_vae._engine.campaigns import cached
 from symbolic_vae._model.lvm import LinearLVM, beta, eta_dec, eta_enc, matrix_of_symbols
+from symbolic_vae._model.polynomial import from_symengine
 
 REFERENCES = {
     "derivatives": "the gradient and Hessian of L(U, V) by differentiation: the reference Eq. 101-110 are compared "
                    "with",
     "model_loss": "the model's loss (Eq. 5) from the Gaussian rules: the reference the origin results are checked on",
     "model_origin_hessian": "the Hessian at 0 of the model's loss by differentiation: a reference",
-    "_to_sympy": "a converter from symengine to SymPy, not a formula",
 }
 """The objects of this module that are references, not formulas under test (mutation testing leaves them out)."""
 
@@ -80,13 +80,6 @@ def factorization(size: tuple[int, int, int]) -> Factorization:
                          matrix_of_symbols("dU", d2, d1, real=True), matrix_of_symbols("dV", d0, d1, real=True))
 
 
-def _to_sympy(expr: se.Basic | se.DenseMatrix, symbols: Sequence[sp.Symbol]) -> sp.Basic:
-    """A symengine result back in SymPy, with the symbols' assumptions restored (symengine drops them)."""
-    back = {sp.Symbol(s.name): s for s in symbols}
-    out = sp.sympify(expr._sympy_() if hasattr(expr, "_sympy_") else expr)
-    return out.xreplace(back)
-
-
 @functools.cache  # computed faster than stored and read back
 def derivatives(size: tuple[int, int, int]) -> tuple[sp.Matrix, sp.Matrix]:
     """Gradient [P, 1] and Hessian [P, P] of L(U, V) in (vec U, vec V), by differentiating L (symengine)."""
@@ -96,7 +89,7 @@ def derivatives(size: tuple[int, int, int]) -> tuple[sp.Matrix, sp.Matrix]:
     grad = [se.diff(L, x) for x in xs]
     hess = se.DenseMatrix([[se.diff(g, x) for x in xs] for g in grad])
     syms = f.all_symbols()
-    return _to_sympy(se.DenseMatrix(grad), syms), _to_sympy(hess, syms)
+    return from_symengine(se.DenseMatrix(grad), syms), from_symengine(hess, syms)
 
 
 def _origin(f: Factorization) -> dict[sp.Symbol, sp.Expr]:
@@ -182,7 +175,7 @@ def quadratic_form(size: tuple[int, int, int], Sigma: sp.Matrix | None = None) -
     if Sigma is not None:
         H0 = H0.xreplace(dict(zip(f.sigma, [sp.sqrt(Sigma[q, q]) for q in range(size[1])], strict=True)))
     delta = se.DenseMatrix([*f.dU, *f.dV])
-    return _to_sympy(se.expand((delta.T * se.DenseMatrix(H0) * delta)[0]), [*f.all_symbols(), s_sym])
+    return from_symengine(se.expand((delta.T * se.DenseMatrix(H0) * delta)[0]), [*f.all_symbols(), s_sym])
 
 
 def printed_eq113(size: tuple[int, int, int]) -> sp.Expr:
