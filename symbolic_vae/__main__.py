@@ -1,5 +1,3 @@
-import sys
+from symbolic_vae._cli import run
 
-from symbolic_vae._cli import main
-
-sys.exit(main())
+run()

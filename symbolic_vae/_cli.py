@@ -22,6 +22,7 @@ with 0 when its summary is printed and 2 on a usage error or bad input.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import re
 import shutil
 import signal
@@ -544,7 +545,7 @@ def _run_verify(args: argparse.Namespace) -> int:
     set_run_seed(args.seed)
     if args.backend != "numpy":
         _require_torch()
-    threads = _set_torch_threads(args.threads)
+    threads = _torch_threads_of_run(args.threads)
     plan = _flagged(VERIFY_FLAGS, lambda: Plan(args.backend, workers=args.workers or _default_workers(),
                                                scheduler=args.scheduler, threads=args.threads,
                                                recompute=args.recompute))
@@ -730,14 +731,12 @@ def _run_mutate(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _set_torch_threads(threads: int) -> int | None:
-    """Set torch's intra-op thread count when torch is installed; the count set (None without torch)."""
-    try:
-        import torch
-    except ImportError:
-        return None
-    torch.set_num_threads(threads)
-    return torch.get_num_threads()
+def _torch_threads_of_run(threads: int) -> int | None:
+    """The torch intra-op threads of a verify run's computations, None without torch. Where the claims run sets them:
+    ``iter_verify_on`` in this process, a task on a worker; this process imports torch only if it computes."""
+    import importlib.util
+
+    return threads if importlib.util.find_spec("torch") is not None else None
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -771,6 +770,22 @@ def main(argv: list[str] | None = None) -> int:
         what = "SIGINT" if isinstance(stop, KeyboardInterrupt) else "SIGTERM"
         print(f"symbolic-vae: interrupted ({what}) before {args.command} computed anything", file=sys.stderr)
         return EXIT_INTERRUPTED if what == "SIGINT" else EXIT_TERMINATED
+
+
+def run() -> None:
+    """The ``symbolic-vae`` command: ``main``, then the process ends with its exit code without the interpreter's
+    teardown, which frees every built claim's SymPy expressions one by one (about half a second after a
+    ``verify``). Every file a command writes is closed when it returns; logging and the standard streams are
+    flushed here."""
+    import logging
+    import os
+
+    code = main()
+    logging.shutdown()
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(OSError, ValueError):  # a closed pipe, as in `symbolic-vae list | head`
+            stream.flush()
+    os._exit(code)
 
 
 def _run_output_verb(runner: Callable[[argparse.Namespace], int], args: argparse.Namespace) -> int:

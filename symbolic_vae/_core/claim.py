@@ -86,6 +86,12 @@ class Control:
         return Control(f"{statement} with {self.perturbation}", self.check)
 
 
+def equation(lhs: Any, rhs: Any) -> sp.Equality:
+    """The statement lhs = rhs as written: SymPy's ``Eq`` without its attempt to decide the equation, which a
+    claim's steps do (the attempt queried the assumptions of every side, most of the cost of building the claims)."""
+    return sp.Eq(lhs, rhs, evaluate=False)
+
+
 def claim_prefix(claim_id: str) -> str:
     """The prefix of a claim id before its first dot: the section it belongs to (``decvar`` of ``decvar.eq53``)."""
     return claim_id.split(".", 1)[0]

@@ -156,6 +156,8 @@ def iter_verify_on(claims: list[Claim], plan: Plan, progress: Any = None) -> Ite
             dispatch = Dispatch([claims[i].id for i in distributed], hints, gate_dependencies())
             yield from _on_dask(claims, distributed, plan, workers, progress, dispatch, hints)
             todo = [i for i in todo if i not in set(distributed)]  # a caller's claims: not importable on a worker
+        if todo:
+            _set_torch_threads(plan.threads)
         for i in todo:
             if progress is not None:
                 progress.started(claims[i])
@@ -439,11 +441,14 @@ def _on_dask(claims: list[Claim], indices: list[int], plan: Plan, workers: int, 
     import dask
     from distributed import Client, LocalCluster, wait
 
+    from symbolic_vae._report.worker_exit import SkipTeardown
+
     if plan.scheduler is None:
         with dask.config.set(WORKER_CONFIG):
             cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=":0",
                                    silence_logs=logging.ERROR)
         client = Client(cluster)
+        client.register_plugin(SkipTeardown())  # our own processes: their exit need not free their caches
     else:
         cluster = None
         try:

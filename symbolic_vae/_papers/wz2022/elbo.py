@@ -11,7 +11,7 @@ from functools import partial
 
 import sympy as sp
 
-from symbolic_vae._core.claim import Claim, Control, PaperRef, Step, erratum
+from symbolic_vae._core.claim import Claim, Control, PaperRef, Step, equation, erratum
 from symbolic_vae._engine.identity import SizedIdentity, all_sizes, prove_identity
 from symbolic_vae._engine.monte_carlo import monte_carlo_check
 from symbolic_vae._engine.rows import Build, at_sizes, control_at_sizes
@@ -118,7 +118,7 @@ def claims() -> list[Claim]:
         *erratum(
             _identity_of_sec3(
                 "elbo.eq3_eq4_as_printed", "Eq. 3 = Eq. 4 read literally (the decoder's log-partition left out)",
-                ("3", "4"), sp.Eq(L3, L4), assumptions=((r"$\beta$, $\eta_{\mathrm{enc}}$, $\eta_{\mathrm{dec}}$, "
+                ("3", "4"), equation(L3, L4), assumptions=((r"$\beta$, $\eta_{\mathrm{enc}}$, $\eta_{\mathrm{dec}}$, "
                                                          r"$\sigma_i > 0$"),),
                 printed="Eq. 3 = Eq. 4",
                 steps=(Step("per-sample loss from the Gaussian rules vs Eq. 4 with nothing added, every size up to 3",
@@ -128,7 +128,7 @@ def claims() -> list[Claim]:
             _identity_of_sec3(
                 "elbo.eq3_to_eq4",
                 r"The expectation over $\epsilon$ and the Gaussian log-density turn Eq. 3 into Eq. 4",
-                ("3", "4"), sp.Eq(L3, L4 + d2_sym / 2 * sp.log(2 * sp.pi * eta_dec**2)),
+                ("3", "4"), equation(L3, L4 + d2_sym / 2 * sp.log(2 * sp.pi * eta_dec**2)),
                 assumptions=(r"$\beta$, $\eta_{\mathrm{enc}}$, $\eta_{\mathrm{dec}}$, $\sigma_i > 0$",
                              r"$\Sigma$ diagonal", "any data"),
                 printed=r"Eq. 3 = Eq. 4; the decoder's log-partition $(d_2/2) \log(2\pi \eta_{\mathrm{dec}}^2)$ is "
@@ -144,7 +144,7 @@ def claims() -> list[Claim]:
         ),
         _identity_of_sec3(
             "elbo.eq4_to_eq5", r"Averaging over $\epsilon$ and x turns Eq. 4 into the trace form Eq. 5", ("4", "5"),
-            sp.Eq(L4, L5), assumptions=(r"$A = \mathbb{E}[xx^\top]$", r"$\Sigma = \mathrm{diag}(\sigma_i^2)$"),
+            equation(L4, L5), assumptions=(r"$A = \mathbb{E}[xx^\top]$", r"$\Sigma = \mathrm{diag}(\sigma_i^2)$"),
             steps=(Step(r"$\mathbb{E}_{\epsilon} \| U(W^\top x + \epsilon) - y\|^2 = \| U W^\top x - y\|^2$ + "
                         r"$\mathrm{Tr}(U \Sigma U^\top)$ and $\mathbb{E}_x \| W^\top x\|^2 = \mathrm{Tr}(W^\top A "
                         "W)$, at every size up to 3",
@@ -158,7 +158,7 @@ def claims() -> list[Claim]:
             "elbo.kl_split",
             r"$\beta\, \mathbb{E}_x \mathrm{KL}(q(z|x) \,\|\, p(z))$ splits into $l_{\mathrm{mean}} / "
             r"(2 \eta_{\mathrm{dec}}^2)$ and $l_{\mathrm{var}}$", ("5",),
-            sp.Eq(sp.Symbol(r"\beta\,\mathbb{E}_x D_{KL}"),
+            equation(sp.Symbol(r"\beta\,\mathbb{E}_x D_{KL}"),
                   sp.Symbol(r"\ell_{mean}") / (2 * eta_dec**2) + sp.Symbol(r"\ell_{var}")),
             assumptions=(r"$q(z|x) = N(W^\top x, \Sigma)$", r"p(z) = N(0, $\eta_{\mathrm{enc}}^2 I$)"),
             steps=(Step((r"one coordinate, general symbols: KL(N(m, $s^2$) $\|$ N(0, $\eta^2$)) from "
@@ -172,7 +172,7 @@ def claims() -> list[Claim]:
             id="elbo.monte_carlo",
             title="The closed-form loss agrees with a Monte Carlo estimate of the ELBO's definition",
             ref=wz("Sec. 3", ("3", "5")),
-            statement=sp.Eq(L3, L5 + d2_sym / 2 * sp.log(2 * sp.pi * eta_dec**2)),
+            statement=equation(L3, L5 + d2_sym / 2 * sp.log(2 * sp.pi * eta_dec**2)),
             assumptions=(r"random datasets, sizes, biases on and off, $\beta$ and etas away from 1",),
             steps=(
                 Step(r"closed form vs sampled -log $p(y|z) + \beta$ (log q(z|x) - log p(z)), scipy log-densities",

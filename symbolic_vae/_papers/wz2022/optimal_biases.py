@@ -14,7 +14,7 @@ from functools import partial
 import numpy as np
 import sympy as sp
 
-from symbolic_vae._core.claim import Claim, Control, PaperRef, Step
+from symbolic_vae._core.claim import Claim, Control, PaperRef, Step, equation
 from symbolic_vae._core.seeds import derive_seed
 from symbolic_vae._core.verdict import CheckResult, Counterexample, Status, decimal_text
 from symbolic_vae._engine.campaigns import cached
@@ -359,8 +359,8 @@ def claims() -> list[Claim]:
     A, B, S = sp.MatrixSymbol("A", D0, D0), sp.MatrixSymbol("B", D0, d2), sp.MatrixSymbol("S_{yy}", d2, d2)
     L_b, L_0 = sp.Function("L_{VAE}"), sp.Function("L_{VAE}^{no\\,bias}")
     code = W.T * mx + be
-    eq23 = sp.Eq(g_e, ((U.T * U + KAPPA * sp.Identity(d1)) * code + U.T * (bd - my)) / eta_dec**2)
-    eq25 = sp.Eq(g_d, (U * code + bd - my) / eta_dec**2)
+    eq23 = equation(g_e, ((U.T * U + KAPPA * sp.Identity(d1)) * code + U.T * (bd - my)) / eta_dec**2)
+    eq25 = equation(g_d, (U * code + bd - my) / eta_dec**2)
     datasets = _datasets()
     common = (r"$\beta$, $\eta_{\mathrm{enc}}$, $\eta_{\mathrm{dec}}$, $\sigma_i > 0$", r"$\Sigma$ diagonal",
               "E[x], E[y] arbitrary (nonzero)",
@@ -394,7 +394,7 @@ def claims() -> list[Claim]:
             title=r"Proposition 4: $b_e^* = -W^\top \mathbb{E}[x]$, $b_d^*$ = $\mathbb{E}[y]$ is the unique global "
                   r"minimizer over the biases, for every (U, W, $\Sigma$)",
             ref=wz("App. B", ("22", "23", "24", "25"), "Proposition 4"),
-            statement=(sp.Eq(be, -W.T * mx), sp.Eq(bd, my)),
+            statement=(equation(be, -W.T * mx), equation(bd, my)),
             assumptions=(*common, r"U, W, $\Sigma$ fixed and arbitrary"),
             steps=(
                 Step("on integer datasets with nonzero mean: the exact gradient of the model's dataset loss vanishes "
@@ -423,7 +423,7 @@ def claims() -> list[Claim]:
             title="Learnable biases act as centring x and y: min over ($b_e$, $b_d$) of the biased loss is the "
                   r"bias-free loss with A, B, $S_{\mathrm{yy}}$ replaced by the covariances",
             ref=wz("App. B", ("20",), "Proposition 4 (remark)"),
-            statement=sp.Eq(L_b(U, W, sp.Symbol(r"\Sigma"), -W.T * mx, my),
+            statement=equation(L_b(U, W, sp.Symbol(r"\Sigma"), -W.T * mx, my),
                             L_0(U, W, sp.Symbol(r"\Sigma"), A - mx * mx.T, B - mx * my.T, S - my * my.T)),
             assumptions=(*common, "the minimum over the biases is attained at Proposition 4's $b^*$ (bias.optimal)"),
             printed="stated in words after Proposition 4",

@@ -15,7 +15,7 @@ import numpy as np
 import sympy as sp
 
 from numeric_backend import random_dataset
-from symbolic_vae._core.claim import Claim, Control, PaperRef, Step, erratum
+from symbolic_vae._core.claim import Claim, Control, PaperRef, Step, equation, erratum
 from symbolic_vae._core.seeds import derive_seed
 from symbolic_vae._core.verdict import CheckResult, Status
 from symbolic_vae._engine.campaigns import cached
@@ -296,7 +296,7 @@ def _sec3_claims() -> list[Claim]:
             id="prop1.whitening_inverse",
             title=r"The whitening is inverted by $x = P_A \Phi^{1/2} \tilde{x}$ on every sample, A singular included",
             ref=wz("Sec. 3", (), "Notation"),
-            statement=sp.Eq(sp.Symbol("x"), sp.Symbol(r"P_A \Phi^{1/2} \tilde{x}")),
+            statement=equation(sp.Symbol("x"), sp.Symbol(r"P_A \Phi^{1/2} \tilde{x}")),
             assumptions=(r"$\tilde{x} = \Phi^{-1/2} P_A^\top x$, $\Phi$ the positive eigenvalues of A",
                          "every sample of the training set (it lies in the range of A)"),
             steps=(Step(rf"$\sum_x \| x - P_A \Phi^{{1/2}} \tilde{{x}}\|^2 = 0$, {data}",
@@ -308,7 +308,7 @@ def _sec3_claims() -> list[Claim]:
             id="prop1.whitened_second_moment",
             title=r"The whitened input has $\mathbb{E}_x \tilde{x} \tilde{x}^\top = I$",
             ref=wz("Sec. 3", (), "Notation"),
-            statement=sp.Eq(sp.Symbol(r"\mathbb{E}_x \tilde{x} \tilde{x}^\top"), I),
+            statement=equation(sp.Symbol(r"\mathbb{E}_x \tilde{x} \tilde{x}^\top"), I),
             assumptions=(r"$\tilde{x} = \Phi^{-1/2} P_A^\top x$; I of size $d_0$ = rank A",),
             steps=(Step(rf"$\| \mathbb{{E}}_x \tilde{{x}} \tilde{{x}}^\top - I\|_F^2 = 0$, {data}",
                         lambda: _datasets_check(_whitened_moment_residual,
@@ -321,7 +321,7 @@ def _sec3_claims() -> list[Claim]:
             title=r"For $y = \gamma M x$, $Z Z^\top = \gamma^2 M A M^\top \succeq 0$; for the VAE ($\gamma M = I$) "
                   r"$Z Z^\top = A$ and the $\zeta_i^2$ are the eigenvalues of A",
             ref=wz("Sec. 4.1", (), "Proposition 2 (discussion)"),
-            statement=(sp.Eq(ZZ, MAM), sp.Eq(sp.Symbol(r"ZZ^\top|_{y=x}"), A)),
+            statement=(equation(ZZ, MAM), equation(sp.Symbol(r"ZZ^\top|_{y=x}"), A)),
             assumptions=(r"$Z = \mathbb{E}[y \tilde{x}^\top]$, any $\gamma$ and M",
                          "y = x: the eigenvalues of A counted with the rank d_0 of A"),
             steps=(Step(rf"$Z Z^\top = \gamma^2 M A M^\top$, {linear}",
@@ -472,7 +472,7 @@ def claims() -> list[Claim]:
                 id="prop1.whitening_identity",
                 title="Eq. 66-72 as printed: the objective of Eq. 66 equals L(U, V) exactly",
                 ref=wz("App. E.1", ("66", "71", "72"), "Proposition 1 (proof)"),
-                statement=(sp.Eq(L66, LUV), sp.Eq(z2, y2)),
+                statement=(equation(L66, LUV), equation(z2, y2)),
                 assumptions=(r"any data; $V = \Phi^{1/2} P_A^\top W$",),
                 printed=r"Eq. 71 $\to$ 72 uses $\lVert Z\rVert_F^2 = \mathbb{E}[y^\top y]$",
                 steps=(*steps_common,
@@ -490,7 +490,7 @@ def claims() -> list[Claim]:
                 title=(r"Corrected Eq. 72: the objective of Eq. 66 is L(U, V) plus $c = \mathbb{E}\| y - Z "
                        r"\tilde{x}\|^2 \geq 0$"),
                 ref=wz("App. E.1", ("66", "72"), "Proposition 1 (proof), corrected"),
-                statement=(sp.Eq(L66, LUV + c), sp.Eq(c, y2 - z2), sp.Ge(c, 0)),
+                statement=(equation(L66, LUV + c), equation(c, y2 - z2), sp.Ge(c, 0)),
                 assumptions=("any data, A possibly singular, y any function of x",
                              r"c = 0 iff $y = Z \tilde{x}$ on the data"),
                 steps=(*steps_common,
@@ -514,7 +514,7 @@ def claims() -> list[Claim]:
             title=(r"For fixed $\Sigma$, the minimizers of $L_{\mathrm{VAE}}$ are ($U^*$, $W^*$) with $\Phi^{1/2} "
                    r"P_A^\top W^* = V^*$"),
             ref=wz("Sec. 4.1", ("6",), "Proposition 1"),
-            statement=sp.Eq(sp.Symbol(r"\Phi^{1/2}P_A^\top W^*"), sp.Symbol("V^*")),
+            statement=equation(sp.Symbol(r"\Phi^{1/2}P_A^\top W^*"), sp.Symbol("V^*")),
             assumptions=(r"$\Sigma$ fixed, diagonal, positive",
                          r"any $\beta$, $\eta_{\mathrm{enc}}$, $\eta_{\mathrm{dec}} > 0$",
                          "A possibly singular ($D_0 > d_0$)", r"$d_1 <$, =, $> \min(d_0, d_2)$",

@@ -7,7 +7,7 @@ from functools import partial
 
 import sympy as sp
 
-from symbolic_vae._core.claim import Claim, Control, PaperRef, Step, erratum
+from symbolic_vae._core.claim import Claim, Control, PaperRef, Step, equation, erratum
 from symbolic_vae._engine.rows import at_sizes, control_at_sizes
 from symbolic_vae._papers.lucas2019.ppca.checks_elbo import cross_identity, elbo_identity, elbo_monte_carlo
 from symbolic_vae._papers.lucas2019.ppca.checks_exact import exact_stationarity, no_zero_column_counterexample
@@ -59,14 +59,14 @@ def claims() -> list[Claim]:
     n, k = sp.symbols("n k", positive=True, integer=True)
     j = sp.Symbol("j", integer=True, positive=True)
     lam = sp.IndexedBase(r"\lambda")
-    sig2_stmt = sp.Eq(sp.Symbol(r"\sigma^2_{MLE}"), sp.Sum(lam[j], (j, k + 1, n)) / (n - k))
+    sig2_stmt = equation(sp.Symbol(r"\sigma^2_{MLE}"), sp.Sum(lam[j], (j, k + 1, n)) / (n - k))
     elbo_gt = r"ground truth: multistart maximization of the ELBO (W&Z trace form, $\beta = 1$) on 7 datasets"
     return [
         Claim(
             id="lucas.ppca_marginal",
             title=r"pPCA marginal: $x \sim \mathcal{N}(\mu, W W^\top + \sigma^2 I)$",
             ref=lucas("pPCA", ("1",)),
-            statement=sp.Eq(sp.Symbol("p(x)"), sp.Symbol(r"\mathcal{N}(x;\mu, WW^\top + \sigma^2 I)")),
+            statement=equation(sp.Symbol("p(x)"), sp.Symbol(r"\mathcal{N}(x;\mu, WW^\top + \sigma^2 I)")),
             assumptions=(r"$p(z) = \mathcal{N}(0, I_k)$, $p(x|z) = \mathcal{N}(W z + \mu, \sigma^2 I_n)$",),
             printed="implied by 'has an analytic maximum likelihood estimate'",
             steps=(Step((r"$\mathbb{E}[x]$ = $\mu$ and Cov[x] = $W W^\top + \sigma^2 I$ by the noise rule, every (n, "
@@ -89,7 +89,7 @@ def claims() -> list[Claim]:
             title=r"pPCA has an analytic true posterior: $p(z | x) = \mathcal{N}(M^{-1} W^\top (x - \mu), \sigma^2 "
                   r"M^{-1})$, $M = W^\top W + \sigma^2 I$",
             ref=lucas("pPCA", ("1",)),
-            statement=sp.Eq(sp.Symbol("p(z|x)"), sp.Symbol(r"\mathcal{N}(z; M^{-1}W^\top(x-\mu), \sigma^2 M^{-1})")),
+            statement=equation(sp.Symbol("p(z|x)"), sp.Symbol(r"\mathcal{N}(z; M^{-1}W^\top(x-\mu), \sigma^2 M^{-1})")),
             assumptions=(r"$p(z) = \mathcal{N}(0, I_k)$, $p(x|z) = \mathcal{N}(W z + \mu, \sigma^2 I_n)$",
                          r"$p(z|x) \propto p(x|z) p(z)$: two Gaussian log-densities in z with the same z-gradient "
                          "are equal"),
@@ -115,7 +115,7 @@ def claims() -> list[Claim]:
         _on_stationary_points(
             "lucas.ppca_w_mle",
             r"$W_{\mathrm{MLE}} = U_k (\Lambda_k - \sigma^2_{\mathrm{MLE}} I)^{1/2} R$, R any rotation, maximizes the "
-            "likelihood", sp.Eq(sp.Symbol("W_{MLE}"), sp.Symbol(r"U_k(\Lambda_k - \sigma^2_{MLE} I)^{1/2} R")),
+            "likelihood", equation(sp.Symbol("W_{MLE}"), sp.Symbol(r"U_k(\Lambda_k - \sigma^2_{MLE} I)^{1/2} R")),
             assumptions=(*PPCA, "$U_k$ the top-k eigenvectors, R any k x k orthogonal matrix"),
             steps=(Step(r"exact gradient of the log-likelihood in W vanishes at ($W_{\mathrm{MLE}}$, "
                         r"$\sigma^2_{\mathrm{MLE}}$), rational instances with random rational R (tied top and a zero "
@@ -156,7 +156,7 @@ def claims() -> list[Claim]:
                   r"saddle for medium and a local minimum for small $\sigma^2$ (thresholds $\lambda_1$ and "
                   r"$\lambda_n$)",
             ref=lucas("pPCA stationary points", (), "figure (a)-(c)"),
-            statement=sp.Eq(sp.Symbol(r"\nabla^2_W \ell(0)"),
+            statement=equation(sp.Symbol(r"\nabla^2_W \ell(0)"),
                             sp.Symbol(r"(S - \sigma^2 I)\otimes I_k / \sigma^4")),
             assumptions=(*PPCA, r"$\sigma^2$ fixed (a hyperparameter)",
                          r"strict inequalities: $\sigma^2 > \lambda_1$ (max), $\lambda_n < \sigma^2 < \lambda_1$ "
@@ -177,7 +177,7 @@ def claims() -> list[Claim]:
                   r"\mathrm{tr}(W V S) + \mathrm{tr}(W V S V^\top W^\top) + \mathrm{tr}(W D W^\top)] / (2 \sigma^2) "
                   r"- [\mathrm{tr}\, D + \mathrm{tr}(V S V^\top) - k - \log\det D] / 2$",
             ref=lucas("Linear VAE", ("2", "3")),
-            statement=sp.Eq(sp.Symbol(r"\mathcal{L}"), ELBO_CLOSED),
+            statement=equation(sp.Symbol(r"\mathcal{L}"), ELBO_CLOSED),
             assumptions=(r"q(z|x) = N(V(x - $\mu$), D), D diagonal positive",
                          r"$\mu$ the data mean, S the (1/N) covariance"),
             printed="'we can write down the ELBO in closed form' (not printed)",
@@ -243,7 +243,7 @@ def claims() -> list[Claim]:
                   r"$\eta_{\mathrm{enc}} = 1$, $\eta_{\mathrm{dec}}^2 = \sigma^2$ learnable (decoder partition kept), "
                   r"$\Sigma = D$, $d_1 = k$",
             ref=wz("Sec. 3, App. D", ("3", "5")),
-            statement=sp.Eq(sp.Symbol(r"\mathcal{L}_{Lucas}"), -sp.Symbol(r"L_{VAE}|_{\beta=1,y=x}")),
+            statement=equation(sp.Symbol(r"\mathcal{L}_{Lucas}"), -sp.Symbol(r"L_{VAE}|_{\beta=1,y=x}")),
             assumptions=("centred data (W&Z App. B: biases act as centring)", r"U = W, $W_{\mathrm{enc}} = V^\top$"),
             steps=(Step("the two losses derived from the Gaussian rules agree at every (n, k) up to 3",
                         at_sizes(cross_identity, SIZES_NK, what=r"Lucas ELBO = $-L_{\mathrm{VAE}}$")),),
@@ -255,7 +255,7 @@ def claims() -> list[Claim]:
                   r"$\eta_{\mathrm{dec}}^{2*}$ = Lucas's $\sigma^2_{\mathrm{MLE}}$ (= W&Z Thm. 4 at $\beta = 1$) and "
                   r"$U^* U^{*\top} = W_{\mathrm{MLE}} W_{\mathrm{MLE}}^\top$",
             ref=wz("App. D", ("57",), "Theorem 4 vs Lucas et al. Eq. 4"),
-            statement=sp.Eq(sp.Symbol(r"\eta_{dec}^{*2}"), sig2_stmt.rhs),
+            statement=equation(sp.Symbol(r"\eta_{dec}^{*2}"), sig2_stmt.rhs),
             assumptions=(r"$\beta = 1$, y = x, $\eta_{\mathrm{enc}} = 1$, $d_1 = k < n$",
                          r"$\Sigma$ learnable diagonal"),
             steps=(Step(r"ground truth: multistart minimization of the W&Z model over (U, W, $\Sigma$, "

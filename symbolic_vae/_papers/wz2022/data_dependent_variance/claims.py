@@ -9,7 +9,7 @@ from typing import Any
 
 import sympy as sp
 
-from symbolic_vae._core.claim import Check, Claim, Control, PaperRef, Step, erratum, explain_survivors
+from symbolic_vae._core.claim import Check, Claim, Control, PaperRef, Step, equation, erratum, explain_survivors
 from symbolic_vae._core.notation import SquaredNorm
 from symbolic_vae._engine.dataset_checks import Exact, on_datasets
 from symbolic_vae._model.lvm import beta, eta_dec, eta_enc
@@ -120,8 +120,8 @@ def claims() -> list[Claim]:
     Es2 = sp.Function(r"\mathbb{E}_x\sigma_i^2")
     Elog = sp.Function(r"\mathbb{E}_x\log\sigma_i^2")
     L = sp.Function("L^{DDV}", real=True)
-    eq31_zero = sp.Eq(Es2(C, f), fi**2 + q)
-    eq31_gen = sp.Eq(Es2(C, f), fi**2 + 2 * fi * c_mu + q)
+    eq31_zero = equation(Es2(C, f), fi**2 + q)
+    eq31_gen = equation(Es2(C, f), fi**2 + 2 * fi * c_mu + q)
     diff = L(U, W, C, f) - L(U, W, sp.ZeroMatrix(d1, D0), sp.Symbol("f'"))
     corrected_diff = sp.Sum(beta / 2 * (sp.log(Es2(C, f)) - Elog(C, f)), (i, 1, d1))
     partition = d2 / 2 * sp.log(2 * sp.pi * eta_dec**2)
@@ -132,7 +132,7 @@ def claims() -> list[Claim]:
                 id="ddv.eq27",
                 title=r"Eq. 27 as printed: the encoder draws $z = W x + \sigma(x) \epsilon$",
                 ref=wz("App. C", ("27",)),
-                statement=sp.Eq(z, W * x + sp.Symbol(r"\sigma(x)") * eps),
+                statement=equation(z, W * x + sp.Symbol(r"\sigma(x)") * eps),
                 assumptions=(*DDV, "$W x$ is only defined when $D_0 = d_1$: checked there", NONZERO),
                 printed=r"$z = W x + \sigma(x) \epsilon$; the model (Sec. 3, Eq. 28) has mean $W^\top x$",
                 steps=(Step("the loss of Eq. 28-29 with encoder mean $W x$ (Eq. 27) vs the model's loss on integer "
@@ -230,10 +230,10 @@ def claims() -> list[Claim]:
             title=r"Eq. 32-34: the noise term averages to $\mathrm{Tr}(U \Sigma^{\mathrm{DDV}} U^\top)$, the cross "
                   r"term to $0$, and the loss is Eq. 34",
             ref=wz("App. C", ("32", "33", "34")),
-            statement=(sp.Eq(sp.Symbol(r"\mathbb{E}_{x,\epsilon}\mathrm{Tr}(U\sigma\epsilon\epsilon^\top\sigma "
+            statement=(equation(sp.Symbol(r"\mathbb{E}_{x,\epsilon}\mathrm{Tr}(U\sigma\epsilon\epsilon^\top\sigma "
                                        r"U^\top)"), sp.Trace(U * sp.Symbol(r"\Sigma^{DDV}") * U.T)),
-                       sp.Eq(sp.Symbol(r"\mathbb{E}_{x,\epsilon}\,\text{cross}"), 0),
-                       sp.Eq(L(U, W, C, f), sp.Symbol(r"\text{Eq. 34}") + partition)),
+                       equation(sp.Symbol(r"\mathbb{E}_{x,\epsilon}\,\text{cross}"), 0),
+                       equation(L(U, W, C, f), sp.Symbol(r"\text{Eq. 34}") + partition)),
             assumptions=(*DDV, NONZERO,
                          r"Eq. 34 with Eq. 31 needs $\mathbb{E}[x] = 0$; with $\Sigma^{\mathrm{DDV}}_i = \mathbb{E}_x "
                          r"\sigma_i^2$ (cross term included) it holds for any data"),
@@ -261,7 +261,7 @@ def claims() -> list[Claim]:
             title=(r"Lemma 1: $f'_i = \sqrt{f_i^2 + C_i A C_i^\top}$ gives the same $\mathbb{E}_x \sigma_i^2$ with "
                    "$C = 0$"),
             ref=wz("App. C", ("35", "36", "37"), "Lemma 1"),
-            statement=(sp.Eq(fpi, sp.sqrt(fi**2 + q)), sp.Eq(Es2(sp.ZeroMatrix(d1, D0), fpi), Es2(C, f))),
+            statement=(equation(fpi, sp.sqrt(fi**2 + q)), equation(Es2(sp.ZeroMatrix(d1, D0), fpi), Es2(C, f))),
             assumptions=(ZERO_MEAN, r"$q_i = C_i A C_i^\top \geq 0$ since $A$ is PSD"),
             steps=(
                 Step(r"general symbols $f_i$ real, $q_i \geq 0$: $f'_i$ is real and ${f'_i}^2 = f_i^2 + q_i$",
@@ -296,7 +296,8 @@ def claims() -> list[Claim]:
             r"Proposition 5 for data of any mean, with $f'_i = \sqrt{\mathbb{E}_x \sigma_i^2} = \sqrt{f_i^2 + 2 f_i "
             r"C_i \mu_x + C_i A C_i^\top}$",
             wz("App. C", ("31", "37", "38"), r"Proposition 5, $\mathbb{E}[x] = 0$ dropped"),
-            (sp.Ge(L(U, W, C, f), L(U, W, sp.ZeroMatrix(d1, D0), sp.Symbol("f'"))), sp.Eq(fpi, sp.sqrt(eq31_gen.rhs))),
+            (sp.Ge(L(U, W, C, f), L(U, W, sp.ZeroMatrix(d1, D0), sp.Symbol("f'"))),
+             equation(fpi, sp.sqrt(eq31_gen.rhs))),
             assumptions=(*DDV, "any data", NONZERO),
             rows=r"integer datasets with nonzero mean: $L(C, f) \geq L(0, f')$ at 30 and 60 digits", rule="mean",
             data="many",
@@ -311,7 +312,7 @@ def claims() -> list[Claim]:
                 title=r"Eq. 39-42 as printed: $L(C, f) - L(0, f') = -\mathbb{E}_x \log \sigma_i^2 + \log \mathbb{E}_x "
                       r"\sigma_i^2$",
                 ref=wz("App. C", ("39", "40", "41", "42"), "Proposition 5 (proof)"),
-                statement=sp.Eq(diff, -Elog(C, f) + sp.log(Es2(C, f))),
+                statement=equation(diff, -Elog(C, f) + sp.log(Es2(C, f))),
                 assumptions=(*DDV, r"$\mathbb{E}[x] = 0$", NONZERO,
                              "$d_1 = 1$, so that the free index $i$ is unambiguous"),
                 printed=(r"Eq. 39-40 write $-\frac{\beta}{2} \mathbb{E} \log \sigma_i^2$ without the sum over $i$; "
@@ -329,7 +330,7 @@ def claims() -> list[Claim]:
                 title=(r"Eq. 42 corrected: $L(C, f) - L(0, f') = \frac{\beta}{2} \sum_i [\log \mathbb{E}_x \sigma_i^2 "
                        r"- \mathbb{E}_x \log \sigma_i^2]$"),
                 ref=wz("App. C", ("39", "40", "42"), "Proposition 5 (proof), corrected"),
-                statement=sp.Eq(diff, corrected_diff),
+                statement=equation(diff, corrected_diff),
                 assumptions=(*DDV, r"$\mathbb{E}[x] = 0$", NONZERO),
                 steps=(
                     Step("zero-mean integer datasets, $d_1$ from 1 to 3: exact difference vs the corrected right side",

@@ -6,7 +6,7 @@ from functools import partial
 
 import sympy as sp
 
-from symbolic_vae._core.claim import Check, Claim, Control, PaperRef, Step, erratum, explain_survivors
+from symbolic_vae._core.claim import Check, Claim, Control, PaperRef, Step, equation, erratum, explain_survivors
 from symbolic_vae._model.lvm import beta
 from symbolic_vae._papers.wz2022.decoder_variance.checks_closed_forms import (
     engine_vs_sympy_derivative,
@@ -181,8 +181,8 @@ def _claims() -> list[Claim]:  # noqa: PLR0915 - one list, in ledger order
             title=r"Per mode, min over (u, v, $\sigma$) of $L^{\mathrm{LDV}}$ at fixed s is $\zeta^2/(2s)$ - F(s)/2; "
                   r"the mode survives iff $\zeta^2 > \beta s$",
             ref=wz(sec_d, ("43", "46"), "Corollary 2 (summand)"),
-            statement=(sp.Eq(sp.Symbol("m(\\zeta^2, s)"), mode_value(z2_sym)),
-                       sp.Eq(sp.Symbol("u^{*2}"), sp.Max(0, z2_sym - beta * s))),
+            statement=(equation(sp.Symbol("m(\\zeta^2, s)"), mode_value(z2_sym)),
+                       equation(sp.Symbol("u^{*2}"), sp.Max(0, z2_sym - beta * s))),
             assumptions=(r"size-1 model with the decoder partition, any data ($\zeta = B/\sqrt{A}$, $c = S - B^2/A$)",),
             steps=(Step((r"profile minimization of the model's own size-1 loss (v, then $\sigma$, then $w = u^2 + "
                          r"\beta s$)"),
@@ -195,7 +195,7 @@ def _claims() -> list[Claim]:  # noqa: PLR0915 - one list, in ledger order
             id="decvar.G_eq44",
             title=r"Eq. 44-46 as printed: G(s) = min over (U, W, $\Sigma$) of $L^{\mathrm{LDV}}(., s)$",
             ref=wz(sec_d, ("44", "45", "46")),
-            statement=sp.Eq(_minL, _sum(_zeta[_i] ** 2, 1, _ds) / (2 * s) - _sum(_F(_i, s), 1, _hd1) / 2
+            statement=equation(_minL, _sum(_zeta[_i] ** 2, 1, _ds) / (2 * s) - _sum(_F(_i, s), 1, _hd1) / 2
                             + _d2 / 2 * sp.log(s)),
             assumptions=("y any function of x (Sec. 3)",
                          r"$\zeta_i = 0$ for $i > d^*$ (printed: $d^* \leq i \leq d_1$)"),
@@ -210,7 +210,7 @@ def _claims() -> list[Claim]:  # noqa: PLR0915 - one list, in ledger order
             title=(r"Eq. 44 differs from $\min L^{\mathrm{LDV}}$ by a constant only, so minimizing it over s gives "
                    "the model's $s^*$"),
             ref=wz(sec_d, ("44",)),
-            statement=sp.Eq(sp.Symbol(r"\arg\min_s G_{(44)}"), sp.Symbol(r"\arg\min_s \min_{U,W,\Sigma} L^{LDV}")),
+            statement=equation(sp.Symbol(r"\arg\min_s G_{(44)}"), sp.Symbol(r"\arg\min_s \min_{U,W,\Sigma} L^{LDV}")),
             assumptions=("y any function of x",),
             steps=(Step("minimizers of Eq. 44 (the model's G with c dropped) vs the model's, exactly",
                         _on(g_eq44_argmin, "argmin Eq. 44 = argmin of the model")),),
@@ -224,7 +224,7 @@ def _claims() -> list[Claim]:  # noqa: PLR0915 - one list, in ledger order
             title=r"Corrected Eq. 44: min over (U, W, $\Sigma$) of $L^{\mathrm{LDV}}(., s) = (c + \sum_{i\leq d^*} "
                   r"\zeta_i^2)/(2s) - (1/2) \sum_{i\leq \hat{d}_1} F_i(s) + (d_2/2) \log(2\pi s)$",
             ref=wz(sec_d, ("43", "44", "45", "46"), "corrected"),
-            statement=sp.Eq(_minL, (c_sym + _sum(_zeta[_i] ** 2, 1, _ds)) / (2 * s) - _sum(_F(_i, s), 1, _hd1) / 2
+            statement=equation(_minL, (c_sym + _sum(_zeta[_i] ** 2, 1, _ds)) / (2 * s) - _sum(_F(_i, s), 1, _hd1) / 2
                             + _d2 / 2 * sp.log(2 * sp.pi * s)),
             assumptions=((r"y any function of x; $c = \mathbb{E}\lVert y\rVert^2 - \lVert Z\rVert_F^2 \geq 0$ (0 iff "
                           "y is linear in x on the data)"),
@@ -247,8 +247,8 @@ def _claims() -> list[Claim]:  # noqa: PLR0915 - one list, in ledger order
             title=(r"Lemma 2 (Eq. 47-48): $F_i$ is continuous and differentiable at $\zeta_i^2/\beta$, so G is "
                    "differentiable"),
             ref=wz(sec_d, ("47", "48"), "Lemma 2"),
-            statement=(sp.Eq(sp.Limit(printed_F(z2_sym).args[0][0], s, z2_sym / beta, "-"), 0),
-                       sp.Eq(sp.Limit(sp.diff(printed_F(z2_sym).args[0][0], s), s, z2_sym / beta, "-"), 0)),
+            statement=(equation(sp.Limit(printed_F(z2_sym).args[0][0], s, z2_sym / beta, "-"), 0),
+                       equation(sp.Limit(sp.diff(printed_F(z2_sym).args[0][0], s), s, z2_sym / beta, "-"), 0)),
             assumptions=(r"$\zeta_i > 0$, $\beta > 0$",),
             steps=(Step((r"symbolic one-sided limits of F and F' at $s = \zeta^2/\beta$ (both sides 0), Eq. 48's form "
                          "of F'"),
@@ -282,7 +282,7 @@ def _claims() -> list[Claim]:  # noqa: PLR0915 - one list, in ledger order
             title=r"Eq. 49 as printed: on $[s_{p+1}, s_p), G'(s) = ((d_2 - \beta p) s - \sum_{i=p+1}^{\hat{d}_1} "
                   r"\zeta_i^2)/(2s^2)$",
             ref=wz(sec_d, ("49",)),
-            statement=sp.Eq(_Gp, ((_d2 - beta * _p) * s - _sum(_zeta[_i] ** 2, _p + 1, _hd1)) / (2 * s**2)),
+            statement=equation(_Gp, ((_d2 - beta * _p) * s - _sum(_zeta[_i] ** 2, _p + 1, _hd1)) / (2 * s**2)),
             steps=(Step("exact G' of the model at points of every interval", _on(partial(eq49, printed=True),
                                                                                  "Eq. 49 as printed")),),
             control=EQ49_SHIFTED.of("corrected Eq. 49"),
@@ -291,7 +291,7 @@ def _claims() -> list[Claim]:  # noqa: PLR0915 - one list, in ledger order
             title=r"Corrected Eq. 49: on $[s_{p+1}, s_p), G'(s) = ((d_2 - \beta p) s - c - \sum_{i=p+1}^{\hat{d}^*} "
                   r"\zeta_i^2)/(2s^2)$",
             ref=wz(sec_d, ("49", "54"), "corrected"),
-            statement=sp.Eq(_Gp, ((_d2 - beta * _p) * s - c_sym - _sum(_zeta[_i] ** 2, _p + 1, _hds)) / (2 * s**2)),
+            statement=equation(_Gp, ((_d2 - beta * _p) * s - c_sym - _sum(_zeta[_i] ** 2, _p + 1, _hds)) / (2 * s**2)),
             assumptions=(r"p = number of modes with $\zeta_i^2 > \beta s$ (sorted spectrum)",),
             steps=(Step("per mode dm/ds in general symbols", _mode_derivative),
                    Step(r"dG/ds on every activation region at every (d, $d_1$), d $\leq$ 4", _eq49_at_sizes),
@@ -308,7 +308,7 @@ def _claims() -> list[Claim]:  # noqa: PLR0915 - one list, in ledger order
             title=r"Eq. 50 as printed: $G'(s_p) = \beta^2/(2 \zeta_p^4)[(d_2/\beta - p) \zeta_p^2 - "
                   r"\sum_{i=p+1}^{\hat{d}_1} \zeta_i^2]$ (two forms)",
             ref=wz(sec_d, ("50",)),
-            statement=sp.Eq(sp.Symbol("G'(s_p)"), beta**2 / (2 * _zeta[_p] ** 4) * (
+            statement=equation(sp.Symbol("G'(s_p)"), beta**2 / (2 * _zeta[_p] ** 4) * (
                 (_d2 / beta - _p) * _zeta[_p] ** 2 - _sum(_zeta[_i] ** 2, _p + 1, _hd1))),
             steps=(Step("exact $G'(s_p)$ of the model", _on(partial(eq50, printed=True), "Eq. 50 as printed")),),
             control=EQ50_SHIFTED.of("corrected Eq. 50"),
@@ -317,7 +317,7 @@ def _claims() -> list[Claim]:  # noqa: PLR0915 - one list, in ledger order
             title=r"Corrected Eq. 50: $G'(s_p) = \beta^2/(2 \zeta_p^4)[(d_2/\beta - p) \zeta_p^2 - R_p]$, $R_p = c + "
                   r"\sum_{i>p}^{\hat{d}^*} \zeta_i^2$",
             ref=wz(sec_d, ("50",), "corrected"),
-            statement=sp.Eq(sp.Symbol("G'(s_p)"), beta**2 / (2 * _zeta[_p] ** 4) * (
+            statement=equation(sp.Symbol("G'(s_p)"), beta**2 / (2 * _zeta[_p] ** 4) * (
                 (_d2 / beta - _p) * _zeta[_p] ** 2 - c_sym - _sum(_zeta[_i] ** 2, _p + 1, _hds))),
             steps=(Step("the formulas of the two adjacent intervals at $s_p$ and both printed forms agree (general "
                         "symbols)", _eq50_symbolic),
@@ -401,7 +401,7 @@ def _claims() -> list[Claim]:  # noqa: PLR0915 - one list, in ledger order
             title=(r"Eq. 53: at $s_+ = s_1 + \sum \zeta_i^2$, $2 s_+^2 G'(s_+) = d_2 s_1$ + ($d_2 - 1$) $\sum "
                    r"\zeta_i^2 > 0$"),
             ref=wz(sec_d, ("53",)),
-            statement=sp.Eq(sp.Symbol("2 s_+^2 G'(s_+)"), _d2 * sp.Symbol("s_1")
+            statement=equation(sp.Symbol("2 s_+^2 G'(s_+)"), _d2 * sp.Symbol("s_1")
                             + (_d2 - 1) * _sum(_zeta[_i] ** 2, 1, _hds)),
             steps=(Step("exact G' at $s_+$", _on(partial(eq53, printed=True), "Eq. 53")),),
             control=EQ53_COEFFICIENT.of("corrected Eq. 53"),
@@ -410,7 +410,7 @@ def _claims() -> list[Claim]:  # noqa: PLR0915 - one list, in ledger order
             title=r"Corrected Eq. 53/56: for $s \geq s_1$, $2 s^2 G'(s) = d_2 s - R_0$; at $s_+ = s_1 + R_0$ it is "
                   r"$d_2 s_1$ + ($d_2 - 1$) $R_0 > 0$, and $G' > 0$ beyond $\max(s_1, R_0/d_2)$",
             ref=wz(sec_d, ("53", "56"), "corrected"),
-            statement=sp.Eq(sp.Symbol("2 s_+^2 G'(s_+)"), _d2 * sp.Symbol("s_1") + (_d2 - 1) * sp.Symbol("R_0")),
+            statement=equation(sp.Symbol("2 s_+^2 G'(s_+)"), _d2 * sp.Symbol("s_1") + (_d2 - 1) * sp.Symbol("R_0")),
             assumptions=(r"$R_0 = c + \sum_{i\leq d^*} \zeta_i^2$; $s_1 = 0$ when $\hat{d}_1 = 0$",),
             steps=(Step("identity and sign in general symbols", _eq53_symbolic),
                    Step("exact on all instances", _on(partial(eq53, printed=False), "corrected Eq. 53")),
@@ -425,7 +425,7 @@ def _claims() -> list[Claim]:  # noqa: PLR0915 - one list, in ledger order
             title=(r"Eq. 54: on (0, $s_{\hat{d}_1}$), G'(s) = (($d_2/\beta - \hat{d}_1$) $s - \sum_{i>\hat{d}_1} "
                    r"\zeta_i^2)/(2 s^2$)"),
             ref=wz(sec_d, ("54",)),
-            statement=sp.Eq(_Gp, ((_d2 / beta - _hd1) * s - _TAIL) / (2 * s**2)),
+            statement=equation(_Gp, ((_d2 / beta - _hd1) * s - _TAIL) / (2 * s**2)),
             steps=(Step(r"exact G' on (0, $s_{\hat{d}_1}$)", _on(eq54, "Eq. 54")),),
             control=EQ49_SHIFTED.of("corrected Eq. 49"),
             corrected="decvar.eq49_corrected",
@@ -460,7 +460,7 @@ def _claims() -> list[Claim]:  # noqa: PLR0915 - one list, in ledger order
             id="decvar.eq56",
             title=r"Eq. 56: on $(s_+, \infty)$, $G'(s) = ((d_2/\beta) s - \sum_{i>\hat{d}_1} \zeta_i^2)/(2 s^2) > 0$",
             ref=wz(sec_d, ("56",), "Proposition 7 (proof)"),
-            statement=sp.Eq(_Gp, (_d2 / beta * s - _TAIL) / (2 * s**2)),
+            statement=equation(_Gp, (_d2 / beta * s - _TAIL) / (2 * s**2)),
             steps=(Step("exact G' beyond $s_+$", _on(eq56, "Eq. 56")),),
             control=EQ53_COEFFICIENT.of("corrected Eq. 53"),
             corrected="decvar.eq53_corrected",
@@ -473,7 +473,7 @@ def _claims() -> list[Claim]:  # noqa: PLR0915 - one list, in ledger order
             title=(r"Case 1: $\hat{d}_1 = \hat{d}^*$ and $d_2/\beta > \hat{d}_1$ imply $G' > 0$ on (0, $\infty$) and "
                    "no global minimizer"),
             ref=wz(sec_d, ("54",), "Case 1"),
-            statement=sp.Implies(sp.Eq(_hd1, _hds) & sp.Gt(_d2 / beta, _hd1), sp.Gt(_Gp, 0)),
+            statement=sp.Implies(equation(_hd1, _hds) & sp.Gt(_d2 / beta, _hd1), sp.Gt(_Gp, 0)),
             steps=(Step("exact signs of G' and minimizers", _on(partial(case1, printed=True), "Case 1")),),
             control=CASE1_WEAK.of("corrected Case 1"),
         ), Claim(
@@ -482,7 +482,7 @@ def _claims() -> list[Claim]:  # noqa: PLR0915 - one list, in ledger order
                   r"\hat{d}^*$ and $d_2 > \beta \hat{d}_1$; then $G' > 0$ on (0, $\infty$)",
             ref=wz(sec_d, ("54",), "Case 1, corrected"),
             statement=sp.Equivalent(sp.Symbol(r"\inf_s G = -\infty"),
-                                    sp.Eq(c_sym, 0) & sp.Eq(_hd1, _hds) & sp.Gt(_d2, beta * _hd1)),
+                                    equation(c_sym, 0) & equation(_hd1, _hds) & sp.Gt(_d2, beta * _hd1)),
             steps=(Step(r"on (0, $s_m$) with $R_m = 0$: G = const + (($d_2 - \beta$ m)/2) log s", _case1_at_sizes),
                    Step("exact signs and minimizers, both directions", _on(partial(case1, printed=False),
                                                                           "corrected Case 1")),
@@ -524,7 +524,7 @@ def _claims() -> list[Claim]:  # noqa: PLR0915 - one list, in ledger order
                   "minimizer, its unique stationary point",
             ref=wz(sec_d, ("55", "56"), "Proposition 7"),
             statement=sp.Implies(sp.Lt(_hd1, _hds) | sp.Lt(_d2 / beta, _hd1),
-                                 sp.Eq(sp.Symbol(r"\#\arg\min G"), 1)),
+                                 equation(sp.Symbol(r"\#\arg\min G"), 1)),
             assumptions=(r"any data (c $\geq$ 0)",),
             steps=(Step("exact stationary sets and minimizers", _on(prop7, "Proposition 7")), numeric_g),
             control=Control("the Case 1 hypothesis instead", _on(partial(prop7, hypothesis="case1"), "control")),
@@ -534,7 +534,7 @@ def _claims() -> list[Claim]:  # noqa: PLR0915 - one list, in ledger order
             title="Proposition 7 for every target: G has a unique global minimizer (its unique stationary point) iff "
                   r"$c > 0$ or $\hat{d}_1 < \hat{d}^*$ or $d_2 < \beta \hat{d}_1$",
             ref=wz(sec_d, (), "Proposition 7, extended to $c > 0$"),
-            statement=sp.Equivalent(sp.Eq(sp.Symbol(r"\#\arg\min G"), 1),
+            statement=sp.Equivalent(equation(sp.Symbol(r"\#\arg\min G"), 1),
                                     sp.Gt(c_sym, 0) | sp.Lt(_hd1, _hds) | sp.Lt(_d2, beta * _hd1)),
             assumptions=((r"$c = \mathbb{E}\lVert y\rVert^2 - \lVert Z\rVert^2 > 0$ exactly when y is not a linear "
                           "function of x"),),
@@ -549,7 +549,7 @@ def _claims() -> list[Claim]:  # noqa: PLR0915 - one list, in ledger order
                   r"$s_{\hat{d}_1}$) iff $\beta < d_2 \zeta_{\hat{d}_1}^2$ / ($d_1 \zeta_{\hat{d}_1}^2 + "
                   r"\sum_{i>\hat{d}_1} \zeta_i^2$)",
             ref=ref(("57", "60", "61"), "Theorem 4"),
-            statement=sp.Equivalent(sp.Eq(_sstar, _TAIL / (_d2 - beta * _hd1)),
+            statement=sp.Equivalent(equation(_sstar, _TAIL / (_d2 - beta * _hd1)),
                                     sp.Lt(beta, _d2 * _zeta[_hd1] ** 2 / (_d1 * _zeta[_hd1] ** 2 + _TAIL))),
             assumptions=(hyp, r"printed with $d_1$ ($\hat{d}_1$ may be meant)"),
             steps=(Step("exact minimizers, both directions", _on(partial(thm4_b1, corrected=False, use_d1=True),
@@ -561,7 +561,7 @@ def _claims() -> list[Claim]:  # noqa: PLR0915 - one list, in ledger order
                   r"iff $\beta < \beta_{\hat{d}_1} = d_2 \zeta_{\hat{d}_1}^2/(\hat{d}_1 \zeta_{\hat{d}_1}^2 + "
                   r"R_{\hat{d}_1})$ ($\hat{d}_1$, not $d_1$)",
             ref=ref(("57",), "Theorem 4, corrected"),
-            statement=sp.Equivalent(sp.Eq(_sstar, (c_sym + _TAIL) / (_d2 - beta * _hd1)),
+            statement=sp.Equivalent(equation(_sstar, (c_sym + _TAIL) / (_d2 - beta * _hd1)),
                                     sp.Lt(beta, _d2 * _zeta[_hd1] ** 2 / (_hd1 * _zeta[_hd1] ** 2 + c_sym + _TAIL))),
             assumptions=(hyp + " or $c > 0$",),
             steps=(thr, Step("exact minimizers, both directions", _on(partial(thm4_b1, corrected=True, use_d1=False),
@@ -580,7 +580,7 @@ def _claims() -> list[Claim]:  # noqa: PLR0915 - one list, in ledger order
             title=r"Theorem 4, bullet 2: $\eta^{*2} = \sum_{i>p} \zeta_i^2/(d_2 - \beta p)$ in ($s_{p+1}$, $s_p$) iff "
                   r"Eq. 58, $1 \leq p < \hat{d}_1$",
             ref=ref(("58", "62", "63"), "Theorem 4"),
-            statement=sp.Equivalent(sp.Eq(_sstar, _sum(_zeta[_i] ** 2, _p + 1, _hds) / (_d2 - beta * _p)),
+            statement=sp.Equivalent(equation(_sstar, _sum(_zeta[_i] ** 2, _p + 1, _hds) / (_d2 - beta * _p)),
                                     sp.And(sp.Le(_d2 * _zeta[_p + 1] ** 2 / (_sum(_zeta[_i] ** 2, _p + 2, _hds)
                                                                             + (_p + 1) * _zeta[_p + 1] ** 2), beta),
                                            sp.Lt(beta, _d2 * _zeta[_p] ** 2 / (_sum(_zeta[_i] ** 2, _p + 1, _hds)
@@ -594,7 +594,7 @@ def _claims() -> list[Claim]:  # noqa: PLR0915 - one list, in ledger order
             title=r"Corrected bullet 2: $\eta^{*2} = R_p/(d_2 - \beta p)$ in $[s_{p+1}, s_p)$ (closed at $s_{p+1}$) "
                   r"iff $\beta_{p+1} \leq \beta < \beta_p$",
             ref=ref(("58",), "Theorem 4, corrected"),
-            statement=sp.Equivalent(sp.Eq(_sstar, sp.Symbol("R_p") / (_d2 - beta * _p)),
+            statement=sp.Equivalent(equation(_sstar, sp.Symbol("R_p") / (_d2 - beta * _p)),
                                     sp.And(sp.Le(sp.Symbol(r"\beta_{p+1}"), beta), sp.Lt(beta, _betap))),
             assumptions=(hyp + " or $c > 0$",),
             steps=(thr, Step("exact minimizers, both directions, every p", _on(partial(thm4_b2, corrected=True),
@@ -610,7 +610,7 @@ def _claims() -> list[Claim]:  # noqa: PLR0915 - one list, in ledger order
             title=(r"Theorem 4, bullet 3: $\eta^{*2} = \sum \zeta_i^2/d_2$ in ($s_1$, $\infty$) iff $\beta \geq d_2 "
                    r"\zeta_1^2 / \sum \zeta_i^2$"),
             ref=ref(("59", "64", "65"), "Theorem 4"),
-            statement=sp.Equivalent(sp.Eq(_sstar, _sum(_zeta[_i] ** 2, 1, _hds) / _d2),
+            statement=sp.Equivalent(equation(_sstar, _sum(_zeta[_i] ** 2, 1, _hds) / _d2),
                                     sp.Ge(beta, _d2 * _zeta[1] ** 2 / _sum(_zeta[_i] ** 2, 1, _hds))),
             assumptions=(hyp,),
             steps=(Step("exact minimizers, both directions", _on(partial(thm4_b3, corrected=False),
@@ -621,7 +621,7 @@ def _claims() -> list[Claim]:  # noqa: PLR0915 - one list, in ledger order
             title=r"Corrected bullet 3: $\eta^{*2} = R_0/d_2$ in $[s_1, \infty)$ iff $\beta \geq \beta_1 = d_2 "
                   r"\zeta_1^2/R_0$ ($R_0 = c + \sum \zeta_i^2$)",
             ref=ref(("59",), "Theorem 4, corrected"),
-            statement=sp.Equivalent(sp.Eq(_sstar, sp.Symbol("R_0") / _d2),
+            statement=sp.Equivalent(equation(_sstar, sp.Symbol("R_0") / _d2),
                                     sp.Ge(beta, _d2 * _zeta[1] ** 2 / sp.Symbol("R_0"))),
             assumptions=(hyp + " or $c > 0$",),
             steps=(thr, Step("exact minimizers, both directions", _on(partial(thm4_b3, corrected=True),
@@ -635,7 +635,7 @@ def _claims() -> list[Claim]:  # noqa: PLR0915 - one list, in ledger order
             id=f"decvar.table1_row{r}",
             title=f"Table 1, row {r}: {text}",
             ref=wz("App. D", (), "Table 1"),
-            statement=sp.Eq(_sstar, sp.Symbol(eta)),
+            statement=equation(_sstar, sp.Symbol(eta)),
             steps=(Step(f"exact minimizers and collapse at every instance of row {r}'s range",
                         _on(partial(table_row, row=r), f"Table 1 row {r}")),),
             control=TABLE_SHIFTED.of("corrected table"),
@@ -647,7 +647,7 @@ def _claims() -> list[Claim]:  # noqa: PLR0915 - one list, in ledger order
             title=r"Table 1, row 4 where Theorem 4 applies and y is linear in x (c = 0): its $\beta$ range with sums "
                   r"up to $\hat{d}_1$",
             ref=wz("App. D", (), "Table 1"),
-            statement=sp.Eq(_sstar, sp.Symbol(r"\textstyle\sum_{i>p} \zeta_i^2/(d_2 - \beta p)")),
+            statement=equation(_sstar, sp.Symbol(r"\textstyle\sum_{i>p} \zeta_i^2/(d_2 - \beta p)")),
             assumptions=(r"$\hat{d}_1 < \hat{d}^*$ or $d_2 < \beta \hat{d}_1$; c = 0",),
             steps=(Step("exact minimizers at every instance of row 4's range",
                         _on(partial(table_row, row=4, case3_linear=True), "Table 1 row 4 (Theorem 4's case, c = 0)")),),
@@ -665,8 +665,8 @@ def _claims() -> list[Claim]:  # noqa: PLR0915 - one list, in ledger order
                   r"non-zero mode beyond $d_1$): no minimizer for $\beta < d_2/\hat{d}_1$, minimizers $(0, "
                   r"s_{\hat{d}_1}]$ at $\beta = d_2/\hat{d}_1$",
             ref=wz("App. D", ("57", "58", "59"), "Table 1, corrected"),
-            statement=(sp.Eq(_betap, _d2 * _zeta[_p] ** 2 / (_p * _zeta[_p] ** 2 + sp.Symbol("R_p"))),
-                       sp.Eq(_sstar, sp.Symbol("R_k") / (_d2 - beta * sp.Symbol("k")))),
+            statement=(equation(_betap, _d2 * _zeta[_p] ** 2 / (_p * _zeta[_p] ** 2 + sp.Symbol("R_p"))),
+                       equation(_sstar, sp.Symbol("R_k") / (_d2 - beta * sp.Symbol("k")))),
             assumptions=(r"any data; every $\beta > 0$; $d_1 <$, =, $> d^*$; ties and zeros",),
             steps=(Step(r"$G'(s_p) > 0$ iff $\beta < \beta_p$; $\beta_p$ non-increasing (general symbols)",
                         _threshold_sign_symbolic),
@@ -780,7 +780,7 @@ def _claims() -> list[Claim]:  # noqa: PLR0915 - one list, in ledger order
                   r"\hat{d}^*$; otherwise $s^* \to R_{\hat{d}_1}/d_2 > 0$",
             ref=wz("Sec. 4.4", (), "Theorem 4 (discussion), corrected"),
             statement=sp.Equivalent(sp.Symbol(r"s^* \to 0 \text{ as } \beta \to 0"),
-                                    sp.Eq(c_sym, 0) & sp.Eq(_hd1, _hds)),
+                                    equation(c_sym, 0) & equation(_hd1, _hds)),
             assumptions=("any data (y = f(x) arbitrary, Sec. 3)",),
             steps=(Step(r"exact minimizers of G at $\beta/2^{20}$ and $\beta/2^{40}$ for each data, both directions",
                         _on_each_data("corrected", "corrected Sec. 4.4, small beta")),),
@@ -822,14 +822,14 @@ def _claims() -> list[Claim]:  # noqa: PLR0915 - one list, in ledger order
             id="decvar.sec44_vae_ratio",
             title="Sec. 4.4: for the VAE (y = x), $d_2/d^* = 1$",
             ref=sec44(),
-            statement=sp.Eq(_d2 / _ds, 1),
+            statement=equation(_d2 / _ds, 1),
             steps=(Step("$d^*$ = rank(A) on integer datasets (exact)", lambda: vae_ratio_check(printed=True)),),
             control=RATIO_SHIFTED.of("corrected ratio"),
         ), Claim(
             id="decvar.sec44_vae_ratio_corrected",
             title=r"Corrected: for the VAE, $d_2/d^* = D_0/\mathrm{rank} (A) \geq 1$, equal to 1 iff A is full rank",
             ref=wz("Sec. 4.4", (), "corrected"),
-            statement=sp.Eq(_d2 / _ds, sp.Symbol("D_0") / sp.Symbol(r"\mathrm{rank}(A)")),
+            statement=equation(_d2 / _ds, sp.Symbol("D_0") / sp.Symbol(r"\mathrm{rank}(A)")),
             steps=(Step("exact ranks on integer datasets", lambda: vae_ratio_check(printed=False)),),
             control=RATIO_SHIFTED,
         ),

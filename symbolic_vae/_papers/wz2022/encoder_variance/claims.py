@@ -9,7 +9,7 @@ from typing import Any
 import sympy as sp
 
 import symbolic_vae._papers.wz2022.encoder_variance.forms as forms
-from symbolic_vae._core.claim import Check, Claim, Control, PaperRef, Step, erratum
+from symbolic_vae._core.claim import Check, Claim, Control, PaperRef, Step, equation, erratum
 from symbolic_vae._model.lvm import eta_dec, eta_enc
 from symbolic_vae._papers.wz2022.encoder_variance.checks_exact import (
     minimal_beyond_rank,
@@ -121,7 +121,7 @@ def _sigma_claims() -> list[Claim]:
     i = sig_i.indices[0]
     li_i = forms.printed_li(sig_i).xreplace({zeta: zeta_i})
     sorted_sig = sp.Indexed(sp.IndexedBase(r"\sigma_{\uparrow}"), i)
-    constant = sp.Eq(C, (Ey2 - sp.Sum(zeta_i**2, (i, 1, d1))) / (2 * eta_dec**2))
+    constant = equation(C, (Ey2 - sp.Sum(zeta_i**2, (i, 1, d1))) / (2 * eta_dec**2))
     dl = sp.Symbol(r"l_i'(\sigma)")
     return [
         *erratum(
@@ -130,7 +130,7 @@ def _sigma_claims() -> list[Claim]:
                 r"Eq. 12 as printed: for every diagonal $\Sigma$, min over (U, W) of $L_{\mathrm{VAE}} = "
                 r"(1/2\eta_{\mathrm{dec}}^2) \sum_i l_i(\sigma_i)$ + constant, $\zeta_i$ paired with $\sigma_i$ in "
                 "index order", ("11", "12"),
-                sp.Eq(lmin, sp.Sum(li_i, (i, 1, d1)) / (2 * eta_dec**2) + C), result="Eq. 12",
+                equation(lmin, sp.Sum(li_i, (i, 1, d1)) / (2 * eta_dec**2) + C), result="Eq. 12",
                 assumptions=(*COMMON, r"$\Sigma$ fixed but arbitrary (Eq. 12 is then minimized over $\Sigma$)"),
                 printed=r"the pairing of $\zeta_i$ with $\sigma_i$ is by index; the constant is not given",
                 steps=(*MODE_STEPS,
@@ -147,7 +147,8 @@ def _sigma_claims() -> list[Claim]:
                 r"l_i(\sigma_{(i)}) + C$, the i-th largest $\zeta$ paired with the i-th smallest $\sigma$, C = "
                 r"($\mathbb{E}\lVert y\rVert^2 - \sum_{i\leq d_1} \zeta_i^2)/(2\eta_{\mathrm{dec}}^2$); hence min "
                 r"over $\Sigma$ separates into $\min l_i$", ("11", "12"),
-                (sp.Eq(lmin, sp.Sum(li_i.xreplace({sig_i: sorted_sig}), (i, 1, d1)) / (2 * eta_dec**2) + C), constant),
+                (equation(lmin, sp.Sum(li_i.xreplace({sig_i: sorted_sig}), (i, 1, d1)) / (2 * eta_dec**2) + C),
+                 constant),
                 result="Eq. 12, corrected",
                 assumptions=(*COMMON,
                              r"$\sigma_{(1)} \leq \dots \leq \sigma_{(d_1)}$: the entries of $\Sigma$ sorted "
@@ -169,7 +170,7 @@ def _sigma_claims() -> list[Claim]:
             r"Proposition 3: $\sigma_i^* = \sqrt{\beta} \eta_{\mathrm{dec}} \eta_{\mathrm{enc}}/\zeta_i$ if $\beta "
             r"\eta_{\mathrm{dec}}^2 < \zeta_i^2$, else $\eta_{\mathrm{enc}}$, is the unique minimizer of $l_i$ over "
             r"$\sigma > 0$", ("14", "92"),
-            sp.Eq(sp.Symbol(r"\sigma_i^*"), forms.printed_sigma_star()), result="Proposition 3",
+            equation(sp.Symbol(r"\sigma_i^*"), forms.printed_sigma_star()), result="Proposition 3",
             assumptions=(r"$\beta$, $\eta_{\mathrm{enc}}$, $\eta_{\mathrm{dec}} > 0$",
                          r"$\zeta_i \geq 0$ ($\zeta_i = 0$ included)",
                          "$l_i$ as derived from the model (Eq. 92)"),
@@ -187,7 +188,7 @@ def _sigma_claims() -> list[Claim]:
                 r"Eq. 93: $l_i'(\sigma) = 1[\zeta > a \sigma ](\zeta - a \sigma) a + (\beta "
                 r"\eta_{\mathrm{dec}}^2/\eta_{\mathrm{enc}}^2)(\sigma - \eta_{\mathrm{enc}}^2/\sigma), a = "
                 r"\sqrt{\beta} \eta_{\mathrm{dec}}/\eta_{\mathrm{enc}}$", ("92", "93"),
-                sp.Eq(dl, forms.printed_eq93()), assumptions=DERIVED_L,
+                equation(dl, forms.printed_eq93()), assumptions=DERIVED_L,
                 steps=(*MODE_STEPS, Step(r"$d l_i/d \sigma$ of the derived $l_i$ vs Eq. 93", derivative_check)),
                 control=Control((r"Eq. 93 with $\sigma + \eta_{\mathrm{enc}}^2/\sigma$ (sign of the log term's "
                                  "derivative flipped)"),
@@ -195,7 +196,7 @@ def _sigma_claims() -> list[Claim]:
             _on_proof_of_prop3(
                 "encvar.prop3_derivative_corrected",
                 r"Corrected Eq. 93: $l_i'(\sigma)$ is twice the printed expression (the sign, hence the argument, is "
-                "unchanged)", ("93",), sp.Eq(dl, forms.printed_eq93(2)),
+                "unchanged)", ("93",), equation(dl, forms.printed_eq93(2)),
                 assumptions=DERIVED_L, part="corrected",
                 steps=(Step(r"$d l_i/d\sigma = 2 \times$ Eq. 93", partial(derivative_check, 2)), *MODE_STEPS),
                 control=Control(r"2 x Eq. 93 with $\sigma + \eta_{\mathrm{enc}}^2/\sigma$",
@@ -208,8 +209,8 @@ def _sigma_claims() -> list[Claim]:
             r"Proof of Prop. 3: $l_i$' is increasing, $l_i'(\sigma_-) < 0 < l_i'(\sigma_+)$, and Eq. 94 "
             "(non-decreasing LHS = decreasing RHS) is $l_i$' = 0, so it has a unique solution", ("93", "94"),
             (sp.StrictLessThan(sp.Symbol(r"l_i'(\sigma_-)"), 0), sp.StrictGreaterThan(sp.Symbol(r"l_i'(\sigma_+)"), 0),
-             sp.Eq(sp.Symbol(r"\sigma_-"), forms.SIGMA_MINUS), sp.Eq(sp.Symbol(r"\sigma_+"), forms.SIGMA_PLUS),
-             sp.Eq(forms.EQ94_LHS, forms.EQ94_RHS)),
+             equation(sp.Symbol(r"\sigma_-"), forms.SIGMA_MINUS), equation(sp.Symbol(r"\sigma_+"), forms.SIGMA_PLUS),
+             equation(forms.EQ94_LHS, forms.EQ94_RHS)),
             assumptions=((r"$\zeta_i > 0$ ($\sigma_-$ divides by $\zeta_i$; at $\zeta_i = 0$, $\sigma_- = 0$ is not "
                           "in the domain)"),
                          r"$\beta$, $\eta_{\mathrm{enc}}$, $\eta_{\mathrm{dec}} > 0$"),
@@ -228,7 +229,7 @@ def _sigma_claims() -> list[Claim]:
             r"Eq. 95-97: on the active branch $\sigma^* = \sqrt{\beta} \eta_{\mathrm{dec}} "
             r"\eta_{\mathrm{enc}}/\zeta_i$, and it lies on that branch iff $\beta \eta_{\mathrm{dec}}^2 < \zeta_i^2$",
             ("95", "96", "97"),
-            (sp.Eq(sp.Symbol(r"\sigma^*"), forms.SIGMA_CASE1), sp.Equivalent(*forms.EQ97)),
+            (equation(sp.Symbol(r"\sigma^*"), forms.SIGMA_CASE1), sp.Equivalent(*forms.EQ97)),
             assumptions=(r"$\zeta_i > 0$",),
             part="case 1",
             steps=(Step("Eq. 97, both directions", partial(case_step, "eq97")),
@@ -243,7 +244,7 @@ def _sigma_claims() -> list[Claim]:
                 r"Eq. 98-100 as printed: $\sigma^* = \eta_{\mathrm{enc}}$ on the inactive branch, which holds since "
                 r"$\eta_{\mathrm{enc}} > \zeta \eta_{\mathrm{enc}}/(\sqrt{\beta} \eta_{\mathrm{dec}}) \Leftrightarrow "
                 r"\beta \eta_{\mathrm{dec}}^2 \geq \zeta^2$", ("98", "99", "100"),
-                (sp.Eq(sp.Symbol(r"\sigma^*"), eta_enc), sp.Equivalent(*forms.EQ100)),
+                (equation(sp.Symbol(r"\sigma^*"), eta_enc), sp.Equivalent(*forms.EQ100)),
                 assumptions=(r"$\zeta_i \geq 0$",),
                 part="case 2", printed=r"strict '$>$' on the left, '$\geq$' on the right of Eq. 100",
                 steps=(INACTIVE_BRANCH, Step("Eq. 100, both directions", partial(case_step, "eq100"))),
@@ -276,12 +277,13 @@ def _minimum_claims() -> list[Claim]:
     U_, Sig_ = sp.symbols(r"U^* \Sigma^*")
     min_lvae = sp.Symbol(r"\min_{U,W,\Sigma}L_{VAE}")
     reduction = forms.printed_cor2_reduction().xreplace({zeta: zeta_i})
-    encoder_set = sp.Eq(sp.Symbol(r"\Phi^{1/2}P_A^\top W^*"), sp.Symbol(r"G\Theta P"))
+    encoder_set = equation(sp.Symbol(r"\Phi^{1/2}P_A^\top W^*"), sp.Symbol(r"G\Theta P"))
     return [
         _singular_values(
             "encvar.thm2_lambda",
             r"Theorem 2, Eq. 17: the singular values of $U^*$ are $\lambda_i = \sqrt{\max(0, \zeta_i^2 - \beta "
-            r"\eta_{\mathrm{dec}}^2)}/\eta_{\mathrm{enc}}$", ("15", "17"), sp.Eq(lam, forms.LAMBDA_STAR), of="lambda",
+            r"\eta_{\mathrm{dec}}^2)}/\eta_{\mathrm{enc}}$", ("15", "17"), equation(lam, forms.LAMBDA_STAR),
+            of="lambda",
             one_mode=r"one mode: $\sqrt{t (\sigma^*)}$ = Eq. 17 on every region", matrix="U",
             perturbed=r"$\lambda_i$ with $\eta_{\mathrm{enc}}$ in place of $1/\eta_{\mathrm{enc}}$"),
         _singular_values(
@@ -289,13 +291,13 @@ def _minimum_claims() -> list[Claim]:
             r"Theorem 2, Eq. 18: the singular values of $V^* = \Phi^{1/2} P_A^\top W^*$ are $\theta_i = "
             r"(\eta_{\mathrm{enc}}/\zeta_i) \sqrt{\max(0, \zeta_i^2 - \beta \eta_{\mathrm{dec}}^2)}$ (0 when $\zeta_i "
             "= 0$)", ("16", "18"),
-            sp.Eq(th, forms.THETA_STAR), of="theta",
+            equation(th, forms.THETA_STAR), of="theta",
             one_mode=r"one mode: $v (\lambda_i)$ = Eq. 18 on every region ($\zeta = 0$ included)", matrix="V",
             perturbed=r"$\theta_i$ with $\zeta_i/\eta_{\mathrm{enc}}$ in place of $\eta_{\mathrm{enc}}/\zeta_i$"),
         _on_theorem2(
             "encvar.thm2_sigma",
             r"Theorem 2, Eq. 19: for $i \leq \min(d_0, d_2)$, $\sigma_i^*$ of the global minimum is Prop. 3's",
-            ("19",), sp.Eq(s_star, forms.printed_sigma_star()), assumptions=(*COMMON, r"$i \leq \min(d_0, d_2)$"),
+            ("19",), equation(s_star, forms.printed_sigma_star()), assumptions=(*COMMON, r"$i \leq \min(d_0, d_2)$"),
             steps=(*MODE_STEPS, *UNIQUE_STEPS, STATIONARY,
                    _on_ground_truth(r": Eq. 19's values found among the learned $\sigma_i^2$",
                                     partial(param_check, "sigma"))),
@@ -303,7 +305,7 @@ def _minimum_claims() -> list[Claim]:
         *erratum(
             _on_theorem2(
                 "encvar.thm2_sigma_beyond_rank", r"Theorem 2: $\sigma_i^* = 0$ for $i > \min(d_0, d_2)$", ("19",),
-                sp.Eq(sp.Symbol(r"\sigma_{i>d^*}^*"), 0), assumptions=(*COMMON, r"$d_1 > \min(d_0, d_2)$"),
+                equation(sp.Symbol(r"\sigma_{i>d^*}^*"), 0), assumptions=(*COMMON, r"$d_1 > \min(d_0, d_2)$"),
                 steps=(_on_ground_truth(r" (the 31 instances with $d_1 > d^*$): learned $\sigma_i^2$ as a multiset",
                                         lambda: refine_with_minimal(param_check("beyond_rank", "printed"),
                                                                     minimal_beyond_rank)),),
@@ -311,7 +313,7 @@ def _minimum_claims() -> list[Claim]:
             _on_theorem2(
                 "encvar.thm2_sigma_beyond_rank_corrected",
                 r"Corrected: $\sigma_i^* = \eta_{\mathrm{enc}}$ for $i > \min(d_0, d_2)$ ($\zeta_i = 0$: the latent "
-                "stays at the prior)", ("19",), sp.Eq(sp.Symbol(r"\sigma_{i>d^*}^*"), eta_enc),
+                "stays at the prior)", ("19",), equation(sp.Symbol(r"\sigma_{i>d^*}^*"), eta_enc),
                 result="Theorem 2, corrected", assumptions=(*COMMON, r"$d_1 > \min(d_0, d_2)$"),
                 steps=(*MODE_STEPS, *UNIQUE_STEPS,
                        Step(r"Prop. 3 on the region $\zeta = 0$: $l_i'(\eta_{\mathrm{enc}}) = 0$",
@@ -329,8 +331,8 @@ def _minimum_claims() -> list[Claim]:
                 r"Theorem 2, Eq. 15-16, 19: ($U^* = F \Lambda P$, $\Phi^{1/2} P_A^\top W^* = G \Theta P$, $\Sigma^* = "
                 r"\mathrm{diag}(\sigma_i^{*2})$) is a global minimizer for every orthogonal P",
                 ("15", "16", "19"),
-                (sp.Eq(U_, sp.Symbol(r"F\Lambda P")), encoder_set,
-                 sp.Eq(Sig_, sp.Symbol(r"\mathrm{diag}(\sigma_i^{*2})"))),
+                (equation(U_, sp.Symbol(r"F\Lambda P")), encoder_set,
+                 equation(Sig_, sp.Symbol(r"\mathrm{diag}(\sigma_i^{*2})"))),
                 assumptions=(*COMMON, r"P an arbitrary orthogonal $d_1 \times d_1$ matrix",
                              r"checked where $d_1 \leq d^*$, so that Eq. 19 specifies $\Sigma^*$ ($i > d^*$: "
                              "encvar.thm2_sigma_beyond_rank)"),
@@ -345,8 +347,8 @@ def _minimum_claims() -> list[Claim]:
                 r"P$, $\Sigma^* = P^\top \mathrm{diag}(\sigma_i^{*2}) P$, P orthogonal with $P^\top "
                 r"\mathrm{diag}(\sigma^{*2}) P$ diagonal (a signed permutation times rotations within groups of equal "
                 r"$\sigma_i^*$)", ("15", "16", "19"),
-                (sp.Eq(U_, sp.Symbol(r"F\Lambda P")), encoder_set,
-                 sp.Eq(Sig_, sp.Symbol(r"P^\top\mathrm{diag}(\sigma_i^{*2})P"))),
+                (equation(U_, sp.Symbol(r"F\Lambda P")), encoder_set,
+                 equation(Sig_, sp.Symbol(r"P^\top\mathrm{diag}(\sigma_i^{*2})P"))),
                 result="Theorem 2, corrected",
                 assumptions=(*COMMON,
                              r"$P^\top \mathrm{diag}(\sigma^{*2}) P$ diagonal",
@@ -369,7 +371,7 @@ def _minimum_claims() -> list[Claim]:
                       r"d^*} \zeta_i^2 - \sum_{i \le d_1,\, \zeta_i^2 > b} \zeta_i^2 (1 + (b/\zeta_i^2)"
                       r"(\log(b/\zeta_i^2) - 1))$, $b = \beta \eta_{\mathrm{dec}}^2$",
                 ref=wz("App. D", ("43",), "Corollary 2"),
-                statement=sp.Eq(min_lvae, (sp.Sum(zeta_i**2, (i, 1, dstar)) - sp.Sum(reduction, (i, 1, d1)))
+                statement=equation(min_lvae, (sp.Sum(zeta_i**2, (i, 1, dstar)) - sp.Sum(reduction, (i, 1, d1)))
                                 / (2 * eta_dec**2)),
                 assumptions=COMMON,
                 printed=(r"the sum of $\zeta_i^2$ stands where $\mathbb{E}\lVert y\rVert^2$ should (Prop. 1's dropped "
@@ -385,7 +387,7 @@ def _minimum_claims() -> list[Claim]:
                       r"y\rVert^2 - \sum_{i \le d_1,\, \zeta_i^2 > b} \zeta_i^2 (1 + (b/\zeta_i^2)(\log(b/\zeta_i^2) - "
                       r"1))$; Eq. 43 holds iff $y = Z \tilde x$ on the data",
                 ref=wz("App. D", ("43",), "Corollary 2, corrected"),
-                statement=sp.Eq(min_lvae, (Ey2 - sp.Sum(reduction, (i, 1, d1))) / (2 * eta_dec**2)),
+                statement=equation(min_lvae, (Ey2 - sp.Sum(reduction, (i, 1, d1))) / (2 * eta_dec**2)),
                 assumptions=COMMON,
                 steps=(*MODE_LOSS_STEPS,
                        _on_ground_truth(": the minimum found vs the corrected formula",
@@ -402,7 +404,7 @@ def _minimum_claims() -> list[Claim]:
             "encvar.collapse_unchanged",
             r"Remark (a) after Theorem 2: the conditions of complete / partial collapse are the same with $\sigma_i = "
             r"\eta_{\mathrm{enc}}$ and with a learnable $\Sigma$: mode i collapses iff $\zeta_i^2 \leq \beta "
-            r"\eta_{\mathrm{dec}}^2$", ("10", "17"), sp.Equivalent(sp.Eq(lam, 0), sp.LessThan(zeta**2, THRESHOLD)),
+            r"\eta_{\mathrm{dec}}^2$", ("10", "17"), sp.Equivalent(equation(lam, 0), sp.LessThan(zeta**2, THRESHOLD)),
             result="Theorem 2, remark (a)",
             assumptions=(*COMMON,
                          r"fixed case: $\sigma_i = \eta_{\mathrm{enc}}$ for all i (Theorem 1), derived from the same "
@@ -439,7 +441,7 @@ def _minimum_claims() -> list[Claim]:
             r"\eta_{\mathrm{dec}}^2$ and shrinks the rest: the learned map's singular values are $\zeta_i (1 - \beta "
             r"\eta_{\mathrm{dec}}^2/\zeta_i^2)_+$ (continuous at the threshold, like soft thresholding), while $d_1$ "
             "cuts modes without shrinking the others", ("17", "18"),
-            sp.Eq(sp.Symbol(r"\lambda_i\theta_i"), sp.Piecewise(((zeta**2 - THRESHOLD) / zeta, zeta**2 > THRESHOLD),
+            equation(sp.Symbol(r"\lambda_i\theta_i"), sp.Piecewise(((zeta**2 - THRESHOLD) / zeta, zeta**2 > THRESHOLD),
                                                                 (0, True))),
             result="Theorem 2, remark", assumptions=(*COMMON,
                                                      r"the learned map on whitened inputs is $U^* V^{*\top}$"),
@@ -459,7 +461,7 @@ def _minimum_claims() -> list[Claim]:
                 "encvar.dimension_pruning",
                 r"Remark after Theorem 2 as printed: with $d_1 < d_0$ the smallest $d_1 - d_0$ singular values are "
                 "pruned", ("17", "18"),
-                sp.Eq(sp.Symbol(r"\#\text{pruned}"), sp.Symbol("d_1") - sp.Symbol("d_0")),
+                equation(sp.Symbol(r"\#\text{pruned}"), sp.Symbol("d_1") - sp.Symbol("d_0")),
                 result="Theorem 2, remark",
                 printed=r"$d_1 - d_0 < 0$ when $d_1 < d_0$: a count cannot be negative",
                 steps=(_on_ground_truth(r": the non-zero modes absent from $U V^\top$ on the instances with $d_1 < "
@@ -471,7 +473,7 @@ def _minimum_claims() -> list[Claim]:
                 r"Corrected remark: a latent dimension $d_1 < d^* = \mathrm{rank}(Z)$ prunes the smallest $d^* - "
                 r"d_1$ non-zero singular values of Z (the modes $i > d_1$), however large; for $d_1 \geq d^*$ it "
                 "prunes none", ("17", "18"),
-                sp.Eq(sp.Symbol(r"\#\text{pruned}"), sp.Max(0, sp.Symbol("d^*") - sp.Symbol("d_1"))),
+                equation(sp.Symbol(r"\#\text{pruned}"), sp.Max(0, sp.Symbol("d^*") - sp.Symbol("d_1"))),
                 result="Theorem 2, remark, corrected",
                 steps=(_on_ground_truth(r": the non-zero modes absent from $U V^\top$ on the instances with $d_1 < "
                                         r"d_0$ where $\beta$ removes no mode ($d_1 <$ and $> d^*$)",

@@ -7,7 +7,7 @@ from typing import Any
 
 import sympy as sp
 
-from symbolic_vae._core.claim import Check, Claim, Control, PaperRef, Step, erratum, explain_survivors
+from symbolic_vae._core.claim import Check, Claim, Control, PaperRef, Step, equation, erratum, explain_survivors
 from symbolic_vae._engine.rows import at_sizes, control_at_sizes
 from symbolic_vae._model.lvm import beta, eta_dec, eta_enc
 from symbolic_vae._papers.wz2022.global_minimum.checks_collapse import (
@@ -185,8 +185,8 @@ def _proof_claims() -> list[Claim]:
             "globalmin.stationarity_v",
             r"Eq. 73-74: the gradient of L in V, and $V(U) = Z^\top U (\kappa I + U^\top U)^{-1}$ as the unique "
             "minimizer over V", ("73", "74"),
-            (sp.Eq(sp.MatrixSymbol(r"\tfrac12\partial_V L", d0, d1), V * U.T * U - Z.T * U + KAPPA * V),
-             sp.Eq(V, Z.T * U * K_inv)),
+            (equation(sp.MatrixSymbol(r"\tfrac12\partial_V L", d0, d1), V * U.T * U - Z.T * U + KAPPA * V),
+             equation(V, Z.T * U * K_inv)),
             steps=(Step("(1/2) dL/dV differentiated entry by entry = Eq. 73 (every ($d_0$, $d_1$, $d_2$) up to 3)",
                         lambda: at_sizes_check("eq73")),
                    Step(r"the derived gradient vanishes at V(U) of Eq. 74 (times $\det(\kappa I + U^\top U)$)",
@@ -201,8 +201,9 @@ def _proof_claims() -> list[Claim]:
             "globalmin.reduced_objective",
             (r"Eq. 75-77: L(U, V(U)) = $\mathrm{Tr}(U \Sigma U^\top)$ - $\mathrm{Tr} [U^\top Z Z^\top U (\kappa I + "
              r"U^\top U)^{-1}] + \lVert Z\rVert_F^2$"),
-            ("75", "76", "77"), sp.Eq(_sym("L(U, V(U))"), sp.Trace(U * Sig * U.T) - sp.Trace(U.T * Z * Z.T * U * K_inv)
-                                      + sp.Trace(Z * Z.T)),
+            ("75", "76", "77"), equation(_sym("L(U, V(U))"),
+                                         sp.Trace(U * Sig * U.T) - sp.Trace(U.T * Z * Z.T * U * K_inv)
+                                         + sp.Trace(Z * Z.T)),
             steps=(Step("Eq. 75 for every V (every size up to 3)", lambda: at_sizes_check("eq75")),
                    Step(r"Eq. 76-77 at V = V(U), times $\det(\kappa I + U^\top U)^2$ (every size up to 3)",
                         lambda: at_sizes_check("eq77"))),
@@ -213,7 +214,7 @@ def _proof_claims() -> list[Claim]:
                 r"Eq. 78-79 as printed: with $U = Q \Lambda P$, the reduced objective is $\mathrm{Tr} [\Lambda^\top "
                 r"\Lambda \Sigma ] - \mathrm{Tr} [(Q \Lambda \Gamma^{-1} \Lambda^\top Q^\top)(F \Sigma_Z "
                 r"\Sigma_Z^\top F^\top)] + \lVert Z\rVert^2$",
-                ("78", "79"), sp.Eq(_sym("J"), _sym(r"\mathrm{Tr}[\Lambda^\top\Lambda\Sigma] - " + COUPLING)),
+                ("78", "79"), equation(_sym("J"), _sym(r"\mathrm{Tr}[\Lambda^\top\Lambda\Sigma] - " + COUPLING)),
                 assumptions=orthogonal,
                 printed=(r"Eq. 79 drops P from $\mathrm{Tr}(U \Sigma U^\top)$ = $\mathrm{Tr} [\Lambda^\top \Lambda P "
                          r"\Sigma P^\top]$"),
@@ -227,7 +228,8 @@ def _proof_claims() -> list[Claim]:
                 r"Corrected Eq. 79: with $U = Q \Lambda P$, the reduced objective is $\mathrm{Tr} [\Lambda^\top "
                 r"\Lambda P \Sigma P^\top] - \mathrm{Tr} [(Q \Lambda \Gamma^{-1} \Lambda^\top Q^\top) Z Z^\top] + "
                 r"\lVert Z\rVert^2$ (Eq. 78 holds)",
-                ("78", "79"), sp.Eq(_sym("J"), _sym(r"\mathrm{Tr}[\Lambda^\top\Lambda P\Sigma P^\top] - " + COUPLING)),
+                ("78", "79"),
+                equation(_sym("J"), _sym(r"\mathrm{Tr}[\Lambda^\top\Lambda P\Sigma P^\top] - " + COUPLING)),
                 assumptions=orthogonal, corrected=True,
                 steps=(Step("Eq. 78 and the corrected Eq. 79 vs the reduced objective, exact at signed permutations "
                             "and random rational (Cayley) orthogonal Q, P, F, G, every size up to 3",
@@ -317,7 +319,7 @@ def _proof_claims() -> list[Claim]:
             r"Eq. 81-85: at Q = F, P = I the reduced objective separates into modes $J(t_i) = \sigma_i^2 t_i - "
             r"\zeta_i^2 \eta_{\mathrm{enc}}^2 t_i/(\beta \eta_{\mathrm{dec}}^2 + \eta_{\mathrm{enc}}^2 t_i)$, and "
             "dJ/dt is Eq. 83-85",
-            ("81", "82", "83", "84", "85"), (sp.Eq(_sym("J(t)"), J_PRINTED), sp.Eq(_sym("dJ/dt"), DJ_EQ84)),
+            ("81", "82", "83", "84", "85"), (equation(_sym("J(t)"), J_PRINTED), equation(_sym("dJ/dt"), DJ_EQ84)),
             assumptions=(*FIXED, r"$t_i = \lambda_i^2 \geq 0$"),
             printed=r"Eq. 81 states $J \geq J_{Q^*}$; that inequality rests on Eq. 79-80 (see globalmin.svd_step, "
                     "globalmin.von_neumann). Checked here: the equality at Q = F, P = I, and Eq. 82-85",
@@ -332,7 +334,7 @@ def _proof_claims() -> list[Claim]:
                                                       / (beta * eta_dec**2 + eta_enc**2 * t), "perturbed Eq. 84"))),
         _proof_of_prop2(
             "globalmin.roots", "Eq. 86-87: the two roots of dJ/dt = 0, with $t2 < 0$", ("85", "86", "87"),
-            (sp.Eq(t1, T1_PRINTED), sp.Eq(t2, T2_PRINTED)),
+            (equation(t1, T1_PRINTED), equation(t2, T2_PRINTED)),
             steps=(Step((r"dJ/dt $(\beta \eta_{\mathrm{dec}}^2 + \eta_{\mathrm{enc}}^2 t)^2 = \sigma^2 "
                          r"\eta_{\mathrm{enc}}^4$ (t - t1)(t - t2)"), roots_check),
                    Step(r"$t2 < 0$ and t1 $\geq$ t2", root_signs_check)),
@@ -342,7 +344,7 @@ def _proof_claims() -> list[Claim]:
         _proof_of_prop2(
             "globalmin.selection",
             r"Eq. 88: the minimizer of J over t $\geq$ 0 is $t^*$ = max(0, t1), unique", ("88",),
-            sp.Eq(t_star, sp.Max(0, T1_PRINTED)), assumptions=(*FIXED, r"t $\geq$ 0"),
+            equation(t_star, sp.Max(0, T1_PRINTED)), assumptions=(*FIXED, r"t $\geq$ 0"),
             steps=(Step(r"$J(t) - J(t^*) \geq \sigma^2$ ($t - t^*)^2/(\kappa + t$) for all t $\geq$ 0, region by "
                         r"region (the mode survives; collapses; $\zeta = 0$)",
                         lambda: selection_check(sp.Max(0, T1_PRINTED))),),
@@ -352,7 +354,7 @@ def _proof_claims() -> list[Claim]:
             r"Eq. 89: $V^* = V(U^*) = G \Theta P$ with $\theta_i^2 = \max(0, \sigma_i "
             r"\eta_{\mathrm{enc}}/(\sqrt{\beta} \eta_{\mathrm{dec}}) (\zeta_i - \sqrt{\beta} \sigma_i "
             r"\eta_{\mathrm{dec}}/\eta_{\mathrm{enc}}))$", ("89",),
-            sp.Eq(theta_i, THETA_PRINTED.xreplace({zeta: _sym(r"\zeta_i"), sigma: _sym(r"\sigma_i")})),
+            equation(theta_i, THETA_PRINTED.xreplace({zeta: _sym(r"\zeta_i"), sigma: _sym(r"\sigma_i")})),
             assumptions=(*FIXED,
                          r"$U^* = F \Lambda^* P$; printed G-bar = $[g_1..g_{d_1}]$ needs $d_1 \leq d_0$, $G \Theta P$ "
                          "(Prop. 2) does not"),
@@ -378,8 +380,9 @@ def _result_claims() -> list[Claim]:
                       r"for an arbitrary orthogonal P, with $\lambda_i$, $\theta_i$ of Eq. 8 ($\sigma_i$ paired with "
                       r"$\zeta_i$ by index)",
                 ref=wz("Sec. 4.1", ("7", "8"), "Proposition 2"),
-                statement=(sp.Eq(_sym("U^*"), _sym(r"F\Lambda P")), sp.Eq(_sym("V^*"), _sym(r"G\Theta P")),
-                           sp.Eq(lam_i, LAMBDA_PRINTED.xreplace({zeta: _sym(r"\zeta_i"), sigma: _sym(r"\sigma_i")}))),
+                statement=(equation(_sym("U^*"), _sym(r"F\Lambda P")), equation(_sym("V^*"), _sym(r"G\Theta P")),
+                           equation(lam_i,
+                                    LAMBDA_PRINTED.xreplace({zeta: _sym(r"\zeta_i"), sigma: _sym(r"\sigma_i")}))),
                 assumptions=(*FIXED, r"P an arbitrary orthogonal $d_1 \times d_1$ matrix"),
                 printed=r"Eq. 7-8; the proof's Eq. 79 drops P from $\mathrm{Tr}(U \Sigma U^\top)$, and the index "
                         "pairing is what Eq. 81 gives when P = I",
@@ -399,9 +402,9 @@ def _result_claims() -> list[Claim]:
                       r"per mode), $\Pi$ the pairing permutation and R any orthogonal matrix commuting with $\Sigma$; "
                       "every global minimizer has these singular values",
                 ref=wz("Sec. 4.1", ("7", "8"), "Proposition 2, corrected"),
-                statement=(sp.Eq(_sym("U^*"), _sym(r"F\Lambda\Pi R")), sp.Eq(_sym("V^*"), _sym(r"G\Theta\Pi R")),
+                statement=(equation(_sym("U^*"), _sym(r"F\Lambda\Pi R")), equation(_sym("V^*"), _sym(r"G\Theta\Pi R")),
                            sp.Eq(_sym(r"R\Sigma R^\top"), Sig, evaluate=False),
-                           sp.Eq(_sym(r"\lambda_k"), LAMBDA_PRINTED.xreplace({zeta: _sym(r"\zeta_k"),
+                           equation(_sym(r"\lambda_k"), LAMBDA_PRINTED.xreplace({zeta: _sym(r"\zeta_k"),
                                                                               sigma: _sym(r"\sigma_{\pi(k)}")}))),
                 assumptions=(*FIXED,
                              r"$\pi$ sorts $\sigma$ increasingly (ties in any order); for $\Sigma = \sigma^2 I$, R is "
@@ -425,8 +428,8 @@ def _result_claims() -> list[Claim]:
                   r"$\theta_i^2 = \max(0, \eta_{\mathrm{enc}}^2/(\sqrt{\beta} \eta_{\mathrm{dec}}) (\zeta_i - "
                   r"\sqrt{\beta} \eta_{\mathrm{dec}}))$",
             ref=wz("Sec. 4.2", ("10",), "Theorem 1"),
-            statement=(sp.Eq(lam_i, LAMBDA_THM1.xreplace({zeta: _sym(r"\zeta_i")})),
-                       sp.Eq(theta_i, THETA_THM1.xreplace({zeta: _sym(r"\zeta_i")}))),
+            statement=(equation(lam_i, LAMBDA_THM1.xreplace({zeta: _sym(r"\zeta_i")})),
+                       equation(theta_i, THETA_THM1.xreplace({zeta: _sym(r"\zeta_i")}))),
             assumptions=THM1_SETTING,
             steps=(Step(r"derived one-mode minimizer at $\sigma = \eta_{\mathrm{enc}}$ = Eq. 10 (region by region)",
                         thm1_mode_check),
@@ -561,9 +564,9 @@ def _result_claims() -> list[Claim]:
                 r"- 2 a)/\eta_{\mathrm{enc}}^2$: $\lambda_i^2$ increases for $a < \zeta_i/2$ and decreases for "
                 r"$\zeta_i/2 < a < \zeta_i$; $\theta_i^2 = \eta_{\mathrm{enc}}^2 (\zeta_i - a)/a$ decreases and "
                 r"diverges as $a \to 0$",
-                (sp.Eq(_sym(r"\partial_a \lambda_i^2"), (_sym(r"\zeta_i") - 2 * A_PRODUCT) / eta_enc**2),
+                (equation(_sym(r"\partial_a \lambda_i^2"), (_sym(r"\zeta_i") - 2 * A_PRODUCT) / eta_enc**2),
                  sp.Le(_sym(r"\partial_a \theta_i^2"), 0),
-                 sp.Eq(_sym(r"\lim_{a \to 0} \theta_i^2"), sp.oo)),
+                 equation(_sym(r"\lim_{a \to 0} \theta_i^2"), sp.oo)),
                 corrected=True,
                 steps=(Step(r"one mode at $\sigma = \eta_{\mathrm{enc}}$, $0 < a < \zeta$: the derived $\lambda^{*2}$ "
                             r"and $\theta^{*2}$ as functions of a, the signs of their derivatives on each side of "

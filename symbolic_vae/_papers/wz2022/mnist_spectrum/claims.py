@@ -6,7 +6,7 @@ from functools import partial
 
 import sympy as sp
 
-from symbolic_vae._core.claim import Claim, Control, PaperRef, Step, explain_survivors
+from symbolic_vae._core.claim import Claim, Control, PaperRef, Step, equation, explain_survivors
 from symbolic_vae._papers.wz2022.mnist_spectrum.checks import (
     AUTHORS_REPO,
     FIGURE_BETAS,
@@ -39,7 +39,8 @@ def _claims() -> list[Claim]:
                   r"eigenvalues $\zeta_i^2$ of $A = \mathbb{E}[xx^\top]$ (the collapse thresholds $\beta "
                   r"\eta_{\mathrm{dec}}^2$ themselves), not the singular values $\zeta_i$",
             ref=PaperRef("wz2022", "Sec. 5", (), "Fig. 3: the betas chosen by the thresholds of each mode"),
-            statement=sp.Eq(sp.Symbol(r"(5.12, 3.74, 3.25, 2.84, 2.57)"), sp.Symbol(r"(\zeta_1^2, \dots, \zeta_5^2)")),
+            statement=equation(sp.Symbol(r"(5.12, 3.74, 3.25, 2.84, 2.57)"),
+                               sp.Symbol(r"(\zeta_1^2, \dots, \zeta_5^2)")),
             assumptions=(f"the authors' code ({AUTHORS_REPO}): `mnist_svd.ipynb` computes the values as "
                          r"$S = \mathrm{svd}(A)$ of the centred MNIST training images / 255, $A = x^\top x / n$, and "
                          r"prints `S[:5]`, `S[5:].sum()` and `trace(A)`; `plot_synthetic.py` uses them as `xi2_list` "

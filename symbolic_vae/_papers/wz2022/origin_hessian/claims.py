@@ -10,7 +10,7 @@ from typing import Any
 
 import sympy as sp
 
-from symbolic_vae._core.claim import Claim, Control, PaperRef, Step, erratum
+from symbolic_vae._core.claim import Claim, Control, PaperRef, Step, equation, erratum
 from symbolic_vae._papers.wz2022.origin_hessian.checks import (
     _at_sizes,
     _autograd_check,
@@ -102,8 +102,8 @@ def claims() -> list[Claim]:
         _proof_identity(
             "hessian.gradient",
             r"Eq. 101-102: dL/dU = 2(U $V^\top V - Z V + U \Sigma$), dL/dV = 2(V $U^\top U - Z^\top U + \kappa V$)",
-            ("101", "102"), (sp.Eq(gU, 2 * (U * V.T * V - Z * V + U * Sig)),
-                             sp.Eq(gV, 2 * (V * U.T * U - Z.T * U + kappa * V))),
+            ("101", "102"), (equation(gU, 2 * (U * V.T * V - Z * V + U * Sig)),
+                             equation(gV, 2 * (V * U.T * U - Z.T * U + kappa * V))),
             form="gradient", derived="derived gradient of L(U, V) = Eq. 101-102",
             perturbed=r"Eq. 102 with $\kappa V$ instead of $2 \kappa V$"),
         _proof_identity(
@@ -128,7 +128,7 @@ def claims() -> list[Claim]:
             "hessian.quadratic_form",
             r"Eq. 111-114: the quadratic form at the origin is $2[\mathrm{Tr}(dU\,\Sigma\,dU^\top) - 2\,"
             r"\mathrm{Tr}(Z\,dV\,dU^\top) + \kappa\,\mathrm{Tr}(dV\,dV^\top)]$", ("111", "112", "113", "114"),
-            sp.Eq(LQ, 2 * (sp.Trace(dU * Sig * dU.T) - 2 * sp.Trace(Z * dV * dU.T) + kappa * sp.Trace(dV * dV.T))),
+            equation(LQ, 2 * (sp.Trace(dU * Sig * dU.T) - 2 * sp.Trace(Z * dV * dU.T) + kappa * sp.Trace(dV * dV.T))),
             form="quadratic", derived=r"$\Delta^\top H(0) \Delta$ (derived Hessian) = Eq. 113 = Eq. 114",
             perturbed=r"Eq. 114 with - $\mathrm{Tr}(Z dV dU^\top)$ (cross-term factor 2 dropped)"),
         *erratum(
@@ -154,7 +154,7 @@ def claims() -> list[Claim]:
                 r"\mathrm{Tr}(Z\,dV\,dU^\top) + \kappa \lVert dV\rVert^2]$, which at $dU = \alpha u$, "
                 r"$dV = \sqrt{1 - \alpha^2}\, v$ is $2 \times$ Eq. 116",
                 ("114", "115", "116"),
-                sp.Eq(LQ, 2 * (s_sym**2 * sp.Trace(dU * dU.T) - 2 * sp.Trace(Z * dV * dU.T)
+                equation(LQ, 2 * (s_sym**2 * sp.Trace(dU * dU.T) - 2 * sp.Trace(Z * dV * dU.T)
                                + kappa * sp.Trace(dV * dV.T))),
                 assumptions=(*COMMON, r"$\Sigma = \sigma^2 I$ (all $\sigma_i$ equal)",
                              r"$\lVert u\rVert_F = \lVert v\rVert_F = 1$"),
@@ -175,7 +175,7 @@ def claims() -> list[Claim]:
             "hessian.eq117_alignment",
             r"Eq. 117: for fixed $\alpha$, the middle term is minimized by the top singular vectors of Z, giving $-2 "
             r"\sqrt{\alpha^2 (1 - \alpha^2)} \zeta_{\max}$", ("116", "117"),
-            sp.Eq(sp.Symbol(r"\max_{\|u\|=\|v\|=1}\mathrm{Tr}(u^\top Z v)"), zmax),
+            equation(sp.Symbol(r"\max_{\|u\|=\|v\|=1}\mathrm{Tr}(u^\top Z v)"), zmax),
             assumptions=("$u [d_2, d_1]$, $v [d_0, d_1]$ with unit Frobenius norm",
                          r"$\zeta_{\max}$ the largest singular value of Z"),
             printed="'u is the left eigenvector of Z corresponding to the largest singular value' (singular vector)",
@@ -187,7 +187,7 @@ def claims() -> list[Claim]:
             "hessian.eq118_minimum",
             r"Eq. 118: min over $\alpha$ of Eq. 117 is proportional to $\sigma^2 + \kappa - \sqrt{(\sigma^2 - "
             r"\kappa)^2 + 4 \zeta_{\max}^2}$ (the exact minimum is half of it)", ("117", "118"),
-            sp.Eq(sp.Symbol(r"\min_{\alpha\in[0,1]}(117)"), LAM_MIN),
+            equation(sp.Symbol(r"\min_{\alpha\in[0,1]}(117)"), LAM_MIN),
             assumptions=(r"$\sigma^2$, $\kappa > 0$, $\zeta_{\max} \geq 0$", r"$\alpha$ in [0, 1]"),
             printed=r"'$\min_{\alpha}$ LQ proportional to ...': the constant is 1/2 for Eq. 117 and 1 for the "
                     "unit-sphere minimum of Eq. 114 (the smallest Hessian eigenvalue)",
@@ -260,7 +260,7 @@ def claims() -> list[Claim]:
             "hessian.min_eigenvalue",
             r"The smallest eigenvalue of the Hessian of L at 0 is $\sigma_{\min}^2 + \kappa - \sqrt{(\sigma_{\min}^2 "
             r"- \kappa)^2 + 4 \zeta_{\max}^2}$, for any diagonal $\Sigma$", ("107", "110", "118"),
-            sp.Eq(H0, min_eigenvalue_expr(smin**2, zmax)),
+            equation(H0, min_eigenvalue_expr(smin**2, zmax)),
             assumptions=(*COMMON, r"$\sigma_i$ distinct or equal",
                          "$d_0 <$, =, $> d_2$, Z of any rank"), part="generalized",
             printed=r"derived here: the paper treats $\Sigma = \sigma I$ only",

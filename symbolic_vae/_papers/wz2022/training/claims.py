@@ -6,7 +6,7 @@ from functools import partial
 
 import sympy as sp
 
-from symbolic_vae._core.claim import Claim, Control, PaperRef, Step, explain_survivors
+from symbolic_vae._core.claim import Claim, Control, PaperRef, Step, equation, explain_survivors
 from symbolic_vae._papers.wz2022.training.checks import (
     annealing_check,
     closed_form_check,
@@ -71,7 +71,7 @@ def _claims() -> list[Claim]:
                   r"predicted surviving modes #{i: $\zeta_i^2 > \beta \eta_{\mathrm{dec}}^2$} at betas between and "
                   "beyond every threshold",
             ref=wz("Sec. 4.2", (), "Theorem 2, Fig. 1"),
-            statement=sp.Eq(sp.Symbol(r"\#\text{active}_{SGD}(\beta)"), FIXED_COUNT),
+            statement=equation(sp.Symbol(r"\#\text{active}_{SGD}(\beta)"), FIXED_COUNT),
             assumptions=data,
             steps=(Step(r"train the grid $\beta = 0.08$, 0.3, 0.9, 2.2, 7 in one run; compare the counts",
                         fixed_counts),),
@@ -82,7 +82,7 @@ def _claims() -> list[Claim]:
             title=r"SGD-trained linear VAEs with a learnable $\eta_{\mathrm{dec}}$ ($d_1 = 2$, $d_2 = 4$): the active "
                   r"units equal #{p: $\beta < \beta_p$} with $\beta_p = d_2 \zeta_p^2/(p \zeta_p^2 + R_p)$",
             ref=wz("App. D", ("57", "58", "59"), "Theorem 4 and Table 1, corrected"),
-            statement=sp.Eq(sp.Symbol(r"\#\text{active}_{SGD}(\beta)"), sp.Symbol(r"\#\{p:\beta<\beta_p\}")),
+            statement=equation(sp.Symbol(r"\#\text{active}_{SGD}(\beta)"), sp.Symbol(r"\#\{p:\beta<\beta_p\}")),
             assumptions=data,
             steps=(Step(r"train the grid $\beta = 0.5$, 1.5, 3 (thresholds 2.63, 1.63) in one run; compare the counts",
                         learnable_counts),),
@@ -95,9 +95,9 @@ def _claims() -> list[Claim]:
                   r"the encoder std per mode is $\sigma_i^*$ and the learned $\eta_{\mathrm{dec}}^2$ is $R_k/(d_2 - "
                   r"\beta k)$ within 3%",
             ref=wz("Sec. 4.2, App. D", ("14", "19", "44", "58"), "Theorem 2, Theorem 4"),
-            statement=(sp.Eq(sp.Symbol(r"L_{SGD}"), sp.Symbol(r"\min L")),
-                       sp.Eq(sp.Symbol(r"\sigma_{i,SGD}"), sp.Symbol(r"\sigma_i^*")),
-                       sp.Eq(sp.Symbol(r"\eta_{dec,SGD}^2"), sp.Symbol(r"\eta_{dec}^{*2}"))),
+            statement=(equation(sp.Symbol(r"L_{SGD}"), sp.Symbol(r"\min L")),
+                       equation(sp.Symbol(r"\sigma_{i,SGD}"), sp.Symbol(r"\sigma_i^*")),
+                       equation(sp.Symbol(r"\eta_{dec,SGD}^2"), sp.Symbol(r"\eta_{dec}^{*2}"))),
             assumptions=(*data,
                          r"tolerances: the stopping rule's residual loss (the loss is exact in $\epsilon$) and what "
                          "it allows the parameters; the Monte Carlo estimate within 5 standard errors of it"),
@@ -113,7 +113,7 @@ def _claims() -> list[Claim]:
             title=r"KL annealing ($\beta$ warmed up linearly over the first 1000 steps) leaves collapse at the "
                   "optimum unchanged: the active units equal the un-annealed run's and the predicted surviving modes",
             ref=wz("Sec. 1, Sec. 6", (), "discussion of KL annealing"),
-            statement=sp.Eq(sp.Symbol(r"\#\text{active}_{annealed}(\beta)"), FIXED_COUNT),
+            statement=equation(sp.Symbol(r"\#\text{active}_{annealed}(\beta)"), FIXED_COUNT),
             assumptions=data,
             steps=(Step("train the fixed grid with a KL warm-up; compare with the theory and the plain run",
                         annealing_check),),
@@ -125,7 +125,7 @@ def _claims() -> list[Claim]:
                   r"$d_1 = 5$): the active units equal the predicted surviving modes #{i: $\zeta_i^2 > \beta "
                   r"\eta_{\mathrm{dec}}^2$} of the data's own spectrum, below, between and above its thresholds",
             ref=wz("Sec. 5", (), "Theorem 2, Fig. 2 (MNIST)"),
-            statement=sp.Eq(sp.Symbol(r"\#\text{active}_{SGD}(\beta)"), FIXED_COUNT),
+            statement=equation(sp.Symbol(r"\#\text{active}_{SGD}(\beta)"), FIXED_COUNT),
             assumptions=("scikit-learn's digits (1797 images of 8x8 pixels, bundled), pixels / 16, centred, y = x; "
                          r"$\zeta_i^2 = 0.699$, 0.639, 0.554, 0.395, 0.271, 0.231, ... (eigenvalues of the covariance)",
                          "Adam on 1-sample reparametrized minibatch ELBOs (batch 128), seeded, torch on one thread, "
@@ -140,7 +140,7 @@ def _claims() -> list[Claim]:
                   "scikit-learn's digits collapses completely where the linear theory predicts it: no active unit at "
                   r"the betas above $\zeta_1^2 \eta_{\mathrm{dec}}^{-2}$, at least one below",
             ref=wz("Sec. 5", (), "Fig. 1-2: the threshold of complete posterior collapse is predicted"),
-            statement=sp.Eq(sp.Symbol(r"\#\text{active}_{tanh}(\beta) = 0"),
+            statement=equation(sp.Symbol(r"\#\text{active}_{tanh}(\beta) = 0"),
                             sp.Symbol(r"\beta\eta_{dec}^2 \ge \zeta_1^2")),
             assumptions=("scikit-learn's digits / 16, centred, y = x (as training.surviving_modes_digits)",
                          "Adam on 1-sample reparametrized minibatch ELBOs (batch 128), seeded, torch on one thread; "
