@@ -123,12 +123,22 @@ def _from_task(result: dict[str, Any], claim: Claim, backend: str) -> Verdict:
     origin = result.get("origin") or {}
     computed = origin.get("origin") != "reused"
     store = verdict_store()
-    if computed and store is not None and origin.get("key") == verdict_key(fields):
-        verdict = store.save(verdict_key(fields), fields, verdict)  # a remote worker's store is not ours
+    key = verdict_key(fields)
+    if computed and store is not None and origin.get("key") == key:
+        held = store.load(key, claim.id)  # a local worker's store is this one: the verdict is there already
+        if held is not None and held.origin.date == origin.get("date") and _same_verdict(held, verdict):
+            verdict = replace(verdict, origin=Origin(True, key, held.origin.date))
+        else:
+            verdict = store.save(key, fields, verdict)  # a remote worker's store is not ours
     else:
         verdict = replace(verdict, origin=Origin(computed, origin.get("key"), origin.get("date")))
     remember_verdict(verdict, tagged)
     return verdict
+
+
+def _same_verdict(first: Verdict, second: Verdict) -> bool:
+    """Whether two verdicts say the same (their origins aside)."""
+    return replace(first, origin=None).to_json() == replace(second, origin=None).to_json()
 
 
 def iter_verify_on(claims: list[Claim], plan: Plan, progress: Any = None) -> Iterator[tuple[int, Verdict]]:
@@ -464,6 +474,15 @@ def _on_dask(claims: list[Claim], indices: list[int], plan: Plan, workers: int, 
         done: set[str] = set()
         checked = time.monotonic()
         while dispatch.pending() or running:
+            # the tasks that finished free their workers: the next claims go to them before this process stores
+            # and reports the verdicts (and the caller writes its ledger), so that no worker waits for that
+            finished = []
+            for future in sorted((f for f in running if f.done()), key=lambda f: running[f][1]):
+                claim, index, worker = running.pop(future)
+                result = future.result()
+                dispatch.finished(worker, result.get("use"))
+                done.add(claim.id)
+                finished.append((claim, index, result))
             if time.monotonic() - checked > 1.0 or not threads:
                 threads, checked = _worker_threads(client) or threads, time.monotonic()
             busy = [w for _, _, w in running.values()]
@@ -479,20 +498,15 @@ def _on_dask(claims: list[Claim], indices: list[int], plan: Plan, workers: int, 
                     running[future] = (claim, index, worker)
                     if progress is not None:
                         progress.started(claim)
-            if not running:  # nothing ready and nothing running: the dependencies cannot be met
+            if not running and not finished:  # nothing ready and nothing running: the dependencies cannot be met
                 raise RuntimeError("verify: claims wait for claims that are not run")
-            finished = [future for future in running if future.done()]
-            for future in sorted(finished, key=lambda f: running[f][1]):
-                claim, index, worker = running.pop(future)
-                result = future.result()
+            for claim, index, result in finished:
                 verdict = _from_task(result, claim, plan.backend)
-                dispatch.finished(worker, result.get("use"))
                 hints.note(verdict, result.get("use"))
-                done.add(claim.id)
                 if progress is not None:
                     progress.done(claim, verdict)
                 yield index, verdict
-            if not finished:
+            if not finished and running:
                 try:
                     wait(list(running), timeout=REFRESH_SECONDS, return_when="FIRST_COMPLETED")
                 except TimeoutError:

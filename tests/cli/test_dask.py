@@ -142,6 +142,30 @@ def test_a_worker_running_other_code_is_refused():
     assert parallel._from_task(result, claim, "numpy").status.value == result["verdict"]["status"]
 
 
+def test_the_client_keeps_what_a_local_worker_stored_and_stores_what_a_remote_one_computed(tmp_path, monkeypatch):
+    """A local worker's store is the client's: the verdict it stored is not written again (its date kept); a
+    remote worker's verdict is missing from the client's store, which then keeps it."""
+    from symbolic_vae._core.verdict import Verdict
+    from symbolic_vae._engine.store import VerdictStore, verdict_key
+
+    claim = get_claim(CLAIMS[0])
+    result = parallel.verdict_task(claim.id, "numpy", 20221128, 1, False)
+    key = verdict_key(result["fields"])
+    local = VerdictStore(tmp_path / "local")
+    stored = local.save(key, result["fields"], Verdict.from_json(result["verdict"]))
+    computed = {**result, "origin": {"origin": "computed", "key": key, "date": stored.origin.date}}
+    written = []
+    save = VerdictStore.save
+    monkeypatch.setattr(VerdictStore, "save", lambda self, *args: written.append(self.root) or save(self, *args))
+    monkeypatch.setattr(parallel, "verdict_store", lambda: local)
+    kept = parallel._from_task(computed, claim, "numpy")
+    assert written == [] and kept.origin.computed and kept.origin.date == stored.origin.date
+    remote = VerdictStore(tmp_path / "remote-client")
+    monkeypatch.setattr(parallel, "verdict_store", lambda: remote)
+    kept = parallel._from_task(computed, claim, "numpy")
+    assert written == [remote.root] and remote.load(key, claim.id) is not None and kept.origin.computed
+
+
 def test_the_hints_that_place_the_tasks_are_kept_and_a_bad_file_is_ignored(tmp_path, monkeypatch):
     monkeypatch.setenv("SYMBOLIC_VAE_CACHE_DIR", str(tmp_path))
     monkeypatch.setattr(parallel, "DEFAULT_HINTS_FILE", tmp_path / "no-defaults.json")
