@@ -39,6 +39,10 @@ from symbolic_vae._report.registry import BACKEND_TAG, get_claim, is_builtin
 
 CONNECT_TIMEOUT = 10.0
 """Seconds to wait for a scheduler given by address."""
+QUEUED_PER_THREAD = 1
+"""Claims a worker holds queued per thread besides those it runs: it starts the next one as soon as one finishes,
+without waiting for the client to hear of it and answer (a few milliseconds per claim, most of the claims take
+less than a tenth of a second)."""
 REFRESH_SECONDS = 0.5
 """How long the client waits for a task to finish before it refreshes the progress bar (a finished task wakes it at
 once, so a free worker gets its next claim without delay)."""
@@ -487,7 +491,7 @@ def _on_dask(claims: list[Claim], indices: list[int], plan: Plan, workers: int, 
                 threads, checked = _worker_threads(client) or threads, time.monotonic()
             busy = [w for _, _, w in running.values()]
             for worker, slots in threads.items():
-                for _ in range(slots - busy.count(worker)):
+                for _ in range(slots + QUEUED_PER_THREAD * slots - busy.count(worker)):
                     claim_id = dispatch.next_for(worker, list(threads), done)
                     if claim_id is None:
                         break
