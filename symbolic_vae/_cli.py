@@ -22,7 +22,6 @@ with 0 when its summary is printed and 2 on a usage error or bad input.
 from __future__ import annotations
 
 import argparse
-import contextlib
 import re
 import shutil
 import signal
@@ -774,18 +773,10 @@ def main(argv: list[str] | None = None) -> int:
 
 def run() -> None:
     """The ``symbolic-vae`` command: ``main``, then the process ends with its exit code without the interpreter's
-    teardown, which frees every built claim's SymPy expressions one by one (about half a second after a
-    ``verify``). Every file a command writes is closed when it returns; logging and the standard streams are
-    flushed here."""
-    import logging
-    import os
+    teardown (``exit_without_teardown``)."""
+    from symbolic_vae._core.process_exit import exit_without_teardown
 
-    code = main()
-    logging.shutdown()
-    for stream in (sys.stdout, sys.stderr):
-        with contextlib.suppress(OSError, ValueError):  # a closed pipe, as in `symbolic-vae list | head`
-            stream.flush()
-    os._exit(code)
+    exit_without_teardown(main())
 
 
 def _run_output_verb(runner: Callable[[argparse.Namespace], int], args: argparse.Namespace) -> int:

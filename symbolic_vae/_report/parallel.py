@@ -491,7 +491,7 @@ def _on_dask(claims: list[Claim], indices: list[int], plan: Plan, workers: int, 
                 threads, checked = _worker_threads(client) or threads, time.monotonic()
             busy = [w for _, _, w in running.values()]
             for worker, slots in threads.items():
-                for _ in range(slots + QUEUED_PER_THREAD * slots - busy.count(worker)):
+                for _ in range(slots * (1 + QUEUED_PER_THREAD) - busy.count(worker)):
                     claim_id = dispatch.next_for(worker, list(threads), done)
                     if claim_id is None:
                         break
